@@ -1,0 +1,111 @@
+# smelt — build, test, demo.  See README.md.
+#
+#   make            libsmelt.a, libsmelt.so, smelt, the examples (build/)
+#   make test       install missing Debian packages, build, run every test
+#                   (then again under AddressSanitizer + UBSan in build-asan/)
+#   make demo       install, build, run the example job on the bundled data
+#   make SAN=1      a sanitizer build in build-asan/
+#   make fuzz       libFuzzer targets (clang) in build-fuzz/
+#   make install    PREFIX=/usr/local: library, header, pkg-config file
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+SAN     ?= 0
+WERROR  ?= 0
+
+ifeq ($(SAN),1)
+BUILD   ?= build-asan
+OPT     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+OPT     ?= -O2 -g
+endif
+
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+CFLAGS_ALL := -std=gnu17 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Isrc $(CFLAGS)
+LIBS    := -lpcre2-8 -lz -lcrypto -lpthread -lm
+
+LAYERS  := common types fs formats expr plan exec api
+LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+CLI_SRC := $(wildcard src/cli/*.c)
+CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+GOLDEN_BIN := $(BUILD)/tests/golden_run
+
+.PHONY: all lib test test-only test-asan demo deps fuzz install clean check-format
+all: lib $(BUILD)/smelt $(BUILD)/drivendata $(TEST_BIN) $(GOLDEN_BIN)
+
+lib: $(BUILD)/libsmelt.a $(BUILD)/libsmelt.so
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+$(BUILD)/libsmelt.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libsmelt.so: $(LIB_OBJ)
+	$(CC) $(CFLAGS_ALL) -shared -o $@ $^ $(LIBS)
+
+$(BUILD)/smelt: $(CLI_OBJ) $(BUILD)/libsmelt.a
+	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libsmelt.a $(LIBS)
+
+$(BUILD)/drivendata: examples/drivendata/drivendata.c $(BUILD)/libsmelt.a include/smelt.h
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsmelt.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libsmelt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libsmelt.a $(LIBS)
+
+$(BUILD)/tests/golden_run: tests/golden/golden_run.c $(BUILD)/libsmelt.a include/smelt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsmelt.a $(LIBS)
+
+deps:
+	@scripts/deps.sh
+
+# The whole suite: unit tests, golden tests, conformance, then the same under
+# ASan+UBSan.  Ends with one line "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory SAN=1 all
+	@tests/run.sh build build-asan
+
+test-only: all
+	@tests/run.sh build
+
+test-asan:
+	@$(MAKE) --no-print-directory SAN=1 all
+	@tests/run.sh build-asan
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@examples/drivendata/demo.sh build
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz:
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  echo "clang $$n"; \
+	  clang -std=gnu17 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	    -o build-fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	done
+
+install: lib $(BUILD)/smelt
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(BUILD)/libsmelt.a $(BUILD)/libsmelt.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/smelt.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(BUILD)/smelt $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|' smelt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/smelt.pc
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,90 @@
+/*
+ * exec.h — running plans: streams of batches per partition, stages, tasks.
+ *
+ * Execution model (Spark's, on threads):
+ *   - A plan is cut into stages at pipeline breakers (aggregate, distinct,
+ *     sort, limit, union's repartition).  Inside a stage, scan → filter →
+ *     project run as one pipeline per partition: a *stream* pulls a batch
+ *     from its child, transforms it and hands it up, so nothing is
+ *     materialized between them.
+ *   - A stage runs as tasks, one per partition, on the session's thread pool
+ *     (exec_foreach_batch).  A breaker consumes its child stage that way
+ *     (for example hash aggregation builds one partial table per task, then
+ *     merges) and materializes its result as an sm_mset: partitions of
+ *     batches, which its parent then streams from.
+ *   - Results of breakers are cached in the exec context for the duration of
+ *     one action, so a node shared by two parents runs once.
+ *
+ * Every operator speaks the same protocol: exec_num_partitions tells how
+ * many partitions a node produces, exec_open opens a stream over one of
+ * them, stream->next yields batches (NULL at the end), stream->close frees.
+ *
+ * Ownership: batches returned by next belong to the caller.
+ */
+#ifndef SM_EXEC_H
+#define SM_EXEC_H
+
+#include "common/pool.h"
+#include "expr/expr.h"
+#include "plan/plan.h"
+
+/* Materialized partitions of batches. */
+typedef struct sm_mset {
+    int nparts;
+    struct sm_mpart {
+        sm_batch **batches;
+        int nbatches, cap;
+        int64_t nrows;
+    } *parts;
+} sm_mset;
+
+sm_mset *sm_mset_new(int nparts);
+int sm_mset_add(sm_mset *m, int part, sm_batch *b); /* takes ownership */
+int64_t sm_mset_rows(const sm_mset *m);
+void sm_mset_free(sm_mset *m);
+
+typedef struct sm_exec_ctx {
+    sm_eval_ctx eval;
+    sm_pool *pool;
+    int shuffle_partitions; /* partitions a breaker produces (default: threads) */
+    /* cache of materialized breaker results for this action */
+    struct sm_exec_cache *cache;
+} sm_exec_ctx;
+
+int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi);
+void sm_exec_ctx_done(sm_exec_ctx *ctx);
+
+typedef struct sm_stream {
+    int (*next)(struct sm_stream *s, sm_batch **out);
+    void (*close)(struct sm_stream *s);
+} sm_stream;
+
+int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p);
+int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out);
+
+/* Runs one task per partition of `p` on the pool; each pulls every batch of
+ * its partition and calls consume(arg, part, batch), which takes ownership
+ * of the batch.  consume is called concurrently for different `part`s, never
+ * concurrently for the same one.  Returns the first error. */
+int exec_foreach_batch(sm_exec_ctx *ctx, const sm_plan *p,
+                       int (*consume)(void *arg, int part, sm_batch *b), void *arg);
+
+/* Materializes `p` (any node) into an mset with exec_num_partitions parts. */
+int exec_collect(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+
+/* A stream over a materialized partition (the mset stays owned by the
+ * caller / cache and must outlive the stream). */
+int exec_mset_stream(const sm_mset *m, int part, sm_stream **out);
+
+/* Breakers: each materializes its node's output.  Implemented in
+ * hashagg.c, distinct.c, sort.c. */
+int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+int exec_sort(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+
+/* Compares row ra of batch a with row rb of batch b on the sort keys'
+ * evaluated vectors (Spark's ordering: nulls first for ASC by default,
+ * NaN greater than any number, strings by UTF-8 bytes). */
+int exec_compare_values(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t rb);
+
+#endif

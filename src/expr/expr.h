@@ -1,0 +1,213 @@
+/*
+ * expr.h — expression trees: parsing Spark SQL expression text, binding
+ * (names → columns, Spark's implicit coercion, function lookup) and
+ * vectorized evaluation over batches.
+ *
+ * Life of an expression:
+ *   1. sm_expr_parse("upper(name) || '!'")  → unbound tree (SM_EX_COLUMN
+ *      nodes carry names; SM_EX_CALL nodes carry function/operator names).
+ *      Trees built from C (the public sm_col / sm_lit / sm_call) look the
+ *      same.
+ *   2. sm_expr_bind(tree, schema)           → a new, bound tree: every
+ *      column has an index, every node a result type, implicit casts are
+ *      explicit SM_EX_CAST nodes, calls point at their sm_func_def, and
+ *      per-query state (compiled regular expressions) is prepared.  Binding
+ *      never modifies its input, so one DataFrame expression can be bound
+ *      against several schemas.
+ *   3. sm_expr_eval(ctx, bound, batch)      → a vector of batch->nrows rows.
+ *      A bound tree is read-only during evaluation and is shared by all
+ *      tasks (threads) of a query.
+ *
+ * Operators are calls with their SQL spelling as the name: "+", "-", "*",
+ * "/", "%", "div", "=", "==", "<=>", "!=", "<>", "<", "<=", ">", ">=",
+ * "and", "or", "not", "negative", "isnull", "isnotnull", "||" (concat).
+ * x BETWEEN a AND b is parsed as ((x >= a) AND (x <= b)), as Spark 3.5 does.
+ *
+ * Memory: every node of a tree lives in the arena passed to the parser or
+ * binder; trees are freed with their arena.
+ */
+#ifndef SM_EXPR_H
+#define SM_EXPR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/mem.h"
+#include "types/datetime.h"
+#include "types/types.h"
+
+typedef enum {
+    SM_EX_COLUMN,  /* name (unbound) / col_index (bound) */
+    SM_EX_LITERAL, /* lit; lit.type = SM_NULLTYPE for NULL */
+    SM_EX_CALL,    /* name(args...); distinct for count(DISTINCT x) */
+    SM_EX_CAST,    /* CAST(args[0] AS cast_to) */
+    SM_EX_CASE,    /* CASE [operand] WHEN w THEN t ... [ELSE e] END: args are
+                      [operand] w1 t1 w2 t2 ... [else]; see has_operand/has_else */
+    SM_EX_IN,      /* args[0] IN (args[1..]) ; negated for NOT IN */
+    SM_EX_STAR,    /* * (only in select lists) */
+    SM_EX_ALIAS,   /* args[0] AS name */
+} sm_expr_kind;
+
+struct sm_func_def;
+struct sm_agg_def;
+
+typedef struct sm_expr {
+    sm_expr_kind kind;
+    int pos, end;        /* byte range in the source text (-1 when built from C) */
+    char *name;          /* column / function / alias name */
+    sm_value lit;        /* SM_EX_LITERAL (strings are arena-owned) */
+    sm_type cast_to;     /* SM_EX_CAST */
+    bool distinct;       /* count(DISTINCT ...) */
+    bool negated;        /* NOT IN */
+    bool has_operand;    /* CASE x WHEN ... */
+    bool has_else;
+    bool implicit;       /* a cast the binder inserted (named like its child) */
+    int nargs;
+    struct sm_expr **args;
+
+    /* Set by binding. */
+    sm_type type;
+    bool nullable;
+    int col_index;                  /* SM_EX_COLUMN */
+    const struct sm_func_def *fn;   /* SM_EX_CALL of a scalar function */
+    const struct sm_agg_def *agg;   /* SM_EX_CALL of an aggregate */
+    void *state;                    /* per-query prepared state (owned by fn) */
+} sm_expr;
+
+/* ---- construction ---------------------------------------------------- */
+
+sm_expr *sm_expr_new(sm_arena *a, sm_expr_kind kind);
+sm_expr *sm_expr_column(sm_arena *a, const char *name);
+sm_expr *sm_expr_literal(sm_arena *a, const sm_value *v); /* copies strings */
+sm_expr *sm_expr_call(sm_arena *a, const char *name, int nargs, sm_expr **args);
+sm_expr *sm_expr_cast(sm_arena *a, sm_expr *child, sm_type to);
+sm_expr *sm_expr_alias(sm_arena *a, sm_expr *child, const char *name);
+/* Deep copy into arena `a`. */
+sm_expr *sm_expr_copy(sm_arena *a, const sm_expr *e);
+
+/* ---- parsing ----------------------------------------------------------- */
+
+/* Parses one expression (as PySpark's expr() / filter("...")), optionally
+ * followed by an alias ("x + 1 AS y", "x + 1 y").  On a syntax error returns
+ * SM_PARSE with a message that quotes the text and puts a caret under the
+ * offending position:
+ *     [PARSE_SYNTAX_ERROR] Syntax error at or near ')'.
+ *     == Expression ==
+ *     upper(name))
+ *                ^
+ */
+int sm_expr_parse(sm_arena *a, const char *text, sm_expr **out);
+/* Parses a comma-separated list ("a, b DESC NULLS LAST" style sort keys are
+ * handled by sm_sort_parse below). */
+int sm_expr_parse_list(sm_arena *a, const char *text, sm_expr ***out, int *count);
+
+/* One ORDER BY key parsed from text: "x", "x DESC", "x ASC NULLS LAST". */
+typedef struct {
+    sm_expr *expr;
+    bool descending;
+    bool nulls_first; /* Spark's default: true for ASC, false for DESC */
+} sm_sort_key;
+int sm_sort_parse(sm_arena *a, const char *text, sm_sort_key *out);
+
+/* Spark's auto-generated column name for an expression: "(a + 1)",
+ * "upper(name)", "CAST(x AS INT)", "avg(session_duration)", an alias's name,
+ * a column's name as written.  Arena-allocated. */
+char *sm_expr_sql_name(sm_arena *a, const sm_expr *e);
+
+/* ---- binding ------------------------------------------------------------ */
+
+typedef struct sm_bind_ctx {
+    const sm_schema *schema;
+    const char *text;      /* source text for carets, or NULL */
+    const sm_tz *tz;       /* session time zone */
+    bool ansi;             /* spark.sql.ansi.enabled */
+    bool case_sensitive;   /* spark.sql.caseSensitive */
+    bool allow_agg;        /* aggregate calls allowed (agg lists) */
+    sm_arena *arena;       /* where the bound tree and state live */
+} sm_bind_ctx;
+
+/* Binds `e` against ctx->schema, returning a new bound tree.  Errors:
+ * SM_ANALYSIS with Spark's error class in brackets, e.g.
+ *   [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with
+ *   name `emial` cannot be resolved. Did you mean one of the following?
+ *   [`email`, `phone`, ...].
+ * followed by the caret when ctx->text is set. */
+int sm_expr_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out);
+
+/* Wraps `e` in an implicit cast to `to` (returns e itself when already that
+ * type).  For use by function resolvers. */
+sm_expr *sm_expr_coerce(sm_bind_ctx *ctx, sm_expr *e, sm_type to);
+
+/* Spark's wider common type of two types for arithmetic / comparison / CASE
+ * / coalesce branches (findWiderTypeForTwo); -1 when none. */
+int sm_type_wider(sm_type a, sm_type b);
+
+/* Frees per-query state (compiled regexes) held by a bound tree. */
+void sm_expr_release(sm_expr *bound);
+
+/* True if the tree contains an aggregate call. */
+bool sm_expr_has_agg(const sm_expr *e);
+
+/* ---- evaluation ---------------------------------------------------------- */
+
+typedef struct sm_eval_ctx {
+    const sm_tz *tz;
+    bool ansi;
+    int64_t now_micros; /* current_timestamp() for the whole query */
+} sm_eval_ctx;
+
+/* Evaluates a bound expression over `in`; *out is a new reference to a vector
+ * of in->nrows rows of e->type.  SM_EX_COLUMN returns a new reference to the
+ * batch's own column (no copy). */
+int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out);
+
+/* Evaluates an expression with no column references to a scalar (used for
+ * constant folding and literal arguments).  Strings are arena-owned. */
+int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm_value *out);
+bool sm_expr_is_const(const sm_expr *e);
+
+/* ---- the function registry --------------------------------------------- */
+
+typedef struct sm_func_def {
+    const char *name;      /* lower case */
+    int min_args, max_args; /* max_args -1 = any */
+    /* Checks argument types, inserts implicit casts with sm_expr_coerce,
+     * sets call->type and call->nullable, prepares call->state.  The args
+     * are already bound. */
+    int (*resolve)(sm_bind_ctx *ctx, sm_expr *call);
+    /* Computes n rows from evaluated args (one vector per arg, each n rows)
+     * into *out (a new vector). */
+    int (*eval)(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                sm_vector **out);
+    void (*release)(void *state); /* frees call->state; may be NULL */
+} sm_func_def;
+
+/* Scalar function by (case-insensitive) name; NULL when unknown. */
+const sm_func_def *sm_func_find(const char *name);
+/* Aggregate function by name; NULL when unknown (defined in expr/agg.h). */
+const struct sm_agg_def *sm_agg_find(const char *name);
+/* All known scalar and aggregate names, for "did you mean" and SHOW FUNCTIONS. */
+int sm_func_names(const char ***out, int *count);
+
+/* Per-file tables, each terminated by an entry with name == NULL. */
+extern const sm_func_def sm_funcs_operators[];
+extern const sm_func_def sm_funcs_string[];
+extern const sm_func_def sm_funcs_regex[];
+extern const sm_func_def sm_funcs_datetime[];
+extern const sm_func_def sm_funcs_math[];
+extern const sm_func_def sm_funcs_hash[];
+extern const sm_func_def sm_funcs_conditional[];
+
+/* ---- casts ---------------------------------------------------------------- */
+
+/* CAST by Spark's rules (non-ANSI: invalid → null; ANSI: SM_INVALID with
+ * [CAST_INVALID_INPUT]).  *out is a new vector. */
+int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_vector **out);
+/* Whether Spark allows CAST(from AS to) at all. */
+bool sm_cast_allowed(sm_type from, sm_type to);
+/* Value → its Spark string form (CAST(x AS STRING)): appends to buf. */
+int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf);
+/* Spark's double → string ("1.0", "1.0E10", "NaN", "Infinity", "-0.0"). */
+int sm_format_double(double d, char *buf); /* buf needs 32 */
+
+#endif

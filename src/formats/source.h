@@ -1,0 +1,34 @@
+/*
+ * source.h — the interface every input format implements.
+ *
+ * A source is a scan of one dataset (a set of files) with a known schema,
+ * cut into splits (byte ranges of files, whole files, later Parquet row
+ * groups).  Each split becomes one partition, read by one task.  Readers
+ * produce batches of at most SM_BATCH_ROWS rows, in file order.
+ *
+ * Sources are created by the format (formats/csv.h: csv_source_create) and
+ * owned by the session; sources and readers must be usable from any thread,
+ * and different splits are read concurrently.
+ */
+#ifndef SM_SOURCE_H
+#define SM_SOURCE_H
+
+#include "types/types.h"
+
+typedef struct sm_reader {
+    /* *out = next batch (caller owns it), or NULL at the end of the split. */
+    int (*next)(struct sm_reader *r, sm_batch **out);
+    void (*close)(struct sm_reader *r);
+} sm_reader;
+
+typedef struct sm_source {
+    const char *format;  /* "csv" */
+    sm_schema *schema;   /* output schema of every reader */
+    int nsplits;
+    int (*open)(struct sm_source *s, int split, sm_reader **out);
+    void (*free)(struct sm_source *s);
+    char *description;   /* for EXPLAIN: "csv [a.csv, b.csv] 2 files, 4 splits" */
+    void *impl;
+} sm_source;
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * plan.h — the logical plan that DataFrames (and later SQL) build.
+ *
+ * A DataFrame is a pointer to a plan node; nodes are immutable once made and
+ * may be shared by many DataFrames (df2 = df.filter(...) points at df's node
+ * as its child).  Every expression stored in a node is already bound against
+ * the child's schema, so building a DataFrame is also analysing it: an
+ * unknown column is reported by the call that mentions it, as in Spark.
+ *
+ * Nodes live in the session's arena and are freed with the session.
+ *
+ * Node kinds and their fields:
+ *   SCAN      source (formats layer); schema = the file schema
+ *   VALUES    in-memory batches (tests, describe())
+ *   FILTER    child, cond (boolean)
+ *   PROJECT   child, exprs[nexprs] (output column i = exprs[i], named in schema)
+ *   AGGREGATE child, keys[nkeys] (group expressions), aggs[naggs] (aggregate
+ *             calls whose arguments are bound to the child);
+ *             output = keys then aggs
+ *   DISTINCT  child, key_cols[nkey_cols] (column indices; all columns when
+ *             nkey_cols == 0); keeps the first row seen of each key
+ *   SORT      child, sort_keys[nsort] (bound to the child)
+ *   LIMIT     child, limit
+ *   UNION     children[nchildren], same column count and types (the
+ *             DataFrame layer inserts casts to the wider types)
+ */
+#ifndef SM_PLAN_H
+#define SM_PLAN_H
+
+#include "expr/expr.h"
+#include "types/types.h"
+
+typedef enum {
+    SM_PLAN_SCAN,
+    SM_PLAN_VALUES,
+    SM_PLAN_FILTER,
+    SM_PLAN_PROJECT,
+    SM_PLAN_AGGREGATE,
+    SM_PLAN_DISTINCT,
+    SM_PLAN_SORT,
+    SM_PLAN_LIMIT,
+    SM_PLAN_UNION,
+} sm_plan_kind;
+
+struct sm_source; /* formats/source.h */
+
+typedef struct sm_plan {
+    sm_plan_kind kind;
+    sm_schema *schema; /* output schema (arena-owned copy semantics: never freed alone) */
+    struct sm_plan *child;
+    struct sm_plan **children;
+    int nchildren;
+
+    struct sm_source *source; /* SCAN */
+    sm_batch **batches;       /* VALUES */
+    int nbatches;
+
+    sm_expr *cond;     /* FILTER */
+    sm_expr **exprs;   /* PROJECT */
+    int nexprs;
+    sm_expr **keys;    /* AGGREGATE */
+    int nkeys;
+    sm_expr **aggs;
+    int naggs;
+    int *key_cols;     /* DISTINCT */
+    int nkey_cols;
+    sm_sort_key *sort_keys; /* SORT */
+    int nsort;
+    int64_t limit;     /* LIMIT */
+} sm_plan;
+
+/* A one-line description of a node for EXPLAIN ("Filter (x > 1)"). */
+char *sm_plan_describe(sm_arena *a, const sm_plan *p);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * types.h — Spark's logical types, scalar values, column vectors, batches and
+ * schemas.
+ *
+ * Column vectors use the Arrow memory layout so that results can be handed to
+ * other tools without copies:
+ *   - validity: a bitmap, bit i set = row i is valid (not null); NULL pointer
+ *     means "no nulls" (Arrow allows omitting it);
+ *   - fixed-width types: a contiguous array of values (boolean is stored as
+ *     one byte per value here, not bit-packed, for fast vectorized
+ *     evaluation; the Arrow export packs it);
+ *   - string: int32 offsets (length+1 entries, offsets[0] = 0) into a byte
+ *     buffer holding UTF-8.
+ *
+ * Physical representation per logical type:
+ *   BOOLEAN   uint8_t  (0/1)
+ *   INT       int32_t
+ *   BIGINT    int64_t
+ *   DOUBLE    double
+ *   STRING    int32_t offsets + bytes
+ *   DATE      int32_t  days since 1970-01-01
+ *   TIMESTAMP int64_t  microseconds since 1970-01-01T00:00:00Z (UTC instant;
+ *                      rendered in the session time zone)
+ *   NULL      (no data; every row null) — the type of a bare NULL literal
+ *
+ * Ownership: vectors are reference counted (sm_vector_ref / sm_vector_unref)
+ * so a projection can share a column between batches without copying.  A
+ * vector with refcount > 1 must not be modified.  Batches own one reference
+ * to each of their columns.
+ */
+#ifndef SM_TYPES_H
+#define SM_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/mem.h"
+
+typedef enum {
+    SM_NULLTYPE = 0,
+    SM_BOOLEAN,
+    SM_INT,
+    SM_BIGINT,
+    SM_DOUBLE,
+    SM_STRING,
+    SM_DATE,
+    SM_TIMESTAMP,
+    SM_TYPE_COUNT
+} sm_type;
+
+/* Spark's simple names: "boolean", "int", "bigint", "double", "string",
+ * "date", "timestamp", "void". */
+const char *sm_type_name(sm_type t);
+/* Spark's printSchema names: "boolean", "integer", "long", "double", "string",
+ * "date", "timestamp", "void". */
+const char *sm_type_schema_name(sm_type t);
+/* Parses a type name as Spark's DDL accepts it (case-insensitive: int,
+ * integer, bigint, long, double, string, varchar(n), boolean, bool, date,
+ * timestamp, smallint/tinyint map to int, float maps to double...). Returns
+ * -1 when unknown. */
+int sm_type_parse(const char *s, size_t len);
+/* Bytes per value in the data buffer (strings: 4, the offset width). */
+size_t sm_type_width(sm_type t);
+bool sm_type_is_numeric(sm_type t);
+
+/* ---- scalar values ---------------------------------------------------- */
+
+typedef struct {
+    sm_type type;
+    bool is_null;
+    union {
+        bool b;
+        int32_t i32;  /* INT, DATE */
+        int64_t i64;  /* BIGINT, TIMESTAMP */
+        double f64;
+        struct {
+            const char *ptr; /* not NUL-terminated in general; owner decides */
+            int32_t len;
+        } str;
+    } v;
+} sm_value;
+
+/* ---- vectors ---------------------------------------------------------- */
+
+typedef struct sm_vector {
+    sm_type type;
+    int32_t refcount;
+    int64_t length;    /* rows */
+    int64_t capacity;  /* rows allocated in data (and validity) */
+    uint8_t *validity; /* NULL when every row is valid */
+    void *data;        /* values, or int32 offsets (capacity+1) for STRING */
+    char *bytes;       /* STRING only: UTF-8 bytes */
+    int64_t bytes_len, bytes_cap;
+} sm_vector;
+
+/* New vector with room for `capacity` rows, length 0. NULL on NOMEM. */
+sm_vector *sm_vector_new(sm_type type, int64_t capacity);
+/* New vector of `length` rows, every row null. */
+sm_vector *sm_vector_new_nulls(sm_type type, int64_t length);
+sm_vector *sm_vector_ref(sm_vector *v);
+void sm_vector_unref(sm_vector *v);
+
+static inline bool sm_vector_is_null(const sm_vector *v, int64_t row) {
+    return v->type == SM_NULLTYPE ||
+           (v->validity && !(v->validity[row >> 3] & (1u << (row & 7))));
+}
+/* Marks row null (allocates the bitmap, all-valid, on first use). */
+int sm_vector_set_null(sm_vector *v, int64_t row);
+/* Ensures room for `rows` rows (and, for strings, `bytes` more bytes). */
+int sm_vector_reserve(sm_vector *v, int64_t rows);
+int sm_vector_reserve_bytes(sm_vector *v, int64_t extra_bytes);
+
+#define SM_VEC_BOOL(v) ((uint8_t *)(v)->data)
+#define SM_VEC_I32(v) ((int32_t *)(v)->data)
+#define SM_VEC_I64(v) ((int64_t *)(v)->data)
+#define SM_VEC_F64(v) ((double *)(v)->data)
+#define SM_VEC_OFF(v) ((int32_t *)(v)->data)
+
+/* String access: pointer and length of row `row` of a STRING vector. */
+static inline const char *sm_vector_str(const sm_vector *v, int64_t row, int32_t *len) {
+    const int32_t *off = (const int32_t *)v->data;
+    *len = off[row + 1] - off[row];
+    return v->bytes + off[row];
+}
+
+/* Appends (length += 1).  The vector must have capacity or these grow it. */
+int sm_vector_append_null(sm_vector *v);
+int sm_vector_append_bool(sm_vector *v, bool x);
+int sm_vector_append_i32(sm_vector *v, int32_t x);
+int sm_vector_append_i64(sm_vector *v, int64_t x);
+int sm_vector_append_f64(sm_vector *v, double x);
+int sm_vector_append_str(sm_vector *v, const char *s, int32_t len);
+/* Appends a scalar (must be of the vector's type, or null). */
+int sm_vector_append_value(sm_vector *v, const sm_value *x);
+/* Appends row `row` of `src` (same type). */
+int sm_vector_append_from(sm_vector *v, const sm_vector *src, int64_t row);
+/* Reads row `row` as a scalar; strings point into the vector. */
+void sm_vector_get(const sm_vector *v, int64_t row, sm_value *out);
+
+/* New vector holding rows sel[0..n) of src, in that order (gather). */
+sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n);
+/* New vector of `n` rows, each a copy of `x` (a constant expanded). */
+sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n);
+
+/* ---- schemas ---------------------------------------------------------- */
+
+typedef struct {
+    char *name;
+    sm_type type;
+    bool nullable;
+} sm_field;
+
+typedef struct sm_schema {
+    int ncols;
+    sm_field *fields;
+} sm_schema;
+
+sm_schema *sm_schema_new(int ncols);            /* names NULL, to be filled */
+sm_schema *sm_schema_copy(const sm_schema *s);
+void sm_schema_free(sm_schema *s);
+int sm_schema_set(sm_schema *s, int col, const char *name, sm_type type, bool nullable);
+/* Case-insensitive lookup (Spark's default). -1 when absent, -2 ambiguous. */
+int sm_schema_find(const sm_schema *s, const char *name);
+/* Parses "id INT, name STRING" (Spark's DDL; backquoted names allowed). */
+int sm_schema_parse_ddl(const char *ddl, sm_schema **out);
+
+/* ---- batches ---------------------------------------------------------- */
+
+/* Rows per batch that scans aim for. */
+#define SM_BATCH_ROWS 4096
+
+typedef struct sm_batch {
+    int ncols;
+    int64_t nrows;
+    sm_vector **cols; /* one reference each */
+} sm_batch;
+
+sm_batch *sm_batch_new(int ncols, int64_t nrows); /* cols NULL, to be filled */
+void sm_batch_free(sm_batch *b);
+/* New batch with rows sel[0..n) of every column. */
+sm_batch *sm_batch_take(const sm_batch *b, const int32_t *sel, int64_t n);
+
+#endif
