@@ -68,7 +68,8 @@ sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npa
 /* ---- columns built in C ------------------------------------------------ */
 
 sm_column *sm_col(sm_session *s, const char *name);
-sm_column *sm_expr(sm_session *s, const char *sql);        /* parsed from text */
+/* expr("..."): a column parsed from Spark SQL text (PySpark's functions.expr). */
+sm_column *sm_col_expr(sm_session *s, const char *sql);
 sm_column *sm_lit_int(sm_session *s, int64_t v);
 sm_column *sm_lit_double(sm_session *s, double v);
 sm_column *sm_lit_string(sm_session *s, const char *v);

@@ -43,7 +43,12 @@ int sm_err_prefix(int code, const char *fmt, ...) {
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, err_msg, sizeof old);
-    snprintf(err_msg, sizeof err_msg, "%s%s", prefix, old);
+    size_t plen = strlen(prefix), olen = strnlen(old, sizeof old - 1);
+    if (plen > sizeof err_msg - 1) plen = sizeof err_msg - 1;
+    if (olen > sizeof err_msg - 1 - plen) olen = sizeof err_msg - 1 - plen;
+    memcpy(err_msg, prefix, plen);
+    memcpy(err_msg + plen, old, olen);
+    err_msg[plen + olen] = 0;
     err_code = code;
     return code;
 }

@@ -1,0 +1,73 @@
+/*
+ * api_internal.h — what the public objects of smelt.h are made of, shared by
+ * the files of src/api/ (session.c, dataframe.c, show.c, describe.c, ...).
+ *
+ * A session owns an arena in which every DataFrame, column and plan node of
+ * the session lives, the thread pool, and the settings.  A DataFrame is a
+ * plan node plus its session.  A column (sm_column) is an unbound expression
+ * tree.
+ */
+#ifndef SM_API_INTERNAL_H
+#define SM_API_INTERNAL_H
+
+#include "smelt.h"
+
+#include "common/pool.h"
+#include "common/status.h"
+#include "exec/exec.h"
+#include "expr/expr.h"
+#include "plan/plan.h"
+#include "types/datetime.h"
+
+struct sm_session {
+    sm_arena *arena;        /* DataFrames, columns, plan nodes, expressions */
+    sm_pool *pool;
+    int threads;
+    const sm_tz *tz;        /* spark.sql.session.timeZone */
+    bool ansi;              /* spark.sql.ansi.enabled */
+    bool case_sensitive;    /* spark.sql.caseSensitive */
+    int shuffle_partitions; /* 0 = one per thread */
+    struct sm_conf_entry {
+        char *key, *value;
+    } *conf;
+    int nconf, capconf;
+    struct sm_source **sources; /* freed with the session */
+    int nsources, capsources;
+    sm_batch **batches;         /* VALUES batches, freed with the session */
+    int nbatches, capbatches;
+};
+
+struct sm_dataframe {
+    sm_session *session;
+    sm_plan *plan;
+};
+
+struct sm_column {
+    sm_session *session;
+    sm_expr *expr;   /* unbound */
+    const char *text; /* source text when parsed from SQL, for carets */
+};
+
+struct sm_grouped {
+    sm_dataframe *df;
+    sm_expr **keys;  /* bound to df's schema */
+    int nkeys;
+};
+
+/* A DataFrame over a plan node (arena-allocated; NULL on NOMEM). */
+sm_dataframe *sm_df_wrap(sm_session *s, sm_plan *plan);
+/* A DataFrame over in-memory batches (the batches become the session's). */
+sm_dataframe *sm_df_from_batches(sm_session *s, const sm_schema *schema, sm_batch **batches,
+                                 int nbatches);
+/* A binding context for expressions over `schema`. */
+void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *text,
+                         sm_bind_ctx *out);
+/* An execution context for one action. */
+int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out);
+/* Keeps a source alive until the session ends. */
+int sm_session_add_source(sm_session *s, struct sm_source *src);
+
+/* Runs the plan and returns every batch, in partition order. */
+int sm_df_collect_batches(sm_dataframe *df, sm_batch ***out, int *nbatches);
+
+#endif

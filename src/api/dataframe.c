@@ -1,0 +1,1004 @@
+/*
+ * dataframe.c — DataFrame transformations: each call analyses its
+ * arguments against the input's schema and returns a new DataFrame over a
+ * new plan node (plan.h).  Nothing runs here; actions live in actions.c.
+ *
+ * Analysis happens at call time, as in Spark: an unknown column or a
+ * malformed expression is reported by the call that mentions it, with a
+ * caret under the expression text, and the call returns NULL.  Every
+ * function accepts NULL inputs and returns NULL, so a chain of calls can be
+ * checked once.
+ *
+ * Spark rules implemented here (checked against PySpark 3.5):
+ *   - withColumn replaces a column of the same name (case-insensitive) in
+ *     place, otherwise appends;
+ *   - withColumnRenamed and drop ignore names that do not exist;
+ *   - na.fill(value) fills only columns whose type matches the value (a
+ *     number fills numeric columns, cast to the column's type; a string
+ *     fills string columns; a boolean boolean columns); na.fill(dict) casts
+ *     each value to its column's type;
+ *   - na.drop counts NaN as null;
+ *   - groupBy().agg() outputs the grouping columns, then one column per
+ *     aggregate expression; expressions over aggregates (sum(x) / 2) are
+ *     computed by a projection above the aggregation;
+ *   - union matches columns by position and widens types; unionByName by
+ *     name, filling missing columns with nulls when allowed.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api_internal.h"
+#include "formats/csv.h"
+#include "formats/source.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static sm_plan *plan_new(sm_session *s, sm_plan_kind kind, sm_plan *child) {
+    sm_plan *p = sm_arena_alloc(s->arena, sizeof *p);
+    if (!p) return NULL;
+    p->kind = kind;
+    p->child = child;
+    return p;
+}
+
+/* Schemas of plan nodes are malloc'd (sm_schema_*) but live as long as the
+ * session: they are registered in the arena through a tiny holder so that
+ * sm_session_free releases them. */
+static sm_schema *schema_for_session(sm_session *s, int ncols);
+
+sm_dataframe *sm_df_wrap(sm_session *s, sm_plan *plan) {
+    if (!plan) return NULL;
+    sm_dataframe *df = sm_arena_alloc(s->arena, sizeof *df);
+    if (!df) return NULL;
+    df->session = s;
+    df->plan = plan;
+    return df;
+}
+
+/* Arena-owned schema: fields and names in the arena too. */
+static sm_schema *schema_for_session(sm_session *s, int ncols) {
+    sm_schema *sc = sm_arena_alloc(s->arena, sizeof *sc);
+    if (!sc) return NULL;
+    sc->ncols = ncols;
+    sc->fields = sm_arena_alloc(s->arena, (size_t)(ncols > 0 ? ncols : 1) * sizeof(sm_field));
+    if (!sc->fields) return NULL;
+    return sc;
+}
+
+static int schema_set(sm_session *s, sm_schema *sc, int col, const char *name, sm_type t,
+                      bool nullable) {
+    sc->fields[col].name = sm_arena_strdup(s->arena, name ? name : "");
+    if (!sc->fields[col].name) return SM_NOMEM;
+    sc->fields[col].type = t;
+    sc->fields[col].nullable = nullable;
+    return SM_OK;
+}
+
+static sm_schema *schema_clone(sm_session *s, const sm_schema *src) {
+    sm_schema *sc = schema_for_session(s, src->ncols);
+    if (!sc) return NULL;
+    for (int i = 0; i < src->ncols; i++)
+        if (schema_set(s, sc, i, src->fields[i].name, src->fields[i].type,
+                       src->fields[i].nullable) != SM_OK)
+            return NULL;
+    return sc;
+}
+
+static int find_column(sm_session *s, const sm_schema *sc, const char *name) {
+    if (s->case_sensitive) {
+        for (int i = 0; i < sc->ncols; i++)
+            if (strcmp(sc->fields[i].name, name) == 0) return i;
+        return -1;
+    }
+    return sm_schema_find(sc, name);
+}
+
+/* Parses `text` as one expression (aliases allowed) in the session arena. */
+static int parse_text(sm_session *s, const char *text, sm_expr **out) {
+    if (!text) return sm_err(SM_INVALID, "expression is NULL");
+    return sm_expr_parse(s->arena, text, out);
+}
+
+static int bind_expr(sm_session *s, const sm_schema *sc, const sm_expr *e, const char *text,
+                     bool allow_agg, sm_expr **out) {
+    sm_bind_ctx bc;
+    sm_session_bind_ctx(s, sc, text, &bc);
+    bc.allow_agg = allow_agg;
+    return sm_expr_bind(&bc, e, out);
+}
+
+/* Output name of a select-list expression: alias, column name as resolved,
+ * or Spark's generated name. */
+static const char *expr_output_name(sm_session *s, const sm_expr *unbound, const sm_expr *bound,
+                                    const sm_schema *in) {
+    if (unbound->kind == SM_EX_ALIAS) return unbound->name;
+    if (unbound->kind == SM_EX_COLUMN && bound->kind == SM_EX_COLUMN && bound->col_index >= 0 &&
+        bound->col_index < in->ncols)
+        return in->fields[bound->col_index].name;
+    return sm_expr_sql_name(s->arena, unbound);
+}
+
+static sm_expr *column_ref(sm_session *s, const sm_schema *sc, int col) {
+    sm_expr *e = sm_expr_column(s->arena, sc->fields[col].name);
+    if (!e) return NULL;
+    e->col_index = col;
+    e->type = sc->fields[col].type;
+    e->nullable = sc->fields[col].nullable;
+    return e;
+}
+
+/* A projection node from bound expressions and names. */
+static sm_dataframe *make_project(sm_dataframe *df, int n, sm_expr **exprs, const char **names) {
+    sm_session *s = df->session;
+    sm_plan *p = plan_new(s, SM_PLAN_PROJECT, df->plan);
+    if (!p) return NULL;
+    p->schema = schema_for_session(s, n);
+    p->exprs = exprs;
+    p->nexprs = n;
+    if (!p->schema) return NULL;
+    for (int i = 0; i < n; i++)
+        if (schema_set(s, p->schema, i, names[i], exprs[i]->type, exprs[i]->nullable) != SM_OK)
+            return NULL;
+    return sm_df_wrap(s, p);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npaths,
+                                const char *const *options, const char *schema_ddl) {
+    if (!s) return NULL;
+    sm_source *src;
+    if (csv_source_create(paths, npaths, options, schema_ddl, s->tz, s->pool, &src) != SM_OK)
+        return NULL;
+    if (sm_session_add_source(s, src) != SM_OK) {
+        if (src->free) src->free(src);
+        return NULL;
+    }
+    sm_plan *p = plan_new(s, SM_PLAN_SCAN, NULL);
+    if (!p) return NULL;
+    p->source = src;
+    p->schema = schema_clone(s, src->schema);
+    if (!p->schema) return NULL;
+    return sm_df_wrap(s, p);
+}
+
+sm_dataframe *sm_read_csv(sm_session *s, const char *path, const char *const *options,
+                          const char *schema_ddl) {
+    const char *paths[1] = {path};
+    return sm_read_csv_paths(s, paths, 1, options, schema_ddl);
+}
+
+sm_dataframe *sm_df_from_batches(sm_session *s, const sm_schema *schema, sm_batch **batches,
+                                 int nbatches) {
+    sm_plan *p = plan_new(s, SM_PLAN_VALUES, NULL);
+    if (!p) return NULL;
+    p->schema = schema_clone(s, schema);
+    p->batches = sm_arena_alloc(s->arena, (size_t)(nbatches > 0 ? nbatches : 1) * sizeof(sm_batch *));
+    if (!p->schema || !p->batches) return NULL;
+    /* The session owns the batches from here on and frees them at the end. */
+    if (s->nbatches + nbatches > s->capbatches) {
+        int cap = s->capbatches ? s->capbatches : 8;
+        while (cap < s->nbatches + nbatches) cap *= 2;
+        sm_batch **nb = sm_realloc(s->batches, (size_t)cap * sizeof *nb);
+        if (!nb) return NULL;
+        s->batches = nb;
+        s->capbatches = cap;
+    }
+    for (int i = 0; i < nbatches; i++) {
+        p->batches[i] = batches[i];
+        s->batches[s->nbatches++] = batches[i];
+    }
+    p->nbatches = nbatches;
+    return sm_df_wrap(s, p);
+}
+
+/* ---- columns -------------------------------------------------------------- */
+
+static sm_column *column_new(sm_session *s, sm_expr *e, const char *text) {
+    if (!e) return NULL;
+    sm_column *c = sm_arena_alloc(s->arena, sizeof *c);
+    if (!c) return NULL;
+    c->session = s;
+    c->expr = e;
+    c->text = text;
+    return c;
+}
+
+sm_column *sm_col(sm_session *s, const char *name) {
+    if (!s || !name) return NULL;
+    if (strcmp(name, "*") == 0) return column_new(s, sm_expr_new(s->arena, SM_EX_STAR), NULL);
+    return column_new(s, sm_expr_column(s->arena, name), NULL);
+}
+
+sm_column *sm_col_expr(sm_session *s, const char *sql) {
+    if (!s) return NULL;
+    sm_expr *e;
+    if (parse_text(s, sql, &e) != SM_OK) return NULL;
+    return column_new(s, e, sm_arena_strdup(s->arena, sql));
+}
+
+static sm_column *lit(sm_session *s, sm_value v) {
+    if (!s) return NULL;
+    return column_new(s, sm_expr_literal(s->arena, &v), NULL);
+}
+
+sm_column *sm_lit_int(sm_session *s, int64_t v) {
+    sm_value x = {0};
+    if (v >= INT32_MIN && v <= INT32_MAX) {
+        x.type = SM_INT;
+        x.v.i32 = (int32_t)v;
+    } else {
+        x.type = SM_BIGINT;
+        x.v.i64 = v;
+    }
+    return lit(s, x);
+}
+sm_column *sm_lit_double(sm_session *s, double v) {
+    sm_value x = {.type = SM_DOUBLE};
+    x.v.f64 = v;
+    return lit(s, x);
+}
+sm_column *sm_lit_string(sm_session *s, const char *v) {
+    sm_value x = {.type = SM_STRING};
+    x.v.str.ptr = v;
+    x.v.str.len = (int32_t)strlen(v);
+    return lit(s, x);
+}
+sm_column *sm_lit_bool(sm_session *s, bool v) {
+    sm_value x = {.type = SM_BOOLEAN};
+    x.v.b = v;
+    return lit(s, x);
+}
+sm_column *sm_lit_null(sm_session *s) {
+    sm_value x = {.type = SM_NULLTYPE, .is_null = true};
+    return lit(s, x);
+}
+
+sm_column *sm_call(sm_session *s, const char *name, int nargs, sm_column *const *args) {
+    if (!s || !name) return NULL;
+    sm_expr **a = sm_arena_alloc(s->arena, (size_t)(nargs > 0 ? nargs : 1) * sizeof *a);
+    if (!a) return NULL;
+    for (int i = 0; i < nargs; i++) {
+        if (!args[i]) return NULL;
+        a[i] = args[i]->expr;
+    }
+    return column_new(s, sm_expr_call(s->arena, name, nargs, a), NULL);
+}
+
+sm_column *sm_column_alias(sm_column *c, const char *name) {
+    if (!c || !name) return NULL;
+    return column_new(c->session, sm_expr_alias(c->session->arena, c->expr, name), c->text);
+}
+
+sm_column *sm_column_cast(sm_column *c, const char *type_name) {
+    if (!c || !type_name) return NULL;
+    int t = sm_type_parse(type_name, strlen(type_name));
+    if (t < 0) {
+        sm_err(SM_INVALID, "[UNSUPPORTED_DATATYPE] Unsupported data type \"%s\".", type_name);
+        return NULL;
+    }
+    return column_new(c->session, sm_expr_cast(c->session->arena, c->expr, (sm_type)t), c->text);
+}
+
+sm_column *sm_when(sm_session *s, int n, sm_column *const *conds, sm_column *const *values,
+                   sm_column *otherwise) {
+    if (!s || n < 1) {
+        sm_err(SM_INVALID, "when() needs at least one condition");
+        return NULL;
+    }
+    sm_expr *e = sm_expr_new(s->arena, SM_EX_CASE);
+    if (!e) return NULL;
+    e->nargs = 2 * n + (otherwise ? 1 : 0);
+    e->args = sm_arena_alloc(s->arena, (size_t)e->nargs * sizeof(sm_expr *));
+    if (!e->args) return NULL;
+    for (int i = 0; i < n; i++) {
+        if (!conds[i] || !values[i]) return NULL;
+        e->args[2 * i] = conds[i]->expr;
+        e->args[2 * i + 1] = values[i]->expr;
+    }
+    if (otherwise) {
+        e->args[2 * n] = otherwise->expr;
+        e->has_else = true;
+    }
+    return column_new(s, e, NULL);
+}
+
+/* ---- projections ---------------------------------------------------------- */
+
+/* Expands a select list (STAR → every column) and binds it. */
+static sm_dataframe *select_exprs(sm_dataframe *df, int n, sm_expr *const *unbound,
+                                  const char *const *texts) {
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    int total = 0;
+    for (int i = 0; i < n; i++) total += unbound[i]->kind == SM_EX_STAR ? in->ncols : 1;
+    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)(total ? total : 1) * sizeof *exprs);
+    const char **names = sm_arena_alloc(s->arena, (size_t)(total ? total : 1) * sizeof *names);
+    if (!exprs || !names) return NULL;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (unbound[i]->kind == SM_EX_STAR) {
+            for (int c = 0; c < in->ncols; c++) {
+                exprs[k] = column_ref(s, in, c);
+                names[k++] = in->fields[c].name;
+            }
+            continue;
+        }
+        sm_expr *b;
+        if (bind_expr(s, in, unbound[i], texts ? texts[i] : NULL, false, &b) != SM_OK) return NULL;
+        exprs[k] = b;
+        names[k++] = expr_output_name(s, unbound[i], b, in);
+    }
+    return make_project(df, total, exprs, names);
+}
+
+sm_dataframe *sm_df_select(sm_dataframe *df, int n, sm_column *const *cols) {
+    if (!df) return NULL;
+    sm_expr **u = sm_arena_alloc(df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *u);
+    const char **t = sm_arena_alloc(df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *t);
+    if (!u || !t) return NULL;
+    for (int i = 0; i < n; i++) {
+        if (!cols[i]) return NULL;
+        u[i] = cols[i]->expr;
+        t[i] = cols[i]->text;
+    }
+    return select_exprs(df, n, u, t);
+}
+
+sm_dataframe *sm_df_select_expr(sm_dataframe *df, int n, const char *const *exprs) {
+    if (!df) return NULL;
+    sm_expr **u = sm_arena_alloc(df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *u);
+    if (!u) return NULL;
+    for (int i = 0; i < n; i++)
+        if (parse_text(df->session, exprs[i], &u[i]) != SM_OK) return NULL;
+    return select_exprs(df, n, u, exprs);
+}
+
+static sm_dataframe *filter_bound(sm_dataframe *df, sm_expr *cond, const char *text) {
+    sm_session *s = df->session;
+    if (cond->type == SM_NULLTYPE) {
+        sm_bind_ctx bc;
+        sm_session_bind_ctx(s, df->plan->schema, text, &bc);
+        cond = sm_expr_coerce(&bc, cond, SM_BOOLEAN);
+        if (!cond) return NULL;
+    }
+    if (cond->type != SM_BOOLEAN) {
+        sm_err(SM_ANALYSIS,
+               "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] Cannot resolve \"%s\" due to data type "
+               "mismatch: Filter expression \"%s\" of type \"%s\" is not a boolean.",
+               text ? text : "condition", text ? text : "condition",
+               sm_type_name(cond->type));
+        return NULL;
+    }
+    sm_plan *p = plan_new(s, SM_PLAN_FILTER, df->plan);
+    if (!p) return NULL;
+    p->schema = df->plan->schema;
+    p->cond = cond;
+    return sm_df_wrap(s, p);
+}
+
+sm_dataframe *sm_df_filter(sm_dataframe *df, const char *condition) {
+    if (!df) return NULL;
+    sm_expr *u, *b;
+    if (parse_text(df->session, condition, &u) != SM_OK) return NULL;
+    if (bind_expr(df->session, df->plan->schema, u, condition, false, &b) != SM_OK) return NULL;
+    return filter_bound(df, b, condition);
+}
+
+sm_dataframe *sm_df_filter_col(sm_dataframe *df, sm_column *c) {
+    if (!df || !c) return NULL;
+    sm_expr *b;
+    if (bind_expr(df->session, df->plan->schema, c->expr, c->text, false, &b) != SM_OK) return NULL;
+    return filter_bound(df, b, c->text);
+}
+
+/* All columns of df as references, with one replaced/added. */
+static sm_dataframe *with_column_bound(sm_dataframe *df, const char *name, sm_expr *b) {
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    int at = find_column(s, in, name);
+    int n = in->ncols + (at < 0 ? 1 : 0);
+    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)n * sizeof *exprs);
+    const char **names = sm_arena_alloc(s->arena, (size_t)n * sizeof *names);
+    if (!exprs || !names) return NULL;
+    for (int c = 0; c < in->ncols; c++) {
+        if (c == at) {
+            exprs[c] = b;
+            names[c] = name;
+        } else {
+            exprs[c] = column_ref(s, in, c);
+            names[c] = in->fields[c].name;
+        }
+        if (!exprs[c]) return NULL;
+    }
+    if (at < 0) {
+        exprs[n - 1] = b;
+        names[n - 1] = name;
+    }
+    return make_project(df, n, exprs, names);
+}
+
+sm_dataframe *sm_df_with_column(sm_dataframe *df, const char *name, const char *expr) {
+    if (!df || !name) return NULL;
+    sm_expr *u, *b;
+    if (parse_text(df->session, expr, &u) != SM_OK) return NULL;
+    if (bind_expr(df->session, df->plan->schema, u, expr, false, &b) != SM_OK) return NULL;
+    return with_column_bound(df, name, b);
+}
+
+sm_dataframe *sm_df_with_column_col(sm_dataframe *df, const char *name, sm_column *c) {
+    if (!df || !name || !c) return NULL;
+    sm_expr *b;
+    if (bind_expr(df->session, df->plan->schema, c->expr, c->text, false, &b) != SM_OK) return NULL;
+    return with_column_bound(df, name, b);
+}
+
+sm_dataframe *sm_df_with_column_renamed(sm_dataframe *df, const char *existing,
+                                        const char *new_name) {
+    if (!df || !existing || !new_name) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    int at = find_column(s, in, existing);
+    if (at < 0) return df; /* Spark: a no-op when the column does not exist */
+    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)in->ncols * sizeof *exprs);
+    const char **names = sm_arena_alloc(s->arena, (size_t)in->ncols * sizeof *names);
+    if (!exprs || !names) return NULL;
+    for (int c = 0; c < in->ncols; c++) {
+        exprs[c] = column_ref(s, in, c);
+        names[c] = c == at ? new_name : in->fields[c].name;
+        if (!exprs[c]) return NULL;
+    }
+    return make_project(df, in->ncols, exprs, names);
+}
+
+sm_dataframe *sm_df_drop(sm_dataframe *df, int n, const char *const *drop) {
+    if (!df) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)(in->ncols ? in->ncols : 1) * sizeof *exprs);
+    const char **names = sm_arena_alloc(s->arena, (size_t)(in->ncols ? in->ncols : 1) * sizeof *names);
+    if (!exprs || !names) return NULL;
+    int k = 0;
+    for (int c = 0; c < in->ncols; c++) {
+        bool dropped = false;
+        for (int i = 0; i < n; i++) {
+            if (s->case_sensitive ? strcmp(drop[i], in->fields[c].name) == 0
+                                  : strcasecmp(drop[i], in->fields[c].name) == 0)
+                dropped = true;
+        }
+        if (dropped) continue;
+        exprs[k] = column_ref(s, in, c);
+        names[k++] = in->fields[c].name;
+    }
+    return make_project(df, k, exprs, names);
+}
+
+/* ---- missing values -------------------------------------------------------- */
+
+static bool fill_applies(sm_type value, sm_type col) {
+    if (sm_type_is_numeric(value)) return sm_type_is_numeric(col);
+    if (value == SM_STRING) return col == SM_STRING;
+    if (value == SM_BOOLEAN) return col == SM_BOOLEAN;
+    return false;
+}
+
+/* coalesce(col, CAST(value AS coltype)) for column `c`. */
+static sm_expr *fill_expr(sm_session *s, const sm_schema *in, int c, const sm_expr *value) {
+    sm_expr *args[2];
+    args[0] = sm_expr_column(s->arena, in->fields[c].name);
+    args[1] = sm_expr_cast(s->arena, sm_expr_copy(s->arena, value), in->fields[c].type);
+    if (!args[0] || !args[1]) return NULL;
+    sm_expr *call = sm_expr_call(s->arena, "coalesce", 2, args);
+    if (!call) return NULL;
+    sm_expr *b;
+    if (bind_expr(s, in, call, NULL, false, &b) != SM_OK) return NULL;
+    return b;
+}
+
+static int parse_literal(sm_session *s, const char *text, sm_expr **out) {
+    SM_TRY(parse_text(s, text, out));
+    if ((*out)->kind != SM_EX_LITERAL)
+        return sm_err(SM_INVALID,
+                      "na.fill: '%s' is not a literal value; use a number, a quoted string or "
+                      "true/false",
+                      text);
+    return SM_OK;
+}
+
+sm_dataframe *sm_df_na_fill(sm_dataframe *df, const char *value_sql, int n,
+                            const char *const *subset) {
+    if (!df) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    sm_expr *value;
+    if (parse_literal(s, value_sql, &value) != SM_OK) return NULL;
+    bool *chosen = sm_arena_alloc(s->arena, (size_t)(in->ncols ? in->ncols : 1));
+    if (!chosen) return NULL;
+    if (subset && n > 0) {
+        for (int i = 0; i < n; i++) {
+            int c = find_column(s, in, subset[i]);
+            if (c < 0) {
+                sm_err(SM_ANALYSIS,
+                       "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter "
+                       "with name `%s` cannot be resolved.",
+                       subset[i]);
+                return NULL;
+            }
+            chosen[c] = true;
+        }
+    } else {
+        for (int c = 0; c < in->ncols; c++) chosen[c] = true;
+    }
+    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)(in->ncols ? in->ncols : 1) * sizeof *exprs);
+    const char **names = sm_arena_alloc(s->arena, (size_t)(in->ncols ? in->ncols : 1) * sizeof *names);
+    if (!exprs || !names) return NULL;
+    for (int c = 0; c < in->ncols; c++) {
+        names[c] = in->fields[c].name;
+        if (chosen[c] && !value->lit.is_null && fill_applies(value->lit.type, in->fields[c].type))
+            exprs[c] = fill_expr(s, in, c, value);
+        else
+            exprs[c] = column_ref(s, in, c);
+        if (!exprs[c]) return NULL;
+    }
+    return make_project(df, in->ncols, exprs, names);
+}
+
+sm_dataframe *sm_df_na_fill_map(sm_dataframe *df, const char *const *pairs) {
+    if (!df || !pairs) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)(in->ncols ? in->ncols : 1) * sizeof *exprs);
+    const char **names = sm_arena_alloc(s->arena, (size_t)(in->ncols ? in->ncols : 1) * sizeof *names);
+    if (!exprs || !names) return NULL;
+    for (int c = 0; c < in->ncols; c++) {
+        exprs[c] = NULL;
+        names[c] = in->fields[c].name;
+    }
+    for (int i = 0; pairs[i] && pairs[i + 1]; i += 2) {
+        int c = find_column(s, in, pairs[i]);
+        if (c < 0) {
+            sm_err(SM_ANALYSIS,
+                   "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter with "
+                   "name `%s` cannot be resolved.",
+                   pairs[i]);
+            return NULL;
+        }
+        sm_expr *value;
+        if (parse_literal(s, pairs[i + 1], &value) != SM_OK) return NULL;
+        exprs[c] = fill_expr(s, in, c, value);
+        if (!exprs[c]) return NULL;
+    }
+    for (int c = 0; c < in->ncols; c++)
+        if (!exprs[c] && !(exprs[c] = column_ref(s, in, c))) return NULL;
+    return make_project(df, in->ncols, exprs, names);
+}
+
+sm_dataframe *sm_df_na_drop(sm_dataframe *df, const char *how, int thresh, int n,
+                            const char *const *subset) {
+    if (!df) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    int *cols = sm_arena_alloc(s->arena, (size_t)(in->ncols + n + 1) * sizeof(int));
+    if (!cols) return NULL;
+    int ncols = 0;
+    if (subset && n > 0) {
+        for (int i = 0; i < n; i++) {
+            int c = find_column(s, in, subset[i]);
+            if (c < 0) {
+                sm_err(SM_ANALYSIS,
+                       "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter "
+                       "with name `%s` cannot be resolved.",
+                       subset[i]);
+                return NULL;
+            }
+            cols[ncols++] = c;
+        }
+    } else {
+        for (int c = 0; c < in->ncols; c++) cols[ncols++] = c;
+    }
+    int min_non_null;
+    if (thresh >= 0) {
+        min_non_null = thresh;
+    } else if (!how || strcasecmp(how, "any") == 0) {
+        min_non_null = ncols;
+    } else if (strcasecmp(how, "all") == 0) {
+        min_non_null = 1;
+    } else {
+        sm_err(SM_INVALID, "na.drop: how must be 'any' or 'all', not '%s'", how);
+        return NULL;
+    }
+    /* Sum of (CASE WHEN c IS NOT NULL [AND NOT isnan(c)] THEN 1 ELSE 0 END) >= min. */
+    sm_buf b = {0};
+    if (ncols == 0) sm_buf_appendf(&b, "0");
+    for (int i = 0; i < ncols; i++) {
+        const sm_field *f = &in->fields[cols[i]];
+        sm_buf_appendf(&b, "%s(CASE WHEN `%s` IS NOT NULL%s%s%s THEN 1 ELSE 0 END)",
+                       i ? " + " : "", f->name, f->type == SM_DOUBLE ? " AND NOT isnan(`" : "",
+                       f->type == SM_DOUBLE ? f->name : "", f->type == SM_DOUBLE ? "`)" : "");
+    }
+    sm_buf_appendf(&b, " >= %d", min_non_null);
+    const char *text = sm_arena_strdup(s->arena, sm_buf_cstr(&b));
+    sm_buf_free(&b);
+    if (!text) return NULL;
+    return sm_df_filter(df, text);
+}
+
+/* ---- distinct, union ---------------------------------------------------------- */
+
+sm_dataframe *sm_df_drop_duplicates(sm_dataframe *df, int n, const char *const *subset) {
+    if (!df) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    sm_plan *p = plan_new(s, SM_PLAN_DISTINCT, df->plan);
+    if (!p) return NULL;
+    p->schema = df->plan->schema;
+    if (subset && n > 0) {
+        p->key_cols = sm_arena_alloc(s->arena, (size_t)n * sizeof(int));
+        if (!p->key_cols) return NULL;
+        for (int i = 0; i < n; i++) {
+            int c = find_column(s, in, subset[i]);
+            if (c < 0) {
+                sm_err(SM_ANALYSIS,
+                       "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter "
+                       "with name `%s` cannot be resolved.",
+                       subset[i]);
+                return NULL;
+            }
+            p->key_cols[p->nkey_cols++] = c;
+        }
+    }
+    return sm_df_wrap(s, p);
+}
+
+sm_dataframe *sm_df_distinct(sm_dataframe *df) { return sm_df_drop_duplicates(df, 0, NULL); }
+
+/* Projects df to `types` (casting where needed) keeping names. */
+static sm_dataframe *cast_to(sm_dataframe *df, const sm_type *types) {
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    bool same = true;
+    for (int c = 0; c < in->ncols; c++) same &= in->fields[c].type == types[c];
+    if (same) return df;
+    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)in->ncols * sizeof *exprs);
+    const char **names = sm_arena_alloc(s->arena, (size_t)in->ncols * sizeof *names);
+    if (!exprs || !names) return NULL;
+    sm_bind_ctx bc;
+    sm_session_bind_ctx(s, in, NULL, &bc);
+    for (int c = 0; c < in->ncols; c++) {
+        exprs[c] = sm_expr_coerce(&bc, column_ref(s, in, c), types[c]);
+        names[c] = in->fields[c].name;
+        if (!exprs[c]) return NULL;
+    }
+    return make_project(df, in->ncols, exprs, names);
+}
+
+sm_dataframe *sm_df_union(sm_dataframe *df, sm_dataframe *other) {
+    if (!df || !other) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *a = df->plan->schema, *b = other->plan->schema;
+    if (a->ncols != b->ncols) {
+        sm_err(SM_ANALYSIS,
+               "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same "
+               "number of columns, but the first input has %d columns and the second input has "
+               "%d columns.",
+               a->ncols, b->ncols);
+        return NULL;
+    }
+    sm_type *types = sm_arena_alloc(s->arena, (size_t)(a->ncols ? a->ncols : 1) * sizeof *types);
+    if (!types) return NULL;
+    for (int c = 0; c < a->ncols; c++) {
+        int w = sm_type_wider(a->fields[c].type, b->fields[c].type);
+        if (w < 0) {
+            /* Spark widens anything with string to string in union */
+            if (a->fields[c].type == SM_STRING || b->fields[c].type == SM_STRING) {
+                w = SM_STRING;
+            } else {
+                sm_err(SM_ANALYSIS,
+                       "[INCOMPATIBLE_COLUMN_TYPE] UNION can only be performed on inputs with "
+                       "compatible column types. The column %d (`%s`) has type \"%s\" in the "
+                       "first input and \"%s\" in the second.",
+                       c + 1, a->fields[c].name, sm_type_name(a->fields[c].type),
+                       sm_type_name(b->fields[c].type));
+                return NULL;
+            }
+        }
+        types[c] = (sm_type)w;
+    }
+    sm_dataframe *l = cast_to(df, types), *r = cast_to(other, types);
+    if (!l || !r) return NULL;
+    sm_plan *p = plan_new(s, SM_PLAN_UNION, NULL);
+    if (!p) return NULL;
+    p->children = sm_arena_alloc(s->arena, 2 * sizeof(sm_plan *));
+    if (!p->children) return NULL;
+    p->children[0] = l->plan;
+    p->children[1] = r->plan;
+    p->nchildren = 2;
+    p->schema = schema_clone(s, l->plan->schema);
+    if (!p->schema) return NULL;
+    for (int c = 0; c < a->ncols; c++)
+        p->schema->fields[c].nullable = a->fields[c].nullable || b->fields[c].nullable;
+    return sm_df_wrap(s, p);
+}
+
+sm_dataframe *sm_df_union_by_name(sm_dataframe *df, sm_dataframe *other, bool allow_missing) {
+    if (!df || !other) return NULL;
+    sm_session *s = df->session;
+    const sm_schema *a = df->plan->schema, *b = other->plan->schema;
+    /* Output: a's columns, then b's columns missing from a (when allowed). */
+    int extra = 0;
+    for (int c = 0; c < b->ncols; c++)
+        if (find_column(s, a, b->fields[c].name) < 0) {
+            if (!allow_missing) {
+                sm_err(SM_ANALYSIS,
+                       "[NUM_COLUMNS_MISMATCH] unionByName: column `%s` of the second input is "
+                       "not in the first; pass allowMissingColumns=true to fill it with nulls.",
+                       b->fields[c].name);
+                return NULL;
+            }
+            extra++;
+        }
+    int n = a->ncols + extra;
+    sm_column **lcols = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *lcols);
+    sm_column **rcols = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *rcols);
+    if (!lcols || !rcols) return NULL;
+    int k = 0;
+    for (int c = 0; c < a->ncols; c++, k++) {
+        lcols[k] = sm_col(s, a->fields[c].name);
+        int rc = find_column(s, b, a->fields[c].name);
+        if (rc < 0) {
+            if (!allow_missing) {
+                sm_err(SM_ANALYSIS,
+                       "[NUM_COLUMNS_MISMATCH] unionByName: column `%s` of the first input is "
+                       "not in the second; pass allowMissingColumns=true to fill it with nulls.",
+                       a->fields[c].name);
+                return NULL;
+            }
+            rcols[k] = sm_column_alias(sm_lit_null(s), a->fields[c].name);
+        } else {
+            rcols[k] = sm_col(s, b->fields[rc].name);
+        }
+    }
+    for (int c = 0; c < b->ncols; c++)
+        if (find_column(s, a, b->fields[c].name) < 0) {
+            lcols[k] = sm_column_alias(sm_lit_null(s), b->fields[c].name);
+            rcols[k++] = sm_col(s, b->fields[c].name);
+        }
+    sm_dataframe *l = sm_df_select(df, n, lcols), *r = sm_df_select(other, n, rcols);
+    if (!l || !r) return NULL;
+    return sm_df_union(l, r);
+}
+
+/* ---- sort, limit ------------------------------------------------------------ */
+
+sm_dataframe *sm_df_order_by(sm_dataframe *df, int n, const char *const *keys) {
+    if (!df) return NULL;
+    sm_session *s = df->session;
+    sm_plan *p = plan_new(s, SM_PLAN_SORT, df->plan);
+    if (!p) return NULL;
+    p->schema = df->plan->schema;
+    p->sort_keys = sm_arena_alloc(s->arena, (size_t)(n > 0 ? n : 1) * sizeof(sm_sort_key));
+    if (!p->sort_keys) return NULL;
+    for (int i = 0; i < n; i++) {
+        sm_sort_key k;
+        if (sm_sort_parse(s->arena, keys[i], &k) != SM_OK) return NULL;
+        if (bind_expr(s, df->plan->schema, k.expr, keys[i], false, &k.expr) != SM_OK) return NULL;
+        p->sort_keys[i] = k;
+    }
+    p->nsort = n;
+    return sm_df_wrap(s, p);
+}
+
+sm_dataframe *sm_df_limit(sm_dataframe *df, int64_t n) {
+    if (!df) return NULL;
+    if (n < 0) {
+        sm_err(SM_INVALID, "limit: the number of rows must be >= 0, got %lld", (long long)n);
+        return NULL;
+    }
+    sm_plan *p = plan_new(df->session, SM_PLAN_LIMIT, df->plan);
+    if (!p) return NULL;
+    p->schema = df->plan->schema;
+    p->limit = n;
+    return sm_df_wrap(df->session, p);
+}
+
+/* ---- aggregation ---------------------------------------------------------------- */
+
+sm_grouped *sm_df_group_by(sm_dataframe *df, int n, const char *const *cols) {
+    if (!df) return NULL;
+    sm_session *s = df->session;
+    sm_grouped *g = sm_arena_alloc(s->arena, sizeof *g);
+    if (!g) return NULL;
+    g->df = df;
+    g->keys = sm_arena_alloc(s->arena, (size_t)(n > 0 ? n : 1) * sizeof(sm_expr *));
+    if (!g->keys) return NULL;
+    for (int i = 0; i < n; i++) {
+        sm_expr *u;
+        if (parse_text(s, cols[i], &u) != SM_OK) return NULL;
+        if (bind_expr(s, df->plan->schema, u, cols[i], false, &g->keys[i]) != SM_OK) return NULL;
+    }
+    g->nkeys = n;
+    return g;
+}
+
+typedef struct {
+    sm_session *s;
+    sm_grouped *g;
+    sm_expr **aggs;
+    int naggs, capaggs;
+    const char *text;
+} agg_split;
+
+/* Same bound key expression?  Column references compare by index; anything
+ * else by its generated name (good enough for groupBy("x") style keys). */
+static int key_position(agg_split *as, const sm_expr *e) {
+    for (int k = 0; k < as->g->nkeys; k++) {
+        const sm_expr *key = as->g->keys[k];
+        if (key->kind == SM_EX_COLUMN && e->kind == SM_EX_COLUMN && key->col_index == e->col_index)
+            return k;
+    }
+    return -1;
+}
+
+/* Copies bound tree `e`, replacing aggregate calls by references to the
+ * aggregation's output and group-key references by key positions. */
+static int split_aggs(agg_split *as, const sm_expr *e, sm_expr **out) {
+    sm_session *s = as->s;
+    if (e->kind == SM_EX_CALL && e->agg) {
+        if (as->naggs == as->capaggs) {
+            int cap = as->capaggs ? as->capaggs * 2 : 8;
+            sm_expr **na = sm_arena_alloc(s->arena, (size_t)cap * sizeof *na);
+            if (!na) return SM_NOMEM;
+            if (as->naggs) memcpy(na, as->aggs, (size_t)as->naggs * sizeof *na);
+            as->aggs = na;
+            as->capaggs = cap;
+        }
+        as->aggs[as->naggs] = (sm_expr *)e;
+        sm_expr *ref = sm_expr_new(s->arena, SM_EX_COLUMN);
+        if (!ref) return SM_NOMEM;
+        ref->name = sm_expr_sql_name(s->arena, e);
+        ref->col_index = as->g->nkeys + as->naggs;
+        ref->type = e->type;
+        ref->nullable = e->nullable;
+        as->naggs++;
+        *out = ref;
+        return SM_OK;
+    }
+    if (e->kind == SM_EX_COLUMN) {
+        int k = key_position(as, e);
+        if (k < 0)
+            return sm_err(SM_ANALYSIS,
+                          "[MISSING_AGGREGATION] The non-aggregating expression `%s` is based on "
+                          "columns which are not participating in the GROUP BY clause. Add the "
+                          "columns or the expression to the GROUP BY, aggregate the expression, or "
+                          "use \"first(%s)\" if you do not care which value is returned.",
+                          e->name, e->name);
+        sm_expr *ref = sm_expr_copy(s->arena, e);
+        if (!ref) return SM_NOMEM;
+        ref->col_index = k;
+        *out = ref;
+        return SM_OK;
+    }
+    sm_expr *c = sm_arena_alloc(s->arena, sizeof *c);
+    if (!c) return SM_NOMEM;
+    *c = *e;
+    if (e->nargs) {
+        c->args = sm_arena_alloc(s->arena, (size_t)e->nargs * sizeof(sm_expr *));
+        if (!c->args) return SM_NOMEM;
+        for (int i = 0; i < e->nargs; i++) SM_TRY(split_aggs(as, e->args[i], &c->args[i]));
+    }
+    *out = c;
+    return SM_OK;
+}
+
+static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
+                               const char *const *texts) {
+    sm_dataframe *df = g->df;
+    sm_session *s = df->session;
+    const sm_schema *in = df->plan->schema;
+    agg_split as = {.s = s, .g = g};
+    int nout = g->nkeys + n;
+    sm_expr **finals = sm_arena_alloc(s->arena, (size_t)(nout ? nout : 1) * sizeof *finals);
+    const char **names = sm_arena_alloc(s->arena, (size_t)(nout ? nout : 1) * sizeof *names);
+    if (!finals || !names) return NULL;
+    for (int i = 0; i < n; i++) {
+        sm_expr *b;
+        if (bind_expr(s, in, unbound[i], texts ? texts[i] : NULL, true, &b) != SM_OK) return NULL;
+        if (split_aggs(&as, b, &finals[g->nkeys + i]) != SM_OK) return NULL;
+        names[g->nkeys + i] = expr_output_name(s, unbound[i], b, in);
+    }
+    /* The aggregation node: keys then aggregate calls. */
+    sm_plan *p = plan_new(s, SM_PLAN_AGGREGATE, df->plan);
+    if (!p) return NULL;
+    p->keys = g->keys;
+    p->nkeys = g->nkeys;
+    p->aggs = as.aggs;
+    p->naggs = as.naggs;
+    p->schema = schema_for_session(s, g->nkeys + as.naggs);
+    if (!p->schema) return NULL;
+    for (int k = 0; k < g->nkeys; k++) {
+        const sm_expr *key = g->keys[k];
+        const char *name = key->kind == SM_EX_COLUMN ? in->fields[key->col_index].name
+                                                     : sm_expr_sql_name(s->arena, key);
+        if (schema_set(s, p->schema, k, name, key->type, key->nullable) != SM_OK) return NULL;
+        finals[k] = column_ref(s, p->schema, k);
+        names[k] = name;
+        if (!finals[k]) return NULL;
+    }
+    for (int a = 0; a < as.naggs; a++)
+        if (schema_set(s, p->schema, g->nkeys + a, sm_expr_sql_name(s->arena, as.aggs[a]),
+                       as.aggs[a]->type, as.aggs[a]->nullable) != SM_OK)
+            return NULL;
+    sm_dataframe *agg = sm_df_wrap(s, p);
+    if (!agg) return NULL;
+    /* The projection computing the requested expressions. */
+    return make_project(agg, nout, finals, names);
+}
+
+sm_dataframe *sm_grouped_agg(sm_grouped *g, int n, const char *const *exprs) {
+    if (!g) return NULL;
+    sm_expr **u = sm_arena_alloc(g->df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *u);
+    if (!u) return NULL;
+    for (int i = 0; i < n; i++)
+        if (parse_text(g->df->session, exprs[i], &u[i]) != SM_OK) return NULL;
+    return agg_exprs(g, n, u, exprs);
+}
+
+sm_dataframe *sm_grouped_agg_cols(sm_grouped *g, int n, sm_column *const *cols) {
+    if (!g) return NULL;
+    sm_expr **u = sm_arena_alloc(g->df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *u);
+    const char **t = sm_arena_alloc(g->df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *t);
+    if (!u || !t) return NULL;
+    for (int i = 0; i < n; i++) {
+        if (!cols[i]) return NULL;
+        u[i] = cols[i]->expr;
+        t[i] = cols[i]->text;
+    }
+    return agg_exprs(g, n, u, t);
+}
+
+sm_dataframe *sm_grouped_agg_dict(sm_grouped *g, const char *const *pairs) {
+    if (!g || !pairs) return NULL;
+    sm_session *s = g->df->session;
+    int n = 0;
+    while (pairs[2 * n] && pairs[2 * n + 1]) n++;
+    const char **exprs = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *exprs);
+    if (!exprs) return NULL;
+    for (int i = 0; i < n; i++) {
+        const char *col = pairs[2 * i], *fn = pairs[2 * i + 1];
+        /* Spark accepts "mean" for avg and names the column avg(x) */
+        if (strcasecmp(fn, "mean") == 0) fn = "avg";
+        exprs[i] = strcmp(col, "*") == 0 ? sm_arena_printf(s->arena, "%s(*)", fn)
+                                         : sm_arena_printf(s->arena, "%s(`%s`)", fn, col);
+        if (!exprs[i]) return NULL;
+    }
+    return sm_grouped_agg(g, n, exprs);
+}
+
+sm_dataframe *sm_grouped_count(sm_grouped *g) {
+    const char *e[1] = {"count(1) AS count"};
+    return sm_grouped_agg(g, 1, e);
+}
+
+sm_dataframe *sm_df_agg(sm_dataframe *df, int n, const char *const *exprs) {
+    return sm_grouped_agg(sm_df_group_by(df, 0, NULL), n, exprs);
+}
+
+sm_dataframe *sm_df_agg_dict(sm_dataframe *df, const char *const *pairs) {
+    return sm_grouped_agg_dict(sm_df_group_by(df, 0, NULL), pairs);
+}
+
+/* ---- schema access ------------------------------------------------------------ */
+
+int sm_df_num_columns(const sm_dataframe *df) { return df ? df->plan->schema->ncols : 0; }
+
+const char *sm_df_column_name(const sm_dataframe *df, int col) {
+    if (!df || col < 0 || col >= df->plan->schema->ncols) return NULL;
+    return df->plan->schema->fields[col].name;
+}
+
+const char *sm_df_column_type(const sm_dataframe *df, int col) {
+    if (!df || col < 0 || col >= df->plan->schema->ncols) return NULL;
+    return sm_type_name(df->plan->schema->fields[col].type);
+}

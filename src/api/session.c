@@ -1,0 +1,166 @@
+/*
+ * session.c — sm_session: settings, the thread pool, the arena that owns
+ * every DataFrame of the session, and the contexts handed to the binder and
+ * the executor.
+ *
+ * Settings use Spark's names where Spark has one.  Unknown keys are kept
+ * (Spark accepts any key too) so that jobs written for Spark don't fail on
+ * settings smelt has no use for.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api/api_internal.h"
+#include "formats/source.h"
+
+const char *sm_last_error(void) { return sm_errmsg(); }
+
+static int parse_bool(const char *key, const char *v, bool *out) {
+    if (strcasecmp(v, "true") == 0) {
+        *out = true;
+        return SM_OK;
+    }
+    if (strcasecmp(v, "false") == 0) {
+        *out = false;
+        return SM_OK;
+    }
+    return sm_err(SM_INVALID, "setting %s: '%s' is not a boolean; use true or false", key, v);
+}
+
+static int parse_int(const char *key, const char *v, int lo, int *out) {
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < lo || n > 1 << 20)
+        return sm_err(SM_INVALID, "setting %s: '%s' is not a whole number >= %d", key, v, lo);
+    *out = (int)n;
+    return SM_OK;
+}
+
+static int conf_store(sm_session *s, const char *key, const char *value) {
+    for (int i = 0; i < s->nconf; i++) {
+        if (strcasecmp(s->conf[i].key, key) == 0) {
+            char *v = sm_arena_strdup(s->arena, value);
+            if (!v) return SM_NOMEM;
+            s->conf[i].value = v;
+            return SM_OK;
+        }
+    }
+    if (s->nconf == s->capconf) {
+        int cap = s->capconf ? s->capconf * 2 : 16;
+        struct sm_conf_entry *c = sm_realloc(s->conf, (size_t)cap * sizeof *c);
+        if (!c) return SM_NOMEM;
+        s->conf = c;
+        s->capconf = cap;
+    }
+    s->conf[s->nconf].key = sm_arena_strdup(s->arena, key);
+    s->conf[s->nconf].value = sm_arena_strdup(s->arena, value);
+    if (!s->conf[s->nconf].key || !s->conf[s->nconf].value) return SM_NOMEM;
+    s->nconf++;
+    return SM_OK;
+}
+
+int sm_session_set(sm_session *s, const char *key, const char *value) {
+    if (!s || !key || !value) return sm_err(SM_INVALID, "sm_session_set: NULL argument");
+    if (strcasecmp(key, "spark.sql.session.timeZone") == 0) {
+        const sm_tz *tz = sm_tz_get(value);
+        if (!tz)
+            return sm_err(SM_INVALID,
+                          "setting spark.sql.session.timeZone: unknown time zone '%s'; use a "
+                          "region id like 'America/Los_Angeles' or an offset like '+02:00'",
+                          value);
+        s->tz = tz;
+    } else if (strcasecmp(key, "spark.sql.ansi.enabled") == 0) {
+        SM_TRY(parse_bool(key, value, &s->ansi));
+    } else if (strcasecmp(key, "spark.sql.caseSensitive") == 0) {
+        SM_TRY(parse_bool(key, value, &s->case_sensitive));
+    } else if (strcasecmp(key, "spark.sql.shuffle.partitions") == 0) {
+        SM_TRY(parse_int(key, value, 1, &s->shuffle_partitions));
+    } else if (strcasecmp(key, "smelt.threads") == 0) {
+        int n;
+        SM_TRY(parse_int(key, value, 1, &n));
+        if (n != s->threads) {
+            sm_pool *p = sm_pool_new(n);
+            if (!p) return SM_NOMEM;
+            sm_pool_free(s->pool);
+            s->pool = p;
+            s->threads = n;
+        }
+    }
+    return conf_store(s, key, value);
+}
+
+const char *sm_session_get(sm_session *s, const char *key) {
+    for (int i = 0; i < s->nconf; i++)
+        if (strcasecmp(s->conf[i].key, key) == 0) return s->conf[i].value;
+    return NULL;
+}
+
+sm_session *sm_session_new(const char *const *conf) {
+    sm_session *s = sm_calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->arena = sm_arena_new();
+    s->threads = sm_cpu_count();
+    const char *env = getenv("SMELT_THREADS");
+    if (env && atoi(env) > 0) s->threads = atoi(env);
+    s->pool = sm_pool_new(s->threads);
+    s->tz = sm_tz_utc();
+    if (!s->arena || !s->pool) {
+        sm_session_free(s);
+        sm_err(SM_NOMEM, "out of memory creating a session");
+        return NULL;
+    }
+    for (int i = 0; conf && conf[i] && conf[i + 1]; i += 2) {
+        if (sm_session_set(s, conf[i], conf[i + 1]) != SM_OK) {
+            sm_session_free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void sm_session_free(sm_session *s) {
+    if (!s) return;
+    for (int i = 0; i < s->nsources; i++)
+        if (s->sources[i]->free) s->sources[i]->free(s->sources[i]);
+    sm_free(s->sources);
+    for (int i = 0; i < s->nbatches; i++) sm_batch_free(s->batches[i]);
+    sm_free(s->batches);
+    sm_free(s->conf);
+    sm_pool_free(s->pool);
+    sm_arena_free(s->arena);
+    sm_free(s);
+}
+
+int sm_session_add_source(sm_session *s, struct sm_source *src) {
+    if (s->nsources == s->capsources) {
+        int cap = s->capsources ? s->capsources * 2 : 8;
+        struct sm_source **a = sm_realloc(s->sources, (size_t)cap * sizeof *a);
+        if (!a) return SM_NOMEM;
+        s->sources = a;
+        s->capsources = cap;
+    }
+    s->sources[s->nsources++] = src;
+    return SM_OK;
+}
+
+void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *text,
+                         sm_bind_ctx *out) {
+    memset(out, 0, sizeof *out);
+    out->schema = schema;
+    out->text = text;
+    out->tz = s->tz;
+    out->ansi = s->ansi;
+    out->case_sensitive = s->case_sensitive;
+    out->arena = s->arena;
+}
+
+int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out) {
+    SM_TRY(sm_exec_ctx_init(out, s->pool, s->tz, s->ansi));
+    if (s->shuffle_partitions > 0) out->shuffle_partitions = s->shuffle_partitions;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    out->eval.now_micros = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return SM_OK;
+}

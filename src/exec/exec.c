@@ -1,0 +1,540 @@
+/*
+ * exec.c — the execution core: partitions, streams, stages and tasks
+ * (exec.h).
+ *
+ * Narrow operators (scan, filter, project) are streams chained per
+ * partition: a task opens the top stream of its partition and pulls; each
+ * stream pulls from its child.  Nothing is materialized inside a stage.
+ *
+ * Breakers (aggregate, distinct, sort) are materialized into an sm_mset by
+ * their operator (hashagg.c, distinct.c, sort.c) the first time anybody asks
+ * how many partitions they have; the result is cached in the exec context for
+ * the rest of the action.  Invariant: exec_num_partitions(p) materializes
+ * every breaker reachable from p without crossing another breaker's
+ * materialized output, so exec_open (called from tasks, concurrently) only
+ * ever *reads* the cache.  The cache is still guarded by a mutex.
+ *
+ * LIMIT is one partition that opens its child's partitions in order and
+ * stops pulling once it has enough rows, so show() on a huge file reads only
+ * the first split.  UNION concatenates its children's partitions.
+ */
+#include "exec/exec.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "common/status.h"
+#include "formats/source.h"
+
+/* ---- msets -------------------------------------------------------------- */
+
+sm_mset *sm_mset_new(int nparts) {
+    sm_mset *m = sm_calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->nparts = nparts;
+    m->parts = sm_calloc(nparts > 0 ? (size_t)nparts : 1, sizeof(struct sm_mpart));
+    if (!m->parts) {
+        sm_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int sm_mset_add(sm_mset *m, int part, sm_batch *b) {
+    struct sm_mpart *p = &m->parts[part];
+    if (p->nbatches == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 8;
+        sm_batch **nb = sm_realloc(p->batches, (size_t)cap * sizeof *nb);
+        if (!nb) {
+            sm_batch_free(b);
+            return SM_NOMEM;
+        }
+        p->batches = nb;
+        p->cap = cap;
+    }
+    p->batches[p->nbatches++] = b;
+    p->nrows += b->nrows;
+    return SM_OK;
+}
+
+int64_t sm_mset_rows(const sm_mset *m) {
+    int64_t n = 0;
+    for (int i = 0; i < m->nparts; i++) n += m->parts[i].nrows;
+    return n;
+}
+
+void sm_mset_free(sm_mset *m) {
+    if (!m) return;
+    for (int i = 0; i < m->nparts; i++) {
+        for (int j = 0; j < m->parts[i].nbatches; j++) sm_batch_free(m->parts[i].batches[j]);
+        sm_free(m->parts[i].batches);
+    }
+    sm_free(m->parts);
+    sm_free(m);
+}
+
+/* ---- the per-action cache of materialized breakers ---------------------- */
+
+struct sm_exec_cache {
+    pthread_mutex_t lock;
+    struct cache_entry {
+        const sm_plan *plan;
+        sm_mset *mset;
+    } *entries;
+    int n, cap;
+};
+
+int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi) {
+    memset(ctx, 0, sizeof *ctx);
+    ctx->pool = pool;
+    ctx->eval.tz = tz;
+    ctx->eval.ansi = ansi;
+    ctx->shuffle_partitions = sm_pool_threads(pool);
+    ctx->cache = sm_calloc(1, sizeof *ctx->cache);
+    if (!ctx->cache) return SM_NOMEM;
+    pthread_mutex_init(&ctx->cache->lock, NULL);
+    return SM_OK;
+}
+
+void sm_exec_ctx_done(sm_exec_ctx *ctx) {
+    if (!ctx->cache) return;
+    for (int i = 0; i < ctx->cache->n; i++) sm_mset_free(ctx->cache->entries[i].mset);
+    sm_free(ctx->cache->entries);
+    pthread_mutex_destroy(&ctx->cache->lock);
+    sm_free(ctx->cache);
+    ctx->cache = NULL;
+}
+
+static sm_mset *cache_get(sm_exec_ctx *ctx, const sm_plan *p) {
+    sm_mset *m = NULL;
+    pthread_mutex_lock(&ctx->cache->lock);
+    for (int i = 0; i < ctx->cache->n; i++)
+        if (ctx->cache->entries[i].plan == p) m = ctx->cache->entries[i].mset;
+    pthread_mutex_unlock(&ctx->cache->lock);
+    return m;
+}
+
+static int cache_put(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *m) {
+    struct sm_exec_cache *c = ctx->cache;
+    pthread_mutex_lock(&c->lock);
+    if (c->n == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 8;
+        struct cache_entry *e = sm_realloc(c->entries, (size_t)cap * sizeof *e);
+        if (!e) {
+            pthread_mutex_unlock(&c->lock);
+            sm_mset_free(m);
+            return SM_NOMEM;
+        }
+        c->entries = e;
+        c->cap = cap;
+    }
+    c->entries[c->n].plan = p;
+    c->entries[c->n].mset = m;
+    c->n++;
+    pthread_mutex_unlock(&c->lock);
+    return SM_OK;
+}
+
+static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    sm_mset *m = cache_get(ctx, p);
+    if (m) {
+        *out = m;
+        return SM_OK;
+    }
+    int rc;
+    switch (p->kind) {
+    case SM_PLAN_AGGREGATE: rc = exec_hashagg(ctx, p, &m); break;
+    case SM_PLAN_DISTINCT: rc = exec_distinct(ctx, p, &m); break;
+    case SM_PLAN_SORT: rc = exec_sort(ctx, p, &m); break;
+    default: return sm_err(SM_INTERNAL, "materialize: node kind %d is not a breaker", p->kind);
+    }
+    if (rc != SM_OK) return rc;
+    SM_TRY(cache_put(ctx, p, m));
+    *out = m;
+    return SM_OK;
+}
+
+int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
+    switch (p->kind) {
+    case SM_PLAN_SCAN: return p->source->nsplits;
+    case SM_PLAN_VALUES: return 1;
+    case SM_PLAN_FILTER:
+    case SM_PLAN_PROJECT: return exec_num_partitions(ctx, p->child);
+    case SM_PLAN_LIMIT: {
+        int n = exec_num_partitions(ctx, p->child);
+        return n < 0 ? n : 1;
+    }
+    case SM_PLAN_UNION: {
+        int total = 0;
+        for (int i = 0; i < p->nchildren; i++) {
+            int n = exec_num_partitions(ctx, p->children[i]);
+            if (n < 0) return n;
+            total += n;
+        }
+        return total;
+    }
+    default: {
+        sm_mset *m;
+        if (materialize(ctx, p, &m) != SM_OK) return -1;
+        return m->nparts;
+    }
+    }
+}
+
+/* ---- streams -------------------------------------------------------------- */
+
+typedef struct {
+    sm_stream base;
+    sm_reader *reader;
+} scan_stream;
+
+static int scan_next(sm_stream *s, sm_batch **out) {
+    scan_stream *ss = (scan_stream *)s;
+    return ss->reader->next(ss->reader, out);
+}
+static void scan_close(sm_stream *s) {
+    scan_stream *ss = (scan_stream *)s;
+    if (ss->reader) ss->reader->close(ss->reader);
+    sm_free(ss);
+}
+
+typedef struct {
+    sm_stream base;
+    const sm_mset *m;
+    int part, next;
+    sm_batch *const *values; /* VALUES node batches instead of an mset */
+    int nvalues;
+} mset_stream;
+
+static sm_batch *batch_share(const sm_batch *b) {
+    sm_batch *c = sm_batch_new(b->ncols, b->nrows);
+    if (!c) return NULL;
+    for (int i = 0; i < b->ncols; i++) c->cols[i] = sm_vector_ref(b->cols[i]);
+    return c;
+}
+
+static int mset_next(sm_stream *s, sm_batch **out) {
+    mset_stream *ms = (mset_stream *)s;
+    sm_batch *const *arr = ms->values ? ms->values : ms->m->parts[ms->part].batches;
+    int n = ms->values ? ms->nvalues : ms->m->parts[ms->part].nbatches;
+    *out = NULL;
+    if (ms->next >= n) return SM_OK;
+    *out = batch_share(arr[ms->next++]);
+    return *out ? SM_OK : SM_NOMEM;
+}
+static void mset_close(sm_stream *s) { sm_free(s); }
+
+int exec_mset_stream(const sm_mset *m, int part, sm_stream **out) {
+    mset_stream *ms = sm_calloc(1, sizeof *ms);
+    if (!ms) return SM_NOMEM;
+    ms->base.next = mset_next;
+    ms->base.close = mset_close;
+    ms->m = m;
+    ms->part = part;
+    *out = &ms->base;
+    return SM_OK;
+}
+
+typedef struct {
+    sm_stream base;
+    sm_exec_ctx *ctx;
+    const sm_plan *p;
+    sm_stream *child;
+    int32_t *sel;
+    int64_t selcap;
+} filter_stream;
+
+static int filter_next(sm_stream *s, sm_batch **out) {
+    filter_stream *fs = (filter_stream *)s;
+    for (;;) {
+        sm_batch *in;
+        SM_TRY(fs->child->next(fs->child, &in));
+        if (!in) {
+            *out = NULL;
+            return SM_OK;
+        }
+        sm_vector *mask;
+        int rc = sm_expr_eval(&fs->ctx->eval, fs->p->cond, in, &mask);
+        if (rc != SM_OK) {
+            sm_batch_free(in);
+            return rc;
+        }
+        if (fs->selcap < in->nrows) {
+            sm_free(fs->sel);
+            fs->sel = sm_malloc((size_t)in->nrows * sizeof(int32_t));
+            if (!fs->sel) {
+                sm_vector_unref(mask);
+                sm_batch_free(in);
+                return SM_NOMEM;
+            }
+            fs->selcap = in->nrows;
+        }
+        int64_t n = 0;
+        const uint8_t *m = SM_VEC_BOOL(mask);
+        if (mask->type == SM_NULLTYPE) {
+            n = 0;
+        } else if (mask->validity) {
+            for (int64_t r = 0; r < in->nrows; r++)
+                if (m[r] && !sm_vector_is_null(mask, r)) fs->sel[n++] = (int32_t)r;
+        } else {
+            for (int64_t r = 0; r < in->nrows; r++) {
+                fs->sel[n] = (int32_t)r;
+                n += m[r] != 0;
+            }
+        }
+        sm_vector_unref(mask);
+        if (n == in->nrows) {
+            *out = in;
+            return SM_OK;
+        }
+        if (n == 0) {
+            sm_batch_free(in);
+            continue;
+        }
+        sm_batch *res = sm_batch_take(in, fs->sel, n);
+        sm_batch_free(in);
+        if (!res) return SM_NOMEM;
+        *out = res;
+        return SM_OK;
+    }
+}
+
+static void filter_close(sm_stream *s) {
+    filter_stream *fs = (filter_stream *)s;
+    if (fs->child) fs->child->close(fs->child);
+    sm_free(fs->sel);
+    sm_free(fs);
+}
+
+typedef struct {
+    sm_stream base;
+    sm_exec_ctx *ctx;
+    const sm_plan *p;
+    sm_stream *child;
+} project_stream;
+
+static int project_next(sm_stream *s, sm_batch **out) {
+    project_stream *ps = (project_stream *)s;
+    sm_batch *in;
+    *out = NULL;
+    SM_TRY(ps->child->next(ps->child, &in));
+    if (!in) return SM_OK;
+    sm_batch *res = sm_batch_new(ps->p->nexprs, in->nrows);
+    if (!res) {
+        sm_batch_free(in);
+        return SM_NOMEM;
+    }
+    for (int i = 0; i < ps->p->nexprs; i++) {
+        int rc = sm_expr_eval(&ps->ctx->eval, ps->p->exprs[i], in, &res->cols[i]);
+        if (rc != SM_OK) {
+            sm_batch_free(res);
+            sm_batch_free(in);
+            return rc;
+        }
+    }
+    sm_batch_free(in);
+    *out = res;
+    return SM_OK;
+}
+
+static void project_close(sm_stream *s) {
+    project_stream *ps = (project_stream *)s;
+    if (ps->child) ps->child->close(ps->child);
+    sm_free(ps);
+}
+
+typedef struct {
+    sm_stream base;
+    sm_exec_ctx *ctx;
+    const sm_plan *p;
+    sm_stream *child;
+    int child_part, nchild_parts;
+    int64_t remaining;
+} limit_stream;
+
+static int limit_next(sm_stream *s, sm_batch **out) {
+    limit_stream *ls = (limit_stream *)s;
+    *out = NULL;
+    while (ls->remaining > 0) {
+        if (!ls->child) {
+            if (ls->child_part >= ls->nchild_parts) return SM_OK;
+            SM_TRY(exec_open(ls->ctx, ls->p->child, ls->child_part++, &ls->child));
+        }
+        sm_batch *in;
+        SM_TRY(ls->child->next(ls->child, &in));
+        if (!in) {
+            ls->child->close(ls->child);
+            ls->child = NULL;
+            continue;
+        }
+        if (in->nrows == 0) {
+            sm_batch_free(in);
+            continue;
+        }
+        if (in->nrows > ls->remaining) {
+            int32_t *sel = sm_malloc((size_t)ls->remaining * sizeof(int32_t));
+            if (!sel) {
+                sm_batch_free(in);
+                return SM_NOMEM;
+            }
+            for (int64_t i = 0; i < ls->remaining; i++) sel[i] = (int32_t)i;
+            sm_batch *cut = sm_batch_take(in, sel, ls->remaining);
+            sm_free(sel);
+            sm_batch_free(in);
+            if (!cut) return SM_NOMEM;
+            in = cut;
+        }
+        ls->remaining -= in->nrows;
+        *out = in;
+        return SM_OK;
+    }
+    return SM_OK;
+}
+
+static void limit_close(sm_stream *s) {
+    limit_stream *ls = (limit_stream *)s;
+    if (ls->child) ls->child->close(ls->child);
+    sm_free(ls);
+}
+
+int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
+    *out = NULL;
+    switch (p->kind) {
+    case SM_PLAN_SCAN: {
+        scan_stream *ss = sm_calloc(1, sizeof *ss);
+        if (!ss) return SM_NOMEM;
+        ss->base.next = scan_next;
+        ss->base.close = scan_close;
+        int rc = p->source->open(p->source, part, &ss->reader);
+        if (rc != SM_OK) {
+            sm_free(ss);
+            return rc;
+        }
+        *out = &ss->base;
+        return SM_OK;
+    }
+    case SM_PLAN_VALUES: {
+        mset_stream *ms = sm_calloc(1, sizeof *ms);
+        if (!ms) return SM_NOMEM;
+        ms->base.next = mset_next;
+        ms->base.close = mset_close;
+        ms->values = p->batches;
+        ms->nvalues = p->nbatches;
+        *out = &ms->base;
+        return SM_OK;
+    }
+    case SM_PLAN_FILTER: {
+        filter_stream *fs = sm_calloc(1, sizeof *fs);
+        if (!fs) return SM_NOMEM;
+        fs->base.next = filter_next;
+        fs->base.close = filter_close;
+        fs->ctx = ctx;
+        fs->p = p;
+        int rc = exec_open(ctx, p->child, part, &fs->child);
+        if (rc != SM_OK) {
+            filter_close(&fs->base);
+            return rc;
+        }
+        *out = &fs->base;
+        return SM_OK;
+    }
+    case SM_PLAN_PROJECT: {
+        project_stream *ps = sm_calloc(1, sizeof *ps);
+        if (!ps) return SM_NOMEM;
+        ps->base.next = project_next;
+        ps->base.close = project_close;
+        ps->ctx = ctx;
+        ps->p = p;
+        int rc = exec_open(ctx, p->child, part, &ps->child);
+        if (rc != SM_OK) {
+            project_close(&ps->base);
+            return rc;
+        }
+        *out = &ps->base;
+        return SM_OK;
+    }
+    case SM_PLAN_LIMIT: {
+        limit_stream *ls = sm_calloc(1, sizeof *ls);
+        if (!ls) return SM_NOMEM;
+        ls->base.next = limit_next;
+        ls->base.close = limit_close;
+        ls->ctx = ctx;
+        ls->p = p;
+        ls->remaining = p->limit;
+        ls->nchild_parts = exec_num_partitions(ctx, p->child);
+        if (ls->nchild_parts < 0) {
+            sm_free(ls);
+            return sm_errcode() ? sm_errcode() : SM_INTERNAL;
+        }
+        *out = &ls->base;
+        return SM_OK;
+    }
+    case SM_PLAN_UNION: {
+        for (int i = 0; i < p->nchildren; i++) {
+            int n = exec_num_partitions(ctx, p->children[i]);
+            if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
+            if (part < n) return exec_open(ctx, p->children[i], part, out);
+            part -= n;
+        }
+        return sm_err(SM_INTERNAL, "union: partition out of range");
+    }
+    default: {
+        sm_mset *m;
+        SM_TRY(materialize(ctx, p, &m));
+        if (part >= m->nparts) return sm_err(SM_INTERNAL, "partition %d out of range", part);
+        return exec_mset_stream(m, part, out);
+    }
+    }
+}
+
+/* ---- tasks ---------------------------------------------------------------- */
+
+typedef struct {
+    sm_exec_ctx *ctx;
+    const sm_plan *p;
+    int (*consume)(void *, int, sm_batch *);
+    void *arg;
+} foreach_job;
+
+static int foreach_task(void *argp, int part) {
+    foreach_job *job = argp;
+    sm_stream *s;
+    SM_TRY(exec_open(job->ctx, job->p, part, &s));
+    int rc = SM_OK;
+    for (;;) {
+        sm_batch *b;
+        rc = s->next(s, &b);
+        if (rc != SM_OK || !b) break;
+        rc = job->consume(job->arg, part, b);
+        if (rc != SM_OK) break;
+        if (sm_pool_cancelled()) break;
+    }
+    s->close(s);
+    return rc;
+}
+
+int exec_foreach_batch(sm_exec_ctx *ctx, const sm_plan *p,
+                       int (*consume)(void *arg, int part, sm_batch *b), void *arg) {
+    int n = exec_num_partitions(ctx, p);
+    if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    foreach_job job = {ctx, p, consume, arg};
+    return sm_pool_run(ctx->pool, n, foreach_task, &job);
+}
+
+static int collect_consume(void *arg, int part, sm_batch *b) {
+    return sm_mset_add((sm_mset *)arg, part, b);
+}
+
+int exec_collect(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    int n = exec_num_partitions(ctx, p);
+    if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    sm_mset *m = sm_mset_new(n);
+    if (!m) return SM_NOMEM;
+    int rc = exec_foreach_batch(ctx, p, collect_consume, m);
+    if (rc != SM_OK) {
+        sm_mset_free(m);
+        return rc;
+    }
+    *out = m;
+    return SM_OK;
+}
