@@ -51,6 +51,7 @@ struct sm_column {
 struct sm_grouped {
     sm_dataframe *df;
     sm_expr **keys;  /* bound to df's schema */
+    const char **key_names; /* output names, as Spark names them */
     int nkeys;
 };
 

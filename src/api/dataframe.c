@@ -114,9 +114,11 @@ static int bind_expr(sm_session *s, const sm_schema *sc, const sm_expr *e, const
 static const char *expr_output_name(sm_session *s, const sm_expr *unbound, const sm_expr *bound,
                                     const sm_schema *in) {
     if (unbound->kind == SM_EX_ALIAS) return unbound->name;
-    if (unbound->kind == SM_EX_COLUMN && bound->kind == SM_EX_COLUMN && bound->col_index >= 0 &&
-        bound->col_index < in->ncols)
-        return in->fields[bound->col_index].name;
+    /* Spark names a plain column reference as the user wrote it ("NAME"
+     * for a column called name). */
+    if (unbound->kind == SM_EX_COLUMN && unbound->name) return unbound->name;
+    (void)bound;
+    (void)in;
     return sm_expr_sql_name(s->arena, unbound);
 }
 
@@ -484,12 +486,22 @@ static bool fill_applies(sm_type value, sm_type col) {
     return false;
 }
 
-/* coalesce(col, CAST(value AS coltype)) for column `c`. */
+/* The fill expression for column `c`: coalesce(c, CAST(value AS type));
+ * for doubles NaN is filled too (Spark's na.fill replaces NaN). */
 static sm_expr *fill_expr(sm_session *s, const sm_schema *in, int c, const sm_expr *value) {
-    sm_expr *args[2];
-    args[0] = sm_expr_column(s->arena, in->fields[c].name);
-    args[1] = sm_expr_cast(s->arena, sm_expr_copy(s->arena, value), in->fields[c].type);
-    if (!args[0] || !args[1]) return NULL;
+    const sm_field *f = &in->fields[c];
+    sm_expr *v = sm_expr_cast(s->arena, sm_expr_copy(s->arena, value), f->type);
+    sm_expr *col = sm_expr_column(s->arena, f->name);
+    if (!v || !col) return NULL;
+    if (f->type == SM_DOUBLE) {
+        /* nanvl(c, NULL) turns NaN into null */
+        sm_value null = {.type = SM_NULLTYPE, .is_null = true};
+        sm_expr *nv[2] = {col, sm_expr_cast(s->arena, sm_expr_literal(s->arena, &null), SM_DOUBLE)};
+        if (!nv[1]) return NULL;
+        col = sm_expr_call(s->arena, "nanvl", 2, nv);
+        if (!col) return NULL;
+    }
+    sm_expr *args[2] = {col, v};
     sm_expr *call = sm_expr_call(s->arena, "coalesce", 2, args);
     if (!call) return NULL;
     sm_expr *b;
@@ -812,11 +824,13 @@ sm_grouped *sm_df_group_by(sm_dataframe *df, int n, const char *const *cols) {
     if (!g) return NULL;
     g->df = df;
     g->keys = sm_arena_alloc(s->arena, (size_t)(n > 0 ? n : 1) * sizeof(sm_expr *));
-    if (!g->keys) return NULL;
+    g->key_names = sm_arena_alloc(s->arena, (size_t)(n > 0 ? n : 1) * sizeof(char *));
+    if (!g->keys || !g->key_names) return NULL;
     for (int i = 0; i < n; i++) {
         sm_expr *u;
         if (parse_text(s, cols[i], &u) != SM_OK) return NULL;
         if (bind_expr(s, df->plan->schema, u, cols[i], false, &g->keys[i]) != SM_OK) return NULL;
+        g->key_names[i] = expr_output_name(s, u, g->keys[i], df->plan->schema);
     }
     g->nkeys = n;
     return g;
@@ -919,8 +933,7 @@ static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
     if (!p->schema) return NULL;
     for (int k = 0; k < g->nkeys; k++) {
         const sm_expr *key = g->keys[k];
-        const char *name = key->kind == SM_EX_COLUMN ? in->fields[key->col_index].name
-                                                     : sm_expr_sql_name(s->arena, key);
+        const char *name = g->key_names[k];
         if (schema_set(s, p->schema, k, name, key->type, key->nullable) != SM_OK) return NULL;
         finals[k] = column_ref(s, p->schema, k);
         names[k] = name;
