@@ -122,7 +122,9 @@ sm_grouped *sm_df_group_by(sm_dataframe *df, int n, const char *const *cols);
 sm_dataframe *sm_grouped_agg(sm_grouped *g, int n, const char *const *exprs);
 sm_dataframe *sm_grouped_agg_cols(sm_grouped *g, int n, sm_column *const *cols);
 /* agg({"x": "avg", "y": "sum"}): pairs is NULL-terminated column/function;
- * output columns are named "avg(x)", "sum(y)" as in Spark. */
+ * output columns are named "avg(x)", "sum(y)" as in Spark, and come in the
+ * order Spark gives them (that of a java.util.HashMap of the column names,
+ * which is not the order of the pairs). */
 sm_dataframe *sm_grouped_agg_dict(sm_grouped *g, const char *const *pairs);
 sm_dataframe *sm_grouped_count(sm_grouped *g);
 /* df.agg(...) over the whole DataFrame. */

@@ -971,20 +971,90 @@ sm_dataframe *sm_grouped_agg_cols(sm_grouped *g, int n, sm_column *const *cols) 
     return agg_exprs(g, n, u, t);
 }
 
+/* Java's String.hashCode over the UTF-16 code units of a UTF-8 string. */
+static int32_t java_string_hash(const char *s) {
+    uint32_t h = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        int len = 1;
+        if (*p < 0x80) {
+            cp = *p;
+        } else if ((*p & 0xE0) == 0xC0 && p[1]) {
+            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+            len = 2;
+        } else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            len = 3;
+        } else if ((*p & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
+            cp = ((uint32_t)(*p & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+                 ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+            len = 4;
+        } else {
+            cp = *p;
+        }
+        if (cp >= 0x10000) { /* surrogate pair */
+            cp -= 0x10000;
+            h = h * 31 + (0xD800 + (cp >> 10));
+            h = h * 31 + (0xDC00 + (cp & 0x3FF));
+        } else {
+            h = h * 31 + cp;
+        }
+        p += len;
+    }
+    return (int32_t)h;
+}
+
+/* PySpark hands agg({...}) to the JVM as a java.util.HashMap, and Spark
+ * turns it into a Scala Map: the output columns come in the HashMap's
+ * iteration order (bucket by bucket, insertion order within a bucket), not
+ * in the dict's order.  We reproduce that order so that column positions
+ * match Spark's.  (Above four entries Scala builds a hash trie whose order
+ * differs again; that case keeps the Java order.) */
+static void java_hashmap_order(const char *const *keys, int n, int *order) {
+    int cap = 16;
+    while (n > cap * 3 / 4) cap *= 2;
+    int k = 0;
+    for (int bucket = 0; bucket < cap; bucket++)
+        for (int i = 0; i < n; i++) {
+            uint32_t h = (uint32_t)java_string_hash(keys[i]);
+            h ^= h >> 16;
+            if ((int)(h & (uint32_t)(cap - 1)) == bucket) order[k++] = i;
+        }
+}
+
 sm_dataframe *sm_grouped_agg_dict(sm_grouped *g, const char *const *pairs) {
     if (!g || !pairs) return NULL;
     sm_session *s = g->df->session;
     int n = 0;
     while (pairs[2 * n] && pairs[2 * n + 1]) n++;
     const char **exprs = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *exprs);
-    if (!exprs) return NULL;
+    const char **keys = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *keys);
+    int *order = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *order);
+    if (!exprs || !keys || !order) return NULL;
     for (int i = 0; i < n; i++) {
+        /* a later duplicate key replaces the earlier value in the map */
+        keys[i] = pairs[2 * i];
+    }
+    java_hashmap_order(keys, n, order);
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+        int i = order[j];
+        bool replaced = false;
+        for (int later = i + 1; later < n; later++)
+            if (strcmp(pairs[2 * later], pairs[2 * i]) == 0) replaced = true;
+        if (replaced) continue;
+        order[m++] = i;
+    }
+    n = m;
+    for (int j = 0; j < n; j++) {
+        int i = order[j];
         const char *col = pairs[2 * i], *fn = pairs[2 * i + 1];
         /* Spark accepts "mean" for avg and names the column avg(x) */
         if (strcasecmp(fn, "mean") == 0) fn = "avg";
-        exprs[i] = strcmp(col, "*") == 0 ? sm_arena_printf(s->arena, "%s(*)", fn)
+        exprs[j] = strcmp(col, "*") == 0 ? sm_arena_printf(s->arena, "%s(*)", fn)
                                          : sm_arena_printf(s->arena, "%s(`%s`)", fn, col);
-        if (!exprs[i]) return NULL;
+        if (!exprs[j]) return NULL;
     }
     return sm_grouped_agg(g, n, exprs);
 }

@@ -16,7 +16,8 @@
  *      longer than `truncate` is cut to truncate-3 characters plus "...",
  *      or to `truncate` characters without the dots when truncate < 4.
  *      Lengths here are Java String lengths: UTF-16 code units, so a
- *      character outside the BMP counts 2.
+ *      character outside the BMP counts 2; a cut through such a character
+ *      leaves half of it, which Java prints as '?'.
  *   4. Widths: at least 3; a cell's width is its UTF-16 length plus one for
  *      every East Asian full-width character (Utils.stringHalfWidth and its
  *      fixed list of ranges), so 東京 is 4 columns wide.
@@ -88,16 +89,22 @@ static int64_t utf16_len(const char *s, size_t len) {
     return n;
 }
 
-/* Byte length of the longest prefix of s holding at most `units` UTF-16
- * code units (Java's substring(0, units), never splitting a pair). */
-static size_t utf16_prefix(const char *s, size_t len, int64_t units) {
+/* Java's substring(0, units) of s, in bytes: the longest prefix holding at
+ * most `units` UTF-16 code units.  When the cut falls inside a surrogate
+ * pair Java keeps a lone high surrogate, which its UTF-8 encoder writes as
+ * '?': *half_pair tells the caller to append that '?'. */
+static size_t utf16_prefix(const char *s, size_t len, int64_t units, bool *half_pair) {
     size_t i = 0;
     int64_t n = 0;
+    *half_pair = false;
     while (i < len) {
         uint32_t cp;
         int k = utf8_next((const unsigned char *)s + i, len - i, &cp);
         int u = cp >= 0x10000 ? 2 : 1;
-        if (n + u > units) break;
+        if (n + u > units) {
+            *half_pair = n < units;
+            break;
+        }
         n += u;
         i += (size_t)k;
     }
@@ -145,23 +152,21 @@ static int make_cell(sm_arena *a, const char *s, size_t len, int truncate, show_
     }
     const char *t = esc.data ? esc.data : "";
     size_t tlen = esc.len;
-    bool dots = false;
+    const char *suffix = "";
     if (truncate > 0 && utf16_len(t, tlen) > truncate) {
-        if (truncate < 4) {
-            tlen = utf16_prefix(t, tlen, truncate);
-        } else {
-            tlen = utf16_prefix(t, tlen, truncate - 3);
-            dots = true;
-        }
+        bool half;
+        tlen = utf16_prefix(t, tlen, truncate < 4 ? truncate : truncate - 3, &half);
+        suffix = half ? (truncate < 4 ? "?" : "?...") : (truncate < 4 ? "" : "...");
     }
-    char *copy = sm_arena_alloc(a, tlen + (dots ? 3 : 0) + 1);
+    size_t slen = strlen(suffix);
+    char *copy = sm_arena_alloc(a, tlen + slen + 1);
     if (!copy) {
         sm_buf_free(&esc);
         return SM_NOMEM;
     }
     if (tlen) memcpy(copy, t, tlen);
-    if (dots) memcpy(copy + tlen, "...", 3);
-    size_t total = tlen + (dots ? 3 : 0);
+    memcpy(copy + tlen, suffix, slen);
+    size_t total = tlen + slen;
     copy[total] = '\0';
     sm_buf_free(&esc);
     out->text = copy;

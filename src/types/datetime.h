@@ -77,6 +77,9 @@ void sm_dtfmt_free(sm_dtfmt *f);
  * `tz`.  false when the text does not match. */
 bool sm_dtfmt_parse(const sm_dtfmt *f, const char *s, int32_t len, const sm_tz *tz,
                     int64_t *out_micros);
+/* SM_INVALID (with Spark's message) when the pattern holds letters Spark
+ * cannot parse with (E, F, q, Q); formatting with them is fine. */
+int sm_dtfmt_check_parsing(const sm_dtfmt *f);
 /* Formats an instant in `tz`; appends to `out`. */
 int sm_dtfmt_format(const sm_dtfmt *f, int64_t micros, const sm_tz *tz, sm_buf *out);
 

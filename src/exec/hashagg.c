@@ -1,0 +1,471 @@
+/*
+ * hashagg.c — hash aggregation (GROUP BY keys, aggregate calls), the
+ * AGGREGATE breaker (exec.h).
+ *
+ * Algorithm, in two phases (Spark's partial + final aggregation, on threads):
+ *   1. Partial: one task per partition of the child (exec_foreach_batch).
+ *      Each task owns a partial table: an sm_keytab of the group keys
+ *      (hashtable.h) plus, per aggregate, a columnar array of fixed-size
+ *      states indexed by group id (agg.h).  Per batch: evaluate the key
+ *      expressions, hash the whole batch, insert/find every row (→ group
+ *      ids), evaluate each aggregate's arguments and fold the batch into the
+ *      states with the aggregate's vectorized update.
+ *   2. Merge: the key space is cut by hash into `npieces` pieces
+ *      (ctx->shuffle_partitions; 1 for a global aggregate).  One task per
+ *      piece walks every partial, in partition order, takes the groups of
+ *      its piece and merges their states into its own table; then it
+ *      finalizes its groups into batches of at most SM_BATCH_ROWS rows,
+ *      which become partition `piece` of the output mset.  Pieces share
+ *      nothing, so no locks.
+ *
+ * DISTINCT aggregates (count(DISTINCT x, y), sum(DISTINCT x), ...): a partial
+ * table keeps, per such aggregate, a set of (group id, argument tuple) — a
+ * second keytab — and no state.  Merging re-inserts each pair with the merged
+ * group id; only pairs new to the merged set are fed to update, so every
+ * distinct tuple of a group is counted once across partitions.
+ *
+ * Invariants:
+ *   1. states[a] of a table has room for cap groups (>= keys.ngroups) and
+ *      every state of a group that exists was zeroed before first use.
+ *   2. Partials are merged in partition order and groups in insertion order,
+ *      so first()/last() see rows in input order (partition 0's rows first).
+ *   3. A global aggregate (no keys) yields exactly one row, also on empty
+ *      input (count = 0, sum = NULL), as Spark does.
+ *   4. Null keys form a group; -0.0/0.0 and NaNs group together (keytab).
+ *
+ * Memory: keys live in the keytab's vectors (copied out of input batches,
+ * which are freed after each batch); strings held by states live in the
+ * table's arena.  All state is partitioned by hash, so a later version can
+ * spill pieces under a memory budget.  Partial tables are freed after the
+ * merge; the output mset belongs to the caller.
+ */
+#include <string.h>
+
+#include "common/status.h"
+#include "exec/exec.h"
+#include "exec/hashtable.h"
+#include "expr/agg.h"
+
+typedef struct {
+    const sm_expr *call;
+    const sm_agg_def *def;
+    bool distinct;
+    int nargs; /* arguments to evaluate (0 for count(*)) */
+} ha_agg;
+
+typedef struct {
+    bool used;
+    sm_keytab keys;
+    char **states;     /* per aggregate */
+    int64_t cap;       /* groups the state arrays hold */
+    sm_keytab *dsets;  /* per aggregate; initialized for distinct ones */
+    sm_arena *arena;
+} ha_table;
+
+typedef struct {
+    sm_exec_ctx *ctx;
+    const sm_plan *plan;
+    int nkeys, naggs;
+    sm_type *key_types;
+    ha_agg *aggs;
+    ha_table *partials;
+    int npartials;
+    int npieces;
+    sm_mset *out;
+} ha_run;
+
+/* ---- tables ------------------------------------------------------------------ */
+
+static void ha_table_free(ha_run *r, ha_table *t) {
+    if (!t->used) return;
+    sm_keytab_free(&t->keys);
+    if (t->states)
+        for (int a = 0; a < r->naggs; a++) sm_free(t->states[a]);
+    sm_free(t->states);
+    if (t->dsets)
+        for (int a = 0; a < r->naggs; a++)
+            if (r->aggs[a].distinct) sm_keytab_free(&t->dsets[a]);
+    sm_free(t->dsets);
+    if (t->arena) sm_arena_free(t->arena);
+    memset(t, 0, sizeof *t);
+}
+
+static int ha_table_init(ha_run *r, ha_table *t) {
+    memset(t, 0, sizeof *t);
+    t->used = true;
+    int rc = sm_keytab_init(&t->keys, r->nkeys, r->key_types);
+    if (rc != SM_OK) {
+        t->used = false;
+        return rc;
+    }
+    t->states = sm_calloc((size_t)r->naggs + 1, sizeof *t->states);
+    t->dsets = sm_calloc((size_t)r->naggs + 1, sizeof *t->dsets);
+    t->arena = sm_arena_new();
+    if (!t->states || !t->dsets || !t->arena) {
+        ha_table_free(r, t);
+        return SM_NOMEM;
+    }
+    for (int a = 0; a < r->naggs; a++) {
+        if (!r->aggs[a].distinct) continue;
+        const sm_expr *call = r->aggs[a].call;
+        sm_type types[64];
+        int n = r->aggs[a].nargs;
+        types[0] = SM_INT;
+        for (int i = 0; i < n; i++) types[i + 1] = call->args[i]->type;
+        rc = sm_keytab_init(&t->dsets[a], n + 1, types);
+        if (rc != SM_OK) {
+            ha_table_free(r, t);
+            return rc;
+        }
+    }
+    return SM_OK;
+}
+
+/* Grows the state arrays to hold every group of the table (zeroed). */
+static int ha_table_reserve(ha_run *r, ha_table *t) {
+    int64_t need = t->keys.ngroups;
+    if (need <= t->cap) return SM_OK;
+    int64_t cap = t->cap ? t->cap : 64;
+    while (cap < need) cap *= 2;
+    for (int a = 0; a < r->naggs; a++) {
+        size_t sz = r->aggs[a].def->state_size;
+        char *s = sm_realloc(t->states[a], (size_t)cap * sz);
+        if (!s) return SM_NOMEM;
+        memset(s + (size_t)t->cap * sz, 0, (size_t)(cap - t->cap) * sz);
+        t->states[a] = s;
+    }
+    t->cap = cap;
+    return SM_OK;
+}
+
+/* ---- partial aggregation ------------------------------------------------------- */
+
+static void ha_unref_all(sm_vector **v, int n) {
+    for (int i = 0; i < n; i++)
+        if (v[i]) sm_vector_unref(v[i]);
+}
+
+/* Inserts (gids[i], args row i) for i in [0, n) into set `ds`; new_sel
+ * receives the rows that were new (and *nnew their count) when non-NULL. */
+static int ha_distinct_insert(sm_keytab *ds, const uint32_t *gids, sm_vector **args, int nargs,
+                              int64_t n, int32_t *new_sel, int64_t *nnew) {
+    int rc = SM_NOMEM;
+    sm_vector *cols[65];
+    uint64_t *hashes = sm_malloc((size_t)(n ? n : 1) * sizeof *hashes);
+    uint32_t *dg = sm_malloc((size_t)(n ? n : 1) * sizeof *dg);
+    uint8_t *is_new = sm_malloc((size_t)(n ? n : 1));
+    sm_vector *gv = sm_vector_new(SM_INT, n ? n : 1);
+    if (!hashes || !dg || !is_new || !gv) goto done;
+    for (int64_t i = 0; i < n; i++) SM_VEC_I32(gv)[i] = (int32_t)gids[i];
+    gv->length = n;
+    cols[0] = gv;
+    for (int a = 0; a < nargs; a++) cols[a + 1] = args[a];
+    sm_keytab_hash(cols, nargs + 1, n, hashes);
+    rc = sm_keytab_insert(ds, cols, hashes, NULL, n, dg, is_new);
+    if (rc == SM_OK && new_sel) {
+        int64_t k = 0;
+        for (int64_t i = 0; i < n; i++)
+            if (is_new[i]) new_sel[k++] = (int32_t)i;
+        *nnew = k;
+    }
+done:
+    if (gv) sm_vector_unref(gv);
+    sm_free(hashes);
+    sm_free(dg);
+    sm_free(is_new);
+    return rc;
+}
+
+static int ha_eval_args(ha_run *r, int a, const sm_batch *b, sm_vector **argv) {
+    const ha_agg *ag = &r->aggs[a];
+    for (int i = 0; i < ag->nargs; i++) {
+        int rc = sm_expr_eval(&r->ctx->eval, ag->call->args[i], b, &argv[i]);
+        if (rc != SM_OK) {
+            ha_unref_all(argv, i);
+            memset(argv, 0, (size_t)ag->nargs * sizeof *argv);
+            return rc;
+        }
+    }
+    return SM_OK;
+}
+
+static int ha_consume_batch(ha_run *r, ha_table *t, const sm_batch *b) {
+    int64_t n = b->nrows;
+    if (n == 0) return SM_OK;
+    int rc = SM_OK;
+    sm_vector **kv = sm_calloc((size_t)r->nkeys + 1, sizeof *kv);
+    uint64_t *hashes = sm_malloc((size_t)n * sizeof *hashes);
+    uint32_t *gids = sm_malloc((size_t)n * sizeof *gids);
+    sm_vector *argv[64] = {0};
+    if (!kv || !hashes || !gids) {
+        rc = SM_NOMEM;
+        goto done;
+    }
+    for (int k = 0; k < r->nkeys; k++) {
+        rc = sm_expr_eval(&r->ctx->eval, r->plan->keys[k], b, &kv[k]);
+        if (rc != SM_OK) goto done;
+    }
+    sm_keytab_hash(kv, r->nkeys, n, hashes);
+    rc = sm_keytab_insert(&t->keys, kv, hashes, NULL, n, gids, NULL);
+    if (rc == SM_OK) rc = ha_table_reserve(r, t);
+    if (rc != SM_OK) goto done;
+    for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+        const ha_agg *ag = &r->aggs[a];
+        rc = ha_eval_args(r, a, b, argv);
+        if (rc != SM_OK) break;
+        if (ag->distinct)
+            rc = ha_distinct_insert(&t->dsets[a], gids, argv, ag->nargs, n, NULL, NULL);
+        else
+            rc = ag->def->update(ag->call, t->states[a], gids, argv, n, t->arena);
+        ha_unref_all(argv, ag->nargs);
+        memset(argv, 0, sizeof argv);
+    }
+done:
+    if (kv) ha_unref_all(kv, r->nkeys);
+    sm_free(kv);
+    sm_free(hashes);
+    sm_free(gids);
+    return rc;
+}
+
+static int ha_consume(void *arg, int part, sm_batch *b) {
+    ha_run *r = arg;
+    ha_table *t = &r->partials[part];
+    int rc = SM_OK;
+    if (!t->used) rc = ha_table_init(r, t);
+    if (rc == SM_OK) rc = ha_consume_batch(r, t, b);
+    sm_batch_free(b);
+    return rc;
+}
+
+/* ---- merge -------------------------------------------------------------------- */
+
+#define HA_CHUNK 4096
+
+/* Moves the distinct pairs of partial p whose group maps into merged table m
+ * (map[g] = merged gid or UINT32_MAX), updating m's states with new ones. */
+static int ha_merge_distinct(ha_run *r, int a, ha_table *m, const ha_table *p, const uint32_t *map) {
+    const ha_agg *ag = &r->aggs[a];
+    const sm_keytab *ds = &p->dsets[a];
+    int nargs = ag->nargs;
+    int rc = SM_OK;
+    int32_t *sel = sm_malloc(HA_CHUNK * sizeof *sel);
+    int32_t *new_sel = sm_malloc(HA_CHUNK * sizeof *new_sel);
+    uint32_t *gids = sm_malloc(HA_CHUNK * sizeof *gids);
+    uint32_t *ngids = sm_malloc(HA_CHUNK * sizeof *ngids);
+    sm_vector *args[64] = {0}, *nargsv[64] = {0};
+    if (!sel || !new_sel || !gids || !ngids) {
+        rc = SM_NOMEM;
+        goto done;
+    }
+    const int32_t *pg = SM_VEC_I32(ds->keys[0]);
+    for (int64_t start = 0; start < ds->ngroups && rc == SM_OK; start += HA_CHUNK) {
+        int64_t end = start + HA_CHUNK < ds->ngroups ? start + HA_CHUNK : ds->ngroups;
+        int64_t ns = 0;
+        for (int64_t row = start; row < end; row++) {
+            uint32_t mg = map[pg[row]];
+            if (mg == UINT32_MAX) continue;
+            gids[ns] = mg;
+            sel[ns++] = (int32_t)row;
+        }
+        if (ns == 0) continue;
+        for (int i = 0; i < nargs; i++) {
+            args[i] = sm_vector_take(ds->keys[i + 1], sel, ns);
+            if (!args[i]) rc = SM_NOMEM;
+        }
+        int64_t nnew = 0;
+        if (rc == SM_OK) rc = ha_distinct_insert(&m->dsets[a], gids, args, nargs, ns, new_sel, &nnew);
+        if (rc == SM_OK && nnew > 0) {
+            for (int64_t i = 0; i < nnew; i++) ngids[i] = gids[new_sel[i]];
+            for (int i = 0; i < nargs && rc == SM_OK; i++) {
+                nargsv[i] = sm_vector_take(args[i], new_sel, nnew);
+                if (!nargsv[i]) rc = SM_NOMEM;
+            }
+            if (rc == SM_OK) rc = ag->def->update(ag->call, m->states[a], ngids, nargsv, nnew, m->arena);
+        }
+        ha_unref_all(args, nargs);
+        ha_unref_all(nargsv, nargs);
+        memset(args, 0, sizeof args);
+        memset(nargsv, 0, sizeof nargsv);
+    }
+done:
+    sm_free(sel);
+    sm_free(new_sel);
+    sm_free(gids);
+    sm_free(ngids);
+    return rc;
+}
+
+static int ha_merge_partial(ha_run *r, int piece, ha_table *m, const ha_table *p) {
+    int64_t ng = p->keys.ngroups;
+    if (ng == 0) return SM_OK;
+    int rc = SM_OK;
+    bool any_distinct = false;
+    for (int a = 0; a < r->naggs; a++) any_distinct |= r->aggs[a].distinct;
+    int32_t *sel = sm_malloc(HA_CHUNK * sizeof *sel);
+    uint32_t *mg = sm_malloc(HA_CHUNK * sizeof *mg);
+    uint32_t *map = any_distinct ? sm_malloc((size_t)ng * sizeof *map) : NULL;
+    if (!sel || !mg || (any_distinct && !map)) {
+        rc = SM_NOMEM;
+        goto done;
+    }
+    for (int64_t start = 0; start < ng && rc == SM_OK; start += HA_CHUNK) {
+        int64_t end = start + HA_CHUNK < ng ? start + HA_CHUNK : ng;
+        int64_t ns = 0;
+        for (int64_t g = start; g < end; g++) {
+            if (sm_keytab_piece(p->keys.hashes[g], r->npieces) == piece) sel[ns++] = (int32_t)g;
+            else if (map) map[g] = UINT32_MAX;
+        }
+        if (ns == 0) continue;
+        rc = sm_keytab_insert(&m->keys, p->keys.keys, p->keys.hashes, sel, ns, mg, NULL);
+        if (rc == SM_OK) rc = ha_table_reserve(r, m);
+        if (rc != SM_OK) break;
+        for (int64_t i = 0; i < ns; i++)
+            if (map) map[sel[i]] = mg[i];
+        for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+            const ha_agg *ag = &r->aggs[a];
+            if (ag->distinct) continue;
+            size_t sz = ag->def->state_size;
+            for (int64_t i = 0; i < ns && rc == SM_OK; i++)
+                rc = ag->def->merge(ag->call, m->states[a] + (size_t)mg[i] * sz,
+                                    p->states[a] + (size_t)sel[i] * sz, m->arena);
+        }
+    }
+    for (int a = 0; a < r->naggs && rc == SM_OK; a++)
+        if (r->aggs[a].distinct) rc = ha_merge_distinct(r, a, m, p, map);
+done:
+    sm_free(sel);
+    sm_free(mg);
+    sm_free(map);
+    return rc;
+}
+
+/* Finalizes merged table m into batches of partition `piece` of r->out. */
+static int ha_emit(ha_run *r, int piece, ha_table *m) {
+    int64_t ng = m->keys.ngroups;
+    int ncols = r->nkeys + r->naggs;
+    int32_t *sel = NULL;
+    if (ng > SM_BATCH_ROWS) {
+        sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel);
+        if (!sel) return SM_NOMEM;
+    }
+    int rc = SM_OK;
+    for (int64_t start = 0; start < ng && rc == SM_OK; start += SM_BATCH_ROWS) {
+        int64_t n = start + SM_BATCH_ROWS < ng ? SM_BATCH_ROWS : ng - start;
+        sm_batch *b = sm_batch_new(ncols, n);
+        if (!b) {
+            rc = SM_NOMEM;
+            break;
+        }
+        if (sel)
+            for (int64_t i = 0; i < n; i++) sel[i] = (int32_t)(start + i);
+        for (int k = 0; k < r->nkeys && rc == SM_OK; k++) {
+            b->cols[k] = sel ? sm_vector_take(m->keys.keys[k], sel, n) : sm_vector_ref(m->keys.keys[k]);
+            if (!b->cols[k]) rc = SM_NOMEM;
+        }
+        for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+            const ha_agg *ag = &r->aggs[a];
+            sm_vector *v = sm_vector_new(ag->call->type, n);
+            b->cols[r->nkeys + a] = v;
+            if (!v) {
+                rc = SM_NOMEM;
+                break;
+            }
+            size_t sz = ag->def->state_size;
+            for (int64_t i = 0; i < n && rc == SM_OK; i++)
+                rc = ag->def->finalize(ag->call, m->states[a] + (size_t)(start + i) * sz, v);
+        }
+        if (rc != SM_OK) {
+            sm_batch_free(b);
+            break;
+        }
+        rc = sm_mset_add(r->out, piece, b);
+    }
+    sm_free(sel);
+    return rc;
+}
+
+static int ha_merge_task(void *arg, int piece) {
+    ha_run *r = arg;
+    ha_table m;
+    int rc = ha_table_init(r, &m);
+    if (rc != SM_OK) return rc;
+    for (int p = 0; p < r->npartials && rc == SM_OK; p++) {
+        if (sm_pool_cancelled()) break;
+        if (r->partials[p].used) rc = ha_merge_partial(r, piece, &m, &r->partials[p]);
+    }
+    if (rc == SM_OK && r->nkeys == 0 && m.keys.ngroups == 0) {
+        /* global aggregate over empty input: one row of initial states */
+        uint64_t h = 0;
+        uint32_t g;
+        sm_keytab_hash(NULL, 0, 1, &h);
+        rc = sm_keytab_insert(&m.keys, NULL, &h, NULL, 1, &g, NULL);
+        if (rc == SM_OK) rc = ha_table_reserve(r, &m);
+    }
+    if (rc == SM_OK) rc = ha_emit(r, piece, &m);
+    ha_table_free(r, &m);
+    return rc;
+}
+
+/* ---- entry point ------------------------------------------------------------------- */
+
+static int ha_prepare(ha_run *r) {
+    const sm_plan *p = r->plan;
+    r->key_types = sm_calloc((size_t)r->nkeys + 1, sizeof *r->key_types);
+    r->aggs = sm_calloc((size_t)r->naggs + 1, sizeof *r->aggs);
+    if (!r->key_types || !r->aggs) return SM_NOMEM;
+    for (int k = 0; k < r->nkeys; k++) r->key_types[k] = p->keys[k]->type;
+    for (int a = 0; a < r->naggs; a++) {
+        const sm_expr *e = p->aggs[a];
+        while (e && e->kind == SM_EX_ALIAS) e = e->args[0];
+        if (!e || e->kind != SM_EX_CALL || !e->agg)
+            return sm_err(SM_INTERNAL,
+                          "hash aggregate: output %d is not an aggregate call; the plan must "
+                          "compute expressions over aggregates in a projection above it",
+                          a + 1);
+        ha_agg *ag = &r->aggs[a];
+        ag->call = e;
+        ag->def = e->agg;
+        ag->distinct = e->distinct;
+        bool star = e->nargs == 0 || (e->nargs == 1 && e->args[0]->kind == SM_EX_STAR);
+        ag->nargs = star ? 0 : e->nargs;
+        if (ag->nargs > 63)
+            return sm_err(SM_UNSUPPORTED, "aggregate %s: more than 63 arguments", e->name);
+        if (!ag->def->update || !ag->def->merge || !ag->def->finalize)
+            return sm_err(SM_UNSUPPORTED, "aggregate %s cannot run in a hash aggregation yet",
+                          ag->def->name);
+    }
+    return SM_OK;
+}
+
+int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    ha_run r = {0};
+    r.ctx = ctx;
+    r.plan = p;
+    r.nkeys = p->nkeys;
+    r.naggs = p->naggs;
+    r.npieces = p->nkeys == 0 ? 1 : (ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1);
+    int rc = ha_prepare(&r);
+    if (rc == SM_OK) {
+        r.npartials = exec_num_partitions(ctx, p->child);
+        if (r.npartials < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    }
+    if (rc == SM_OK) {
+        r.partials = sm_calloc((size_t)r.npartials + 1, sizeof *r.partials);
+        r.out = sm_mset_new(r.npieces);
+        if (!r.partials || !r.out) rc = SM_NOMEM;
+    }
+    if (rc == SM_OK) rc = exec_foreach_batch(ctx, p->child, ha_consume, &r);
+    if (rc == SM_OK) rc = sm_pool_run(ctx->pool, r.npieces, ha_merge_task, &r);
+    if (r.partials)
+        for (int i = 0; i < r.npartials; i++) ha_table_free(&r, &r.partials[i]);
+    sm_free(r.partials);
+    sm_free(r.key_types);
+    sm_free(r.aggs);
+    if (rc != SM_OK) {
+        sm_mset_free(r.out);
+        return rc;
+    }
+    *out = r.out;
+    return SM_OK;
+}

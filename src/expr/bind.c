@@ -1,0 +1,629 @@
+/*
+ * bind.c — binding: an unbound expression tree (names) becomes a bound one
+ * (column indexes, result types, function definitions, explicit casts).
+ *
+ * The binder walks the input tree bottom-up and builds a fresh tree in
+ * ctx->arena; the input is never modified, so one DataFrame expression can
+ * be bound against several schemas.  Per node:
+ *   COLUMN   looked up in ctx->schema (case-insensitively unless
+ *            spark.sql.caseSensitive); unknown names get Spark's
+ *            [UNRESOLVED_COLUMN.WITH_SUGGESTION] with up to five candidates
+ *            ordered by Levenshtein distance (a stable sort, so ties keep the
+ *            schema's order, as Spark's sortBy does).
+ *   CALL     scalar functions first (sm_func_find), then aggregates
+ *            (sm_agg_find, only where ctx->allow_agg, never nested).  The
+ *            arguments are bound, the arity checked, then the definition's
+ *            resolver checks types, inserts implicit casts (sm_expr_coerce)
+ *            and sets the result type.
+ *   CAST     checked with sm_cast_allowed.
+ *   CASE     CASE x WHEN v THEN ... is rewritten to CASE WHEN x = v THEN ...
+ *            (Spark's CaseKeyWhen), so each comparison gets the comparison
+ *            coercion rules; conditions must be BOOLEAN; the branches are cast
+ *            to their wider common type (findWiderCommonType).
+ *   IN       every element cast to the wider common type of all of them.
+ * Constant folding: a call, cast, CASE or IN whose inputs are all literals is
+ * evaluated once here and replaced by a literal (never for non-deterministic
+ * or clock functions; a folding failure, e.g. 1/0 under ANSI, leaves the node
+ * in place so that the error surfaces at evaluation as in Spark).
+ *
+ * Errors carry Spark's error class in brackets and, when ctx->text is set,
+ * the expression with a caret line under the offending node (pos/end).
+ *
+ * Memory: every bound node, name and literal string lives in ctx->arena.
+ * Prepared per-query state (call->state) belongs to the function and is
+ * freed by sm_expr_release.  Binding is single-threaded; the bound tree is
+ * read-only afterwards and shared by all tasks.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/mem.h"
+#include "common/status.h"
+#include "expr/agg.h"
+#include "expr/eval_internal.h"
+#include "expr/expr.h"
+
+/* ---- messages ------------------------------------------------------------------- */
+
+/* Appends "\n== Expression ==\n<line>\n<spaces>^^^" for `at`. */
+static void bind_caret(const sm_bind_ctx *ctx, const sm_expr *at, sm_buf *b) {
+    if (!ctx || !ctx->text || !at || at->pos < 0) return;
+    const char *t = ctx->text;
+    size_t tl = strlen(t);
+    size_t pos = (size_t)at->pos > tl ? tl : (size_t)at->pos;
+    size_t ls = pos, le = pos;
+    while (ls > 0 && t[ls - 1] != '\n') ls--;
+    while (le < tl && t[le] != '\n') le++;
+    size_t end = at->end > at->pos ? (size_t)at->end : pos + 1;
+    if (end > le) end = le > pos ? le : pos + 1;
+    sm_buf_appendf(b, "\n== Expression ==\n%.*s\n", (int)(le - ls), t + ls);
+    for (size_t i = ls; i < pos; i++) sm_buf_putc(b, t[i] == '\t' ? '\t' : ' ');
+    for (size_t i = pos; i < end; i++) sm_buf_putc(b, '^');
+}
+
+int sm_bind_fail(const sm_bind_ctx *ctx, const sm_expr *at, const char *fmt, ...) {
+    sm_buf b = {0};
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    sm_buf_append(&b, small, strlen(small));
+    bind_caret(ctx, at, &b);
+    int rc = sm_err(SM_ANALYSIS, "%s", b.data ? sm_buf_cstr(&b) : small);
+    sm_buf_free(&b);
+    return rc;
+}
+
+const char *sm_bind_sql(const sm_bind_ctx *ctx, const sm_expr *e) {
+    /* sm_expr_sql_name gives a column's name for CAST(col AS T) (Spark's
+     * naming rule); messages show the cast itself. */
+    if (ctx && ctx->arena && e->kind == SM_EX_CAST && !e->implicit && !e->name && e->nargs == 1) {
+        const char *inner = sm_bind_sql(ctx, e->args[0]);
+        char *s = sm_arena_printf(ctx->arena, "CAST(%s AS %s)", inner, ev_type_upper(e->cast_to));
+        if (s) return s;
+    }
+    char *s = ctx && ctx->arena ? sm_expr_sql_name(ctx->arena, e) : NULL;
+    if (s) return s;
+    return e->name ? e->name : "?";
+}
+
+int sm_bind_fail_input(const sm_bind_ctx *ctx, const sm_expr *call, int param, const char *required) {
+    const sm_expr *arg = call->args[param - 1];
+    return sm_bind_fail(ctx, call,
+                        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
+                        "type mismatch: Parameter %d requires the %s type, however \"%s\" has the "
+                        "type \"%s\".",
+                        sm_bind_sql(ctx, call), param, required, sm_bind_sql(ctx, arg),
+                        ev_type_upper(arg->type));
+}
+
+/* ---- types ---------------------------------------------------------------------- */
+
+int sm_type_wider(sm_type a, sm_type b) {
+    if (a == b) return a;
+    if (a == SM_NULLTYPE) return b;
+    if (b == SM_NULLTYPE) return a;
+    if (sm_type_is_numeric(a) && sm_type_is_numeric(b)) return a > b ? a : b;
+    if ((a == SM_DATE && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_DATE))
+        return SM_TIMESTAMP;
+    /* stringPromotion: string with any atomic type but boolean */
+    if ((a == SM_STRING && b != SM_BOOLEAN) || (b == SM_STRING && a != SM_BOOLEAN)) return SM_STRING;
+    return -1;
+}
+
+/* findWiderCommonType: string types first, then a left fold from NULL. */
+static int bind_wider_all(sm_expr **es, int n) {
+    int t = SM_NULLTYPE;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n; i++) {
+            bool str = es[i]->type == SM_STRING;
+            if (str != (pass == 0)) continue;
+            t = sm_type_wider((sm_type)t, es[i]->type);
+            if (t < 0) return -1;
+        }
+    return t;
+}
+
+/* Whether CAST(from AS to) can make a null out of a non-null value. */
+static bool bind_cast_may_null(sm_type from, sm_type to) {
+    if (from == to) return false;
+    if (from == SM_NULLTYPE) return true;
+    if (to == SM_STRING) return false;
+    if (from == SM_STRING) return true;
+    if (from == SM_DOUBLE && to == SM_TIMESTAMP) return true;
+    if (from == SM_DATE && to != SM_TIMESTAMP) return true;
+    return false;
+}
+
+/* ---- node construction ----------------------------------------------------------- */
+
+static sm_expr *bind_node_copy(sm_bind_ctx *ctx, const sm_expr *e, int nargs) {
+    sm_expr *b = sm_arena_alloc(ctx->arena, sizeof *b);
+    if (!b) return NULL;
+    *b = *e;
+    b->name = NULL;
+    b->args = NULL;
+    b->nargs = nargs;
+    b->fn = NULL;
+    b->agg = NULL;
+    b->state = NULL;
+    b->col_index = -1;
+    if (e->name && !(b->name = sm_arena_strdup(ctx->arena, e->name))) return NULL;
+    if (nargs > 0 && !(b->args = sm_arena_alloc(ctx->arena, sizeof(sm_expr *) * (size_t)nargs)))
+        return NULL;
+    return b;
+}
+
+static bool bind_copy_lit_string(sm_bind_ctx *ctx, sm_value *v) {
+    if (v->type != SM_STRING || v->is_null) return true;
+    char *s = sm_arena_alloc(ctx->arena, (size_t)v->v.str.len + 1);
+    if (!s) return false;
+    if (v->v.str.len) memcpy(s, v->v.str.ptr, (size_t)v->v.str.len);
+    v->v.str.ptr = s;
+    return true;
+}
+
+static bool bind_nondeterministic(const char *name) {
+    static const char *const names[] = {
+        "rand",  "randn",         "random",       "uuid",       "shuffle",
+        "now",   "current_date",  "current_timestamp", "localtimestamp", "current_timezone",
+        "unix_timestamp", "monotonically_increasing_id", "spark_partition_id",
+        "input_file_name", "raise_error", "assert_true", "curdate", NULL,
+    };
+    if (!name) return false;
+    for (int i = 0; names[i]; i++)
+        if (strcasecmp(names[i], name) == 0) return true;
+    return false;
+}
+
+bool sm_expr_is_const(const sm_expr *e) {
+    if (!e) return false;
+    switch (e->kind) {
+    case SM_EX_LITERAL: return true;
+    case SM_EX_COLUMN:
+    case SM_EX_STAR: return false;
+    case SM_EX_CALL:
+        if (e->agg || bind_nondeterministic(e->name)) return false;
+        if (!e->fn && e->name && sm_agg_find(e->name) && !sm_func_find(e->name)) return false;
+        break;
+    default: break;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (!sm_expr_is_const(e->args[i])) return false;
+    return true;
+}
+
+bool sm_expr_has_agg(const sm_expr *e) {
+    if (!e) return false;
+    if (e->kind == SM_EX_CALL) {
+        if (e->agg) return true;
+        if (!e->fn && e->name && sm_agg_find(e->name) && !sm_func_find(e->name)) return true;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (sm_expr_has_agg(e->args[i])) return true;
+    return false;
+}
+
+void sm_expr_release(sm_expr *e) {
+    if (!e) return;
+    for (int i = 0; i < e->nargs; i++) sm_expr_release(e->args[i]);
+    if (e->kind == SM_EX_CALL && e->fn && e->fn->release && e->state) {
+        e->fn->release(e->state);
+        e->state = NULL;
+    }
+}
+
+/* Replaces a node whose inputs are all literals by its value.  Returns the
+ * node itself when folding does not apply or fails. */
+static sm_expr *bind_fold(sm_bind_ctx *ctx, sm_expr *e) {
+    if (e->kind == SM_EX_LITERAL || e->kind == SM_EX_COLUMN || e->kind == SM_EX_ALIAS) return e;
+    if (e->kind == SM_EX_CALL && (e->agg || !e->fn || bind_nondeterministic(e->fn->name))) return e;
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i]->kind != SM_EX_LITERAL) return e;
+    sm_eval_ctx ec = {.tz = ctx->tz ? ctx->tz : sm_tz_utc(), .ansi = ctx->ansi, .now_micros = 0};
+    sm_value v;
+    if (sm_expr_eval_const(&ec, ctx->arena, e, &v) != SM_OK) {
+        sm_err_clear();
+        return e;
+    }
+    sm_expr *lit = sm_arena_alloc(ctx->arena, sizeof *lit);
+    if (!lit) return e;
+    lit->kind = SM_EX_LITERAL;
+    lit->pos = e->pos;
+    lit->end = e->end;
+    lit->name = e->name;
+    lit->lit = v;
+    lit->lit.type = e->type;
+    lit->type = e->type;
+    lit->nullable = v.is_null;
+    lit->implicit = e->implicit;
+    lit->col_index = -1;
+    sm_expr_release(e);
+    return lit;
+}
+
+sm_expr *sm_expr_coerce(sm_bind_ctx *ctx, sm_expr *e, sm_type to) {
+    if (!e || e->type == to) return e;
+    sm_expr *c = sm_arena_alloc(ctx->arena, sizeof *c);
+    sm_expr **args = sm_arena_alloc(ctx->arena, sizeof *args);
+    if (!c || !args) return NULL;
+    c->kind = SM_EX_CAST;
+    c->pos = e->pos;
+    c->end = e->end;
+    c->name = e->name;
+    c->cast_to = to;
+    c->implicit = true;
+    c->nargs = 1;
+    c->args = args;
+    args[0] = e;
+    c->type = to;
+    c->nullable = e->nullable || e->type == SM_NULLTYPE || bind_cast_may_null(e->type, to);
+    c->col_index = -1;
+    if (e->kind == SM_EX_LITERAL) return bind_fold(ctx, c);
+    return c;
+}
+
+/* ---- columns ---------------------------------------------------------------------- */
+
+static int bind_levenshtein(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (lb > 255) lb = 255;
+    int prev[256], cur[256];
+    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int m = prev[j - 1] + cost;
+            if (prev[j] + 1 < m) m = prev[j] + 1;
+            if (cur[j - 1] + 1 < m) m = cur[j - 1] + 1;
+            cur[j] = m;
+        }
+        memcpy(prev, cur, sizeof(int) * (lb + 1));
+    }
+    return prev[lb];
+}
+
+/* Appends `name` as Spark's toSQLId: backquoted, inner backquotes doubled. */
+static void bind_quote_id(sm_buf *b, const char *name) {
+    sm_buf_putc(b, '`');
+    for (const char *p = name; *p; p++) {
+        if (*p == '`') sm_buf_putc(b, '`');
+        sm_buf_putc(b, *p);
+    }
+    sm_buf_putc(b, '`');
+}
+
+static int bind_unresolved_column(sm_bind_ctx *ctx, const sm_expr *e) {
+    const sm_schema *s = ctx->schema;
+    int n = s ? s->ncols : 0;
+    sm_buf b = {0};
+    sm_buf_append(&b, "[UNRESOLVED_COLUMN.", 19);
+    sm_buf_append(&b, n ? "WITH_SUGGESTION" : "WITHOUT_SUGGESTION", n ? 15 : 18);
+    sm_buf_append(&b, "] A column or function parameter with name ", 43);
+    bind_quote_id(&b, e->name);
+    sm_buf_append(&b, " cannot be resolved.", 20);
+    if (n) {
+        int *order = sm_malloc(sizeof(int) * (size_t)n * 2);
+        if (!order) {
+            sm_buf_free(&b);
+            return SM_NOMEM;
+        }
+        int *dist = order + n;
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            dist[i] = bind_levenshtein(s->fields[i].name ? s->fields[i].name : "", e->name);
+        }
+        /* stable insertion sort by distance */
+        for (int i = 1; i < n; i++) {
+            int k = order[i], j = i - 1;
+            while (j >= 0 && dist[order[j]] > dist[k]) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = k;
+        }
+        sm_buf_append(&b, " Did you mean one of the following? [", 37);
+        for (int i = 0; i < n && i < 5; i++) {
+            if (i) sm_buf_append(&b, ", ", 2);
+            bind_quote_id(&b, s->fields[order[i]].name ? s->fields[order[i]].name : "");
+        }
+        sm_buf_append(&b, "].", 2);
+        sm_free(order);
+    }
+    int rc = sm_bind_fail(ctx, e, "%s", b.data ? sm_buf_cstr(&b) : "[UNRESOLVED_COLUMN]");
+    sm_buf_free(&b);
+    return rc;
+}
+
+static int bind_column(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
+    const sm_schema *s = ctx->schema;
+    if (!e->name) return sm_err(SM_INTERNAL, "column reference without a name");
+    int idx = -1;
+    if (s) {
+        if (ctx->case_sensitive) {
+            for (int i = 0; i < s->ncols; i++)
+                if (s->fields[i].name && strcmp(s->fields[i].name, e->name) == 0) {
+                    if (idx >= 0) {
+                        idx = -2;
+                        break;
+                    }
+                    idx = i;
+                }
+        } else {
+            idx = sm_schema_find(s, e->name);
+        }
+    }
+    if (idx == -2) {
+        sm_buf b = {0};
+        sm_buf_append(&b, "[AMBIGUOUS_REFERENCE] Reference ", 32);
+        bind_quote_id(&b, e->name);
+        sm_buf_append(&b, " is ambiguous, could be: [", 26);
+        bool first = true;
+        for (int i = 0; i < s->ncols; i++) {
+            const char *fn = s->fields[i].name;
+            if (!fn || (ctx->case_sensitive ? strcmp(fn, e->name) : strcasecmp(fn, e->name))) continue;
+            if (!first) sm_buf_append(&b, ", ", 2);
+            first = false;
+            bind_quote_id(&b, fn);
+        }
+        sm_buf_append(&b, "].", 2);
+        int rc = sm_bind_fail(ctx, e, "%s", b.data ? sm_buf_cstr(&b) : "[AMBIGUOUS_REFERENCE]");
+        sm_buf_free(&b);
+        return rc;
+    }
+    if (idx < 0) return bind_unresolved_column(ctx, e);
+    sm_expr *b = bind_node_copy(ctx, e, 0);
+    if (!b) return SM_NOMEM;
+    b->col_index = idx;
+    b->type = s->fields[idx].type;
+    b->nullable = s->fields[idx].nullable;
+    *out = b;
+    return SM_OK;
+}
+
+/* ---- the walk ----------------------------------------------------------------------- */
+
+static int bind_rec(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **out);
+
+static int bind_args(sm_bind_ctx *ctx, const sm_expr *e, sm_expr *b, bool in_agg) {
+    for (int i = 0; i < e->nargs; i++) SM_TRY(bind_rec(ctx, e->args[i], in_agg, &b->args[i]));
+    return SM_OK;
+}
+
+static int bind_arity(sm_bind_ctx *ctx, const sm_expr *e, const char *name, int min, int max) {
+    if (e->nargs >= min && (max < 0 || e->nargs <= max)) return SM_OK;
+    char expected[48];
+    if (max < 0) snprintf(expected, sizeof expected, "> %d", min - 1);
+    else if (min == max) snprintf(expected, sizeof expected, "%d", min);
+    else snprintf(expected, sizeof expected, "[%d, %d]", min, max);
+    return sm_bind_fail(ctx, e,
+                        "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `%s` requires %s parameters but "
+                        "the actual number is %d. Please, refer to "
+                        "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                        name, expected, e->nargs);
+}
+
+static int bind_call(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **out) {
+    const sm_func_def *fn = e->name ? sm_func_find(e->name) : NULL;
+    const sm_agg_def *agg = fn || !e->name ? NULL : sm_agg_find(e->name);
+    if (!fn && !agg)
+        return sm_bind_fail(ctx, e,
+                            "[UNRESOLVED_ROUTINE] Cannot resolve function `%s` on search path "
+                            "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`].",
+                            e->name ? e->name : "?");
+    if (agg) {
+        if (in_agg)
+            return sm_bind_fail(ctx, e,
+                                "[NESTED_AGGREGATE_FUNCTION] It is not allowed to use an aggregate "
+                                "function in the argument of another aggregate function. Please use "
+                                "the inner aggregate function in a sub-query.");
+        if (!ctx->allow_agg)
+            return sm_bind_fail(ctx, e,
+                                "[UNSUPPORTED_EXPR_FOR_OPERATOR] The aggregate function %s is not "
+                                "allowed here. Use it in agg(), groupBy().agg() or a select list "
+                                "that aggregates.",
+                                sm_bind_sql(ctx, e));
+    } else if (e->distinct) {
+        return sm_bind_fail(ctx, e,
+                            "[INVALID_SQL_SYNTAX] DISTINCT is only allowed in aggregate functions, "
+                            "not in `%s`.",
+                            fn->name);
+    }
+    SM_TRY(bind_arity(ctx, e, fn ? fn->name : agg->name, fn ? fn->min_args : agg->min_args,
+                      fn ? fn->max_args : agg->max_args));
+    sm_expr *b = bind_node_copy(ctx, e, e->nargs);
+    if (!b) return SM_NOMEM;
+    b->name = (char *)(fn ? fn->name : agg->name);
+    if (agg && e->nargs == 1 && e->args[0]->kind == SM_EX_STAR) {
+        /* count(*) is count(1) */
+        sm_expr *one = bind_node_copy(ctx, e->args[0], 0);
+        if (!one) return SM_NOMEM;
+        one->kind = SM_EX_LITERAL;
+        one->name = NULL;
+        one->lit = (sm_value){.type = SM_INT, .v.i32 = 1};
+        one->type = SM_INT;
+        one->nullable = false;
+        b->args[0] = one;
+    } else {
+        SM_TRY(bind_args(ctx, e, b, agg != NULL));
+    }
+    b->fn = fn;
+    b->agg = agg;
+    b->type = SM_NULLTYPE;
+    b->nullable = true;
+    int (*resolve)(sm_bind_ctx *, sm_expr *) = fn ? fn->resolve : agg->resolve;
+    if (resolve) SM_TRY(resolve(ctx, b));
+    *out = agg ? b : bind_fold(ctx, b);
+    return SM_OK;
+}
+
+static int bind_cast(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **out) {
+    if (e->nargs != 1) return sm_err(SM_INTERNAL, "CAST node with %d children", e->nargs);
+    sm_expr *b = bind_node_copy(ctx, e, 1);
+    if (!b) return SM_NOMEM;
+    SM_TRY(bind_args(ctx, e, b, in_agg));
+    sm_type from = b->args[0]->type;
+    if (!sm_cast_allowed(from, e->cast_to))
+        return sm_bind_fail(ctx, e,
+                            "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"%s\" due "
+                            "to data type mismatch: cannot cast \"%s\" to \"%s\".",
+                            sm_bind_sql(ctx, b), ev_type_upper(from), ev_type_upper(e->cast_to));
+    b->type = e->cast_to;
+    b->nullable = b->args[0]->nullable || bind_cast_may_null(from, e->cast_to);
+    *out = bind_fold(ctx, b);
+    return SM_OK;
+}
+
+static int bind_types_list(sm_buf *b, sm_expr **es, int n) {
+    sm_buf_putc(b, '[');
+    for (int i = 0; i < n; i++) {
+        if (i) sm_buf_append(b, ", ", 2);
+        sm_buf_appendf(b, "\"%s\"", ev_type_upper(es[i]->type));
+    }
+    return sm_buf_putc(b, ']');
+}
+
+static int bind_diff_types(sm_bind_ctx *ctx, const sm_expr *node, const char *fname, sm_expr **es,
+                           int n) {
+    sm_buf b = {0};
+    bind_types_list(&b, es, n);
+    int rc = sm_bind_fail(ctx, node,
+                          "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"%s\" due to data "
+                          "type mismatch: Input to `%s` should all be the same type, but it's %s.",
+                          sm_bind_sql(ctx, node), fname, b.data ? sm_buf_cstr(&b) : "[]");
+    sm_buf_free(&b);
+    return rc;
+}
+
+static int bind_case(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **out) {
+    int first = e->has_operand ? 1 : 0;
+    int nbranch = (e->nargs - first - (e->has_else ? 1 : 0)) / 2;
+    int nargs = nbranch * 2 + (e->has_else ? 1 : 0);
+    if (nbranch < 1) return sm_err(SM_INTERNAL, "CASE without WHEN");
+    sm_expr *b = bind_node_copy(ctx, e, nargs);
+    if (!b) return SM_NOMEM;
+    b->has_operand = false;
+    for (int i = 0; i < nbranch; i++) {
+        const sm_expr *w = e->args[first + 2 * i];
+        if (e->has_operand) {
+            /* CASE x WHEN v → CASE WHEN x = v */
+            sm_expr *eq = sm_arena_alloc(ctx->arena, sizeof *eq);
+            sm_expr **eargs = sm_arena_alloc(ctx->arena, 2 * sizeof *eargs);
+            char *nm = sm_arena_strdup(ctx->arena, "=");
+            if (!eq || !eargs || !nm) return SM_NOMEM;
+            eq->kind = SM_EX_CALL;
+            eq->pos = w->pos;
+            eq->end = w->end;
+            eq->name = nm;
+            eq->nargs = 2;
+            eq->args = eargs;
+            eargs[0] = e->args[0];
+            eargs[1] = (sm_expr *)w;
+            SM_TRY(bind_rec(ctx, eq, in_agg, &b->args[2 * i]));
+        } else {
+            SM_TRY(bind_rec(ctx, w, in_agg, &b->args[2 * i]));
+        }
+        SM_TRY(bind_rec(ctx, e->args[first + 2 * i + 1], in_agg, &b->args[2 * i + 1]));
+    }
+    if (e->has_else) SM_TRY(bind_rec(ctx, e->args[e->nargs - 1], in_agg, &b->args[nargs - 1]));
+    for (int i = 0; i < nbranch; i++) {
+        sm_expr *c = b->args[2 * i];
+        if (c->type != SM_BOOLEAN)
+            return sm_bind_fail(ctx, c,
+                                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due "
+                                "to data type mismatch: Parameter %d requires the \"BOOLEAN\" type, "
+                                "however \"%s\" has the type \"%s\".",
+                                sm_bind_sql(ctx, b), 2 * i + 1, sm_bind_sql(ctx, c),
+                                ev_type_upper(c->type));
+    }
+    /* values: THEN branches then ELSE */
+    int nvals = nbranch + (e->has_else ? 1 : 0);
+    sm_expr **vals = sm_arena_alloc(ctx->arena, sizeof *vals * (size_t)nvals);
+    if (!vals) return SM_NOMEM;
+    for (int i = 0; i < nbranch; i++) vals[i] = b->args[2 * i + 1];
+    if (e->has_else) vals[nbranch] = b->args[nargs - 1];
+    int t = bind_wider_all(vals, nvals);
+    if (t < 0) return bind_diff_types(ctx, b, "casewhen", vals, nvals);
+    bool nullable = !e->has_else;
+    for (int i = 0; i < nvals; i++) {
+        sm_expr *c = sm_expr_coerce(ctx, vals[i], (sm_type)t);
+        if (!c) return SM_NOMEM;
+        if (i < nbranch) b->args[2 * i + 1] = c;
+        else b->args[nargs - 1] = c;
+        nullable = nullable || c->nullable || c->type == SM_NULLTYPE;
+    }
+    b->type = (sm_type)t;
+    b->nullable = nullable;
+    *out = b;
+    return SM_OK;
+}
+
+static int bind_in(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **out) {
+    if (e->nargs < 1) return sm_err(SM_INTERNAL, "IN without a value");
+    sm_expr *b = bind_node_copy(ctx, e, e->nargs);
+    if (!b) return SM_NOMEM;
+    SM_TRY(bind_args(ctx, e, b, in_agg));
+    int t = bind_wider_all(b->args, b->nargs);
+    if (t < 0) return bind_diff_types(ctx, b, "in", b->args, b->nargs);
+    if (t == SM_NULLTYPE) t = SM_BOOLEAN;
+    bool nullable = false;
+    for (int i = 0; i < b->nargs; i++) {
+        sm_expr *c = sm_expr_coerce(ctx, b->args[i], (sm_type)t);
+        if (!c) return SM_NOMEM;
+        b->args[i] = c;
+        nullable = nullable || c->nullable;
+    }
+    b->type = SM_BOOLEAN;
+    b->nullable = nullable;
+    *out = bind_fold(ctx, b);
+    return SM_OK;
+}
+
+static int bind_rec(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **out) {
+    switch (e->kind) {
+    case SM_EX_COLUMN: return bind_column(ctx, e, out);
+    case SM_EX_LITERAL: {
+        sm_expr *b = bind_node_copy(ctx, e, 0);
+        if (!b) return SM_NOMEM;
+        if (!bind_copy_lit_string(ctx, &b->lit)) return SM_NOMEM;
+        if (b->lit.is_null && b->lit.type != SM_NULLTYPE) {
+            /* a typed NULL stays typed */
+        }
+        b->type = b->lit.type;
+        b->nullable = b->lit.is_null || b->lit.type == SM_NULLTYPE;
+        *out = b;
+        return SM_OK;
+    }
+    case SM_EX_CALL: return bind_call(ctx, e, in_agg, out);
+    case SM_EX_CAST: return bind_cast(ctx, e, in_agg, out);
+    case SM_EX_CASE: return bind_case(ctx, e, in_agg, out);
+    case SM_EX_IN: return bind_in(ctx, e, in_agg, out);
+    case SM_EX_ALIAS: {
+        if (e->nargs != 1) return sm_err(SM_INTERNAL, "alias with %d children", e->nargs);
+        sm_expr *b = bind_node_copy(ctx, e, 1);
+        if (!b) return SM_NOMEM;
+        SM_TRY(bind_args(ctx, e, b, in_agg));
+        b->type = b->args[0]->type;
+        b->nullable = b->args[0]->nullable;
+        *out = b;
+        return SM_OK;
+    }
+    case SM_EX_STAR:
+        return sm_bind_fail(ctx, e,
+                            "[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression; "
+                            "'*' is allowed only in a select list or count(*).");
+    }
+    return sm_err(SM_INTERNAL, "unknown expression kind %d", (int)e->kind);
+}
+
+int sm_expr_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
+    if (!ctx || !ctx->arena || !e) return sm_err(SM_INVALID, "sm_expr_bind: missing argument");
+    sm_expr *b = NULL;
+    SM_TRY(bind_rec(ctx, e, false, &b));
+    *out = b;
+    return SM_OK;
+}

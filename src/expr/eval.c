@@ -1,0 +1,356 @@
+/*
+ * eval.c — vectorized evaluation of bound expression trees.
+ *
+ * sm_expr_eval turns a bound tree and a batch into one vector of
+ * batch->nrows rows, bottom-up:
+ *   COLUMN   a new reference to the batch's own column (no copy);
+ *   LITERAL  the value expanded to n rows (sm_vector_from_value);
+ *   CAST     the child, then sm_cast_vector;
+ *   CALL     the arguments, then the definition's eval (ops.c and the
+ *            function libraries);
+ *   CASE     conditions are evaluated on the whole batch in order; each row
+ *            takes the first branch whose condition is true (null counts as
+ *            false).  A branch value is evaluated only for the rows that
+ *            chose it: on the whole batch when every row did or when the value
+ *            is a plain column or literal (cheap), otherwise on the selected
+ *            rows gathered with sm_batch_take.  So CASE WHEN x = 0 THEN NULL
+ *            ELSE 1 / x END never evaluates 1 / x where x = 0, which matters
+ *            for ANSI mode's errors.
+ *   IN       v IN (e1, e2, ...) with SQL's three values: null when v is null;
+ *            true when some element equals v; else null when some element is
+ *            null; else false.  Literal elements are compared as scalars,
+ *            without expansion.  NOT IN negates the non-null results.
+ *   ALIAS    the child.
+ *
+ * Ownership: every returned vector is a new reference owned by the caller;
+ * argument vectors are released here as soon as the call returns.  The tree
+ * is read-only, so any number of threads may evaluate it at once, each on
+ * its own batch.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/status.h"
+#include "expr/eval_internal.h"
+#include "expr/expr.h"
+
+static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
+    if (e->agg)
+        return sm_err(SM_INTERNAL,
+                      "aggregate %s evaluated outside an aggregation (the planner must extract it)",
+                      e->name ? e->name : "?");
+    if (!e->fn || !e->fn->eval)
+        return sm_err(SM_INTERNAL, "call to %s is not bound", e->name ? e->name : "?");
+    sm_vector *small[8];
+    sm_vector **args = small;
+    if (e->nargs > 8) {
+        args = sm_calloc((size_t)e->nargs, sizeof *args);
+        if (!args) return SM_NOMEM;
+    }
+    int rc = SM_OK;
+    int got = 0;
+    for (; got < e->nargs; got++) {
+        rc = sm_expr_eval(ctx, e->args[got], in, &args[got]);
+        if (rc != SM_OK) break;
+    }
+    if (rc == SM_OK) rc = e->fn->eval(ctx, e, args, in->nrows, out);
+    for (int i = 0; i < got; i++) sm_vector_unref(args[i]);
+    if (args != small) sm_free(args);
+    return rc;
+}
+
+/* ---- CASE ------------------------------------------------------------------------ */
+
+/* Copies row `src_row` of src into row `dst_row` of a fixed-width dst. */
+static inline void eval_copy_fixed(sm_vector *dst, int64_t dst_row, const sm_vector *src,
+                                   int64_t src_row, size_t w) {
+    memcpy((char *)dst->data + (size_t)dst_row * w, (const char *)src->data + (size_t)src_row * w, w);
+}
+
+static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
+    int64_t n = in->nrows;
+    int nbranch = (e->nargs - (e->has_else ? 1 : 0)) / 2;
+    int nvals = nbranch + (e->has_else ? 1 : 0);
+    if (e->type == SM_NULLTYPE || n == 0) {
+        *out = sm_vector_new_nulls(e->type, n);
+        return *out ? SM_OK : SM_NOMEM;
+    }
+    /* choice[row]: branch index, nbranch = ELSE, -1 = undecided */
+    int32_t *choice = sm_malloc(sizeof(int32_t) * (size_t)n * 3);
+    sm_vector **vals = sm_calloc((size_t)nvals, sizeof *vals);
+    bool *full = sm_calloc((size_t)nvals, sizeof *full);
+    int rc = SM_OK;
+    if (!choice || !vals || !full) {
+        rc = SM_NOMEM;
+        goto done;
+    }
+    int32_t *sel = choice + n;     /* rows of one branch */
+    int32_t *pos = choice + 2 * n; /* row → index in its branch's vector */
+    for (int64_t row = 0; row < n; row++) choice[row] = -1;
+    int64_t undecided = n;
+    for (int br = 0; br < nbranch && undecided > 0; br++) {
+        sm_vector *cv = NULL;
+        rc = sm_expr_eval(ctx, e->args[2 * br], in, &cv);
+        if (rc != SM_OK) goto done;
+        const uint8_t *c = SM_VEC_BOOL(cv);
+        for (int64_t row = 0; row < n; row++)
+            if (choice[row] < 0 && !sm_vector_is_null(cv, row) && c[row]) {
+                choice[row] = br;
+                undecided--;
+            }
+        sm_vector_unref(cv);
+    }
+    if (e->has_else)
+        for (int64_t row = 0; row < n; row++)
+            if (choice[row] < 0) choice[row] = nbranch;
+    /* evaluate each value on the rows that chose it */
+    for (int v = 0; v < nvals; v++) {
+        int64_t k = 0;
+        for (int64_t row = 0; row < n; row++)
+            if (choice[row] == v) {
+                pos[row] = (int32_t)k;
+                sel[k++] = (int32_t)row;
+            }
+        if (k == 0) continue;
+        const sm_expr *ve = v < nbranch ? e->args[2 * v + 1] : e->args[e->nargs - 1];
+        if (k == n || ve->kind == SM_EX_COLUMN || ve->kind == SM_EX_LITERAL) {
+            full[v] = true;
+            rc = sm_expr_eval(ctx, ve, in, &vals[v]);
+        } else {
+            sm_batch *sub = sm_batch_take(in, sel, k);
+            if (!sub) {
+                rc = SM_NOMEM;
+                goto done;
+            }
+            rc = sm_expr_eval(ctx, ve, sub, &vals[v]);
+            sm_batch_free(sub);
+        }
+        if (rc != SM_OK) goto done;
+    }
+    /* assemble */
+    sm_vector *r;
+    if (e->type == SM_STRING) {
+        r = sm_vector_new(SM_STRING, n);
+        if (!r) {
+            rc = SM_NOMEM;
+            goto done;
+        }
+        for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+            int v = choice[row];
+            if (v < 0) {
+                rc = sm_vector_append_null(r);
+                continue;
+            }
+            int64_t src = full[v] ? row : pos[row];
+            if (sm_vector_is_null(vals[v], src)) rc = sm_vector_append_null(r);
+            else {
+                int32_t len;
+                const char *s = sm_vector_str(vals[v], src, &len);
+                rc = sm_vector_append_str(r, s, len);
+            }
+        }
+    } else {
+        size_t w = sm_type_width(e->type);
+        r = ev_new_fixed(e->type, n);
+        if (!r) {
+            rc = SM_NOMEM;
+            goto done;
+        }
+        memset(r->data, 0, (size_t)n * w);
+        uint8_t *bm = NULL;
+        for (int64_t row = 0; row < n; row++) {
+            int v = choice[row];
+            int64_t src = v < 0 ? 0 : full[v] ? row : pos[row];
+            if (v < 0 || sm_vector_is_null(vals[v], src)) {
+                if (!bm && !(bm = ev_validity(r))) {
+                    rc = SM_NOMEM;
+                    break;
+                }
+                ev_clear_bit(bm, row);
+                continue;
+            }
+            eval_copy_fixed(r, row, vals[v], src, w);
+        }
+    }
+    if (rc != SM_OK) sm_vector_unref(r);
+    else *out = r;
+done:
+    if (vals)
+        for (int v = 0; v < nvals; v++) sm_vector_unref(vals[v]);
+    sm_free(vals);
+    sm_free(full);
+    sm_free(choice);
+    return rc;
+}
+
+/* ---- IN ---------------------------------------------------------------------------- */
+
+static inline bool eval_f64_eq(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+
+/* found[row] |= (a[row] == x) for a scalar x of a's type. */
+static void eval_in_scalar(const sm_vector *a, const sm_value *x, int64_t n, uint8_t *found) {
+    int64_t row;
+    switch (a->type) {
+    case SM_BOOLEAN:
+        for (row = 0; row < n; row++) found[row] |= SM_VEC_BOOL(a)[row] == (uint8_t)x->v.b;
+        break;
+    case SM_INT:
+    case SM_DATE:
+        for (row = 0; row < n; row++) found[row] |= SM_VEC_I32(a)[row] == x->v.i32;
+        break;
+    case SM_BIGINT:
+    case SM_TIMESTAMP:
+        for (row = 0; row < n; row++) found[row] |= SM_VEC_I64(a)[row] == x->v.i64;
+        break;
+    case SM_DOUBLE:
+        for (row = 0; row < n; row++) found[row] |= eval_f64_eq(SM_VEC_F64(a)[row], x->v.f64);
+        break;
+    case SM_STRING:
+        for (row = 0; row < n; row++) {
+            int32_t len;
+            const char *s = sm_vector_str(a, row, &len);
+            if (len == x->v.str.len && (len == 0 || memcmp(s, x->v.str.ptr, (size_t)len) == 0))
+                found[row] = 1;
+        }
+        break;
+    default: break;
+    }
+}
+
+/* found[row] |= (a[row] == b[row]); has_null[row] |= b null. */
+static void eval_in_vector(const sm_vector *a, const sm_vector *b, int64_t n, uint8_t *found,
+                           uint8_t *has_null) {
+    for (int64_t row = 0; row < n; row++) {
+        if (sm_vector_is_null(b, row)) {
+            has_null[row] = 1;
+            continue;
+        }
+        bool eq = false;
+        switch (a->type) {
+        case SM_BOOLEAN: eq = SM_VEC_BOOL(a)[row] == SM_VEC_BOOL(b)[row]; break;
+        case SM_INT:
+        case SM_DATE: eq = SM_VEC_I32(a)[row] == SM_VEC_I32(b)[row]; break;
+        case SM_BIGINT:
+        case SM_TIMESTAMP: eq = SM_VEC_I64(a)[row] == SM_VEC_I64(b)[row]; break;
+        case SM_DOUBLE: eq = eval_f64_eq(SM_VEC_F64(a)[row], SM_VEC_F64(b)[row]); break;
+        case SM_STRING: {
+            int32_t la, lb;
+            const char *sa = sm_vector_str(a, row, &la);
+            const char *sb = sm_vector_str(b, row, &lb);
+            eq = la == lb && (la == 0 || memcmp(sa, sb, (size_t)la) == 0);
+            break;
+        }
+        default: break;
+        }
+        if (eq) found[row] = 1;
+    }
+}
+
+static int eval_in(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
+    int64_t n = in->nrows;
+    sm_vector *a = NULL;
+    SM_TRY(sm_expr_eval(ctx, e->args[0], in, &a));
+    sm_vector *r = ev_new_fixed(SM_BOOLEAN, n);
+    uint8_t *has_null = sm_calloc((size_t)(n > 0 ? n : 1), 1);
+    int rc = SM_OK;
+    if (!r || !has_null) {
+        rc = SM_NOMEM;
+        goto fail;
+    }
+    uint8_t *found = SM_VEC_BOOL(r);
+    memset(found, 0, (size_t)n);
+    if (a->type != SM_NULLTYPE)
+        for (int i = 1; i < e->nargs; i++) {
+            const sm_expr *it = e->args[i];
+            if (it->kind == SM_EX_LITERAL) {
+                if (it->lit.is_null || it->lit.type == SM_NULLTYPE) memset(has_null, 1, (size_t)n);
+                else eval_in_scalar(a, &it->lit, n, found);
+                continue;
+            }
+            sm_vector *b = NULL;
+            rc = sm_expr_eval(ctx, it, in, &b);
+            if (rc != SM_OK) goto fail;
+            if (b->type == SM_NULLTYPE) memset(has_null, 1, (size_t)n);
+            else eval_in_vector(a, b, n, found, has_null);
+            sm_vector_unref(b);
+        }
+    uint8_t *bm = NULL;
+    for (int64_t row = 0; row < n; row++) {
+        bool null = sm_vector_is_null(a, row) || (!found[row] && has_null[row]);
+        if (null) {
+            if (!bm && !(bm = ev_validity(r))) {
+                rc = SM_NOMEM;
+                goto fail;
+            }
+            ev_clear_bit(bm, row);
+            found[row] = 0;
+        } else if (e->negated) {
+            found[row] = !found[row];
+        }
+    }
+    sm_free(has_null);
+    sm_vector_unref(a);
+    *out = r;
+    return SM_OK;
+fail:
+    sm_free(has_null);
+    sm_vector_unref(r);
+    sm_vector_unref(a);
+    return rc;
+}
+
+/* ---- entry points --------------------------------------------------------------------- */
+
+int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
+    int64_t n = in->nrows;
+    switch (e->kind) {
+    case SM_EX_COLUMN:
+        if (e->col_index < 0 || e->col_index >= in->ncols || !in->cols[e->col_index])
+            return sm_err(SM_INTERNAL, "column %s (index %d) is not in the batch (%d columns)",
+                          e->name ? e->name : "?", e->col_index, in->ncols);
+        *out = sm_vector_ref(in->cols[e->col_index]);
+        return SM_OK;
+    case SM_EX_LITERAL: {
+        sm_vector *v = sm_vector_from_value(&e->lit, e->type, n);
+        if (!v) return SM_NOMEM;
+        *out = v;
+        return SM_OK;
+    }
+    case SM_EX_ALIAS: return sm_expr_eval(ctx, e->args[0], in, out);
+    case SM_EX_CAST: {
+        sm_vector *c = NULL;
+        SM_TRY(sm_expr_eval(ctx, e->args[0], in, &c));
+        int rc = sm_cast_vector(ctx, c, e->cast_to, out);
+        sm_vector_unref(c);
+        return rc;
+    }
+    case SM_EX_CALL: return eval_call(ctx, e, in, out);
+    case SM_EX_CASE: return eval_case(ctx, e, in, out);
+    case SM_EX_IN: return eval_in(ctx, e, in, out);
+    case SM_EX_STAR: break;
+    }
+    return sm_err(SM_INTERNAL, "cannot evaluate expression kind %d", (int)e->kind);
+}
+
+int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm_value *out) {
+    sm_batch one = {.ncols = 0, .nrows = 1, .cols = NULL};
+    sm_vector *v = NULL;
+    SM_TRY(sm_expr_eval(ctx, e, &one, &v));
+    sm_value x;
+    sm_vector_get(v, 0, &x);
+    x.type = v->type;
+    if (sm_vector_is_null(v, 0)) x.is_null = true;
+    if (x.type == SM_STRING && !x.is_null) {
+        char *s = sm_arena_alloc(a, (size_t)x.v.str.len + 1);
+        if (!s) {
+            sm_vector_unref(v);
+            return SM_NOMEM;
+        }
+        if (x.v.str.len) memcpy(s, x.v.str.ptr, (size_t)x.v.str.len);
+        x.v.str.ptr = s;
+    }
+    sm_vector_unref(v);
+    *out = x;
+    return SM_OK;
+}

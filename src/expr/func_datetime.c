@@ -1,0 +1,946 @@
+/*
+ * func_datetime.c — Spark 3.5's date and time functions: to_date,
+ * to_timestamp, date_format, year .. second, dayofweek, dayofyear, weekday,
+ * quarter, weekofyear, last_day, date_add, date_sub, datediff, add_months,
+ * months_between, trunc, date_trunc, unix_timestamp, from_unixtime,
+ * to_utc_timestamp, from_utc_timestamp, current_date, current_timestamp,
+ * now, make_date, unix_date, date_from_unix_date, timestamp_seconds.
+ *
+ * Resolution: arguments are cast implicitly as Spark does (year('2024-01-05')
+ * reads the string as a date; hour() takes a timestamp; date_add's count
+ * must be an integer or a string).  A constant pattern or zone argument is
+ * compiled once in resolve and kept in call->state (dt_state, freed by
+ * dt_release); a bad constant pattern is an error at bind time, as in Spark.
+ * A non-constant pattern is compiled per row.
+ *
+ * Evaluation: every function is a loop over rows; null in → null out;
+ * invalid input (an unparsable string, a non-existent date) → null
+ * (non-ANSI).  Conversions between instants and local dates use the session
+ * time zone from the eval context.  Nothing here is mutable after resolve,
+ * so evaluation is thread-safe.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "expr/func_common.h"
+#include "types/datetime.h"
+
+/* ---- state ----------------------------------------------------------------- */
+
+typedef struct {
+    sm_dtfmt *fmt;     /* constant pattern, compiled */
+    bool const_null;   /* the constant pattern / unit / zone is NULL */
+    bool has_const;    /* a constant was prepared */
+    int unit;          /* trunc / date_trunc level */
+    const sm_tz *zone; /* constant zone argument */
+} dt_state;
+
+static void dt_release(void *p) {
+    dt_state *st = p;
+    if (!st) return;
+    sm_dtfmt_free(st->fmt);
+    /* st itself lives in the bind arena */
+}
+
+static dt_state *dt_state_new(sm_bind_ctx *ctx, sm_expr *call) {
+    dt_state *st = sm_arena_alloc(ctx->arena, sizeof *st);
+    if (st) call->state = st;
+    return st;
+}
+
+static const sm_tz *dt_tz(const sm_eval_ctx *ctx) { return ctx->tz ? ctx->tz : sm_tz_utc(); }
+
+static int32_t dt_ts_to_date(int64_t micros, const sm_tz *tz) {
+    return sm_micros_to_days(micros + (int64_t)sm_tz_offset_at_utc(tz, micros) * SM_MICROS_PER_SECOND);
+}
+
+static int64_t dt_local_to_utc(int64_t local, const sm_tz *tz) {
+    return local - (int64_t)sm_tz_offset_at_local(tz, local) * SM_MICROS_PER_SECOND;
+}
+
+static int64_t dt_date_to_ts(int32_t days, const sm_tz *tz) {
+    return dt_local_to_utc((int64_t)days * SM_MICROS_PER_DAY, tz);
+}
+
+static int dt_type_err(sm_bind_ctx *ctx, sm_expr *call, int i, const char *required) {
+    return sm_err(SM_ANALYSIS,
+                  "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
+                  "type mismatch: parameter %d requires %s type, however the argument has the "
+                  "type \"%s\".",
+                  call->name, i + 1, required, sm_type_name(call->args[i]->type));
+}
+
+/* Coerces a date-like argument (string, date, timestamp) to `to`. */
+static int dt_coerce_datelike(sm_bind_ctx *ctx, sm_expr *call, int i, sm_type to) {
+    sm_type t = call->args[i]->type;
+    if (t != SM_STRING && t != SM_DATE && t != SM_TIMESTAMP && t != SM_NULLTYPE)
+        return dt_type_err(ctx, call, i, to == SM_DATE ? "the \"DATE\"" : "the \"TIMESTAMP\"");
+    return fx_coerce(ctx, call, i, to);
+}
+
+/* Integer count arguments (date_add, add_months): int or a string. */
+static int dt_coerce_count(sm_bind_ctx *ctx, sm_expr *call, int i) {
+    sm_type t = call->args[i]->type;
+    if (t != SM_INT && t != SM_STRING && t != SM_NULLTYPE)
+        return dt_type_err(ctx, call, i, "the (\"INT\" or \"SMALLINT\" or \"TINYINT\")");
+    return fx_coerce(ctx, call, i, SM_INT);
+}
+
+/* Prepares a constant pattern argument (compile now; errors now). */
+static int dt_prepare_fmt(sm_bind_ctx *ctx, sm_expr *call, int i, bool parsing) {
+    SM_TRY(fx_coerce(ctx, call, i, SM_STRING));
+    dt_state *st = dt_state_new(ctx, call);
+    if (!st) return SM_NOMEM;
+    sm_value v;
+    if (!fx_const_arg(ctx, call->args[i], &v)) return SM_OK;
+    st->has_const = true;
+    if (v.is_null || v.type == SM_NULLTYPE) {
+        st->const_null = true;
+        return SM_OK;
+    }
+    char *pat = sm_arena_strndup(ctx->arena, v.v.str.ptr, (size_t)v.v.str.len);
+    if (!pat) return SM_NOMEM;
+    SM_TRY(sm_dtfmt_compile(pat, &st->fmt));
+    if (parsing) SM_TRY(sm_dtfmt_check_parsing(st->fmt));
+    return SM_OK;
+}
+
+/* The pattern for a row: the constant one, or compiled from args[i] into
+ * *tmp (the caller frees it).  NULL with rc 0 means a null pattern. */
+static int dt_row_fmt(const sm_expr *call, sm_vector **args, int i, int64_t row, bool parsing,
+                      sm_dtfmt **tmp, const sm_dtfmt **out) {
+    const dt_state *st = call->state;
+    *out = NULL;
+    if (st && st->has_const) {
+        *out = st->fmt;
+        return SM_OK;
+    }
+    if (fx_null(args[i], row)) return SM_OK;
+    int32_t len;
+    const char *s = sm_vector_str(args[i], row, &len);
+    char *pat = sm_strndup(s, (size_t)len);
+    if (!pat) return SM_NOMEM;
+    int rc = sm_dtfmt_compile(pat, tmp);
+    sm_free(pat);
+    if (rc) return rc;
+    if (parsing && (rc = sm_dtfmt_check_parsing(*tmp))) {
+        sm_dtfmt_free(*tmp);
+        *tmp = NULL;
+        return rc;
+    }
+    *out = *tmp;
+    return SM_OK;
+}
+
+static const char DEFAULT_TS_PATTERN[] = "yyyy-MM-dd HH:mm:ss";
+
+static int dt_default_fmt(sm_bind_ctx *ctx, sm_expr *call) {
+    dt_state *st = dt_state_new(ctx, call);
+    if (!st) return SM_NOMEM;
+    st->has_const = true;
+    return sm_dtfmt_compile(DEFAULT_TS_PATTERN, &st->fmt);
+}
+
+/* ---- to_date / to_timestamp / unix_timestamp ---------------------------------- */
+
+/* Parses row `row` of args[0] (string, date or timestamp) to an instant. */
+static int dt_parse_row(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t row,
+                        bool *ok, int64_t *micros) {
+    *ok = false;
+    if (fx_null(args[0], row)) return SM_OK;
+    sm_type t = args[0]->type;
+    if (t == SM_TIMESTAMP) {
+        *micros = SM_VEC_I64(args[0])[row];
+        *ok = true;
+        return SM_OK;
+    }
+    if (t == SM_DATE) {
+        *micros = dt_date_to_ts(SM_VEC_I32(args[0])[row], dt_tz(ctx));
+        *ok = true;
+        return SM_OK;
+    }
+    sm_dtfmt *tmp = NULL;
+    const sm_dtfmt *f;
+    SM_TRY(dt_row_fmt(call, args, 1, row, true, &tmp, &f));
+    if (f) {
+        int32_t len;
+        const char *s = sm_vector_str(args[0], row, &len);
+        *ok = sm_dtfmt_parse(f, s, len, dt_tz(ctx), micros);
+    }
+    sm_dtfmt_free(tmp);
+    return SM_OK;
+}
+
+static int resolve_parse_fmt(sm_bind_ctx *ctx, sm_expr *call) {
+    sm_type t = call->args[0]->type;
+    if (t != SM_DATE && t != SM_TIMESTAMP) SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    return dt_prepare_fmt(ctx, call, 1, true);
+}
+
+static int resolve_to_date(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DATE;
+    call->nullable = true;
+    if (call->nargs == 2) return resolve_parse_fmt(ctx, call);
+    sm_type t = call->args[0]->type;
+    if (sm_type_is_numeric(t) || t == SM_BOOLEAN) return SM_OK; /* Spark: always null */
+    return dt_coerce_datelike(ctx, call, 0, SM_DATE);
+}
+
+static int eval_to_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                        sm_vector **out) {
+    if (call->nargs == 1 && args[0]->type != SM_DATE) {
+        sm_vector *v = sm_vector_new_nulls(SM_DATE, n);
+        if (!v) return SM_NOMEM;
+        *out = v;
+        return SM_OK;
+    }
+    if (call->nargs == 1) {
+        *out = sm_vector_ref(args[0]);
+        return SM_OK;
+    }
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_DATE, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        bool ok;
+        int64_t us;
+        int rc = dt_parse_row(ctx, call, args, row, &ok, &us);
+        if (rc == SM_OK && !ok) rc = fx_set_null(res, row);
+        else if (rc == SM_OK) SM_VEC_I32(res)[row] = dt_ts_to_date(us, dt_tz(ctx));
+        if (rc) {
+            sm_vector_unref(res);
+            return rc;
+        }
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int resolve_to_timestamp(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP;
+    call->nullable = true;
+    if (call->nargs == 2) return resolve_parse_fmt(ctx, call);
+    return fx_coerce(ctx, call, 0, SM_TIMESTAMP);
+}
+
+static int eval_parse_ts(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out, bool seconds) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(seconds ? SM_BIGINT : SM_TIMESTAMP, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        bool ok;
+        int64_t us;
+        int rc = dt_parse_row(ctx, call, args, row, &ok, &us);
+        if (rc == SM_OK && !ok) rc = fx_set_null(res, row);
+        else if (rc == SM_OK)
+            /* Spark divides (truncates toward zero), it does not floor:
+             * unix_timestamp(TIMESTAMP'1969-12-31 23:00:00.5') = -3599. */
+            SM_VEC_I64(res)[row] = seconds ? us / SM_MICROS_PER_SECOND : us;
+        if (rc) {
+            sm_vector_unref(res);
+            return rc;
+        }
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int eval_to_timestamp(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                             int64_t n, sm_vector **out) {
+    if (call->nargs == 1) {
+        *out = sm_vector_ref(args[0]);
+        return SM_OK;
+    }
+    return eval_parse_ts(ctx, call, args, n, out, false);
+}
+
+static int resolve_unix_timestamp(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_BIGINT;
+    call->nullable = call->nargs > 0;
+    if (call->nargs == 0) return SM_OK;
+    sm_type t = call->args[0]->type;
+    if (t != SM_DATE && t != SM_TIMESTAMP) SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    if (call->nargs == 2) return dt_prepare_fmt(ctx, call, 1, true);
+    return dt_default_fmt(ctx, call);
+}
+
+static int eval_unix_timestamp(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                               int64_t n, sm_vector **out) {
+    if (call->nargs == 0) {
+        sm_vector *res;
+        SM_TRY(fx_new_fixed(SM_BIGINT, n, &res));
+        int64_t s = ctx->now_micros / SM_MICROS_PER_SECOND;
+        for (int64_t r = 0; r < n; r++) SM_VEC_I64(res)[r] = s;
+        *out = res;
+        return SM_OK;
+    }
+    return eval_parse_ts(ctx, call, args, n, out, true);
+}
+
+/* ---- date_format / from_unixtime --------------------------------------------- */
+
+static int resolve_date_format(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_STRING;
+    call->nullable = true;
+    SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_TIMESTAMP));
+    return dt_prepare_fmt(ctx, call, 1, false);
+}
+
+static int dt_format_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                          sm_vector **out, bool from_seconds) {
+    sm_vector *res = sm_vector_new(SM_STRING, n);
+    if (!res) return SM_NOMEM;
+    sm_buf buf = {0};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_null(args[0], row)) {
+            rc = sm_vector_append_null(res);
+            continue;
+        }
+        sm_dtfmt *tmp = NULL;
+        const sm_dtfmt *f;
+        if (call->nargs < 2) f = ((const dt_state *)call->state)->fmt;
+        else if ((rc = dt_row_fmt(call, args, 1, row, false, &tmp, &f))) break;
+        if (!f) {
+            rc = sm_vector_append_null(res);
+            continue;
+        }
+        int64_t us;
+        if (from_seconds) {
+            int64_t s = SM_VEC_I64(args[0])[row];
+            if (s > INT64_MAX / SM_MICROS_PER_SECOND || s < INT64_MIN / SM_MICROS_PER_SECOND) {
+                sm_dtfmt_free(tmp);
+                rc = sm_vector_append_null(res);
+                continue;
+            }
+            us = s * SM_MICROS_PER_SECOND;
+        } else {
+            us = SM_VEC_I64(args[0])[row];
+        }
+        buf.len = 0;
+        rc = sm_dtfmt_format(f, us, dt_tz(ctx), &buf);
+        sm_dtfmt_free(tmp);
+        if (rc == SM_OK) rc = sm_vector_append_str(res, buf.data ? buf.data : "", (int32_t)buf.len);
+    }
+    sm_buf_free(&buf);
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int eval_date_format(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                            int64_t n, sm_vector **out) {
+    return dt_format_loop(ctx, call, args, n, out, false);
+}
+
+static int resolve_from_unixtime(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_STRING;
+    call->nullable = true;
+    sm_type t = call->args[0]->type;
+    if (t == SM_DATE || t == SM_TIMESTAMP || t == SM_BOOLEAN)
+        return dt_type_err(ctx, call, 0, "the \"BIGINT\"");
+    SM_TRY(fx_coerce(ctx, call, 0, SM_BIGINT));
+    if (call->nargs == 2) return dt_prepare_fmt(ctx, call, 1, false);
+    return dt_default_fmt(ctx, call);
+}
+
+static int eval_from_unixtime(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                              int64_t n, sm_vector **out) {
+    return dt_format_loop(ctx, call, args, n, out, true);
+}
+
+/* ---- field extraction ------------------------------------------------------------ */
+
+typedef enum {
+    DF_YEAR, DF_MONTH, DF_DAY, DF_DOW, DF_DOY, DF_QUARTER, DF_WEEK, DF_WEEKDAY, DF_UNIX_DATE,
+    DF_HOUR, DF_MINUTE, DF_SECOND
+} dt_field;
+
+static int dt_iso_week(int32_t days) {
+    int wd = (int)(((int64_t)days % 7 + 7 + 3) % 7) + 1; /* Monday = 1 */
+    int32_t thu = days - wd + 4;
+    int y, m, d;
+    sm_civil_from_days(thu, &y, &m, &d);
+    return (thu - sm_days_from_civil(y, 1, 1)) / 7 + 1;
+}
+
+static int32_t dt_date_field(int32_t days, dt_field f) {
+    int y, m, d;
+    sm_civil_from_days(days, &y, &m, &d);
+    int iso = (int)(((int64_t)days % 7 + 7 + 3) % 7) + 1; /* Monday = 1 */
+    switch (f) {
+    case DF_YEAR: return y;
+    case DF_MONTH: return m;
+    case DF_DAY: return d;
+    case DF_DOW: return iso % 7 + 1; /* Sunday = 1 */
+    case DF_DOY: return days - sm_days_from_civil(y, 1, 1) + 1;
+    case DF_QUARTER: return (m - 1) / 3 + 1;
+    case DF_WEEK: return dt_iso_week(days);
+    case DF_WEEKDAY: return iso - 1;
+    case DF_UNIX_DATE: return days;
+    default: return 0;
+    }
+}
+
+static int dt_extract(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                      sm_vector **out, dt_field f) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_INT, n, &res));
+    const sm_tz *tz = dt_tz(ctx);
+    for (int64_t row = 0; row < n; row++) {
+        if (fx_null(args[0], row)) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        int32_t v;
+        if (f >= DF_HOUR) {
+            int64_t us = SM_VEC_I64(args[0])[row];
+            int64_t local = us + (int64_t)sm_tz_offset_at_utc(tz, us) * SM_MICROS_PER_SECOND;
+            int64_t tod = local - (int64_t)sm_micros_to_days(local) * SM_MICROS_PER_DAY;
+            int64_t secs = tod / SM_MICROS_PER_SECOND;
+            v = (int32_t)(f == DF_HOUR ? secs / 3600 : f == DF_MINUTE ? secs / 60 % 60 : secs % 60);
+        } else {
+            v = dt_date_field(SM_VEC_I32(args[0])[row], f);
+        }
+        SM_VEC_I32(res)[row] = v;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int resolve_date_int(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_INT;
+    call->nullable = true;
+    return dt_coerce_datelike(ctx, call, 0, SM_DATE);
+}
+
+static int resolve_time_int(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_INT;
+    call->nullable = true;
+    return dt_coerce_datelike(ctx, call, 0, SM_TIMESTAMP);
+}
+
+#define DT_EXTRACT_FN(name, field)                                                          \
+    static int name(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n, \
+                    sm_vector **out) {                                                      \
+        return dt_extract(ctx, call, args, n, out, field);                                  \
+    }
+DT_EXTRACT_FN(eval_year, DF_YEAR)
+DT_EXTRACT_FN(eval_month, DF_MONTH)
+DT_EXTRACT_FN(eval_day, DF_DAY)
+DT_EXTRACT_FN(eval_dayofweek, DF_DOW)
+DT_EXTRACT_FN(eval_dayofyear, DF_DOY)
+DT_EXTRACT_FN(eval_quarter, DF_QUARTER)
+DT_EXTRACT_FN(eval_weekofyear, DF_WEEK)
+DT_EXTRACT_FN(eval_weekday, DF_WEEKDAY)
+DT_EXTRACT_FN(eval_unix_date, DF_UNIX_DATE)
+DT_EXTRACT_FN(eval_hour, DF_HOUR)
+DT_EXTRACT_FN(eval_minute, DF_MINUTE)
+DT_EXTRACT_FN(eval_second, DF_SECOND)
+
+/* ---- date arithmetic -------------------------------------------------------------- */
+
+static int resolve_date_add(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DATE;
+    call->nullable = true;
+    SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_DATE));
+    return dt_coerce_count(ctx, call, 1);
+}
+
+static int32_t dt_add_months(int32_t days, int32_t months) {
+    int y, m, d;
+    sm_civil_from_days(days, &y, &m, &d);
+    int64_t total = (int64_t)y * 12 + (m - 1) + months;
+    int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+    int nm = (int)(total - ny * 12) + 1;
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
+    int last = nm == 2 && leap ? 29 : dm[nm - 1];
+    return sm_days_from_civil(ny, nm, d > last ? last : d);
+}
+
+typedef enum { DA_ADD, DA_SUB, DA_DIFF, DA_MONTHS } dt_arith;
+
+static int dt_arith_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out, dt_arith op) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(op == DA_DIFF ? SM_INT : SM_DATE, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        if (fx_any_null(args, 2, row)) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        int32_t a = SM_VEC_I32(args[0])[row], b = SM_VEC_I32(args[1])[row];
+        int32_t v;
+        switch (op) {
+        case DA_ADD: v = (int32_t)((uint32_t)a + (uint32_t)b); break;
+        case DA_SUB: v = (int32_t)((uint32_t)a - (uint32_t)b); break;
+        case DA_DIFF: v = (int32_t)((uint32_t)a - (uint32_t)b); break;
+        default: v = dt_add_months(a, b); break;
+        }
+        SM_VEC_I32(res)[row] = v;
+    }
+    (void)ctx;
+    *out = res;
+    return SM_OK;
+}
+
+static int eval_date_add(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out) {
+    return dt_arith_loop(ctx, call, args, n, out, DA_ADD);
+}
+static int eval_date_sub(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out) {
+    return dt_arith_loop(ctx, call, args, n, out, DA_SUB);
+}
+static int eval_add_months(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                           sm_vector **out) {
+    return dt_arith_loop(ctx, call, args, n, out, DA_MONTHS);
+}
+
+static int resolve_datediff(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_INT;
+    call->nullable = true;
+    SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_DATE));
+    return dt_coerce_datelike(ctx, call, 1, SM_DATE);
+}
+static int eval_datediff(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out) {
+    return dt_arith_loop(ctx, call, args, n, out, DA_DIFF);
+}
+
+static int resolve_last_day(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DATE;
+    call->nullable = true;
+    return dt_coerce_datelike(ctx, call, 0, SM_DATE);
+}
+
+static int eval_last_day(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_DATE, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        if (fx_null(args[0], row)) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        int32_t d = SM_VEC_I32(args[0])[row];
+        int y, m, dd;
+        sm_civil_from_days(d, &y, &m, &dd);
+        SM_VEC_I32(res)[row] = dt_add_months(sm_days_from_civil(y, m, 1), 1) - 1;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int resolve_months_between(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DOUBLE;
+    call->nullable = true;
+    SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_TIMESTAMP));
+    SM_TRY(dt_coerce_datelike(ctx, call, 1, SM_TIMESTAMP));
+    if (call->nargs == 3) SM_TRY(fx_coerce(ctx, call, 2, SM_BOOLEAN));
+    return SM_OK;
+}
+
+/* Spark's DateTimeUtils.monthsBetween. */
+static double dt_months_between(int64_t t1, int64_t t2, bool round_off, const sm_tz *tz) {
+    int32_t d1 = dt_ts_to_date(t1, tz), d2 = dt_ts_to_date(t2, tz);
+    int y1, m1, dd1, y2, m2, dd2;
+    sm_civil_from_days(d1, &y1, &m1, &dd1);
+    sm_civil_from_days(d2, &y2, &m2, &dd2);
+    bool end1 = dt_add_months(d1 - dd1 + 1, 1) - 1 == d1;
+    bool end2 = dt_add_months(d2 - dd2 + 1, 1) - 1 == d2;
+    double month_diff = (double)(((int64_t)y1 * 12 + m1) - ((int64_t)y2 * 12 + m2));
+    if (dd1 == dd2 || (end1 && end2)) return month_diff;
+    int64_t s1 = (t1 - dt_date_to_ts(d1, tz)) / SM_MICROS_PER_SECOND;
+    int64_t s2 = (t2 - dt_date_to_ts(d2, tz)) / SM_MICROS_PER_SECOND;
+    int64_t sdiff = (int64_t)(dd1 - dd2) * 86400 + s1 - s2;
+    double diff = month_diff + (double)sdiff / (31.0 * 86400);
+    if (round_off) diff = floor(diff * 1e8 + 0.5) / 1e8;
+    return diff;
+}
+
+static int eval_months_between(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                               int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_DOUBLE, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        if (fx_any_null(args, call->nargs, row)) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        bool round_off = call->nargs < 3 || SM_VEC_BOOL(args[2])[row];
+        SM_VEC_F64(res)[row] = dt_months_between(SM_VEC_I64(args[0])[row],
+                                                 SM_VEC_I64(args[1])[row], round_off, dt_tz(ctx));
+    }
+    *out = res;
+    return SM_OK;
+}
+
+/* ---- trunc / date_trunc ----------------------------------------------------------- */
+
+enum { TU_NONE, TU_MICRO, TU_MILLI, TU_SECOND, TU_MINUTE, TU_HOUR, TU_DAY, TU_WEEK, TU_MONTH,
+       TU_QUARTER, TU_YEAR };
+
+static int dt_parse_unit(const char *s, int32_t len, bool for_date) {
+    static const struct { const char *name; int unit; } units[] = {
+        {"YEAR", TU_YEAR}, {"YYYY", TU_YEAR}, {"YY", TU_YEAR}, {"QUARTER", TU_QUARTER},
+        {"MONTH", TU_MONTH}, {"MM", TU_MONTH}, {"MON", TU_MONTH}, {"WEEK", TU_WEEK},
+        {"DAY", TU_DAY}, {"DD", TU_DAY}, {"HOUR", TU_HOUR}, {"MINUTE", TU_MINUTE},
+        {"SECOND", TU_SECOND}, {"MILLISECOND", TU_MILLI}, {"MICROSECOND", TU_MICRO},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if ((int32_t)strlen(units[i].name) == len && strncasecmp(s, units[i].name, (size_t)len) == 0) {
+            if (for_date && units[i].unit < TU_WEEK) return TU_NONE;
+            return units[i].unit;
+        }
+    }
+    return TU_NONE;
+}
+
+static int32_t dt_trunc_days(int32_t days, int unit) {
+    int y, m, d;
+    sm_civil_from_days(days, &y, &m, &d);
+    switch (unit) {
+    case TU_YEAR: return sm_days_from_civil(y, 1, 1);
+    case TU_QUARTER: return sm_days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+    case TU_MONTH: return sm_days_from_civil(y, m, 1);
+    case TU_WEEK: return days - (int32_t)(((int64_t)days % 7 + 7 + 3) % 7);
+    default: return days;
+    }
+}
+
+static int dt_prepare_unit(sm_bind_ctx *ctx, sm_expr *call, int i, bool for_date) {
+    SM_TRY(fx_coerce(ctx, call, i, SM_STRING));
+    dt_state *st = dt_state_new(ctx, call);
+    if (!st) return SM_NOMEM;
+    sm_value v;
+    if (!fx_const_arg(ctx, call->args[i], &v)) return SM_OK;
+    st->has_const = true;
+    if (v.is_null || v.type == SM_NULLTYPE) st->const_null = true;
+    else st->unit = dt_parse_unit(v.v.str.ptr, v.v.str.len, for_date);
+    return SM_OK;
+}
+
+static int dt_row_unit(const sm_expr *call, sm_vector **args, int i, int64_t row, bool for_date) {
+    const dt_state *st = call->state;
+    if (st->has_const) return st->const_null ? TU_NONE : st->unit;
+    if (fx_null(args[i], row)) return TU_NONE;
+    int32_t len;
+    const char *s = sm_vector_str(args[i], row, &len);
+    return dt_parse_unit(s, len, for_date);
+}
+
+static int resolve_trunc(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DATE;
+    call->nullable = true;
+    SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_DATE));
+    return dt_prepare_unit(ctx, call, 1, true);
+}
+
+static int eval_trunc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                      sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_DATE, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        int unit = dt_row_unit(call, args, 1, row, true);
+        if (fx_null(args[0], row) || unit == TU_NONE) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        SM_VEC_I32(res)[row] = dt_trunc_days(SM_VEC_I32(args[0])[row], unit);
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int resolve_date_trunc(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP;
+    call->nullable = true;
+    SM_TRY(dt_coerce_datelike(ctx, call, 1, SM_TIMESTAMP));
+    return dt_prepare_unit(ctx, call, 0, false);
+}
+
+static int eval_date_trunc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                           int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_TIMESTAMP, n, &res));
+    const sm_tz *tz = dt_tz(ctx);
+    for (int64_t row = 0; row < n; row++) {
+        int unit = dt_row_unit(call, args, 0, row, false);
+        if (fx_null(args[1], row) || unit == TU_NONE) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        int64_t us = SM_VEC_I64(args[1])[row], v;
+        if (unit <= TU_SECOND) {
+            int64_t q = unit == TU_MICRO ? 1 : unit == TU_MILLI ? 1000 : SM_MICROS_PER_SECOND;
+            v = us - (((us % q) + q) % q);
+        } else {
+            int64_t local = us + (int64_t)sm_tz_offset_at_utc(tz, us) * SM_MICROS_PER_SECOND;
+            int32_t day = sm_micros_to_days(local);
+            int64_t tod = local - (int64_t)day * SM_MICROS_PER_DAY;
+            int64_t t;
+            if (unit == TU_HOUR) t = (int64_t)day * SM_MICROS_PER_DAY + tod - tod % (3600 * SM_MICROS_PER_SECOND);
+            else if (unit == TU_MINUTE) t = (int64_t)day * SM_MICROS_PER_DAY + tod - tod % (60 * SM_MICROS_PER_SECOND);
+            else t = (int64_t)dt_trunc_days(day, unit) * SM_MICROS_PER_DAY;
+            v = dt_local_to_utc(t, tz);
+        }
+        SM_VEC_I64(res)[row] = v;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+/* ---- time zone conversion --------------------------------------------------------- */
+
+static int resolve_tz_convert(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP;
+    call->nullable = true;
+    SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_TIMESTAMP));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    dt_state *st = dt_state_new(ctx, call);
+    if (!st) return SM_NOMEM;
+    sm_value v;
+    if (!fx_const_arg(ctx, call->args[1], &v)) return SM_OK;
+    st->has_const = true;
+    if (v.is_null || v.type == SM_NULLTYPE) {
+        st->const_null = true;
+        return SM_OK;
+    }
+    char *name = sm_arena_strndup(ctx->arena, v.v.str.ptr, (size_t)v.v.str.len);
+    if (!name) return SM_NOMEM;
+    st->zone = sm_tz_get(name);
+    return st->zone ? SM_OK : SM_INVALID;
+}
+
+static int dt_tz_convert(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out, bool to_utc) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_TIMESTAMP, n, &res));
+    const dt_state *st = call->state;
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        const sm_tz *z = NULL;
+        if (st->has_const) {
+            z = st->zone;
+        } else if (!fx_null(args[1], row)) {
+            int32_t len;
+            const char *s = sm_vector_str(args[1], row, &len);
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(len < 255 ? len : 255), s);
+            z = sm_tz_get(name);
+            if (!z) rc = SM_INVALID;
+        }
+        if (rc) break;
+        if (!z || fx_null(args[0], row)) {
+            rc = fx_set_null(res, row);
+            continue;
+        }
+        int64_t us = SM_VEC_I64(args[0])[row];
+        SM_VEC_I64(res)[row] = to_utc ? dt_local_to_utc(us, z)
+                                      : us + (int64_t)sm_tz_offset_at_utc(z, us) * SM_MICROS_PER_SECOND;
+    }
+    (void)ctx;
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int eval_to_utc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                       sm_vector **out) {
+    return dt_tz_convert(ctx, call, args, n, out, true);
+}
+static int eval_from_utc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out) {
+    return dt_tz_convert(ctx, call, args, n, out, false);
+}
+
+/* ---- current_date / current_timestamp ---------------------------------------------- */
+
+static int resolve_current_date(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DATE;
+    call->nullable = false;
+    return SM_OK;
+}
+static int eval_current_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                             int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_DATE, n, &res));
+    int32_t d = dt_ts_to_date(ctx->now_micros, dt_tz(ctx));
+    for (int64_t r = 0; r < n; r++) SM_VEC_I32(res)[r] = d;
+    *out = res;
+    return SM_OK;
+}
+static int resolve_current_timestamp(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP;
+    call->nullable = false;
+    return SM_OK;
+}
+static int eval_current_timestamp(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                                  int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_TIMESTAMP, n, &res));
+    for (int64_t r = 0; r < n; r++) SM_VEC_I64(res)[r] = ctx->now_micros;
+    *out = res;
+    return SM_OK;
+}
+
+/* ---- make_date / unix_date / date_from_unix_date / timestamp_seconds ----------------- */
+
+static int resolve_make_date(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DATE;
+    call->nullable = true;
+    return fx_coerce_all(ctx, call, 0, SM_INT);
+}
+static int eval_make_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                          sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_DATE, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        int32_t y = 0, m = 0, d = 0;
+        bool ok = !fx_any_null(args, 3, row);
+        if (ok) {
+            y = SM_VEC_I32(args[0])[row], m = SM_VEC_I32(args[1])[row], d = SM_VEC_I32(args[2])[row];
+            ok = m >= 1 && m <= 12 && d >= 1 && y >= -999999999 && y <= 999999999 &&
+                 d <= sm_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+                          sm_days_from_civil(y, m, 1);
+        }
+        if (!ok) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        SM_VEC_I32(res)[row] = sm_days_from_civil(y, m, d);
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int resolve_unix_date(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_INT;
+    call->nullable = true;
+    if (call->args[0]->type != SM_DATE && call->args[0]->type != SM_NULLTYPE)
+        return dt_type_err(ctx, call, 0, "the \"DATE\"");
+    return fx_coerce(ctx, call, 0, SM_DATE);
+}
+
+static int resolve_date_from_unix_date(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_DATE;
+    call->nullable = true;
+    if (call->args[0]->type != SM_INT && call->args[0]->type != SM_NULLTYPE)
+        return dt_type_err(ctx, call, 0, "the \"INT\"");
+    return fx_coerce(ctx, call, 0, SM_INT);
+}
+static int eval_identity_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                              int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_DATE, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        if (fx_null(args[0], row)) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        SM_VEC_I32(res)[row] = SM_VEC_I32(args[0])[row];
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int resolve_timestamp_seconds(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP;
+    call->nullable = true;
+    if (!sm_type_is_numeric(call->args[0]->type) && call->args[0]->type != SM_NULLTYPE)
+        return dt_type_err(ctx, call, 0, "the \"NUMERIC\"");
+    return fx_coerce(ctx, call, 0, SM_DOUBLE);
+}
+static int eval_timestamp_seconds(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                                  int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_TIMESTAMP, n, &res));
+    for (int64_t row = 0; row < n; row++) {
+        double s = fx_null(args[0], row) ? NAN : SM_VEC_F64(args[0])[row];
+        if (!isfinite(s) || fabs(s) > 9.2e12) {
+            if (fx_set_null(res, row)) {
+                sm_vector_unref(res);
+                return SM_NOMEM;
+            }
+            continue;
+        }
+        SM_VEC_I64(res)[row] = (int64_t)(s * 1e6);
+    }
+    *out = res;
+    return SM_OK;
+}
+
+/* ---- the table --------------------------------------------------------------------- */
+
+const sm_func_def sm_funcs_datetime[] = {
+    {"to_date", 1, 2, resolve_to_date, eval_to_date, dt_release},
+    {"to_timestamp", 1, 2, resolve_to_timestamp, eval_to_timestamp, dt_release},
+    {"date_format", 2, 2, resolve_date_format, eval_date_format, dt_release},
+    {"unix_timestamp", 0, 2, resolve_unix_timestamp, eval_unix_timestamp, dt_release},
+    {"to_unix_timestamp", 1, 2, resolve_unix_timestamp, eval_unix_timestamp, dt_release},
+    {"from_unixtime", 1, 2, resolve_from_unixtime, eval_from_unixtime, dt_release},
+    {"year", 1, 1, resolve_date_int, eval_year, NULL},
+    {"month", 1, 1, resolve_date_int, eval_month, NULL},
+    {"day", 1, 1, resolve_date_int, eval_day, NULL},
+    {"dayofmonth", 1, 1, resolve_date_int, eval_day, NULL},
+    {"dayofweek", 1, 1, resolve_date_int, eval_dayofweek, NULL},
+    {"dayofyear", 1, 1, resolve_date_int, eval_dayofyear, NULL},
+    {"weekday", 1, 1, resolve_date_int, eval_weekday, NULL},
+    {"quarter", 1, 1, resolve_date_int, eval_quarter, NULL},
+    {"weekofyear", 1, 1, resolve_date_int, eval_weekofyear, NULL},
+    {"hour", 1, 1, resolve_time_int, eval_hour, NULL},
+    {"minute", 1, 1, resolve_time_int, eval_minute, NULL},
+    {"second", 1, 1, resolve_time_int, eval_second, NULL},
+    {"date_add", 2, 2, resolve_date_add, eval_date_add, NULL},
+    {"dateadd", 2, 2, resolve_date_add, eval_date_add, NULL},
+    {"date_sub", 2, 2, resolve_date_add, eval_date_sub, NULL},
+    {"add_months", 2, 2, resolve_date_add, eval_add_months, NULL},
+    {"datediff", 2, 2, resolve_datediff, eval_datediff, NULL},
+    {"last_day", 1, 1, resolve_last_day, eval_last_day, NULL},
+    {"months_between", 2, 3, resolve_months_between, eval_months_between, NULL},
+    {"trunc", 2, 2, resolve_trunc, eval_trunc, NULL},
+    {"date_trunc", 2, 2, resolve_date_trunc, eval_date_trunc, NULL},
+    {"to_utc_timestamp", 2, 2, resolve_tz_convert, eval_to_utc, NULL},
+    {"from_utc_timestamp", 2, 2, resolve_tz_convert, eval_from_utc, NULL},
+    {"current_date", 0, 0, resolve_current_date, eval_current_date, NULL},
+    {"curdate", 0, 0, resolve_current_date, eval_current_date, NULL},
+    {"current_timestamp", 0, 0, resolve_current_timestamp, eval_current_timestamp, NULL},
+    {"now", 0, 0, resolve_current_timestamp, eval_current_timestamp, NULL},
+    {"make_date", 3, 3, resolve_make_date, eval_make_date, NULL},
+    {"unix_date", 1, 1, resolve_unix_date, eval_unix_date, NULL},
+    {"date_from_unix_date", 1, 1, resolve_date_from_unix_date, eval_identity_date, NULL},
+    {"timestamp_seconds", 1, 1, resolve_timestamp_seconds, eval_timestamp_seconds, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL},
+};

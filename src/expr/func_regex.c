@@ -1,0 +1,553 @@
+/*
+ * func_regex.c — regexp_replace, regexp_extract, rlike (regexp, regexp_like),
+ * like and ilike, with Spark 3.5 semantics.
+ *
+ * Patterns are Java regular expressions run on PCRE2 (expr/regex.c).  A
+ * constant pattern (and a constant replacement) is compiled in resolve and
+ * kept in call->state, which is read-only afterwards and shared by every
+ * thread evaluating the query; release drops the compiled pattern.  A pattern
+ * that varies per row goes through regex.c's process-wide cache, and each
+ * eval call remembers the last pattern it used so runs of equal patterns do
+ * not even take the cache lock.  PCRE2 match data is created per eval call,
+ * never shared.
+ *
+ * Errors in constant arguments (an invalid pattern or replacement, a group
+ * index out of range, a bad LIKE escape) are found in resolve but reported
+ * when the expression is evaluated, as Spark reports them when the query
+ * runs, not when the DataFrame is defined: the message is kept in the state
+ * and returned by eval (see deferred_err).
+ *
+ * LIKE does not use a regex: the pattern is cut into tokens (one literal
+ * character, `_`, or `%`) and matched with the classic greedy wildcard
+ * algorithm that backtracks only to the last `%` — linear for patterns with
+ * one `%`, O(n*m) at worst, never exponential.  `_` consumes one UTF-8
+ * character.  The escape character (default `\`) may only precede `_`, `%` or
+ * itself, as Spark requires.
+ */
+#include <string.h>
+
+#include "expr/func_common.h"
+#include "expr/regex.h"
+
+/* From func_string.c: Spark's lower() into buf. */
+int sm_utf8_lower(const char *s, int32_t len, sm_buf *out);
+
+typedef struct {
+    int code;              /* SM_OK, or an error kept for eval time */
+    char *msg;             /* in the bind arena */
+} deferred_err;
+
+/* Records the current error for eval (returns SM_OK), or passes NOMEM on. */
+static int defer_err(sm_bind_ctx *ctx, deferred_err *d, int rc) {
+    if (rc == SM_OK || rc == SM_NOMEM) return rc;
+    d->code = rc;
+    d->msg = sm_arena_strdup(ctx->arena, sm_errmsg());
+    return d->msg ? SM_OK : SM_NOMEM;
+}
+
+static int raise_deferred(const deferred_err *d) {
+    return sm_err(d->code, "%s", d->msg ? d->msg : "invalid argument");
+}
+
+typedef struct {
+    sm_regex *re;          /* constant pattern, or NULL */
+    bool has_repl;
+    sm_regex_repl repl;    /* constant replacement (parts in the bind arena) */
+    deferred_err err;
+} rx_state;
+
+static void rx_state_release(void *p) {
+    rx_state *st = p;
+    if (st) sm_regex_release(st->re);
+}
+
+/* Compiles a constant pattern argument at bind time.  A null pattern leaves
+ * st->re NULL (every row is then null). */
+static int rx_prepare(sm_bind_ctx *ctx, sm_expr *call, int pat_arg, rx_state **out) {
+    *out = NULL;
+    sm_value v;
+    if (!fx_const_arg(ctx, call->args[pat_arg], &v)) return SM_OK;
+    rx_state *st = sm_arena_alloc(ctx->arena, sizeof *st);
+    if (!st) return SM_NOMEM;
+    *out = st;
+    call->state = st;
+    if (!v.is_null && v.type == SM_STRING)
+        return defer_err(ctx, &st->err,
+                         sm_regex_get(v.v.str.ptr, (size_t)v.v.str.len, call->name, &st->re));
+    return SM_OK;
+}
+
+/* Per-eval matcher: a pattern and its match data, swapped when the row's
+ * pattern changes. */
+typedef struct {
+    sm_regex *re;
+    bool owned;               /* a reference this eval took */
+    pcre2_match_data *md;
+    const char *fn;
+} rx_matcher;
+
+static int rx_use(rx_matcher *m, sm_regex *fixed, const char *pat, int32_t plen) {
+    if (fixed) {
+        if (m->re != fixed) {
+            m->re = fixed;
+            m->md = sm_regex_match_data(fixed);
+            if (!m->md) return SM_NOMEM;
+        }
+        return SM_OK;
+    }
+    if (m->re && m->re->java_len == (size_t)plen && memcmp(m->re->java, pat, (size_t)plen) == 0)
+        return SM_OK;
+    if (m->md) pcre2_match_data_free(m->md);
+    if (m->owned) sm_regex_release(m->re);
+    m->re = NULL;
+    m->md = NULL;
+    m->owned = false;
+    SM_TRY(sm_regex_get(pat, (size_t)plen, m->fn, &m->re));
+    m->owned = true;
+    m->md = sm_regex_match_data(m->re);
+    return m->md ? SM_OK : SM_NOMEM;
+}
+
+static void rx_done(rx_matcher *m) {
+    if (m->md) pcre2_match_data_free(m->md);
+    if (m->owned) sm_regex_release(m->re);
+}
+
+/* ---- regexp_replace(str, regexp, rep[, pos]) ------------------------------- */
+
+static int regexp_replace_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 2, SM_STRING));
+    if (call->nargs == 4) {
+        SM_TRY(fx_coerce(ctx, call, 3, SM_INT));
+        sm_value pos;
+        if (fx_const_arg(ctx, call->args[3], &pos) && !pos.is_null && pos.v.i32 <= 0)
+            return sm_err(SM_ANALYSIS,
+                          "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve "
+                          "\"regexp_replace\": the `position` must be positive, but got %d.",
+                          pos.v.i32);
+    }
+    call->type = SM_STRING;
+    call->nullable = fx_any_nullable(call);
+    rx_state *st;
+    SM_TRY(rx_prepare(ctx, call, 1, &st));
+    sm_value rep;
+    if (st && st->re && fx_const_arg(ctx, call->args[2], &rep) && !rep.is_null &&
+        rep.type == SM_STRING) {
+        int rc = sm_regex_parse_repl(ctx->arena, st->re, rep.v.str.ptr, (size_t)rep.v.str.len,
+                                     &st->repl);
+        if (rc == SM_OK) st->has_repl = true;
+        else SM_TRY(defer_err(ctx, &st->err, rc));
+    }
+    return SM_OK;
+}
+
+static int regexp_replace_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,
+                               int64_t n, sm_vector **out) {
+    (void)ectx;
+    const rx_state *st = call->state;
+    if (st && st->err.code) return raise_deferred(&st->err);
+    sm_vector *res = sm_vector_new(SM_STRING, n);
+    if (!res) return SM_NOMEM;
+    rx_matcher m = {.fn = "regexp_replace"};
+    sm_buf buf = {0};
+    sm_arena *scratch = NULL;
+    const sm_regex *last_re = NULL;
+    const char *last_rep = NULL;
+    int32_t last_rep_len = -1;
+    sm_regex_repl repl = {0};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_any_null(args, call->nargs, row)) {
+            rc = sm_vector_append_null(res);
+            continue;
+        }
+        int32_t slen, plen, rlen;
+        const char *s = sm_vector_str(args[0], row, &slen);
+        const char *p = sm_vector_str(args[1], row, &plen);
+        const char *r = sm_vector_str(args[2], row, &rlen);
+        if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
+        const sm_regex_repl *use;
+        if (st && st->has_repl) {
+            use = &st->repl;
+        } else {
+            if (m.re != last_re || rlen != last_rep_len || memcmp(r, last_rep, (size_t)rlen)) {
+                if (!scratch && !(scratch = sm_arena_new())) { rc = SM_NOMEM; break; }
+                sm_arena_reset(scratch);
+                if ((rc = sm_regex_parse_repl(scratch, m.re, r, (size_t)rlen, &repl))) break;
+                last_re = m.re, last_rep = r, last_rep_len = rlen;
+            }
+            use = &repl;
+        }
+        size_t start = 0;
+        if (call->nargs == 4) {
+            int32_t pos = SM_VEC_I32(args[3])[row];
+            if (pos <= 0) {
+                rc = sm_err(SM_INVALID,
+                            "regexp_replace: the position must be positive, but got %d", pos);
+                break;
+            }
+            /* Spark: unchanged unless position-1 is inside the string. */
+            int64_t nch = fx_nchars(s, slen);
+            if (pos - 1 != 0 && pos - 1 >= nch) {
+                rc = sm_vector_append_str(res, s, slen);
+                continue;
+            }
+            start = (size_t)fx_char_off(s, slen, pos - 1);
+        }
+        buf.len = 0;
+        if ((rc = sm_regex_replace_all(m.re, m.md, use, s, (size_t)slen, start, &buf))) break;
+        rc = sm_vector_append_str(res, buf.data ? buf.data : "", (int32_t)buf.len);
+    }
+    rx_done(&m);
+    sm_buf_free(&buf);
+    if (scratch) sm_arena_free(scratch);
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+/* ---- regexp_extract(str, regexp[, idx]) ------------------------------------- */
+
+static int regexp_extract_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    if (call->nargs == 3) SM_TRY(fx_coerce(ctx, call, 2, SM_INT));
+    call->type = SM_STRING;
+    call->nullable = fx_any_nullable(call);
+    rx_state *st;
+    SM_TRY(rx_prepare(ctx, call, 1, &st));
+    sm_value idx;
+    if (st && st->re && call->nargs == 3 && fx_const_arg(ctx, call->args[2], &idx) &&
+        !idx.is_null && (idx.v.i32 < 0 || (uint32_t)idx.v.i32 > st->re->ngroups))
+        return defer_err(ctx, &st->err, sm_err(SM_INVALID,
+                      "[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) "
+                      "`idx` in `regexp_extract` is invalid: Expects group index between 0 and "
+                      "%u, but got %d.",
+                      st->re->ngroups, idx.v.i32));
+    return SM_OK;
+}
+
+static int regexp_extract_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,
+                               int64_t n, sm_vector **out) {
+    (void)ectx;
+    const rx_state *st = call->state;
+    if (st && st->err.code) return raise_deferred(&st->err);
+    sm_vector *res = sm_vector_new(SM_STRING, n);
+    if (!res) return SM_NOMEM;
+    rx_matcher m = {.fn = "regexp_extract"};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_any_null(args, call->nargs, row)) {
+            rc = sm_vector_append_null(res);
+            continue;
+        }
+        int32_t slen, plen;
+        const char *s = sm_vector_str(args[0], row, &slen);
+        const char *p = sm_vector_str(args[1], row, &plen);
+        if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
+        int32_t idx = call->nargs == 3 ? SM_VEC_I32(args[2])[row] : 1;
+        if (idx < 0 || (uint32_t)idx > m.re->ngroups) {
+            rc = sm_err(SM_INVALID,
+                        "[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) "
+                        "`idx` in `regexp_extract` is invalid: Expects group index between 0 "
+                        "and %u, but got %d.",
+                        m.re->ngroups, idx);
+            break;
+        }
+        int found = sm_regex_find(m.re, m.md, s, (size_t)slen, 0);
+        if (found < 0) { rc = found; break; }
+        if (!found) {
+            rc = sm_vector_append_str(res, "", 0);
+            continue;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m.md);
+        if (ov[2 * idx] == PCRE2_UNSET)
+            rc = sm_vector_append_str(res, "", 0);
+        else
+            rc = sm_vector_append_str(res, s + ov[2 * idx], (int32_t)(ov[2 * idx + 1] - ov[2 * idx]));
+    }
+    rx_done(&m);
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+/* ---- rlike(str, regexp) ------------------------------------------------------ */
+
+static int rlike_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    call->type = SM_BOOLEAN;
+    call->nullable = fx_any_nullable(call);
+    rx_state *st;
+    return rx_prepare(ctx, call, 1, &st);
+}
+
+static int rlike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args, int64_t n,
+                      sm_vector **out) {
+    (void)ectx;
+    const rx_state *st = call->state;
+    if (st && st->err.code) return raise_deferred(&st->err);
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_BOOLEAN, n, &res));
+    uint8_t *o = SM_VEC_BOOL(res);
+    rx_matcher m = {.fn = "rlike"};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_any_null(args, 2, row)) {
+            rc = fx_set_null(res, row);
+            continue;
+        }
+        int32_t slen, plen;
+        const char *s = sm_vector_str(args[0], row, &slen);
+        const char *p = sm_vector_str(args[1], row, &plen);
+        if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
+        int found = sm_regex_find(m.re, m.md, s, (size_t)slen, 0);
+        if (found < 0) rc = found;
+        else o[row] = (uint8_t)found;
+    }
+    rx_done(&m);
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+/* ---- like / ilike -------------------------------------------------------------- */
+
+enum { LK_LIT, LK_ONE, LK_ANY };
+
+typedef struct {
+    uint8_t kind;
+    uint8_t len;     /* LK_LIT: bytes of the character */
+    char ch[4];
+} lk_tok;
+
+typedef struct {
+    int ntok;
+    lk_tok *tok;
+} lk_pattern;
+
+/* Cuts a LIKE pattern into tokens (tok needs room for plen entries). */
+static int lk_compile(const char *p, int32_t plen, char esc, lk_tok *tok, int *ntok) {
+    int nt = 0;
+    for (int32_t i = 0; i < plen;) {
+        char c = p[i];
+        if (c == esc) {
+            if (i + 1 >= plen)
+                return sm_err(SM_INVALID,
+                              "[INVALID_FORMAT.ESC_AT_THE_END] The format is invalid: '%.*s'. "
+                              "The escape character is not allowed to end with.",
+                              (int)plen, p);
+            char e = p[i + 1];
+            if (e != '_' && e != '%' && e != esc)
+                return sm_err(SM_INVALID,
+                              "[INVALID_FORMAT.ESC_IN_THE_MIDDLE] The format is invalid: "
+                              "'%.*s'. The escape character is not allowed to precede '%c'.",
+                              (int)plen, p, e);
+            tok[nt].kind = LK_LIT;
+            tok[nt].len = 1;
+            tok[nt].ch[0] = e;
+            nt++;
+            i += 2;
+        } else if (c == '%') {
+            if (nt == 0 || tok[nt - 1].kind != LK_ANY) tok[nt++].kind = LK_ANY;
+            i++;
+        } else if (c == '_') {
+            tok[nt++].kind = LK_ONE;
+            i++;
+        } else {
+            int l = fx_u8len((unsigned char)c);
+            if (i + l > plen) l = plen - i;
+            tok[nt].kind = LK_LIT;
+            tok[nt].len = (uint8_t)l;
+            memcpy(tok[nt].ch, p + i, (size_t)l);
+            nt++;
+            i += l;
+        }
+    }
+    *ntok = nt;
+    return SM_OK;
+}
+
+static bool lk_match(const lk_tok *tok, int nt, const char *s, int32_t len) {
+    int t = 0, star = -1;
+    int32_t i = 0, star_i = 0;
+    while (i < len) {
+        if (t < nt && tok[t].kind == LK_ONE) {
+            i += fx_u8len((unsigned char)s[i]);
+            t++;
+        } else if (t < nt && tok[t].kind == LK_LIT && i + tok[t].len <= len &&
+                   memcmp(s + i, tok[t].ch, tok[t].len) == 0) {
+            i += tok[t].len;
+            t++;
+        } else if (t < nt && tok[t].kind == LK_ANY) {
+            star = t++;
+            star_i = i;
+        } else if (star >= 0) {
+            t = star + 1;
+            star_i += fx_u8len((unsigned char)s[star_i]);
+            i = star_i;
+        } else {
+            return false;
+        }
+    }
+    if (i > len) return false; /* a truncated character at the end */
+    while (t < nt && tok[t].kind == LK_ANY) t++;
+    return t == nt;
+}
+
+typedef struct {
+    bool fixed;         /* pattern constant (and non-null) */
+    bool null_pattern;  /* constant NULL pattern */
+    lk_pattern pat;
+    deferred_err err;
+} lk_state;
+
+static int lk_escape(sm_bind_ctx *ctx, const sm_expr *call, char *esc) {
+    *esc = '\\';
+    if (call->nargs < 3) return SM_OK;
+    sm_value v;
+    if (!fx_const_arg(ctx, call->args[2], &v) || v.is_null || v.type != SM_STRING ||
+        v.v.str.len != 1)
+        return sm_err(SM_ANALYSIS,
+                      "[INVALID_ESCAPE_CHAR] The escape character of LIKE must be a constant "
+                      "string of one character.");
+    *esc = v.v.str.ptr[0];
+    return SM_OK;
+}
+
+static int like_resolve_common(sm_bind_ctx *ctx, sm_expr *call, bool ci) {
+    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    if (call->nargs == 3) SM_TRY(fx_coerce(ctx, call, 2, SM_STRING));
+    char esc;
+    SM_TRY(lk_escape(ctx, call, &esc));
+    call->type = SM_BOOLEAN;
+    call->nullable = call->args[0]->nullable || call->args[0]->type == SM_NULLTYPE ||
+                     call->args[1]->nullable || call->args[1]->type == SM_NULLTYPE;
+    sm_value v;
+    if (!fx_const_arg(ctx, call->args[1], &v)) return SM_OK;
+    lk_state *st = sm_arena_alloc(ctx->arena, sizeof *st);
+    if (!st) return SM_NOMEM;
+    if (v.is_null || v.type != SM_STRING) {
+        st->null_pattern = true;
+    } else {
+        const char *p = v.v.str.ptr;
+        int32_t plen = v.v.str.len;
+        sm_buf low = {0};
+        if (ci) {
+            if (sm_utf8_lower(p, plen, &low)) return SM_NOMEM;
+            p = low.data ? low.data : "";
+            plen = (int32_t)low.len;
+        }
+        st->pat.tok = sm_arena_alloc(ctx->arena, ((size_t)plen + 1) * sizeof(lk_tok));
+        int rc = st->pat.tok ? lk_compile(p, plen, esc, st->pat.tok, &st->pat.ntok) : SM_NOMEM;
+        sm_buf_free(&low);
+        if (rc == SM_OK) st->fixed = true;
+        else SM_TRY(defer_err(ctx, &st->err, rc));
+    }
+    call->state = st;
+    return SM_OK;
+}
+
+static int like_resolve(sm_bind_ctx *ctx, sm_expr *call) { return like_resolve_common(ctx, call, false); }
+static int ilike_resolve(sm_bind_ctx *ctx, sm_expr *call) { return like_resolve_common(ctx, call, true); }
+
+static int like_eval_common(const sm_expr *call, sm_vector **args, int64_t n, sm_vector **out,
+                            bool ci) {
+    const lk_state *st = call->state;
+    if (st && st->err.code) return raise_deferred(&st->err);
+    char esc = '\\';
+    if (call->nargs == 3 && !fx_null(args[2], 0) && n > 0) {
+        int32_t el;
+        const char *e = sm_vector_str(args[2], 0, &el);
+        if (el == 1) esc = e[0];
+    }
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_BOOLEAN, n, &res));
+    uint8_t *o = SM_VEC_BOOL(res);
+    lk_tok *tok = NULL;
+    int32_t tok_cap = 0;
+    sm_buf low = {0}, lowp = {0};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_null(args[0], row) || fx_null(args[1], row) || (st && st->null_pattern)) {
+            rc = fx_set_null(res, row);
+            continue;
+        }
+        int32_t slen;
+        const char *s = sm_vector_str(args[0], row, &slen);
+        if (ci) {
+            low.len = 0;
+            if ((rc = sm_utf8_lower(s, slen, &low))) break;
+            s = low.data ? low.data : "";
+            slen = (int32_t)low.len;
+        }
+        const lk_tok *tk;
+        int nt;
+        if (st && st->fixed) {
+            tk = st->pat.tok;
+            nt = st->pat.ntok;
+        } else {
+            int32_t plen;
+            const char *p = sm_vector_str(args[1], row, &plen);
+            if (ci) {
+                lowp.len = 0;
+                if ((rc = sm_utf8_lower(p, plen, &lowp))) break;
+                p = lowp.data ? lowp.data : "";
+                plen = (int32_t)lowp.len;
+            }
+            if (plen + 1 > tok_cap) {
+                sm_free(tok);
+                tok_cap = plen + 1;
+                if (!(tok = sm_malloc((size_t)tok_cap * sizeof *tok))) { rc = SM_NOMEM; break; }
+            }
+            if ((rc = lk_compile(p, plen, esc, tok, &nt))) break;
+            tk = tok;
+        }
+        o[row] = lk_match(tk, nt, s, slen);
+    }
+    sm_free(tok);
+    sm_buf_free(&low);
+    sm_buf_free(&lowp);
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static int like_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args, int64_t n,
+                     sm_vector **out) {
+    (void)ectx;
+    return like_eval_common(call, args, n, out, false);
+}
+
+static int ilike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args, int64_t n,
+                      sm_vector **out) {
+    (void)ectx;
+    return like_eval_common(call, args, n, out, true);
+}
+
+const sm_func_def sm_funcs_regex[] = {
+    {"regexp_replace", 3, 4, regexp_replace_resolve, regexp_replace_eval, rx_state_release},
+    {"regexp_extract", 2, 3, regexp_extract_resolve, regexp_extract_eval, rx_state_release},
+    {"rlike", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
+    {"regexp", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
+    {"regexp_like", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
+    {"like", 2, 3, like_resolve, like_eval, NULL},
+    {"ilike", 2, 3, ilike_resolve, ilike_eval, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL},
+};

@@ -1,0 +1,318 @@
+/*
+ * name.c — Spark 3.5's auto-generated column names (what
+ * df.select(expr("...")).columns shows).
+ *
+ * Spark names an unaliased select item toPrettySQL(e): the expression's SQL
+ * with column references printed bare, numeric literals by their value
+ * (Java's toString: 1.5D → "1.5", 1e3 → "1000.0", decimals as written,
+ * normalized: ".5" → "0.5"), string literals unquoted, NULL, true/false,
+ * DATE '2024-01-01', and implicit casts left out.  Two rules apply only at
+ * the top (ResolveAliases): an alias gives its name, and an explicit
+ * CAST of a column or alias is named after that column ("CAST(a AS INT)"
+ * gives "a", but "CAST((a + 1) AS INT)" keeps its SQL).
+ *
+ * Each operator prints as Spark's expression class does; the forms were
+ * checked against PySpark 3.5.3 and are pinned in tests/unit/test_parse.c:
+ *   (a + 1)  (a div b)  (NOT (a = 1)) for != and <>  (NOT x)  (- a)  (+ a)
+ *   ~a  (a IS NULL)  (a IS NOT NULL)  concat(a, b) for ||  a LIKE x%
+ *   RLIKE(a, x)  (IF(c, x, y))  (a IN (1, 2))  (NOT (a IN (1, 2)))
+ *   CASE WHEN (x > 1) THEN a ELSE b END (and CASE x WHEN 1 → WHEN (x = 1))
+ *   count(1) for count(*)  count(DISTINCT a)  first(a) for first(a, true)
+ *   function names lower case, except Spark's upper-case pretty names
+ *   (E(), PI(), POWER, CEIL, SQRT, ...; see nm_pretty_name), and the
+ *   arguments Spark's builders fill in (round(x) → "round(x, 0)"; see
+ *   nm_default_args).
+ *
+ * Limitations (smelt's narrower type system): SMALLINT/TINYINT/FLOAT casts
+ * print as INT/DOUBLE; a qualified column t.a prints as "t.a" (Spark: "a");
+ * TIMESTAMP literals print in UTC (Spark: the session time zone); the
+ * function negative(a) prints "(- a)" like the operator -a (Spark:
+ * "negative(a)"), both being the call "negative".
+ *
+ * Memory: the result is arena-allocated; a scratch sm_buf is used while
+ * building.  Returns NULL only on SM_NOMEM.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/status.h"
+#include "expr/expr.h"
+#include "types/datetime.h"
+
+static int nm_sql(sm_buf *b, const sm_expr *e);
+
+static int nm_put(sm_buf *b, const char *s) { return sm_buf_append(b, s, strlen(s)); }
+
+static int nm_lower(sm_buf *b, const char *s) {
+    for (; *s; s++) SM_TRY(sm_buf_putc(b, (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s)));
+    return SM_OK;
+}
+
+static int nm_upper(sm_buf *b, const char *s) {
+    for (; *s; s++) SM_TRY(sm_buf_putc(b, (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s)));
+    return SM_OK;
+}
+
+static bool nm_is(const char *name, const char *what) { return name && strcasecmp(name, what) == 0; }
+
+/* SQL type names as Spark prints them inside CAST(... AS T). */
+static const char *nm_type_sql(sm_type t) {
+    switch (t) {
+    case SM_BOOLEAN: return "BOOLEAN";
+    case SM_INT: return "INT";
+    case SM_BIGINT: return "BIGINT";
+    case SM_DOUBLE: return "DOUBLE";
+    case SM_STRING: return "STRING";
+    case SM_DATE: return "DATE";
+    case SM_TIMESTAMP: return "TIMESTAMP";
+    case SM_NULLTYPE: return "VOID";
+    default: return "UNKNOWN";
+    }
+}
+
+static int nm_literal(sm_buf *b, const sm_expr *e) {
+    const sm_value *v = &e->lit;
+    if (v->is_null || v->type == SM_NULLTYPE) return nm_put(b, "NULL");
+    char tmp[64];
+    switch (v->type) {
+    case SM_BOOLEAN: return nm_put(b, v->v.b ? "true" : "false");
+    case SM_INT: return sm_buf_appendf(b, "%d", v->v.i32);
+    case SM_BIGINT: return sm_buf_appendf(b, "%lld", (long long)v->v.i64);
+    case SM_DOUBLE:
+        if (e->name) return nm_put(b, e->name); /* a decimal literal's spelling */
+        sm_format_double(v->v.f64, tmp);
+        return nm_put(b, tmp);
+    case SM_STRING: return sm_buf_append(b, v->v.str.ptr, v->v.str.len > 0 ? (size_t)v->v.str.len : 0);
+    case SM_DATE:
+        sm_format_date(v->v.i32, tmp);
+        return sm_buf_appendf(b, "DATE '%s'", tmp);
+    case SM_TIMESTAMP:
+        sm_format_timestamp(v->v.i64, sm_tz_utc(), tmp);
+        return sm_buf_appendf(b, "TIMESTAMP '%s'", tmp);
+    default: return nm_put(b, "NULL");
+    }
+}
+
+/* DATE 'x' / TIMESTAMP 'x' typed literals (a cast node named "DATE" /
+ * "TIMESTAMP" over a string literal, see parse.c): Spark prints the value
+ * normalized. */
+static int nm_typed_literal(sm_buf *b, const sm_expr *e) {
+    const sm_expr *s = e->args[0];
+    const char *str = s->lit.v.str.ptr;
+    int32_t len = s->lit.v.str.len;
+    char tmp[64];
+    if (e->cast_to == SM_DATE) {
+        int32_t days;
+        if (sm_parse_date(str, len, &days)) {
+            sm_format_date(days, tmp);
+            return sm_buf_appendf(b, "DATE '%s'", tmp);
+        }
+        return sm_buf_appendf(b, "DATE '%.*s'", (int)len, str);
+    }
+    int64_t micros;
+    if (sm_parse_timestamp(str, len, sm_tz_utc(), &micros)) {
+        sm_format_timestamp(micros, sm_tz_utc(), tmp);
+        return sm_buf_appendf(b, "TIMESTAMP '%s'", tmp);
+    }
+    return sm_buf_appendf(b, "TIMESTAMP '%.*s'", (int)len, str);
+}
+
+static int nm_args(sm_buf *b, const sm_expr *e, int from, int to) {
+    for (int k = from; k < to; k++) {
+        if (k > from) SM_TRY(nm_put(b, ", "));
+        SM_TRY(nm_sql(b, e->args[k]));
+    }
+    return SM_OK;
+}
+
+/* Binary operators printed "(l op r)": call name → printed operator. */
+static const char *nm_infix(const char *name) {
+    static const char *const map[][2] = {
+        {"+", "+"},   {"-", "-"},     {"*", "*"},   {"/", "/"},   {"%", "%"},   {"div", "div"},
+        {"=", "="},   {"==", "="},    {"<=>", "<=>"}, {"<", "<"}, {"<=", "<="}, {">", ">"},
+        {">=", ">="}, {"and", "AND"}, {"or", "OR"}, {"&", "&"},   {"|", "|"},   {"^", "^"},
+    };
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (nm_is(name, map[k][0])) return map[k][1];
+    return NULL;
+}
+
+/* Functions whose Spark prettyName is not the lower-cased name typed
+ * (the math functions carry an upper-case name in Spark's classes). */
+static const char *nm_pretty_name(const char *name) {
+    static const char *const upper[] = {
+        "e",     "pi",    "power", "ceil",  "floor", "sqrt",  "cbrt",   "exp",   "expm1",
+        "log",   "log10", "log2",  "log1p", "signum", "sin",  "cos",    "tan",   "asin",
+        "acos",  "atan",  "sinh",  "cosh",  "tanh",  "asinh", "acosh",  "atanh", "cot",
+        "sec",   "csc",   "atan2", "hypot", "rint",  "degrees", "radians", "rlike", "if",
+        "regexp_like", "regexp", NULL};
+    for (int k = 0; upper[k]; k++)
+        if (nm_is(name, upper[k])) return upper[k];
+    return NULL;
+}
+
+/* Arguments Spark's function builders fill in, which show in the name:
+ * round(x) is named "round(x, 0)", substr(s, 2) "substr(s, 2, 2147483647)".
+ * Keyed by name and the number of arguments given. */
+static const char *nm_default_args(const char *name, int nargs) {
+    static const struct {
+        const char *name;
+        int nargs;
+        const char *extra;
+    } defs[] = {
+        {"round", 1, ", 0"},
+        {"bround", 1, ", 0"},
+        {"substr", 2, ", 2147483647"},
+        {"substring", 2, ", 2147483647"},
+        {"lpad", 2, ",  "},
+        {"rpad", 2, ",  "},
+        {"regexp_replace", 3, ", 1"},
+        {"regexp_extract", 2, ", 1"},
+        {"locate", 2, ", 1"},
+        {"position", 2, ", 1"},
+        {"unix_timestamp", 1, ", yyyy-MM-dd HH:mm:ss"},
+        {"to_unix_timestamp", 1, ", yyyy-MM-dd HH:mm:ss"},
+        {"from_unixtime", 1, ", yyyy-MM-dd HH:mm:ss"},
+        {"months_between", 2, ", true"},
+    };
+    for (size_t k = 0; k < sizeof defs / sizeof defs[0]; k++)
+        if (defs[k].nargs == nargs && nm_is(name, defs[k].name)) return defs[k].extra;
+    return NULL;
+}
+
+static int nm_call(sm_buf *b, const sm_expr *e) {
+    const char *n = e->name ? e->name : "";
+    int na = e->nargs;
+    const char *op = nm_infix(n);
+    if (op && na == 2) {
+        SM_TRY(nm_put(b, "("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(sm_buf_appendf(b, " %s ", op));
+        SM_TRY(nm_sql(b, e->args[1]));
+        return nm_put(b, ")");
+    }
+    if ((nm_is(n, "!=") || nm_is(n, "<>")) && na == 2) {
+        SM_TRY(nm_put(b, "(NOT ("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, " = "));
+        SM_TRY(nm_sql(b, e->args[1]));
+        return nm_put(b, "))");
+    }
+    if (na == 1) {
+        const char *pre = nm_is(n, "not")                           ? "(NOT "
+                          : nm_is(n, "negative") || nm_is(n, "-") ? "(- "
+                          : nm_is(n, "positive") || nm_is(n, "+") ? "(+ "
+                                                                  : NULL;
+        if (pre) {
+            SM_TRY(nm_put(b, pre));
+            SM_TRY(nm_sql(b, e->args[0]));
+            return nm_put(b, ")");
+        }
+        if (nm_is(n, "~")) {
+            SM_TRY(nm_put(b, "~"));
+            return nm_sql(b, e->args[0]);
+        }
+        if (nm_is(n, "isnull") || nm_is(n, "isnotnull")) {
+            SM_TRY(nm_put(b, "("));
+            SM_TRY(nm_sql(b, e->args[0]));
+            return nm_put(b, nm_is(n, "isnull") ? " IS NULL)" : " IS NOT NULL)");
+        }
+    }
+    if (nm_is(n, "like") && (na == 2 || na == 3)) {
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, " LIKE "));
+        return nm_sql(b, e->args[1]);
+    }
+    if (nm_is(n, "||")) n = "concat";
+    /* first(x, ignoreNulls) / last(x, ignoreNulls) print only x */
+    if ((nm_is(n, "first") || nm_is(n, "last")) && na == 2) na = 1;
+    bool paren = nm_is(n, "if");
+    if (paren) SM_TRY(nm_put(b, "("));
+    const char *pretty = nm_pretty_name(n);
+    SM_TRY(pretty ? nm_upper(b, pretty) : nm_lower(b, n));
+    SM_TRY(nm_put(b, e->distinct ? "(DISTINCT " : "("));
+    if (nm_is(n, "log") && na == 1) SM_TRY(nm_put(b, "E(), ")); /* log(x) = LOG(E(), x) */
+    SM_TRY(nm_args(b, e, 0, na));
+    const char *extra = nm_default_args(n, na);
+    if (extra) SM_TRY(nm_put(b, extra));
+    SM_TRY(nm_put(b, ")"));
+    return paren ? nm_put(b, ")") : SM_OK;
+}
+
+static int nm_case(sm_buf *b, const sm_expr *e) {
+    int k = e->has_operand ? 1 : 0;
+    int pairs_end = e->nargs - (e->has_else ? 1 : 0);
+    SM_TRY(nm_put(b, "CASE"));
+    for (; k + 1 < pairs_end; k += 2) {
+        SM_TRY(nm_put(b, " WHEN "));
+        if (e->has_operand) { /* Spark rewrites CASE x WHEN v to WHEN (x = v) */
+            SM_TRY(nm_put(b, "("));
+            SM_TRY(nm_sql(b, e->args[0]));
+            SM_TRY(nm_put(b, " = "));
+            SM_TRY(nm_sql(b, e->args[k]));
+            SM_TRY(nm_put(b, ")"));
+        } else {
+            SM_TRY(nm_sql(b, e->args[k]));
+        }
+        SM_TRY(nm_put(b, " THEN "));
+        SM_TRY(nm_sql(b, e->args[k + 1]));
+    }
+    if (e->has_else && e->nargs > 0) {
+        SM_TRY(nm_put(b, " ELSE "));
+        SM_TRY(nm_sql(b, e->args[e->nargs - 1]));
+    }
+    return nm_put(b, " END");
+}
+
+static int nm_sql(sm_buf *b, const sm_expr *e) {
+    if (!e) return nm_put(b, "NULL");
+    switch (e->kind) {
+    case SM_EX_COLUMN: return nm_put(b, e->name ? e->name : "");
+    case SM_EX_LITERAL: return nm_literal(b, e);
+    case SM_EX_CALL: return nm_call(b, e);
+    case SM_EX_CAST:
+        if (e->nargs < 1) return nm_put(b, "NULL");
+        if (e->implicit) return nm_sql(b, e->args[0]);
+        if (e->name && e->args[0]->kind == SM_EX_LITERAL && e->args[0]->lit.type == SM_STRING &&
+            !e->args[0]->lit.is_null)
+            return nm_typed_literal(b, e);
+        SM_TRY(nm_put(b, "CAST("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        return sm_buf_appendf(b, " AS %s)", nm_type_sql(e->cast_to));
+    case SM_EX_CASE: return nm_case(b, e);
+    case SM_EX_IN:
+        if (e->nargs < 1) return nm_put(b, "NULL");
+        SM_TRY(nm_put(b, e->negated ? "(NOT (" : "("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, " IN ("));
+        SM_TRY(nm_args(b, e, 1, e->nargs));
+        return nm_put(b, e->negated ? ")))" : "))");
+    case SM_EX_STAR:
+        if (e->name) return sm_buf_appendf(b, "%s.*", e->name);
+        return nm_put(b, "*");
+    case SM_EX_ALIAS:
+        if (e->nargs < 1) return nm_put(b, e->name ? e->name : "");
+        SM_TRY(nm_sql(b, e->args[0]));
+        return sm_buf_appendf(b, " AS %s", e->name ? e->name : "");
+    }
+    return SM_OK;
+}
+
+/* The top-level rules of ResolveAliases, then the SQL text. */
+char *sm_expr_sql_name(sm_arena *a, const sm_expr *e) {
+    while (e && e->kind == SM_EX_CAST && e->implicit && e->nargs == 1) e = e->args[0];
+    if (!e) return sm_arena_strdup(a, "NULL");
+    if (e->kind == SM_EX_ALIAS || e->kind == SM_EX_COLUMN) return sm_arena_strdup(a, e->name ? e->name : "");
+    if (e->kind == SM_EX_CAST && !e->name && e->nargs == 1 && e->args[0] &&
+        (e->args[0]->kind == SM_EX_COLUMN || e->args[0]->kind == SM_EX_ALIAS))
+        return sm_arena_strdup(a, e->args[0]->name ? e->args[0]->name : "");
+    sm_buf b = {0};
+    if (nm_sql(&b, e) != SM_OK) {
+        sm_buf_free(&b);
+        return NULL;
+    }
+    char *s = sm_arena_strndup(a, b.data ? b.data : "", b.len);
+    sm_buf_free(&b);
+    return s;
+}

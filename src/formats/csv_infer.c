@@ -1,0 +1,221 @@
+/*
+ * csv_infer.c — inferSchema: Spark 3.5's CSVInferSchema over every split,
+ * in parallel.
+ *
+ * Per field (inferField): a null (unquoted empty, "", or nullValue) keeps
+ * the column's type so far; otherwise the field is tried from the type so
+ * far upwards along Spark's chain
+ *     int -> bigint -> decimal -> double -> date -> timestamp -> boolean -> string
+ * (each step only when the previous parse fails; date only with preferDate)
+ * and the result is merged with the type so far (compatibleType): equal
+ * types stay, numeric types widen (int < bigint < double), date and
+ * timestamp give timestamp, anything else gives string.
+ *
+ * Parsers, as Spark uses them: int/bigint = Java parseInt/parseLong (sign,
+ * digits, no blanks); decimal = an integer too big for a long, up to 38
+ * digits (Spark infers decimal(p,0); smelt has no decimal type and uses
+ * double, which merges the same way); double = Java parseDouble (trims
+ * blanks, 1e3, 1.5d) or Spark's NaN/Inf spellings; date = dateFormat, or
+ * strictly yyyy-MM-dd by default; timestamp = timestampFormat, or the CAST
+ * rules by default ("2024-9-1", "2024-09-14T10:22:01Z"); boolean = true or
+ * false in any case.
+ *
+ * Parallelism: one sm_pool task per split, each with its own tokenizer and
+ * type array (no sharing); the driver merges the arrays.  Rows with fewer
+ * tokens infer only the columns they have, extra tokens are ignored (Spark
+ * zips the row with the schema).
+ */
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/status.h"
+#include "formats/csv.h"
+#include "fs/fs.h"
+
+/* Internal lattice code for decimal(p,0) — stored as SM_DOUBLE. */
+static sm_type merge(sm_type a, sm_type b) {
+    if (a == b) return a;
+    if (a == SM_NULLTYPE) return b;
+    if (b == SM_NULLTYPE) return a;
+    bool an = a == SM_INT || a == SM_BIGINT || a == SM_DOUBLE;
+    bool bn = b == SM_INT || b == SM_BIGINT || b == SM_DOUBLE;
+    if (an && bn) {
+        if (a == SM_DOUBLE || b == SM_DOUBLE) return SM_DOUBLE;
+        return SM_BIGINT;
+    }
+    if ((a == SM_DATE && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_DATE)) return SM_TIMESTAMP;
+    return SM_STRING;
+}
+
+static bool strict_iso_date(const char *s, int32_t n) {
+    if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (m < 1 || m > 12 || d < 1) return false;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int maxd = mdays[m - 1];
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) maxd = 29;
+    return d <= maxd;
+}
+
+/* BigDecimal-parsable integer with scale <= 0 and precision <= 38. */
+static bool big_integer(const char *s, int32_t n) {
+    int32_t i = 0;
+    if (n > 0 && (s[0] == '+' || s[0] == '-')) i = 1;
+    if (i >= n) return false;
+    int digits = 0;
+    bool lead = true;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        if (lead && s[i] == '0') continue;
+        lead = false;
+        digits++;
+    }
+    return digits <= 38;
+}
+
+typedef enum { ST_INT, ST_LONG, ST_DECIMAL, ST_DOUBLE, ST_DATE, ST_TS, ST_BOOL } step;
+
+static sm_type try_from(const csv_scan *scan, step st, const char *s, int32_t n) {
+    const csv_options *o = &scan->opt;
+    switch (st) {
+    case ST_INT: {
+        int32_t v;
+        if (csv_parse_int32(s, n, &v)) return SM_INT;
+    } /* fall through */
+    case ST_LONG: {
+        int64_t v;
+        if (csv_parse_int64(s, n, &v)) return SM_BIGINT;
+    } /* fall through */
+    case ST_DECIMAL:
+        if (big_integer(s, n)) return SM_DOUBLE;
+        /* fall through */
+    case ST_DOUBLE: {
+        double d;
+        if (csv_parse_double(o, s, n, &d)) return SM_DOUBLE;
+        if (!o->prefer_date) goto ts;
+    } /* fall through */
+    case ST_DATE:
+        if (scan->date_fmt) {
+            int64_t us;
+            if (sm_dtfmt_parse(scan->date_fmt, s, n, sm_tz_utc(), &us)) return SM_DATE;
+        } else if (strict_iso_date(s, n)) {
+            return SM_DATE;
+        }
+        /* fall through */
+    case ST_TS:
+    ts : {
+        int64_t us;
+        if (scan->ts_fmt ? sm_dtfmt_parse(scan->ts_fmt, s, n, scan->tz, &us)
+                         : sm_parse_timestamp(s, n, scan->tz, &us))
+            return SM_TIMESTAMP;
+    } /* fall through */
+    case ST_BOOL: {
+        bool b;
+        if (csv_parse_bool(s, n, &b)) return SM_BOOLEAN;
+    }
+    }
+    return SM_STRING;
+}
+
+static sm_type infer_field(const csv_scan *scan, sm_type so_far, const char *s, int32_t n) {
+    sm_type t;
+    switch (so_far) {
+    case SM_NULLTYPE:
+    case SM_INT: t = try_from(scan, ST_INT, s, n); break;
+    case SM_BIGINT: t = try_from(scan, ST_LONG, s, n); break;
+    case SM_DOUBLE: t = try_from(scan, ST_DECIMAL, s, n); break;
+    case SM_DATE: t = try_from(scan, ST_DATE, s, n); break;
+    case SM_TIMESTAMP: t = try_from(scan, ST_TS, s, n); break;
+    case SM_BOOLEAN: t = try_from(scan, ST_BOOL, s, n); break;
+    default: return SM_STRING;
+    }
+    return merge(so_far, t);
+}
+
+typedef struct {
+    csv_scan *scan;
+    int ncols;
+    sm_type *types; /* nsplits * ncols */
+} infer_job;
+
+static int infer_split(void *arg, int split) {
+    infer_job *job = arg;
+    csv_scan *scan = job->scan;
+    const csv_split *sp = &scan->splits[split];
+    sm_type *types = job->types + (size_t)split * job->ncols;
+    sm_fs_map m;
+    SM_TRY(sm_fs_map_range(scan->files[sp->file], 0, -1, &m));
+    const char *d = m.data;
+    int64_t len = m.len;
+    int64_t start = scan->opt.multiline ? 0 : csv_align_split(&scan->opt, d, len, sp->start);
+    int64_t stop = scan->opt.multiline || sp->end >= len ? len : csv_align_split(&scan->opt, d, len, sp->end);
+    if (start == 0 && len >= 3 && (unsigned char)d[0] == 0xEF && (unsigned char)d[1] == 0xBB &&
+        (unsigned char)d[2] == 0xBF)
+        start = 3;
+    char *tbuf = NULL;
+    const char *p = d + start, *pstop = d + stop, *end = d + len;
+    if (scan->opt.latin1) {
+        int64_t n = stop - start, extra = 0;
+        for (int64_t i = start; i < stop; i++) extra += (unsigned char)d[i] >> 7;
+        tbuf = sm_malloc((size_t)(n + extra + 1));
+        if (!tbuf) { sm_fs_unmap(&m); return sm_err(SM_NOMEM, "out of memory inferring a CSV schema"); }
+        char *w = tbuf;
+        for (int64_t i = start; i < stop; i++) {
+            unsigned char c = (unsigned char)d[i];
+            if (c < 0x80) *w++ = (char)c;
+            else { *w++ = (char)(0xC0 | (c >> 6)); *w++ = (char)(0x80 | (c & 0x3F)); }
+        }
+        p = tbuf;
+        pstop = end = w;
+    }
+    bool header_pending = scan->opt.header && sp->start == 0;
+    csv_tokenizer t;
+    int rc = csv_tokenizer_init(&t, &scan->opt);
+    int64_t nrec = 0;
+    while (rc == SM_OK && p < pstop) {
+        const char *re, *nx;
+        bool skip;
+        rc = csv_next_record(&t, p, end, &re, &nx, &skip);
+        if (rc) break;
+        p = nx;
+        if (skip) continue;
+        if (header_pending) { header_pending = false; continue; }
+        int n = t.nfields < job->ncols ? t.nfields : job->ncols;
+        for (int c = 0; c < n; c++) {
+            const char *s;
+            int32_t len2;
+            if (!csv_field_text(&scan->opt, &t.fields[c], &s, &len2) || len2 == 0) continue;
+            if (types[c] == SM_STRING) continue;
+            types[c] = infer_field(scan, types[c], s, len2);
+        }
+        if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
+    }
+    if (rc == SM_NOMEM) sm_err(SM_NOMEM, "out of memory inferring a CSV schema");
+    csv_tokenizer_free(&t);
+    sm_free(tbuf);
+    sm_fs_unmap(&m);
+    return rc;
+}
+
+int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types) {
+    infer_job job = {scan, ncols, sm_calloc((size_t)scan->nsplits * ncols + 1, sizeof(sm_type))};
+    if (!job.types) return sm_err(SM_NOMEM, "out of memory inferring a CSV schema");
+    int rc;
+    if (pool) {
+        rc = sm_pool_run(pool, scan->nsplits, infer_split, &job);
+    } else {
+        rc = SM_OK;
+        for (int s = 0; s < scan->nsplits && rc == SM_OK; s++) rc = infer_split(&job, s);
+    }
+    if (rc == SM_OK) {
+        for (int c = 0; c < ncols; c++) types[c] = SM_NULLTYPE;
+        for (int s = 0; s < scan->nsplits; s++)
+            for (int c = 0; c < ncols; c++) types[c] = merge(types[c], job.types[(size_t)s * ncols + c]);
+    }
+    sm_free(job.types);
+    return rc;
+}

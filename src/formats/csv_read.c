@@ -1,0 +1,996 @@
+/*
+ * csv_read.c — the CSV tokenizer, value converters, split reader and source.
+ *
+ * Algorithm.  csv_source_create expands the paths (fs/fs.h), parses the
+ * options, decides the schema (user DDL; or the first record's names or
+ * _c<i>, typed by csv_infer_types when inferSchema=true, else all strings),
+ * and cuts every file into splits of csv_split_bytes (one split per file
+ * with multiLine=true).  A reader maps its whole file (mmap is lazy, so this
+ * costs address space only), aligns its start to the first record that
+ * begins at or after the split start (csv_align_split) and parses every
+ * record that *begins* before the split end, reading past the end to finish
+ * the last one.  So each line belongs to exactly one split (Hadoop's
+ * LineRecordReader rule).
+ *
+ * The tokenizer emulates univocity's CsvParser with Spark's settings:
+ *   1. An unquoted field runs to the separator or the line end; quotes inside
+ *      it are literal.  With ignoreLeading/TrailingWhiteSpace, bytes <= ' '
+ *      are trimmed (unquoted fields only).
+ *   2. A quoted field runs to a closing quote; escape+quote is a quote,
+ *      escape+escape an escape (charToEscapeQuoteEscaping defaults to the
+ *      escape), escape+other keeps both; with escape == quote, "" is a quote.
+ *      Whitespace after the closing quote is ignored.  A closing quote
+ *      followed by anything else is an "unescaped quote": Spark's
+ *      STOP_AT_DELIMITER handling takes the raw text from the opening quote
+ *      to the next separator.  Without multiLine a line end also ends an
+ *      open quoted field (Spark splits lines before parsing them).
+ *   3. Records end at \n, \r\n or a lone \r (Hadoop's LineReader), or at
+ *      lineSep when set.  Lines that are blank after trimming, and comment
+ *      lines, are skipped (CSVExprUtils.filterCommentAndEmpty); with
+ *      multiLine only empty lines and comments are.
+ *   4. A UTF-8 byte order mark at the start of a file is skipped.
+ *
+ * Conversion (UnivocityParser): an unquoted empty field is null; a quoted
+ * empty field is emptyValue; a value equal to nullValue is null.  A record
+ * whose token count differs from the schema, or with a value that does not
+ * convert, is malformed: PERMISSIVE keeps it (bad values null, the raw text
+ * in the corrupt-record column if the schema has one), DROPMALFORMED drops
+ * it, FAILFAST fails naming file:line.  Each row is converted into a small
+ * array of scalars first and appended only when it is kept, so dropping a
+ * row never has to undo appends.
+ *
+ * Memory: fields point into the mapped file or into the tokenizer's scratch
+ * buffer (escaped quoted fields, reset per record): no per-field malloc.
+ * Threading: a source is read-only after create; each reader owns its
+ * tokenizer and mapping, so splits are read concurrently.
+ */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/mem.h"
+#include "common/status.h"
+#include "formats/csv.h"
+#include "fs/fs.h"
+
+int64_t csv_split_bytes = CSV_SPLIT_BYTES_DEFAULT;
+
+/* ------------------------------------------------------------------ */
+/* tokenizer                                                           */
+
+int csv_tokenizer_init(csv_tokenizer *t, const csv_options *opt) {
+    memset(t, 0, sizeof *t);
+    t->opt = opt;
+    t->special[(unsigned char)opt->sep[0]] = 1;
+    if (opt->line_sep) {
+        t->special[(unsigned char)opt->line_sep[0]] = 1;
+    } else {
+        t->special['\n'] = 1;
+        t->special['\r'] = 1;
+    }
+    t->fast_ok = opt->sep_len == 1 && !opt->line_sep && !opt->ignore_leading_ws &&
+                 !opt->ignore_trailing_ws && opt->sep[0] != '\n' && opt->sep[0] != '\r';
+    t->cap = 16;
+    t->fields = sm_malloc((size_t)t->cap * sizeof *t->fields);
+    return t->fields ? SM_OK : SM_NOMEM;
+}
+
+void csv_tokenizer_free(csv_tokenizer *t) {
+    sm_free(t->fields);
+    sm_buf_free(&t->scratch);
+    memset(t, 0, sizeof *t);
+}
+
+/* Length of the record terminator at p (0 when p is not at one). */
+static inline int term_len(const csv_options *o, const char *p, const char *end) {
+    if (o->line_sep) {
+        if (o->line_sep_len == 1) return *p == o->line_sep[0];
+        return (end - p >= 2 && p[0] == '\r' && p[1] == '\n') ? 2 : 0;
+    }
+    if (*p == '\n') return 1;
+    if (*p == '\r') return (p + 1 < end && p[1] == '\n') ? 2 : 1;
+    return 0;
+}
+
+static inline bool at_sep(const csv_options *o, const char *p, const char *end) {
+    if (*p != o->sep[0]) return false;
+    if (o->sep_len == 1) return true;
+    return end - p >= o->sep_len && memcmp(p, o->sep, (size_t)o->sep_len) == 0;
+}
+
+static int push_field(csv_tokenizer *t, const char *ptr, int32_t len, uint8_t quoted) {
+    if (t->nfields == t->cap) {
+        int cap = t->cap * 2;
+        csv_field *nf = sm_realloc(t->fields, (size_t)cap * sizeof *nf);
+        if (!nf) return SM_NOMEM;
+        t->fields = nf;
+        t->cap = cap;
+    }
+    csv_field *f = &t->fields[t->nfields++];
+    f->ptr = ptr;
+    f->len = len;
+    f->quoted = quoted;
+    return SM_OK;
+}
+
+/* Scans an unquoted field from p; returns the stop position (separator,
+ * terminator or end). */
+static inline const char *scan_unquoted(csv_tokenizer *t, const char *p, const char *end) {
+    const csv_options *o = t->opt;
+    for (;;) {
+        while (p < end && !t->special[(unsigned char)*p]) p++;
+        if (p >= end) return end;
+        if (*p == o->sep[0] ? at_sep(o, p, end) : term_len(o, p, end) > 0) return p;
+        p++;
+    }
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* The common case, 16 bytes at a time: a record of unquoted fields with a
+ * one-byte separator and the default line ends.  Returns false (having
+ * pushed nothing that matters) when the record needs the general path: a
+ * field starts with the quote, or the record reaches the last 16 bytes of
+ * the input. */
+static bool fast_record(csv_tokenizer *t, const char *p, const char *end, const char **rec_end,
+                        const char **next) {
+    const csv_options *o = t->opt;
+    const __m128i vsep = _mm_set1_epi8(o->sep[0]);
+    const __m128i vnl = _mm_set1_epi8('\n');
+    const __m128i vcr = _mm_set1_epi8('\r');
+    const __m128i vq = _mm_set1_epi8((char)(o->quote >= 0 ? o->quote : o->sep[0]));
+    const char qc = (char)o->quote;
+    const bool has_quote = o->quote >= 0;
+    const char *fstart = p;
+    if (has_quote && *p == qc) return false;
+    for (const char *blk = p; blk + 16 <= end; blk += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)blk);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vsep), _mm_cmpeq_epi8(v, vnl)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, vcr), _mm_cmpeq_epi8(v, vq)));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        while (m) {
+            const char *pos = blk + __builtin_ctz(m);
+            m &= m - 1;
+            char c = *pos;
+            if (c == o->sep[0]) {
+                if (t->nfields < t->cap) {
+                    csv_field *f = &t->fields[t->nfields++];
+                    f->ptr = fstart;
+                    f->len = (int32_t)(pos - fstart);
+                    f->quoted = 0;
+                } else if (push_field(t, fstart, (int32_t)(pos - fstart), 0)) {
+                    return false;
+                }
+                fstart = pos + 1;
+                if (has_quote && fstart < end && *fstart == qc) return false;
+            } else if (c == '\n' || c == '\r') {
+                if (push_field(t, fstart, (int32_t)(pos - fstart), 0)) return false;
+                *rec_end = pos;
+                *next = pos + term_len(o, pos, end);
+                return true;
+            }
+            /* a quote inside an unquoted field is literal */
+        }
+    }
+    return false;
+}
+#endif
+
+/* Marker in csv_field.ptr for fields stored in scratch: the offset is kept
+ * in len's high part until the record is complete (scratch may move). */
+typedef struct { int32_t off, len; } scratch_ref;
+
+int csv_next_record(csv_tokenizer *t, const char *p, const char *end, const char **rec_end,
+                    const char **next, bool *skip) {
+    const csv_options *o = t->opt;
+    t->nfields = 0;
+    t->scratch.len = 0;
+    *skip = false;
+    const char *start = p;
+
+    /* Comment and blank lines. */
+    if (o->comment >= 0 && (unsigned char)*p == (unsigned)o->comment) {
+        while (p < end && !term_len(o, p, end)) p++;
+        *rec_end = p;
+        *next = p < end ? p + term_len(o, p, end) : end;
+        *skip = true;
+        return SM_OK;
+    }
+    int tl = term_len(o, p, end);
+    if (tl) {
+        *rec_end = p;
+        *next = p + tl;
+        *skip = true;
+        return SM_OK;
+    }
+    if (!o->multiline && (unsigned char)*p <= ' ') {
+        const char *q = p;
+        while (q < end && (unsigned char)*q <= ' ' && !term_len(o, q, end)) q++;
+        if (q >= end || term_len(o, q, end)) {
+            *rec_end = q;
+            *next = q < end ? q + term_len(o, q, end) : end;
+            *skip = true;
+            return SM_OK;
+        }
+    }
+
+#if defined(__SSE2__)
+    if (t->fast_ok) {
+        if (fast_record(t, p, end, rec_end, next)) return SM_OK;
+        t->nfields = 0;
+    }
+#endif
+    /* Scratch-held fields, fixed up at the end. */
+    int nscratch_fields = 0;
+    for (;;) {
+        const char *fstart = p;
+        if (o->ignore_leading_ws) {
+            while (p < end && (unsigned char)*p <= ' ' && !t->special[(unsigned char)*p]) p++;
+        }
+        if (o->quote >= 0 && p < end && (unsigned char)*p == (unsigned)o->quote) {
+            const char *qpos = p;
+            const char *q = p + 1;
+            const char *seg = q; /* start of not-yet-copied content */
+            bool copying = false;
+            size_t sc_start = t->scratch.len;
+            bool closed = false, raw = false;
+            const char *content_end = NULL;
+            while (q < end) {
+                unsigned char c = (unsigned char)*q;
+                if (o->escape >= 0 && c == (unsigned)o->escape && o->escape != o->quote &&
+                    q + 1 < end &&
+                    ((unsigned char)q[1] == (unsigned)o->quote || (unsigned char)q[1] == (unsigned)o->escape)) {
+                    if (sm_buf_append(&t->scratch, seg, (size_t)(q - seg)) ||
+                        sm_buf_putc(&t->scratch, q[1]))
+                        return SM_NOMEM;
+                    copying = true;
+                    q += 2;
+                    seg = q;
+                    continue;
+                }
+                if (c == (unsigned)o->quote) {
+                    if (o->escape == o->quote && q + 1 < end && (unsigned char)q[1] == (unsigned)o->quote) {
+                        if (sm_buf_append(&t->scratch, seg, (size_t)(q - seg + 1))) return SM_NOMEM;
+                        copying = true;
+                        q += 2;
+                        seg = q;
+                        continue;
+                    }
+                    content_end = q;
+                    const char *a = q + 1;
+                    while (a < end && (*a == ' ' || *a == '\t') && !at_sep(o, a, end)) a++;
+                    if (a >= end || at_sep(o, a, end) || term_len(o, a, end)) {
+                        p = a;
+                        closed = true;
+                    } else {
+                        raw = true;
+                    }
+                    break;
+                }
+                if (!o->multiline && t->special[c] && c != (unsigned char)o->sep[0] && term_len(o, q, end)) {
+                    break; /* line ends inside the quotes */
+                }
+                q++;
+            }
+            if (raw) {
+                p = scan_unquoted(t, qpos, end);
+                const char *fe = p;
+                if (o->ignore_trailing_ws)
+                    while (fe > fstart && (unsigned char)fe[-1] <= ' ') fe--;
+                t->scratch.len = sc_start;
+                if (push_field(t, qpos, (int32_t)(fe - qpos), 0)) return SM_NOMEM;
+            } else {
+                if (!closed) {
+                    content_end = q;
+                    p = q;
+                }
+                if (copying) {
+                    if (sm_buf_append(&t->scratch, seg, (size_t)(content_end - seg))) return SM_NOMEM;
+                    /* ptr = NULL marks a scratch field; len carries length,
+                     * the offset goes into a side slot below. */
+                    if (push_field(t, NULL, (int32_t)(t->scratch.len - sc_start), 1)) return SM_NOMEM;
+                    t->fields[t->nfields - 1].ptr = (const char *)(uintptr_t)sc_start;
+                    t->fields[t->nfields - 1].quoted = 2;
+                    nscratch_fields++;
+                } else {
+                    if (push_field(t, seg, (int32_t)(content_end - seg), 1)) return SM_NOMEM;
+                }
+            }
+        } else {
+            const char *fs = p;
+            p = scan_unquoted(t, p, end);
+            const char *fe = p;
+            if (o->ignore_trailing_ws)
+                while (fe > fs && (unsigned char)fe[-1] <= ' ') fe--;
+            if (push_field(t, fs, (int32_t)(fe - fs), 0)) return SM_NOMEM;
+        }
+        if (p < end && at_sep(o, p, end)) {
+            p += o->sep_len;
+            if (p >= end) { /* trailing separator at end of data: one more empty field */
+                if (push_field(t, p, 0, 0)) return SM_NOMEM;
+                break;
+            }
+            continue;
+        }
+        break;
+    }
+    *rec_end = p;
+    *next = p < end ? p + term_len(o, p, end) : end;
+    if (*next == p && p < end) *next = p + 1; /* defensive: always advance */
+    (void)start;
+    if (nscratch_fields) {
+        for (int i = 0; i < t->nfields; i++) {
+            if (t->fields[i].quoted == 2) {
+                t->fields[i].ptr = t->scratch.data + (uintptr_t)t->fields[i].ptr;
+                t->fields[i].quoted = 1;
+            }
+        }
+    }
+    return SM_OK;
+}
+
+int64_t csv_align_split(const csv_options *o, const char *data, int64_t len, int64_t pos) {
+    if (pos <= 0) return 0;
+    if (pos >= len) return len;
+    if (o->line_sep) {
+        int n = o->line_sep_len;
+        for (int64_t q = pos; q < len; q++) {
+            if (q >= n && memcmp(data + q - n, o->line_sep, (size_t)n) == 0) return q;
+        }
+        return len;
+    }
+    /* Hadoop's rule: a line starts after \n, or after a \r not followed by \n. */
+    for (int64_t q = pos; q < len; q++) {
+        char c = data[q - 1];
+        if (c == '\n') return q;
+        if (c == '\r' && data[q] != '\n') return q;
+    }
+    return len;
+}
+
+bool csv_field_text(const csv_options *o, const csv_field *f, const char **s, int32_t *n) {
+    if (f->len == 0) {
+        if (!f->quoted) return false;
+        *s = o->empty_value;
+        *n = o->empty_len;
+    } else {
+        *s = f->ptr;
+        *n = f->len;
+    }
+    if (*n == o->null_len && memcmp(*s, o->null_value, (size_t)o->null_len) == 0) return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* converters                                                          */
+
+bool csv_parse_int64(const char *s, int32_t n, int64_t *out) {
+    if (n <= 0) return false;
+    int32_t i = 0;
+    bool neg = false;
+    if (s[0] == '-' || s[0] == '+') {
+        neg = s[0] == '-';
+        i = 1;
+        if (n == 1) return false;
+    }
+    uint64_t v = 0;
+    if (n - i <= 18) { /* cannot overflow: no per-digit range check */
+        for (; i < n; i++) {
+            unsigned d = (unsigned char)s[i] - '0';
+            if (d > 9) return false;
+            v = v * 10 + d;
+        }
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        return true;
+    }
+    const uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9) return false;
+        if (v > (lim - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+bool csv_parse_int32(const char *s, int32_t n, int32_t *out) {
+    int64_t v;
+    if (n > 12 || !csv_parse_int64(s, n, &v)) return false;
+    if (v < INT32_MIN || v > INT32_MAX) return false;
+    *out = (int32_t)v;
+    return true;
+}
+
+bool csv_parse_bool(const char *s, int32_t n, bool *out) {
+    if (n == 4 && (s[0] | 0x20) == 't' && (s[1] | 0x20) == 'r' && (s[2] | 0x20) == 'u' &&
+        (s[3] | 0x20) == 'e') { *out = true; return true; }
+    if (n == 5 && (s[0] | 0x20) == 'f' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'l' &&
+        (s[3] | 0x20) == 's' && (s[4] | 0x20) == 'e') { *out = false; return true; }
+    return false;
+}
+
+static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Java's Double.parseDouble grammar (after Spark's NaN/Inf spellings). */
+bool csv_parse_double(const csv_options *o, const char *s, int32_t n, double *out) {
+    if (n <= o->special_max_len) {
+        if (o->nan_len == n && memcmp(s, o->nan_value, (size_t)n) == 0) { *out = NAN; return true; }
+        if (o->pos_inf_len == n && memcmp(s, o->pos_inf, (size_t)n) == 0) { *out = INFINITY; return true; }
+        if (o->neg_inf_len == n && memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
+    }
+    /* String.trim */
+    while (n > 0 && (unsigned char)*s <= ' ') { s++; n--; }
+    while (n > 0 && (unsigned char)s[n - 1] <= ' ') n--;
+    if (n == 0) return false;
+    int32_t i = 0;
+    bool neg = false;
+    if (s[0] == '+' || s[0] == '-') { neg = s[0] == '-'; i = 1; }
+    if (n - i == 3 && memcmp(s + i, "NaN", 3) == 0) { *out = NAN; return true; }
+    if (n - i == 8 && memcmp(s + i, "Infinity", 8) == 0) { *out = neg ? -INFINITY : INFINITY; return true; }
+    int32_t body_end = n;
+    if (s[n - 1] == 'f' || s[n - 1] == 'F' || s[n - 1] == 'd' || s[n - 1] == 'D') body_end = n - 1;
+    bool hex = body_end - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
+    if (!hex) {
+        /* Validate and try the exact fast path. */
+        uint64_t mant = 0;
+        int ndig = 0, exp10 = 0, mdigits = 0;
+        bool seen_dot = false, overflow = false;
+        int32_t k = i;
+        for (; k < body_end; k++) {
+            char c = s[k];
+            if (c >= '0' && c <= '9') {
+                ndig++;
+                if (mdigits < 19) {
+                    if (mant || c != '0') mdigits++;
+                    mant = mant * 10 + (uint64_t)(c - '0');
+                    if (seen_dot) exp10--;
+                } else {
+                    overflow = true;
+                    if (!seen_dot) exp10++;
+                }
+            } else if (c == '.' && !seen_dot) {
+                seen_dot = true;
+            } else {
+                break;
+            }
+        }
+        if (ndig == 0) return false;
+        if (k < body_end) {
+            if (s[k] != 'e' && s[k] != 'E') return false;
+            k++;
+            int esign = 1;
+            if (k < body_end && (s[k] == '+' || s[k] == '-')) { esign = s[k] == '-' ? -1 : 1; k++; }
+            if (k >= body_end) return false;
+            int ev = 0;
+            for (; k < body_end; k++) {
+                if (s[k] < '0' || s[k] > '9') return false;
+                if (ev < 100000) ev = ev * 10 + (s[k] - '0');
+            }
+            exp10 += esign * ev;
+        }
+        if (!overflow && mant <= (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
+            double d = (double)mant;
+            d = exp10 < 0 ? d / pow10_tab[-exp10] : d * pow10_tab[exp10];
+            *out = neg ? -d : d;
+            return true;
+        }
+    } else {
+        /* Java requires the binary exponent in hex literals. */
+        bool has_p = false;
+        for (int32_t k = i; k < body_end; k++) if (s[k] == 'p' || s[k] == 'P') has_p = true;
+        if (!has_p) return false;
+    }
+    char stackbuf[128];
+    char *buf = stackbuf;
+    if (body_end >= (int32_t)sizeof stackbuf) {
+        buf = sm_malloc((size_t)body_end + 1);
+        if (!buf) return false;
+    }
+    memcpy(buf, s, (size_t)body_end);
+    buf[body_end] = '\0';
+    char *endp;
+    double d = strtod(buf, &endp);
+    bool ok = endp == buf + body_end;
+    if (buf != stackbuf) sm_free(buf);
+    if (!ok) return false;
+    *out = d;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* reader                                                              */
+
+typedef struct {
+    sm_reader base;
+    const csv_scan *scan;
+    int split;
+    sm_fs_map map;
+    char *latin_buf;      /* transcoded range (latin1 input) */
+    const char *data;     /* file bytes (or transcoded range) */
+    int64_t data_len;
+    const char *pos, *stop, *end; /* next record, split end, data end */
+    int64_t file_base;    /* file offset of data[0] */
+    bool header_pending;
+    bool done;
+    csv_tokenizer tok;
+    sm_value *vals;
+} csv_reader;
+
+/* Line number (1-based) of the record starting at file offset `off`. */
+static int64_t line_number_at(const csv_scan *scan, int file, int64_t off) {
+    sm_fs_map m;
+    if (sm_fs_map_range(scan->files[file], 0, off, &m) != SM_OK) return 0;
+    int64_t lines = 1;
+    for (int64_t i = 0; i < m.len; i++) {
+        if (m.data[i] == '\n') lines++;
+        else if (m.data[i] == '\r' && (i + 1 >= m.len || m.data[i + 1] != '\n')) lines++;
+    }
+    sm_fs_unmap(&m);
+    return lines;
+}
+
+static int csv_reader_open_data(csv_reader *r) {
+    const csv_scan *scan = r->scan;
+    const csv_split *sp = &scan->splits[r->split];
+    const char *path = scan->files[sp->file];
+    SM_TRY(sm_fs_map_range(path, 0, -1, &r->map));
+    const char *d = r->map.data;
+    int64_t len = r->map.len;
+    int64_t start = scan->opt.multiline ? 0 : csv_align_split(&scan->opt, d, len, sp->start);
+    int64_t stop = scan->opt.multiline ? len : csv_align_split(&scan->opt, d, len, sp->end);
+    if (sp->end >= len) stop = len;
+    if (start == 0 && len >= 3 && (unsigned char)d[0] == 0xEF && (unsigned char)d[1] == 0xBB &&
+        (unsigned char)d[2] == 0xBF)
+        start = 3;
+    r->header_pending = scan->opt.header && sp->start == 0;
+    if (scan->opt.latin1) {
+        /* ISO-8859-1 → UTF-8: every byte >= 0x80 becomes two bytes.  Record
+         * boundaries were found on the raw bytes (they are ASCII). */
+        int64_t n = stop - start, extra = 0;
+        for (int64_t i = start; i < stop; i++) extra += (unsigned char)d[i] >> 7;
+        char *buf = sm_malloc((size_t)(n + extra + 1));
+        if (!buf) return sm_err(SM_NOMEM, "out of memory transcoding %s", path);
+        char *w = buf;
+        for (int64_t i = start; i < stop; i++) {
+            unsigned char c = (unsigned char)d[i];
+            if (c < 0x80) *w++ = (char)c;
+            else { *w++ = (char)(0xC0 | (c >> 6)); *w++ = (char)(0x80 | (c & 0x3F)); }
+        }
+        r->latin_buf = buf;
+        r->data = buf;
+        r->data_len = w - buf;
+        r->pos = buf;
+        r->stop = r->end = w;
+        r->file_base = start; /* approximate for line numbers */
+        return SM_OK;
+    }
+    r->data = d;
+    r->data_len = len;
+    r->pos = d + start;
+    r->stop = d + stop;
+    r->end = d + len;
+    r->file_base = 0;
+    return SM_OK;
+}
+
+static int malformed_failfast(csv_reader *r, const char *rec, const char *rec_end) {
+    const csv_scan *scan = r->scan;
+    int file = scan->splits[r->split].file;
+    int64_t off = r->file_base + (rec - r->data);
+    int64_t line = r->latin_buf ? 0 : line_number_at(scan, file, off);
+    int shown = (int)(rec_end - rec);
+    if (shown > 200) shown = 200;
+    return sm_err(SM_MALFORMED,
+                  "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected "
+                  "in record parsing: file:%s:%lld: [%.*s]. Parse Mode: FAILFAST. To process "
+                  "malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.",
+                  scan->files[file], (long long)line, shown, rec);
+}
+
+/* Converts field text into vals[col]; false when it does not convert. */
+static bool convert(const csv_scan *scan, sm_type type, const char *s, int32_t n, sm_value *v) {
+    const csv_options *o = &scan->opt;
+    v->is_null = false;
+    switch (type) {
+    case SM_STRING:
+        v->v.str.ptr = s;
+        v->v.str.len = n;
+        return true;
+    case SM_INT:
+        return csv_parse_int32(s, n, &v->v.i32);
+    case SM_BIGINT:
+        return csv_parse_int64(s, n, &v->v.i64);
+    case SM_DOUBLE:
+        return csv_parse_double(o, s, n, &v->v.f64);
+    case SM_BOOLEAN: {
+        bool b;
+        if (!csv_parse_bool(s, n, &b)) return false;
+        v->v.b = b;
+        return true;
+    }
+    case SM_DATE:
+        if (scan->date_fmt) {
+            int64_t us;
+            if (!sm_dtfmt_parse(scan->date_fmt, s, n, sm_tz_utc(), &us)) return false;
+            v->v.i32 = sm_micros_to_days(us);
+            return true;
+        }
+        return sm_parse_date(s, n, &v->v.i32);
+    case SM_TIMESTAMP:
+        if (scan->ts_fmt) return sm_dtfmt_parse(scan->ts_fmt, s, n, scan->tz, &v->v.i64);
+        return sm_parse_timestamp(s, n, scan->tz, &v->v.i64);
+    case SM_NULLTYPE:
+        v->is_null = true;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int append_value(sm_vector *vec, const sm_value *v) {
+    if (v->is_null) return sm_vector_append_null(vec);
+    switch (vec->type) {
+    case SM_STRING: return sm_vector_append_str(vec, v->v.str.ptr, v->v.str.len);
+    case SM_INT:
+    case SM_DATE: return sm_vector_append_i32(vec, v->v.i32);
+    case SM_BIGINT:
+    case SM_TIMESTAMP: return sm_vector_append_i64(vec, v->v.i64);
+    case SM_DOUBLE: return sm_vector_append_f64(vec, v->v.f64);
+    case SM_BOOLEAN: return sm_vector_append_bool(vec, v->v.b);
+    default: return sm_vector_append_null(vec);
+    }
+}
+
+static int csv_reader_next(sm_reader *base, sm_batch **out) {
+    csv_reader *r = (csv_reader *)base;
+    const csv_scan *scan = r->scan;
+    const sm_schema *schema = scan->schema;
+    *out = NULL;
+    if (r->done) return SM_OK;
+    int ncols = schema->ncols;
+    sm_batch *b = sm_batch_new(ncols, 0);
+    if (!b) return sm_err(SM_NOMEM, "out of memory reading CSV");
+    for (int c = 0; c < ncols; c++) {
+        b->cols[c] = sm_vector_new(schema->fields[c].type, SM_BATCH_ROWS);
+        if (!b->cols[c]) { sm_batch_free(b); return sm_err(SM_NOMEM, "out of memory reading CSV"); }
+    }
+    int64_t rows = 0;
+    int rc = SM_OK;
+    int nd = scan->ndata_cols;
+    while (rows < SM_BATCH_ROWS && r->pos < r->stop) {
+        const char *rec = r->pos, *rec_end, *next;
+        bool skip;
+        rc = csv_next_record(&r->tok, rec, r->end, &rec_end, &next, &skip);
+        if (rc) { if (rc == SM_NOMEM) sm_err(SM_NOMEM, "out of memory parsing CSV"); break; }
+        r->pos = next;
+        if (skip) continue;
+        if (r->header_pending) { r->header_pending = false; continue; }
+        const csv_tokenizer *t = &r->tok;
+        bool bad = t->nfields != nd;
+        for (int i = 0; i < nd; i++) {
+            sm_value *v = &r->vals[i];
+            sm_type ty = schema->fields[scan->data_to_out[i]].type;
+            const char *s;
+            int32_t n;
+            if (i >= t->nfields || !csv_field_text(&scan->opt, &t->fields[i], &s, &n)) {
+                v->is_null = true;
+                continue;
+            }
+            if (!convert(scan, ty, s, n, v)) {
+                v->is_null = true;
+                bad = true;
+            }
+        }
+        if (bad) {
+            if (scan->opt.mode == CSV_DROPMALFORMED) continue;
+            if (scan->opt.mode == CSV_FAILFAST) { rc = malformed_failfast(r, rec, rec_end); break; }
+        }
+        for (int i = 0; i < nd && rc == SM_OK; i++)
+            rc = append_value(b->cols[scan->data_to_out[i]], &r->vals[i]);
+        if (rc == SM_OK && scan->corrupt_index >= 0) {
+            sm_vector *cv = b->cols[scan->corrupt_index];
+            rc = bad ? sm_vector_append_str(cv, rec, (int32_t)(rec_end - rec)) : sm_vector_append_null(cv);
+        }
+        if (rc) break;
+        rows++;
+    }
+    if (rc) { sm_batch_free(b); return rc; }
+    if (r->pos >= r->stop) r->done = true;
+    if (rows == 0) { sm_batch_free(b); return SM_OK; }
+    b->nrows = rows;
+    *out = b;
+    return SM_OK;
+}
+
+static void csv_reader_close(sm_reader *base) {
+    csv_reader *r = (csv_reader *)base;
+    if (!r) return;
+    csv_tokenizer_free(&r->tok);
+    sm_fs_unmap(&r->map);
+    sm_free(r->latin_buf);
+    sm_free(r->vals);
+    sm_free(r);
+}
+
+static int csv_open(sm_source *s, int split, sm_reader **out) {
+    csv_scan *scan = s->impl;
+    *out = NULL;
+    if (split < 0 || split >= scan->nsplits) return sm_err(SM_INVALID, "CSV split %d out of range", split);
+    csv_reader *r = sm_calloc(1, sizeof *r);
+    if (!r) return sm_err(SM_NOMEM, "out of memory opening a CSV split");
+    r->base.next = csv_reader_next;
+    r->base.close = csv_reader_close;
+    r->scan = scan;
+    r->split = split;
+    r->vals = sm_calloc((size_t)(scan->ndata_cols + 1), sizeof *r->vals);
+    if (!r->vals || csv_tokenizer_init(&r->tok, &scan->opt) != SM_OK) {
+        csv_reader_close(&r->base);
+        return sm_err(SM_NOMEM, "out of memory opening a CSV split");
+    }
+    int rc = csv_reader_open_data(r);
+    if (rc) { csv_reader_close(&r->base); return rc; }
+    *out = &r->base;
+    return SM_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* source                                                              */
+
+static void csv_scan_free(csv_scan *scan) {
+    if (!scan) return;
+    csv_options_free(&scan->opt);
+    if (scan->date_fmt) sm_dtfmt_free(scan->date_fmt);
+    if (scan->ts_fmt) sm_dtfmt_free(scan->ts_fmt);
+    for (int i = 0; i < scan->nfiles; i++) sm_free(scan->files[i]);
+    sm_free(scan->files);
+    sm_free(scan->sizes);
+    sm_free(scan->splits);
+    sm_free(scan->data_to_out);
+    if (scan->schema) sm_schema_free(scan->schema);
+    sm_free(scan);
+}
+
+static void csv_source_free(sm_source *s) {
+    if (!s) return;
+    csv_scan_free(s->impl);
+    sm_free(s->description);
+    sm_free(s);
+}
+
+/* Tokens of the first record of the first file that has one (header or
+ * first data row); *ntok = 0 when every file is empty.  Names are copied
+ * into `names` (sm_malloc'd array of sm_malloc'd strings, NULL = null). */
+static int first_record(csv_scan *scan, char ***names, int *ntok) {
+    *names = NULL;
+    *ntok = 0;
+    for (int f = 0; f < scan->nfiles; f++) {
+        sm_fs_map m;
+        SM_TRY(sm_fs_map_range(scan->files[f], 0, -1, &m));
+        const char *d = m.data, *end = m.data + m.len;
+        const char *p = d;
+        char *tbuf = NULL;
+        if (m.len >= 3 && (unsigned char)d[0] == 0xEF && (unsigned char)d[1] == 0xBB && (unsigned char)d[2] == 0xBF) p += 3;
+        if (scan->opt.latin1) {
+            /* Transcode the whole file (header detection only needs the
+             * first record, but records may be long). */
+            int64_t n = end - p, extra = 0;
+            for (int64_t i = 0; i < n; i++) extra += (unsigned char)p[i] >> 7;
+            tbuf = sm_malloc((size_t)(n + extra + 1));
+            if (!tbuf) { sm_fs_unmap(&m); return sm_err(SM_NOMEM, "out of memory"); }
+            char *w = tbuf;
+            for (int64_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)p[i];
+                if (c < 0x80) *w++ = (char)c;
+                else { *w++ = (char)(0xC0 | (c >> 6)); *w++ = (char)(0x80 | (c & 0x3F)); }
+            }
+            p = tbuf;
+            end = w;
+        }
+        csv_tokenizer t;
+        int rc = csv_tokenizer_init(&t, &scan->opt);
+        bool found = false;
+        while (rc == SM_OK && p < end) {
+            const char *re, *nx;
+            bool skip;
+            rc = csv_next_record(&t, p, end, &re, &nx, &skip);
+            if (rc) break;
+            p = nx;
+            if (skip) continue;
+            found = true;
+            break;
+        }
+        if (rc == SM_OK && found) {
+            char **nm = sm_calloc((size_t)t.nfields + 1, sizeof *nm);
+            if (!nm) rc = SM_NOMEM;
+            for (int i = 0; rc == SM_OK && i < t.nfields; i++) {
+                const char *s;
+                int32_t n;
+                if (csv_field_text(&scan->opt, &t.fields[i], &s, &n) && n > 0) {
+                    nm[i] = sm_strndup(s, (size_t)n);
+                    if (!nm[i]) rc = SM_NOMEM;
+                }
+            }
+            if (rc == SM_OK) { *names = nm; *ntok = t.nfields; }
+            else if (nm) { for (int i = 0; i < t.nfields; i++) sm_free(nm[i]); sm_free(nm); }
+        }
+        csv_tokenizer_free(&t);
+        sm_free(tbuf);
+        sm_fs_unmap(&m);
+        if (rc) return rc == SM_NOMEM ? sm_err(SM_NOMEM, "out of memory reading the CSV header") : rc;
+        if (found) return SM_OK;
+    }
+    return SM_OK;
+}
+
+/* Spark's CSVUtils header naming: blank/null names become _c<i>;
+ * case-insensitive duplicates get their index appended. */
+static int make_names(char **raw, int n, bool header, char ***out) {
+    char **names = sm_calloc((size_t)n + 1, sizeof *names);
+    if (!names) return SM_NOMEM;
+    for (int i = 0; i < n; i++) {
+        const char *v = header ? raw[i] : NULL;
+        char buf[32];
+        if (!v) {
+            snprintf(buf, sizeof buf, "_c%d", i);
+            names[i] = sm_strdup(buf);
+        } else {
+            bool dup = false;
+            for (int j = 0; j < n && !dup; j++)
+                if (j != i && raw[j] && strcasecmp(raw[j], v) == 0) dup = true;
+            if (dup) {
+                size_t l = strlen(v);
+                names[i] = sm_malloc(l + 16);
+                if (names[i]) snprintf(names[i], l + 16, "%s%d", v, i);
+            } else {
+                names[i] = sm_strdup(v);
+            }
+        }
+        if (!names[i]) {
+            for (int j = 0; j < i; j++) sm_free(names[j]);
+            sm_free(names);
+            return SM_NOMEM;
+        }
+    }
+    *out = names;
+    return SM_OK;
+}
+
+static int build_splits(csv_scan *scan) {
+    int cap = scan->nfiles + 1, n = 0;
+    for (int f = 0; f < scan->nfiles; f++)
+        if (!scan->opt.multiline) cap += (int)(scan->sizes[f] / csv_split_bytes) + 1;
+    scan->splits = sm_calloc((size_t)cap, sizeof *scan->splits);
+    if (!scan->splits) return SM_NOMEM;
+    for (int f = 0; f < scan->nfiles; f++) {
+        int64_t size = scan->sizes[f];
+        if (scan->opt.multiline || size <= csv_split_bytes) {
+            scan->splits[n++] = (csv_split){f, 0, size};
+            continue;
+        }
+        for (int64_t s = 0; s < size; s += csv_split_bytes) {
+            int64_t e = s + csv_split_bytes;
+            /* Avoid a tiny tail split (Spark allows 10% slop). */
+            if (size - e < csv_split_bytes / 10) e = size;
+            scan->splits[n++] = (csv_split){f, s, e};
+            if (e == size) break;
+        }
+    }
+    scan->nsplits = n;
+    return SM_OK;
+}
+
+static char *describe(const csv_scan *scan) {
+    sm_buf b = {0};
+    sm_buf_appendf(&b, "csv [");
+    for (int i = 0; i < scan->nfiles && i < 3; i++) {
+        const char *base = strrchr(scan->files[i], '/');
+        sm_buf_appendf(&b, "%s%s", i ? ", " : "", base ? base + 1 : scan->files[i]);
+    }
+    if (scan->nfiles > 3) sm_buf_appendf(&b, ", ...");
+    sm_buf_appendf(&b, "] %d file%s, %d split%s", scan->nfiles, scan->nfiles == 1 ? "" : "s",
+                   scan->nsplits, scan->nsplits == 1 ? "" : "s");
+    return b.data ? (char *)sm_buf_cstr(&b) : NULL;
+}
+
+int csv_source_create(const char *const *paths, int npaths, const char *const *options_kv,
+                      const char *schema_ddl, const sm_tz *tz, sm_pool *pool, sm_source **out) {
+    *out = NULL;
+    csv_scan *scan = sm_calloc(1, sizeof *scan);
+    if (!scan) return sm_err(SM_NOMEM, "out of memory creating a CSV source");
+    int rc = csv_options_parse(options_kv, &scan->opt);
+    if (rc) { sm_free(scan); return rc; }
+    scan->tz = tz ? tz : sm_tz_utc();
+    scan->corrupt_index = -1;
+    if (scan->opt.date_format && (rc = sm_dtfmt_compile(scan->opt.date_format, &scan->date_fmt)))
+        { sm_err_prefix(rc, "CSV option dateFormat: "); goto fail; }
+    if (scan->opt.timestamp_format && (rc = sm_dtfmt_compile(scan->opt.timestamp_format, &scan->ts_fmt)))
+        { sm_err_prefix(rc, "CSV option timestampFormat: "); goto fail; }
+
+    sm_fs_list fl;
+    if ((rc = sm_fs_expand(paths, npaths, &fl))) goto fail;
+    scan->nfiles = fl.nfiles;
+    scan->files = sm_calloc((size_t)fl.nfiles + 1, sizeof *scan->files);
+    scan->sizes = sm_calloc((size_t)fl.nfiles + 1, sizeof *scan->sizes);
+    if (!scan->files || !scan->sizes) { sm_fs_list_free(&fl); rc = SM_NOMEM; goto nomem; }
+    for (int i = 0; i < fl.nfiles; i++) {
+        scan->files[i] = fl.files[i].path; /* take ownership */
+        scan->sizes[i] = fl.files[i].size;
+    }
+    sm_free(fl.files);
+    if ((rc = build_splits(scan))) goto nomem;
+
+    if (schema_ddl && *schema_ddl) {
+        sm_schema *user;
+        if ((rc = sm_schema_parse_ddl(schema_ddl, &user))) goto fail;
+        scan->schema = user;
+        int ci = -1;
+        for (int c = 0; c < user->ncols; c++)
+            if (strcmp(user->fields[c].name, scan->opt.corrupt_col) == 0) ci = c;
+        if (ci >= 0 && user->fields[ci].type != SM_STRING) {
+            rc = sm_err(SM_ANALYSIS,
+                        "The field for corrupt records must be string type and nullable: column %s is %s",
+                        user->fields[ci].name, sm_type_name(user->fields[ci].type));
+            goto fail;
+        }
+        scan->corrupt_index = ci;
+        scan->ndata_cols = user->ncols - (ci >= 0);
+        scan->data_to_out = sm_calloc((size_t)user->ncols + 1, sizeof(int));
+        if (!scan->data_to_out) { rc = SM_NOMEM; goto nomem; }
+        for (int c = 0, d = 0; c < user->ncols; c++)
+            if (c != ci) scan->data_to_out[d++] = c;
+    } else {
+        if (scan->nfiles == 0) {
+            rc = sm_err(SM_ANALYSIS, "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for CSV. "
+                                     "It must be specified manually.");
+            goto fail;
+        }
+        char **raw = NULL, **names = NULL;
+        int n = 0;
+        if ((rc = first_record(scan, &raw, &n))) goto fail;
+        rc = make_names(raw, n, scan->opt.header, &names);
+        if (raw) { for (int i = 0; i < n; i++) sm_free(raw[i]); sm_free(raw); }
+        if (rc) goto nomem;
+        sm_type *types = sm_calloc((size_t)n + 1, sizeof *types);
+        scan->data_to_out = sm_calloc((size_t)n + 1, sizeof(int));
+        scan->schema = sm_schema_new(n);
+        if (!types || !scan->data_to_out || !scan->schema) rc = SM_NOMEM;
+        scan->ndata_cols = n;
+        if (rc == SM_OK && scan->opt.infer_schema && n > 0) rc = csv_infer_types(scan, pool, n, types);
+        for (int i = 0; rc == SM_OK && i < n; i++) {
+            sm_type ty = scan->opt.infer_schema ? types[i] : SM_STRING;
+            if (ty == SM_NULLTYPE) ty = SM_STRING; /* Spark: all-null columns are strings */
+            rc = sm_schema_set(scan->schema, i, names[i], ty, true);
+            scan->data_to_out[i] = i;
+        }
+        for (int i = 0; i < n; i++) sm_free(names[i]);
+        sm_free(names);
+        sm_free(types);
+        if (rc == SM_NOMEM) goto nomem;
+        if (rc) goto fail;
+    }
+
+    sm_source *src = sm_calloc(1, sizeof *src);
+    if (!src) { rc = SM_NOMEM; goto nomem; }
+    src->format = "csv";
+    src->schema = scan->schema;
+    src->nsplits = scan->nsplits;
+    src->open = csv_open;
+    src->free = csv_source_free;
+    src->impl = scan;
+    src->description = describe(scan);
+    *out = src;
+    return SM_OK;
+nomem:
+    if (sm_errcode() != SM_NOMEM) sm_err(SM_NOMEM, "out of memory creating a CSV source");
+    rc = SM_NOMEM;
+fail:
+    csv_scan_free(scan);
+    return rc;
+}
