@@ -32,6 +32,7 @@
  * output behind.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,14 +184,15 @@ static int run(sm_session *s, const char *raw_dir, const char *out_dir) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fprintf(argc == 2 ? stdout : stderr,
+    bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+    if (argc != 3 || help) {
+        fprintf(help ? stdout : stderr,
                 "usage: %s RAW_DIR OUT_DIR\n"
                 "  Runs the DrivenData chapter-9 job: reads every CSV file in RAW_DIR\n"
                 "  (header, inferSchema) and writes OUT_DIR/filtered and OUT_DIR/grouped\n"
                 "  as CSV with a header, replacing earlier outputs.\n",
                 argv[0]);
-        return argc == 2 ? 0 : 2;
+        return help ? 0 : 2;
     }
     struct stat st;
     if (stat(argv[1], &st) != 0 || !S_ISDIR(st.st_mode)) {

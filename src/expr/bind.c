@@ -21,10 +21,10 @@
  *            coercion rules; conditions must be BOOLEAN; the branches are cast
  *            to their wider common type (findWiderCommonType).
  *   IN       every element cast to the wider common type of all of them.
- * Constant folding: a call, cast, CASE or IN whose inputs are all literals is
- * evaluated once here and replaced by a literal (never for non-deterministic
- * or clock functions; a folding failure, e.g. 1/0 under ANSI, leaves the node
- * in place so that the error surfaces at evaluation as in Spark).
+ The bound tree keeps the shape of the input (implicit casts are extra
+ * CAST nodes marked implicit), so sm_expr_sql_name gives Spark's names for
+ * bound trees too; constants are not folded here but evaluated once per
+ * batch by eval.c.
  *
  * Errors carry Spark's error class in brackets and, when ctx->text is set,
  * the expression with a caret line under the offending node (pos/end).
@@ -166,19 +166,6 @@ static bool bind_copy_lit_string(sm_bind_ctx *ctx, sm_value *v) {
     return true;
 }
 
-static bool bind_nondeterministic(const char *name) {
-    static const char *const names[] = {
-        "rand",  "randn",         "random",       "uuid",       "shuffle",
-        "now",   "current_date",  "current_timestamp", "localtimestamp", "current_timezone",
-        "unix_timestamp", "monotonically_increasing_id", "spark_partition_id",
-        "input_file_name", "raise_error", "assert_true", "curdate", NULL,
-    };
-    if (!name) return false;
-    for (int i = 0; names[i]; i++)
-        if (strcasecmp(names[i], name) == 0) return true;
-    return false;
-}
-
 bool sm_expr_is_const(const sm_expr *e) {
     if (!e) return false;
     switch (e->kind) {
@@ -186,7 +173,7 @@ bool sm_expr_is_const(const sm_expr *e) {
     case SM_EX_COLUMN:
     case SM_EX_STAR: return false;
     case SM_EX_CALL:
-        if (e->agg || bind_nondeterministic(e->name)) return false;
+        if (e->agg || ev_nondeterministic(e->name)) return false;
         if (!e->fn && e->name && sm_agg_find(e->name) && !sm_func_find(e->name)) return false;
         break;
     default: break;
@@ -216,35 +203,6 @@ void sm_expr_release(sm_expr *e) {
     }
 }
 
-/* Replaces a node whose inputs are all literals by its value.  Returns the
- * node itself when folding does not apply or fails. */
-static sm_expr *bind_fold(sm_bind_ctx *ctx, sm_expr *e) {
-    if (e->kind == SM_EX_LITERAL || e->kind == SM_EX_COLUMN || e->kind == SM_EX_ALIAS) return e;
-    if (e->kind == SM_EX_CALL && (e->agg || !e->fn || bind_nondeterministic(e->fn->name))) return e;
-    for (int i = 0; i < e->nargs; i++)
-        if (e->args[i]->kind != SM_EX_LITERAL) return e;
-    sm_eval_ctx ec = {.tz = ctx->tz ? ctx->tz : sm_tz_utc(), .ansi = ctx->ansi, .now_micros = 0};
-    sm_value v;
-    if (sm_expr_eval_const(&ec, ctx->arena, e, &v) != SM_OK) {
-        sm_err_clear();
-        return e;
-    }
-    sm_expr *lit = sm_arena_alloc(ctx->arena, sizeof *lit);
-    if (!lit) return e;
-    lit->kind = SM_EX_LITERAL;
-    lit->pos = e->pos;
-    lit->end = e->end;
-    lit->name = e->name;
-    lit->lit = v;
-    lit->lit.type = e->type;
-    lit->type = e->type;
-    lit->nullable = v.is_null;
-    lit->implicit = e->implicit;
-    lit->col_index = -1;
-    sm_expr_release(e);
-    return lit;
-}
-
 sm_expr *sm_expr_coerce(sm_bind_ctx *ctx, sm_expr *e, sm_type to) {
     if (!e || e->type == to) return e;
     sm_expr *c = sm_arena_alloc(ctx->arena, sizeof *c);
@@ -262,7 +220,6 @@ sm_expr *sm_expr_coerce(sm_bind_ctx *ctx, sm_expr *e, sm_type to) {
     c->type = to;
     c->nullable = e->nullable || e->type == SM_NULLTYPE || bind_cast_may_null(e->type, to);
     c->col_index = -1;
-    if (e->kind == SM_EX_LITERAL) return bind_fold(ctx, c);
     return c;
 }
 
@@ -457,7 +414,7 @@ static int bind_call(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
     b->nullable = true;
     int (*resolve)(sm_bind_ctx *, sm_expr *) = fn ? fn->resolve : agg->resolve;
     if (resolve) SM_TRY(resolve(ctx, b));
-    *out = agg ? b : bind_fold(ctx, b);
+    *out = b;
     return SM_OK;
 }
 
@@ -474,7 +431,7 @@ static int bind_cast(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
                             sm_bind_sql(ctx, b), ev_type_upper(from), ev_type_upper(e->cast_to));
     b->type = e->cast_to;
     b->nullable = b->args[0]->nullable || bind_cast_may_null(from, e->cast_to);
-    *out = bind_fold(ctx, b);
+    *out = b;
     return SM_OK;
 }
 
@@ -579,7 +536,7 @@ static int bind_in(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **ou
     }
     b->type = SM_BOOLEAN;
     b->nullable = nullable;
-    *out = bind_fold(ctx, b);
+    *out = b;
     return SM_OK;
 }
 

@@ -8,6 +8,9 @@
  *   CAST     the child, then sm_cast_vector;
  *   CALL     the arguments, then the definition's eval (ops.c and the
  *            function libraries);
+ *   a CAST or deterministic CALL whose arguments are all literals is
+ *            evaluated on one row and the value expanded (the binder does
+ *            not fold constants, so that bound trees keep Spark's names);
  *   CASE     conditions are evaluated on the whole batch in order; each row
  *            takes the first branch whose condition is true (null counts as
  *            false).  A branch value is evaluated only for the rows that
@@ -60,12 +63,39 @@ static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
     return rc;
 }
 
+static bool eval_is_const_node(const sm_expr *e);
+
+static int eval_cast(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
+    sm_vector *c = NULL;
+    SM_TRY(sm_expr_eval(ctx, e->args[0], in, &c));
+    int rc = sm_cast_vector(ctx, c, e->cast_to, out);
+    sm_vector_unref(c);
+    return rc;
+}
+
 /* ---- CASE ------------------------------------------------------------------------ */
 
-/* Copies row `src_row` of src into row `dst_row` of a fixed-width dst. */
-static inline void eval_copy_fixed(sm_vector *dst, int64_t dst_row, const sm_vector *src,
-                                   int64_t src_row, size_t w) {
-    memcpy((char *)dst->data + (size_t)dst_row * w, (const char *)src->data + (size_t)src_row * w, w);
+static void eval_mark_columns(const sm_expr *e, bool *used, int ncols) {
+    if (e->kind == SM_EX_COLUMN && e->col_index >= 0 && e->col_index < ncols) used[e->col_index] = true;
+    for (int i = 0; i < e->nargs; i++) eval_mark_columns(e->args[i], used, ncols);
+}
+
+/* Rows sel[0..k) of the columns `e` reads (the others left NULL). */
+static sm_batch *eval_take_used(const sm_batch *in, const sm_expr *e, const int32_t *sel, int64_t k) {
+    bool small[64] = {false};
+    bool *used = in->ncols <= 64 ? small : sm_calloc((size_t)in->ncols, sizeof *used);
+    if (!used) return NULL;
+    eval_mark_columns(e, used, in->ncols);
+    sm_batch *sub = sm_batch_new(in->ncols, k);
+    for (int c = 0; sub && c < in->ncols; c++) {
+        if (!used[c] || !in->cols[c]) continue;
+        if (!(sub->cols[c] = sm_vector_take(in->cols[c], sel, k))) {
+            sm_batch_free(sub);
+            sub = NULL;
+        }
+    }
+    if (used != small) sm_free(used);
+    return sub;
 }
 
 static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
@@ -114,11 +144,12 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
             }
         if (k == 0) continue;
         const sm_expr *ve = v < nbranch ? e->args[2 * v + 1] : e->args[e->nargs - 1];
-        if (k == n || ve->kind == SM_EX_COLUMN || ve->kind == SM_EX_LITERAL) {
+        if (k == n || ve->kind == SM_EX_COLUMN || ve->kind == SM_EX_LITERAL ||
+            eval_is_const_node(ve)) {
             full[v] = true;
             rc = sm_expr_eval(ctx, ve, in, &vals[v]);
         } else {
-            sm_batch *sub = sm_batch_take(in, sel, k);
+            sm_batch *sub = eval_take_used(in, ve, sel, k);
             if (!sub) {
                 rc = SM_NOMEM;
                 goto done;
@@ -157,22 +188,32 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
             rc = SM_NOMEM;
             goto done;
         }
-        memset(r->data, 0, (size_t)n * w);
-        uint8_t *bm = NULL;
-        for (int64_t row = 0; row < n; row++) {
-            int v = choice[row];
-            int64_t src = v < 0 ? 0 : full[v] ? row : pos[row];
-            if (v < 0 || sm_vector_is_null(vals[v], src)) {
-                if (!bm && !(bm = ev_validity(r))) {
-                    rc = SM_NOMEM;
-                    break;
-                }
-                ev_clear_bit(bm, row);
-                continue;
-            }
-            eval_copy_fixed(r, row, vals[v], src, w);
+        uint8_t *bm = ev_validity(r);
+        if (!bm) {
+            rc = SM_NOMEM;
+            goto done_r;
         }
+        /* typed copies (doubles move as their 8 bytes); null bits cleared */
+#define EVAL_ASSEMBLE(T)                                                                 \
+    for (int64_t row = 0; row < n; row++) {                                              \
+        int v = choice[row];                                                             \
+        const sm_vector *sv = v < 0 ? NULL : vals[v];                                    \
+        int64_t src = v < 0 ? 0 : full[v] ? row : pos[row];                              \
+        if (!sv || sv->type == SM_NULLTYPE || (sv->validity && !ev_bit(sv->validity, src))) { \
+            ((T *)r->data)[row] = 0;                                                     \
+            ev_clear_bit(bm, row);                                                       \
+        } else {                                                                         \
+            ((T *)r->data)[row] = ((const T *)sv->data)[src];                            \
+        }                                                                                \
     }
+        switch (w) {
+        case 1: EVAL_ASSEMBLE(uint8_t); break;
+        case 4: EVAL_ASSEMBLE(int32_t); break;
+        default: EVAL_ASSEMBLE(int64_t); break;
+        }
+#undef EVAL_ASSEMBLE
+    }
+done_r:
     if (rc != SM_OK) sm_vector_unref(r);
     else *out = r;
 done:
@@ -300,6 +341,39 @@ fail:
     return rc;
 }
 
+/* ---- constants ------------------------------------------------------------------------ */
+
+/* A cast or deterministic call whose arguments are all literals
+ * ('2024-01-01' cast to DATE for a comparison, upper('x')). */
+static bool eval_is_const_node(const sm_expr *e) {
+    if (e->kind != SM_EX_CAST && e->kind != SM_EX_CALL) return false;
+    if (e->kind == SM_EX_CALL && (e->agg || !e->fn || ev_nondeterministic(e->fn->name)))
+        return false;
+    if (e->nargs < 1) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i]->kind != SM_EX_LITERAL) return false;
+    return true;
+}
+
+/* Evaluates a constant node on one row and expands the value to n rows, so
+ * CAST('2024-01-01' AS DATE) is parsed once per batch, not once per row.
+ * No rows: no evaluation (and no ANSI error), as Spark. */
+static int eval_const_node(const sm_eval_ctx *ctx, const sm_expr *e, int64_t n, sm_vector **out) {
+    if (n == 0) {
+        *out = sm_vector_new_nulls(e->type, 0);
+        return *out ? SM_OK : SM_NOMEM;
+    }
+    sm_batch one = {.ncols = 0, .nrows = 1, .cols = NULL};
+    sm_vector *v = NULL;
+    int rc = e->kind == SM_EX_CAST ? eval_cast(ctx, e, &one, &v) : eval_call(ctx, e, &one, &v);
+    if (rc != SM_OK) return rc;
+    sm_value x;
+    sm_vector_get(v, 0, &x);
+    *out = sm_vector_from_value(&x, e->type, n);
+    sm_vector_unref(v);
+    return *out ? SM_OK : SM_NOMEM;
+}
+
 /* ---- entry points --------------------------------------------------------------------- */
 
 int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
@@ -318,14 +392,12 @@ int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, s
         return SM_OK;
     }
     case SM_EX_ALIAS: return sm_expr_eval(ctx, e->args[0], in, out);
-    case SM_EX_CAST: {
-        sm_vector *c = NULL;
-        SM_TRY(sm_expr_eval(ctx, e->args[0], in, &c));
-        int rc = sm_cast_vector(ctx, c, e->cast_to, out);
-        sm_vector_unref(c);
-        return rc;
-    }
-    case SM_EX_CALL: return eval_call(ctx, e, in, out);
+    case SM_EX_CAST:
+        if (n > 1 && eval_is_const_node(e)) return eval_const_node(ctx, e, n, out);
+        return eval_cast(ctx, e, in, out);
+    case SM_EX_CALL:
+        if (n > 1 && eval_is_const_node(e)) return eval_const_node(ctx, e, n, out);
+        return eval_call(ctx, e, in, out);
     case SM_EX_CASE: return eval_case(ctx, e, in, out);
     case SM_EX_IN: return eval_in(ctx, e, in, out);
     case SM_EX_STAR: break;

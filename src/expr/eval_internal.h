@@ -92,6 +92,24 @@ static inline const char *ev_type_upper(sm_type t) {
     }
 }
 
+/* Functions whose value changes between calls or rows (random numbers,
+ * clocks, ids): never evaluated once for a whole batch. */
+static inline bool ev_nondeterministic(const char *name) {
+    static const char *const names[] = {
+        "rand", "randn", "random", "uuid", "shuffle", "now", "current_date", "curdate",
+        "current_timestamp", "localtimestamp", "current_timezone", "unix_timestamp",
+        "monotonically_increasing_id", "spark_partition_id", "input_file_name", "raise_error",
+        "assert_true", NULL,
+    };
+    if (!name) return false;
+    for (int i = 0; names[i]; i++) {
+        const char *a = names[i], *b = name;
+        while (*a && (*b == *a || (*b >= 'A' && *b <= 'Z' && *b - 'A' + 'a' == *a))) a++, b++;
+        if (!*a && !*b) return true;
+    }
+    return false;
+}
+
 /* ---- binder helpers (expr/bind.c) ------------------------------------- */
 
 /* Records an SM_ANALYSIS error (printf-style message, Spark's wording)

@@ -23,6 +23,37 @@
  * "and", "or", "not", "negative", "isnull", "isnotnull", "||" (concat).
  * x BETWEEN a AND b is parsed as ((x >= a) AND (x <= b)), as Spark 3.5 does.
  *
+ * What the parser (expr/parse.c) produces, as Spark 3.5's parser does:
+ *   - "==" → "="; "a != b" and "a <> b" → not(=(a, b)); NOT BETWEEN →
+ *     not(and(...)); the BETWEEN operand is deep-copied for its second use.
+ *   - NOT IN → SM_EX_IN with negated = true.
+ *   - x IS [NOT] NULL / IS UNKNOWN → isnull / isnotnull;
+ *     IS TRUE → <=>(x, true), IS NOT FALSE → not(<=>(x, false));
+ *     IS [NOT] DISTINCT FROM → [not](<=>(a, b)).
+ *   - x [NOT] LIKE p [ESCAPE 'c'] → [not](like(x, p[, 'c'])); ILIKE →
+ *     "ilike"; RLIKE / REGEXP → "rlike".
+ *   - -<number> is a negative literal; -x → negative(x); +x → positive(x);
+ *     ~x → "~"(x); a & b, a | b, a ^ b → "&", "|", "^".
+ *   - count(*) → count(1): a call "count" with one INT literal 1 (Spark's
+ *     own rewrite; its name is "count(1)").  COUNT(DISTINCT a) sets distinct.
+ *   - function names are lower-cased; first(x) IGNORE NULLS → first(x, true).
+ *   - string(x), int(x), bigint(x), double(x), float(x), boolean(x),
+ *     date(x), timestamp(x), smallint(x), tinyint(x) → SM_EX_CAST.
+ *   - typed literals DATE 'x' / TIMESTAMP 'x' → SM_EX_CAST of a STRING
+ *     literal with name "DATE" / "TIMESTAMP" (the text is validated when
+ *     parsing; binding converts it like any cast, in the session time zone).
+ *     An explicit cast from CAST(...) has name == NULL.
+ *   - literal types: integers are INT, BIGINT if too big, else DOUBLE;
+ *     1L BIGINT; 1S / 1Y INT (range-checked as SMALLINT / TINYINT);
+ *     1e3, 1.5D, 1.5F DOUBLE.  Decimal literals (1.5, 1.5BD) are DECIMAL
+ *     in Spark but DOUBLE here; their node->name holds Spark's spelling of
+ *     the decimal ("1.50") for generated column names.
+ *   - a.b (qualified name) → SM_EX_COLUMN named "a.b"; `a.b` (one quoted
+ *     name holding a dot) is also "a.b".  t.* → SM_EX_STAR with name "t".
+ *   - CASE x WHEN v ... keeps has_operand (binding rewrites it).
+ * sm_expr_copy copies `state` as a pointer: a copy of a bound tree shares
+ * the original's prepared state; release only one of them.
+ *
  * Memory: every node of a tree lives in the arena passed to the parser or
  * binder; trees are freed with their arena.
  */
@@ -95,7 +126,12 @@ sm_expr *sm_expr_copy(sm_arena *a, const sm_expr *e);
  *     == Expression ==
  *     upper(name))
  *                ^
- */
+ * (In full, Spark's first line: "[PARSE_SYNTAX_ERROR] Syntax error at or
+ * near ')': extra input ')'.(line 1, pos 11)"; "at or near end of input"
+ * for truncated text.  Other classes: [UNSUPPORTED_DATATYPE],
+ * [INVALID_NUMERIC_LITERAL_RANGE], [INVALID_TYPED_LITERAL]; SM_UNSUPPORTED
+ * with [UNSUPPORTED_FEATURE] for valid Spark that smelt lacks: OVER,
+ * FILTER, INTERVAL, x[i], struct fields.) */
 int sm_expr_parse(sm_arena *a, const char *text, sm_expr **out);
 /* Parses a comma-separated list ("a, b DESC NULLS LAST" style sort keys are
  * handled by sm_sort_parse below). */
@@ -110,8 +146,10 @@ typedef struct {
 int sm_sort_parse(sm_arena *a, const char *text, sm_sort_key *out);
 
 /* Spark's auto-generated column name for an expression: "(a + 1)",
- * "upper(name)", "CAST(x AS INT)", "avg(session_duration)", an alias's name,
- * a column's name as written.  Arena-allocated. */
+ * "upper(name)", "CAST((x + 1) AS INT)", "avg(session_duration)", an alias's name,
+ * a column's name as written.  Arena-allocated.  At the top only (Spark's
+ * ResolveAliases), CAST(col AS T) is named "col".  Implicit casts are
+ * transparent.  Works on unbound and bound trees.  NULL on SM_NOMEM. */
 char *sm_expr_sql_name(sm_arena *a, const sm_expr *e);
 
 /* ---- binding ------------------------------------------------------------ */

@@ -58,6 +58,16 @@ static inline bool fx_any_null(sm_vector **args, int nargs, int64_t row) {
     return false;
 }
 
+/* Row `row` of a STRING vector; never a NULL pointer (a vector holding only
+ * empty strings may have no byte buffer, and memcpy/memcmp want non-NULL). */
+static inline const char *fx_str(const sm_vector *v, int64_t row, int32_t *len) {
+    if (!v->bytes) {
+        *len = 0;
+        return "";
+    }
+    return sm_vector_str(v, row, len);
+}
+
 /* A fixed-width vector of n rows (values to be written in place). */
 static inline int fx_new_fixed(sm_type t, int64_t n, sm_vector **out) {
     sm_vector *v = sm_vector_new(t, n > 0 ? n : 1);

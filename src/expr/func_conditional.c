@@ -185,7 +185,7 @@ static int cond_cmp(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t 
     }
     case SM_STRING: {
         int32_t la, lb;
-        const char *x = sm_vector_str(a, ra, &la), *y = sm_vector_str(b, rb, &lb);
+        const char *x = fx_str(a, ra, &la), *y = fx_str(b, rb, &lb);
         int c = memcmp(x, y, (size_t)(la < lb ? la : lb));
         return c ? (c > 0 ? 1 : -1) : (la > lb) - (la < lb);
     }

@@ -98,7 +98,7 @@ static int32_t hash_fold(const sm_vector *v, int64_t row, int32_t seed) {
     case SM_DOUBLE: return sm_murmur3_double(SM_VEC_F64(v)[row], seed);
     case SM_STRING: {
         int32_t len;
-        const char *s = sm_vector_str(v, row, &len);
+        const char *s = fx_str(v, row, &len);
         return sm_murmur3_bytes(s, len, seed);
     }
     default: return seed;
@@ -169,7 +169,7 @@ static int digest_eval(const sm_expr *call, sm_vector **args, int64_t n, sm_vect
             continue;
         }
         int32_t len;
-        const char *s = sm_vector_str(args[0], row, &len);
+        const char *s = fx_str(args[0], row, &len);
         unsigned char dig[EVP_MAX_MD_SIZE];
         unsigned int dlen = 0;
         if (!EVP_Digest(s, (size_t)len, dig, &dlen, md, NULL)) {
@@ -222,7 +222,7 @@ static int crc32_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **
             continue;
         }
         int32_t len;
-        const char *s = sm_vector_str(args[0], row, &len);
+        const char *s = fx_str(args[0], row, &len);
         SM_VEC_I64(res)[row] = (int64_t)crc32(0L, (const Bytef *)s, (uInt)len);
     }
     *out = res;

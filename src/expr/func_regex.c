@@ -164,9 +164,9 @@ static int regexp_replace_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
             continue;
         }
         int32_t slen, plen, rlen;
-        const char *s = sm_vector_str(args[0], row, &slen);
-        const char *p = sm_vector_str(args[1], row, &plen);
-        const char *r = sm_vector_str(args[2], row, &rlen);
+        const char *s = fx_str(args[0], row, &slen);
+        const char *p = fx_str(args[1], row, &plen);
+        const char *r = fx_str(args[2], row, &rlen);
         if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
         const sm_regex_repl *use;
         if (st && st->has_repl) {
@@ -247,8 +247,8 @@ static int regexp_extract_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
             continue;
         }
         int32_t slen, plen;
-        const char *s = sm_vector_str(args[0], row, &slen);
-        const char *p = sm_vector_str(args[1], row, &plen);
+        const char *s = fx_str(args[0], row, &slen);
+        const char *p = fx_str(args[1], row, &plen);
         if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
         int32_t idx = call->nargs == 3 ? SM_VEC_I32(args[2])[row] : 1;
         if (idx < 0 || (uint32_t)idx > m.re->ngroups) {
@@ -307,8 +307,8 @@ static int rlike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **
             continue;
         }
         int32_t slen, plen;
-        const char *s = sm_vector_str(args[0], row, &slen);
-        const char *p = sm_vector_str(args[1], row, &plen);
+        const char *s = fx_str(args[0], row, &slen);
+        const char *p = fx_str(args[1], row, &plen);
         if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
         int found = sm_regex_find(m.re, m.md, s, (size_t)slen, 0);
         if (found < 0) rc = found;
@@ -471,7 +471,7 @@ static int like_eval_common(const sm_expr *call, sm_vector **args, int64_t n, sm
     char esc = '\\';
     if (call->nargs == 3 && !fx_null(args[2], 0) && n > 0) {
         int32_t el;
-        const char *e = sm_vector_str(args[2], 0, &el);
+        const char *e = fx_str(args[2], 0, &el);
         if (el == 1) esc = e[0];
     }
     sm_vector *res;
@@ -487,7 +487,7 @@ static int like_eval_common(const sm_expr *call, sm_vector **args, int64_t n, sm
             continue;
         }
         int32_t slen;
-        const char *s = sm_vector_str(args[0], row, &slen);
+        const char *s = fx_str(args[0], row, &slen);
         if (ci) {
             low.len = 0;
             if ((rc = sm_utf8_lower(s, slen, &low))) break;
@@ -501,7 +501,7 @@ static int like_eval_common(const sm_expr *call, sm_vector **args, int64_t n, sm
             nt = st->pat.ntok;
         } else {
             int32_t plen;
-            const char *p = sm_vector_str(args[1], row, &plen);
+            const char *p = fx_str(args[1], row, &plen);
             if (ci) {
                 lowp.len = 0;
                 if ((rc = sm_utf8_lower(p, plen, &lowp))) break;

@@ -116,7 +116,7 @@ static int str_map(const sm_expr *call, sm_vector **args, int64_t n, sm_vector *
 }
 
 static inline const char *str_arg(sm_vector **args, int i, int64_t row, int32_t *len) {
-    return sm_vector_str(args[i], row, len);
+    return fx_str(args[i], row, len);
 }
 static inline int32_t int_arg(sm_vector **args, int i, int64_t row) {
     return SM_VEC_I32(args[i])[row];

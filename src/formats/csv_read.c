@@ -22,7 +22,7 @@
  *      Whitespace after the closing quote is ignored.  A closing quote
  *      followed by anything else is an "unescaped quote": Spark's
  *      STOP_AT_DELIMITER handling takes the raw text from the opening quote
- *      to the next separator.  Without multiLine a line end also ends an
+ *      through that quote and on to the next separator.  Without multiLine a line end also ends an
  *      open quoted field (Spark splits lines before parsing them).
  *   3. Records end at \n, \r\n or a lone \r (Hadoop's LineReader), or at
  *      lineSep when set.  Lines that are blank after trimming, and comment
@@ -277,7 +277,9 @@ int csv_next_record(csv_tokenizer *t, const char *p, const char *end, const char
                 q++;
             }
             if (raw) {
-                p = scan_unquoted(t, qpos, end);
+                /* univocity keeps what it read and continues from the
+                 * unescaped quote to the next separator. */
+                p = scan_unquoted(t, content_end + 1, end);
                 const char *fe = p;
                 if (o->ignore_trailing_ws)
                     while (fe > fstart && (unsigned char)fe[-1] <= ' ') fe--;

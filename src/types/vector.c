@@ -259,7 +259,7 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
         int32_t pos = 0;
         for (int64_t i = 0; i < n; i++) {
             int32_t a = so[sel[i]], len = so[sel[i] + 1] - a;
-            memcpy(v->bytes + pos, src->bytes + a, (size_t)len);
+            if (len) memcpy(v->bytes + pos, src->bytes + a, (size_t)len);
             pos += len;
             off[i + 1] = pos;
         }
@@ -313,7 +313,7 @@ sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n) {
         }
         int32_t *off = SM_VEC_OFF(v);
         for (int64_t i = 0; i < n; i++) {
-            memcpy(v->bytes + (int64_t)len * i, x->v.str.ptr, (size_t)len);
+            if (len) memcpy(v->bytes + (int64_t)len * i, x->v.str.ptr, (size_t)len);
             off[i + 1] = (int32_t)(len * (i + 1));
         }
         v->bytes_len = (int64_t)len * n;

@@ -25,7 +25,7 @@ done
 
 # Running again over the same OUT_DIR replaces the outputs (mode overwrite).
 if "$bin" examples/drivendata/data "$tmp/sample" >/dev/null 2>&1 &&
-   $cmp drivendata_rerun "$here/expected/sample/grouped.csv" "$tmp/sample/grouped" >/dev/null &&
+   $cmp drivendata_rerun "$here/expected/sample/filtered.csv" "$tmp/sample/filtered" >/dev/null &&
    [ "$(ls -A "$tmp" | grep -c smelt-staging)" -eq 0 ] &&
    [ "$(ls "$tmp/sample/filtered" | grep -c '^part-')" -ge 1 ]; then
   echo "PASS drivendata_overwrite"

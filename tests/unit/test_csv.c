@@ -522,3 +522,11 @@ TEST(csv_wide_rows) {
     CHECK(r.rows.data && strncmp(r.rows.data, "0|1|2|", 6) == 0);
     sm_buf_free(&r.rows);
 }
+
+/* An unescaped quote keeps the text read so far and runs on to the next
+ * separator (cars-unbalanced-quotes.csv in Spark's test suite). */
+TEST(csv_unescaped_quote_runs_to_separator) {
+    const char *p = WRITE("unbal.csv", "a,b,c\n\"2015,\"Chevy\",Volt,\n");
+    result r = read1(p, HDR, NULL);
+    EXPECT(r, "struct<a:string,b:string,c:string>", "\"2015,\"Chevy\"|Volt|NULL\n");
+}

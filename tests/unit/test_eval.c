@@ -630,24 +630,30 @@ TEST(type_wider_is_find_wider_type_for_two) {
     CHECK_INT(sm_type_wider(SM_DATE, SM_INT), -1);
 }
 
-TEST(constants_fold_and_evaluate) {
+TEST(constants_keep_shape_and_evaluate) {
     h_table_m();
     sm_arena *a = sm_arena_new();
     sm_expr *e, *b;
     sm_bind_ctx bc = {.schema = m_schema, .tz = sm_tz_utc(), .arena = a};
+    /* the string becomes an implicit cast to DATE; names stay Spark's */
     CHECK_OK(sm_expr_parse(a, "dt > '2024-01-01'", &e));
     CHECK_OK(sm_expr_bind(&bc, e, &b));
-    CHECK_INT(b->args[1]->kind, SM_EX_LITERAL); /* the string became a DATE literal */
+    CHECK_INT(b->args[1]->kind, SM_EX_CAST);
+    CHECK(b->args[1]->implicit);
     CHECK_INT(b->args[1]->type, SM_DATE);
+    CHECK_STR(sm_expr_sql_name(a, b), "(dt > 2024-01-01)");
     CHECK_OK(sm_expr_parse(a, "1 + 2 * 3", &e));
     CHECK(sm_expr_is_const(e));
     CHECK_OK(sm_expr_bind(&bc, e, &b));
-    CHECK_INT(b->kind, SM_EX_LITERAL);
+    CHECK(sm_expr_is_const(b));
+    CHECK_STR(sm_expr_sql_name(a, b), "(1 + (2 * 3))");
     sm_eval_ctx ec = {.tz = sm_tz_utc()};
     sm_value v;
     CHECK_OK(sm_expr_eval_const(&ec, a, b, &v));
     CHECK_INT(v.type, SM_INT);
     CHECK_INT(v.v.i32, 7);
+    CHECK_EVAL("1 + 2 * 3", "7|7|7|7|7");
+    CHECK_EVAL("CAST('2024-01-01' AS DATE)", "2024-01-01|2024-01-01|2024-01-01|2024-01-01|2024-01-01");
     CHECK_OK(sm_expr_parse(a, "CAST(0.5D AS STRING)", &e));
     CHECK_OK(sm_expr_bind(&bc, e, &b));
     CHECK_OK(sm_expr_eval_const(&ec, a, b, &v));
@@ -655,11 +661,16 @@ TEST(constants_fold_and_evaluate) {
     CHECK(v.v.str.len == 3 && memcmp(v.v.str.ptr, "0.5", 3) == 0);
     CHECK_OK(sm_expr_parse(a, "a + 1", &e));
     CHECK(!sm_expr_is_const(e));
-    /* a folding failure (1/0 under ANSI) keeps the node for evaluation */
+    CHECK_OK(sm_expr_parse(a, "rand(1) + 1", &e));
+    CHECK(!sm_expr_is_const(e));
+    /* ANSI errors of constants surface at evaluation, and not for no rows */
     bc.ansi = true;
     CHECK_OK(sm_expr_parse(a, "1 / 0", &e));
     CHECK_OK(sm_expr_bind(&bc, e, &b));
-    CHECK(b->kind == SM_EX_CALL);
+    CHECK(strncmp(h_eval("1 / 0", m_schema, m_batch, true, false, false), "ERROR DIVIDE_BY_ZERO", 20) == 0);
+    sm_batch *empty = sm_batch_take(m_batch, NULL, 0);
+    CHECK_STR(h_eval("1 / 0", m_schema, empty, true, false, false), "");
+    sm_batch_free(empty);
     /* coerce returns the node itself when already of the type */
     CHECK(sm_expr_coerce(&bc, b, SM_DOUBLE) == b);
     sm_arena_free(a);
