@@ -68,6 +68,37 @@
 
 /* ---- double → text ------------------------------------------------------ */
 
+/* The fast path of the shortest-digits search for values Java prints in
+ * plain notation: the fewest fractional digits k for which the integer
+ * m = round(a * 10^k) reads back as a, i.e. m / 10^k == a.  With m < 2^53
+ * and 10^k exact, that IEEE division is correctly rounded exactly like
+ * strtod("m e-k"), so the test is the round-trip test itself; trying k
+ * upwards finds the shortest form first.  Gives up (false) where m would
+ * lose exactness; the printf search then decides. */
+static bool format_double_fast(double a, char *digits, int *nd, int *exp10) {
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                                 1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+    for (int k = 1; k <= 17; k++) {
+        double scaled = a * p10[k];
+        if (scaled >= 9007199254740992.0) return false;
+        double m = nearbyint(scaled);
+        if (m / p10[k] != a) continue;
+        char tmp[24];
+        int len = 0;
+        uint64_t mv = (uint64_t)m;
+        while (mv) {
+            tmp[len++] = (char)('0' + mv % 10);
+            mv /= 10;
+        }
+        if (len == 0) return false;
+        for (int i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
+        *nd = len;
+        *exp10 = len - 1 - k;
+        return true;
+    }
+    return false;
+}
+
 int sm_format_double(double d, char *buf) {
     if (isnan(d)) return (int)(strcpy(buf, "NaN"), 3);
     if (isinf(d)) {
@@ -106,6 +137,8 @@ int sm_format_double(double d, char *buf) {
         memcpy(digits, tmp, (size_t)len);
         nd = len;
         exp10 = len - 1 + insig;
+    } else if (a >= 1e-3 && a < 1e7 && format_double_fast(a, digits, &nd, &exp10)) {
+        /* plain-notation range, found without printf */
     } else {
         char tmp[48];
         /* Subnormals carry fewer than 15 significant digits: search from
