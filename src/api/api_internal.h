@@ -35,6 +35,9 @@ struct sm_session {
     int nsources, capsources;
     sm_batch **batches;         /* VALUES batches, freed with the session */
     int nbatches, capbatches;
+    sm_expr **bound;            /* bound trees whose per-query state (compiled
+                                   regexes, date patterns) is released at the end */
+    int nbound, capbound;
 };
 
 struct sm_dataframe {
@@ -65,6 +68,8 @@ void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *tex
                          sm_bind_ctx *out);
 /* An execution context for one action. */
 int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out);
+/* Registers a bound tree; its state is released with the session. */
+int sm_session_add_bound(sm_session *s, sm_expr *bound);
 /* Keeps a source alive until the session ends. */
 int sm_session_add_source(sm_session *s, struct sm_source *src);
 

@@ -106,7 +106,8 @@ static int bind_expr(sm_session *s, const sm_schema *sc, const sm_expr *e, const
     sm_bind_ctx bc;
     sm_session_bind_ctx(s, sc, text, &bc);
     bc.allow_agg = allow_agg;
-    return sm_expr_bind(&bc, e, out);
+    SM_TRY(sm_expr_bind(&bc, e, out));
+    return sm_session_add_bound(s, *out);
 }
 
 /* Output name of a select-list expression: alias, column name as resolved,

@@ -125,12 +125,26 @@ void sm_session_free(sm_session *s) {
     for (int i = 0; i < s->nsources; i++)
         if (s->sources[i]->free) s->sources[i]->free(s->sources[i]);
     sm_free(s->sources);
+    for (int i = 0; i < s->nbound; i++) sm_expr_release(s->bound[i]);
+    sm_free(s->bound);
     for (int i = 0; i < s->nbatches; i++) sm_batch_free(s->batches[i]);
     sm_free(s->batches);
     sm_free(s->conf);
     sm_pool_free(s->pool);
     sm_arena_free(s->arena);
     sm_free(s);
+}
+
+int sm_session_add_bound(sm_session *s, sm_expr *bound) {
+    if (s->nbound == s->capbound) {
+        int cap = s->capbound ? s->capbound * 2 : 32;
+        sm_expr **a = sm_realloc(s->bound, (size_t)cap * sizeof *a);
+        if (!a) return SM_NOMEM;
+        s->bound = a;
+        s->capbound = cap;
+    }
+    s->bound[s->nbound++] = bound;
+    return SM_OK;
 }
 
 int sm_session_add_source(sm_session *s, struct sm_source *src) {

@@ -31,6 +31,9 @@ int64_t sm_mem_in_use(void);
 int64_t sm_mem_peak(void);
 /* Test hook: make the n-th allocation from now fail (0 disables). */
 void sm_mem_fail_after(int64_t n);
+/* Test hook: allocations left before the injected failure fires; 0 when none
+ * is pending (it fired, or injection is off). */
+int64_t sm_mem_fail_pending(void);
 
 typedef struct sm_arena sm_arena;
 

@@ -431,6 +431,9 @@ static int bind_cast(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
                             sm_bind_sql(ctx, b), ev_type_upper(from), ev_type_upper(e->cast_to));
     b->type = e->cast_to;
     b->nullable = b->args[0]->nullable || bind_cast_may_null(from, e->cast_to);
+    /* A typed literal (DATE '...', TIMESTAMP '...') is a Literal in Spark:
+     * the parser has already checked the text, so it is never null. */
+    if (e->name && b->args[0]->kind == SM_EX_LITERAL && !b->args[0]->lit.is_null) b->nullable = false;
     *out = b;
     return SM_OK;
 }

@@ -901,6 +901,27 @@ static char *describe(const csv_scan *scan) {
     return b.data ? (char *)sm_buf_cstr(&b) : NULL;
 }
 
+/* Spark packs input files into partitions largest first (FilePartition
+ * sorts splits by length, descending, stably over the listing order), so
+ * the rows of the largest file come first.  Order-sensitive results —
+ * which duplicate dropDuplicates keeps, first() — depend on it; checked
+ * with PySpark on two files with conflicting duplicates.  Insertion sort:
+ * stable, and file lists are short enough. */
+static void order_files_like_spark(csv_scan *scan) {
+    for (int i = 1; i < scan->nfiles; i++) {
+        char *f = scan->files[i];
+        int64_t sz = scan->sizes[i];
+        int j = i - 1;
+        while (j >= 0 && scan->sizes[j] < sz) {
+            scan->files[j + 1] = scan->files[j];
+            scan->sizes[j + 1] = scan->sizes[j];
+            j--;
+        }
+        scan->files[j + 1] = f;
+        scan->sizes[j + 1] = sz;
+    }
+}
+
 int csv_source_create(const char *const *paths, int npaths, const char *const *options_kv,
                       const char *schema_ddl, const sm_tz *tz, sm_pool *pool, sm_source **out) {
     *out = NULL;
@@ -917,15 +938,16 @@ int csv_source_create(const char *const *paths, int npaths, const char *const *o
 
     sm_fs_list fl;
     if ((rc = sm_fs_expand(paths, npaths, &fl))) goto fail;
-    scan->nfiles = fl.nfiles;
     scan->files = sm_calloc((size_t)fl.nfiles + 1, sizeof *scan->files);
     scan->sizes = sm_calloc((size_t)fl.nfiles + 1, sizeof *scan->sizes);
     if (!scan->files || !scan->sizes) { sm_fs_list_free(&fl); rc = SM_NOMEM; goto nomem; }
+    scan->nfiles = fl.nfiles; /* only now: csv_scan_free walks files[0..nfiles) */
     for (int i = 0; i < fl.nfiles; i++) {
         scan->files[i] = fl.files[i].path; /* take ownership */
         scan->sizes[i] = fl.files[i].size;
     }
     sm_free(fl.files);
+    order_files_like_spark(scan);
     if ((rc = build_splits(scan))) goto nomem;
 
     if (schema_ddl && *schema_ddl) {

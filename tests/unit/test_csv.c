@@ -22,35 +22,6 @@
 #include "test.h"
 #include "types/datetime.h"
 
-/* A minimal DDL parser used only while the real one (types/) has not
- * landed: weak, so the library's definition wins when present. */
-__attribute__((weak)) int sm_schema_parse_ddl(const char *ddl, sm_schema **out) {
-    int n = 1;
-    for (const char *c = ddl; *c; c++) n += *c == ',';
-    sm_schema *s = sm_schema_new(n);
-    const char *p = ddl;
-    for (int i = 0; i < n; i++) {
-        while (*p == ' ') p++;
-        const char *ns = p;
-        while (*p && *p != ' ') p++;
-        char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)(p - ns), ns);
-        while (*p == ' ') p++;
-        const char *ts = p;
-        while (*p && *p != ',' && *p != ' ') p++;
-        static const struct { const char *n; sm_type t; } tn[] = {
-            {"INT", SM_INT}, {"BIGINT", SM_BIGINT}, {"DOUBLE", SM_DOUBLE}, {"STRING", SM_STRING},
-            {"BOOLEAN", SM_BOOLEAN}, {"DATE", SM_DATE}, {"TIMESTAMP", SM_TIMESTAMP}};
-        sm_type ty = SM_STRING;
-        for (size_t k = 0; k < sizeof tn / sizeof tn[0]; k++)
-            if ((size_t)(p - ts) == strlen(tn[k].n) && strncasecmp(ts, tn[k].n, (size_t)(p - ts)) == 0) ty = tn[k].t;
-        sm_schema_set(s, i, name, ty, true);
-        while (*p == ' ' || *p == ',') p++;
-    }
-    *out = s;
-    return 0;
-}
-
 static char t_dir[256];
 
 static const char *tmpdir(void) {

@@ -335,7 +335,9 @@ static sm_schema *types_schema(void) {
 
 static sm_batch *types_batch(void) {
     sm_batch *b = sm_batch_new(7, 4);
-    for (int c = 0; c < 7; c++) b->cols[c] = sm_vector_new(types_schema()->fields[c].type, 4);
+    sm_schema *s = types_schema();
+    for (int c = 0; c < 7; c++) b->cols[c] = sm_vector_new(s->fields[c].type, 4);
+    sm_schema_free(s);
     sm_vector **v = b->cols;
     sm_vector_append_i32(v[0], 1);
     sm_vector_append_i64(v[1], 1099511627776LL);
