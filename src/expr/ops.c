@@ -767,6 +767,56 @@ static int op_isnotnull(const sm_eval_ctx *c, const sm_expr *e, sm_vector **a, i
     return op_nulltest(a[0], n, false, o);
 }
 
+/* ---- bitwise: & | ^ ~ on int and bigint (Spark's IntegralType) -------- */
+
+static int op_resolve_bitwise(sm_bind_ctx *ctx, sm_expr *call) {
+    sm_type t = SM_NULLTYPE;
+    for (int i = 0; i < call->nargs; i++) {
+        sm_type a = call->args[i]->type;
+        if (a == SM_NULLTYPE) continue;
+        if (a != SM_INT && a != SM_BIGINT)
+            return sm_bind_fail_input(ctx, call, i + 1, "\"INTEGRAL\"");
+        t = t == SM_NULLTYPE ? a : op_wider_num(t, a);
+    }
+    if (t == SM_NULLTYPE) t = SM_INT;
+    for (int i = 0; i < call->nargs; i++) SM_TRY(op_coerce(ctx, call, i, t));
+    call->type = t;
+    call->nullable = op_nullable(call);
+    return SM_OK;
+}
+
+#define OP_BITWISE(fname, OP)                                                              \
+    static int fname(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,       \
+                     int64_t n, sm_vector **out) {                                         \
+        (void)ctx;                                                                          \
+        sm_vector *v = op_result(call->type, args[0], args[1], n);                          \
+        if (!v) return SM_NOMEM;                                                            \
+        if (call->type == SM_INT)                                                           \
+            for (int64_t row = 0; row < n; row++)                                           \
+                SM_VEC_I32(v)[row] = SM_VEC_I32(args[0])[row] OP SM_VEC_I32(args[1])[row];  \
+        else                                                                                \
+            for (int64_t row = 0; row < n; row++)                                           \
+                SM_VEC_I64(v)[row] = SM_VEC_I64(args[0])[row] OP SM_VEC_I64(args[1])[row];  \
+        *out = v;                                                                           \
+        return SM_OK;                                                                       \
+    }
+OP_BITWISE(op_bitand, &)
+OP_BITWISE(op_bitor, |)
+OP_BITWISE(op_bitxor, ^)
+
+static int op_bitnot(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                     sm_vector **out) {
+    (void)ctx;
+    sm_vector *v = op_result(call->type, args[0], NULL, n);
+    if (!v) return SM_NOMEM;
+    if (call->type == SM_INT)
+        for (int64_t row = 0; row < n; row++) SM_VEC_I32(v)[row] = ~SM_VEC_I32(args[0])[row];
+    else
+        for (int64_t row = 0; row < n; row++) SM_VEC_I64(v)[row] = ~SM_VEC_I64(args[0])[row];
+    *out = v;
+    return SM_OK;
+}
+
 const sm_func_def sm_funcs_operators[] = {
     {"+", 2, 2, op_resolve_arith, op_add, NULL},
     {"-", 2, 2, op_resolve_arith, op_sub, NULL},
@@ -791,6 +841,10 @@ const sm_func_def sm_funcs_operators[] = {
     {"or", 2, 2, op_resolve_logic, op_or, NULL},
     {"not", 1, 1, op_resolve_not, op_not, NULL},
     {"!", 1, 1, op_resolve_not, op_not, NULL},
+    {"&", 2, 2, op_resolve_bitwise, op_bitand, NULL},
+    {"|", 2, 2, op_resolve_bitwise, op_bitor, NULL},
+    {"^", 2, 2, op_resolve_bitwise, op_bitxor, NULL},
+    {"~", 1, 1, op_resolve_bitwise, op_bitnot, NULL},
     {"isnull", 1, 1, op_resolve_nulltest, op_isnull, NULL},
     {"isnotnull", 1, 1, op_resolve_nulltest, op_isnotnull, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
