@@ -60,7 +60,8 @@ struct sm_grouped {
 
 /* A DataFrame over a plan node (arena-allocated; NULL on NOMEM). */
 sm_dataframe *sm_df_wrap(sm_session *s, sm_plan *plan);
-/* A DataFrame over in-memory batches (the batches become the session's). */
+/* A DataFrame over in-memory batches (the batches become the session's,
+ * also when it fails: the caller never frees them). */
 sm_dataframe *sm_df_from_batches(sm_session *s, const sm_schema *schema, sm_batch **batches,
                                  int nbatches);
 /* A binding context for expressions over `schema`. */

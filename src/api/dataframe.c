@@ -176,16 +176,17 @@ sm_dataframe *sm_read_csv(sm_session *s, const char *path, const char *const *op
 sm_dataframe *sm_df_from_batches(sm_session *s, const sm_schema *schema, sm_batch **batches,
                                  int nbatches) {
     sm_plan *p = plan_new(s, SM_PLAN_VALUES, NULL);
-    if (!p) return NULL;
-    p->schema = schema_clone(s, schema);
-    p->batches = sm_arena_alloc(s->arena, (size_t)(nbatches > 0 ? nbatches : 1) * sizeof(sm_batch *));
-    if (!p->schema || !p->batches) return NULL;
+    if (p) {
+        p->schema = schema_clone(s, schema);
+        p->batches = sm_arena_alloc(s->arena, (size_t)(nbatches > 0 ? nbatches : 1) * sizeof(sm_batch *));
+    }
+    if (!p || !p->schema || !p->batches) goto nomem;
     /* The session owns the batches from here on and frees them at the end. */
     if (s->nbatches + nbatches > s->capbatches) {
         int cap = s->capbatches ? s->capbatches : 8;
         while (cap < s->nbatches + nbatches) cap *= 2;
         sm_batch **nb = sm_realloc(s->batches, (size_t)cap * sizeof *nb);
-        if (!nb) return NULL;
+        if (!nb) goto nomem;
         s->batches = nb;
         s->capbatches = cap;
     }
@@ -195,6 +196,10 @@ sm_dataframe *sm_df_from_batches(sm_session *s, const sm_schema *schema, sm_batc
     }
     p->nbatches = nbatches;
     return sm_df_wrap(s, p);
+nomem:
+    /* Taken on failure too, so callers never free them (no leak on NOMEM). */
+    for (int i = 0; i < nbatches; i++) sm_batch_free(batches[i]);
+    return NULL;
 }
 
 /* ---- columns -------------------------------------------------------------- */
@@ -624,15 +629,16 @@ sm_dataframe *sm_df_na_drop(sm_dataframe *df, const char *how, int thresh, int n
     }
     /* Sum of (CASE WHEN c IS NOT NULL [AND NOT isnan(c)] THEN 1 ELSE 0 END) >= min. */
     sm_buf b = {0};
-    if (ncols == 0) sm_buf_appendf(&b, "0");
-    for (int i = 0; i < ncols; i++) {
+    int brc = ncols == 0 ? sm_buf_appendf(&b, "0") : SM_OK;
+    for (int i = 0; i < ncols && brc == SM_OK; i++) {
         const sm_field *f = &in->fields[cols[i]];
-        sm_buf_appendf(&b, "%s(CASE WHEN `%s` IS NOT NULL%s%s%s THEN 1 ELSE 0 END)",
-                       i ? " + " : "", f->name, f->type == SM_DOUBLE ? " AND NOT isnan(`" : "",
-                       f->type == SM_DOUBLE ? f->name : "", f->type == SM_DOUBLE ? "`)" : "");
+        brc = sm_buf_appendf(&b, "%s(CASE WHEN `%s` IS NOT NULL%s%s%s THEN 1 ELSE 0 END)",
+                             i ? " + " : "", f->name, f->type == SM_DOUBLE ? " AND NOT isnan(`" : "",
+                             f->type == SM_DOUBLE ? f->name : "", f->type == SM_DOUBLE ? "`)" : "");
     }
-    sm_buf_appendf(&b, " >= %d", min_non_null);
-    const char *text = sm_arena_strdup(s->arena, sm_buf_cstr(&b));
+    if (brc == SM_OK) brc = sm_buf_appendf(&b, " >= %d", min_non_null);
+    /* A failed append must not leave a shorter, still valid condition. */
+    const char *text = brc == SM_OK ? sm_arena_strdup(s->arena, sm_buf_cstr(&b)) : NULL;
     sm_buf_free(&b);
     if (!text) return NULL;
     return sm_df_filter(df, text);

@@ -165,7 +165,6 @@ sm_dataframe *sm_df_describe(sm_dataframe *df, int n, const char *const *cols) {
     sm_batch *one[1] = {result};
     sm_dataframe *out = sm_df_from_batches(s, schema, one, 1);
     sm_schema_free(schema);
-    /* On failure sm_df_from_batches may not have taken the batch; a leak of
-     * one small batch on out-of-memory is preferred to a double free. */
+    /* sm_df_from_batches takes the batch, also when it fails. */
     return out;
 }

@@ -275,7 +275,7 @@ static int pipeline_more(int threads, const char *out) {
     }
     int64_t n = -1;
     if ((rc = sm_df_count(df, &n)) != 0) goto done;
-    if (n != 4) T_FAIL("more: %lld rows, expected 4", (long long)n);
+    if (n != 4) T_FAIL("more (n=%d): %lld rows, expected 4", (int)g_n, (long long)n);
     const char *wo[] = {"header", "true", "compression", "gzip", NULL};
     if ((rc = sm_df_write_csv(df, out, NULL, wo)) != 0) goto done;
     rc = sm_df_write_csv(df, out, "append", wo);
@@ -296,7 +296,7 @@ static bool only_complete_output(const char *dir, char *bad, size_t cap) {
     bool ok = true;
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        char success[700];
+        char success[1024];
         struct stat st;
         snprintf(success, sizeof success, "%s/%s/_SUCCESS", dir, e->d_name);
         if (strcmp(e->d_name, "out") == 0 && stat(success, &st) == 0) continue;
@@ -341,7 +341,7 @@ static void fault_loop(const char *name, pipeline_fn fn, int threads) {
         bool fired = sm_mem_fail_pending() == 0;
         sm_mem_fail_after(0);
         const char *why = NULL;
-        char buf[256];
+        char buf[512];
         if (rc != 0 && rc != SM_NOMEM) {
             snprintf(buf, sizeof buf, "failed with %s, not NOMEM", sm_status_name(rc));
             why = buf;
@@ -398,4 +398,5 @@ TEST(faults_hook) {
     sm_free(a);
     sm_free(c);
     sm_mem_fail_after(0);
+    CHECK_OK(sm_mem_fail_pending() == 0 ? SM_OK : SM_INTERNAL);
 }
