@@ -872,6 +872,11 @@ static int build_splits(csv_scan *scan) {
     if (!scan->splits) return SM_NOMEM;
     for (int f = 0; f < scan->nfiles; f++) {
         int64_t size = scan->sizes[f];
+        if (sm_fs_is_compressed(scan->files[f])) {
+            /* not splittable: one split to the end of the decompressed text */
+            scan->splits[n++] = (csv_split){f, 0, INT64_MAX};
+            continue;
+        }
         if (scan->opt.multiline || size <= csv_split_bytes) {
             scan->splits[n++] = (csv_split){f, 0, size};
             continue;

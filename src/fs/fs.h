@@ -61,6 +61,13 @@ typedef struct {
 int sm_fs_map_range(const char *path, int64_t offset, int64_t len, sm_fs_map *out);
 void sm_fs_unmap(sm_fs_map *m);
 
+/* True when `path` names a compressed file smelt decompresses on reading
+ * (gzip: ".gz").  Such files are read whole, as one split. */
+bool sm_fs_is_compressed(const char *path);
+/* The decompressed contents of a compressed file (compress.c); offsets
+ * given to sm_fs_map_range for such a file are offsets in this text. */
+int sm_fs_inflate_file(const char *path, sm_fs_map *out);
+
 /* Reads up to `len` bytes at `offset` into buf; *nread = bytes read (short
  * only at end of file). */
 int sm_fs_read_range(const char *path, int64_t offset, int64_t len, void *buf, int64_t *nread);

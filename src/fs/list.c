@@ -236,6 +236,15 @@ static char empty_range[1];
 
 int sm_fs_map_range(const char *path, int64_t offset, int64_t len, sm_fs_map *out) {
     memset(out, 0, sizeof *out);
+    if (sm_fs_is_compressed(path)) {
+        /* the whole text, decompressed; the requested range of it */
+        SM_TRY(sm_fs_inflate_file(path, out));
+        if (offset > out->len) offset = out->len;
+        if (len < 0 || offset + len > out->len) len = out->len - offset;
+        out->data += offset;
+        out->len = len;
+        return SM_OK;
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return not_found(path);
