@@ -111,10 +111,10 @@ static int run(sm_session *s, const char *raw_dir, const char *out_dir) {
     /* Read every daily batch with header and schema inference. */
     const char *read_opts[] = {"header", "true", "inferSchema", "true", NULL};
     sm_dataframe *df;
-    STEP(df, sm_read_csv_paths(s, (const char *const *)files, nfiles, read_opts, NULL),
-         "reading the raw CSV files");
+    df = sm_read_csv_paths(s, (const char *const *)files, nfiles, read_opts, NULL);
     for (int i = 0; i < nfiles; i++) free(files[i]);
     free(files);
+    if (!df) return fail("reading the raw CSV files");
 
     /* Missing emails and phones. */
     const char *fill[] = {"email", "'unknown@example.com'", "phone", "'000-000-0000'", NULL};
