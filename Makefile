@@ -5,7 +5,8 @@
 #                   (then again under AddressSanitizer + UBSan in build-asan/)
 #   make demo       install, build, run the example job on the bundled data
 #   make SAN=1      a sanitizer build in build-asan/
-#   make fuzz       libFuzzer targets (clang) in build-fuzz/
+#   make fuzz       libFuzzer targets (clang) in build-fuzz/; make test runs
+#                   each for a short smoke run (tests/fuzz/run_fuzz.sh)
 #   make install    PREFIX=/usr/local: library, header, pkg-config file
 
 CC      ?= cc
@@ -74,9 +75,11 @@ deps:
 
 # The whole suite: unit tests, golden tests, conformance, then the same under
 # ASan+UBSan.  Ends with one line "N passed, N failed".
-test: deps
+test:
+	@scripts/deps.sh --test
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=1 all
+	@$(MAKE) --no-print-directory fuzz
 	@tests/run.sh build build-asan
 
 test-only: all
@@ -90,15 +93,27 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@examples/drivendata/demo.sh build
 
+# libFuzzer targets: the library once with coverage instrumentation, then
+# one program per tests/fuzz/fuzz_*.c.  Needs clang (scripts/deps.sh --test).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
-fuzz:
-	@mkdir -p build-fuzz
-	@for f in $(FUZZ_SRC); do \
-	  n=$$(basename $$f .c); \
-	  echo "clang $$n"; \
-	  clang -std=gnu17 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
-	    -o build-fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
-	done
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(LIB_SRC))
+FUZZ_CFLAGS := -std=gnu17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc
+fuzz: $(FUZZ_BIN)
+
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(FUZZ_OBJ:.o=.d)
+
+build-fuzz/libsmelt-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libsmelt-fuzz.a
+	clang -std=gnu17 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	  -o $@ $< build-fuzz/libsmelt-fuzz.a $(LIBS)
 
 install: lib $(BUILD)/smelt
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig

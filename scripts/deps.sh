@@ -1,9 +1,12 @@
 #!/bin/sh
-# Installs the Debian packages smelt needs to build and test, when missing.
-# Runs as root on a fresh Debian machine (make demo / make test call it).
+# Installs the Debian packages smelt needs, when missing.  Runs as root on a
+# fresh Debian machine: `make demo` calls it for the build, `make test` with
+# --test for the tools the tests need too (clang for the libFuzzer targets).
 set -e
+pkgs="gcc make libpcre2-dev zlib1g-dev libssl-dev python3"
+[ "${1:-}" = "--test" ] && pkgs="$pkgs clang libclang-rt-14-dev"
 need=""
-for p in gcc make libpcre2-dev zlib1g-dev libssl-dev python3; do
+for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
 done
 if [ -n "$need" ]; then
