@@ -77,8 +77,8 @@ deps:
 # ASan+UBSan.  Ends with one line "N passed, N failed".
 test:
 	@scripts/deps.sh --test
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory SAN=1 all
+	@$(MAKE) --no-print-directory WERROR=1 all
+	@$(MAKE) --no-print-directory WERROR=1 SAN=1 all
 	@$(MAKE) --no-print-directory fuzz
 	@tests/run.sh build build-asan
 
