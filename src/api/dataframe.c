@@ -95,6 +95,21 @@ static int find_column(sm_session *s, const sm_schema *sc, const char *name) {
     return sm_schema_find(sc, name);
 }
 
+/* Index of column `name`, or -1 with the binder's error (Spark's
+ * UNRESOLVED_COLUMN, with "did you mean" suggestions). */
+static int resolve_column(sm_session *s, const sm_schema *sc, const char *name) {
+    int c = find_column(s, sc, name);
+    if (c >= 0) return c;
+    sm_expr *e = sm_expr_column(s->arena, name);
+    sm_bind_ctx bc;
+    sm_expr *b;
+    if (!e) return -1;
+    sm_session_bind_ctx(s, sc, NULL, &bc);
+    if (sm_expr_bind(&bc, e, &b) == SM_OK) /* resolvable after all (e.g. ambiguous names) */
+        sm_err(SM_ANALYSIS, "[AMBIGUOUS_REFERENCE] Reference `%s` is ambiguous.", name);
+    return -1;
+}
+
 /* Parses `text` as one expression (aliases allowed) in the session arena. */
 static int parse_text(sm_session *s, const char *text, sm_expr **out) {
     if (!text) return sm_err(SM_INVALID, "expression is NULL");
@@ -536,14 +551,8 @@ sm_dataframe *sm_df_na_fill(sm_dataframe *df, const char *value_sql, int n,
     if (!chosen) return NULL;
     if (subset && n > 0) {
         for (int i = 0; i < n; i++) {
-            int c = find_column(s, in, subset[i]);
-            if (c < 0) {
-                sm_err(SM_ANALYSIS,
-                       "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter "
-                       "with name `%s` cannot be resolved.",
-                       subset[i]);
-                return NULL;
-            }
+            int c = resolve_column(s, in, subset[i]);
+            if (c < 0) return NULL;
             chosen[c] = true;
         }
     } else {
@@ -575,14 +584,8 @@ sm_dataframe *sm_df_na_fill_map(sm_dataframe *df, const char *const *pairs) {
         names[c] = in->fields[c].name;
     }
     for (int i = 0; pairs[i] && pairs[i + 1]; i += 2) {
-        int c = find_column(s, in, pairs[i]);
-        if (c < 0) {
-            sm_err(SM_ANALYSIS,
-                   "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter with "
-                   "name `%s` cannot be resolved.",
-                   pairs[i]);
-            return NULL;
-        }
+        int c = resolve_column(s, in, pairs[i]);
+        if (c < 0) return NULL;
         sm_expr *value;
         if (parse_literal(s, pairs[i + 1], &value) != SM_OK) return NULL;
         exprs[c] = fill_expr(s, in, c, value);
@@ -603,14 +606,8 @@ sm_dataframe *sm_df_na_drop(sm_dataframe *df, const char *how, int thresh, int n
     int ncols = 0;
     if (subset && n > 0) {
         for (int i = 0; i < n; i++) {
-            int c = find_column(s, in, subset[i]);
-            if (c < 0) {
-                sm_err(SM_ANALYSIS,
-                       "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter "
-                       "with name `%s` cannot be resolved.",
-                       subset[i]);
-                return NULL;
-            }
+            int c = resolve_column(s, in, subset[i]);
+            if (c < 0) return NULL;
             cols[ncols++] = c;
         }
     } else {
@@ -657,14 +654,8 @@ sm_dataframe *sm_df_drop_duplicates(sm_dataframe *df, int n, const char *const *
         p->key_cols = sm_arena_alloc(s->arena, (size_t)n * sizeof(int));
         if (!p->key_cols) return NULL;
         for (int i = 0; i < n; i++) {
-            int c = find_column(s, in, subset[i]);
-            if (c < 0) {
-                sm_err(SM_ANALYSIS,
-                       "[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter "
-                       "with name `%s` cannot be resolved.",
-                       subset[i]);
-                return NULL;
-            }
+            int c = resolve_column(s, in, subset[i]);
+            if (c < 0) return NULL;
             p->key_cols[p->nkey_cols++] = c;
         }
     }
