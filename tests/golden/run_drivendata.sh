@@ -13,7 +13,7 @@ cmp="python3 $here/compare_outputs.py compare"
 if [ ! -x "$bin" ]; then echo "FAIL drivendata_built: $bin missing"; exit 1; fi
 tmp=$(mktemp -d); trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-for c in sample:examples/drivendata/data seed7:$here/input2; do
+for c in sample:examples/drivendata/data seed7:$here/input2 messy:$here/messy; do
   name=${c%%:*}; raw=${c#*:}
   if "$bin" "$raw" "$tmp/$name" >"$tmp/$name.log" 2>&1; then
     $cmp "drivendata_${name}_filtered" "$here/expected/$name/filtered.csv" "$tmp/$name/filtered"
