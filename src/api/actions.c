@@ -239,6 +239,10 @@ static const char *kind_name(sm_plan_kind k) {
     case SM_PLAN_SORT: return "Sort";
     case SM_PLAN_LIMIT: return "Limit";
     case SM_PLAN_UNION: return "Union";
+    case SM_PLAN_JOIN: return "Join";
+    case SM_PLAN_WINDOW: return "Window";
+    case SM_PLAN_SETOP: return "SetOperation";
+    case SM_PLAN_EXPAND: return "Expand";
     }
     return "?";
 }

@@ -19,6 +19,9 @@
  *      wins), then emits batches of at most SM_BATCH_ROWS rows as
  *      partition `piece` of the output.
  *
+ * The driver (partial tables per partition, merge tasks per piece, output
+ * batches) is shared with hashagg.c in partials.c.
+ *
  * Memory: keys and payload rows are copied out of the input batches (freed
  * after each batch) into vectors owned by the tables; partial tables are
  * freed after the merge.  State is partitioned by hash for later spilling.
@@ -28,6 +31,7 @@
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
+#include "exec/partials.h"
 
 typedef struct {
     bool used;
@@ -42,10 +46,10 @@ typedef struct {
     int *key_cols;   /* nkeys column indices */
     sm_type *col_types, *key_types;
     bool subset;     /* payload kept apart from the keys */
-    dd_table *partials;
-    int npartials, npieces;
-    sm_mset *out;
+    exec_two_phase tp; /* partials: dd_table[tp.npartials] */
 } dd_run;
+
+static dd_table *dd_partial(dd_run *r, int part) { return (dd_table *)r->tp.partials + part; }
 
 static void dd_table_free(dd_run *r, dd_table *t) {
     if (!t->used) return;
@@ -96,7 +100,7 @@ static int dd_append_payload(dd_run *r, dd_table *t, sm_vector *const *src, cons
 
 static int dd_consume(void *arg, int part, sm_batch *b) {
     dd_run *r = arg;
-    dd_table *t = &r->partials[part];
+    dd_table *t = dd_partial(r, part);
     int rc = SM_OK;
     int64_t n = b->nrows;
     uint64_t *hashes = NULL;
@@ -129,32 +133,8 @@ done:
 #define DD_CHUNK 4096
 
 static int dd_emit(dd_run *r, int piece, dd_table *m) {
-    int64_t nrows = m->keys.ngroups;
     sm_vector **cols = r->subset ? m->payload : m->keys.keys;
-    int32_t *sel = NULL;
-    if (nrows > SM_BATCH_ROWS && !(sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel))) return SM_NOMEM;
-    int rc = SM_OK;
-    for (int64_t start = 0; start < nrows && rc == SM_OK; start += SM_BATCH_ROWS) {
-        int64_t n = start + SM_BATCH_ROWS < nrows ? SM_BATCH_ROWS : nrows - start;
-        sm_batch *b = sm_batch_new(r->ncols, n);
-        if (!b) {
-            rc = SM_NOMEM;
-            break;
-        }
-        if (sel)
-            for (int64_t i = 0; i < n; i++) sel[i] = (int32_t)(start + i);
-        for (int c = 0; c < r->ncols && rc == SM_OK; c++) {
-            b->cols[c] = sel ? sm_vector_take(cols[c], sel, n) : sm_vector_ref(cols[c]);
-            if (!b->cols[c]) rc = SM_NOMEM;
-        }
-        if (rc != SM_OK) {
-            sm_batch_free(b);
-            break;
-        }
-        rc = sm_mset_add(r->out, piece, b);
-    }
-    sm_free(sel);
-    return rc;
+    return exec_emit_batches(r->tp.out, piece, cols, r->ncols, 0, m->keys.ngroups, NULL, NULL);
 }
 
 static int dd_merge_task(void *arg, int piece) {
@@ -166,14 +146,12 @@ static int dd_merge_task(void *arg, int piece) {
     uint32_t *gids = sm_malloc(DD_CHUNK * sizeof *gids);
     uint8_t *is_new = sm_malloc(DD_CHUNK);
     if (!sel || !gids || !is_new) rc = SM_NOMEM;
-    for (int p = 0; p < r->npartials && rc == SM_OK; p++) {
-        dd_table *t = &r->partials[p];
+    for (int p = 0; p < r->tp.npartials && rc == SM_OK; p++) {
+        dd_table *t = dd_partial(r, p);
         if (!t->used || sm_pool_cancelled()) continue;
         for (int64_t start = 0; start < t->keys.ngroups && rc == SM_OK; start += DD_CHUNK) {
             int64_t end = start + DD_CHUNK < t->keys.ngroups ? start + DD_CHUNK : t->keys.ngroups;
-            int64_t ns = 0;
-            for (int64_t g = start; g < end; g++)
-                if (sm_keytab_piece(t->keys.hashes[g], r->npieces) == piece) sel[ns++] = (int32_t)g;
+            int64_t ns = exec_select_piece(&t->keys, start, end, piece, r->tp.npieces, sel);
             if (ns == 0) continue;
             rc = sm_keytab_insert(&m.keys, t->keys.keys, t->keys.hashes, sel, ns, gids, is_new);
             if (rc == SM_OK && r->subset) rc = dd_append_payload(r, &m, t->payload, sel, is_new, ns);
@@ -187,6 +165,8 @@ static int dd_merge_task(void *arg, int piece) {
     return rc;
 }
 
+static void dd_free_partial(void *arg, void *table) { dd_table_free(arg, table); }
+
 int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     dd_run r = {0};
     r.ctx = ctx;
@@ -194,7 +174,14 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     r.ncols = cs->ncols;
     r.subset = p->nkey_cols > 0;
     r.nkeys = r.subset ? p->nkey_cols : r.ncols;
-    r.npieces = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
+    r.tp = (exec_two_phase){
+        .table_size = sizeof(dd_table),
+        .npieces = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1,
+        .consume = dd_consume,
+        .merge = dd_merge_task,
+        .free_table = dd_free_partial,
+        .arg = &r,
+    };
     int rc = SM_OK;
     r.key_cols = sm_calloc((size_t)r.nkeys + 1, sizeof *r.key_cols);
     r.key_types = sm_calloc((size_t)r.nkeys + 1, sizeof *r.key_types);
@@ -210,27 +197,9 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         r.key_cols[k] = c;
         r.key_types[k] = cs->fields[c].type;
     }
-    if (rc == SM_OK) {
-        r.npartials = exec_num_partitions(ctx, p->child);
-        if (r.npartials < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
-    }
-    if (rc == SM_OK) {
-        r.partials = sm_calloc((size_t)r.npartials + 1, sizeof *r.partials);
-        r.out = sm_mset_new(r.npieces);
-        if (!r.partials || !r.out) rc = SM_NOMEM;
-    }
-    if (rc == SM_OK) rc = exec_foreach_batch(ctx, p->child, dd_consume, &r);
-    if (rc == SM_OK) rc = sm_pool_run(ctx->pool, r.npieces, dd_merge_task, &r);
-    if (r.partials)
-        for (int i = 0; i < r.npartials; i++) dd_table_free(&r, &r.partials[i]);
-    sm_free(r.partials);
+    if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     sm_free(r.key_cols);
     sm_free(r.key_types);
     sm_free(r.col_types);
-    if (rc != SM_OK) {
-        sm_mset_free(r.out);
-        return rc;
-    }
-    *out = r.out;
-    return SM_OK;
+    return rc;
 }

@@ -146,6 +146,9 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     case SM_PLAN_AGGREGATE: rc = exec_hashagg(ctx, p, &m); break;
     case SM_PLAN_DISTINCT: rc = exec_distinct(ctx, p, &m); break;
     case SM_PLAN_SORT: rc = exec_sort(ctx, p, &m); break;
+    case SM_PLAN_JOIN: rc = exec_join(ctx, p, &m); break;
+    case SM_PLAN_WINDOW: rc = exec_window(ctx, p, &m); break;
+    case SM_PLAN_SETOP: rc = exec_setop(ctx, p, &m); break;
     default: return sm_err(SM_INTERNAL, "materialize: node kind %d is not a breaker", p->kind);
     }
     if (rc != SM_OK) return rc;
@@ -159,7 +162,8 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
     case SM_PLAN_SCAN: return p->source->nsplits;
     case SM_PLAN_VALUES: return 1;
     case SM_PLAN_FILTER:
-    case SM_PLAN_PROJECT: return exec_num_partitions(ctx, p->child);
+    case SM_PLAN_PROJECT:
+    case SM_PLAN_EXPAND: return exec_num_partitions(ctx, p->child);
     case SM_PLAN_LIMIT: {
         int n = exec_num_partitions(ctx, p->child);
         return n < 0 ? n : 1;
@@ -349,8 +353,19 @@ typedef struct {
     const sm_plan *p;
     sm_stream *child;
     int child_part, nchild_parts;
-    int64_t remaining;
+    int64_t remaining; /* rows still to return (INT64_MAX: no limit) */
+    int64_t skip;      /* rows of OFFSET still to skip */
 } limit_stream;
+
+/* Rows [from, from + n) of `in` as a new batch. */
+static sm_batch *batch_slice(const sm_batch *in, int64_t from, int64_t n) {
+    int32_t *sel = sm_malloc((size_t)(n > 0 ? n : 1) * sizeof(int32_t));
+    if (!sel) return NULL;
+    for (int64_t i = 0; i < n; i++) sel[i] = (int32_t)(from + i);
+    sm_batch *b = sm_batch_take(in, sel, n);
+    sm_free(sel);
+    return b;
+}
 
 static int limit_next(sm_stream *s, sm_batch **out) {
     limit_stream *ls = (limit_stream *)s;
@@ -367,21 +382,18 @@ static int limit_next(sm_stream *s, sm_batch **out) {
             ls->child = NULL;
             continue;
         }
-        if (in->nrows == 0) {
+        if (in->nrows <= ls->skip) {
+            ls->skip -= in->nrows;
             sm_batch_free(in);
             continue;
         }
-        if (in->nrows > ls->remaining) {
-            int32_t *sel = sm_malloc((size_t)ls->remaining * sizeof(int32_t));
-            if (!sel) {
-                sm_batch_free(in);
-                return SM_NOMEM;
-            }
-            for (int64_t i = 0; i < ls->remaining; i++) sel[i] = (int32_t)i;
-            sm_batch *cut = sm_batch_take(in, sel, ls->remaining);
-            sm_free(sel);
+        if (ls->skip > 0 || in->nrows > ls->remaining) {
+            int64_t n = in->nrows - ls->skip;
+            if (n > ls->remaining) n = ls->remaining;
+            sm_batch *cut = batch_slice(in, ls->skip, n);
             sm_batch_free(in);
             if (!cut) return SM_NOMEM;
+            ls->skip = 0;
             in = cut;
         }
         ls->remaining -= in->nrows;
@@ -395,6 +407,48 @@ static void limit_close(sm_stream *s) {
     limit_stream *ls = (limit_stream *)s;
     if (ls->child) ls->child->close(ls->child);
     sm_free(ls);
+}
+
+/* EXPAND: every input batch comes out once per grouping set, projected by
+ * that set's expressions. */
+typedef struct {
+    sm_stream base;
+    sm_exec_ctx *ctx;
+    const sm_plan *p;
+    sm_stream *child;
+    sm_batch *in; /* current input batch */
+    int next_set;
+} expand_stream;
+
+static int expand_next(sm_stream *s, sm_batch **out) {
+    expand_stream *es = (expand_stream *)s;
+    *out = NULL;
+    if (!es->in || es->next_set >= es->p->nsets) {
+        sm_batch_free(es->in);
+        es->in = NULL;
+        SM_TRY(es->child->next(es->child, &es->in));
+        if (!es->in) return SM_OK;
+        es->next_set = 0;
+    }
+    const sm_expr *const *set = (const sm_expr *const *)es->p->sets[es->next_set++];
+    sm_batch *res = sm_batch_new(es->p->nexprs, es->in->nrows);
+    if (!res) return SM_NOMEM;
+    for (int i = 0; i < es->p->nexprs; i++) {
+        int rc = sm_expr_eval(&es->ctx->eval, set[i], es->in, &res->cols[i]);
+        if (rc != SM_OK) {
+            sm_batch_free(res);
+            return rc;
+        }
+    }
+    *out = res;
+    return SM_OK;
+}
+
+static void expand_close(sm_stream *s) {
+    expand_stream *es = (expand_stream *)s;
+    if (es->child) es->child->close(es->child);
+    sm_batch_free(es->in);
+    sm_free(es);
 }
 
 int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
@@ -453,6 +507,21 @@ int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
         *out = &ps->base;
         return SM_OK;
     }
+    case SM_PLAN_EXPAND: {
+        expand_stream *es = sm_calloc(1, sizeof *es);
+        if (!es) return SM_NOMEM;
+        es->base.next = expand_next;
+        es->base.close = expand_close;
+        es->ctx = ctx;
+        es->p = p;
+        int rc = exec_open(ctx, p->child, part, &es->child);
+        if (rc != SM_OK) {
+            expand_close(&es->base);
+            return rc;
+        }
+        *out = &es->base;
+        return SM_OK;
+    }
     case SM_PLAN_LIMIT: {
         limit_stream *ls = sm_calloc(1, sizeof *ls);
         if (!ls) return SM_NOMEM;
@@ -460,7 +529,8 @@ int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
         ls->base.close = limit_close;
         ls->ctx = ctx;
         ls->p = p;
-        ls->remaining = p->limit;
+        ls->remaining = p->limit < 0 ? INT64_MAX : p->limit;
+        ls->skip = p->offset > 0 ? p->offset : 0;
         ls->nchild_parts = exec_num_partitions(ctx, p->child);
         if (ls->nchild_parts < 0) {
             sm_free(ls);

@@ -77,10 +77,14 @@ int exec_collect(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 int exec_mset_stream(const sm_mset *m, int part, sm_stream **out);
 
 /* Breakers: each materializes its node's output.  Implemented in
- * hashagg.c, distinct.c, sort.c. */
+ * hashagg.c, distinct.c, sort.c, hashjoin.c (all join types; nested loops
+ * for joins without equi-keys), window.c, setop.c. */
 int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 int exec_sort(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+int exec_join(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+int exec_window(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+int exec_setop(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 
 /* Compares row ra of batch a with row rb of batch b on the sort keys'
  * evaluated vectors (Spark's ordering: nulls first for ASC by default,

@@ -33,6 +33,9 @@
  *      input (count = 0, sum = NULL), as Spark does.
  *   4. Null keys form a group; -0.0/0.0 and NaNs group together (keytab).
  *
+ * The driver (partial tables per partition, merge tasks per piece, output
+ * batches) is shared with distinct.c in partials.c.
+ *
  * Memory: keys live in the keytab's vectors (copied out of input batches,
  * which are freed after each batch); strings held by states live in the
  * table's arena.  All state is partitioned by hash, so a later version can
@@ -44,6 +47,7 @@
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
+#include "exec/partials.h"
 #include "expr/agg.h"
 
 typedef struct {
@@ -68,11 +72,10 @@ typedef struct {
     int nkeys, naggs;
     sm_type *key_types;
     ha_agg *aggs;
-    ha_table *partials;
-    int npartials;
-    int npieces;
-    sm_mset *out;
+    exec_two_phase tp; /* partials: ha_table[tp.npartials] */
 } ha_run;
+
+static ha_table *ha_partial(ha_run *r, int part) { return (ha_table *)r->tp.partials + part; }
 
 /* ---- tables ------------------------------------------------------------------ */
 
@@ -230,7 +233,7 @@ done:
 
 static int ha_consume(void *arg, int part, sm_batch *b) {
     ha_run *r = arg;
-    ha_table *t = &r->partials[part];
+    ha_table *t = ha_partial(r, part);
     int rc = SM_OK;
     if (!t->used) rc = ha_table_init(r, t);
     if (rc == SM_OK) rc = ha_consume_batch(r, t, b);
@@ -311,11 +314,9 @@ static int ha_merge_partial(ha_run *r, int piece, ha_table *m, const ha_table *p
     }
     for (int64_t start = 0; start < ng && rc == SM_OK; start += HA_CHUNK) {
         int64_t end = start + HA_CHUNK < ng ? start + HA_CHUNK : ng;
-        int64_t ns = 0;
-        for (int64_t g = start; g < end; g++) {
-            if (sm_keytab_piece(p->keys.hashes[g], r->npieces) == piece) sel[ns++] = (int32_t)g;
-            else if (map) map[g] = UINT32_MAX;
-        }
+        int64_t ns = exec_select_piece(&p->keys, start, end, piece, r->tp.npieces, sel);
+        if (map) /* groups of other pieces map nowhere; this piece's are set below */
+            for (int64_t g = start; g < end; g++) map[g] = UINT32_MAX;
         if (ns == 0) continue;
         rc = sm_keytab_insert(&m->keys, p->keys.keys, p->keys.hashes, sel, ns, mg, NULL);
         if (rc == SM_OK) rc = ha_table_reserve(r, m);
@@ -340,49 +341,34 @@ done:
     return rc;
 }
 
-/* Finalizes merged table m into batches of partition `piece` of r->out. */
-static int ha_emit(ha_run *r, int piece, ha_table *m) {
-    int64_t ng = m->keys.ngroups;
-    int ncols = r->nkeys + r->naggs;
-    int32_t *sel = NULL;
-    if (ng > SM_BATCH_ROWS) {
-        sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel);
-        if (!sel) return SM_NOMEM;
-    }
+typedef struct {
+    ha_run *r;
+    ha_table *m;
+} ha_emit_arg;
+
+/* Finalizes the states of groups [start, start + n) into the aggregate
+ * columns of b (exec_emit_batches' fill). */
+static int ha_fill_aggs(void *arg, sm_batch *b, int64_t start, int64_t n) {
+    ha_run *r = ((ha_emit_arg *)arg)->r;
+    ha_table *m = ((ha_emit_arg *)arg)->m;
     int rc = SM_OK;
-    for (int64_t start = 0; start < ng && rc == SM_OK; start += SM_BATCH_ROWS) {
-        int64_t n = start + SM_BATCH_ROWS < ng ? SM_BATCH_ROWS : ng - start;
-        sm_batch *b = sm_batch_new(ncols, n);
-        if (!b) {
-            rc = SM_NOMEM;
-            break;
-        }
-        if (sel)
-            for (int64_t i = 0; i < n; i++) sel[i] = (int32_t)(start + i);
-        for (int k = 0; k < r->nkeys && rc == SM_OK; k++) {
-            b->cols[k] = sel ? sm_vector_take(m->keys.keys[k], sel, n) : sm_vector_ref(m->keys.keys[k]);
-            if (!b->cols[k]) rc = SM_NOMEM;
-        }
-        for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
-            const ha_agg *ag = &r->aggs[a];
-            sm_vector *v = sm_vector_new(ag->call->type, n);
-            b->cols[r->nkeys + a] = v;
-            if (!v) {
-                rc = SM_NOMEM;
-                break;
-            }
-            size_t sz = ag->def->state_size;
-            for (int64_t i = 0; i < n && rc == SM_OK; i++)
-                rc = ag->def->finalize(ag->call, m->states[a] + (size_t)(start + i) * sz, v);
-        }
-        if (rc != SM_OK) {
-            sm_batch_free(b);
-            break;
-        }
-        rc = sm_mset_add(r->out, piece, b);
+    for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+        const ha_agg *ag = &r->aggs[a];
+        sm_vector *v = sm_vector_new(ag->call->type, n);
+        b->cols[r->nkeys + a] = v;
+        if (!v) return SM_NOMEM;
+        size_t sz = ag->def->state_size;
+        for (int64_t i = 0; i < n && rc == SM_OK; i++)
+            rc = ag->def->finalize(ag->call, m->states[a] + (size_t)(start + i) * sz, v);
     }
-    sm_free(sel);
     return rc;
+}
+
+/* Finalizes merged table m into batches of partition `piece` of the output. */
+static int ha_emit(ha_run *r, int piece, ha_table *m) {
+    ha_emit_arg ea = {r, m};
+    return exec_emit_batches(r->tp.out, piece, m->keys.keys, r->nkeys, r->naggs, m->keys.ngroups,
+                             ha_fill_aggs, &ea);
 }
 
 static int ha_merge_task(void *arg, int piece) {
@@ -390,9 +376,9 @@ static int ha_merge_task(void *arg, int piece) {
     ha_table m;
     int rc = ha_table_init(r, &m);
     if (rc != SM_OK) return rc;
-    for (int p = 0; p < r->npartials && rc == SM_OK; p++) {
+    for (int p = 0; p < r->tp.npartials && rc == SM_OK; p++) {
         if (sm_pool_cancelled()) break;
-        if (r->partials[p].used) rc = ha_merge_partial(r, piece, &m, &r->partials[p]);
+        if (ha_partial(r, p)->used) rc = ha_merge_partial(r, piece, &m, ha_partial(r, p));
     }
     if (rc == SM_OK && r->nkeys == 0 && m.keys.ngroups == 0) {
         /* global aggregate over empty input: one row of initial states */
@@ -438,34 +424,25 @@ static int ha_prepare(ha_run *r) {
     return SM_OK;
 }
 
+static void ha_free_partial(void *arg, void *table) { ha_table_free(arg, table); }
+
 int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     ha_run r = {0};
     r.ctx = ctx;
     r.plan = p;
     r.nkeys = p->nkeys;
     r.naggs = p->naggs;
-    r.npieces = p->nkeys == 0 ? 1 : (ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1);
+    r.tp = (exec_two_phase){
+        .table_size = sizeof(ha_table),
+        .npieces = p->nkeys == 0 ? 1 : (ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1),
+        .consume = ha_consume,
+        .merge = ha_merge_task,
+        .free_table = ha_free_partial,
+        .arg = &r,
+    };
     int rc = ha_prepare(&r);
-    if (rc == SM_OK) {
-        r.npartials = exec_num_partitions(ctx, p->child);
-        if (r.npartials < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
-    }
-    if (rc == SM_OK) {
-        r.partials = sm_calloc((size_t)r.npartials + 1, sizeof *r.partials);
-        r.out = sm_mset_new(r.npieces);
-        if (!r.partials || !r.out) rc = SM_NOMEM;
-    }
-    if (rc == SM_OK) rc = exec_foreach_batch(ctx, p->child, ha_consume, &r);
-    if (rc == SM_OK) rc = sm_pool_run(ctx->pool, r.npieces, ha_merge_task, &r);
-    if (r.partials)
-        for (int i = 0; i < r.npartials; i++) ha_table_free(&r, &r.partials[i]);
-    sm_free(r.partials);
+    if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     sm_free(r.key_types);
     sm_free(r.aggs);
-    if (rc != SM_OK) {
-        sm_mset_free(r.out);
-        return rc;
-    }
-    *out = r.out;
-    return SM_OK;
+    return rc;
 }

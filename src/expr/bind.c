@@ -558,6 +558,17 @@ static int bind_rec(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **o
         *out = b;
         return SM_OK;
     }
+    case SM_EX_WINDOW:
+        return sm_bind_fail(ctx, e,
+                            "[UNSUPPORTED_EXPR_FOR_WINDOW] A window function is not allowed "
+                            "here; use it in a SELECT list.");
+    case SM_EX_SUBQUERY:
+    case SM_EX_EXISTS:
+    case SM_EX_IN_SUBQUERY:
+    case SM_EX_OUTER_REF:
+        return sm_bind_fail(ctx, e,
+                            "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] A subquery is not "
+                            "allowed here.");
     case SM_EX_CALL: return bind_call(ctx, e, in_agg, out);
     case SM_EX_CAST: return bind_cast(ctx, e, in_agg, out);
     case SM_EX_CASE: return bind_case(ctx, e, in_agg, out);

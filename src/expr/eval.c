@@ -392,6 +392,12 @@ int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, s
         return SM_OK;
     }
     case SM_EX_ALIAS: return sm_expr_eval(ctx, e->args[0], in, out);
+    case SM_EX_WINDOW:
+    case SM_EX_SUBQUERY:
+    case SM_EX_EXISTS:
+    case SM_EX_IN_SUBQUERY:
+    case SM_EX_OUTER_REF:
+        return sm_err(SM_INTERNAL, "expression kind %d must be planned, not evaluated", e->kind);
     case SM_EX_CAST:
         if (n > 1 && eval_is_const_node(e)) return eval_const_node(ctx, e, n, out);
         return eval_cast(ctx, e, in, out);

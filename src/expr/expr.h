@@ -77,7 +77,40 @@ typedef enum {
     SM_EX_IN,      /* args[0] IN (args[1..]) ; negated for NOT IN */
     SM_EX_STAR,    /* * (only in select lists) */
     SM_EX_ALIAS,   /* args[0] AS name */
+    SM_EX_WINDOW,  /* args[0] (an aggregate or window-function call) OVER window */
+    SM_EX_SUBQUERY, /* a scalar subquery (SELECT ...): subquery holds the SQL AST */
+    SM_EX_EXISTS,   /* [NOT] EXISTS (subquery); negated for NOT */
+    SM_EX_IN_SUBQUERY, /* args[0] [NOT] IN (subquery); negated for NOT IN */
+    SM_EX_OUTER_REF,   /* a column of an enclosing query (correlated subqueries):
+                          name as written; set by the SQL analyzer */
 } sm_expr_kind;
+
+/* A window specification: OVER (PARTITION BY ... ORDER BY ... frame). */
+typedef enum {
+    SM_FRAME_UNBOUNDED_PRECEDING,
+    SM_FRAME_PRECEDING,   /* offset PRECEDING */
+    SM_FRAME_CURRENT_ROW,
+    SM_FRAME_FOLLOWING,   /* offset FOLLOWING */
+    SM_FRAME_UNBOUNDED_FOLLOWING,
+} sm_frame_bound_kind;
+
+typedef struct {
+    sm_frame_bound_kind kind;
+    struct sm_expr *offset; /* PRECEDING/FOLLOWING: a constant expression */
+} sm_frame_bound;
+
+struct sm_sort_key;
+
+typedef struct sm_window_spec {
+    char *ref_name;              /* OVER w / OVER (w ...): a named window, or NULL */
+    struct sm_expr **partition;  /* PARTITION BY */
+    int npartition;
+    struct sm_sort_key *order;   /* ORDER BY */
+    int norder;
+    bool has_frame;              /* an explicit frame; else Spark's default frame */
+    bool frame_rows;             /* ROWS (true) or RANGE (false) */
+    sm_frame_bound start, end;
+} sm_window_spec;
 
 struct sm_func_def;
 struct sm_agg_def;
@@ -93,6 +126,11 @@ typedef struct sm_expr {
     bool has_operand;    /* CASE x WHEN ... */
     bool has_else;
     bool implicit;       /* a cast the binder inserted (named like its child) */
+    bool ignore_nulls;   /* first(x) IGNORE NULLS, lag(...) IGNORE NULLS */
+    int8_t precision, scale; /* SM_DECIMAL: literal / cast target / result */
+    sm_window_spec *window;  /* SM_EX_WINDOW */
+    void *subquery;          /* SM_EX_SUBQUERY / EXISTS / IN_SUBQUERY: the SQL AST
+                                (struct sql_query, sql/ast.h); NULL in DataFrame exprs */
     int nargs;
     struct sm_expr **args;
 
@@ -138,7 +176,7 @@ int sm_expr_parse(sm_arena *a, const char *text, sm_expr **out);
 int sm_expr_parse_list(sm_arena *a, const char *text, sm_expr ***out, int *count);
 
 /* One ORDER BY key parsed from text: "x", "x DESC", "x ASC NULLS LAST". */
-typedef struct {
+typedef struct sm_sort_key {
     sm_expr *expr;
     bool descending;
     bool nulls_first; /* Spark's default: true for ASC, false for DESC */

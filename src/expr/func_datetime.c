@@ -63,6 +63,11 @@ static int64_t dt_date_to_ts(int32_t days, const sm_tz *tz) {
     return dt_local_to_utc((int64_t)days * SM_MICROS_PER_DAY, tz);
 }
 
+/* Ends an eval loop: hands res to *out, or frees it and passes rc on. */
+static int dt_finish(sm_vector *res, int rc, sm_vector **out) {
+    return dt_finish(res, rc, out);
+}
+
 static int dt_type_err(sm_bind_ctx *ctx, sm_expr *call, int i, const char *required) {
     return sm_err(SM_ANALYSIS,
                   "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
@@ -323,12 +328,7 @@ static int dt_format_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector
         if (rc == SM_OK) rc = sm_vector_append_str(res, buf.data ? buf.data : "", (int32_t)buf.len);
     }
     sm_buf_free(&buf);
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int eval_date_format(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
@@ -390,12 +390,10 @@ static int dt_extract(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **a
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_INT, n, &res));
     const sm_tz *tz = dt_tz(ctx);
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         if (fx_null(args[0], row)) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         int32_t v;
@@ -410,8 +408,7 @@ static int dt_extract(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **a
         }
         SM_VEC_I32(res)[row] = v;
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int resolve_date_int(sm_bind_ctx *ctx, sm_expr *call) {
@@ -471,12 +468,10 @@ static int dt_arith_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
                          sm_vector **out, dt_arith op) {
     sm_vector *res;
     SM_TRY(fx_new_fixed(op == DA_DIFF ? SM_INT : SM_DATE, n, &res));
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         if (fx_any_null(args, 2, row)) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         int32_t a = SM_VEC_I32(args[0])[row], b = SM_VEC_I32(args[1])[row];
@@ -490,8 +485,7 @@ static int dt_arith_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
         SM_VEC_I32(res)[row] = v;
     }
     (void)ctx;
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int eval_date_add(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
@@ -528,12 +522,10 @@ static int eval_last_day(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
                          sm_vector **out) {
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_DATE, n, &res));
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         if (fx_null(args[0], row)) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         int32_t d = SM_VEC_I32(args[0])[row];
@@ -541,8 +533,7 @@ static int eval_last_day(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
         sm_civil_from_days(d, &y, &m, &dd);
         SM_VEC_I32(res)[row] = dt_add_months(sm_days_from_civil(y, m, 1), 1) - 1;
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int resolve_months_between(sm_bind_ctx *ctx, sm_expr *call) {
@@ -576,20 +567,17 @@ static int eval_months_between(const sm_eval_ctx *ctx, const sm_expr *call, sm_v
                                int64_t n, sm_vector **out) {
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_DOUBLE, n, &res));
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         if (fx_any_null(args, call->nargs, row)) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         bool round_off = call->nargs < 3 || SM_VEC_BOOL(args[2])[row];
         SM_VEC_F64(res)[row] = dt_months_between(SM_VEC_I64(args[0])[row],
                                                  SM_VEC_I64(args[1])[row], round_off, dt_tz(ctx));
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 /* ---- trunc / date_trunc ----------------------------------------------------------- */
@@ -657,19 +645,16 @@ static int eval_trunc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **a
                       sm_vector **out) {
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_DATE, n, &res));
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         int unit = dt_row_unit(call, args, 1, row, true);
         if (fx_null(args[0], row) || unit == TU_NONE) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         SM_VEC_I32(res)[row] = dt_trunc_days(SM_VEC_I32(args[0])[row], unit);
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int resolve_date_trunc(sm_bind_ctx *ctx, sm_expr *call) {
@@ -684,13 +669,11 @@ static int eval_date_trunc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vecto
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_TIMESTAMP, n, &res));
     const sm_tz *tz = dt_tz(ctx);
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         int unit = dt_row_unit(call, args, 0, row, false);
         if (fx_null(args[1], row) || unit == TU_NONE) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         int64_t us = SM_VEC_I64(args[1])[row], v;
@@ -709,8 +692,7 @@ static int eval_date_trunc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vecto
         }
         SM_VEC_I64(res)[row] = v;
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 /* ---- time zone conversion --------------------------------------------------------- */
@@ -763,12 +745,7 @@ static int dt_tz_convert(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
                                       : us + (int64_t)sm_tz_offset_at_utc(z, us) * SM_MICROS_PER_SECOND;
     }
     (void)ctx;
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int eval_to_utc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
@@ -821,7 +798,8 @@ static int eval_make_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector
                           sm_vector **out) {
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_DATE, n, &res));
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         int32_t y = 0, m = 0, d = 0;
         bool ok = !fx_any_null(args, 3, row);
         if (ok) {
@@ -831,16 +809,12 @@ static int eval_make_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector
                           sm_days_from_civil(y, m, 1);
         }
         if (!ok) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         SM_VEC_I32(res)[row] = sm_days_from_civil(y, m, d);
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int resolve_unix_date(sm_bind_ctx *ctx, sm_expr *call) {
@@ -862,18 +836,15 @@ static int eval_identity_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_ve
                               int64_t n, sm_vector **out) {
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_DATE, n, &res));
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         if (fx_null(args[0], row)) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         SM_VEC_I32(res)[row] = SM_VEC_I32(args[0])[row];
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 static int resolve_timestamp_seconds(sm_bind_ctx *ctx, sm_expr *call) {
@@ -887,19 +858,16 @@ static int eval_timestamp_seconds(const sm_eval_ctx *ctx, const sm_expr *call, s
                                   int64_t n, sm_vector **out) {
     sm_vector *res;
     SM_TRY(fx_new_fixed(SM_TIMESTAMP, n, &res));
-    for (int64_t row = 0; row < n; row++) {
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         double s = fx_null(args[0], row) ? NAN : SM_VEC_F64(args[0])[row];
         if (!isfinite(s) || fabs(s) > 9.2e12) {
-            if (fx_set_null(res, row)) {
-                sm_vector_unref(res);
-                return SM_NOMEM;
-            }
+            rc = fx_set_null(res, row);
             continue;
         }
         SM_VEC_I64(res)[row] = (int64_t)(s * 1e6);
     }
-    *out = res;
-    return SM_OK;
+    return dt_finish(res, rc, out);
 }
 
 /* ---- the table --------------------------------------------------------------------- */

@@ -278,165 +278,127 @@ enum { OP_ADD, OP_SUB, OP_MUL, OP_MOD, OP_PMOD };
 #define OP_WRAP32(x) ((int32_t)(uint32_t)(x))
 #define OP_WRAP64(x) ((int64_t)(uint64_t)(x))
 
+/* The name of the try_ function Spark's overflow message suggests for op. */
+static const char *op_try_fn(int op) {
+    return op == OP_ADD ? "try_add" : op == OP_SUB ? "try_subtract" : "try_multiply";
+}
+
+/* Clears the validity bit of every valid row whose divisor (b, of type t:
+ * INT, BIGINT or DOUBLE) is zero, so the row is null; under ANSI fails with
+ * [DIVIDE_BY_ZERO] instead.  The caller frees v on failure. */
+static int op_null_zero_divisors(sm_vector *v, const sm_vector *b, sm_type t, int64_t n,
+                                 bool ansi) {
+    uint8_t *bm = NULL;
+    for (int64_t row = 0; row < n; row++) {
+        bool zero = t == SM_INT      ? SM_VEC_I32(b)[row] == 0
+                    : t == SM_BIGINT ? SM_VEC_I64(b)[row] == 0
+                                     : SM_VEC_F64(b)[row] == 0;
+        if (!zero || !op_valid(v, row)) continue;
+        if (ansi) return op_div_zero();
+        if (!bm && !(bm = ev_validity(v))) return SM_NOMEM;
+        ev_clear_bit(bm, row);
+    }
+    return SM_OK;
+}
+
+/* Integer + - * % pmod over T (int32_t or int64_t, unsigned UT), one tight
+ * loop per operator: wrapping like Java, or under ANSI (+ - * only) failing
+ * with [ARITHMETIC_OVERFLOW] naming WHAT ("integer", "long") on a valid row.
+ * Zero divisors were made null before; % and pmod by 0 or -1 give 0 (-1
+ * avoids the C overflow of MIN % -1).  Defines a function NAME returning a
+ * status; the caller frees v on failure. */
+#define OP_ARITH_INT_FN(NAME, T, UT, GET, WRAP, WHAT)                                       \
+    static int NAME(sm_vector *v, const sm_vector *a, const sm_vector *b, int64_t n, int op, \
+                    bool ansi) {                                                             \
+        const T *x = GET(a), *y = GET(b);                                                    \
+        T *r = GET(v);                                                                       \
+        int64_t row;                                                                         \
+        if (ansi && op <= OP_MUL) {                                                          \
+            for (row = 0; row < n; row++) {                                                  \
+                T z;                                                                         \
+                bool of = op == OP_ADD   ? __builtin_add_overflow(x[row], y[row], &z)        \
+                          : op == OP_SUB ? __builtin_sub_overflow(x[row], y[row], &z)        \
+                                         : __builtin_mul_overflow(x[row], y[row], &z);       \
+                if (of && op_valid(v, row)) return op_overflow(WHAT, op_try_fn(op));         \
+                r[row] = z;                                                                  \
+            }                                                                                \
+            return SM_OK;                                                                    \
+        }                                                                                    \
+        switch (op) {                                                                        \
+        case OP_ADD:                                                                         \
+            for (row = 0; row < n; row++) r[row] = WRAP((UT)x[row] + (UT)y[row]);            \
+            break;                                                                           \
+        case OP_SUB:                                                                         \
+            for (row = 0; row < n; row++) r[row] = WRAP((UT)x[row] - (UT)y[row]);            \
+            break;                                                                           \
+        case OP_MUL:                                                                         \
+            for (row = 0; row < n; row++) r[row] = WRAP((UT)x[row] * (UT)y[row]);            \
+            break;                                                                           \
+        case OP_MOD:                                                                         \
+            for (row = 0; row < n; row++)                                                    \
+                r[row] = (y[row] == 0 || y[row] == -1) ? 0 : x[row] % y[row];                \
+            break;                                                                           \
+        case OP_PMOD:                                                                        \
+            for (row = 0; row < n; row++) {                                                  \
+                if (y[row] == 0 || y[row] == -1) {                                           \
+                    r[row] = 0;                                                              \
+                    continue;                                                                \
+                }                                                                            \
+                T m = x[row] % y[row];                                                       \
+                if (m < 0) {                                                                 \
+                    m = WRAP((UT)m + (UT)y[row]);                                            \
+                    m = m % y[row];                                                          \
+                }                                                                            \
+                r[row] = m;                                                                  \
+            }                                                                                \
+            break;                                                                           \
+        }                                                                                    \
+        return SM_OK;                                                                        \
+    }
+OP_ARITH_INT_FN(op_arith_i32, int32_t, uint32_t, SM_VEC_I32, OP_WRAP32, "integer")
+OP_ARITH_INT_FN(op_arith_i64, int64_t, uint64_t, SM_VEC_I64, OP_WRAP64, "long")
+
 static int op_arith(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                     sm_vector **out, int op) {
     const sm_vector *a = args[0], *b = args[1];
     sm_vector *v = op_result(call->type, a, b, n);
     if (!v) return SM_NOMEM;
     bool ansi = ctx && ctx->ansi;
-    int64_t row;
-    if (call->type == SM_DATE) {
-        /* date_add / date_sub: (DATE, INT) or (INT, DATE) */
-        const int32_t *x = SM_VEC_I32(a), *y = SM_VEC_I32(b);
-        int32_t *r = SM_VEC_I32(v);
-        if (op == OP_ADD)
-            for (row = 0; row < n; row++) r[row] = OP_WRAP32((uint32_t)x[row] + (uint32_t)y[row]);
-        else
-            for (row = 0; row < n; row++) r[row] = OP_WRAP32((uint32_t)x[row] - (uint32_t)y[row]);
-        *out = v;
-        return SM_OK;
-    }
-    if (op == OP_MOD || op == OP_PMOD) {
-        /* zero divisors: null (or an error under ANSI) */
-        uint8_t *bm = NULL;
-        for (row = 0; row < n; row++) {
-            bool zero = call->type == SM_INT      ? SM_VEC_I32(b)[row] == 0
-                        : call->type == SM_BIGINT ? SM_VEC_I64(b)[row] == 0
-                                                  : SM_VEC_F64(b)[row] == 0;
-            if (!zero || !op_valid(v, row)) continue;
-            if (ansi) {
-                sm_vector_unref(v);
-                return op_div_zero();
+    int rc = SM_OK;
+    if (op == OP_MOD || op == OP_PMOD)
+        rc = op_null_zero_divisors(v, b, call->type, n, ansi);
+    if (rc == SM_OK) {
+        switch (call->type) {
+        /* date_add / date_sub: (DATE, INT) or (INT, DATE), wrapping, never ANSI */
+        case SM_DATE: rc = op_arith_i32(v, a, b, n, op, false); break;
+        case SM_INT: rc = op_arith_i32(v, a, b, n, op, ansi); break;
+        case SM_BIGINT: rc = op_arith_i64(v, a, b, n, op, ansi); break;
+        case SM_DOUBLE: {
+            const double *x = SM_VEC_F64(a), *y = SM_VEC_F64(b);
+            double *r = SM_VEC_F64(v);
+            int64_t row;
+            switch (op) {
+            case OP_ADD: for (row = 0; row < n; row++) r[row] = x[row] + y[row]; break;
+            case OP_SUB: for (row = 0; row < n; row++) r[row] = x[row] - y[row]; break;
+            case OP_MUL: for (row = 0; row < n; row++) r[row] = x[row] * y[row]; break;
+            case OP_MOD: for (row = 0; row < n; row++) r[row] = fmod(x[row], y[row]); break;
+            case OP_PMOD:
+                for (row = 0; row < n; row++) {
+                    double m = fmod(x[row], y[row]);
+                    if (m < 0) m = fmod(m + y[row], y[row]);
+                    r[row] = m;
+                }
+                break;
             }
-            if (!bm && !(bm = ev_validity(v))) {
-                sm_vector_unref(v);
-                return SM_NOMEM;
-            }
-            ev_clear_bit(bm, row);
+            break;
+        }
+        default:
+            rc = sm_err(SM_INTERNAL, "operator %s on %s", call->fn->name, sm_type_name(call->type));
         }
     }
-    switch (call->type) {
-    case SM_INT: {
-        const int32_t *x = SM_VEC_I32(a), *y = SM_VEC_I32(b);
-        int32_t *r = SM_VEC_I32(v);
-        if (ansi && op <= OP_MUL) {
-            for (row = 0; row < n; row++) {
-                int32_t z;
-                bool of = op == OP_ADD   ? __builtin_add_overflow(x[row], y[row], &z)
-                          : op == OP_SUB ? __builtin_sub_overflow(x[row], y[row], &z)
-                                         : __builtin_mul_overflow(x[row], y[row], &z);
-                if (of && op_valid(v, row)) {
-                    sm_vector_unref(v);
-                    return op_overflow("integer", op == OP_ADD   ? "try_add"
-                                                  : op == OP_SUB ? "try_subtract"
-                                                                 : "try_multiply");
-                }
-                r[row] = z;
-            }
-            break;
-        }
-        switch (op) {
-        case OP_ADD:
-            for (row = 0; row < n; row++) r[row] = OP_WRAP32((uint32_t)x[row] + (uint32_t)y[row]);
-            break;
-        case OP_SUB:
-            for (row = 0; row < n; row++) r[row] = OP_WRAP32((uint32_t)x[row] - (uint32_t)y[row]);
-            break;
-        case OP_MUL:
-            for (row = 0; row < n; row++) r[row] = OP_WRAP32((uint32_t)x[row] * (uint32_t)y[row]);
-            break;
-        case OP_MOD:
-            for (row = 0; row < n; row++)
-                r[row] = (y[row] == 0 || y[row] == -1) ? 0 : x[row] % y[row];
-            break;
-        case OP_PMOD:
-            for (row = 0; row < n; row++) {
-                if (y[row] == 0 || y[row] == -1) {
-                    r[row] = 0;
-                    continue;
-                }
-                int32_t m = x[row] % y[row];
-                if (m < 0) {
-                    m = OP_WRAP32((uint32_t)m + (uint32_t)y[row]);
-                    m = m % y[row];
-                }
-                r[row] = m;
-            }
-            break;
-        }
-        break;
-    }
-    case SM_BIGINT: {
-        const int64_t *x = SM_VEC_I64(a), *y = SM_VEC_I64(b);
-        int64_t *r = SM_VEC_I64(v);
-        if (ansi && op <= OP_MUL) {
-            for (row = 0; row < n; row++) {
-                int64_t z;
-                bool of = op == OP_ADD   ? __builtin_add_overflow(x[row], y[row], &z)
-                          : op == OP_SUB ? __builtin_sub_overflow(x[row], y[row], &z)
-                                         : __builtin_mul_overflow(x[row], y[row], &z);
-                if (of && op_valid(v, row)) {
-                    sm_vector_unref(v);
-                    return op_overflow("long", op == OP_ADD   ? "try_add"
-                                               : op == OP_SUB ? "try_subtract"
-                                                              : "try_multiply");
-                }
-                r[row] = z;
-            }
-            break;
-        }
-        switch (op) {
-        case OP_ADD:
-            for (row = 0; row < n; row++) r[row] = OP_WRAP64((uint64_t)x[row] + (uint64_t)y[row]);
-            break;
-        case OP_SUB:
-            for (row = 0; row < n; row++) r[row] = OP_WRAP64((uint64_t)x[row] - (uint64_t)y[row]);
-            break;
-        case OP_MUL:
-            for (row = 0; row < n; row++) r[row] = OP_WRAP64((uint64_t)x[row] * (uint64_t)y[row]);
-            break;
-        case OP_MOD:
-            for (row = 0; row < n; row++)
-                r[row] = (y[row] == 0 || y[row] == -1) ? 0 : x[row] % y[row];
-            break;
-        case OP_PMOD:
-            for (row = 0; row < n; row++) {
-                if (y[row] == 0 || y[row] == -1) {
-                    r[row] = 0;
-                    continue;
-                }
-                int64_t m = x[row] % y[row];
-                if (m < 0) {
-                    m = OP_WRAP64((uint64_t)m + (uint64_t)y[row]);
-                    m = m % y[row];
-                }
-                r[row] = m;
-            }
-            break;
-        }
-        break;
-    }
-    case SM_DOUBLE: {
-        const double *x = SM_VEC_F64(a), *y = SM_VEC_F64(b);
-        double *r = SM_VEC_F64(v);
-        switch (op) {
-        case OP_ADD: for (row = 0; row < n; row++) r[row] = x[row] + y[row]; break;
-        case OP_SUB: for (row = 0; row < n; row++) r[row] = x[row] - y[row]; break;
-        case OP_MUL: for (row = 0; row < n; row++) r[row] = x[row] * y[row]; break;
-        case OP_MOD: for (row = 0; row < n; row++) r[row] = fmod(x[row], y[row]); break;
-        case OP_PMOD:
-            for (row = 0; row < n; row++) {
-                double m = fmod(x[row], y[row]);
-                if (m < 0) m = fmod(m + y[row], y[row]);
-                r[row] = m;
-            }
-            break;
-        }
-        break;
-    }
-    default:
+    if (rc != SM_OK) {
         sm_vector_unref(v);
-        return sm_err(SM_INTERNAL, "operator %s on %s", call->fn->name, sm_type_name(call->type));
+        return rc;
     }
     *out = v;
     return SM_OK;
@@ -464,23 +426,13 @@ static int op_divide(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **ar
     const sm_vector *a = args[0], *b = args[1];
     sm_vector *v = op_result(call->type, a, b, n);
     if (!v) return SM_NOMEM;
-    uint8_t *bm = NULL;
     int64_t row;
-    bool is_double = call->type == SM_DOUBLE;
-    for (row = 0; row < n; row++) {
-        bool zero = is_double ? SM_VEC_F64(b)[row] == 0 : SM_VEC_I64(b)[row] == 0;
-        if (!zero || !op_valid(v, row)) continue;
-        if (ctx && ctx->ansi) {
-            sm_vector_unref(v);
-            return op_div_zero();
-        }
-        if (!bm && !(bm = ev_validity(v))) {
-            sm_vector_unref(v);
-            return SM_NOMEM;
-        }
-        ev_clear_bit(bm, row);
+    int rc = op_null_zero_divisors(v, b, call->type, n, ctx && ctx->ansi);
+    if (rc != SM_OK) {
+        sm_vector_unref(v);
+        return rc;
     }
-    if (is_double) {
+    if (call->type == SM_DOUBLE) {
         const double *x = SM_VEC_F64(a), *y = SM_VEC_F64(b);
         double *r = SM_VEC_F64(v);
         for (row = 0; row < n; row++) r[row] = y[row] == 0 ? 0 : x[row] / y[row];

@@ -23,6 +23,24 @@
  *   LIMIT     child, limit
  *   UNION     children[nchildren], same column count and types (the
  *             DataFrame layer inserts casts to the wider types)
+ *   JOIN      children[0] (left), children[1] (right), join_type;
+ *             left_keys[i] = right_keys[i] are the equi-join keys (bound to
+ *             the left / right schema, same types); cond is the rest of the
+ *             ON condition (or NULL), bound to the concatenated schema
+ *             left ++ right.  Output: left ++ right (a side that can be
+ *             missing becomes nullable); LEFT SEMI / LEFT ANTI: left only.
+ *             null_aware: NOT IN semantics for LEFT ANTI (a null key on
+ *             either side means "unknown", so the row is dropped).
+ *   WINDOW    child, exprs[nexprs] (SM_EX_WINDOW, bound to the child);
+ *             output = the child's columns ++ one column per window expr
+ *   SETOP     children[0], children[1]: INTERSECT or EXCEPT (setop_all for
+ *             the ALL variants), same column types; output = left's schema
+ *   EXPAND    child, nsets projections of nexprs bound expressions each
+ *             (sets[s][i]); every input row yields one row per set
+ *             (GROUPING SETS / ROLLUP / CUBE before the aggregation)
+ *
+ * LIMIT also has offset (rows skipped first: LIMIT n OFFSET m; limit < 0
+ * means none).
  */
 #ifndef SM_PLAN_H
 #define SM_PLAN_H
@@ -40,7 +58,23 @@ typedef enum {
     SM_PLAN_SORT,
     SM_PLAN_LIMIT,
     SM_PLAN_UNION,
+    SM_PLAN_JOIN,
+    SM_PLAN_WINDOW,
+    SM_PLAN_SETOP,
+    SM_PLAN_EXPAND,
 } sm_plan_kind;
+
+typedef enum {
+    SM_JOIN_INNER,
+    SM_JOIN_LEFT,
+    SM_JOIN_RIGHT,
+    SM_JOIN_FULL,
+    SM_JOIN_LEFT_SEMI,
+    SM_JOIN_LEFT_ANTI,
+    SM_JOIN_CROSS,
+} sm_join_type;
+
+typedef enum { SM_SETOP_INTERSECT, SM_SETOP_EXCEPT } sm_setop_kind;
 
 struct sm_source; /* formats/source.h */
 
@@ -66,7 +100,18 @@ typedef struct sm_plan {
     int nkey_cols;
     sm_sort_key *sort_keys; /* SORT */
     int nsort;
-    int64_t limit;     /* LIMIT */
+    int64_t limit;     /* LIMIT (< 0: no limit, only an offset) */
+    int64_t offset;    /* LIMIT ... OFFSET */
+
+    sm_join_type join_type; /* JOIN */
+    sm_expr **left_keys, **right_keys;
+    int njoin_keys;
+    bool null_aware;
+    sm_setop_kind setop;    /* SETOP */
+    bool setop_all;
+    sm_expr ***sets;        /* EXPAND: nsets arrays of nexprs expressions */
+    int nsets;
+    bool cached;            /* CACHE TABLE / df.cache(): materialized once per session */
 } sm_plan;
 
 /* A one-line description of a node for EXPLAIN ("Filter (x > 1)"). */

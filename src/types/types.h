@@ -21,6 +21,8 @@
  *   DATE      int32_t  days since 1970-01-01
  *   TIMESTAMP int64_t  microseconds since 1970-01-01T00:00:00Z (UTC instant;
  *                      rendered in the session time zone)
+ *   DECIMAL   __int128 unscaled value; precision/scale in the vector, field or
+ *             expression (Spark's DecimalType(p, s), p <= 38)
  *   NULL      (no data; every row null) — the type of a bare NULL literal
  *
  * Ownership: vectors are reference counted (sm_vector_ref / sm_vector_unref)
@@ -46,6 +48,8 @@ typedef enum {
     SM_STRING,
     SM_DATE,
     SM_TIMESTAMP,
+    SM_DECIMAL, /* decimal(precision, scale): __int128 unscaled values; precision and
+                   scale live beside the type (sm_field, sm_expr, sm_vector) */
     SM_TYPE_COUNT
 } sm_type;
 
@@ -91,6 +95,7 @@ typedef struct sm_vector {
     uint8_t *validity; /* NULL when every row is valid */
     void *data;        /* values, or int32 offsets (capacity+1) for STRING */
     char *bytes;       /* STRING only: UTF-8 bytes */
+    int8_t precision, scale; /* DECIMAL only */
     int64_t bytes_len, bytes_cap;
 } sm_vector;
 
@@ -149,6 +154,9 @@ typedef struct {
     char *name;
     sm_type type;
     bool nullable;
+    char *qualifier; /* the relation the column comes from ("t" in t.col, a table or
+                        alias name), or NULL; used to resolve qualified references */
+    int8_t precision, scale; /* SM_DECIMAL only */
 } sm_field;
 
 typedef struct sm_schema {

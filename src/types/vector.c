@@ -17,10 +17,10 @@
 #include "common/status.h"
 
 static const char *const type_names[SM_TYPE_COUNT] = {
-    "void", "boolean", "int", "bigint", "double", "string", "date", "timestamp"};
+    "void", "boolean", "int", "bigint", "double", "string", "date", "timestamp", "decimal"};
 static const char *const schema_names[SM_TYPE_COUNT] = {
-    "void", "boolean", "integer", "long", "double", "string", "date", "timestamp"};
-static const size_t type_widths[SM_TYPE_COUNT] = {0, 1, 4, 8, 8, 4, 4, 8};
+    "void", "boolean", "integer", "long", "double", "string", "date", "timestamp", "decimal"};
+static const size_t type_widths[SM_TYPE_COUNT] = {0, 1, 4, 8, 8, 4, 4, 8, 16};
 
 const char *sm_type_name(sm_type t) { return t < SM_TYPE_COUNT ? type_names[t] : "unknown"; }
 const char *sm_type_schema_name(sm_type t) {
