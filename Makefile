@@ -27,9 +27,9 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 CFLAGS_ALL := -std=gnu17 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Isrc $(CFLAGS)
-LIBS    := -lpcre2-8 -lz -lcrypto -lpthread -lm
+LIBS    := -lpcre2-8 -lz -lcrypto -lsqlite3 -lyaml -ledit -lpthread -lm
 
-LAYERS  := common types fs formats expr plan exec api
+LAYERS  := common types fs formats expr plan exec catalog api sql
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 CLI_SRC := $(wildcard src/cli/*.c)

@@ -49,8 +49,10 @@ typedef struct sm_result sm_result;
 sm_session *sm_session_new(const char *const *conf);
 void sm_session_free(sm_session *s);
 /* Settings by Spark's names: "spark.sql.session.timeZone" (UTC),
- * "spark.sql.ansi.enabled" (false), "spark.sql.shuffle.partitions";
- * smelt's own: "smelt.threads" (CPU count). */
+ * "spark.sql.ansi.enabled" (false), "spark.sql.shuffle.partitions",
+ * "spark.sql.caseSensitive" (false), "spark.sql.warehouse.dir"
+ * (./smelt-warehouse, or $SMELT_HOME); smelt's own: "smelt.threads" (CPU
+ * count). */
 int sm_session_set(sm_session *s, const char *key, const char *value);
 const char *sm_session_get(sm_session *s, const char *key);
 /* The message of the last failure on this thread. */
@@ -132,6 +134,56 @@ sm_dataframe *sm_df_agg(sm_dataframe *df, int n, const char *const *exprs);
 sm_dataframe *sm_df_agg_dict(sm_dataframe *df, const char *const *pairs);
 /* describe(cols...): count, mean, stddev, min, max as strings. */
 sm_dataframe *sm_df_describe(sm_dataframe *df, int n, const char *const *cols);
+
+/* ---- joins, set operations, aliases ---------------------------------------- */
+
+/* df.join(other, on, how): on is a Spark SQL condition over both sides
+ * ("a.id = b.id AND b.x > 0", qualified through sm_df_alias); how is
+ * "inner" (NULL), "left"/"left_outer"/"leftouter", "right", "full"/"outer"/
+ * "full_outer", "left_semi"/"semi", "left_anti"/"anti", "cross". */
+sm_dataframe *sm_df_join(sm_dataframe *df, sm_dataframe *other, const char *on, const char *how);
+sm_dataframe *sm_df_join_col(sm_dataframe *df, sm_dataframe *other, sm_column *on,
+                             const char *how);
+/* df.join(other, ["a", "b"], how): equi-join on same-named columns, which
+ * appear once in the output (coalesced for full joins), as in Spark. */
+sm_dataframe *sm_df_join_using(sm_dataframe *df, sm_dataframe *other, int n,
+                               const char *const *cols, const char *how);
+sm_dataframe *sm_df_cross_join(sm_dataframe *df, sm_dataframe *other);
+/* df.alias("t"): columns can then be referenced as t.col. */
+sm_dataframe *sm_df_alias(sm_dataframe *df, const char *alias);
+sm_dataframe *sm_df_offset(sm_dataframe *df, int64_t n);
+sm_dataframe *sm_df_intersect(sm_dataframe *df, sm_dataframe *other);
+sm_dataframe *sm_df_intersect_all(sm_dataframe *df, sm_dataframe *other);
+sm_dataframe *sm_df_subtract(sm_dataframe *df, sm_dataframe *other);   /* EXCEPT DISTINCT */
+sm_dataframe *sm_df_except_all(sm_dataframe *df, sm_dataframe *other);
+/* df.rollup(...) / df.cube(...): then sm_grouped_agg. */
+sm_grouped *sm_df_rollup(sm_dataframe *df, int n, const char *const *cols);
+sm_grouped *sm_df_cube(sm_dataframe *df, int n, const char *const *cols);
+
+/* Window functions are expressions: "row_number() OVER (PARTITION BY a
+ * ORDER BY b)", "sum(x) OVER (ORDER BY d ROWS BETWEEN 1 PRECEDING AND
+ * CURRENT ROW)" in select / with_column. */
+
+/* ---- SQL, views and tables ---------------------------------------------------- */
+
+/* spark.sql(statement): a query gives its DataFrame (lazy); any other
+ * statement (CREATE, INSERT, SET, SHOW ...) runs now and gives its result
+ * rows (possibly none). */
+sm_dataframe *sm_sql(sm_session *s, const char *statement);
+/* Runs a script of ';'-separated statements in order, calling cb with each
+ * statement's text and result; stops at the first failure (returned). */
+typedef int (*sm_sql_callback)(void *arg, const char *statement, sm_dataframe *result);
+int sm_sql_script(sm_session *s, const char *script, sm_sql_callback cb, void *arg);
+/* df.createOrReplaceTempView(name). */
+int sm_df_create_or_replace_temp_view(sm_dataframe *df, const char *name);
+/* spark.read.table(name) / spark.table(name): a table or view by name. */
+sm_dataframe *sm_read_table(sm_session *s, const char *name);
+/* df.write.saveAsTable(name, format=..., mode=...): format NULL = parquet in
+ * Spark; smelt defaults to csv until Parquet lands. */
+int sm_df_save_as_table(sm_dataframe *df, const char *name, const char *format,
+                        const char *mode, const char *const *options);
+/* df.write.insertInto(name, overwrite). */
+int sm_df_insert_into(sm_dataframe *df, const char *name, bool overwrite);
 
 /* ---- schema ---------------------------------------------------------------- */
 

@@ -35,6 +35,14 @@ struct sm_session {
     int nsources, capsources;
     sm_batch **batches;         /* VALUES batches, freed with the session */
     int nbatches, capbatches;
+    struct sm_catalog *catalog; /* opened on first use (sm_session_catalog) */
+    char *warehouse;            /* spark.sql.warehouse.dir */
+    char *current_db;           /* USE db; "default" */
+    struct sm_temp_view {
+        char *name;             /* lower case */
+        sm_plan *plan;
+    } *views;                   /* temporary views */
+    int nviews, capviews;
     sm_expr **bound;            /* bound trees whose per-query state (compiled
                                    regexes, date patterns) is released at the end */
     int nbound, capbound;
@@ -69,6 +77,14 @@ void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *tex
                          sm_bind_ctx *out);
 /* An execution context for one action. */
 int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out);
+/* The session's catalog, opened on first use (warehouse from the setting
+ * spark.sql.warehouse.dir, $SMELT_HOME, or ./smelt-warehouse). */
+int sm_session_catalog(sm_session *s, struct sm_catalog **out);
+/* Temporary views: lookup (NULL when absent), register/replace, drop. */
+sm_plan *sm_session_temp_view(sm_session *s, const char *name);
+int sm_session_set_temp_view(sm_session *s, const char *name, sm_plan *plan);
+bool sm_session_drop_temp_view(sm_session *s, const char *name);
+
 /* Registers a bound tree; its state is released with the session. */
 int sm_session_add_bound(sm_session *s, sm_expr *bound);
 /* Keeps a source alive until the session ends. */

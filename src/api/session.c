@@ -7,12 +7,14 @@
  * (Spark accepts any key too) so that jobs written for Spark don't fail on
  * settings smelt has no use for.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "api/api_internal.h"
+#include "catalog/catalog.h"
 #include "formats/source.h"
 
 const char *sm_last_error(void) { return sm_errmsg(); }
@@ -77,6 +79,13 @@ int sm_session_set(sm_session *s, const char *key, const char *value) {
         SM_TRY(parse_bool(key, value, &s->case_sensitive));
     } else if (strcasecmp(key, "spark.sql.shuffle.partitions") == 0) {
         SM_TRY(parse_int(key, value, 1, &s->shuffle_partitions));
+    } else if (strcasecmp(key, "spark.sql.warehouse.dir") == 0) {
+        if (s->catalog)
+            return sm_err(SM_INVALID, "setting spark.sql.warehouse.dir: the catalog is already "
+                                      "open; set it before the first SQL statement");
+        char *w = sm_arena_strdup(s->arena, value);
+        if (!w) return SM_NOMEM;
+        s->warehouse = w;
     } else if (strcasecmp(key, "smelt.threads") == 0) {
         int n;
         SM_TRY(parse_int(key, value, 1, &n));
@@ -106,6 +115,7 @@ sm_session *sm_session_new(const char *const *conf) {
     if (env && atoi(env) > 0) s->threads = atoi(env);
     s->pool = sm_pool_new(s->threads);
     s->tz = sm_tz_utc();
+    s->current_db = "default";
     if (!s->arena || !s->pool) {
         sm_session_free(s);
         sm_err(SM_NOMEM, "out of memory creating a session");
@@ -125,6 +135,8 @@ void sm_session_free(sm_session *s) {
     for (int i = 0; i < s->nsources; i++)
         if (s->sources[i]->free) s->sources[i]->free(s->sources[i]);
     sm_free(s->sources);
+    if (s->catalog) sm_catalog_close(s->catalog);
+    sm_free(s->views);
     for (int i = 0; i < s->nbound; i++) sm_expr_release(s->bound[i]);
     sm_free(s->bound);
     for (int i = 0; i < s->nbatches; i++) sm_batch_free(s->batches[i]);
@@ -133,6 +145,64 @@ void sm_session_free(sm_session *s) {
     sm_pool_free(s->pool);
     sm_arena_free(s->arena);
     sm_free(s);
+}
+
+int sm_session_catalog(sm_session *s, struct sm_catalog **out) {
+    if (!s->catalog) {
+        const char *w = s->warehouse;
+        const char *home = getenv("SMELT_HOME");
+        if (!w && home && *home) w = home;
+        if (!w) w = "smelt-warehouse";
+        SM_TRY(sm_catalog_open(w, &s->catalog));
+    }
+    *out = s->catalog;
+    return SM_OK;
+}
+
+static int view_index(sm_session *s, const char *name) {
+    for (int i = 0; i < s->nviews; i++)
+        if (strcasecmp(s->views[i].name, name) == 0) return i;
+    return -1;
+}
+
+sm_plan *sm_session_temp_view(sm_session *s, const char *name) {
+    int i = view_index(s, name);
+    return i < 0 ? NULL : s->views[i].plan;
+}
+
+int sm_session_set_temp_view(sm_session *s, const char *name, sm_plan *plan) {
+    int i = view_index(s, name);
+    if (i >= 0) {
+        s->views[i].plan = plan;
+        return SM_OK;
+    }
+    if (s->nviews == s->capviews) {
+        int cap = s->capviews ? s->capviews * 2 : 8;
+        struct sm_temp_view *v = sm_realloc(s->views, (size_t)cap * sizeof *v);
+        if (!v) return SM_NOMEM;
+        s->views = v;
+        s->capviews = cap;
+    }
+    char *n = sm_arena_strdup(s->arena, name);
+    if (!n) return SM_NOMEM;
+    for (char *c = n; *c; c++) *c = (char)tolower((unsigned char)*c);
+    s->views[s->nviews].name = n;
+    s->views[s->nviews].plan = plan;
+    s->nviews++;
+    return SM_OK;
+}
+
+bool sm_session_drop_temp_view(sm_session *s, const char *name) {
+    int i = view_index(s, name);
+    if (i < 0) return false;
+    s->views[i] = s->views[--s->nviews];
+    return true;
+}
+
+int sm_df_create_or_replace_temp_view(sm_dataframe *df, const char *name) {
+    if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
+    if (!name || !*name) return sm_err(SM_INVALID, "createOrReplaceTempView: the name is empty");
+    return sm_session_set_temp_view(df->session, name, df->plan);
 }
 
 int sm_session_add_bound(sm_session *s, sm_expr *bound) {

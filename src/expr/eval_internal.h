@@ -1,8 +1,8 @@
 /*
  * eval_internal.h — helpers shared by the evaluation framework files
- * (expr/eval.c, expr/ops.c, expr/cast.c, expr/bind.c): result vectors
- * written in place, validity bitmaps combined a byte at a time, Spark's
- * upper-case type names for messages.
+ * (expr/eval.c, expr/ops.c, expr/cast.c, expr/bind.c, expr/name.c): result
+ * vectors written in place, validity bitmaps combined a byte at a time,
+ * Spark's upper-case type names for messages and CAST(... AS T) names.
  *
  * Everything is static inline; nothing here is part of the public contract.
  * Bitmaps follow types.h: bit i set = row i valid, NULL = no nulls.  Bitmaps
@@ -77,7 +77,8 @@ static inline int ev_and_validity2(sm_vector *out, const sm_vector *a, const sm_
     return ev_and_validity(out, ins, b ? 2 : 1, n);
 }
 
-/* Spark's upper-case type names in messages: "INT", "STRING", "VOID". */
+/* Spark's upper-case type names in messages and in the names of CAST
+ * expressions: "INT", "STRING", "VOID". */
 static inline const char *ev_type_upper(sm_type t) {
     switch (t) {
     case SM_NULLTYPE: return "VOID";

@@ -65,8 +65,21 @@ static int64_t dt_date_to_ts(int32_t days, const sm_tz *tz) {
 
 /* Ends an eval loop: hands res to *out, or frees it and passes rc on. */
 static int dt_finish(sm_vector *res, int rc, sm_vector **out) {
-    return dt_finish(res, rc, out);
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
 }
+
+/* An eval function `name` that runs loop(..., arg): one shared loop serves
+ * several SQL functions that differ by a mode argument. */
+#define DT_EVAL_FN(loop, name, arg)                                                          \
+    static int name(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n, \
+                    sm_vector **out) {                                                       \
+        return loop(ctx, call, args, n, out, arg);                                           \
+    }
 
 static int dt_type_err(sm_bind_ctx *ctx, sm_expr *call, int i, const char *required) {
     return sm_err(SM_ANALYSIS,
@@ -192,6 +205,27 @@ static int resolve_to_date(sm_bind_ctx *ctx, sm_expr *call) {
     return dt_coerce_datelike(ctx, call, 0, SM_DATE);
 }
 
+/* to_date, to_timestamp, unix_timestamp with arguments: parses every row
+ * (dt_parse_row) into a DATE, a TIMESTAMP or, for `to` = BIGINT, seconds. */
+static int dt_parse_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                         sm_vector **out, sm_type to) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(to, n, &res));
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        bool ok;
+        int64_t us;
+        rc = dt_parse_row(ctx, call, args, row, &ok, &us);
+        if (rc == SM_OK && !ok) rc = fx_set_null(res, row);
+        else if (rc == SM_OK && to == SM_DATE) SM_VEC_I32(res)[row] = dt_ts_to_date(us, dt_tz(ctx));
+        else if (rc == SM_OK)
+            /* Spark divides (truncates toward zero), it does not floor:
+             * unix_timestamp(TIMESTAMP'1969-12-31 23:00:00.5') = -3599. */
+            SM_VEC_I64(res)[row] = to == SM_BIGINT ? us / SM_MICROS_PER_SECOND : us;
+    }
+    return dt_finish(res, rc, out);
+}
+
 static int eval_to_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                         sm_vector **out) {
     if (call->nargs == 1 && args[0]->type != SM_DATE) {
@@ -204,21 +238,7 @@ static int eval_to_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector *
         *out = sm_vector_ref(args[0]);
         return SM_OK;
     }
-    sm_vector *res;
-    SM_TRY(fx_new_fixed(SM_DATE, n, &res));
-    for (int64_t row = 0; row < n; row++) {
-        bool ok;
-        int64_t us;
-        int rc = dt_parse_row(ctx, call, args, row, &ok, &us);
-        if (rc == SM_OK && !ok) rc = fx_set_null(res, row);
-        else if (rc == SM_OK) SM_VEC_I32(res)[row] = dt_ts_to_date(us, dt_tz(ctx));
-        if (rc) {
-            sm_vector_unref(res);
-            return rc;
-        }
-    }
-    *out = res;
-    return SM_OK;
+    return dt_parse_loop(ctx, call, args, n, out, SM_DATE);
 }
 
 static int resolve_to_timestamp(sm_bind_ctx *ctx, sm_expr *call) {
@@ -228,35 +248,13 @@ static int resolve_to_timestamp(sm_bind_ctx *ctx, sm_expr *call) {
     return fx_coerce(ctx, call, 0, SM_TIMESTAMP);
 }
 
-static int eval_parse_ts(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
-                         sm_vector **out, bool seconds) {
-    sm_vector *res;
-    SM_TRY(fx_new_fixed(seconds ? SM_BIGINT : SM_TIMESTAMP, n, &res));
-    for (int64_t row = 0; row < n; row++) {
-        bool ok;
-        int64_t us;
-        int rc = dt_parse_row(ctx, call, args, row, &ok, &us);
-        if (rc == SM_OK && !ok) rc = fx_set_null(res, row);
-        else if (rc == SM_OK)
-            /* Spark divides (truncates toward zero), it does not floor:
-             * unix_timestamp(TIMESTAMP'1969-12-31 23:00:00.5') = -3599. */
-            SM_VEC_I64(res)[row] = seconds ? us / SM_MICROS_PER_SECOND : us;
-        if (rc) {
-            sm_vector_unref(res);
-            return rc;
-        }
-    }
-    *out = res;
-    return SM_OK;
-}
-
 static int eval_to_timestamp(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
                              int64_t n, sm_vector **out) {
     if (call->nargs == 1) {
         *out = sm_vector_ref(args[0]);
         return SM_OK;
     }
-    return eval_parse_ts(ctx, call, args, n, out, false);
+    return dt_parse_loop(ctx, call, args, n, out, SM_TIMESTAMP);
 }
 
 static int resolve_unix_timestamp(sm_bind_ctx *ctx, sm_expr *call) {
@@ -279,7 +277,7 @@ static int eval_unix_timestamp(const sm_eval_ctx *ctx, const sm_expr *call, sm_v
         *out = res;
         return SM_OK;
     }
-    return eval_parse_ts(ctx, call, args, n, out, true);
+    return dt_parse_loop(ctx, call, args, n, out, SM_BIGINT);
 }
 
 /* ---- date_format / from_unixtime --------------------------------------------- */
@@ -331,10 +329,7 @@ static int dt_format_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector
     return dt_finish(res, rc, out);
 }
 
-static int eval_date_format(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
-                            int64_t n, sm_vector **out) {
-    return dt_format_loop(ctx, call, args, n, out, false);
-}
+DT_EVAL_FN(dt_format_loop, eval_date_format, false)
 
 static int resolve_from_unixtime(sm_bind_ctx *ctx, sm_expr *call) {
     call->type = SM_STRING;
@@ -347,10 +342,7 @@ static int resolve_from_unixtime(sm_bind_ctx *ctx, sm_expr *call) {
     return dt_default_fmt(ctx, call);
 }
 
-static int eval_from_unixtime(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
-                              int64_t n, sm_vector **out) {
-    return dt_format_loop(ctx, call, args, n, out, true);
-}
+DT_EVAL_FN(dt_format_loop, eval_from_unixtime, true)
 
 /* ---- field extraction ------------------------------------------------------------ */
 
@@ -423,23 +415,18 @@ static int resolve_time_int(sm_bind_ctx *ctx, sm_expr *call) {
     return dt_coerce_datelike(ctx, call, 0, SM_TIMESTAMP);
 }
 
-#define DT_EXTRACT_FN(name, field)                                                          \
-    static int name(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n, \
-                    sm_vector **out) {                                                      \
-        return dt_extract(ctx, call, args, n, out, field);                                  \
-    }
-DT_EXTRACT_FN(eval_year, DF_YEAR)
-DT_EXTRACT_FN(eval_month, DF_MONTH)
-DT_EXTRACT_FN(eval_day, DF_DAY)
-DT_EXTRACT_FN(eval_dayofweek, DF_DOW)
-DT_EXTRACT_FN(eval_dayofyear, DF_DOY)
-DT_EXTRACT_FN(eval_quarter, DF_QUARTER)
-DT_EXTRACT_FN(eval_weekofyear, DF_WEEK)
-DT_EXTRACT_FN(eval_weekday, DF_WEEKDAY)
-DT_EXTRACT_FN(eval_unix_date, DF_UNIX_DATE)
-DT_EXTRACT_FN(eval_hour, DF_HOUR)
-DT_EXTRACT_FN(eval_minute, DF_MINUTE)
-DT_EXTRACT_FN(eval_second, DF_SECOND)
+DT_EVAL_FN(dt_extract, eval_year, DF_YEAR)
+DT_EVAL_FN(dt_extract, eval_month, DF_MONTH)
+DT_EVAL_FN(dt_extract, eval_day, DF_DAY)
+DT_EVAL_FN(dt_extract, eval_dayofweek, DF_DOW)
+DT_EVAL_FN(dt_extract, eval_dayofyear, DF_DOY)
+DT_EVAL_FN(dt_extract, eval_quarter, DF_QUARTER)
+DT_EVAL_FN(dt_extract, eval_weekofyear, DF_WEEK)
+DT_EVAL_FN(dt_extract, eval_weekday, DF_WEEKDAY)
+DT_EVAL_FN(dt_extract, eval_unix_date, DF_UNIX_DATE)
+DT_EVAL_FN(dt_extract, eval_hour, DF_HOUR)
+DT_EVAL_FN(dt_extract, eval_minute, DF_MINUTE)
+DT_EVAL_FN(dt_extract, eval_second, DF_SECOND)
 
 /* ---- date arithmetic -------------------------------------------------------------- */
 
@@ -488,18 +475,9 @@ static int dt_arith_loop(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
     return dt_finish(res, rc, out);
 }
 
-static int eval_date_add(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
-                         sm_vector **out) {
-    return dt_arith_loop(ctx, call, args, n, out, DA_ADD);
-}
-static int eval_date_sub(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
-                         sm_vector **out) {
-    return dt_arith_loop(ctx, call, args, n, out, DA_SUB);
-}
-static int eval_add_months(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
-                           sm_vector **out) {
-    return dt_arith_loop(ctx, call, args, n, out, DA_MONTHS);
-}
+DT_EVAL_FN(dt_arith_loop, eval_date_add, DA_ADD)
+DT_EVAL_FN(dt_arith_loop, eval_date_sub, DA_SUB)
+DT_EVAL_FN(dt_arith_loop, eval_add_months, DA_MONTHS)
 
 static int resolve_datediff(sm_bind_ctx *ctx, sm_expr *call) {
     call->type = SM_INT;
@@ -507,10 +485,7 @@ static int resolve_datediff(sm_bind_ctx *ctx, sm_expr *call) {
     SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_DATE));
     return dt_coerce_datelike(ctx, call, 1, SM_DATE);
 }
-static int eval_datediff(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
-                         sm_vector **out) {
-    return dt_arith_loop(ctx, call, args, n, out, DA_DIFF);
-}
+DT_EVAL_FN(dt_arith_loop, eval_datediff, DA_DIFF)
 
 static int resolve_last_day(sm_bind_ctx *ctx, sm_expr *call) {
     call->type = SM_DATE;
@@ -748,14 +723,8 @@ static int dt_tz_convert(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
     return dt_finish(res, rc, out);
 }
 
-static int eval_to_utc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
-                       sm_vector **out) {
-    return dt_tz_convert(ctx, call, args, n, out, true);
-}
-static int eval_from_utc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
-                         sm_vector **out) {
-    return dt_tz_convert(ctx, call, args, n, out, false);
-}
+DT_EVAL_FN(dt_tz_convert, eval_to_utc, true)
+DT_EVAL_FN(dt_tz_convert, eval_from_utc, false)
 
 /* ---- current_date / current_timestamp ---------------------------------------------- */
 

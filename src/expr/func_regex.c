@@ -49,6 +49,16 @@ static int raise_deferred(const deferred_err *d) {
     return sm_err(d->code, "%s", d->msg ? d->msg : "invalid argument");
 }
 
+/* Ends an eval loop: hands res to *out, or frees it and passes rc on. */
+static int rx_finish(sm_vector *res, int rc, sm_vector **out) {
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
 typedef struct {
     sm_regex *re;          /* constant pattern, or NULL */
     bool has_repl;
@@ -203,15 +213,18 @@ static int regexp_replace_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
     rx_done(&m);
     sm_buf_free(&buf);
     if (scratch) sm_arena_free(scratch);
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return rx_finish(res, rc, out);
 }
 
 /* ---- regexp_extract(str, regexp[, idx]) ------------------------------------- */
+
+static int rx_group_index_err(uint32_t ngroups, int32_t idx) {
+    return sm_err(SM_INVALID,
+                  "[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) `idx` "
+                  "in `regexp_extract` is invalid: Expects group index between 0 and %u, but "
+                  "got %d.",
+                  ngroups, idx);
+}
 
 static int regexp_extract_resolve(sm_bind_ctx *ctx, sm_expr *call) {
     SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
@@ -224,11 +237,7 @@ static int regexp_extract_resolve(sm_bind_ctx *ctx, sm_expr *call) {
     sm_value idx;
     if (st && st->re && call->nargs == 3 && fx_const_arg(ctx, call->args[2], &idx) &&
         !idx.is_null && (idx.v.i32 < 0 || (uint32_t)idx.v.i32 > st->re->ngroups))
-        return defer_err(ctx, &st->err, sm_err(SM_INVALID,
-                      "[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) "
-                      "`idx` in `regexp_extract` is invalid: Expects group index between 0 and "
-                      "%u, but got %d.",
-                      st->re->ngroups, idx.v.i32));
+        return defer_err(ctx, &st->err, rx_group_index_err(st->re->ngroups, idx.v.i32));
     return SM_OK;
 }
 
@@ -252,11 +261,7 @@ static int regexp_extract_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
         if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
         int32_t idx = call->nargs == 3 ? SM_VEC_I32(args[2])[row] : 1;
         if (idx < 0 || (uint32_t)idx > m.re->ngroups) {
-            rc = sm_err(SM_INVALID,
-                        "[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) "
-                        "`idx` in `regexp_extract` is invalid: Expects group index between 0 "
-                        "and %u, but got %d.",
-                        m.re->ngroups, idx);
+            rc = rx_group_index_err(m.re->ngroups, idx);
             break;
         }
         int found = sm_regex_find(m.re, m.md, s, (size_t)slen, 0);
@@ -272,12 +277,7 @@ static int regexp_extract_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
             rc = sm_vector_append_str(res, s + ov[2 * idx], (int32_t)(ov[2 * idx + 1] - ov[2 * idx]));
     }
     rx_done(&m);
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return rx_finish(res, rc, out);
 }
 
 /* ---- rlike(str, regexp) ------------------------------------------------------ */
@@ -315,12 +315,7 @@ static int rlike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **
         else o[row] = (uint8_t)found;
     }
     rx_done(&m);
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return rx_finish(res, rc, out);
 }
 
 /* ---- like / ilike -------------------------------------------------------------- */
@@ -521,12 +516,7 @@ static int like_eval_common(const sm_expr *call, sm_vector **args, int64_t n, sm
     sm_free(tok);
     sm_buf_free(&low);
     sm_buf_free(&lowp);
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return rx_finish(res, rc, out);
 }
 
 static int like_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args, int64_t n,

@@ -37,6 +37,7 @@
 #include <strings.h>
 
 #include "common/status.h"
+#include "expr/eval_internal.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
 
@@ -55,21 +56,6 @@ static int nm_upper(sm_buf *b, const char *s) {
 }
 
 static bool nm_is(const char *name, const char *what) { return name && strcasecmp(name, what) == 0; }
-
-/* SQL type names as Spark prints them inside CAST(... AS T). */
-static const char *nm_type_sql(sm_type t) {
-    switch (t) {
-    case SM_BOOLEAN: return "BOOLEAN";
-    case SM_INT: return "INT";
-    case SM_BIGINT: return "BIGINT";
-    case SM_DOUBLE: return "DOUBLE";
-    case SM_STRING: return "STRING";
-    case SM_DATE: return "DATE";
-    case SM_TIMESTAMP: return "TIMESTAMP";
-    case SM_NULLTYPE: return "VOID";
-    default: return "UNKNOWN";
-    }
-}
 
 static int nm_literal(sm_buf *b, const sm_expr *e) {
     const sm_value *v = &e->lit;
@@ -279,7 +265,7 @@ static int nm_sql(sm_buf *b, const sm_expr *e) {
             return nm_typed_literal(b, e);
         SM_TRY(nm_put(b, "CAST("));
         SM_TRY(nm_sql(b, e->args[0]));
-        return sm_buf_appendf(b, " AS %s)", nm_type_sql(e->cast_to));
+        return sm_buf_appendf(b, " AS %s)", ev_type_upper(e->cast_to));
     case SM_EX_CASE: return nm_case(b, e);
     case SM_EX_IN:
         if (e->nargs < 1) return nm_put(b, "NULL");

@@ -526,6 +526,24 @@ typedef struct {
 } csv_reader;
 
 /* Line number (1-based) of the record starting at file offset `off`. */
+/* ISO-8859-1 → UTF-8 of s[0..n): every byte >= 0x80 becomes two bytes.
+ * Returns an sm_malloc'd buffer (one spare byte) with *end after the last
+ * byte written, or NULL. */
+static char *latin1_to_utf8(const char *s, int64_t n, char **end) {
+    int64_t extra = 0;
+    for (int64_t i = 0; i < n; i++) extra += (unsigned char)s[i] >> 7;
+    char *buf = sm_malloc((size_t)(n + extra + 1));
+    if (!buf) return NULL;
+    char *w = buf;
+    for (int64_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) *w++ = (char)c;
+        else { *w++ = (char)(0xC0 | (c >> 6)); *w++ = (char)(0x80 | (c & 0x3F)); }
+    }
+    *end = w;
+    return buf;
+}
+
 static int64_t line_number_at(const csv_scan *scan, int file, int64_t off) {
     sm_fs_map m;
     if (sm_fs_map_range(scan->files[file], 0, off, &m) != SM_OK) return 0;
@@ -553,18 +571,10 @@ static int csv_reader_open_data(csv_reader *r) {
         start = 3;
     r->header_pending = scan->opt.header && sp->start == 0;
     if (scan->opt.latin1) {
-        /* ISO-8859-1 → UTF-8: every byte >= 0x80 becomes two bytes.  Record
-         * boundaries were found on the raw bytes (they are ASCII). */
-        int64_t n = stop - start, extra = 0;
-        for (int64_t i = start; i < stop; i++) extra += (unsigned char)d[i] >> 7;
-        char *buf = sm_malloc((size_t)(n + extra + 1));
+        /* Record boundaries were found on the raw bytes (they are ASCII). */
+        char *w;
+        char *buf = latin1_to_utf8(d + start, stop - start, &w);
         if (!buf) return sm_err(SM_NOMEM, "out of memory transcoding %s", path);
-        char *w = buf;
-        for (int64_t i = start; i < stop; i++) {
-            unsigned char c = (unsigned char)d[i];
-            if (c < 0x80) *w++ = (char)c;
-            else { *w++ = (char)(0xC0 | (c >> 6)); *w++ = (char)(0x80 | (c & 0x3F)); }
-        }
         r->latin_buf = buf;
         r->data = buf;
         r->data_len = w - buf;
@@ -782,16 +792,9 @@ static int first_record(csv_scan *scan, char ***names, int *ntok) {
         if (scan->opt.latin1) {
             /* Transcode the whole file (header detection only needs the
              * first record, but records may be long). */
-            int64_t n = end - p, extra = 0;
-            for (int64_t i = 0; i < n; i++) extra += (unsigned char)p[i] >> 7;
-            tbuf = sm_malloc((size_t)(n + extra + 1));
+            char *w;
+            tbuf = latin1_to_utf8(p, end - p, &w);
             if (!tbuf) { sm_fs_unmap(&m); return sm_err(SM_NOMEM, "out of memory"); }
-            char *w = tbuf;
-            for (int64_t i = 0; i < n; i++) {
-                unsigned char c = (unsigned char)p[i];
-                if (c < 0x80) *w++ = (char)c;
-                else { *w++ = (char)(0xC0 | (c >> 6)); *w++ = (char)(0x80 | (c & 0x3F)); }
-            }
             p = tbuf;
             end = w;
         }

@@ -42,44 +42,10 @@
 #include "smelt.h"
 #include "test.h"
 
+#define PU_TMP_TEMPLATE "/tmp/smelt-test-errors-XXXXXX"
+#include "pipeline_util.h"
+
 /* ---- helpers ----------------------------------------------------------- */
-
-static char g_tmp[256];
-
-static void cleanup_tmp(void) {
-    if (g_tmp[0]) fs_remove_tree(g_tmp);
-}
-
-static const char *tmpdir(void) {
-    if (!g_tmp[0]) {
-        snprintf(g_tmp, sizeof g_tmp, "/tmp/smelt-test-errors-XXXXXX");
-        if (!mkdtemp(g_tmp)) {
-            perror("mkdtemp");
-            exit(2);
-        }
-        atexit(cleanup_tmp);
-    }
-    return g_tmp;
-}
-
-/* tmpdir()/rel in one of a few rotating buffers. */
-static const char *tpath(const char *rel) {
-    static char bufs[8][512];
-    static int next;
-    char *b = bufs[next++ % 8];
-    snprintf(b, 512, "%s/%s", tmpdir(), rel);
-    return b;
-}
-
-static void write_file(const char *rel, const char *text) {
-    FILE *f = fopen(tpath(rel), "w");
-    if (!f) {
-        perror(rel);
-        exit(2);
-    }
-    fputs(text, f);
-    fclose(f);
-}
 
 static bool has(const char *s, const char *piece) { return s && piece && strstr(s, piece) != NULL; }
 

@@ -41,35 +41,13 @@
 #include "smelt.h"
 #include "test.h"
 
+#define PU_TMP_TEMPLATE "/tmp/smelt-test-faults-XXXXXX"
+#include "pipeline_util.h"
+
 /* ---- set-up ----------------------------------------------------------------- */
 
-static char g_tmp[256];
 static volatile sig_atomic_t g_n; /* the n being run, for the crash handler */
 static const char *volatile g_case = "";
-
-static void cleanup_tmp(void) {
-    if (g_tmp[0]) fs_remove_tree(g_tmp);
-}
-
-static const char *tmpdir(void) {
-    if (!g_tmp[0]) {
-        snprintf(g_tmp, sizeof g_tmp, "/tmp/smelt-test-faults-XXXXXX");
-        if (!mkdtemp(g_tmp)) {
-            perror("mkdtemp");
-            exit(2);
-        }
-        atexit(cleanup_tmp);
-    }
-    return g_tmp;
-}
-
-static const char *tpath(const char *rel) {
-    static char bufs[4][512];
-    static int next;
-    char *b = bufs[next++ % 4];
-    snprintf(b, 512, "%s/%s", tmpdir(), rel);
-    return b;
-}
 
 #ifndef __SANITIZE_ADDRESS__
 /* Without ASan (which reports crashes itself), name the case that crashed. */
@@ -103,15 +81,7 @@ static const char *sessions_csv =
     "6,Bob Ray,bobray@mail.com,555-2223,95,2024-05-06 07:07:07,12.0,4.0,120,1985-06-07\n"
     "7,Eve Ng,eve_ng@mail.com,555-3333,60,2024-06-01 00:00:01,30.0,10.0,500,1999-09-09\n";
 
-static void write_input(void) {
-    FILE *f = fopen(tpath("in.csv"), "w");
-    if (!f) {
-        perror("in.csv");
-        exit(2);
-    }
-    fputs(sessions_csv, f);
-    fclose(f);
-}
+static void write_input(void) { write_file("in.csv", sessions_csv); }
 
 /* ---- the pipelines ---------------------------------------------------- */
 
