@@ -3,7 +3,9 @@
 #   make            libsmelt.a, libsmelt.so, smelt, the examples (build/)
 #   make test       install missing Debian packages, build, run every test
 #                   (then again under AddressSanitizer + UBSan in build-asan/)
-#   make demo       install, build, run the example job on the bundled data
+#   make demo       install, build, run the example job file on the bundled data
+#                   (smelt run examples/drivendata/job.yaml; build/drivendata is
+#                   the same job in C)
 #   make SAN=1      a sanitizer build in build-asan/
 #   make fuzz       libFuzzer targets (clang) in build-fuzz/; make test runs
 #                   each for a short smoke run (tests/fuzz/run_fuzz.sh)
@@ -29,7 +31,7 @@ endif
 CFLAGS_ALL := -std=gnu17 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Isrc $(CFLAGS)
 LIBS    := -lpcre2-8 -lz -lcrypto -lsqlite3 -lyaml -ledit -lpthread -lm
 
-LAYERS  := common types fs formats expr plan exec catalog api sql
+LAYERS  := common types fs formats expr plan exec catalog api sql job
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 CLI_SRC := $(wildcard src/cli/*.c)

@@ -1,12 +1,14 @@
 #!/bin/sh
-# Runs the DrivenData example job on the bundled sample data and prints the
-# first rows of both outputs.  Called by `make demo` as
+# Runs the DrivenData example job on the bundled sample data through
+# `smelt run examples/drivendata/job.yaml` (the same job as build/drivendata,
+# as a job file) and prints the first rows of both outputs.  Called by
+# `make demo` as
 #   examples/drivendata/demo.sh build
 set -e
 cd "$(dirname "$0")/../.."
 b=${1:-build}
-if [ ! -x "$b/drivendata" ]; then
-  echo "demo.sh: $b/drivendata is not built; run make first" >&2
+if [ ! -x "$b/smelt" ]; then
+  echo "demo.sh: $b/smelt is not built; run make first" >&2
   exit 1
 fi
 out=$(mktemp -d "${TMPDIR:-/tmp}/smelt-demo-XXXXXX")
@@ -15,8 +17,8 @@ trap 'rm -rf "$out"' EXIT
 raw=examples/drivendata/data
 echo "== input: $raw"
 for f in "$raw"/*.csv; do echo "   $(basename "$f"): $(($(wc -l < "$f") - 1)) rows"; done
-echo "== $b/drivendata $raw $out"
-"$b/drivendata" "$raw" "$out"
+echo "== $b/smelt run examples/drivendata/job.yaml --arg input=$raw --arg output=$out"
+"$b/smelt" run examples/drivendata/job.yaml --arg input="$raw" --arg output="$out"
 
 show() { # title dir
   echo

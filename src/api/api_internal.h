@@ -90,7 +90,36 @@ int sm_session_add_bound(sm_session *s, sm_expr *bound);
 /* Keeps a source alive until the session ends. */
 int sm_session_add_source(sm_session *s, struct sm_source *src);
 
+/* Window expressions of select items (api/window.c): when an item contains
+ * OVER, *df_out is a WINDOW node over df (df's columns ++ one per window
+ * expression) and rewritten[i] the item with its window expressions replaced
+ * by references to those columns (bind it against *df_out; take the output
+ * name from the original item).  Otherwise *df_out = df and rewritten[i] =
+ * unbound[i].  texts may be NULL. */
+int sm_window_plan(sm_dataframe *df, int n, sm_expr *const *unbound, const char *const *texts,
+                   sm_dataframe **df_out, sm_expr **rewritten);
+
 /* Runs the plan and returns every batch, in partition order. */
 int sm_df_collect_batches(sm_dataframe *df, sm_batch ***out, int *nbatches);
+
+/* ---- for the SQL analyzer (sql_support.c) ---------------------------------- */
+
+/* A bound reference to column `col` of `sc`. */
+sm_expr *sm_sql_column_ref(sm_session *s, const sm_schema *sc, int col);
+/* A projection of expressions already bound to df's schema; a plain column
+ * reference keeps its input field's qualifier. */
+sm_dataframe *sm_df_project_bound(sm_dataframe *df, int n, sm_expr **exprs, const char **names);
+/* ORDER BY expression trees: keys[i].expr is bound here against df (text is
+ * for carets), unless prebound[i] (prebound may be NULL). */
+sm_dataframe *sm_df_sort_exprs(sm_dataframe *df, int n, const sm_sort_key *keys,
+                               const bool *prebound, const char *text);
+/* EXPAND (grouping sets): nsets projections of nexprs expressions bound to
+ * df; names the output columns (types from set 0, nullable if any is). */
+sm_dataframe *sm_df_expand(sm_dataframe *df, int nsets, int nexprs, sm_expr ***sets,
+                           const char **names);
+/* One row, no columns (SELECT without FROM). */
+sm_dataframe *sm_df_one_row(sm_session *s);
+/* range(start, end, step): one BIGINT column "id". */
+sm_dataframe *sm_df_range(sm_session *s, int64_t start, int64_t end, int64_t step);
 
 #endif

@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "api/api_internal.h"
+#include "expr/window_funcs.h" /* window: sm_expr_has_window */
 #include "formats/csv.h"
 #include "formats/source.h"
 
@@ -80,9 +81,13 @@ static sm_schema *schema_clone(sm_session *s, const sm_schema *src) {
     sm_schema *sc = schema_for_session(s, src->ncols);
     if (!sc) return NULL;
     for (int i = 0; i < src->ncols; i++)
+    {
         if (schema_set(s, sc, i, src->fields[i].name, src->fields[i].type,
                        src->fields[i].nullable) != SM_OK)
             return NULL;
+        sc->fields[i].precision = src->fields[i].precision; /* DECIMAL */
+        sc->fields[i].scale = src->fields[i].scale;
+    }
     return sc;
 }
 
@@ -132,8 +137,8 @@ static const char *expr_output_name(sm_session *s, const sm_expr *unbound, const
     if (unbound->kind == SM_EX_ALIAS) return unbound->name;
     /* Spark names a plain column reference as the user wrote it ("NAME"
      * for a column called name). */
-    if (unbound->kind == SM_EX_COLUMN && unbound->name) return unbound->name;
-    (void)bound;
+    if (unbound->kind == SM_EX_COLUMN && unbound->name)
+        return bound->kind == SM_EX_COLUMN && bound->name ? bound->name : unbound->name;
     (void)in;
     return sm_expr_sql_name(s->arena, unbound);
 }
@@ -144,6 +149,8 @@ static sm_expr *column_ref(sm_session *s, const sm_schema *sc, int col) {
     e->col_index = col;
     e->type = sc->fields[col].type;
     e->nullable = sc->fields[col].nullable;
+    e->precision = sc->fields[col].precision; /* DECIMAL */
+    e->scale = sc->fields[col].scale;
     return e;
 }
 
@@ -156,9 +163,19 @@ static sm_dataframe *make_project(sm_dataframe *df, int n, sm_expr **exprs, cons
     p->exprs = exprs;
     p->nexprs = n;
     if (!p->schema) return NULL;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         if (schema_set(s, p->schema, i, names[i], exprs[i]->type, exprs[i]->nullable) != SM_OK)
             return NULL;
+        p->schema->fields[i].precision = exprs[i]->precision; /* DECIMAL */
+        p->schema->fields[i].scale = exprs[i]->scale;
+        /* A plain column reference keeps its qualifier (t.col), as Spark keeps
+         * the attribute's; a renamed one loses it. */
+        const sm_schema *in = df->plan->schema;
+        int c = exprs[i]->kind == SM_EX_COLUMN ? exprs[i]->col_index : -1;
+        if (c >= 0 && c < in->ncols && in->fields[c].qualifier &&
+            strcasecmp(in->fields[c].name, names[i]) == 0)
+            p->schema->fields[i].qualifier = in->fields[c].qualifier;
+    }
     return sm_df_wrap(s, p);
 }
 
@@ -330,11 +347,34 @@ sm_column *sm_when(sm_session *s, int n, sm_column *const *conds, sm_column *con
 
 /* ---- projections ---------------------------------------------------------- */
 
+/* Whether t.* (star named t; NULL for a bare *) takes a column qualified q:
+ * q is t or ends with ".t", case-insensitively. */
+static bool star_matches(const char *t, const char *q) {
+    if (!t) return true;
+    if (!q) return false;
+    size_t lt = strlen(t), lq = strlen(q);
+    return lq >= lt && strcasecmp(q + lq - lt, t) == 0 && (lq == lt || q[lq - lt - 1] == '.');
+}
+
+/* "`a`, `b`" for the CANNOT_RESOLVE_STAR_EXPAND message. */
+static const char *star_columns(sm_session *s, const sm_schema *in) {
+    sm_buf b = {0};
+    for (int c = 0; c < in->ncols; c++) sm_buf_appendf(&b, "%s`%s`", c ? ", " : "", in->fields[c].name);
+    char *r = sm_arena_strdup(s->arena, b.data ? sm_buf_cstr(&b) : "");
+    sm_buf_free(&b);
+    return r ? r : "";
+}
+
 /* Expands a select list (STAR → every column) and binds it. */
 static sm_dataframe *select_exprs(sm_dataframe *df, int n, sm_expr *const *unbound,
                                   const char *const *texts) {
     sm_session *s = df->session;
     const sm_schema *in = df->plan->schema;
+    /* window (api/window.c): OVER expressions become a WINDOW node under the
+     * projection; the items are bound against it, named from the originals. */
+    sm_dataframe *wdf;
+    sm_expr **rw = sm_arena_alloc(s->arena, (size_t)(n > 0 ? n : 1) * sizeof *rw);
+    if (!rw || sm_window_plan(df, n, unbound, texts, &wdf, rw) != SM_OK) return NULL;
     int total = 0;
     for (int i = 0; i < n; i++) total += unbound[i]->kind == SM_EX_STAR ? in->ncols : 1;
     sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)(total ? total : 1) * sizeof *exprs);
@@ -343,18 +383,27 @@ static sm_dataframe *select_exprs(sm_dataframe *df, int n, sm_expr *const *unbou
     int k = 0;
     for (int i = 0; i < n; i++) {
         if (unbound[i]->kind == SM_EX_STAR) {
+            int k0 = k;
             for (int c = 0; c < in->ncols; c++) {
+                if (!star_matches(unbound[i]->name, in->fields[c].qualifier)) continue; /* t.* */
                 exprs[k] = column_ref(s, in, c);
                 names[k++] = in->fields[c].name;
+            }
+            if (k == k0 && unbound[i]->name) {
+                sm_err(SM_ANALYSIS, "[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve `%s`.* given input "
+                       "columns %s. Please check that the specified table or struct exists and "
+                       "is accessible in the input columns.", unbound[i]->name, star_columns(s, in));
+                return NULL;
             }
             continue;
         }
         sm_expr *b;
-        if (bind_expr(s, in, unbound[i], texts ? texts[i] : NULL, false, &b) != SM_OK) return NULL;
+        if (bind_expr(s, wdf->plan->schema, rw[i], texts ? texts[i] : NULL, false, &b) != SM_OK)
+            return NULL; /* window: rw[i] against wdf */
         exprs[k] = b;
         names[k++] = expr_output_name(s, unbound[i], b, in);
     }
-    return make_project(df, total, exprs, names);
+    return make_project(wdf, k, exprs, names);
 }
 
 sm_dataframe *sm_df_select(sm_dataframe *df, int n, sm_column *const *cols) {
@@ -406,6 +455,10 @@ sm_dataframe *sm_df_filter(sm_dataframe *df, const char *condition) {
     if (!df) return NULL;
     sm_expr *u, *b;
     if (parse_text(df->session, condition, &u) != SM_OK) return NULL;
+    if (sm_expr_has_window(u)) { /* window: Spark's message */
+        sm_err(SM_ANALYSIS, "It is not allowed to use window functions inside WHERE clause.");
+        return NULL;
+    }
     if (bind_expr(df->session, df->plan->schema, u, condition, false, &b) != SM_OK) return NULL;
     return filter_bound(df, b, condition);
 }
@@ -413,20 +466,27 @@ sm_dataframe *sm_df_filter(sm_dataframe *df, const char *condition) {
 sm_dataframe *sm_df_filter_col(sm_dataframe *df, sm_column *c) {
     if (!df || !c) return NULL;
     sm_expr *b;
+    if (sm_expr_has_window(c->expr)) { /* window: Spark's message */
+        sm_err(SM_ANALYSIS, "It is not allowed to use window functions inside WHERE clause.");
+        return NULL;
+    }
     if (bind_expr(df->session, df->plan->schema, c->expr, c->text, false, &b) != SM_OK) return NULL;
     return filter_bound(df, b, c->text);
 }
 
 /* All columns of df as references, with one replaced/added. */
-static sm_dataframe *with_column_bound(sm_dataframe *df, const char *name, sm_expr *b) {
+/* window: only the first `ncols` columns of df are kept (a WINDOW node
+ * below adds internal ones). */
+static sm_dataframe *with_column_bound(sm_dataframe *df, const char *name, sm_expr *b, int ncols) {
     sm_session *s = df->session;
     const sm_schema *in = df->plan->schema;
     int at = find_column(s, in, name);
-    int n = in->ncols + (at < 0 ? 1 : 0);
+    if (at >= ncols) at = -1;
+    int n = ncols + (at < 0 ? 1 : 0);
     sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)n * sizeof *exprs);
     const char **names = sm_arena_alloc(s->arena, (size_t)n * sizeof *names);
     if (!exprs || !names) return NULL;
-    for (int c = 0; c < in->ncols; c++) {
+    for (int c = 0; c < ncols; c++) {
         if (c == at) {
             exprs[c] = b;
             names[c] = name;
@@ -443,19 +503,26 @@ static sm_dataframe *with_column_bound(sm_dataframe *df, const char *name, sm_ex
     return make_project(df, n, exprs, names);
 }
 
+/* window: withColumn of an unbound item that may contain OVER. */
+static sm_dataframe *with_column_unbound(sm_dataframe *df, const char *name, sm_expr *u,
+                                         const char *text) {
+    sm_dataframe *wdf;
+    sm_expr *rw, *b;
+    if (sm_window_plan(df, 1, &u, &text, &wdf, &rw) != SM_OK) return NULL;
+    if (bind_expr(df->session, wdf->plan->schema, rw, text, false, &b) != SM_OK) return NULL;
+    return with_column_bound(wdf, name, b, df->plan->schema->ncols);
+}
+
 sm_dataframe *sm_df_with_column(sm_dataframe *df, const char *name, const char *expr) {
     if (!df || !name) return NULL;
-    sm_expr *u, *b;
+    sm_expr *u;
     if (parse_text(df->session, expr, &u) != SM_OK) return NULL;
-    if (bind_expr(df->session, df->plan->schema, u, expr, false, &b) != SM_OK) return NULL;
-    return with_column_bound(df, name, b);
+    return with_column_unbound(df, name, u, expr);
 }
 
 sm_dataframe *sm_df_with_column_col(sm_dataframe *df, const char *name, sm_column *c) {
     if (!df || !name || !c) return NULL;
-    sm_expr *b;
-    if (bind_expr(df->session, df->plan->schema, c->expr, c->text, false, &b) != SM_OK) return NULL;
-    return with_column_bound(df, name, b);
+    return with_column_unbound(df, name, c->expr, c->text); /* window-aware */
 }
 
 sm_dataframe *sm_df_with_column_renamed(sm_dataframe *df, const char *existing,
@@ -873,6 +940,8 @@ static int split_aggs(agg_split *as, const sm_expr *e, sm_expr **out) {
         ref->col_index = as->g->nkeys + as->naggs;
         ref->type = e->type;
         ref->nullable = e->nullable;
+        ref->precision = e->precision; /* DECIMAL */
+        ref->scale = e->scale;
         as->naggs++;
         *out = ref;
         return SM_OK;
@@ -933,14 +1002,19 @@ static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
         const sm_expr *key = g->keys[k];
         const char *name = g->key_names[k];
         if (schema_set(s, p->schema, k, name, key->type, key->nullable) != SM_OK) return NULL;
+        p->schema->fields[k].precision = key->precision; /* DECIMAL */
+        p->schema->fields[k].scale = key->scale;
         finals[k] = column_ref(s, p->schema, k);
         names[k] = name;
         if (!finals[k]) return NULL;
     }
-    for (int a = 0; a < as.naggs; a++)
+    for (int a = 0; a < as.naggs; a++) {
         if (schema_set(s, p->schema, g->nkeys + a, sm_expr_sql_name(s->arena, as.aggs[a]),
                        as.aggs[a]->type, as.aggs[a]->nullable) != SM_OK)
             return NULL;
+        p->schema->fields[g->nkeys + a].precision = as.aggs[a]->precision; /* DECIMAL */
+        p->schema->fields[g->nkeys + a].scale = as.aggs[a]->scale;
+    }
     sm_dataframe *agg = sm_df_wrap(s, p);
     if (!agg) return NULL;
     /* The projection computing the requested expressions. */
@@ -1081,5 +1155,8 @@ const char *sm_df_column_name(const sm_dataframe *df, int col) {
 
 const char *sm_df_column_type(const sm_dataframe *df, int col) {
     if (!df || col < 0 || col >= df->plan->schema->ncols) return NULL;
-    return sm_type_name(df->plan->schema->fields[col].type);
+    const sm_field *f = &df->plan->schema->fields[col];
+    if (f->type == SM_DECIMAL) /* "decimal(10,2)", kept with the session */
+        return sm_arena_printf(df->session->arena, "decimal(%d,%d)", f->precision, f->scale);
+    return sm_type_name(f->type);
 }

@@ -314,8 +314,11 @@ int sm_df_print_schema_to(sm_dataframe *df, FILE *out) {
     fputs("root\n", out);
     for (int c = 0; c < schema->ncols; c++) {
         const sm_field *f = &schema->fields[c];
+        char dec[32];
+        if (f->type == SM_DECIMAL) snprintf(dec, sizeof dec, "decimal(%d,%d)", f->precision, f->scale);
         fprintf(out, " |-- %s: %s (nullable = %s)\n", f->name ? f->name : "",
-                sm_type_schema_name(f->type), f->nullable ? "true" : "false");
+                f->type == SM_DECIMAL ? dec : sm_type_schema_name(f->type),
+                f->nullable ? "true" : "false");
     }
     fputc('\n', out);
     if (ferror(out)) return sm_err(SM_IO, "printSchema: writing the output failed");

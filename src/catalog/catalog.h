@@ -39,6 +39,7 @@ typedef struct sm_table_info {
     int npartition;
     char *comment;
     long long created;        /* unix seconds */
+    char **column_comments;   /* schema->ncols entries (NULL where none), or NULL */
 } sm_table_info;
 
 /* Opens (creating when missing) the catalog of `warehouse_dir`. */
@@ -53,6 +54,9 @@ int sm_catalog_drop_database(sm_catalog *c, const char *name, bool if_exists, bo
 bool sm_catalog_database_exists(sm_catalog *c, const char *name);
 /* Names, sorted; *out is NULL-terminated, free with sm_catalog_free_names. */
 int sm_catalog_list_databases(sm_catalog *c, char ***out);
+/* A database's location and comment (either may come back NULL; free with
+ * sm_free).  [SCHEMA_NOT_FOUND] when absent. */
+int sm_catalog_database_info(sm_catalog *c, const char *name, char **location, char **comment);
 
 /* Registers a table or view.  replace: CREATE OR REPLACE.  The caller
  * creates the data directory of a managed table. */

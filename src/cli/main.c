@@ -1,41 +1,61 @@
 /*
- * main.c — the `smelt` program.  It uses only the public API (smelt.h).
+ * main.c — the `smelt` program: dispatches to a command.
  *
- *   smelt head FILE [-n N] [-o key=value ...]     show() the first rows
- *   smelt schema FILE [-o key=value ...]          printSchema()
- *   smelt count FILE [-o key=value ...]           count()
+ *   smelt head | schema | count FILE ...   cmd_file.c
+ *   smelt sql ...                          cmd_sql.c
+ *   smelt shell ...                        cmd_shell.c
+ *   smelt run JOB.yaml ...                 cmd_run.c (src/job/)
  *   smelt version | --help
  *
- * CSV files are read with header=true and inferSchema=true unless options
- * say otherwise.  Errors go to standard error with a non-zero exit status.
+ * Every command is a client of the public API only (see cli.h).  Errors go
+ * to standard error with a non-zero exit status: 1 for a failed statement
+ * or read, 2 for a bad command line.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "smelt.h"
-
-#define SMELT_VERSION "0.1.0"
+#include "cli/cli.h"
 
 static void usage(FILE *out) {
     fprintf(out,
             "usage: smelt <command> [arguments]\n"
             "\n"
             "commands:\n"
+            "  sql [OPTIONS] \"QUERY\"                           run SQL statements separated by ';'\n"
+            "  sql [OPTIONS] -f FILE                           ... from a file ('-' = standard input)\n"
+            "  shell [OPTIONS]                                 interactive SQL shell\n"
+            "  run JOB.yaml [--arg NAME=VALUE]... [--explain]  run a job file (docs/jobs.md)\n"
             "  head FILE [-n N] [-t WIDTH] [-o key=value]...  show the first N rows (default 20)\n"
             "  schema FILE [-o key=value]...                   print the schema Spark-style\n"
             "  count FILE [-o key=value]...                    count the rows\n"
             "  version                                         print the version\n"
             "\n"
-            "FILE is a CSV file, a directory of CSV files, or a glob.  Options are Spark's CSV\n"
-            "options (header, inferSchema, sep, quote, escape, nullValue, mode, ...); header\n"
-            "and inferSchema default to true here.\n");
-}
-
-static int fail(const char *what) {
-    fprintf(stderr, "smelt: %s\n", what);
-    return 1;
+            "sql and shell options:\n"
+            "  -e QUERY               the statements to run (same as the QUERY argument)\n"
+            "  -f FILE                read statements from FILE ('-' for standard input)\n"
+            "  --format FMT           table | tsv | csv | json  (default: table on a terminal,\n"
+            "                         else tsv as spark-sql prints: TAB-separated, NULL for null)\n"
+            "  --header               tsv: print the column names first\n"
+            "  --schema               print the result's schema (struct<name:type,...>) first\n"
+            "  --last-only            print only the last statement's result; earlier failures\n"
+            "                         are reported on stderr and the run goes on (the protocol\n"
+            "                         of ../shared/conformance/run_spark_golden.py --mode query)\n"
+            "  --truncate N           table: cut cells to N characters (default 0: never)\n"
+            "  --conf KEY=VALUE       a session setting (repeatable), e.g.\n"
+            "                         --conf spark.sql.session.timeZone=America/Los_Angeles\n"
+            "  --warehouse DIR        the catalog's warehouse (default ./smelt-warehouse or\n"
+            "                         $SMELT_HOME)\n"
+            "  --time                 sql: print \"Time taken: ...\" on stderr after each statement\n"
+            "\n"
+            "FILE for head/schema/count is a CSV file, a directory of CSV files, or a glob.\n"
+            "Options are Spark's CSV options (header, inferSchema, sep, quote, escape,\n"
+            "nullValue, mode, ...); header and inferSchema default to true there.\n"
+            "\n"
+            "examples:\n"
+            "  smelt sql \"CREATE TEMP VIEW t USING csv OPTIONS (path 'data/', header true,\n"
+            "             inferSchema true); SELECT count(*) FROM t\"\n"
+            "  smelt sql --format csv -f report.sql > report.csv\n"
+            "  smelt shell --conf spark.sql.ansi.enabled=true\n");
 }
 
 int main(int argc, char **argv) {
@@ -49,76 +69,11 @@ int main(int argc, char **argv) {
         printf("smelt %s\n", SMELT_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "head") != 0 && strcmp(cmd, "schema") != 0 && strcmp(cmd, "count") != 0) {
-        fprintf(stderr, "smelt: unknown command '%s'; see 'smelt --help'\n", cmd);
-        return 2;
-    }
-    const char *file = NULL;
-    long n = 20, width = 20;
-    const char *opts[2 * 64 + 5];
-    int nopts = 0;
-    bool has_header = false, has_infer = false;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-            n = strtol(argv[++i], NULL, 10);
-        } else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
-            width = strtol(argv[++i], NULL, 10);
-        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-            char *kv = argv[++i];
-            char *eq = strchr(kv, '=');
-            if (!eq) {
-                fprintf(stderr, "smelt: option '%s' is not key=value\n", kv);
-                return 2;
-            }
-            if (nopts >= 64) return fail("too many options");
-            *eq = 0;
-            opts[2 * nopts] = kv;
-            opts[2 * nopts + 1] = eq + 1;
-            nopts++;
-            has_header |= strcasecmp(kv, "header") == 0;
-            has_infer |= strcasecmp(kv, "inferSchema") == 0;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "smelt: unknown flag '%s'; see 'smelt --help'\n", argv[i]);
-            return 2;
-        } else if (!file) {
-            file = argv[i];
-        } else {
-            fprintf(stderr, "smelt: unexpected argument '%s'\n", argv[i]);
-            return 2;
-        }
-    }
-    if (!file) {
-        fprintf(stderr, "smelt %s: missing FILE; see 'smelt --help'\n", cmd);
-        return 2;
-    }
-    int k = 2 * nopts;
-    if (!has_header) {
-        opts[k++] = "header";
-        opts[k++] = "true";
-    }
-    if (!has_infer) {
-        opts[k++] = "inferSchema";
-        opts[k++] = "true";
-    }
-    opts[k] = NULL;
-
-    sm_session *s = sm_session_new(NULL);
-    if (!s) return fail(sm_last_error());
-    int rc = 0;
-    sm_dataframe *df = sm_read_csv(s, file, opts, NULL);
-    if (!df) {
-        rc = fail(sm_last_error());
-    } else if (strcmp(cmd, "head") == 0) {
-        if (sm_df_show(df, n, (int)width) != 0) rc = fail(sm_last_error());
-    } else if (strcmp(cmd, "schema") == 0) {
-        if (sm_df_print_schema(df) != 0) rc = fail(sm_last_error());
-    } else {
-        int64_t count;
-        if (sm_df_count(df, &count) != 0)
-            rc = fail(sm_last_error());
-        else
-            printf("%lld\n", (long long)count);
-    }
-    sm_session_free(s);
-    return rc;
+    if (strcmp(cmd, "sql") == 0) return cli_cmd_sql(argc - 2, argv + 2);
+    if (strcmp(cmd, "shell") == 0) return cli_cmd_shell(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0) return cli_cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "head") == 0 || strcmp(cmd, "schema") == 0 || strcmp(cmd, "count") == 0)
+        return cli_cmd_file(cmd, argc - 2, argv + 2);
+    fprintf(stderr, "smelt: unknown command '%s'; see 'smelt --help'\n", cmd);
+    return 2;
 }

@@ -18,6 +18,11 @@
  *      which become partition `piece` of the output mset.  Pieces share
  *      nothing, so no locks.
  *
+ * FILTER: an aggregate call with a filter (agg(...) FILTER (WHERE cond),
+ * bound by agg.c's resolvers) folds only the rows where cond is true: per
+ * batch its arguments are narrowed to those rows before update (or before
+ * the DISTINCT set insert).  Merging is unchanged.
+ *
  * DISTINCT aggregates (count(DISTINCT x, y), sum(DISTINCT x), ...): a partial
  * table keeps, per such aggregate, a set of (group id, argument tuple) — a
  * second keytab — and no state.  Merging re-inserts each pair with the merged
@@ -192,6 +197,34 @@ static int ha_eval_args(ha_run *r, int a, const sm_batch *b, sm_vector **argv) {
     return SM_OK;
 }
 
+/* agg(...) FILTER (WHERE cond): keeps the rows of the batch where cond is
+ * true — argv[] are replaced by their selected rows, fgids receives their
+ * group ids and *nout their count. */
+static int ha_filter_rows(ha_run *r, const ha_agg *ag, const sm_batch *b, sm_vector **argv,
+                          const uint32_t *gids, int64_t n, int32_t *sel, uint32_t *fgids,
+                          int64_t *nout) {
+    sm_vector *fv = NULL;
+    int rc = sm_expr_eval(&r->ctx->eval, ag->call->filter, b, &fv);
+    if (rc != SM_OK) return rc;
+    int64_t k = 0;
+    if (fv->type == SM_BOOLEAN)
+        for (int64_t i = 0; i < n; i++)
+            if (!sm_vector_is_null(fv, i) && SM_VEC_BOOL(fv)[i]) {
+                sel[k] = (int32_t)i;
+                fgids[k++] = gids[i];
+            }
+    sm_vector_unref(fv);
+    *nout = k;
+    if (k == n || k == 0) return SM_OK;
+    for (int i = 0; i < ag->nargs; i++) {
+        sm_vector *taken = sm_vector_take(argv[i], sel, k);
+        if (!taken) return SM_NOMEM;
+        sm_vector_unref(argv[i]);
+        argv[i] = taken;
+    }
+    return SM_OK;
+}
+
 static int ha_consume_batch(ha_run *r, ha_table *t, const sm_batch *b) {
     int64_t n = b->nrows;
     if (n == 0) return SM_OK;
@@ -199,6 +232,8 @@ static int ha_consume_batch(ha_run *r, ha_table *t, const sm_batch *b) {
     sm_vector **kv = sm_calloc((size_t)r->nkeys + 1, sizeof *kv);
     uint64_t *hashes = sm_malloc((size_t)n * sizeof *hashes);
     uint32_t *gids = sm_malloc((size_t)n * sizeof *gids);
+    int32_t *fsel = NULL;  /* FILTER (WHERE ...): the rows that pass */
+    uint32_t *fgids = NULL;
     sm_vector *argv[64] = {0};
     if (!kv || !hashes || !gids) {
         rc = SM_NOMEM;
@@ -216,10 +251,23 @@ static int ha_consume_batch(ha_run *r, ha_table *t, const sm_batch *b) {
         const ha_agg *ag = &r->aggs[a];
         rc = ha_eval_args(r, a, b, argv);
         if (rc != SM_OK) break;
-        if (ag->distinct)
-            rc = ha_distinct_insert(&t->dsets[a], gids, argv, ag->nargs, n, NULL, NULL);
+        const uint32_t *ug = gids;
+        int64_t un = n;
+        if (ag->call->filter) {
+            if (!fsel) {
+                fsel = sm_malloc((size_t)n * sizeof *fsel);
+                fgids = sm_malloc((size_t)n * sizeof *fgids);
+                if (!fsel || !fgids) rc = SM_NOMEM;
+            }
+            if (rc == SM_OK) rc = ha_filter_rows(r, ag, b, argv, gids, n, fsel, fgids, &un);
+            ug = fgids;
+        }
+        if (rc != SM_OK || un == 0)
+            ;
+        else if (ag->distinct)
+            rc = ha_distinct_insert(&t->dsets[a], ug, argv, ag->nargs, un, NULL, NULL);
         else
-            rc = ag->def->update(ag->call, t->states[a], gids, argv, n, t->arena);
+            rc = ag->def->update(ag->call, t->states[a], ug, argv, un, t->arena);
         ha_unref_all(argv, ag->nargs);
         memset(argv, 0, sizeof argv);
     }
@@ -228,6 +276,8 @@ done:
     sm_free(kv);
     sm_free(hashes);
     sm_free(gids);
+    sm_free(fsel);
+    sm_free(fgids);
     return rc;
 }
 

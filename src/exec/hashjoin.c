@@ -1,8 +1,464 @@
-/* hashjoin.c — joins (placeholder until the join operator lands). */
+/*
+ * hashjoin.c — the JOIN breaker (exec.h): hash joins on equi-keys, nested
+ * loops for everything else, every join type of plan.h.
+ *
+ * Algorithm:
+ *   1. Build.  The right side (children[1]) is always the build side, so the
+ *      output order is "left rows in order, their matches in build order"
+ *      for every type (semi / anti need the right side built anyway).  It is
+ *      materialized with exec_collect (its subtree runs in parallel), then
+ *      concatenated into one batch `build` of nbuild rows plus one trailing
+ *      all-null row (index nbuild), so gathering output columns is one
+ *      sm_vector_take whether or not a left row found a match.  The right
+ *      keys are evaluated over the concatenated rows and hashed.
+ *   2. Hash table, partitioned for a parallel build: the hash space is cut
+ *      into npieces (sm_keytab_piece); one task per piece inserts the rows of
+ *      its piece, in build order, into its own sm_keytab (hashtable.h; the
+ *      distinct keys are copied into the table) and chains the rows of each
+ *      key: head[gid] → next[row] → ... → -1, in build order.  Rows with a
+ *      null key are never inserted: null never equals anything in a join
+ *      (null-safe <=> keys are rewritten by the analysis into non-null keys,
+ *      coalesce(k, default) and isnull(k), as Spark's ExtractEquiJoinKeys
+ *      does).  Key equality is the table's: NaN = NaN and -0.0 = 0.0, as
+ *      Spark normalizes join keys.
+ *   3. Probe: one task per left partition (exec_foreach_batch).  For each
+ *      left batch the left keys are evaluated and hashed; each left row
+ *      walks its chain (or, with no keys, every build row: nested loops)
+ *      and produces candidate pairs, in chunks of HJ_CHUNK entries.  The
+ *      residual condition (plan->cond, bound to left ++ right) is evaluated
+ *      on a batch of the candidate pairs; then the chunk's entries are walked
+ *      in order: a passing pair is output (inner/cross/left/right/full) and
+ *      marks its left row and (right/full) its build row as matched; the
+ *      end-of-row marker of a left row outputs it null-extended (left/full)
+ *      if it matched nothing, or alone (semi if matched, anti if not).
+ *      Output batches of a task go to partition `part` of the result.
+ *   4. Right / full joins: after the probe, build rows no pair matched are
+ *      output in build order, null-extended on the left, as one more
+ *      partition.
+ *
+ * LEFT ANTI with null_aware (NOT IN): an empty build side keeps every left
+ * row; a build side with a null key keeps none; otherwise a left row with a
+ * null key is dropped and the others are anti-joined as usual.
+ *
+ * Invariants: left_keys[i] and right_keys[i] have the same type (checked);
+ * next[] and the per-piece tables are written only by the piece that owns
+ * the row's hash, then only read; matched[] bytes are set with relaxed
+ * atomic stores by the probe tasks and read after they all finished.
+ *
+ * Memory: the collected right side is freed once concatenated; build, key
+ * vectors, hashes, tables and chains are freed before exec_join returns;
+ * the output mset belongs to the caller.  Input left batches are freed by
+ * the probe after use.
+ */
+#include <string.h>
+
 #include "common/status.h"
 #include "exec/exec.h"
+#include "exec/hashtable.h"
+
+#define HJ_CHUNK 8192
+#define HJ_END (-2) /* entry marker: the left row's candidates are done */
+
+typedef struct {
+    sm_keytab tab;
+    int32_t *head, *tail; /* per group: first and last build row of its chain */
+    int64_t cap;
+} hj_piece;
+
+typedef struct {
+    sm_exec_ctx *ctx;
+    const sm_plan *p;
+    sm_join_type type;
+    const sm_schema *ls, *rs;
+    int nkeys;
+    sm_batch *build;       /* nbuild rows + one all-null row */
+    int64_t nbuild;
+    sm_vector **bkeys;     /* right keys over build */
+    uint64_t *bhash;
+    uint8_t *bvalid;       /* row has no null key */
+    bool build_null_key;   /* some build row has a null key */
+    int32_t *next;         /* chains */
+    hj_piece *pieces;
+    int npieces;
+    uint8_t *matched;      /* RIGHT / FULL */
+    sm_mset *out;
+} hj_run;
+
+static bool hj_semi_like(sm_join_type t) { return t == SM_JOIN_LEFT_SEMI || t == SM_JOIN_LEFT_ANTI; }
+static bool hj_keeps_build(sm_join_type t) { return t == SM_JOIN_RIGHT || t == SM_JOIN_FULL; }
+
+/* ---- build ------------------------------------------------------------------- */
+
+/* Concatenates every batch of m (in partition order) into one batch with
+ * an extra all-null row at the end. */
+static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_batch **out) {
+    sm_batch *b = sm_batch_new(s->ncols, nrows + 1);
+    if (!b) return SM_NOMEM;
+    for (int c = 0; c < s->ncols; c++) {
+        sm_vector *v = sm_vector_new(s->fields[c].type, nrows + 1);
+        if (!v) {
+            sm_batch_free(b);
+            return SM_NOMEM;
+        }
+        b->cols[c] = v;
+        int rc = SM_OK;
+        for (int pi = 0; pi < m->nparts && rc == SM_OK; pi++)
+            for (int bi = 0; bi < m->parts[pi].nbatches && rc == SM_OK; bi++) {
+                const sm_batch *in = m->parts[pi].batches[bi];
+                const sm_vector *src = in->cols[c];
+                for (int64_t r = 0; r < in->nrows && rc == SM_OK; r++)
+                    rc = src->type == SM_NULLTYPE || v->type == SM_NULLTYPE
+                             ? sm_vector_append_null(v)
+                             : sm_vector_append_from(v, src, r);
+            }
+        if (rc == SM_OK) rc = sm_vector_append_null(v);
+        if (rc != SM_OK) {
+            sm_batch_free(b);
+            return rc;
+        }
+    }
+    *out = b;
+    return SM_OK;
+}
+
+static int hj_piece_grow(hj_piece *pc, int64_t need) {
+    if (need <= pc->cap) return SM_OK;
+    int64_t cap = pc->cap ? pc->cap : 64;
+    while (cap < need) cap *= 2;
+    int32_t *h = sm_realloc(pc->head, (size_t)cap * sizeof *h);
+    if (!h) return SM_NOMEM;
+    pc->head = h;
+    int32_t *t = sm_realloc(pc->tail, (size_t)cap * sizeof *t);
+    if (!t) return SM_NOMEM;
+    pc->tail = t;
+    pc->cap = cap;
+    return SM_OK;
+}
+
+/* One piece of the hash space: inserts its rows in build order, chains them. */
+static int hj_build_piece(void *arg, int piece) {
+    hj_run *r = arg;
+    hj_piece *pc = &r->pieces[piece];
+    sm_type *types = sm_calloc((size_t)r->nkeys, sizeof *types);
+    if (!types) return SM_NOMEM;
+    for (int k = 0; k < r->nkeys; k++) types[k] = r->bkeys[k]->type;
+    int rc = sm_keytab_init(&pc->tab, r->nkeys, types);
+    sm_free(types);
+    if (rc != SM_OK) return rc;
+    int32_t *sel = sm_malloc(HJ_CHUNK * sizeof *sel);
+    uint32_t *gids = sm_malloc(HJ_CHUNK * sizeof *gids);
+    if (!sel || !gids) rc = SM_NOMEM;
+    for (int64_t start = 0; rc == SM_OK && start < r->nbuild; start += HJ_CHUNK) {
+        int64_t end = start + HJ_CHUNK < r->nbuild ? start + HJ_CHUNK : r->nbuild;
+        int64_t ns = 0;
+        for (int64_t row = start; row < end; row++)
+            if (r->bvalid[row] && sm_keytab_piece(r->bhash[row], r->npieces) == piece)
+                sel[ns++] = (int32_t)row;
+        if (ns == 0) continue;
+        int64_t before = pc->tab.ngroups;
+        rc = sm_keytab_insert(&pc->tab, r->bkeys, r->bhash, sel, ns, gids, NULL);
+        if (rc == SM_OK) rc = hj_piece_grow(pc, pc->tab.ngroups);
+        for (int64_t i = 0; rc == SM_OK && i < ns; i++) {
+            uint32_t g = gids[i];
+            int32_t row = sel[i];
+            if ((int64_t)g >= before) {
+                pc->head[g] = row;
+                before = (int64_t)g + 1;
+            } else {
+                r->next[pc->tail[g]] = row;
+            }
+            pc->tail[g] = row;
+        }
+    }
+    sm_free(sel);
+    sm_free(gids);
+    return rc;
+}
+
+static int hj_build(hj_run *r) {
+    const sm_plan *p = r->p;
+    sm_mset *m = NULL;
+    SM_TRY(exec_collect(r->ctx, p->children[1], &m));
+    int64_t n = sm_mset_rows(m);
+    if (n >= INT32_MAX - 1) {
+        sm_mset_free(m);
+        return sm_err(SM_UNSUPPORTED,
+                      "join: the right side has %lld rows, more than one join can build (2^31); "
+                      "put the smaller input on the right",
+                      (long long)n);
+    }
+    int rc = hj_concat(m, r->rs, n, &r->build);
+    sm_mset_free(m);
+    if (rc != SM_OK) return rc;
+    r->nbuild = n;
+    if (hj_keeps_build(r->type) && !(r->matched = sm_calloc((size_t)n + 1, 1))) return SM_NOMEM;
+    if (r->nkeys == 0) return SM_OK;
+
+    r->bkeys = sm_calloc((size_t)r->nkeys, sizeof *r->bkeys);
+    r->bhash = sm_malloc((size_t)(n + 1) * sizeof *r->bhash);
+    r->bvalid = sm_malloc((size_t)n + 1);
+    r->next = sm_malloc((size_t)(n + 1) * sizeof *r->next);
+    r->pieces = sm_calloc((size_t)r->npieces, sizeof *r->pieces);
+    if (!r->bkeys || !r->bhash || !r->bvalid || !r->next || !r->pieces) return SM_NOMEM;
+    for (int k = 0; k < r->nkeys; k++) {
+        SM_TRY(sm_expr_eval(&r->ctx->eval, p->right_keys[k], r->build, &r->bkeys[k]));
+        if (r->bkeys[k]->type != p->left_keys[k]->type)
+            return sm_err(SM_INTERNAL, "join: key %d has types %s (left) and %s (right)", k,
+                          sm_type_name(p->left_keys[k]->type), sm_type_name(r->bkeys[k]->type));
+    }
+    sm_keytab_hash(r->bkeys, r->nkeys, n, r->bhash);
+    for (int64_t row = 0; row < n; row++) {
+        bool ok = true;
+        for (int k = 0; k < r->nkeys && ok; k++) ok = !sm_vector_is_null(r->bkeys[k], row);
+        r->bvalid[row] = ok;
+        if (!ok) r->build_null_key = true;
+        r->next[row] = -1;
+    }
+    return sm_pool_run(r->ctx->pool, r->npieces, hj_build_piece, r);
+}
+
+/* ---- probe -------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t *el, *eb;     /* entries: left row, build row or HJ_END */
+    int64_t ne;
+    int32_t *cl, *cb;     /* candidate pairs (entries with a build row) */
+    uint8_t *row_matched; /* per left row of the batch */
+    int32_t *ol, *ob;     /* output pairs (ob = nbuild: nulls) */
+} hj_scratch;
+
+/* Output batch of n pairs: left columns of `in` by ol, build columns by ob. */
+static int hj_emit(hj_run *r, int part, const sm_batch *in, const int32_t *ol, const int32_t *ob,
+                   int64_t n) {
+    if (n == 0) return SM_OK;
+    bool semi = hj_semi_like(r->type);
+    int nl = r->ls->ncols, nc = semi ? nl : nl + r->rs->ncols;
+    sm_batch *b = sm_batch_new(nc, n);
+    if (!b) return SM_NOMEM;
+    for (int c = 0; c < nc; c++) {
+        b->cols[c] = c < nl ? (in ? sm_vector_take(in->cols[c], ol, n)
+                                  : sm_vector_new_nulls(r->ls->fields[c].type, n))
+                            : sm_vector_take(r->build->cols[c - nl], ob, n);
+        if (!b->cols[c]) {
+            sm_batch_free(b);
+            return SM_NOMEM;
+        }
+    }
+    return sm_mset_add(r->out, part, b);
+}
+
+/* Evaluates the residual condition on the chunk's candidates, then walks the
+ * entries in order and emits the output. */
+static int hj_flush(hj_run *r, int part, const sm_batch *in, hj_scratch *sc) {
+    const sm_plan *p = r->p;
+    int64_t nc = 0;
+    for (int64_t i = 0; i < sc->ne; i++)
+        if (sc->eb[i] >= 0) {
+            sc->cl[nc] = sc->el[i];
+            sc->cb[nc++] = sc->eb[i];
+        }
+    sm_vector *mask = NULL;
+    if (p->cond && nc > 0) {
+        int nl = r->ls->ncols, nr = r->rs->ncols;
+        sm_batch *pairs = sm_batch_new(nl + nr, nc);
+        if (!pairs) return SM_NOMEM;
+        for (int c = 0; c < nl + nr; c++) {
+            pairs->cols[c] = c < nl ? sm_vector_take(in->cols[c], sc->cl, nc)
+                                    : sm_vector_take(r->build->cols[c - nl], sc->cb, nc);
+            if (!pairs->cols[c]) {
+                sm_batch_free(pairs);
+                return SM_NOMEM;
+            }
+        }
+        int rc = sm_expr_eval(&r->ctx->eval, p->cond, pairs, &mask);
+        sm_batch_free(pairs);
+        if (rc != SM_OK) return rc;
+    }
+    sm_join_type t = r->type;
+    int64_t no = 0, ci = 0;
+    for (int64_t i = 0; i < sc->ne; i++) {
+        int32_t lr = sc->el[i], br = sc->eb[i];
+        if (br >= 0) {
+            int64_t k = ci++;
+            bool pass = !mask || (mask->type == SM_BOOLEAN && !sm_vector_is_null(mask, k) &&
+                                  SM_VEC_BOOL(mask)[k]);
+            if (!pass) continue;
+            sc->row_matched[lr] = 1;
+            if (r->matched) __atomic_store_n(&r->matched[br], 1, __ATOMIC_RELAXED);
+            if (!hj_semi_like(t)) {
+                sc->ol[no] = lr;
+                sc->ob[no++] = br;
+            }
+            continue;
+        }
+        bool m = sc->row_matched[lr];
+        if ((t == SM_JOIN_LEFT || t == SM_JOIN_FULL) && !m) {
+            sc->ol[no] = lr;
+            sc->ob[no++] = (int32_t)r->nbuild;
+        } else if ((t == SM_JOIN_LEFT_SEMI && m) || (t == SM_JOIN_LEFT_ANTI && !m)) {
+            sc->ol[no] = lr;
+            sc->ob[no++] = (int32_t)r->nbuild;
+        }
+    }
+    if (mask) sm_vector_unref(mask);
+    sc->ne = 0;
+    return hj_emit(r, part, in, sc->ol, sc->ob, no);
+}
+
+static int hj_probe_batch(hj_run *r, int part, const sm_batch *in, hj_scratch *sc) {
+    const sm_plan *p = r->p;
+    int64_t n = in->nrows;
+    int rc = SM_OK;
+    sm_vector **lk = NULL;
+    uint64_t *lh = NULL;
+    bool null_aware = p->null_aware && r->type == SM_JOIN_LEFT_ANTI;
+    if (null_aware && r->nbuild > 0 && r->build_null_key) return SM_OK; /* NOT IN (.., NULL) */
+    if (r->nkeys > 0) {
+        lk = sm_calloc((size_t)r->nkeys, sizeof *lk);
+        lh = sm_malloc((size_t)n * sizeof *lh);
+        if (!lk || !lh) rc = SM_NOMEM;
+        for (int k = 0; rc == SM_OK && k < r->nkeys; k++) {
+            rc = sm_expr_eval(&r->ctx->eval, p->left_keys[k], in, &lk[k]);
+            if (rc == SM_OK && lk[k]->type != r->bkeys[k]->type)
+                rc = sm_err(SM_INTERNAL, "join: key %d has types %s (left) and %s (right)", k,
+                            sm_type_name(lk[k]->type), sm_type_name(r->bkeys[k]->type));
+        }
+        if (rc == SM_OK) sm_keytab_hash(lk, r->nkeys, n, lh);
+    }
+    memset(sc->row_matched, 0, (size_t)n);
+    /* semi / anti without a residual condition need one candidate per row */
+    bool one = hj_semi_like(r->type) && !p->cond;
+    for (int64_t i = 0; rc == SM_OK && i < n; i++) {
+        int32_t b = -1;
+        bool null_key = false;
+        if (r->nkeys > 0) {
+            for (int k = 0; k < r->nkeys && !null_key; k++) null_key = sm_vector_is_null(lk[k], i);
+            if (!null_key) {
+                hj_piece *pc = &r->pieces[sm_keytab_piece(lh[i], r->npieces)];
+                int64_t g = sm_keytab_find(&pc->tab, lk, i, lh[i]);
+                if (g >= 0) b = pc->head[g];
+            }
+        } else if (r->nbuild > 0) {
+            b = 0;
+        }
+        if (null_aware && null_key && r->nbuild > 0) continue; /* NULL NOT IN (non-empty) */
+        while (b >= 0) {
+            sc->el[sc->ne] = (int32_t)i;
+            sc->eb[sc->ne++] = b;
+            if (sc->ne == HJ_CHUNK && (rc = hj_flush(r, part, in, sc)) != SM_OK) break;
+            if (one) break;
+            if (r->nkeys > 0) b = r->next[b];
+            else b = b + 1 < r->nbuild ? b + 1 : -1;
+        }
+        if (rc != SM_OK) break;
+        sc->el[sc->ne] = (int32_t)i;
+        sc->eb[sc->ne++] = HJ_END;
+        if (sc->ne == HJ_CHUNK) rc = hj_flush(r, part, in, sc);
+        if ((i & 1023) == 0 && sm_pool_cancelled()) break;
+    }
+    if (rc == SM_OK && sc->ne > 0) rc = hj_flush(r, part, in, sc);
+    sc->ne = 0;
+    if (lk)
+        for (int k = 0; k < r->nkeys; k++)
+            if (lk[k]) sm_vector_unref(lk[k]);
+    sm_free(lk);
+    sm_free(lh);
+    return rc;
+}
+
+static int hj_consume(void *arg, int part, sm_batch *b) {
+    hj_run *r = arg;
+    hj_scratch sc = {0};
+    int rc = SM_OK;
+    int64_t n = b->nrows;
+    if (n == 0) goto done;
+    sc.el = sm_malloc(HJ_CHUNK * sizeof(int32_t));
+    sc.eb = sm_malloc(HJ_CHUNK * sizeof(int32_t));
+    sc.cl = sm_malloc(HJ_CHUNK * sizeof(int32_t));
+    sc.cb = sm_malloc(HJ_CHUNK * sizeof(int32_t));
+    sc.ol = sm_malloc(HJ_CHUNK * sizeof(int32_t));
+    sc.ob = sm_malloc(HJ_CHUNK * sizeof(int32_t));
+    sc.row_matched = sm_malloc((size_t)n);
+    if (!sc.el || !sc.eb || !sc.cl || !sc.cb || !sc.ol || !sc.ob || !sc.row_matched) {
+        rc = SM_NOMEM;
+        goto done;
+    }
+    rc = hj_probe_batch(r, part, b, &sc);
+done:
+    sm_free(sc.el);
+    sm_free(sc.eb);
+    sm_free(sc.cl);
+    sm_free(sc.cb);
+    sm_free(sc.ol);
+    sm_free(sc.ob);
+    sm_free(sc.row_matched);
+    sm_batch_free(b);
+    return rc;
+}
+
+/* RIGHT / FULL: build rows nothing matched, null-extended on the left. */
+static int hj_emit_unmatched(hj_run *r, int part) {
+    int32_t *ob = sm_malloc(SM_BATCH_ROWS * sizeof *ob);
+    if (!ob) return SM_NOMEM;
+    int rc = SM_OK;
+    int64_t n = 0;
+    for (int64_t row = 0; row < r->nbuild && rc == SM_OK; row++) {
+        if (r->matched[row]) continue;
+        ob[n++] = (int32_t)row;
+        if (n == SM_BATCH_ROWS) {
+            rc = hj_emit(r, part, NULL, NULL, ob, n);
+            n = 0;
+        }
+    }
+    if (rc == SM_OK) rc = hj_emit(r, part, NULL, NULL, ob, n);
+    sm_free(ob);
+    return rc;
+}
+
+static void hj_free(hj_run *r) {
+    if (r->bkeys)
+        for (int k = 0; k < r->nkeys; k++)
+            if (r->bkeys[k]) sm_vector_unref(r->bkeys[k]);
+    sm_free(r->bkeys);
+    if (r->pieces)
+        for (int i = 0; i < r->npieces; i++) {
+            sm_keytab_free(&r->pieces[i].tab);
+            sm_free(r->pieces[i].head);
+            sm_free(r->pieces[i].tail);
+        }
+    sm_free(r->pieces);
+    sm_free(r->bhash);
+    sm_free(r->bvalid);
+    sm_free(r->next);
+    sm_free(r->matched);
+    sm_batch_free(r->build);
+}
 
 int exec_join(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
-    (void)ctx; (void)p; (void)out;
-    return sm_err(SM_UNSUPPORTED, "joins are not supported yet");
+    if (p->nchildren != 2 || !p->children)
+        return sm_err(SM_INTERNAL, "join: expected 2 inputs, got %d", p->nchildren);
+    hj_run r = {0};
+    r.ctx = ctx;
+    r.p = p;
+    r.type = p->join_type;
+    r.ls = p->children[0]->schema;
+    r.rs = p->children[1]->schema;
+    r.nkeys = p->njoin_keys;
+    r.npieces = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
+    int rc = hj_build(&r);
+    int nleft = rc == SM_OK ? exec_num_partitions(ctx, p->children[0]) : 0;
+    if (rc == SM_OK && nleft < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    if (rc == SM_OK) {
+        r.out = sm_mset_new(nleft + (hj_keeps_build(r.type) ? 1 : 0));
+        if (!r.out) rc = SM_NOMEM;
+    }
+    if (rc == SM_OK) rc = exec_foreach_batch(ctx, p->children[0], hj_consume, &r);
+    if (rc == SM_OK && hj_keeps_build(r.type)) rc = hj_emit_unmatched(&r, nleft);
+    hj_free(&r);
+    if (rc != SM_OK) {
+        sm_mset_free(r.out);
+        return rc;
+    }
+    *out = r.out;
+    return SM_OK;
 }

@@ -243,3 +243,15 @@ int sm_keytab_insert(sm_keytab *t, sm_vector *const *cols, const uint64_t *hashe
     }
     return SM_OK;
 }
+
+int64_t sm_keytab_find(const sm_keytab *t, sm_vector *const *cols, int64_t r, uint64_t hash) {
+    uint64_t mask = t->nslots - 1, tag = hash & 0xffffffff00000000ULL;
+    for (uint64_t idx = hash & mask;; idx = (idx + 1) & mask) {
+        uint64_t s = t->slots[idx];
+        if (s == 0) return -1;
+        if ((s & 0xffffffff00000000ULL) == tag) {
+            uint32_t g = (uint32_t)(s & 0xffffffffULL) - 1;
+            if (ht_key_eq(t, g, cols, r)) return g;
+        }
+    }
+}

@@ -49,6 +49,11 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
 int sm_keytab_insert(sm_keytab *t, sm_vector *const *cols, const uint64_t *hashes,
                      const int32_t *sel, int64_t n, uint32_t *gids, uint8_t *is_new);
 
+/* Looks up row r of cols (whose hash is `hash`) without inserting: its group
+ * id, or -1 when absent.  Read-only, so many threads may probe one table
+ * that nobody modifies. */
+int64_t sm_keytab_find(const sm_keytab *t, sm_vector *const *cols, int64_t r, uint64_t hash);
+
 /* Which of `npieces` pieces a hash belongs to (independent of the slot bits). */
 static inline int sm_keytab_piece(uint64_t hash, int npieces) {
     return (int)(((hash >> 40) * (uint64_t)npieces) >> 24);

@@ -18,6 +18,12 @@
  *   sum(double|string) → double (strings cast to double, as Spark does);
  *                               null when no non-null row.
  *   avg / mean → double: sum of the values cast to double / count.
+ *   sum(decimal(p,s)) → decimal(min(p+10, 38), s), exact on __int128, null
+ *       when it overflows that precision; avg(decimal(p,s)) → decimal(
+ *       min(p+4, 38), min(s+4, 38)): Spark's Divide(sum, count as
+ *       decimal(20,0)) at the division's result type, then cast HALF_UP to
+ *       the result type (two roundings, as Spark).  min/max/first/last keep
+ *       decimal(p,s).
  *   min / max: any orderable type; NaN is greater than every double; strings
  *              by UTF-8 bytes.
  *   first / last (x [, ignoreNulls]): the first / last row seen, even when
@@ -26,19 +32,75 @@
  *              by Spark's CentralMomentAgg recurrences (Welford update,
  *              Chan et al. merge); the sample forms give null for one row
  *              (spark.sql.legacy.statisticalAggregate=false).
+ *   every / bool_and, any / some / bool_or (boolean): null without a
+ *              non-null row.  count_if(boolean): bigint, never null.
+ *   max_by / min_by (x, ord): x at the greatest / least non-null ord; on
+ *              ties the later row wins (Spark compares strictly the old
+ *              extremum against the new row); x's type.
+ *   corr, covar_pop, covar_samp: double, Spark's Covariance /
+ *              PearsonCorrelation recurrences over rows with both non-null;
+ *              a zero divisor gives null (Spark's Divide), so corr of a
+ *              constant column is null; the samp forms are null for 1 row.
+ *   skewness, kurtosis: double, CentralMomentAgg of order 3 / 4; null when
+ *              there is no row or m2 = 0.
+ *   regr_count(y, x) = count(y, x); regr_avgx / regr_avgy: avg of x / y
+ *              over rows where both are non-null (decimal stays decimal).
+ *   approx_count_distinct(x [, rsd]): bigint, counted EXACTLY (Spark's
+ *              HyperLogLog++ is exact on small inputs and within rsd else).
+ *   percentile(x, p [, freq]) / median(x): double, exact, interpolated as
+ *              Spark's Percentile.  percentile_approx / approx_percentile
+ *              (x, p [, accuracy]): x's type; exact: the value of rank
+ *              ceil(p * n), the minimum for p <= 1/accuracy and the maximum
+ *              for p >= 1 - 1/accuracy (QuantileSummaries.query on an exact
+ *              summary; Spark's answer may differ by its error bound once a
+ *              group has more than about `accuracy` values).  A single
+ *              percentage only (no arrays).
+ *   mode(x [, deterministic]): the most frequent value; ties give the
+ *              smallest (Spark 3.5 returns whichever its hash map iterates
+ *              first; Spark 4's deterministic mode the smallest).
+ *   These five keep all values of a group: a "bag" of (value, count) pairs
+ *   in the table's arena, compacted by sorting when full (see below).
+ *   agg(...) FILTER (WHERE cond): cond is bound by agg_prep (every resolver
+ *   calls it) and applied by the operator before update.
  *   count(DISTINCT ...) and other DISTINCT aggregates are handled by the
  *   operator, which feeds each distinct argument tuple to update once.
  *
  * Memory: strings held by min/max/first/last states are copied into the
  * arena given to update/merge (one per table in hashagg.c).
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "expr/agg.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/status.h"
+#include "types/decimal.h"
+
+/* Kinds of the aggregates added after agg.h's enum (file-local: only this
+ * file dispatches on them). */
+enum {
+    AGG_EVERY = 64,
+    AGG_ANY,
+    AGG_COUNT_IF,
+    AGG_MAX_BY,
+    AGG_MIN_BY,
+    AGG_CORR,
+    AGG_COVAR_POP,
+    AGG_COVAR_SAMP,
+    AGG_SKEWNESS,
+    AGG_KURTOSIS,
+    AGG_APPROX_COUNT_DISTINCT,
+    AGG_PERCENTILE,
+    AGG_MEDIAN,
+    AGG_PERCENTILE_APPROX,
+    AGG_MODE,
+    AGG_REGR_COUNT,
+    AGG_REGR_AVGX,
+    AGG_REGR_AVGY,
+};
 
 /* ---- resolution ----------------------------------------------------------- */
 
@@ -61,16 +123,44 @@ static int agg_type_error(sm_bind_ctx *ctx, sm_expr *call, int arg, const char *
                   name ? name : "?", arg + 1, wanted, argname ? argname : "?", up);
 }
 
+/* agg(...) FILTER (WHERE cond): the parser leaves cond unbound on the call;
+ * every resolver binds it here (no aggregates inside, boolean or NULL type)
+ * so the operator (exec/hashagg.c) can evaluate it per row. */
+static int agg_prep(sm_bind_ctx *ctx, sm_expr *call) {
+    if (!call->filter) return SM_OK;
+    sm_bind_ctx fc = *ctx;
+    fc.allow_agg = false;
+    sm_expr *f = NULL;
+    SM_TRY(sm_expr_bind(&fc, call->filter, &f));
+    if (f->type == SM_NULLTYPE && !(f = sm_expr_coerce(ctx, f, SM_BOOLEAN))) return SM_NOMEM;
+    if (f->type != SM_BOOLEAN) {
+        const char *fs = ctx->arena ? sm_expr_sql_name(ctx->arena, f) : NULL;
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] FILTER expression \"%s\" of type "
+                      "\"%s\" is not a boolean; write FILTER (WHERE <condition>).",
+                      fs ? fs : "?", sm_type_name(f->type));
+    }
+    call->filter = f;
+    return SM_OK;
+}
+
 static int resolve_count(sm_bind_ctx *ctx, sm_expr *call) {
-    (void)ctx;
+    SM_TRY(agg_prep(ctx, call));
     call->type = SM_BIGINT;
     call->nullable = false;
     return SM_OK;
 }
 
 static int resolve_sum(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
     sm_expr *a = call->args[0];
     switch (a->type) {
+    case SM_DECIMAL:
+        call->type = SM_DECIMAL;
+        call->precision = (int8_t)(a->precision + 10 < SM_DEC_MAX_PRECISION ? a->precision + 10
+                                                                             : SM_DEC_MAX_PRECISION);
+        call->scale = a->scale;
+        break;
     case SM_INT:
     case SM_BIGINT: call->type = SM_BIGINT; break;
     case SM_DOUBLE: call->type = SM_DOUBLE; break;
@@ -88,8 +178,19 @@ static int resolve_sum(sm_bind_ctx *ctx, sm_expr *call) {
 
 /* avg and the moments: the argument cast to double. */
 static int resolve_double(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
     sm_expr *a = call->args[0];
+    if (a->type == SM_DECIMAL && call->agg && call->agg->kind == SM_AGG_AVG) {
+        call->type = SM_DECIMAL;
+        call->precision = (int8_t)(a->precision + 4 < SM_DEC_MAX_PRECISION ? a->precision + 4
+                                                                           : SM_DEC_MAX_PRECISION);
+        call->scale = (int8_t)(a->scale + 4 < SM_DEC_MAX_PRECISION ? a->scale + 4
+                                                                   : SM_DEC_MAX_PRECISION);
+        call->nullable = true;
+        return SM_OK;
+    }
     switch (a->type) {
+    case SM_DECIMAL:
     case SM_INT:
     case SM_BIGINT:
     case SM_DOUBLE:
@@ -106,8 +207,10 @@ static int resolve_double(sm_bind_ctx *ctx, sm_expr *call) {
 }
 
 static int resolve_same(sm_bind_ctx *ctx, sm_expr *call) {
-    (void)ctx;
+    SM_TRY(agg_prep(ctx, call));
     call->type = call->args[0]->type;
+    call->precision = call->args[0]->precision; /* DECIMAL */
+    call->scale = call->args[0]->scale;
     call->nullable = true;
     return SM_OK;
 }
@@ -133,6 +236,7 @@ typedef struct {
     double d;        /* double */
     const char *s;   /* string (arena copy) */
     int32_t len;
+    sm_i128_a8 dec;  /* decimal (unscaled; the scale is the call's) */
 } agg_val;
 
 static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
@@ -144,6 +248,7 @@ static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
     case SM_TIMESTAMP: out->i = SM_VEC_I64(v)[row]; break;
     case SM_DOUBLE: out->d = SM_VEC_F64(v)[row]; break;
     case SM_STRING: out->s = sm_vector_str(v, row, &out->len); break;
+    case SM_DECIMAL: out->dec = SM_VEC_DEC(v)[row]; break;
     default: break;
     }
 }
@@ -173,6 +278,7 @@ static inline int agg_cmp(sm_type t, const agg_val *a, const agg_val *b) {
         if (c) return c < 0 ? -1 : 1;
         return a->len < b->len ? -1 : a->len > b->len;
     }
+    case SM_DECIMAL: return a->dec < b->dec ? -1 : a->dec > b->dec; /* one scale per column */
     default: return a->i < b->i ? -1 : a->i > b->i;
     }
 }
@@ -187,11 +293,24 @@ static int agg_append(sm_vector *out, sm_type t, bool is_null, const agg_val *v)
     case SM_TIMESTAMP: return sm_vector_append_i64(out, v->i);
     case SM_DOUBLE: return sm_vector_append_f64(out, v->d);
     case SM_STRING: return sm_vector_append_str(out, v->s, v->len);
+    case SM_DECIMAL: {
+        sm_value x = {.type = SM_DECIMAL, .precision = out->precision, .scale = out->scale};
+        x.v.dec = v->dec;
+        return sm_vector_append_value(out, &x);
+    }
     default: return sm_err(SM_INTERNAL, "aggregate: unexpected result type %s", sm_type_name(t));
     }
 }
 
 #define STATE(type, states, gid) ((type *)((states) + (size_t)(gid) * sizeof(type)))
+
+/* A DECIMAL result vector gets the call's type before its first value. */
+static void agg_out_type(const sm_expr *call, sm_vector *out) {
+    if (call->type == SM_DECIMAL && out->type == SM_DECIMAL && out->precision == 0) {
+        out->precision = call->precision;
+        out->scale = call->scale;
+    }
+}
 
 /* ---- count ------------------------------------------------------------------ */
 
@@ -224,8 +343,19 @@ static int count_finalize(const sm_expr *call, const void *state, sm_vector *out
 typedef struct {
     int64_t i;
     double d;
+    sm_i128_a8 dec;   /* DECIMAL: the exact sum at the argument's scale */
     uint8_t seen;
+    uint8_t overflow; /* DECIMAL: the sum left 38 digits */
 } sum_state;
+
+/* Adds x to a decimal sum, noting an overflow of 38 digits. */
+static inline void sum_dec_add(sum_state *s, __int128 x) {
+    __int128 r;
+    if (__builtin_add_overflow((__int128)s->dec, x, &r) || !sm_dec_fits(r, SM_DEC_MAX_PRECISION))
+        s->overflow = 1;
+    else
+        s->dec = r;
+}
 
 static int sum_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
                       int64_t n, sm_arena *arena) {
@@ -256,6 +386,14 @@ static int sum_update(const sm_expr *call, char *states, const uint32_t *gids, s
             s->seen = 1;
         }
         break;
+    case SM_DECIMAL:
+        for (int64_t i = 0; i < n; i++) {
+            if (sm_vector_is_null(v, i)) continue;
+            sum_state *s = STATE(sum_state, states, gids[i]);
+            sum_dec_add(s, SM_VEC_DEC(v)[i]);
+            s->seen = 1;
+        }
+        break;
     default: break; /* NULL type: nothing to add */
     }
     return SM_OK;
@@ -267,12 +405,21 @@ static int sum_merge(const sm_expr *call, void *dst, const void *src, sm_arena *
     if (!s->seen) return SM_OK;
     d->i = (int64_t)((uint64_t)d->i + (uint64_t)s->i);
     d->d += s->d;
+    if (s->overflow) d->overflow = 1;
+    else sum_dec_add(d, s->dec);
     d->seen = 1;
     return SM_OK;
 }
 static int sum_finalize(const sm_expr *call, const void *state, sm_vector *out) {
     const sum_state *s = state;
+    agg_out_type(call, out);
     if (!s->seen) return sm_vector_append_null(out);
+    if (call->type == SM_DECIMAL) {
+        if (s->overflow || !sm_dec_fits(s->dec, call->precision)) return sm_vector_append_null(out);
+        sm_value x = {.type = SM_DECIMAL, .precision = call->precision, .scale = call->scale};
+        x.v.dec = s->dec;
+        return sm_vector_append_value(out, &x);
+    }
     if (call->type == SM_BIGINT) return sm_vector_append_i64(out, s->i);
     return sm_vector_append_f64(out, s->d);
 }
@@ -282,12 +429,28 @@ static int sum_finalize(const sm_expr *call, const void *state, sm_vector *out) 
 typedef struct {
     double sum;
     int64_t n;
+    sm_i128_a8 dec;   /* DECIMAL: exact sum */
+    uint8_t overflow;
 } avg_state;
 
 static int avg_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
                       int64_t n, sm_arena *arena) {
     (void)call, (void)arena;
     const sm_vector *v = args[0];
+    if (v->type == SM_DECIMAL) {
+        for (int64_t i = 0; i < n; i++) {
+            if (sm_vector_is_null(v, i)) continue;
+            avg_state *s = STATE(avg_state, states, gids[i]);
+            __int128 r;
+            if (__builtin_add_overflow((__int128)s->dec, SM_VEC_DEC(v)[i], &r) ||
+                !sm_dec_fits(r, SM_DEC_MAX_PRECISION))
+                s->overflow = 1;
+            else
+                s->dec = r;
+            s->n++;
+        }
+        return SM_OK;
+    }
     if (v->type != SM_DOUBLE) return SM_OK; /* all null */
     for (int64_t i = 0; i < n; i++) {
         if (sm_vector_is_null(v, i)) continue;
@@ -303,12 +466,34 @@ static int avg_merge(const sm_expr *call, void *dst, const void *src, sm_arena *
     const avg_state *s = src;
     d->sum += s->sum;
     d->n += s->n;
+    __int128 r;
+    if (s->overflow || __builtin_add_overflow((__int128)d->dec, (__int128)s->dec, &r) ||
+        !sm_dec_fits(r, SM_DEC_MAX_PRECISION))
+        d->overflow = 1;
+    else
+        d->dec = r;
     return SM_OK;
 }
 static int avg_finalize(const sm_expr *call, const void *state, sm_vector *out) {
-    (void)call;
     const avg_state *s = state;
+    agg_out_type(call, out);
     if (s->n == 0) return sm_vector_append_null(out);
+    if (call->type == SM_DECIMAL) {
+        /* Spark: Divide(sum: decimal(p+10,s), count: decimal(20,0)), then the cast;
+         * regr_avgx(y, x) averages its second argument */
+        const sm_expr *arg = call->args[call->agg && call->agg->kind == AGG_REGR_AVGX ? 1 : 0];
+        int ap = arg->precision, as = arg->scale;
+        int sp = ap + 10 < SM_DEC_MAX_PRECISION ? ap + 10 : SM_DEC_MAX_PRECISION, dp, ds;
+        sm_dec_result_type('/', sp, as, 20, 0, &dp, &ds);
+        __int128 q, r;
+        if (s->overflow || !sm_dec_fits(s->dec, sp) ||
+            !sm_dec_div(s->dec, as, s->n, 0, dp, ds, &q) ||
+            !sm_dec_convert(q, ds, call->precision, call->scale, &r))
+            return sm_vector_append_null(out);
+        sm_value x = {.type = SM_DECIMAL, .precision = call->precision, .scale = call->scale};
+        x.v.dec = r;
+        return sm_vector_append_value(out, &x);
+    }
     return sm_vector_append_f64(out, s->sum / (double)s->n);
 }
 
@@ -363,6 +548,7 @@ static int max_merge(const sm_expr *call, void *dst, const void *src, sm_arena *
 }
 static int mm_finalize(const sm_expr *call, const void *state, sm_vector *out) {
     const mm_state *s = state;
+    agg_out_type(call, out);
     return agg_append(out, call->type, !s->seen, &s->v);
 }
 
@@ -424,6 +610,7 @@ static int last_merge(const sm_expr *call, void *dst, const void *src, sm_arena 
 }
 static int fl_finalize(const sm_expr *call, const void *state, sm_vector *out) {
     const fl_state *s = state;
+    agg_out_type(call, out);
     return agg_append(out, call->type, !s->set || s->is_null, &s->v);
 }
 
@@ -487,9 +674,667 @@ static int mom_finalize(const sm_expr *call, const void *state, sm_vector *out) 
     return sm_vector_append_f64(out, r);
 }
 
+/* ---- shared helpers of the aggregates below ------------------------------------ */
+
+static const char *agg_call_name(sm_bind_ctx *ctx, sm_expr *call) {
+    const char *n = ctx->arena ? sm_expr_sql_name(ctx->arena, call) : NULL;
+    return n ? n : call->name;
+}
+
+static bool agg_is_numeric(sm_type t) {
+    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL;
+}
+
+/* Argument i cast to double, accepting what Spark casts implicitly to a
+ * numeric parameter (numbers, strings, NULL). */
+static int agg_arg_double(sm_bind_ctx *ctx, sm_expr *call, int i) {
+    sm_type t = call->args[i]->type;
+    if (!agg_is_numeric(t) && t != SM_STRING && t != SM_NULLTYPE)
+        return agg_type_error(ctx, call, i, "\"NUMERIC\"");
+    call->args[i] = sm_expr_coerce(ctx, call->args[i], SM_DOUBLE);
+    return call->args[i] ? SM_OK : SM_NOMEM;
+}
+
+/* A boolean argument (NULL literals are cast; nothing else is). */
+static int agg_arg_bool(sm_bind_ctx *ctx, sm_expr *call, int i) {
+    if (call->args[i]->type == SM_NULLTYPE) {
+        call->args[i] = sm_expr_coerce(ctx, call->args[i], SM_BOOLEAN);
+        return call->args[i] ? SM_OK : SM_NOMEM;
+    }
+    if (call->args[i]->type != SM_BOOLEAN) return agg_type_error(ctx, call, i, "\"BOOLEAN\"");
+    return SM_OK;
+}
+
+/* A constant double argument (percentage, relative error): checked and
+ * evaluated at resolution; *null set when it is NULL. */
+static int agg_const_double(sm_bind_ctx *ctx, sm_expr *call, int i, double *out, bool *null) {
+    sm_expr *a = call->args[i];
+    if (!sm_expr_is_const(a))
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve \"%s\" due to data "
+                      "type mismatch: the input argument %d should be a foldable \"DOUBLE\" "
+                      "expression; however, got \"%s\".",
+                      agg_call_name(ctx, call), i + 1,
+                      ctx->arena ? sm_expr_sql_name(ctx->arena, a) : "?");
+    if (!agg_is_numeric(a->type) && a->type != SM_NULLTYPE)
+        return agg_type_error(ctx, call, i, "\"DOUBLE\"");
+    SM_TRY(agg_arg_double(ctx, call, i));
+    sm_eval_ctx ev = {.tz = ctx->tz, .ansi = ctx->ansi};
+    sm_value v;
+    SM_TRY(sm_expr_eval_const(&ev, ctx->arena, call->args[i], &v));
+    *null = v.is_null;
+    *out = v.is_null ? 0.0 : v.v.f64;
+    return SM_OK;
+}
+
+/* Reads a double from an evaluated constant argument (any row). */
+static double agg_row_double(const sm_vector *v, int64_t row, double dflt) {
+    if (!v || sm_vector_is_null(v, row)) return dflt;
+    switch (v->type) {
+    case SM_DOUBLE: return SM_VEC_F64(v)[row];
+    case SM_INT: return SM_VEC_I32(v)[row];
+    case SM_BIGINT: return (double)SM_VEC_I64(v)[row];
+    default: return dflt;
+    }
+}
+
+/* ---- every / bool_and, any / some / bool_or, count_if ------------------------------ */
+
+typedef struct {
+    uint8_t seen, all, any;
+} bool_state;
+
+static int resolve_bool_agg(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    SM_TRY(agg_arg_bool(ctx, call, 0));
+    bool count = call->agg && call->agg->kind == AGG_COUNT_IF;
+    call->type = count ? SM_BIGINT : SM_BOOLEAN;
+    call->nullable = !count;
+    return SM_OK;
+}
+
+static int bool_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
+                       int64_t n, sm_arena *arena) {
+    (void)call, (void)arena;
+    const sm_vector *v = args[0];
+    if (v->type != SM_BOOLEAN) return SM_OK; /* all null */
+    for (int64_t i = 0; i < n; i++) {
+        if (sm_vector_is_null(v, i)) continue;
+        bool_state *s = STATE(bool_state, states, gids[i]);
+        bool x = SM_VEC_BOOL(v)[i];
+        if (!s->seen) s->all = 1;
+        s->seen = 1;
+        if (!x) s->all = 0;
+        if (x) s->any = 1;
+    }
+    return SM_OK;
+}
+static int bool_merge(const sm_expr *call, void *dst, const void *src, sm_arena *arena) {
+    (void)call, (void)arena;
+    bool_state *d = dst;
+    const bool_state *s = src;
+    if (!s->seen) return SM_OK;
+    d->all = d->seen ? (d->all && s->all) : s->all;
+    d->any |= s->any;
+    d->seen = 1;
+    return SM_OK;
+}
+static int bool_finalize(const sm_expr *call, const void *state, sm_vector *out) {
+    const bool_state *s = state;
+    if (!s->seen) return sm_vector_append_null(out);
+    return sm_vector_append_bool(out, call->agg->kind == AGG_EVERY ? s->all : s->any);
+}
+
+static int count_if_update(const sm_expr *call, char *states, const uint32_t *gids,
+                           sm_vector **args, int64_t n, sm_arena *arena) {
+    (void)call, (void)arena;
+    const sm_vector *v = args[0];
+    if (v->type != SM_BOOLEAN) return SM_OK;
+    for (int64_t i = 0; i < n; i++)
+        if (!sm_vector_is_null(v, i) && SM_VEC_BOOL(v)[i]) (*STATE(int64_t, states, gids[i]))++;
+    return SM_OK;
+}
+
+/* ---- max_by / min_by ------------------------------------------------------------ */
+
+/* The value at the greatest (least) ordering; on ties the later row wins,
+ * as in Spark; rows whose ordering is null are skipped. */
+typedef struct {
+    agg_val v, ord;
+    uint8_t seen, v_null;
+} by_state;
+
+static int resolve_by(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    sm_type ot = call->args[1]->type;
+    if (ot != SM_BOOLEAN && ot != SM_INT && ot != SM_BIGINT && ot != SM_DOUBLE &&
+        ot != SM_DECIMAL && ot != SM_STRING && ot != SM_DATE && ot != SM_TIMESTAMP &&
+        ot != SM_NULLTYPE)
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.INVALID_ORDERING_TYPE] Cannot resolve \"%s\" due to "
+                      "data type mismatch: the %s does not support ordering on type \"%s\".",
+                      agg_call_name(ctx, call), call->name, sm_type_name(ot));
+    call->type = call->args[0]->type;
+    call->precision = call->args[0]->precision;
+    call->scale = call->args[0]->scale;
+    call->nullable = true;
+    return SM_OK;
+}
+
+static int by_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
+                     int64_t n, sm_arena *arena) {
+    int sign = call->agg->kind == AGG_MAX_BY ? 1 : -1;
+    const sm_vector *v = args[0], *o = args[1];
+    if (o->type == SM_NULLTYPE) return SM_OK;
+    for (int64_t i = 0; i < n; i++) {
+        if (sm_vector_is_null(o, i)) continue;
+        by_state *s = STATE(by_state, states, gids[i]);
+        agg_val ord = {0}, x = {0};
+        agg_read(o, i, &ord);
+        if (s->seen && agg_cmp(o->type, &ord, &s->ord) * sign < 0) continue;
+        bool xnull = sm_vector_is_null(v, i);
+        if (!xnull) agg_read(v, i, &x);
+        SM_TRY(agg_own(&ord, o->type, arena));
+        if (!xnull) SM_TRY(agg_own(&x, v->type, arena));
+        s->ord = ord;
+        s->v = x;
+        s->v_null = xnull;
+        s->seen = 1;
+    }
+    return SM_OK;
+}
+static int by_merge(const sm_expr *call, void *dst, const void *src, sm_arena *arena) {
+    int sign = call->agg->kind == AGG_MAX_BY ? 1 : -1;
+    sm_type ot = call->args[1]->type;
+    by_state *d = dst;
+    const by_state *s = src;
+    if (!s->seen) return SM_OK;
+    if (d->seen && agg_cmp(ot, &s->ord, &d->ord) * sign < 0) return SM_OK;
+    by_state x = *s;
+    SM_TRY(agg_own(&x.ord, ot, arena));
+    if (!x.v_null) SM_TRY(agg_own(&x.v, call->type, arena));
+    *d = x;
+    return SM_OK;
+}
+static int by_finalize(const sm_expr *call, const void *state, sm_vector *out) {
+    const by_state *s = state;
+    agg_out_type(call, out);
+    return agg_append(out, call->type, !s->seen || s->v_null, &s->v);
+}
+
+/* ---- corr, covar_pop, covar_samp ----------------------------------------------------- */
+
+/* Spark's Covariance / PearsonCorrelation recurrences over the rows where
+ * both arguments are non-null; the final divisions are Spark's Divide,
+ * which gives null for a zero divisor (a constant column: corr is null). */
+typedef struct {
+    double n, xavg, yavg, ck, xmk, ymk;
+} cov_state;
+
+static int resolve_cov(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    SM_TRY(agg_arg_double(ctx, call, 0));
+    SM_TRY(agg_arg_double(ctx, call, 1));
+    call->type = SM_DOUBLE;
+    call->nullable = true;
+    return SM_OK;
+}
+
+static int cov_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
+                      int64_t n, sm_arena *arena) {
+    (void)call, (void)arena;
+    const sm_vector *xv = args[0], *yv = args[1];
+    if (xv->type != SM_DOUBLE || yv->type != SM_DOUBLE) return SM_OK;
+    for (int64_t i = 0; i < n; i++) {
+        if (sm_vector_is_null(xv, i) || sm_vector_is_null(yv, i)) continue;
+        cov_state *s = STATE(cov_state, states, gids[i]);
+        double x = SM_VEC_F64(xv)[i], y = SM_VEC_F64(yv)[i];
+        double nn = s->n + 1.0;
+        double dx = x - s->xavg, dy = y - s->yavg;
+        double xavg = s->xavg + dx / nn, yavg = s->yavg + dy / nn;
+        s->ck += dx * (y - yavg);
+        s->xmk += dx * (x - xavg);
+        s->ymk += dy * (y - yavg);
+        s->xavg = xavg;
+        s->yavg = yavg;
+        s->n = nn;
+    }
+    return SM_OK;
+}
+static int cov_merge(const sm_expr *call, void *dst, const void *src, sm_arena *arena) {
+    (void)call, (void)arena;
+    cov_state *d = dst;
+    const cov_state *s = src;
+    if (s->n == 0) return SM_OK;
+    double n1 = d->n, n2 = s->n, nn = n1 + n2;
+    double dx = s->xavg - d->xavg, dy = s->yavg - d->yavg;
+    double dxn = nn == 0 ? 0.0 : dx / nn, dyn = nn == 0 ? 0.0 : dy / nn;
+    d->xavg += dxn * n2;
+    d->yavg += dyn * n2;
+    d->ck += s->ck + dx * dyn * n1 * n2;
+    d->xmk += s->xmk + dx * dxn * n1 * n2;
+    d->ymk += s->ymk + dy * dyn * n1 * n2;
+    d->n = nn;
+    return SM_OK;
+}
+static int cov_finalize(const sm_expr *call, const void *state, sm_vector *out) {
+    const cov_state *s = state;
+    if (s->n == 0) return sm_vector_append_null(out);
+    switch (call->agg->kind) {
+    case AGG_COVAR_POP: return sm_vector_append_f64(out, s->ck / s->n);
+    case AGG_COVAR_SAMP:
+        if (s->n == 1.0) return sm_vector_append_null(out);
+        return sm_vector_append_f64(out, s->ck / (s->n - 1.0));
+    default: {
+        if (s->n == 1.0) return sm_vector_append_null(out);
+        double den = sqrt(s->xmk * s->ymk);
+        if (den == 0.0) return sm_vector_append_null(out);
+        return sm_vector_append_f64(out, s->ck / den);
+    }
+    }
+}
+
+/* ---- skewness, kurtosis ---------------------------------------------------------------- */
+
+/* Spark's CentralMomentAgg with moments up to 4 (its exact update and merge
+ * formulas, so results match to the last bit on one partition). */
+typedef struct {
+    double n, avg, m2, m3, m4;
+} mom4_state;
+
+static int mom4_update(const sm_expr *call, char *states, const uint32_t *gids,
+                       sm_vector **args, int64_t n, sm_arena *arena) {
+    (void)call, (void)arena;
+    const sm_vector *v = args[0];
+    if (v->type != SM_DOUBLE) return SM_OK;
+    for (int64_t i = 0; i < n; i++) {
+        if (sm_vector_is_null(v, i)) continue;
+        mom4_state *s = STATE(mom4_state, states, gids[i]);
+        double x = SM_VEC_F64(v)[i];
+        double nn = s->n + 1.0;
+        double delta = x - s->avg;
+        double dn = delta / nn;
+        double m2 = s->m2 + delta * (delta - dn);
+        double delta2 = delta * delta, dn2 = dn * dn;
+        double m3 = s->m3 - 3.0 * dn * m2 + delta * (delta2 - dn2);
+        double m4 = s->m4 - 4.0 * dn * m3 - 6.0 * dn2 * m2 + delta * (delta * delta2 - dn * dn2);
+        s->avg += dn;
+        s->m2 = m2;
+        s->m3 = m3;
+        s->m4 = m4;
+        s->n = nn;
+    }
+    return SM_OK;
+}
+static int mom4_merge(const sm_expr *call, void *dst, const void *src, sm_arena *arena) {
+    (void)call, (void)arena;
+    mom4_state *d = dst;
+    const mom4_state *s = src;
+    if (s->n == 0) return SM_OK;
+    double n1 = d->n, n2 = s->n, nn = n1 + n2;
+    double delta = s->avg - d->avg;
+    double dn = nn == 0 ? 0.0 : delta / nn;
+    double m2 = d->m2 + s->m2 + delta * dn * n1 * n2;
+    double m3 = d->m3 + s->m3 + dn * dn * delta * n1 * n2 * (n1 - n2) +
+                3.0 * dn * (n1 * s->m2 - n2 * d->m2);
+    double m4 = d->m4 + s->m4 + dn * dn * dn * delta * n1 * n2 * (n1 * n1 - n1 * n2 + n2 * n2) +
+                6.0 * dn * dn * (n1 * n1 * s->m2 + n2 * n2 * d->m2) +
+                4.0 * dn * (n1 * s->m3 - n2 * d->m3);
+    d->avg += dn * n2;
+    d->m2 = m2;
+    d->m3 = m3;
+    d->m4 = m4;
+    d->n = nn;
+    return SM_OK;
+}
+static int mom4_finalize(const sm_expr *call, const void *state, sm_vector *out) {
+    const mom4_state *s = state;
+    if (s->n == 0 || s->m2 == 0.0) return sm_vector_append_null(out);
+    if (call->agg->kind == AGG_SKEWNESS)
+        return sm_vector_append_f64(out, sqrt(s->n) * s->m3 / sqrt(s->m2 * s->m2 * s->m2));
+    return sm_vector_append_f64(out, s->n * s->m4 / (s->m2 * s->m2) - 3.0);
+}
+
+/* ---- regr_count, regr_avgx, regr_avgy ------------------------------------------------- */
+
+/* regr_count(y, x) is count(y, x).  regr_avgx(y, x) / regr_avgy(y, x) are
+ * avg(x) / avg(y) over the rows where both are non-null (Spark rewrites
+ * them to Average(If(both not null, arg, null))): a decimal argument keeps
+ * avg's decimal result type. */
+static int resolve_regr_count(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    for (int i = 0; i < 2; i++) {
+        sm_type t = call->args[i]->type;
+        if (!agg_is_numeric(t) && t != SM_STRING && t != SM_NULLTYPE)
+            return agg_type_error(ctx, call, i, "\"NUMERIC\"");
+    }
+    call->type = SM_BIGINT;
+    call->nullable = false;
+    return SM_OK;
+}
+
+static int resolve_regr_avg(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    int use = call->agg->kind == AGG_REGR_AVGX ? 1 : 0;
+    for (int i = 0; i < 2; i++) {
+        sm_type t = call->args[i]->type;
+        if (t == SM_DECIMAL) continue;
+        SM_TRY(agg_arg_double(ctx, call, i));
+    }
+    const sm_expr *a = call->args[use];
+    if (a->type == SM_DECIMAL) {
+        call->type = SM_DECIMAL;
+        call->precision = (int8_t)(a->precision + 4 < SM_DEC_MAX_PRECISION ? a->precision + 4
+                                                                           : SM_DEC_MAX_PRECISION);
+        call->scale = (int8_t)(a->scale + 4 < SM_DEC_MAX_PRECISION ? a->scale + 4
+                                                                   : SM_DEC_MAX_PRECISION);
+    } else {
+        call->type = SM_DOUBLE;
+    }
+    call->nullable = true;
+    return SM_OK;
+}
+
+static int regr_avg_update(const sm_expr *call, char *states, const uint32_t *gids,
+                           sm_vector **args, int64_t n, sm_arena *arena) {
+    (void)arena;
+    int use = call->agg->kind == AGG_REGR_AVGX ? 1 : 0;
+    const sm_vector *v = args[use], *other = args[1 - use];
+    if (other->type == SM_NULLTYPE || (v->type != SM_DOUBLE && v->type != SM_DECIMAL))
+        return SM_OK;
+    for (int64_t i = 0; i < n; i++) {
+        if (sm_vector_is_null(v, i) || sm_vector_is_null(other, i)) continue;
+        avg_state *s = STATE(avg_state, states, gids[i]);
+        if (v->type == SM_DECIMAL) {
+            __int128 r;
+            if (__builtin_add_overflow((__int128)s->dec, SM_VEC_DEC(v)[i], &r) ||
+                !sm_dec_fits(r, SM_DEC_MAX_PRECISION))
+                s->overflow = 1;
+            else
+                s->dec = r;
+        } else {
+            s->sum += SM_VEC_F64(v)[i];
+        }
+        s->n++;
+    }
+    return SM_OK;
+}
+
+/* ---- value bags: percentile, median, percentile_approx, mode, approx_count_distinct ---- */
+
+/* These need every value of a group.  A bag is a growable array of (value,
+ * count) pairs in the table's arena.  When it is full it is sorted and equal
+ * values are folded together; only if that frees less than half does it
+ * grow (to twice the size; the old array stays in the arena until the
+ * table is freed, so a bag costs at most about twice its final size).  So a
+ * bag holds O(distinct values) pairs, not O(rows).  Merge appends the
+ * other bag's pairs (copying strings into the destination arena).  Finalize
+ * sorts in place and reads runs of equal values.
+ *
+ * Orders and equality are agg_cmp's (NaN is largest and equal to NaN; 0.0
+ * and -0.0 are equal).
+ *
+ * The parameters that Spark requires to be constant (percentage, accuracy)
+ * are checked at resolution and copied into the state by update (from the
+ * evaluated constant argument), so finalize needs nothing else. */
+typedef struct {
+    agg_val v;
+    int64_t cnt;
+} bag_item;
+
+typedef struct {
+    bag_item *items;
+    int64_t len, cap;
+    double p;        /* percentage */
+    double accuracy; /* percentile_approx's accuracy (10000 by default) */
+    uint8_t p_null;
+    uint8_t set;     /* p and accuracy were read */
+} bag_state;
+
+static int bag_cmp(const void *a, const void *b, void *type) {
+    return agg_cmp(*(const sm_type *)type, &((const bag_item *)a)->v, &((const bag_item *)b)->v);
+}
+
+/* Sorts the items and folds equal values together. */
+static void bag_compact(bag_item *items, int64_t *len, sm_type t) {
+    if (*len < 2) return;
+    qsort_r(items, (size_t)*len, sizeof *items, bag_cmp, &t);
+    int64_t k = 0;
+    for (int64_t i = 1; i < *len; i++) {
+        if (agg_cmp(t, &items[k].v, &items[i].v) == 0)
+            items[k].cnt += items[i].cnt;
+        else
+            items[++k] = items[i];
+    }
+    *len = k + 1;
+}
+
+static int bag_add(bag_state *s, const agg_val *x, int64_t cnt, sm_type t, sm_arena *arena) {
+    if (s->len == s->cap) {
+        bag_compact(s->items, &s->len, t);
+        if (s->cap == 0 || s->len > s->cap / 2) {
+            int64_t cap = s->cap ? s->cap * 2 : 8;
+            bag_item *ni = sm_arena_alloc(arena, (size_t)cap * sizeof *ni);
+            if (!ni) return SM_NOMEM;
+            if (s->len) memcpy(ni, s->items, (size_t)s->len * sizeof *ni);
+            s->items = ni;
+            s->cap = cap;
+        }
+    }
+    bag_item *it = &s->items[s->len];
+    it->v = *x;
+    it->cnt = cnt;
+    SM_TRY(agg_own(&it->v, t, arena));
+    s->len++;
+    return SM_OK;
+}
+
+/* The type of the values a bag holds (the first argument's). */
+static sm_type bag_type(const sm_expr *call) { return call->args[0]->type; }
+
+static int bag_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
+                      int64_t n, sm_arena *arena) {
+    const sm_vector *v = args[0];
+    int kind = call->agg->kind;
+    const sm_vector *pv = (kind == AGG_PERCENTILE || kind == AGG_PERCENTILE_APPROX) ? args[1] : NULL;
+    const sm_vector *fv = kind == AGG_PERCENTILE && call->nargs > 2 ? args[2] : NULL;
+    const sm_vector *av = kind == AGG_PERCENTILE_APPROX && call->nargs > 2 ? args[2] : NULL;
+    sm_type t = bag_type(call);
+    for (int64_t i = 0; i < n; i++) {
+        bag_state *s = STATE(bag_state, states, gids[i]);
+        if (pv) {
+            s->p = agg_row_double(pv, i, 0.0);
+            s->p_null = sm_vector_is_null(pv, i);
+        } else if (kind == AGG_MEDIAN) {
+            s->p = 0.5;
+        }
+        s->accuracy = agg_row_double(av, i, 10000.0);
+        s->set = 1;
+        if (v->type == SM_NULLTYPE || sm_vector_is_null(v, i)) continue;
+        int64_t cnt = 1;
+        if (fv) {
+            if (sm_vector_is_null(fv, i)) continue;
+            cnt = fv->type == SM_INT ? SM_VEC_I32(fv)[i] : SM_VEC_I64(fv)[i];
+            if (cnt < 0)
+                return sm_err(SM_INVALID, "percentile: negative frequency %lld; frequencies must "
+                              "be >= 0", (long long)cnt);
+            if (cnt == 0) continue;
+        }
+        agg_val x = {0};
+        agg_read(v, i, &x);
+        SM_TRY(bag_add(s, &x, cnt, t, arena));
+    }
+    return SM_OK;
+}
+static int bag_merge(const sm_expr *call, void *dst, const void *src, sm_arena *arena) {
+    bag_state *d = dst;
+    const bag_state *s = src;
+    sm_type t = bag_type(call);
+    if (s->set) {
+        d->p = s->p;
+        d->p_null = s->p_null;
+        d->accuracy = s->accuracy;
+        d->set = 1;
+    }
+    for (int64_t i = 0; i < s->len; i++) SM_TRY(bag_add(d, &s->items[i].v, s->items[i].cnt, t, arena));
+    return SM_OK;
+}
+
+/* Spark's Percentile.getPercentile: the value at position (n - 1) * p of
+ * the sorted values, interpolating linearly between neighbours. */
+static double bag_percentile(const bag_item *it, int64_t len, int64_t total, double p) {
+    double pos = (double)(total - 1) * p;
+    int64_t lower = (int64_t)floor(pos), higher = (int64_t)ceil(pos);
+    int64_t li = 0, hi = 0, acc = 0;
+    bool lfound = false;
+    for (int64_t i = 0; i < len; i++) {
+        acc += it[i].cnt;
+        if (!lfound && acc > lower) {
+            li = i;
+            lfound = true;
+        }
+        if (acc > higher) {
+            hi = i;
+            break;
+        }
+    }
+    double lv = it[li].v.d, hv = it[hi].v.d;
+    if (higher == lower || li == hi) return lv;
+    return ((double)higher - pos) * lv + (pos - (double)lower) * hv;
+}
+
+static int bag_finalize(const sm_expr *call, const void *state, sm_vector *out) {
+    const bag_state *s = state;
+    int kind = call->agg->kind;
+    sm_type t = bag_type(call);
+    agg_out_type(call, out);
+    int64_t len = s->len;
+    bag_compact(s->items, &len, t); /* sorts the arena array in place */
+    if (kind == AGG_APPROX_COUNT_DISTINCT) return sm_vector_append_i64(out, len);
+    if (len == 0 || s->p_null) return sm_vector_append_null(out);
+    const bag_item *it = s->items;
+    if (kind == AGG_MODE) { /* ties: the smallest value (Spark 4's deterministic mode) */
+        int64_t best = 0;
+        for (int64_t i = 1; i < len; i++)
+            if (it[i].cnt > it[best].cnt) best = i;
+        return agg_append(out, call->type, false, &it[best].v);
+    }
+    int64_t total = 0;
+    for (int64_t i = 0; i < len; i++) total += it[i].cnt;
+    if (kind == AGG_PERCENTILE_APPROX) {
+        /* Spark's QuantileSummaries.query on an exact summary: the minimum
+         * for p <= 1/accuracy, the maximum for p >= 1 - 1/accuracy, else
+         * the value of rank ceil(p * n) */
+        double err = s->accuracy > 0 ? 1.0 / s->accuracy : 1e-4;
+        int64_t idx = len - 1;
+        if (s->p <= err) {
+            idx = 0;
+        } else if (s->p < 1.0 - err) {
+            int64_t rank = (int64_t)ceil(s->p * (double)total), acc = 0;
+            for (int64_t i = 0; i < len; i++) {
+                acc += it[i].cnt;
+                if (acc >= rank) {
+                    idx = i;
+                    break;
+                }
+            }
+        }
+        return agg_append(out, call->type, false, &it[idx].v);
+    }
+    return sm_vector_append_f64(out, bag_percentile(it, len, total, s->p));
+}
+
+/* percentile(x, p [, frequency]) and median(x): double, x cast to double. */
+static int resolve_percentile(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    SM_TRY(agg_arg_double(ctx, call, 0));
+    if (call->agg->kind == AGG_PERCENTILE) {
+        double p;
+        bool null;
+        SM_TRY(agg_const_double(ctx, call, 1, &p, &null));
+        if (!null && (p < 0.0 || p > 1.0))
+            return sm_err(SM_ANALYSIS,
+                          "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
+                          "data type mismatch: The percentage must be between [0.0, 1.0] "
+                          "(current value = %gD).",
+                          agg_call_name(ctx, call), p);
+        if (call->nargs > 2 && call->args[2]->type != SM_INT && call->args[2]->type != SM_BIGINT)
+            return agg_type_error(ctx, call, 2, "\"INTEGRAL\"");
+    }
+    call->type = SM_DOUBLE;
+    call->nullable = true;
+    return SM_OK;
+}
+
+/* percentile_approx(x, p [, accuracy]): x's type (strings cast to double). */
+static int resolve_percentile_approx(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    sm_type t = call->args[0]->type;
+    if (t == SM_STRING || t == SM_NULLTYPE)
+        SM_TRY(agg_arg_double(ctx, call, 0));
+    else if (!agg_is_numeric(t) && t != SM_DATE && t != SM_TIMESTAMP)
+        return agg_type_error(ctx, call, 0, "(\"NUMERIC\" or \"DATE\" or \"TIMESTAMP\")");
+    double p;
+    bool null;
+    SM_TRY(agg_const_double(ctx, call, 1, &p, &null));
+    if (!null && (p < 0.0 || p > 1.0))
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to data "
+                      "type mismatch: The percentage must be between [0.0, 1.0] (current value "
+                      "= %gD).",
+                      agg_call_name(ctx, call), p);
+    if (call->nargs > 2) {
+        double acc;
+        if (!sm_expr_is_const(call->args[2]) ||
+            (call->args[2]->type != SM_INT && call->args[2]->type != SM_BIGINT))
+            return agg_type_error(ctx, call, 2, "\"INTEGRAL\" (a literal)");
+        SM_TRY(agg_const_double(ctx, call, 2, &acc, &null));
+        if (null || acc <= 0 || acc > 2147483647.0)
+            return sm_err(SM_ANALYSIS,
+                          "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
+                          "data type mismatch: The accuracy must be a positive integer literal "
+                          "(current value = %g).",
+                          agg_call_name(ctx, call), acc);
+    }
+    call->type = call->args[0]->type;
+    call->precision = call->args[0]->precision;
+    call->scale = call->args[0]->scale;
+    call->nullable = true;
+    return SM_OK;
+}
+
+/* mode(x [, deterministic]): x's type. */
+static int resolve_mode(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    if (call->nargs == 2 && (call->args[1]->type != SM_BOOLEAN || !sm_expr_is_const(call->args[1])))
+        return agg_type_error(ctx, call, 1, "\"BOOLEAN\" (a literal)");
+    call->type = call->args[0]->type;
+    call->precision = call->args[0]->precision;
+    call->scale = call->args[0]->scale;
+    call->nullable = true;
+    return SM_OK;
+}
+
+/* approx_count_distinct(x [, relativeSD]): bigint, never null.  smelt
+ * counts exactly (Spark's HyperLogLog++ estimate equals the exact count on
+ * small inputs and is within relativeSD of it otherwise). */
+static int resolve_acd(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    if (call->nargs == 2) {
+        double rsd;
+        bool null;
+        SM_TRY(agg_const_double(ctx, call, 1, &rsd, &null));
+    }
+    call->type = SM_BIGINT;
+    call->nullable = false;
+    return SM_OK;
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 #define AGG_COUNT(nm) {nm, 0, -1, resolve_count, SM_AGG_COUNT, sizeof(int64_t), count_update, count_merge, count_finalize}
+#define AGG_BOOL(nm, k) {nm, 1, 1, resolve_bool_agg, k, sizeof(bool_state), bool_update, bool_merge, bool_finalize}
+#define AGG_BAG(nm, lo, hi, res, k) {nm, lo, hi, res, k, sizeof(bag_state), bag_update, bag_merge, bag_finalize}
 #define AGG_MOM(nm, k) {nm, 1, 1, resolve_double, k, sizeof(mom_state), mom_update, mom_merge, mom_finalize}
 
 const sm_agg_def sm_aggs[] = {
@@ -510,6 +1355,28 @@ const sm_agg_def sm_aggs[] = {
     AGG_MOM("variance", SM_AGG_VAR_SAMP),
     AGG_MOM("var_samp", SM_AGG_VAR_SAMP),
     AGG_MOM("var_pop", SM_AGG_VAR_POP),
+    AGG_BOOL("every", AGG_EVERY),
+    AGG_BOOL("bool_and", AGG_EVERY),
+    AGG_BOOL("any", AGG_ANY),
+    AGG_BOOL("some", AGG_ANY),
+    AGG_BOOL("bool_or", AGG_ANY),
+    {"count_if", 1, 1, resolve_bool_agg, AGG_COUNT_IF, sizeof(int64_t), count_if_update, count_merge, count_finalize},
+    {"max_by", 2, 2, resolve_by, AGG_MAX_BY, sizeof(by_state), by_update, by_merge, by_finalize},
+    {"min_by", 2, 2, resolve_by, AGG_MIN_BY, sizeof(by_state), by_update, by_merge, by_finalize},
+    {"corr", 2, 2, resolve_cov, AGG_CORR, sizeof(cov_state), cov_update, cov_merge, cov_finalize},
+    {"covar_pop", 2, 2, resolve_cov, AGG_COVAR_POP, sizeof(cov_state), cov_update, cov_merge, cov_finalize},
+    {"covar_samp", 2, 2, resolve_cov, AGG_COVAR_SAMP, sizeof(cov_state), cov_update, cov_merge, cov_finalize},
+    {"skewness", 1, 1, resolve_double, AGG_SKEWNESS, sizeof(mom4_state), mom4_update, mom4_merge, mom4_finalize},
+    {"kurtosis", 1, 1, resolve_double, AGG_KURTOSIS, sizeof(mom4_state), mom4_update, mom4_merge, mom4_finalize},
+    {"regr_count", 2, 2, resolve_regr_count, AGG_REGR_COUNT, sizeof(int64_t), count_update, count_merge, count_finalize},
+    {"regr_avgx", 2, 2, resolve_regr_avg, AGG_REGR_AVGX, sizeof(avg_state), regr_avg_update, avg_merge, avg_finalize},
+    {"regr_avgy", 2, 2, resolve_regr_avg, AGG_REGR_AVGY, sizeof(avg_state), regr_avg_update, avg_merge, avg_finalize},
+    AGG_BAG("approx_count_distinct", 1, 2, resolve_acd, AGG_APPROX_COUNT_DISTINCT),
+    AGG_BAG("percentile", 2, 3, resolve_percentile, AGG_PERCENTILE),
+    AGG_BAG("median", 1, 1, resolve_percentile, AGG_MEDIAN),
+    AGG_BAG("percentile_approx", 2, 3, resolve_percentile_approx, AGG_PERCENTILE_APPROX),
+    AGG_BAG("approx_percentile", 2, 3, resolve_percentile_approx, AGG_PERCENTILE_APPROX),
+    AGG_BAG("mode", 1, 2, resolve_mode, AGG_MODE),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL},
 };
 

@@ -6,7 +6,13 @@
  * ctx->arena; the input is never modified, so one DataFrame expression can
  * be bound against several schemas.  Per node:
  *   COLUMN   looked up in ctx->schema (case-insensitively unless
- *            spark.sql.caseSensitive); unknown names get Spark's
+ *            spark.sql.caseSensitive).  A dotted name "t.a" / "db.t.a"
+ *            first matches fields whose qualifier (sm_field.qualifier) is,
+ *            or ends with, the prefix (case-insensitive), then a field
+ *            literally named "t.a"; two matches are Spark's
+ *            [AMBIGUOUS_REFERENCE] listing `t`.`a`, `u`.`a`.  The bound
+ *            node is named as written minus its qualifier ("ID" for t.ID),
+ *            as Spark names the resolved attribute.  Unknown names get Spark's
  *            [UNRESOLVED_COLUMN.WITH_SUGGESTION] with up to five candidates
  *            ordered by Levenshtein distance (a stable sort, so ties keep the
  *            schema's order, as Spark's sortBy does).
@@ -42,8 +48,10 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "expr/agg.h"
+#include "types/decimal.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
+#include "expr/window_funcs.h"
 
 /* ---- messages ------------------------------------------------------------------- */
 
@@ -106,6 +114,9 @@ int sm_type_wider(sm_type a, sm_type b) {
     if (a == b) return a;
     if (a == SM_NULLTYPE) return b;
     if (b == SM_NULLTYPE) return a;
+    /* findWiderTypeForDecimal: decimal with int/bigint → decimal, with double → double */
+    if ((a == SM_DECIMAL && sm_type_is_numeric(b)) || (b == SM_DECIMAL && sm_type_is_numeric(a)))
+        return a == SM_DOUBLE || b == SM_DOUBLE ? SM_DOUBLE : SM_DECIMAL;
     if (sm_type_is_numeric(a) && sm_type_is_numeric(b)) return a > b ? a : b;
     if ((a == SM_DATE && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_DATE))
         return SM_TIMESTAMP;
@@ -127,6 +138,63 @@ static int bind_wider_all(sm_expr **es, int n) {
     return t;
 }
 
+/* ---- decimals ------------------------------------------------------------------ */
+
+bool sm_expr_dec_type(const sm_expr *e, bool literal_min, int *p, int *s) {
+    if (e->type == SM_DECIMAL) {
+        *p = e->precision;
+        *s = e->scale;
+        return true;
+    }
+    if (literal_min && e->kind == SM_EX_LITERAL && !e->lit.is_null &&
+        (e->type == SM_INT || e->type == SM_BIGINT)) {
+        /* DecimalType.fromLiteral: the smallest decimal holding the value */
+        *p = sm_dec_digits(e->type == SM_INT ? e->lit.v.i32 : e->lit.v.i64);
+        *s = 0;
+        return true;
+    }
+    return sm_dec_for_type(e->type, p, s);
+}
+
+int sm_expr_wider_decimal(sm_expr *const *es, int n, int *p, int *s) {
+    bool any = false;
+    for (int i = 0; i < n; i++) {
+        int ep, esc;
+        if (!sm_expr_dec_type(es[i], false, &ep, &esc)) continue;
+        if (!any) *p = ep, *s = esc;
+        else sm_dec_wider(*p, *s, ep, esc, p, s);
+        any = true;
+    }
+    if (!any) *p = SM_DEC_DEFAULT_PRECISION, *s = SM_DEC_DEFAULT_SCALE;
+    return SM_OK;
+}
+
+sm_expr *sm_expr_coerce_dec(sm_bind_ctx *ctx, sm_expr *e, int p, int s) {
+    if (!e || (e->type == SM_DECIMAL && e->precision == p && e->scale == s)) return e;
+    sm_expr *c = sm_expr_coerce(ctx, e, SM_DECIMAL);
+    if (!c) return NULL;
+    if (c == e) { /* a decimal of another type: wrap it */
+        c = sm_arena_alloc(ctx->arena, sizeof *c);
+        sm_expr **args = sm_arena_alloc(ctx->arena, sizeof *args);
+        if (!c || !args) return NULL;
+        c->kind = SM_EX_CAST;
+        c->pos = e->pos;
+        c->end = e->end;
+        c->name = e->name;
+        c->cast_to = SM_DECIMAL;
+        c->implicit = true;
+        c->nargs = 1;
+        c->args = args;
+        args[0] = e;
+        c->type = SM_DECIMAL;
+        c->col_index = -1;
+        c->nullable = true; /* a narrower decimal can overflow */
+    }
+    c->precision = (int8_t)p;
+    c->scale = (int8_t)s;
+    return c;
+}
+
 /* Whether CAST(from AS to) can make a null out of a non-null value. */
 static bool bind_cast_may_null(sm_type from, sm_type to) {
     if (from == to) return false;
@@ -135,6 +203,7 @@ static bool bind_cast_may_null(sm_type from, sm_type to) {
     if (from == SM_STRING) return true;
     if (from == SM_DOUBLE && to == SM_TIMESTAMP) return true;
     if (from == SM_DATE && to != SM_TIMESTAMP) return true;
+    if (to == SM_DECIMAL || from == SM_DECIMAL) return to != SM_DOUBLE; /* out of range → null */
     return false;
 }
 
@@ -220,6 +289,12 @@ sm_expr *sm_expr_coerce(sm_bind_ctx *ctx, sm_expr *e, sm_type to) {
     c->type = to;
     c->nullable = e->nullable || e->type == SM_NULLTYPE || bind_cast_may_null(e->type, to);
     c->col_index = -1;
+    if (to == SM_DECIMAL) { /* the operand's own decimal type (int decimal(10,0), ...) */
+        int p = SM_DEC_MAX_PRECISION, s = 18;
+        sm_expr_dec_type(e, false, &p, &s);
+        c->precision = (int8_t)p;
+        c->scale = (int8_t)s;
+    }
     return c;
 }
 
@@ -254,6 +329,56 @@ static void bind_quote_id(sm_buf *b, const char *name) {
     sm_buf_putc(b, '`');
 }
 
+/* Appends a possibly qualified name ("t.a", "db.t.a") as Spark quotes its
+ * name parts: `t`.`a`. */
+static void bind_quote_parts(sm_buf *b, const char *name) {
+    const char *p = name;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        char *part = sm_strndup(p, n);
+        bind_quote_id(b, part ? part : "");
+        sm_free(part);
+        if (!dot) break;
+        sm_buf_putc(b, '.');
+        p = dot + 1;
+    }
+}
+
+/* Appends field f as `qualifier`.`name` (qualifier parts quoted one by one);
+ * with keep_parts >= 0, only the last keep_parts parts of qualifier ++ name. */
+static void bind_quote_field(sm_buf *b, const sm_field *f, int keep_parts) {
+    const char *q = f->qualifier && *f->qualifier ? f->qualifier : NULL;
+    if (q && keep_parts != 1) {
+        /* qualifier parts to skip: all but the last keep_parts - 1 */
+        int nq = 1;
+        for (const char *p = q; *p; p++) nq += *p == '.';
+        int skip = keep_parts < 0 ? 0 : nq - (keep_parts - 1);
+        const char *p = q;
+        for (int i = 0; i < skip && p; i++) {
+            p = strchr(p, '.');
+            if (p) p++;
+        }
+        if (p && *p) {
+            bind_quote_parts(b, p);
+            sm_buf_putc(b, '.');
+        }
+    }
+    bind_quote_id(b, f->name ? f->name : "");
+}
+
+/* The qualifier of f without its last part ("db" for "db.t"), for grouping. */
+static size_t bind_qual_head_len(const sm_field *f) {
+    const char *q = f->qualifier;
+    if (!q) return 0;
+    const char *dot = strrchr(q, '.');
+    return dot ? (size_t)(dot - q) : 0;
+}
+
+static bool bind_same_str(const char *a, size_t la, const char *b, size_t lb) {
+    return la == lb && (la == 0 || memcmp(a, b, la) == 0);
+}
+
 static int bind_unresolved_column(sm_bind_ctx *ctx, const sm_expr *e) {
     const sm_schema *s = ctx->schema;
     int n = s ? s->ncols : 0;
@@ -261,9 +386,23 @@ static int bind_unresolved_column(sm_bind_ctx *ctx, const sm_expr *e) {
     sm_buf_append(&b, "[UNRESOLVED_COLUMN.", 19);
     sm_buf_append(&b, n ? "WITH_SUGGESTION" : "WITHOUT_SUGGESTION", n ? 15 : 18);
     sm_buf_append(&b, "] A column or function parameter with name ", 43);
-    bind_quote_id(&b, e->name);
+    bind_quote_parts(&b, e->name);
     sm_buf_append(&b, " cannot be resolved.", 20);
     if (n) {
+        /* Spark's orderSuggestedIdentifiersBySimilarity: candidates are
+         * qualifier parts ++ name; with a one-part name and one common
+         * qualifier only names are shown, else (a name of at most two parts
+         * and one common qualifier head) the last two parts, else all. */
+        int base_parts = 1;
+        for (const char *p = e->name; *p; p++) base_parts += *p == '.';
+        bool same_qual = true, same_head = true;
+        for (int i = 1; i < n; i++) {
+            const sm_field *f0 = &s->fields[0], *fi = &s->fields[i];
+            const char *q0 = f0->qualifier ? f0->qualifier : "", *qi = fi->qualifier ? fi->qualifier : "";
+            if (strcmp(q0, qi) != 0) same_qual = false;
+            if (!bind_same_str(q0, bind_qual_head_len(f0), qi, bind_qual_head_len(fi))) same_head = false;
+        }
+        int keep = base_parts == 1 && same_qual ? 1 : base_parts <= 2 && same_head ? 2 : -1;
         int *order = sm_malloc(sizeof(int) * (size_t)n * 2);
         if (!order) {
             sm_buf_free(&b);
@@ -272,7 +411,14 @@ static int bind_unresolved_column(sm_bind_ctx *ctx, const sm_expr *e) {
         int *dist = order + n;
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            dist[i] = bind_levenshtein(s->fields[i].name ? s->fields[i].name : "", e->name);
+            if (keep == 1) {
+                dist[i] = bind_levenshtein(s->fields[i].name ? s->fields[i].name : "", e->name);
+            } else {
+                sm_buf q = {0};
+                bind_quote_field(&q, &s->fields[i], keep);
+                dist[i] = bind_levenshtein(q.data ? sm_buf_cstr(&q) : "", e->name);
+                sm_buf_free(&q);
+            }
         }
         /* stable insertion sort by distance */
         for (int i = 1; i < n; i++) {
@@ -286,7 +432,7 @@ static int bind_unresolved_column(sm_bind_ctx *ctx, const sm_expr *e) {
         sm_buf_append(&b, " Did you mean one of the following? [", 37);
         for (int i = 0; i < n && i < 5; i++) {
             if (i) sm_buf_append(&b, ", ", 2);
-            bind_quote_id(&b, s->fields[order[i]].name ? s->fields[order[i]].name : "");
+            bind_quote_field(&b, &s->fields[order[i]], keep);
         }
         sm_buf_append(&b, "].", 2);
         sm_free(order);
@@ -296,48 +442,85 @@ static int bind_unresolved_column(sm_bind_ctx *ctx, const sm_expr *e) {
     return rc;
 }
 
+static bool bind_name_eq(const sm_bind_ctx *ctx, const char *a, const char *b) {
+    return a && (ctx->case_sensitive ? strcmp(a, b) == 0 : strcasecmp(a, b) == 0);
+}
+
+/* Whether qualifier q matches the written prefix p[0..n): equal, or its last
+ * parts ("t" and "db.t" both match a field qualified "db.t");
+ * case-insensitive. */
+static bool bind_qual_matches(const char *q, const char *p, size_t n) {
+    if (!q) return false;
+    size_t lq = strlen(q);
+    if (lq < n || strncasecmp(q + lq - n, p, n) != 0) return false;
+    return lq == n || q[lq - n - 1] == '.';
+}
+
+/* Fields matching `name`, a column name or qualifier.column.  Appends their
+ * indexes to idx (room for s->ncols); *col_at = where the column part of
+ * the name starts.  Qualified matches win, then a field literally named
+ * `name` (a dotted name). */
+static int bind_find_fields(const sm_bind_ctx *ctx, const char *name, int *idx, size_t *col_at) {
+    const sm_schema *s = ctx->schema;
+    int n = 0;
+    *col_at = 0;
+    /* qualifier.column, longest qualifier first */
+    for (const char *dot = strrchr(name, '.'); dot; ) {
+        size_t plen = (size_t)(dot - name);
+        for (int i = 0; i < s->ncols; i++)
+            if (bind_qual_matches(s->fields[i].qualifier, name, plen) &&
+                bind_name_eq(ctx, s->fields[i].name, dot + 1))
+                idx[n++] = i;
+        if (n) {
+            *col_at = plen + 1;
+            return n;
+        }
+        const char *prev = NULL;
+        for (const char *p = name; p < dot; p++)
+            if (*p == '.') prev = p;
+        dot = prev;
+    }
+    for (int i = 0; i < s->ncols; i++)
+        if (bind_name_eq(ctx, s->fields[i].name, name)) idx[n++] = i;
+    return n;
+}
+
 static int bind_column(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
     const sm_schema *s = ctx->schema;
     if (!e->name) return sm_err(SM_INTERNAL, "column reference without a name");
-    int idx = -1;
-    if (s) {
-        if (ctx->case_sensitive) {
-            for (int i = 0; i < s->ncols; i++)
-                if (s->fields[i].name && strcmp(s->fields[i].name, e->name) == 0) {
-                    if (idx >= 0) {
-                        idx = -2;
-                        break;
-                    }
-                    idx = i;
-                }
-        } else {
-            idx = sm_schema_find(s, e->name);
-        }
-    }
-    if (idx == -2) {
+    if (!s || s->ncols == 0) return bind_unresolved_column(ctx, e);
+    int *idx = sm_malloc(sizeof(int) * (size_t)s->ncols);
+    if (!idx) return SM_NOMEM;
+    size_t col_at;
+    int n = bind_find_fields(ctx, e->name, idx, &col_at);
+    if (n > 1) {
         sm_buf b = {0};
         sm_buf_append(&b, "[AMBIGUOUS_REFERENCE] Reference ", 32);
-        bind_quote_id(&b, e->name);
+        bind_quote_parts(&b, e->name);
         sm_buf_append(&b, " is ambiguous, could be: [", 26);
-        bool first = true;
-        for (int i = 0; i < s->ncols; i++) {
-            const char *fn = s->fields[i].name;
-            if (!fn || (ctx->case_sensitive ? strcmp(fn, e->name) : strcasecmp(fn, e->name))) continue;
-            if (!first) sm_buf_append(&b, ", ", 2);
-            first = false;
-            bind_quote_id(&b, fn);
+        for (int i = 0; i < n; i++) {
+            if (i) sm_buf_append(&b, ", ", 2);
+            bind_quote_field(&b, &s->fields[idx[i]], -1);
         }
         sm_buf_append(&b, "].", 2);
+        sm_free(idx);
         int rc = sm_bind_fail(ctx, e, "%s", b.data ? sm_buf_cstr(&b) : "[AMBIGUOUS_REFERENCE]");
         sm_buf_free(&b);
         return rc;
     }
-    if (idx < 0) return bind_unresolved_column(ctx, e);
+    int at = n == 1 ? idx[0] : -1;
+    sm_free(idx);
+    if (at < 0) return bind_unresolved_column(ctx, e);
     sm_expr *b = bind_node_copy(ctx, e, 0);
     if (!b) return SM_NOMEM;
-    b->col_index = idx;
-    b->type = s->fields[idx].type;
-    b->nullable = s->fields[idx].nullable;
+    /* Spark names the resolved column as written, without its qualifier
+     * (t.ID → "ID"). */
+    if (col_at > 0 && !(b->name = sm_arena_strdup(ctx->arena, e->name + col_at))) return SM_NOMEM;
+    b->col_index = at;
+    b->type = s->fields[at].type;
+    b->nullable = s->fields[at].nullable;
+    b->precision = s->fields[at].precision; /* DECIMAL */
+    b->scale = s->fields[at].scale;
     *out = b;
     return SM_OK;
 }
@@ -367,6 +550,11 @@ static int bind_arity(sm_bind_ctx *ctx, const sm_expr *e, const char *name, int 
 static int bind_call(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **out) {
     const sm_func_def *fn = e->name ? sm_func_find(e->name) : NULL;
     const sm_agg_def *agg = fn || !e->name ? NULL : sm_agg_find(e->name);
+    if (!fn && !agg && sm_window_func_find(e->name)) /* window functions (window_funcs.c) */
+        return sm_bind_fail(ctx, e,
+                            "[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE] Window function \"%s\" requires "
+                            "an OVER clause.",
+                            sm_bind_sql(ctx, e));
     if (!fn && !agg)
         return sm_bind_fail(ctx, e,
                             "[UNRESOLVED_ROUTINE] Cannot resolve function `%s` on search path "
@@ -509,14 +697,19 @@ static int bind_case(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
     int t = bind_wider_all(vals, nvals);
     if (t < 0) return bind_diff_types(ctx, b, "casewhen", vals, nvals);
     bool nullable = !e->has_else;
+    int dp = 0, ds = 0;
+    if (t == SM_DECIMAL) sm_expr_wider_decimal(vals, nvals, &dp, &ds);
     for (int i = 0; i < nvals; i++) {
-        sm_expr *c = sm_expr_coerce(ctx, vals[i], (sm_type)t);
+        sm_expr *c = t == SM_DECIMAL ? sm_expr_coerce_dec(ctx, vals[i], dp, ds)
+                                     : sm_expr_coerce(ctx, vals[i], (sm_type)t);
         if (!c) return SM_NOMEM;
         if (i < nbranch) b->args[2 * i + 1] = c;
         else b->args[nargs - 1] = c;
         nullable = nullable || c->nullable || c->type == SM_NULLTYPE;
     }
     b->type = (sm_type)t;
+    b->precision = (int8_t)dp;
+    b->scale = (int8_t)ds;
     b->nullable = nullable;
     *out = b;
     return SM_OK;
@@ -531,8 +724,11 @@ static int bind_in(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **ou
     if (t < 0) return bind_diff_types(ctx, b, "in", b->args, b->nargs);
     if (t == SM_NULLTYPE) t = SM_BOOLEAN;
     bool nullable = false;
+    int dp = 0, ds = 0;
+    if (t == SM_DECIMAL) sm_expr_wider_decimal(b->args, b->nargs, &dp, &ds);
     for (int i = 0; i < b->nargs; i++) {
-        sm_expr *c = sm_expr_coerce(ctx, b->args[i], (sm_type)t);
+        sm_expr *c = t == SM_DECIMAL ? sm_expr_coerce_dec(ctx, b->args[i], dp, ds)
+                                     : sm_expr_coerce(ctx, b->args[i], (sm_type)t);
         if (!c) return SM_NOMEM;
         b->args[i] = c;
         nullable = nullable || c->nullable;
@@ -555,6 +751,10 @@ static int bind_rec(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **o
         }
         b->type = b->lit.type;
         b->nullable = b->lit.is_null || b->lit.type == SM_NULLTYPE;
+        if (b->type == SM_DECIMAL) {
+            b->precision = b->lit.precision;
+            b->scale = b->lit.scale;
+        }
         *out = b;
         return SM_OK;
     }
@@ -580,6 +780,8 @@ static int bind_rec(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **o
         SM_TRY(bind_args(ctx, e, b, in_agg));
         b->type = b->args[0]->type;
         b->nullable = b->args[0]->nullable;
+        b->precision = b->args[0]->precision;
+        b->scale = b->args[0]->scale;
         *out = b;
         return SM_OK;
     }

@@ -65,6 +65,7 @@
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
+#include "types/decimal.h"
 
 /* ---- double → text ------------------------------------------------------ */
 
@@ -201,6 +202,7 @@ int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
     case SM_STRING: return sm_buf_append(buf, v->v.str.ptr, (size_t)v->v.str.len);
     case SM_DATE: n = sm_format_date(v->v.i32, tmp); break;
     case SM_TIMESTAMP: n = sm_format_timestamp(v->v.i64, cast_tz(tz), tmp); break;
+    case SM_DECIMAL: n = sm_dec_format(v->v.dec, v->scale, tmp); break;
     default: return sm_err(SM_INTERNAL, "sm_value_to_string: unknown type %d", (int)v->type);
     }
     return sm_buf_append(buf, tmp, (size_t)n);
@@ -465,6 +467,8 @@ bool sm_cast_allowed(sm_type from, sm_type to) {
     if (from == to || from == SM_NULLTYPE) return true;
     if (to == SM_STRING || from == SM_STRING) return to != SM_NULLTYPE;
     switch (to) {
+    case SM_DECIMAL:
+        return from == SM_BOOLEAN || sm_type_is_numeric(from) || from == SM_TIMESTAMP;
     case SM_BOOLEAN:
     case SM_INT:
     case SM_BIGINT:
@@ -511,6 +515,7 @@ static int cast_to_string(const sm_eval_ctx *ctx, const sm_vector *in, int64_t n
         case SM_DOUBLE: len = sm_format_double(SM_VEC_F64(in)[row], tmp); break;
         case SM_DATE: len = sm_format_date(SM_VEC_I32(in)[row], tmp); break;
         case SM_TIMESTAMP: len = sm_format_timestamp(SM_VEC_I64(in)[row], tz, tmp); break;
+        case SM_DECIMAL: len = sm_dec_format(SM_VEC_DEC(in)[row], in->scale, tmp); break;
         default: len = 0; break;
         }
         rc = sm_vector_append_str(v, tmp, len);
@@ -739,8 +744,186 @@ static int cast_fixed(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, i
     return SM_OK;
 }
 
+/* ---- decimals ------------------------------------------------------------------ */
+
+/* [NUMERIC_VALUE_OUT_OF_RANGE] (ANSI) for a value that does not fit
+ * decimal(p, s); `text` is the value as Spark prints it. */
+static int cast_err_dec_range(const char *text, int p, int s) {
+    return sm_err(SM_INVALID,
+                  "[NUMERIC_VALUE_OUT_OF_RANGE] %s cannot be represented as Decimal(%d, %d). If "
+                  "necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error, "
+                  "and return NULL instead.",
+                  text, p, s);
+}
+
+/* Anything → decimal(p, s).  Non-ANSI: invalid or out of range → null;
+ * ANSI: [CAST_INVALID_INPUT] / [NUMERIC_VALUE_OUT_OF_RANGE]. */
+int sm_cast_vector_dec(const sm_eval_ctx *ctx, const sm_vector *in, int p, int s,
+                       sm_vector **out) {
+    int64_t n = in->length;
+    bool ansi = ctx && ctx->ansi;
+    if (in->type == SM_NULLTYPE) {
+        sm_vector *v = sm_vector_new_nulls(SM_DECIMAL, n);
+        if (!v) return SM_NOMEM;
+        v->precision = (int8_t)p;
+        v->scale = (int8_t)s;
+        *out = v;
+        return SM_OK;
+    }
+    if (in->type == SM_DECIMAL && in->precision == p && in->scale == s) {
+        *out = sm_vector_ref((sm_vector *)in);
+        return SM_OK;
+    }
+    if (!sm_cast_allowed(in->type, SM_DECIMAL))
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast \"%s\" to "
+                      "\"DECIMAL(%d,%d)\".",
+                      ev_type_upper(in->type), p, s);
+    sm_vector *v = ev_new_fixed(SM_DECIMAL, n);
+    if (!v) return SM_NOMEM;
+    v->precision = (int8_t)p;
+    v->scale = (int8_t)s;
+    if (n > 0) memset(v->data, 0, (size_t)n * 16);
+    uint8_t *bm = NULL;
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (sm_vector_is_null(in, row)) {
+            if (!bm && !(bm = ev_validity(v))) rc = SM_NOMEM;
+            else ev_clear_bit(bm, row);
+            continue;
+        }
+        __int128 u = 0;
+        bool ok = false;
+        char text[64];
+        text[0] = 0;
+        switch (in->type) {
+        case SM_BOOLEAN: ok = sm_dec_convert(SM_VEC_BOOL(in)[row] ? 1 : 0, 0, p, s, &u); break;
+        case SM_INT:
+            ok = sm_dec_convert(SM_VEC_I32(in)[row], 0, p, s, &u);
+            if (!ok) snprintf(text, sizeof text, "%" PRId32, SM_VEC_I32(in)[row]);
+            break;
+        case SM_BIGINT:
+            ok = sm_dec_convert(SM_VEC_I64(in)[row], 0, p, s, &u);
+            if (!ok) snprintf(text, sizeof text, "%" PRId64, SM_VEC_I64(in)[row]);
+            break;
+        case SM_TIMESTAMP: /* seconds, with the microseconds as fraction digits */
+            ok = sm_dec_convert(SM_VEC_I64(in)[row], 6, p, s, &u);
+            break;
+        case SM_DOUBLE: {
+            double d = SM_VEC_F64(in)[row];
+            ok = sm_dec_from_double(d, p, s, &u);
+            if (!ok) sm_format_double(d, text);
+            break;
+        }
+        case SM_DECIMAL:
+            ok = sm_dec_convert(SM_VEC_DEC(in)[row], in->scale, p, s, &u);
+            if (!ok) sm_dec_format(SM_VEC_DEC(in)[row], in->scale, text);
+            break;
+        case SM_STRING: {
+            int32_t len;
+            const char *str = sm_vector_str(in, row, &len);
+            const char *t = str;
+            int32_t tl = len;
+            while (tl > 0 && cast_is_ws_ctl((unsigned char)t[0])) t++, tl--;
+            while (tl > 0 && cast_is_ws_ctl((unsigned char)t[tl - 1])) tl--;
+            int r = sm_dec_parse(t, (size_t)tl, s, &u);
+            ok = r == 0 && sm_dec_fits(u, p);
+            if (!ok && ansi) {
+                if (r == 1) rc = cast_err_invalid(str, len, SM_DECIMAL);
+                else snprintf(text, sizeof text, "%.*s", tl > 60 ? 60 : (int)tl, t);
+            }
+            break;
+        }
+        default: break;
+        }
+        if (ok) {
+            SM_VEC_DEC(v)[row] = u;
+            continue;
+        }
+        if (rc != SM_OK) break;
+        if (ansi && text[0]) {
+            rc = cast_err_dec_range(text, p, s);
+            break;
+        }
+        if (in->type == SM_DOUBLE && ansi) { /* NaN / Infinity */
+            rc = cast_err_dec_range(text, p, s);
+            break;
+        }
+        if (!bm && !(bm = ev_validity(v))) rc = SM_NOMEM;
+        else ev_clear_bit(bm, row);
+    }
+    if (rc != SM_OK) {
+        sm_vector_unref(v);
+        return rc;
+    }
+    *out = v;
+    return SM_OK;
+}
+
+/* decimal → boolean, int, bigint, double, timestamp. */
+static int cast_from_decimal(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to,
+                             sm_vector **out) {
+    int64_t n = in->length;
+    bool ansi = ctx && ctx->ansi;
+    sm_vector *v = ev_new_fixed(to, n);
+    if (!v) return SM_NOMEM;
+    if (ev_and_validity2(v, in, NULL, n) != SM_OK) {
+        sm_vector_unref(v);
+        return SM_NOMEM;
+    }
+    int sc = in->scale;
+    for (int64_t row = 0; row < n; row++) {
+        __int128 u = SM_VEC_DEC(in)[row];
+        bool fits = true;
+        switch (to) {
+        case SM_BOOLEAN: SM_VEC_BOOL(v)[row] = u != 0; break;
+        case SM_DOUBLE: SM_VEC_F64(v)[row] = sm_dec_to_double(u, sc); break;
+        case SM_INT: {
+            int64_t x = sm_dec_to_i64(u, sc, &fits);
+            fits = fits && x >= INT32_MIN && x <= INT32_MAX;
+            SM_VEC_I32(v)[row] = (int32_t)(uint32_t)(uint64_t)x;
+            break;
+        }
+        case SM_BIGINT: SM_VEC_I64(v)[row] = sm_dec_to_i64(u, sc, &fits); break;
+        case SM_TIMESTAMP: {
+            __int128 us;
+            fits = sm_dec_convert(u, sc, 38, 6, &us) && us >= INT64_MIN && us <= INT64_MAX;
+            SM_VEC_I64(v)[row] = fits ? (int64_t)us : 0;
+            break;
+        }
+        default:
+            sm_vector_unref(v);
+            return sm_err(SM_INTERNAL, "cannot cast decimal to %s", sm_type_name(to));
+        }
+        if (!fits && ansi && !sm_vector_is_null(in, row)) {
+            char tmp[64], lit[72];
+            sm_dec_format(u, sc, tmp);
+            snprintf(lit, sizeof lit, "%sBD", tmp);
+            sm_vector_unref(v);
+            return sm_err(SM_INVALID,
+                          "[CAST_OVERFLOW] The value %s of the type \"DECIMAL(%d,%d)\" cannot be "
+                          "cast to \"%s\" due to an overflow. Use `try_cast` to tolerate overflow "
+                          "and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" "
+                          "to \"false\" to bypass this error.",
+                          lit, in->precision, sc, ev_type_upper(to));
+        }
+    }
+    *out = v;
+    return SM_OK;
+}
+
 int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_vector **out) {
     int64_t n = in->length;
+    if (to == SM_DECIMAL) { /* without a target type: keep decimals, else Spark's defaults */
+        int p = 38, s = 18;
+        if (in->type == SM_DECIMAL) p = in->precision, s = in->scale;
+        else if (sm_dec_for_type(in->type, &p, &s)) {
+        }
+        return sm_cast_vector_dec(ctx, in, p, s, out);
+    }
+    if (in->type == SM_DECIMAL && to != SM_STRING && to != SM_DECIMAL && to != SM_NULLTYPE &&
+        sm_cast_allowed(SM_DECIMAL, to))
+        return cast_from_decimal(ctx, in, to, out);
     if (in->type == to) {
         *out = sm_vector_ref((sm_vector *)in);
         return SM_OK;

@@ -68,7 +68,8 @@ static bool eval_is_const_node(const sm_expr *e);
 static int eval_cast(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     sm_vector *c = NULL;
     SM_TRY(sm_expr_eval(ctx, e->args[0], in, &c));
-    int rc = sm_cast_vector(ctx, c, e->cast_to, out);
+    int rc = e->cast_to == SM_DECIMAL ? sm_cast_vector_dec(ctx, c, e->precision, e->scale, out)
+                                      : sm_cast_vector(ctx, c, e->cast_to, out);
     sm_vector_unref(c);
     return rc;
 }
@@ -209,6 +210,7 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
         switch (w) {
         case 1: EVAL_ASSEMBLE(uint8_t); break;
         case 4: EVAL_ASSEMBLE(int32_t); break;
+        case 16: EVAL_ASSEMBLE(__int128); break; /* DECIMAL */
         default: EVAL_ASSEMBLE(int64_t); break;
         }
 #undef EVAL_ASSEMBLE
@@ -376,7 +378,7 @@ static int eval_const_node(const sm_eval_ctx *ctx, const sm_expr *e, int64_t n, 
 
 /* ---- entry points --------------------------------------------------------------------- */
 
-int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
+static int eval_node(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     int64_t n = in->nrows;
     switch (e->kind) {
     case SM_EX_COLUMN:
@@ -409,6 +411,15 @@ int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, s
     case SM_EX_STAR: break;
     }
     return sm_err(SM_INTERNAL, "cannot evaluate expression kind %d", (int)e->kind);
+}
+
+int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
+    SM_TRY(eval_node(ctx, e, in, out));
+    /* A DECIMAL result carries its type (precision, scale) in the vector;
+     * vectors built without it (CASE, constants, functions) get it here. */
+    if (e->type == SM_DECIMAL && (*out)->type == SM_DECIMAL && (*out)->precision == 0)
+        (*out)->precision = e->precision, (*out)->scale = e->scale;
+    return SM_OK;
 }
 
 int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm_value *out) {

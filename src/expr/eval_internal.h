@@ -89,6 +89,7 @@ static inline const char *ev_type_upper(sm_type t) {
     case SM_STRING: return "STRING";
     case SM_DATE: return "DATE";
     case SM_TIMESTAMP: return "TIMESTAMP";
+    case SM_DECIMAL: return "DECIMAL";
     default: return "UNKNOWN";
     }
 }

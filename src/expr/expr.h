@@ -131,6 +131,7 @@ typedef struct sm_expr {
     sm_window_spec *window;  /* SM_EX_WINDOW */
     void *subquery;          /* SM_EX_SUBQUERY / EXISTS / IN_SUBQUERY: the SQL AST
                                 (struct sql_query, sql/ast.h); NULL in DataFrame exprs */
+    struct sm_expr *filter;  /* agg(...) FILTER (WHERE filter) on an aggregate call; else NULL */
     int nargs;
     struct sm_expr **args;
 
@@ -214,6 +215,17 @@ int sm_expr_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out);
  * type).  For use by function resolvers. */
 sm_expr *sm_expr_coerce(sm_bind_ctx *ctx, sm_expr *e, sm_type to);
 
+/* Decimals (types/decimal.h).  sm_expr_dec_type: the decimal type `e`
+ * converts to implicitly — its own; with literal_min an INT/BIGINT literal's
+ * smallest (7 → decimal(1,0), Spark's DecimalType.fromLiteral); an int
+ * column decimal(10,0), a bigint decimal(20,0); false for other types.
+ * sm_expr_wider_decimal: the wider decimal of the decimal/int/bigint
+ * members of es (widerDecimalType), for CASE / IN / coalesce branches.
+ * sm_expr_coerce_dec: e cast (implicitly) to decimal(p, s). */
+bool sm_expr_dec_type(const sm_expr *e, bool literal_min, int *p, int *s);
+int sm_expr_wider_decimal(sm_expr *const *es, int n, int *p, int *s);
+sm_expr *sm_expr_coerce_dec(sm_bind_ctx *ctx, sm_expr *e, int p, int s);
+
 /* Spark's wider common type of two types for arithmetic / comparison / CASE
  * / coalesce branches (findWiderTypeForTwo); -1 when none. */
 int sm_type_wider(sm_type a, sm_type b);
@@ -279,6 +291,12 @@ extern const sm_func_def sm_funcs_conditional[];
 /* CAST by Spark's rules (non-ANSI: invalid → null; ANSI: SM_INVALID with
  * [CAST_INVALID_INPUT]).  *out is a new vector. */
 int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_vector **out);
+/* CAST(in AS DECIMAL(precision, scale)) (types/decimal.h): HALF_UP
+ * rounding; out of range → null, or [NUMERIC_VALUE_OUT_OF_RANGE] in ANSI
+ * mode.  sm_cast_vector(.., SM_DECIMAL, ..) keeps a decimal's own type (and
+ * gives an int decimal(10,0), a bigint decimal(20,0)). */
+int sm_cast_vector_dec(const sm_eval_ctx *ctx, const sm_vector *in, int precision, int scale,
+                       sm_vector **out);
 /* Whether Spark allows CAST(from AS to) at all. */
 bool sm_cast_allowed(sm_type from, sm_type to);
 /* Value → its Spark string form (CAST(x AS STRING)): appends to buf. */

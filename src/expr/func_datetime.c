@@ -51,8 +51,13 @@ static dt_state *dt_state_new(sm_bind_ctx *ctx, sm_expr *call) {
 
 static const sm_tz *dt_tz(const sm_eval_ctx *ctx) { return ctx->tz ? ctx->tz : sm_tz_utc(); }
 
+/* The local wall-clock time in tz of an instant, in micros since the epoch. */
+static int64_t dt_utc_to_local(int64_t micros, const sm_tz *tz) {
+    return micros + (int64_t)sm_tz_offset_at_utc(tz, micros) * SM_MICROS_PER_SECOND;
+}
+
 static int32_t dt_ts_to_date(int64_t micros, const sm_tz *tz) {
-    return sm_micros_to_days(micros + (int64_t)sm_tz_offset_at_utc(tz, micros) * SM_MICROS_PER_SECOND);
+    return sm_micros_to_days(dt_utc_to_local(micros, tz));
 }
 
 static int64_t dt_local_to_utc(int64_t local, const sm_tz *tz) {
@@ -391,7 +396,7 @@ static int dt_extract(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **a
         int32_t v;
         if (f >= DF_HOUR) {
             int64_t us = SM_VEC_I64(args[0])[row];
-            int64_t local = us + (int64_t)sm_tz_offset_at_utc(tz, us) * SM_MICROS_PER_SECOND;
+            int64_t local = dt_utc_to_local(us, tz);
             int64_t tod = local - (int64_t)sm_micros_to_days(local) * SM_MICROS_PER_DAY;
             int64_t secs = tod / SM_MICROS_PER_SECOND;
             v = (int32_t)(f == DF_HOUR ? secs / 3600 : f == DF_MINUTE ? secs / 60 % 60 : secs % 60);
@@ -656,7 +661,7 @@ static int eval_date_trunc(const sm_eval_ctx *ctx, const sm_expr *call, sm_vecto
             int64_t q = unit == TU_MICRO ? 1 : unit == TU_MILLI ? 1000 : SM_MICROS_PER_SECOND;
             v = us - (((us % q) + q) % q);
         } else {
-            int64_t local = us + (int64_t)sm_tz_offset_at_utc(tz, us) * SM_MICROS_PER_SECOND;
+            int64_t local = dt_utc_to_local(us, tz);
             int32_t day = sm_micros_to_days(local);
             int64_t tod = local - (int64_t)day * SM_MICROS_PER_DAY;
             int64_t t;
@@ -716,8 +721,7 @@ static int dt_tz_convert(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
             continue;
         }
         int64_t us = SM_VEC_I64(args[0])[row];
-        SM_VEC_I64(res)[row] = to_utc ? dt_local_to_utc(us, z)
-                                      : us + (int64_t)sm_tz_offset_at_utc(z, us) * SM_MICROS_PER_SECOND;
+        SM_VEC_I64(res)[row] = to_utc ? dt_local_to_utc(us, z) : dt_utc_to_local(us, z);
     }
     (void)ctx;
     return dt_finish(res, rc, out);

@@ -3,6 +3,11 @@
  * sqrt, exp, ln/log/log10/log2, pow, signum, trigonometry, e(), pi().  mod and
  * pmod are operators (ops.c, beside %).
  *
+ * Decimals: abs keeps decimal(p,s); round/bround(x, d) give
+ * decimal(min(p - s + 1 + min(s, d), 38), min(s, d)) (d < 0: decimal(max(p - s
+ * + 1, 1 - d), 0)) and round HALF_UP / HALF_EVEN exactly; floor/ceil give
+ * decimal(min(p - s + 1, 38), 0) (decimal(p,0) unchanged); the other
+ * functions take decimals as doubles.
  * Types follow Spark: strings are cast to double implicitly; abs, round,
  * bround keep their input type; floor and ceil return
  * bigint; the transcendental functions return double.  Logarithms of values
@@ -21,6 +26,7 @@
  * All kernels are pure loops over the input arrays; nulls come from the
  * validity bitmaps (a null row's value slot is ignored).
  */
+#include "types/decimal.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +42,7 @@ static int math_num_type(sm_type t) {
     case SM_INT:
     case SM_BIGINT:
     case SM_DOUBLE:
+    case SM_DECIMAL:
         return (int)t;
     case SM_STRING:
     case SM_NULLTYPE:
@@ -76,6 +83,8 @@ static int math_resolve_same(sm_bind_ctx *ctx, sm_expr *call) {
     if (t < 0) return math_type_error(call, 0);
     SM_TRY(fx_coerce(ctx, call, 0, (sm_type)t));
     call->type = (sm_type)t;
+    call->precision = call->args[0]->precision; /* DECIMAL keeps its type */
+    call->scale = call->args[0]->scale;
     call->nullable = fx_any_nullable(call);
     return SM_OK;
 }
@@ -240,6 +249,11 @@ static int abs_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **ar
             SM_VEC_I64(res)[row] = x < 0 ? (int64_t)(0ull - (uint64_t)x) : x;
             break;
         }
+        case SM_DECIMAL: {
+            __int128 x = SM_VEC_DEC(args[0])[row];
+            SM_VEC_DEC(res)[row] = x < 0 ? -x : x;
+            break;
+        }
         default:
             SM_VEC_F64(res)[row] = fabs(SM_VEC_F64(args[0])[row]);
         }
@@ -323,7 +337,49 @@ static int round_resolve(sm_bind_ctx *ctx, sm_expr *call) {
                           "input `scale` should be a foldable \"INT\" expression.",
                           call->name);
     }
+    if (call->type == SM_DECIMAL) { /* Spark's RoundBase result type */
+        int p = call->args[0]->precision, sc = call->args[0]->scale, d = 0;
+        sm_value v;
+        if (call->nargs == 2 && fx_const_arg(ctx, call->args[1], &v) && !v.is_null) d = v.v.i32;
+        int least = p - sc + 1;
+        if (d < 0) {
+            p = least > 1 - d ? least : 1 - d;
+            sc = 0;
+        } else {
+            sc = sc < d ? sc : d;
+            p = least + sc;
+        }
+        call->precision = (int8_t)(p < SM_DEC_MAX_PRECISION ? p : SM_DEC_MAX_PRECISION);
+        call->scale = (int8_t)sc;
+        call->nullable = true;
+    }
     return SM_OK;
+}
+
+/* Decimal u at scale s rounded to `digits` fraction digits (HALF_UP or
+ * HALF_EVEN; digits < 0 rounds to tens, hundreds...), placed at the result
+ * scale rs.  false when it does not fit precision rp (Spark: null). */
+static bool math_round_dec(__int128 u, int s, int digits, bool half_even, int rp, int rs,
+                           __int128 *out) {
+    __int128 q = u;
+    if (digits < s) {
+        int k = s - digits;
+        if (k > 38) q = 0;
+        else {
+            __int128 p = sm_dec_pow10(k), r;
+            q = u / p;
+            r = u % p;
+            __int128 ar = r < 0 ? -r : r;
+            bool up = half_even ? (ar > p - ar || (ar == p - ar && (q & 1))) : ar >= p - ar;
+            if (up) q += u < 0 ? -1 : 1;
+        }
+        s = digits; /* q is at scale `digits` (negative: q × 10^-digits) */
+    }
+    if (s < 0) {
+        if (q != 0 && (-s > 38 || __builtin_mul_overflow(q, sm_dec_pow10(-s), &q))) return false;
+        s = 0;
+    }
+    return sm_dec_convert(q, s, rp, rs, out);
 }
 
 static int math_round_eval(const sm_expr *call, sm_vector **args, int64_t n, sm_vector **out,
@@ -342,6 +398,16 @@ static int math_round_eval(const sm_expr *call, sm_vector **args, int64_t n, sm_
             continue;
         }
         switch (call->type) {
+        case SM_DECIMAL: {
+            __int128 r;
+            if (!math_round_dec(SM_VEC_DEC(args[0])[row], args[0]->scale, scale, half_even,
+                                call->precision, call->scale, &r)) {
+                if (fx_set_null(res, row)) { sm_vector_unref(res); return SM_NOMEM; }
+                r = 0;
+            }
+            SM_VEC_DEC(res)[row] = r;
+            break;
+        }
         case SM_INT:
             SM_VEC_I32(res)[row] =
                 (int32_t)(uint32_t)(unsigned __int128)math_round_int(SM_VEC_I32(args[0])[row], scale, half_even);
@@ -371,6 +437,14 @@ static int bround_eval(const sm_eval_ctx *e, const sm_expr *c, sm_vector **a, in
 
 static int floor_resolve(sm_bind_ctx *ctx, sm_expr *call) {
     SM_TRY(math_resolve_same(ctx, call));
+    if (call->type == SM_DECIMAL) {
+        int p = call->precision - call->scale + 1;
+        if (call->scale > 0) {
+            call->precision = (int8_t)(p < SM_DEC_MAX_PRECISION ? p : SM_DEC_MAX_PRECISION);
+            call->scale = 0;
+        }
+        return SM_OK;
+    }
     call->type = SM_BIGINT;
     return SM_OK;
 }
@@ -386,8 +460,26 @@ static int64_t math_d2l(double d) {
 static int math_floor_ceil(const sm_expr *call, sm_vector **args, int64_t n, sm_vector **out,
                            bool ceiling) {
     sm_vector *res;
-    SM_TRY(fx_new_fixed(SM_BIGINT, n, &res));
+    SM_TRY(fx_new_fixed(call->type == SM_DECIMAL ? SM_DECIMAL : SM_BIGINT, n, &res));
     sm_type in = args[0]->type;
+    if (in == SM_DECIMAL) {
+        res->precision = call->precision;
+        res->scale = call->scale;
+        int s = args[0]->scale;
+        __int128 p = sm_dec_pow10(s);
+        for (int64_t row = 0; row < n; row++) {
+            if (fx_null(args[0], row)) {
+                if (fx_set_null(res, row)) { sm_vector_unref(res); return SM_NOMEM; }
+                SM_VEC_DEC(res)[row] = 0;
+                continue;
+            }
+            __int128 u = SM_VEC_DEC(args[0])[row], q = u / p, r = u % p;
+            if (r != 0 && (u < 0) != ceiling) q += ceiling ? 1 : -1;
+            SM_VEC_DEC(res)[row] = q;
+        }
+        *out = res;
+        return SM_OK;
+    }
     for (int64_t row = 0; row < n; row++) {
         if (fx_null(args[0], row)) {
             if (fx_set_null(res, row)) { sm_vector_unref(res); return SM_NOMEM; }

@@ -457,3 +457,63 @@ int sm_lex_error(int code, const char *text, int pos, const char *section, const
     sm_buf_free(&b);
     return code;
 }
+
+/* Spark's ParseException.getMessage layout (less its leading newline and
+ * trailing newline): the lines are Java's text.split("\n"), which drops
+ * trailing empty strings (but keeps one "" for an empty text). */
+static int lx_vsql_error(int code, const char *text, int pos, const char *head) {
+    int n = (int)strlen(text);
+    if (pos < 0) pos = 0;
+    if (pos > n) pos = n;
+    int line = 1, line_start = 0;
+    for (int k = 0; k < pos; k++)
+        if (text[k] == '\n') line++, line_start = k + 1;
+    int col = 0;
+    for (int k = line_start; k < pos; k++)
+        if (((unsigned char)text[k] & 0xC0) != 0x80) col++;
+    int tn = n; /* drop trailing newlines: Java's split drops trailing "" */
+    while (tn > 0 && text[tn - 1] == '\n') tn--;
+    sm_buf b = {0};
+    int rc = sm_buf_appendf(&b, "%s(line %d, pos %d)\n\n== SQL ==\n", head, line, col);
+    /* the lines up to and including line `line` (when they exist) */
+    int k = 0, ln = 1;
+    while (rc == SM_OK && k < tn && ln <= line) {
+        int e = k;
+        while (e < tn && text[e] != '\n') e++;
+        rc = sm_buf_appendf(&b, "%.*s\n", e - k, text + k);
+        k = e + 1;
+        ln++;
+    }
+    if (rc == SM_OK && tn == 0) rc = sm_buf_appendf(&b, "\n");
+    for (int c = 0; rc == SM_OK && c < col; c++) rc = sm_buf_putc(&b, '-');
+    if (rc == SM_OK) rc = sm_buf_appendf(&b, "^^^");
+    while (rc == SM_OK && k < tn) {
+        int e = k;
+        while (e < tn && text[e] != '\n') e++;
+        rc = sm_buf_appendf(&b, "\n%.*s", e - k, text + k);
+        k = e + 1;
+    }
+    if (rc != SM_OK) {
+        sm_buf_free(&b);
+        return sm_err(code, "%s(line %d, pos %d)", head, line, col);
+    }
+    sm_err(code, "%s", sm_buf_cstr(&b));
+    sm_buf_free(&b);
+    return code;
+}
+
+int sm_lex_error_sql(int code, const char *text, int pos, const char *fmt, ...) {
+    char head[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    return lx_vsql_error(code, text, pos, head);
+}
+
+int sm_lex_verror(int code, const char *text, int pos, bool sql, const char *fmt, va_list ap) {
+    char head[1024];
+    vsnprintf(head, sizeof head, fmt, ap);
+    if (sql) return lx_vsql_error(code, text, pos, head);
+    return sm_lex_error(code, text, pos, "Expression", "%s", head);
+}

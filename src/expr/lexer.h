@@ -34,6 +34,7 @@
 #define SM_EXPR_LEXER_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "common/mem.h"
@@ -92,5 +93,19 @@ bool sm_lex_is_clause_word(const char *word);
  * "Expression", "SQL" or "DDL". */
 int sm_lex_error(int code, const char *text, int pos, const char *section, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* The same in Spark's SQL layout (ParseException.getMessage, without its
+ * leading and trailing newline):
+ *     <message>(line L, pos P)
+ *
+ *     == SQL ==
+ *     <the text's lines up to the one holding pos>
+ *     <P dashes>^^^
+ *     <the remaining lines>                                              */
+int sm_lex_error_sql(int code, const char *text, int pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Either layout (sql true: SQL), from a va_list. */
+int sm_lex_verror(int code, const char *text, int pos, bool sql, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 #endif

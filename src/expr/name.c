@@ -40,8 +40,10 @@
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
+#include "types/decimal.h"
 
 static int nm_sql(sm_buf *b, const sm_expr *e);
+static int nm_window(sm_buf *b, const sm_expr *e);
 
 static int nm_put(sm_buf *b, const char *s) { return sm_buf_append(b, s, strlen(s)); }
 
@@ -65,11 +67,19 @@ static int nm_literal(sm_buf *b, const sm_expr *e) {
     case SM_BOOLEAN: return nm_put(b, v->v.b ? "true" : "false");
     case SM_INT: return sm_buf_appendf(b, "%d", v->v.i32);
     case SM_BIGINT: return sm_buf_appendf(b, "%lld", (long long)v->v.i64);
+    case SM_DECIMAL: {
+        if (e->name) return nm_put(b, e->name); /* as written, normalized */
+        char d[48];
+        sm_dec_format(v->v.dec, v->scale, d);
+        return nm_put(b, d);
+    }
     case SM_DOUBLE:
         if (e->name) return nm_put(b, e->name); /* a decimal literal's spelling */
         sm_format_double(v->v.f64, tmp);
         return nm_put(b, tmp);
-    case SM_STRING: return sm_buf_append(b, v->v.str.ptr, v->v.str.len > 0 ? (size_t)v->v.str.len : 0);
+    case SM_STRING:
+        if (e->name) return nm_put(b, e->name); /* a binary literal's spelling X'1F' */
+        return sm_buf_append(b, v->v.str.ptr, v->v.str.len > 0 ? (size_t)v->v.str.len : 0);
     case SM_DATE:
         sm_format_date(v->v.i32, tmp);
         return sm_buf_appendf(b, "DATE '%s'", tmp);
@@ -132,7 +142,7 @@ static const char *nm_pretty_name(const char *name) {
         "log",   "log10", "log2",  "log1p", "signum", "sin",  "cos",    "tan",   "asin",
         "acos",  "atan",  "sinh",  "cosh",  "tanh",  "asinh", "acosh",  "atanh", "cot",
         "sec",   "csc",   "atan2", "hypot", "rint",  "degrees", "radians", "rlike", "if",
-        "regexp_like", "regexp", NULL};
+        "regexp_like", "regexp", "rank", "dense_rank", "percent_rank", NULL};
     for (int k = 0; upper[k]; k++)
         if (nm_is(name, upper[k])) return upper[k];
     return NULL;
@@ -210,9 +220,39 @@ static int nm_call(sm_buf *b, const sm_expr *e) {
         SM_TRY(nm_put(b, " LIKE "));
         return nm_sql(b, e->args[1]);
     }
+    if (nm_is(n, "interval") && na == 4 && e->args[3]->kind == SM_EX_LITERAL &&
+        e->args[3]->lit.type == SM_STRING)
+        return nm_literal(b, e->args[3]); /* INTERVAL '90' DAY */
+    if (nm_is(n, "extract") && na == 2) {
+        SM_TRY(nm_put(b, "extract("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, " FROM "));
+        SM_TRY(nm_sql(b, e->args[1]));
+        return nm_put(b, ")");
+    }
+    if ((nm_is(n, "trim") || nm_is(n, "ltrim") || nm_is(n, "rtrim")) && na == 2) {
+        SM_TRY(nm_put(b, nm_is(n, "trim") ? "TRIM(BOTH " : nm_is(n, "ltrim") ? "TRIM(LEADING " : "TRIM(TRAILING "));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, " FROM "));
+        SM_TRY(nm_sql(b, e->args[1]));
+        return nm_put(b, ")");
+    }
+    if ((nm_is(n, "lag") || nm_is(n, "lead")) && na >= 1 && na < 3) {
+        /* Spark fills in offset 1 and default NULL */
+        SM_TRY(nm_lower(b, n));
+        SM_TRY(nm_put(b, "("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, ", "));
+        if (na == 2) SM_TRY(nm_sql(b, e->args[1]));
+        else SM_TRY(nm_put(b, "1"));
+        return nm_put(b, ", NULL)");
+    }
     if (nm_is(n, "||")) n = "concat";
     /* first(x, ignoreNulls) / last(x, ignoreNulls) print only x */
-    if ((nm_is(n, "first") || nm_is(n, "last")) && na == 2) na = 1;
+    if ((nm_is(n, "first") || nm_is(n, "last") || nm_is(n, "first_value") ||
+         nm_is(n, "last_value")) &&
+        na == 2)
+        na = 1;
     bool paren = nm_is(n, "if");
     if (paren) SM_TRY(nm_put(b, "("));
     const char *pretty = nm_pretty_name(n);
@@ -223,6 +263,11 @@ static int nm_call(sm_buf *b, const sm_expr *e) {
     const char *extra = nm_default_args(n, na);
     if (extra) SM_TRY(nm_put(b, extra));
     SM_TRY(nm_put(b, ")"));
+    if (e->filter) {
+        SM_TRY(nm_put(b, " FILTER (WHERE "));
+        SM_TRY(nm_sql(b, e->filter));
+        SM_TRY(nm_put(b, ")"));
+    }
     return paren ? nm_put(b, ")") : SM_OK;
 }
 
@@ -265,6 +310,8 @@ static int nm_sql(sm_buf *b, const sm_expr *e) {
             return nm_typed_literal(b, e);
         SM_TRY(nm_put(b, "CAST("));
         SM_TRY(nm_sql(b, e->args[0]));
+        if (e->cast_to == SM_DECIMAL)
+            return sm_buf_appendf(b, " AS DECIMAL(%d,%d))", e->precision, e->scale);
         return sm_buf_appendf(b, " AS %s)", ev_type_upper(e->cast_to));
     case SM_EX_CASE: return nm_case(b, e);
     case SM_EX_IN:
@@ -281,8 +328,104 @@ static int nm_sql(sm_buf *b, const sm_expr *e) {
         if (e->nargs < 1) return nm_put(b, e->name ? e->name : "");
         SM_TRY(nm_sql(b, e->args[0]));
         return sm_buf_appendf(b, " AS %s", e->name ? e->name : "");
+    case SM_EX_WINDOW: return nm_window(b, e);
+    case SM_EX_SUBQUERY: /* args: the outer references (set by the analyzer) */
+        SM_TRY(nm_put(b, "scalarsubquery("));
+        SM_TRY(nm_args(b, e, 0, e->nargs));
+        return nm_put(b, ")");
+    case SM_EX_EXISTS:
+        SM_TRY(nm_put(b, e->negated ? "(NOT exists(" : "exists("));
+        SM_TRY(nm_args(b, e, 0, e->nargs));
+        return nm_put(b, e->negated ? "))" : ")");
+    case SM_EX_IN_SUBQUERY: /* args[0] the value, args[1..] outer references */
+        if (e->nargs < 1) return nm_put(b, "NULL");
+        SM_TRY(nm_put(b, e->negated ? "(NOT (" : "("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, " IN (listquery("));
+        SM_TRY(nm_args(b, e, 1, e->nargs));
+        return nm_put(b, e->negated ? "))))" : ")))");
+    case SM_EX_OUTER_REF: return nm_put(b, e->name ? e->name : "");
     }
     return SM_OK;
+}
+
+static int nm_bound(sm_buf *b, const sm_frame_bound *f) {
+    switch (f->kind) {
+    case SM_FRAME_UNBOUNDED_PRECEDING: return nm_put(b, "UNBOUNDED PRECEDING");
+    case SM_FRAME_UNBOUNDED_FOLLOWING: return nm_put(b, "UNBOUNDED FOLLOWING");
+    case SM_FRAME_CURRENT_ROW: return nm_put(b, "CURRENT ROW");
+    case SM_FRAME_PRECEDING:
+        /* Spark keeps "n PRECEDING" for integer literals only; any other
+         * offset x is UnaryMinus(x) FOLLOWING: "(- 1.5) FOLLOWING" */
+        if (!(f->offset && f->offset->kind == SM_EX_LITERAL &&
+              (f->offset->lit.type == SM_INT || f->offset->lit.type == SM_BIGINT))) {
+            SM_TRY(nm_put(b, "(- "));
+            SM_TRY(nm_sql(b, f->offset));
+            return nm_put(b, ") FOLLOWING");
+        }
+        SM_TRY(nm_sql(b, f->offset));
+        return nm_put(b, " PRECEDING");
+    case SM_FRAME_FOLLOWING:
+        SM_TRY(nm_sql(b, f->offset));
+        return nm_put(b, " FOLLOWING");
+    }
+    return SM_OK;
+}
+
+/* f(...) OVER (PARTITION BY .. ORDER BY .. frame), with the frame Spark
+ * resolves when none is given: ranking functions ROWS UNBOUNDED PRECEDING
+ * to CURRENT ROW, lag/lead ROWS BETWEEN -n/n FOLLOWING (both bounds), else
+ * RANGE UNBOUNDED PRECEDING to CURRENT ROW with an ORDER BY and ROWS
+ * UNBOUNDED PRECEDING to UNBOUNDED FOLLOWING without.  A named window
+ * (OVER w) prints its own spec: the analyzer substitutes the definition
+ * before naming. */
+static int nm_window(sm_buf *b, const sm_expr *e) {
+    const sm_window_spec *w = e->window;
+    const sm_expr *f = e->nargs > 0 ? e->args[0] : NULL;
+    SM_TRY(nm_sql(b, f));
+    if (f && f->ignore_nulls && nm_is(f->name, "nth_value")) SM_TRY(nm_put(b, " ignore nulls"));
+    SM_TRY(nm_put(b, " OVER ("));
+    if (!w) return nm_put(b, ")");
+    if (w->npartition > 0) {
+        SM_TRY(nm_put(b, "PARTITION BY "));
+        for (int k = 0; k < w->npartition; k++) {
+            if (k) SM_TRY(nm_put(b, ", "));
+            SM_TRY(nm_sql(b, w->partition[k]));
+        }
+        SM_TRY(nm_put(b, " "));
+    }
+    if (w->norder > 0) {
+        SM_TRY(nm_put(b, "ORDER BY "));
+        for (int k = 0; k < w->norder; k++) {
+            if (k) SM_TRY(nm_put(b, ", "));
+            SM_TRY(nm_sql(b, w->order[k].expr));
+            SM_TRY(nm_put(b, w->order[k].descending ? " DESC" : " ASC"));
+            SM_TRY(nm_put(b, w->order[k].nulls_first ? " NULLS FIRST" : " NULLS LAST"));
+        }
+        SM_TRY(nm_put(b, " "));
+    }
+    const char *fn = f && f->kind == SM_EX_CALL ? f->name : NULL;
+    if (nm_is(fn, "lag") || nm_is(fn, "lead")) {
+        bool lag = nm_is(fn, "lag");
+        char off[64] = "1";
+        if (f->nargs >= 2 && f->args[1]->kind == SM_EX_LITERAL && f->args[1]->lit.type == SM_INT)
+            snprintf(off, sizeof off, "%d", f->args[1]->lit.v.i32);
+        const char *neg = lag ? (off[0] == '-' ? "" : "-") : "";
+        const char *o = lag && off[0] == '-' ? off + 1 : off;
+        return sm_buf_appendf(b, "ROWS BETWEEN %s%s FOLLOWING AND %s%s FOLLOWING)", neg, o, neg, o);
+    }
+    if (nm_is(fn, "row_number") || nm_is(fn, "rank") || nm_is(fn, "dense_rank") ||
+        nm_is(fn, "percent_rank") || nm_is(fn, "ntile"))
+        return nm_put(b, "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)");
+    if (nm_is(fn, "cume_dist")) return nm_put(b, "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)");
+    if (!w->has_frame)
+        return nm_put(b, w->norder > 0 ? "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+                                       : "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)");
+    SM_TRY(nm_put(b, w->frame_rows ? "ROWS BETWEEN " : "RANGE BETWEEN "));
+    SM_TRY(nm_bound(b, &w->start));
+    SM_TRY(nm_put(b, " AND "));
+    SM_TRY(nm_bound(b, &w->end));
+    return nm_put(b, ")");
 }
 
 /* The top-level rules of ResolveAliases, then the SQL text. */

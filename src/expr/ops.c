@@ -2,6 +2,16 @@
  * ops.c — SQL operators as functions (sm_funcs_operators): arithmetic,
  * comparison, boolean logic, null tests.
  *
+ * Decimals (Spark's DecimalPrecision, allowPrecisionLoss=true; the result
+ * types are in types/decimal.h): an operator with a DECIMAL operand and an
+ * INT/BIGINT/DECIMAL other side is a decimal operator — ints convert to
+ * decimal(10,0), bigints decimal(20,0), integer literals the smallest
+ * decimal holding them — while a DOUBLE or STRING other side makes it a
+ * double operator.  "/" of decimals is decimal.  Overflow past the result
+ * precision is null, or [NUMERIC_VALUE_OUT_OF_RANGE] under ANSI.
+ * Comparisons convert each side to its own decimal type and compare values
+ * across scales.
+ *
  * Resolution reproduces Spark 3.5's non-ANSI TypeCoercion (each rule checked
  * with PySpark; tests/unit/test_eval.c lists the cases):
  *   arithmetic (+ - * % pmod)  strings become DOUBLE; NULL with NULL is
@@ -37,6 +47,7 @@
 #include "common/status.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
+#include "types/decimal.h"
 
 /* ---- resolution helpers ---------------------------------------------------- */
 
@@ -73,12 +84,39 @@ static int op_err_wrong(sm_bind_ctx *ctx, const sm_expr *call, const char *requi
 static const char op_numeric_req[] =
     "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")";
 
-static bool op_is_num(sm_type t) { return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE; }
+static bool op_is_num(sm_type t) {
+    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL;
+}
 
 static sm_type op_wider_num(sm_type a, sm_type b) {
     if (a == SM_NULLTYPE) return b;
     if (b == SM_NULLTYPE) return a;
-    return a > b ? a : b; /* INT < BIGINT < DOUBLE in the enum */
+    if (a == SM_DOUBLE || b == SM_DOUBLE) return SM_DOUBLE;
+    if (a == SM_DECIMAL || b == SM_DECIMAL) return SM_DECIMAL;
+    return a > b ? a : b; /* INT < BIGINT in the enum */
+}
+
+/* Makes `call` a decimal operator `op` ('+', '-', '*', '/', '%'): both
+ * operands cast to their decimal types (a NULL one to the other's), the
+ * result type by Spark's rules. */
+static int op_resolve_decimal(sm_bind_ctx *ctx, sm_expr *call, char op) {
+    int p[2], s[2];
+    for (int i = 0; i < 2; i++)
+        if (!sm_expr_dec_type(call->args[i], true, &p[i], &s[i])) p[i] = -1;
+    for (int i = 0; i < 2; i++)
+        if (p[i] < 0) p[i] = p[1 - i], s[i] = s[1 - i];
+    for (int i = 0; i < 2; i++) {
+        sm_expr *c = sm_expr_coerce_dec(ctx, call->args[i], p[i], s[i]);
+        if (!c) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+        call->args[i] = c;
+    }
+    int rp, rs;
+    sm_dec_result_type(op, p[0], s[0], p[1], s[1], &rp, &rs);
+    call->type = SM_DECIMAL;
+    call->precision = (int8_t)rp;
+    call->scale = (int8_t)rs;
+    call->nullable = true; /* overflow is null */
+    return SM_OK;
 }
 
 static bool op_is(const sm_expr *call, const char *name) { return strcmp(call->fn->name, name) == 0; }
@@ -118,6 +156,8 @@ static int op_resolve_arith(sm_bind_ctx *ctx, sm_expr *call) {
     }
     sm_type t = op_wider_num(l, r);
     if (t == SM_NULLTYPE) t = SM_DOUBLE;
+    if (t == SM_DECIMAL)
+        return op_resolve_decimal(ctx, call, add ? '+' : sub ? '-' : op_is(call, "*") ? '*' : '%');
     SM_TRY(op_coerce(ctx, call, 0, t));
     SM_TRY(op_coerce(ctx, call, 1, t));
     call->type = t;
@@ -135,6 +175,10 @@ static int op_resolve_divide(sm_bind_ctx *ctx, sm_expr *call) {
             return op_err_wrong(ctx, call, "(\"DOUBLE\" or \"DECIMAL\")", t);
         }
     }
+    sm_type l = call->args[0]->type, r = call->args[1]->type;
+    if ((l == SM_DECIMAL || r == SM_DECIMAL) && l != SM_DOUBLE && r != SM_DOUBLE &&
+        l != SM_STRING && r != SM_STRING)
+        return op_resolve_decimal(ctx, call, '/');
     SM_TRY(op_coerce(ctx, call, 0, SM_DOUBLE));
     SM_TRY(op_coerce(ctx, call, 1, SM_DOUBLE));
     call->type = SM_DOUBLE;
@@ -174,6 +218,8 @@ static int op_resolve_unary_num(sm_bind_ctx *ctx, sm_expr *call) {
     if (!op_is_num(t)) return sm_bind_fail_input(ctx, call, 1, op_numeric_req);
     SM_TRY(op_coerce(ctx, call, 0, t));
     call->type = t;
+    call->precision = call->args[0]->precision; /* DECIMAL keeps its type */
+    call->scale = call->args[0]->scale;
     call->nullable = op_nullable(call);
     return SM_OK;
 }
@@ -203,6 +249,23 @@ static int op_resolve_compare(sm_bind_ctx *ctx, sm_expr *call) {
                     !strcmp(nm, "!=") || !strcmp(nm, "<>");
     int t = op_compare_type(call->args[0]->type, call->args[1]->type, equality);
     if (t < 0) return op_err_diff(ctx, call);
+    if (t == SM_DECIMAL) { /* each side its own decimal type; values compare across scales */
+        int p[2], s[2];
+        for (int i = 0; i < 2; i++)
+            if (!sm_expr_dec_type(call->args[i], true, &p[i], &s[i])) p[i] = -1;
+        for (int i = 0; i < 2; i++) {
+            if (p[i] < 0) p[i] = p[1 - i], s[i] = s[1 - i]; /* string, boolean, NULL */
+            if (p[i] < 0) p[i] = SM_DEC_DEFAULT_PRECISION, s[i] = 0;
+        }
+        for (int i = 0; i < 2; i++) {
+            sm_expr *c = sm_expr_coerce_dec(ctx, call->args[i], p[i], s[i]);
+            if (!c) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+            call->args[i] = c;
+        }
+        call->type = SM_BOOLEAN;
+        call->nullable = strcmp(nm, "<=>") != 0 && op_nullable(call);
+        return SM_OK;
+    }
     SM_TRY(op_coerce(ctx, call, 0, (sm_type)t));
     SM_TRY(op_coerce(ctx, call, 1, (sm_type)t));
     call->type = SM_BOOLEAN;
@@ -283,22 +346,35 @@ static const char *op_try_fn(int op) {
     return op == OP_ADD ? "try_add" : op == OP_SUB ? "try_subtract" : "try_multiply";
 }
 
+/* A zero divisor at `row`: null if the row is valid, or [DIVIDE_BY_ZERO]
+ * under ANSI.  *bm is v's bitmap, made on first use. */
+static int op_zero_divisor(sm_vector *v, int64_t row, bool ansi, uint8_t **bm) {
+    if (!op_valid(v, row)) return SM_OK;
+    if (ansi) return op_div_zero();
+    if (!*bm && !(*bm = ev_validity(v))) return SM_NOMEM;
+    ev_clear_bit(*bm, row);
+    return SM_OK;
+}
+
 /* Clears the validity bit of every valid row whose divisor (b, of type t:
  * INT, BIGINT or DOUBLE) is zero, so the row is null; under ANSI fails with
- * [DIVIDE_BY_ZERO] instead.  The caller frees v on failure. */
+ * [DIVIDE_BY_ZERO] instead.  One scan per type.  The caller frees v on
+ * failure. */
 static int op_null_zero_divisors(sm_vector *v, const sm_vector *b, sm_type t, int64_t n,
                                  bool ansi) {
     uint8_t *bm = NULL;
-    for (int64_t row = 0; row < n; row++) {
-        bool zero = t == SM_INT      ? SM_VEC_I32(b)[row] == 0
-                    : t == SM_BIGINT ? SM_VEC_I64(b)[row] == 0
-                                     : SM_VEC_F64(b)[row] == 0;
-        if (!zero || !op_valid(v, row)) continue;
-        if (ansi) return op_div_zero();
-        if (!bm && !(bm = ev_validity(v))) return SM_NOMEM;
-        ev_clear_bit(bm, row);
+    int rc = SM_OK;
+    int64_t row;
+#define OP_SCAN_ZEROS(GET)                                                                  \
+    for (row = 0; row < n && rc == SM_OK; row++)                                             \
+        if (GET(b)[row] == 0) rc = op_zero_divisor(v, row, ansi, &bm)
+    switch (t) {
+    case SM_INT: OP_SCAN_ZEROS(SM_VEC_I32); break;
+    case SM_BIGINT: OP_SCAN_ZEROS(SM_VEC_I64); break;
+    default: OP_SCAN_ZEROS(SM_VEC_F64); break;
     }
-    return SM_OK;
+#undef OP_SCAN_ZEROS
+    return rc;
 }
 
 /* Integer + - * % pmod over T (int32_t or int64_t, unsigned UT), one tight
@@ -358,8 +434,66 @@ static int op_null_zero_divisors(sm_vector *v, const sm_vector *b, sm_type t, in
 OP_ARITH_INT_FN(op_arith_i32, int32_t, uint32_t, SM_VEC_I32, OP_WRAP32, "integer")
 OP_ARITH_INT_FN(op_arith_i64, int64_t, uint64_t, SM_VEC_I64, OP_WRAP64, "long")
 
+/* Decimal + - * / % pmod: every valid row through decimal.c; a zero divisor
+ * or an overflow is null (ANSI: [DIVIDE_BY_ZERO] / [NUMERIC_VALUE_OUT_OF_RANGE]). */
+static int op_arith_dec(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                        sm_vector **out, int op) {
+    const sm_vector *a = args[0], *b = args[1];
+    sm_vector *v = op_result(SM_DECIMAL, a, b, n);
+    if (!v) return SM_NOMEM;
+    v->precision = call->precision;
+    v->scale = call->scale;
+    bool ansi = ctx && ctx->ansi;
+    int rp = call->precision, rs = call->scale, sa = a->scale, sb = b->scale;
+    const __int128 *x = SM_VEC_DEC(a), *y = SM_VEC_DEC(b);
+    __int128 *r = SM_VEC_DEC(v);
+    uint8_t *bm = NULL;
+    for (int64_t row = 0; row < n; row++) {
+        r[row] = 0;
+        if (!op_valid(v, row)) continue;
+        bool ok;
+        if (op >= OP_MOD && y[row] == 0) {
+            if (ansi) {
+                sm_vector_unref(v);
+                return op_div_zero();
+            }
+            ok = false;
+        } else {
+            switch (op) {
+            case OP_ADD: ok = sm_dec_add(x[row], sa, y[row], sb, rp, rs, &r[row]); break;
+            case OP_SUB: ok = sm_dec_sub(x[row], sa, y[row], sb, rp, rs, &r[row]); break;
+            case OP_MUL: ok = sm_dec_mul(x[row], sa, y[row], sb, rp, rs, &r[row]); break;
+            case OP_MOD: ok = sm_dec_rem(x[row], sa, y[row], sb, rp, rs, &r[row]); break;
+            case OP_PMOD: ok = sm_dec_pmod(x[row], sa, y[row], sb, rp, rs, &r[row]); break;
+            default: ok = sm_dec_div(x[row], sa, y[row], sb, rp, rs, &r[row]); break;
+            }
+            if (!ok && ansi) {
+                sm_vector_unref(v);
+                return sm_err(SM_INVALID,
+                              "[NUMERIC_VALUE_OUT_OF_RANGE] The result of %s cannot be represented "
+                              "as Decimal(%d, %d). If necessary set \"spark.sql.ansi.enabled\" to "
+                              "\"false\" to bypass this error, and return NULL instead.",
+                              call->fn->name, rp, rs);
+            }
+        }
+        if (!ok) {
+            r[row] = 0;
+            if (!bm && !(bm = ev_validity(v))) {
+                sm_vector_unref(v);
+                return SM_NOMEM;
+            }
+            ev_clear_bit(bm, row);
+        }
+    }
+    *out = v;
+    return SM_OK;
+}
+
+enum { OP_DIV = OP_PMOD + 1 };
+
 static int op_arith(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                     sm_vector **out, int op) {
+    if (call->type == SM_DECIMAL) return op_arith_dec(ctx, call, args, n, out, op);
     const sm_vector *a = args[0], *b = args[1];
     sm_vector *v = op_result(call->type, a, b, n);
     if (!v) return SM_NOMEM;
@@ -423,6 +557,7 @@ static int op_pmod(const sm_eval_ctx *c, const sm_expr *e, sm_vector **a, int64_
 /* "/" on doubles and "div" on bigints: zero divisors give null. */
 static int op_divide(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                      sm_vector **out) {
+    if (call->type == SM_DECIMAL) return op_arith_dec(ctx, call, args, n, out, OP_DIV);
     const sm_vector *a = args[0], *b = args[1];
     sm_vector *v = op_result(call->type, a, b, n);
     if (!v) return SM_NOMEM;
@@ -456,6 +591,14 @@ static int op_divide(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **ar
     return SM_OK;
 }
 
+/* Spark's message for -MIN under ANSI (no try_ function to suggest). */
+static int op_neg_overflow(const char *what) {
+    return sm_err(SM_INVALID,
+                  "[ARITHMETIC_OVERFLOW] %s overflow. If necessary set \"spark.sql.ansi.enabled\" "
+                  "to \"false\" to bypass this error.",
+                  what);
+}
+
 static int op_negative(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                        sm_vector **out) {
     const sm_vector *a = args[0];
@@ -468,9 +611,7 @@ static int op_negative(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **
             int32_t x = SM_VEC_I32(a)[row];
             if (x == INT32_MIN && ctx && ctx->ansi && op_valid(v, row)) {
                 sm_vector_unref(v);
-                return sm_err(SM_INVALID, "[ARITHMETIC_OVERFLOW] integer overflow. If necessary "
-                                          "set \"spark.sql.ansi.enabled\" to \"false\" to bypass "
-                                          "this error.");
+                return op_neg_overflow("integer");
             }
             SM_VEC_I32(v)[row] = OP_WRAP32(0u - (uint32_t)x);
         }
@@ -480,15 +621,18 @@ static int op_negative(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **
             int64_t x = SM_VEC_I64(a)[row];
             if (x == INT64_MIN && ctx && ctx->ansi && op_valid(v, row)) {
                 sm_vector_unref(v);
-                return sm_err(SM_INVALID, "[ARITHMETIC_OVERFLOW] long overflow. If necessary set "
-                                          "\"spark.sql.ansi.enabled\" to \"false\" to bypass this "
-                                          "error.");
+                return op_neg_overflow("long");
             }
             SM_VEC_I64(v)[row] = OP_WRAP64(0u - (uint64_t)x);
         }
         break;
     case SM_DOUBLE:
         for (row = 0; row < n; row++) SM_VEC_F64(v)[row] = -SM_VEC_F64(a)[row];
+        break;
+    case SM_DECIMAL: /* |u| < 10^38: never overflows */
+        v->precision = a->precision;
+        v->scale = a->scale;
+        for (row = 0; row < n; row++) SM_VEC_DEC(v)[row] = -SM_VEC_DEC(a)[row];
         break;
     default:
         sm_vector_unref(v);
@@ -582,6 +726,15 @@ static int op_compare_values(const sm_vector *a, const sm_vector *b, int op, int
         }
         break;
     }
+    case SM_DECIMAL:
+        if (a->scale == b->scale) {
+            OP_CMP_PRIM(__int128, SM_VEC_DEC);
+        } else {
+            const __int128 *x = SM_VEC_DEC(a), *y = SM_VEC_DEC(b);
+            int sa = a->scale, sb = b->scale;
+            OP_CMP_LOOP(sm_dec_cmp(x[row], sa, y[row], sb));
+        }
+        break;
     case SM_NULLTYPE: memset(r, 0, (size_t)n); break;
     default: return sm_err(SM_INTERNAL, "comparison of %s", sm_type_name(a->type));
     }

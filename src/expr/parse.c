@@ -56,30 +56,28 @@
  * holds garbage the caller frees with it.  No global state: thread-safe.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/status.h"
 #include "expr/expr.h"
 #include "expr/lexer.h"
+#include "expr/parse_internal.h"
 #include "types/datetime.h"
+#include "types/decimal.h"
 
 #define PS_MAX_DEPTH 200
 #define PS_MAX_NODES 200000
 
-typedef struct {
-    sm_arena *a;
-    const char *text;
-    sm_token *tk;
-    int ntk, i;
-    int depth;
-    long nodes; /* nodes copied for BETWEEN, against PS_MAX_NODES */
-} parser;
+typedef sm_parser parser;
 
 static int ps_expr(parser *p, sm_expr **out);
 static int ps_value(parser *p, int level, sm_expr **out);
+static int ps_call(parser *p, sm_expr **out);
 
 static sm_token *cur(parser *p) { return &p->tk[p->i]; }
 static sm_token *peek(parser *p, int k) {
@@ -104,16 +102,16 @@ static bool ps_op(parser *p, const char *op) {
  * ": extra input 'tok'" used when a complete expression is followed by more. */
 static int ps_syntax(parser *p, const sm_token *t, bool extra) {
     if (t->kind == SM_TK_EOF)
-        return sm_lex_error(SM_PARSE, p->text, t->pos, "Expression",
+        return sm_ps_error(p, SM_PARSE, t->pos,
                             "[PARSE_SYNTAX_ERROR] Syntax error at or near end of input.");
     int len = t->end - t->pos;
     if (len > 60) len = 60;
     const char *s = p->text + t->pos;
     if (extra)
-        return sm_lex_error(SM_PARSE, p->text, t->pos, "Expression",
+        return sm_ps_error(p, SM_PARSE, t->pos,
                             "[PARSE_SYNTAX_ERROR] Syntax error at or near '%.*s': extra input '%.*s'.",
                             len, s, len, s);
-    return sm_lex_error(SM_PARSE, p->text, t->pos, "Expression",
+    return sm_ps_error(p, SM_PARSE, t->pos,
                         "[PARSE_SYNTAX_ERROR] Syntax error at or near '%.*s'.", len, s);
 }
 
@@ -124,7 +122,7 @@ static int ps_expect_op(parser *p, const char *op) {
 
 static int ps_enter(parser *p) {
     if (++p->depth > PS_MAX_DEPTH)
-        return sm_lex_error(SM_PARSE, p->text, cur(p)->pos, "Expression",
+        return sm_ps_error(p, SM_PARSE, cur(p)->pos,
                             "[PARSE_SYNTAX_ERROR] The expression is nested too deeply (more than "
                             "%d levels); simplify it.",
                             PS_MAX_DEPTH);
@@ -173,7 +171,7 @@ static long ps_size(const sm_expr *e) {
 static int ps_copy(parser *p, sm_expr *x, sm_expr **out) {
     p->nodes += ps_size(x);
     if (p->nodes > PS_MAX_NODES)
-        return sm_lex_error(SM_PARSE, p->text, x->pos, "Expression",
+        return sm_ps_error(p, SM_PARSE, x->pos,
                             "[PARSE_SYNTAX_ERROR] The expression is too large (nested BETWEEN "
                             "copies more than %d nodes); simplify it.",
                             PS_MAX_NODES);
@@ -245,11 +243,24 @@ static char *ps_decimal_spelling(sm_arena *a, const char *s, bool neg) {
 
 static int ps_range_error(parser *p, int pos, const char *num, bool neg, const char *type,
                           const char *min, const char *max) {
-    return sm_lex_error(SM_PARSE, p->text, pos, "Expression",
+    return sm_ps_error(p, SM_PARSE, pos,
                         "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal %s%s is outside the valid "
                         "range for %s with minimum value of %s and maximum value of %s. Please "
                         "adjust the value accordingly.",
                         neg ? "-" : "", num, type, min, max);
+}
+
+/* A decimal literal's digits ("1.50", "123", no sign or exponent) as
+ * Spark's DECIMAL(p, s) value, when it fits 38 digits; otherwise *v stays
+ * the DOUBLE it is (Spark too falls back to DOUBLE beyond 38 digits). */
+static void ps_as_decimal(const char *digits, bool neg, sm_value *v) {
+    __int128 u;
+    int prec, scale;
+    if (!sm_dec_parse_literal(digits, strlen(digits), &u, &prec, &scale)) return;
+    v->type = SM_DECIMAL;
+    v->precision = (int8_t)prec;
+    v->scale = (int8_t)scale;
+    v->v.dec = neg ? -u : u;
 }
 
 /* Number token t (preceded by a minus when neg, starting at pos).  Spark 3.5:
@@ -306,6 +317,7 @@ static int ps_number(parser *p, const sm_token *t, bool neg, int pos, sm_expr **
             v.v.f64 = strtod(t->str, NULL) * (neg ? -1 : 1);
             decimal_name = ps_decimal_spelling(p->a, t->str, neg);
             if (!decimal_name) return SM_NOMEM;
+            ps_as_decimal(t->str, neg, &v);
         }
         break;
     }
@@ -316,10 +328,11 @@ static int ps_number(parser *p, const sm_token *t, bool neg, int pos, sm_expr **
         if (neg) v.v.f64 = -v.v.f64;
         decimal_name = ps_decimal_spelling(p->a, t->str, neg);
         if (!decimal_name || isinf(v.v.f64))
-            return sm_lex_error(SM_PARSE, p->text, pos, "Expression",
+            return sm_ps_error(p, SM_PARSE, pos,
                                 "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal %s%s is outside "
                                 "the range smelt supports for decimal literals.",
                                 neg ? "-" : "", t->str);
+        ps_as_decimal(t->str, neg, &v);
         break;
     }
     case SM_NUM_EXPONENT:
@@ -341,6 +354,10 @@ static int ps_number(parser *p, const sm_token *t, bool neg, int pos, sm_expr **
     sm_expr *e = sm_expr_literal(p->a, &v);
     if (!e) return SM_NOMEM;
     e->name = (char *)decimal_name;
+    if (v.type == SM_DECIMAL) {
+        e->precision = v.precision;
+        e->scale = v.scale;
+    }
     *out = ps_span(e, pos, t->end);
     return SM_OK;
 }
@@ -380,10 +397,48 @@ static int ps_string(parser *p, sm_expr **out) {
     return SM_OK;
 }
 
+/* DECIMAL / DEC / NUMERIC [(p[, s])]: the word is current. */
+static int ps_decimal_type(parser *p, int8_t *precision, int8_t *scale) {
+    sm_token *t = cur(p);
+    adv(p);
+    long prec = 10, sc = 0;
+    if (ps_op(p, "(")) {
+        sm_token *a = cur(p);
+        if (a->kind != SM_TK_NUMBER || a->num != SM_NUM_INT) return ps_syntax(p, a, false);
+        prec = strtol(a->str, NULL, 10);
+        adv(p);
+        if (ps_op(p, ",")) {
+            sm_token *b = cur(p);
+            if (b->kind != SM_TK_NUMBER || b->num != SM_NUM_INT) return ps_syntax(p, b, false);
+            sc = strtol(b->str, NULL, 10);
+            adv(p);
+        }
+        SM_TRY(ps_expect_op(p, ")"));
+    }
+    if (prec < 1 || prec > 38)
+        return sm_ps_error(p, SM_PARSE, t->pos,
+                           "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision %ld exceeds "
+                           "max precision 38.",
+                           prec);
+    if (sc > prec)
+        return sm_ps_error(p, SM_PARSE, t->pos,
+                           "[PARSE_SYNTAX_ERROR] Decimal scale (%ld) cannot be greater than "
+                           "precision (%ld).",
+                           sc, prec);
+    *precision = (int8_t)prec;
+    *scale = (int8_t)sc;
+    return SM_OK;
+}
+
 /* The type in CAST(x AS type): a word, optionally with (n[, m]) or <...>. */
-static int ps_type(parser *p, sm_type *out) {
+static int ps_type(parser *p, sm_type *out, int8_t *precision, int8_t *scale) {
     sm_token *t = cur(p);
     if (!sm_tok_is_name(t)) return ps_syntax(p, t, false);
+    *precision = *scale = 0;
+    if (sm_tok_kw(t, "decimal") || sm_tok_kw(t, "dec") || sm_tok_kw(t, "numeric")) {
+        *out = SM_DECIMAL;
+        return ps_decimal_type(p, precision, scale);
+    }
     int pos = t->pos, end = t->end;
     adv(p);
     if (sm_tok_op(cur(p), "(")) {
@@ -412,7 +467,7 @@ static int ps_type(parser *p, sm_type *out) {
             up[n++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
         }
         up[n] = 0;
-        return sm_lex_error(SM_PARSE, p->text, pos, "Expression",
+        return sm_ps_error(p, SM_PARSE, pos,
                             "[UNSUPPORTED_DATATYPE] Unsupported data type \"%s\".", up);
     }
     *out = (sm_type)ty;
@@ -426,11 +481,14 @@ static int ps_cast(parser *p, int pos, sm_expr **out) {
     SM_TRY(ps_expr(p, &x));
     if (!ps_kw(p, "as")) return ps_syntax(p, cur(p), false);
     sm_type to = SM_NULLTYPE;
-    SM_TRY(ps_type(p, &to));
+    int8_t prec, scale;
+    SM_TRY(ps_type(p, &to, &prec, &scale));
     int end = cur(p)->end;
     SM_TRY(ps_expect_op(p, ")"));
     sm_expr *e = sm_expr_cast(p->a, x, to);
     if (!e) return SM_NOMEM;
+    e->precision = prec;
+    e->scale = scale;
     *out = ps_span(e, pos, end);
     return SM_OK;
 }
@@ -556,27 +614,48 @@ static int ps_call(parser *p, sm_expr **out) {
         else ps_kw(p, "all");
         SM_TRY(ps_list(p, NULL, &e->args, &e->nargs, &end));
     }
+    if (sm_tok_kw(cur(p), "filter") && sm_tok_op(peek(p, 1), "(")) {
+        /* agg(x) FILTER (WHERE cond); Spark's grammar puts it before IGNORE NULLS */
+        adv(p);
+        adv(p);
+        if (!ps_kw(p, "where")) return ps_syntax(p, cur(p), false);
+        SM_TRY(ps_expr(p, &e->filter));
+        end = cur(p)->end;
+        SM_TRY(ps_expect_op(p, ")"));
+    }
     /* first(x) IGNORE NULLS = first(x, true) */
     if (sm_tok_kw(cur(p), "ignore") && sm_tok_kw(peek(p, 1), "nulls")) {
         end = peek(p, 1)->end;
         adv(p);
         adv(p);
-        sm_expr **na = sm_arena_alloc(p->a, (size_t)(e->nargs + 1) * sizeof *na);
-        if (!na) return SM_NOMEM;
-        if (e->nargs) memcpy(na, e->args, (size_t)e->nargs * sizeof *na);
-        if (!(na[e->nargs] = ps_bool(p, true, -1, -1))) return SM_NOMEM;
-        e->args = na;
-        e->nargs++;
+        static const char *const with_flag_arg[] = {"first", "last", "first_value", "last_value",
+                                                     "any_value", NULL};
+        bool flag_arg = false;
+        for (int k = 0; with_flag_arg[k]; k++)
+            if (strcmp(name, with_flag_arg[k]) == 0) flag_arg = true;
+        if (flag_arg && e->nargs == 1) {
+            /* Spark's builder turns first_value(x) IGNORE NULLS into first(x, true) */
+            if (strcmp(name, "first_value") == 0) e->name = name = "first";
+            else if (strcmp(name, "last_value") == 0) e->name = name = "last";
+            sm_expr **na = sm_arena_alloc(p->a, (size_t)(e->nargs + 1) * sizeof *na);
+            if (!na) return SM_NOMEM;
+            if (e->nargs) memcpy(na, e->args, (size_t)e->nargs * sizeof *na);
+            if (!(na[e->nargs] = ps_bool(p, true, -1, -1))) return SM_NOMEM;
+            e->args = na;
+            e->nargs++;
+        } else {
+            e->ignore_nulls = true; /* lag/lead/nth_value ... IGNORE NULLS */
+        }
     } else if (sm_tok_kw(cur(p), "respect") && sm_tok_kw(peek(p, 1), "nulls")) {
         end = peek(p, 1)->end;
         adv(p);
         adv(p);
     }
-    if (sm_tok_kw(cur(p), "over") || (sm_tok_kw(cur(p), "filter") && sm_tok_op(peek(p, 1), "(")))
-        return sm_lex_error(SM_UNSUPPORTED, p->text, cur(p)->pos, "Expression",
-                            "[UNSUPPORTED_FEATURE] %s clauses on function calls are not supported "
-                            "by smelt yet.",
-                            sm_tok_kw(cur(p), "over") ? "Window (OVER)" : "FILTER");
+    sm_window_spec *win = NULL;
+    if (ps_kw(p, "over")) {
+        SM_TRY(sm_ps_window_spec(p, &win));
+        end = p->tk[p->i - 1].end;
+    }
     /* string(x), int(x), ... are Spark's cast functions: CAST(x AS type). */
     static const char *const cast_fns[] = {"string", "int",    "bigint",   "double",  "float",
                                            "boolean", "date",  "timestamp", "smallint", "tinyint",
@@ -590,7 +669,18 @@ static int ps_call(parser *p, sm_expr **out) {
         e = c;
         break;
     }
-    *out = ps_span(e, pos, end);
+    ps_span(e, pos, end);
+    if (win) {
+        sm_expr *w = sm_expr_new(p->a, SM_EX_WINDOW);
+        if (!w) return SM_NOMEM;
+        w->args = sm_arena_alloc(p->a, sizeof *w->args);
+        if (!w->args) return SM_NOMEM;
+        w->args[0] = e;
+        w->nargs = 1;
+        w->window = win;
+        e = ps_span(w, pos, end);
+    }
+    *out = e;
     return SM_OK;
 }
 
@@ -613,7 +703,7 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
         ok = sm_parse_timestamp(str, len, sm_tz_utc(), &micros);
     }
     if (!ok)
-        return sm_lex_error(SM_PARSE, p->text, pos, "Expression",
+        return sm_ps_error(p, SM_PARSE, pos,
                             "[INVALID_TYPED_LITERAL] The value of the typed literal \"%s\" is "
                             "invalid: '%.*s'.",
                             is_date ? "DATE" : "TIMESTAMP", len > 100 ? 100 : (int)len, str);
@@ -622,6 +712,521 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
     e->name = sm_arena_strdup(p->a, is_date ? "DATE" : "TIMESTAMP");
     if (!e->name) return SM_NOMEM;
     *out = ps_span(e, pos, s->end);
+    return SM_OK;
+}
+
+/* ---- SQL-only forms: subqueries, windows, intervals, special calls ------- */
+
+#define PS_MAX_WORK 2000000
+
+bool sm_ps_starts_query(parser *p, int k) {
+    int n = 0;
+    while (sm_tok_op(peek(p, k), "(") && n < 1000) k++, n++;
+    sm_token *t = peek(p, k);
+    return sm_tok_kw(t, "select") || sm_tok_kw(t, "with") || sm_tok_kw(t, "values") ||
+           (sm_tok_kw(t, "table") && sm_tok_is_name(peek(p, k + 1))) ||
+           (sm_tok_kw(t, "from") && n == 0);
+}
+
+/* '(' query ')' at the current '(' → a node of `kind` holding the query. */
+static int ps_subquery(parser *p, sm_expr_kind kind, int pos, sm_expr **out) {
+    sm_token *open = cur(p);
+    if (!p->parse_query)
+        return sm_ps_error(p, SM_UNSUPPORTED, open->pos,
+                           "[UNSUPPORTED_FEATURE] Subqueries are supported only in SQL queries "
+                           "(sm_sql, smelt sql), not in DataFrame expressions.");
+    adv(p);
+    void *q = NULL;
+    SM_TRY(ps_enter(p));
+    SM_TRY(p->parse_query(p, &q));
+    p->depth--;
+    int end = cur(p)->end;
+    SM_TRY(ps_expect_op(p, ")"));
+    sm_expr *e = sm_expr_new(p->a, kind);
+    if (!e) return SM_NOMEM;
+    e->subquery = q;
+    *out = ps_span(e, pos, end);
+    return SM_OK;
+}
+
+/* Tries ps_subquery; when the query's text began with '(' and the parse
+ * fails, rewinds (the parentheses may group an expression instead:
+ * "((SELECT 1) + 1)") and returns SM_NOT_FOUND-like 1 without an error. */
+static int ps_try_subquery(parser *p, sm_expr_kind kind, int pos, sm_expr **out, bool *taken) {
+    int save = p->i, depth = p->depth;
+    bool nested = sm_tok_op(peek(p, 1), "(");
+    int rc = ps_subquery(p, kind, pos, out);
+    *taken = true;
+    if (rc == SM_OK || rc == SM_NOMEM || !nested || !p->parse_query) return rc;
+    p->work += p->i - save + 1;
+    if (p->work > PS_MAX_WORK)
+        return sm_ps_error(p, SM_PARSE, cur(p)->pos,
+                           "[PARSE_SYNTAX_ERROR] The statement is too complex to parse (too many "
+                           "nested parentheses); simplify it.");
+    p->i = save;
+    p->depth = depth;
+    *taken = false;
+    return SM_OK;
+}
+
+static int ps_frame_bound(parser *p, sm_frame_bound *b) {
+    if (ps_kw(p, "unbounded")) {
+        if (ps_kw(p, "preceding")) b->kind = SM_FRAME_UNBOUNDED_PRECEDING;
+        else if (ps_kw(p, "following")) b->kind = SM_FRAME_UNBOUNDED_FOLLOWING;
+        else return ps_syntax(p, cur(p), false);
+        return SM_OK;
+    }
+    if (sm_tok_kw(cur(p), "current") && sm_tok_kw(peek(p, 1), "row")) {
+        adv(p);
+        adv(p);
+        b->kind = SM_FRAME_CURRENT_ROW;
+        return SM_OK;
+    }
+    SM_TRY(ps_expr(p, &b->offset));
+    if (ps_kw(p, "preceding")) b->kind = SM_FRAME_PRECEDING;
+    else if (ps_kw(p, "following")) b->kind = SM_FRAME_FOLLOWING;
+    else return ps_syntax(p, cur(p), false);
+    return SM_OK;
+}
+
+static int ps_expr_list_until(parser *p, sm_expr ***out, int *count) {
+    int n = 0, cap = 4;
+    sm_expr **items = sm_arena_alloc(p->a, (size_t)cap * sizeof *items);
+    if (!items) return SM_NOMEM;
+    do {
+        if (n == cap) {
+            sm_expr **ni = sm_arena_alloc(p->a, (size_t)cap * 2 * sizeof *ni);
+            if (!ni) return SM_NOMEM;
+            memcpy(ni, items, (size_t)n * sizeof *ni);
+            items = ni;
+            cap *= 2;
+        }
+        SM_TRY(ps_expr(p, &items[n]));
+        n++;
+    } while (ps_op(p, ","));
+    *out = items;
+    *count = n;
+    return SM_OK;
+}
+
+int sm_ps_window_spec(parser *p, sm_window_spec **out) {
+    sm_window_spec *w = sm_arena_alloc(p->a, sizeof *w);
+    if (!w) return SM_NOMEM;
+    *out = w;
+    if (sm_tok_is_name(cur(p))) { /* OVER w */
+        w->ref_name = cur(p)->str;
+        adv(p);
+        return SM_OK;
+    }
+    SM_TRY(ps_expect_op(p, "("));
+    SM_TRY(ps_enter(p));
+    if (sm_tok_is_name(cur(p)) && !sm_tok_kw(cur(p), "partition") &&
+        !sm_tok_kw(cur(p), "distribute") && !sm_tok_kw(cur(p), "cluster") &&
+        !sm_tok_kw(cur(p), "order") && !sm_tok_kw(cur(p), "sort") && !sm_tok_kw(cur(p), "rows") &&
+        !sm_tok_kw(cur(p), "range")) {
+        w->ref_name = cur(p)->str; /* (w) or (w ORDER BY ...) */
+        adv(p);
+    }
+    if ((sm_tok_kw(cur(p), "partition") || sm_tok_kw(cur(p), "distribute") ||
+         sm_tok_kw(cur(p), "cluster")) &&
+        sm_tok_kw(peek(p, 1), "by")) {
+        adv(p);
+        adv(p);
+        SM_TRY(ps_expr_list_until(p, &w->partition, &w->npartition));
+    }
+    if ((sm_tok_kw(cur(p), "order") || sm_tok_kw(cur(p), "sort")) && sm_tok_kw(peek(p, 1), "by")) {
+        adv(p);
+        adv(p);
+        int cap = 4;
+        w->order = sm_arena_alloc(p->a, (size_t)cap * sizeof *w->order);
+        if (!w->order) return SM_NOMEM;
+        do {
+            if (w->norder == cap) {
+                sm_sort_key *no = sm_arena_alloc(p->a, (size_t)cap * 2 * sizeof *no);
+                if (!no) return SM_NOMEM;
+                memcpy(no, w->order, (size_t)w->norder * sizeof *no);
+                w->order = no;
+                cap *= 2;
+            }
+            SM_TRY(sm_ps_sort_item(p, &w->order[w->norder]));
+            w->norder++;
+        } while (ps_op(p, ","));
+    }
+    if (sm_tok_kw(cur(p), "rows") || sm_tok_kw(cur(p), "range")) {
+        w->has_frame = true;
+        w->frame_rows = sm_tok_kw(cur(p), "rows");
+        adv(p);
+        if (ps_kw(p, "between")) {
+            SM_TRY(ps_frame_bound(p, &w->start));
+            if (!ps_kw(p, "and")) return ps_syntax(p, cur(p), false);
+            SM_TRY(ps_frame_bound(p, &w->end));
+        } else {
+            SM_TRY(ps_frame_bound(p, &w->start));
+            w->end.kind = SM_FRAME_CURRENT_ROW;
+        }
+    }
+    p->depth--;
+    return ps_expect_op(p, ")");
+}
+
+/* ---- INTERVAL literals ----------------------------------------------------- */
+
+/* INTERVAL literals become a call "interval" with four arguments: BIGINT
+ * literals months, days, microseconds, and a STRING literal holding Spark's
+ * spelling of the literal ("INTERVAL '90' DAY"), which is its generated
+ * name.  Spark 3.5 types them as ANSI intervals (YEAR TO MONTH or DAY TO
+ * SECOND); smelt has no interval type yet, so the binder reports them
+ * unless it rewrites date ± interval. */
+
+typedef enum { IV_YEAR, IV_MONTH, IV_WEEK, IV_DAY, IV_HOUR, IV_MINUTE, IV_SECOND, IV_MILLI, IV_MICRO, IV_NONE } iv_unit;
+
+static iv_unit ps_iv_unit(const sm_token *t) {
+    static const char *const names[] = {"year", "month", "week", "day", "hour", "minute", "second",
+                                        "millisecond", "microsecond"};
+    if (t->kind != SM_TK_IDENT) return IV_NONE;
+    for (int k = 0; k < 9; k++) {
+        size_t n = strlen(names[k]);
+        if (strncasecmp(t->str, names[k], n) == 0 &&
+            (t->str[n] == 0 || ((t->str[n] == 's' || t->str[n] == 'S') && t->str[n + 1] == 0)))
+            return (iv_unit)k;
+    }
+    return IV_NONE;
+}
+
+static const char *const iv_upper[] = {"YEAR", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE", "SECOND",
+                                       "MILLISECOND", "MICROSECOND"};
+
+/* Adds value (text, maybe fractional for seconds) of `unit` to the totals. */
+static bool ps_iv_add(const char *v, iv_unit u, int64_t *months, int64_t *days, int64_t *micros) {
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    while (*end == ' ') end++;
+    if (end == v || *end || errno || d > 1e15 || d < -1e15) return false;
+    int64_t i = (int64_t)d;
+    if (u != IV_SECOND && (double)i != d) return false;
+    switch (u) {
+    case IV_YEAR: *months += i * 12; break;
+    case IV_MONTH: *months += i; break;
+    case IV_WEEK: *days += i * 7; break;
+    case IV_DAY: *days += i; break;
+    case IV_HOUR: *micros += i * 3600000000LL; break;
+    case IV_MINUTE: *micros += i * 60000000LL; break;
+    case IV_SECOND: *micros += (int64_t)llround(d * 1e6); break;
+    case IV_MILLI: *micros += i * 1000; break;
+    case IV_MICRO: *micros += i; break;
+    default: return false;
+    }
+    return true;
+}
+
+/* 'a-b' YEAR TO MONTH, 'd h:m:s' DAY TO SECOND and the like. */
+static bool ps_iv_fields(const char *s, iv_unit from, iv_unit to, int64_t *months, int64_t *days,
+                         int64_t *micros) {
+    bool neg = false;
+    while (*s == ' ') s++;
+    if (*s == '-' || *s == '+') neg = *s++ == '-';
+    double parts[4] = {0};
+    int np = 0;
+    const char *q = s;
+    while (*q && np < 4) {
+        char *end;
+        parts[np++] = strtod(q, &end);
+        if (end == q) return false;
+        q = end;
+        if (*q == '-' || *q == ' ' || *q == ':') q++;
+        else if (*q) return false;
+    }
+    int64_t m = 0, d = 0, us = 0;
+    if (from == IV_YEAR && to == IV_MONTH) {
+        if (np != 2) return false;
+        m = (int64_t)parts[0] * 12 + (int64_t)parts[1];
+    } else {
+        iv_unit u = from;
+        for (int k = 0; k < np; k++, u = (iv_unit)(u == IV_DAY ? IV_HOUR : u + 1)) {
+            if (u > to) return false;
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.9g", parts[k]);
+            if (!ps_iv_add(buf, u, &m, &d, &us)) return false;
+        }
+    }
+    *months += neg ? -m : m;
+    *days += neg ? -d : d;
+    *micros += neg ? -us : us;
+    return true;
+}
+
+static int ps_interval(parser *p, sm_expr **out) {
+    sm_token *kw = cur(p);
+    adv(p);
+    int64_t months = 0, days = 0, micros = 0;
+    bool ym = false, dt = false;
+    iv_unit lo = IV_NONE, hi = IV_NONE; /* the fields named, for the spelling */
+    int end = kw->end;
+    const char *single = NULL;          /* the value of a single-unit literal */
+    int units = 0;
+    for (;;) {
+        sm_token *v = cur(p), *u;
+        bool neg = false;
+        if (sm_tok_op(v, "-") && (peek(p, 1)->kind == SM_TK_NUMBER || peek(p, 1)->kind == SM_TK_STRING)) {
+            neg = true;
+            adv(p);
+            v = cur(p);
+        }
+        if (v->kind != SM_TK_NUMBER && v->kind != SM_TK_STRING) break;
+        u = peek(p, 1);
+        iv_unit un = ps_iv_unit(u);
+        if (un == IV_NONE) {
+            if (units == 0 && v->kind == SM_TK_STRING) { /* INTERVAL '1 day 2 hours' */
+                adv(p);
+                end = v->end;
+                char *str = v->str, *save = NULL;
+                for (char *w = strtok_r(str, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+                    char *uw = strtok_r(NULL, " ", &save);
+                    sm_token ut = {.kind = SM_TK_IDENT, .str = uw ? uw : ""};
+                    iv_unit uu = ps_iv_unit(&ut);
+                    if (uu == IV_NONE || !ps_iv_add(w, uu, &months, &days, &micros))
+                        return sm_ps_error(p, SM_PARSE, v->pos,
+                                           "[INVALID_TYPED_LITERAL] The value of the typed literal "
+                                           "\"INTERVAL\" is invalid: '%s'.",
+                                           v->str);
+                    if (uu <= IV_MONTH) ym = true;
+                    else dt = true;
+                    if (lo == IV_NONE || uu < lo) lo = uu;
+                    if (hi == IV_NONE || uu > hi) hi = uu;
+                    units++;
+                }
+                break;
+            }
+            break;
+        }
+        adv(p);
+        adv(p);
+        end = u->end;
+        units++;
+        if (units == 1 && sm_tok_kw(cur(p), "to")) { /* 'a-b' YEAR TO MONTH */
+            iv_unit to = ps_iv_unit(peek(p, 1));
+            if (to == IV_NONE || v->kind != SM_TK_STRING) return ps_syntax(p, peek(p, 1), false);
+            end = peek(p, 1)->end;
+            adv(p);
+            adv(p);
+            if (!ps_iv_fields(v->str, un, to, &months, &days, &micros))
+                return sm_ps_error(p, SM_PARSE, v->pos,
+                                   "[INVALID_TYPED_LITERAL] The value of the typed literal "
+                                   "\"INTERVAL\" is invalid: '%s'.",
+                                   v->str);
+            if (neg) months = -months, days = -days, micros = -micros;
+            lo = un;
+            hi = to;
+            if (un <= IV_MONTH) ym = true;
+            else dt = true;
+            single = v->str;
+            units = 2;
+            break;
+        }
+        char *val = neg ? sm_arena_printf(p->a, "-%s", v->str) : v->str;
+        if (!val) return SM_NOMEM;
+        if (!ps_iv_add(val, un, &months, &days, &micros))
+            return sm_ps_error(p, SM_PARSE, v->pos,
+                               "[INVALID_TYPED_LITERAL] The value of the typed literal \"INTERVAL\" "
+                               "is invalid: '%s'.",
+                               val);
+        if (un <= IV_MONTH) ym = true;
+        else dt = true;
+        if (lo == IV_NONE || un < lo) lo = un;
+        if (hi == IV_NONE || un > hi) hi = un;
+        single = val;
+    }
+    if (units == 0) return ps_syntax(p, cur(p), false);
+    if (ym && dt)
+        return sm_ps_error(p, SM_PARSE, kw->pos,
+                           "Cannot mix year-month and day-time fields: %.*s.", end - kw->pos,
+                           p->text + kw->pos);
+    /* Spark's spelling */
+    char *spell;
+    if (lo == IV_WEEK) lo = IV_DAY;
+    if (hi == IV_WEEK) hi = IV_DAY;
+    if (lo >= IV_MILLI) lo = IV_SECOND;
+    if (hi >= IV_MILLI) hi = IV_SECOND;
+    if (ym) {
+        if (lo == hi && lo == IV_YEAR)
+            spell = sm_arena_printf(p->a, "INTERVAL '%lld' YEAR", (long long)(months / 12));
+        else if (lo == hi)
+            spell = sm_arena_printf(p->a, "INTERVAL '%lld' MONTH", (long long)months);
+        else
+            spell = sm_arena_printf(p->a, "INTERVAL '%s%lld-%lld' YEAR TO MONTH",
+                                    months < 0 ? "-" : "", (long long)(llabs(months) / 12),
+                                    (long long)(llabs(months) % 12));
+    } else {
+        int64_t total = days * 86400000000LL + micros;
+        bool neg = total < 0;
+        uint64_t t = neg ? (uint64_t)(-total) : (uint64_t)total;
+        uint64_t us = t % 1000000, secs = t / 1000000;
+        uint64_t s = secs % 60, mi = secs / 60 % 60, h = secs / 3600 % 24, d = secs / 86400;
+        char frac[16] = "";
+        if (us) {
+            snprintf(frac, sizeof frac, ".%06llu", (unsigned long long)us);
+            for (int k = (int)strlen(frac) - 1; k > 0 && frac[k] == '0'; k--) frac[k] = 0;
+        }
+        sm_buf b = {0};
+        int rc = sm_buf_appendf(&b, "INTERVAL '%s", neg ? "-" : "");
+        /* the leading field unpadded and holding everything above it */
+        uint64_t lead = lo == IV_DAY ? d : lo == IV_HOUR ? secs / 3600 : lo == IV_MINUTE ? secs / 60 : secs;
+        if (rc == SM_OK) rc = sm_buf_appendf(&b, lo == hi && lo != IV_DAY ? "%02llu" : "%llu",
+                                             (unsigned long long)lead);
+        for (iv_unit u = (iv_unit)(lo == IV_DAY ? IV_HOUR : lo + 1); rc == SM_OK && u <= hi;
+             u = (iv_unit)(u + 1)) {
+            uint64_t f = u == IV_HOUR ? h : u == IV_MINUTE ? mi : s;
+            rc = sm_buf_appendf(&b, "%s%02llu", u == IV_HOUR ? " " : ":", (unsigned long long)f);
+        }
+        if (rc == SM_OK && hi == IV_SECOND) rc = sm_buf_appendf(&b, "%s", frac);
+        if (rc == SM_OK && lo == hi) rc = sm_buf_appendf(&b, "' %s", iv_upper[lo]);
+        else if (rc == SM_OK) rc = sm_buf_appendf(&b, "' %s TO %s", iv_upper[lo], iv_upper[hi]);
+        if (rc != SM_OK) {
+            sm_buf_free(&b);
+            return SM_NOMEM;
+        }
+        spell = sm_arena_strdup(p->a, sm_buf_cstr(&b));
+        sm_buf_free(&b);
+    }
+    (void)single;
+    if (!spell) return SM_NOMEM;
+    sm_value vm = {.type = SM_BIGINT, .v.i64 = months}, vd = {.type = SM_BIGINT, .v.i64 = days},
+             vu = {.type = SM_BIGINT, .v.i64 = micros},
+             vs = {.type = SM_STRING, .v.str = {spell, (int32_t)strlen(spell)}};
+    sm_expr *args[4] = {sm_expr_literal(p->a, &vm), sm_expr_literal(p->a, &vd),
+                        sm_expr_literal(p->a, &vu), sm_expr_literal(p->a, &vs)};
+    for (int k = 0; k < 4; k++)
+        if (!args[k]) return SM_NOMEM;
+    sm_expr *e = sm_expr_call(p->a, "interval", 4, args);
+    if (!e) return SM_NOMEM;
+    *out = ps_span(e, kw->pos, end);
+    return SM_OK;
+}
+
+/* X'1F': a STRING literal holding the bytes (smelt has no BINARY type);
+ * its name is Spark's spelling X'01F' with an even number of digits. */
+static int ps_binary_literal(parser *p, sm_expr **out) {
+    sm_token *x = cur(p), *s = peek(p, 1);
+    const char *h = s->str;
+    int n = s->len, odd = n & 1;
+    char *bytes = sm_arena_alloc(p->a, (size_t)(n / 2 + 2));
+    char *spell = sm_arena_alloc(p->a, (size_t)n + 5);
+    if (!bytes || !spell) return SM_NOMEM;
+    int o = 0, sp = 0;
+    spell[sp++] = 'X';
+    spell[sp++] = '\'';
+    if (odd) spell[sp++] = '0';
+    int acc = 0, nd = odd;
+    for (int k = 0; k < n; k++) {
+        int c = (unsigned char)h[k], v;
+        if (c >= '0' && c <= '9') v = c - '0';
+        else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+        else
+            return sm_ps_error(p, SM_PARSE, x->pos,
+                               "[INVALID_TYPED_LITERAL] The value of the typed literal \"X\" is "
+                               "invalid: '%.*s'.",
+                               n > 100 ? 100 : n, h);
+        spell[sp++] = (char)(c >= 'a' ? c - 32 : c);
+        acc = acc * 16 + v;
+        if (++nd == 2) {
+            bytes[o++] = (char)acc;
+            acc = nd = 0;
+        }
+    }
+    spell[sp++] = '\'';
+    spell[sp] = 0;
+    adv(p);
+    adv(p);
+    sm_value v = {.type = SM_STRING, .v.str = {bytes, o}};
+    sm_expr *e = sm_expr_literal(p->a, &v);
+    if (!e) return SM_NOMEM;
+    e->name = spell;
+    *out = ps_span(e, x->pos, s->end);
+    return SM_OK;
+}
+
+/* EXTRACT(f FROM x), TRIM([BOTH|LEADING|TRAILING] [c] FROM s),
+ * SUBSTRING(s FROM a [FOR b]), POSITION(a IN b).  The name token is
+ * current and '(' next.  *done false: not the special form (nothing
+ * consumed); the caller parses an ordinary call. */
+static int ps_special_call(parser *p, sm_expr **out, bool *done) {
+    sm_token *nt = cur(p);
+    int save = p->i, depth = p->depth;
+    *done = false;
+    sm_expr *args[3];
+    int nargs = 0;
+    const char *fn = NULL;
+    adv(p);
+    adv(p);
+    SM_TRY(ps_enter(p));
+    if (sm_tok_kw(nt, "extract")) {
+        sm_token *f = cur(p);
+        if (!sm_tok_is_name(f) || !sm_tok_kw(peek(p, 1), "from")) goto fallback;
+        adv(p);
+        adv(p);
+        sm_value v = {.type = SM_STRING, .v.str = {f->str, f->len}};
+        args[0] = ps_span(sm_expr_literal(p->a, &v), f->pos, f->end);
+        if (!args[0]) return SM_NOMEM;
+        SM_TRY(ps_expr(p, &args[1]));
+        nargs = 2;
+        fn = "extract";
+    } else if (sm_tok_kw(nt, "trim")) {
+        const char *mode = "trim";
+        bool kw = false;
+        if (sm_tok_kw(cur(p), "both") || sm_tok_kw(cur(p), "leading") || sm_tok_kw(cur(p), "trailing")) {
+            mode = sm_tok_kw(cur(p), "both") ? "trim" : sm_tok_kw(cur(p), "leading") ? "ltrim" : "rtrim";
+            kw = true;
+            adv(p);
+        }
+        sm_expr *chars = NULL;
+        if (!sm_tok_kw(cur(p), "from")) {
+            if (!kw && sm_tok_op(cur(p), ")")) goto fallback;
+            SM_TRY(ps_expr(p, &chars));
+        }
+        if (!ps_kw(p, "from")) {
+            if (!kw) goto fallback;
+            return ps_syntax(p, cur(p), false);
+        }
+        sm_expr *src;
+        SM_TRY(ps_expr(p, &src));
+        fn = mode;
+        if (chars) { /* Spark's SQL argument order: trim(trimStr, str) */
+            args[0] = chars;
+            args[1] = src;
+            nargs = 2;
+        } else {
+            args[0] = src;
+            nargs = 1;
+        }
+    } else if (sm_tok_kw(nt, "substring") || sm_tok_kw(nt, "substr")) {
+        SM_TRY(ps_expr(p, &args[0]));
+        if (!ps_kw(p, "from")) goto fallback;
+        SM_TRY(ps_expr(p, &args[1]));
+        nargs = 2;
+        if (ps_kw(p, "for")) SM_TRY(ps_expr(p, &args[nargs++]));
+        fn = sm_tok_kw(nt, "substr") ? "substr" : "substring";
+    } else if (sm_tok_kw(nt, "position")) {
+        SM_TRY(ps_value(p, 0, &args[0]));
+        if (!ps_kw(p, "in")) goto fallback;
+        SM_TRY(ps_expr(p, &args[1]));
+        nargs = 2;
+        fn = "locate";
+    } else {
+        goto fallback;
+    }
+    int end = cur(p)->end;
+    SM_TRY(ps_expect_op(p, ")"));
+    p->depth--;
+    sm_expr *e = sm_expr_call(p->a, fn, nargs, args);
+    if (!e) return SM_NOMEM;
+    *out = ps_span(e, nt->pos, end);
+    *done = true;
+    return SM_OK;
+fallback:
+    p->i = save;
+    p->depth = depth;
     return SM_OK;
 }
 
@@ -635,11 +1240,16 @@ static int ps_primary(parser *p, sm_expr **out) {
         return ps_string(p, out);
     case SM_TK_OP:
         if (sm_tok_op(t, "(")) {
+            if (sm_ps_starts_query(p, 1)) {
+                bool taken;
+                SM_TRY(ps_try_subquery(p, SM_EX_SUBQUERY, t->pos, out, &taken));
+                if (taken) return SM_OK;
+            }
             adv(p);
             sm_expr *x;
             SM_TRY(ps_expr(p, &x));
             if (sm_tok_op(cur(p), ","))
-                return sm_lex_error(SM_UNSUPPORTED, p->text, t->pos, "Expression",
+                return sm_ps_error(p, SM_UNSUPPORTED, t->pos,
                                     "[UNSUPPORTED_FEATURE] Row constructors such as (a, b) are not "
                                     "supported by smelt yet.");
             SM_TRY(ps_expect_op(p, ")"));
@@ -663,7 +1273,7 @@ static int ps_primary(parser *p, sm_expr **out) {
             if (ps_is_stop_word(t) && !fn_like) return ps_syntax(p, t, false);
             if ((sm_tok_kw(t, "cast") || sm_tok_kw(t, "try_cast")) && sm_tok_op(next, "(")) {
                 if (sm_tok_kw(t, "try_cast"))
-                    return sm_lex_error(SM_UNSUPPORTED, p->text, t->pos, "Expression",
+                    return sm_ps_error(p, SM_UNSUPPORTED, t->pos,
                                         "[UNSUPPORTED_FEATURE] TRY_CAST is not supported by smelt "
                                         "yet; use CAST (the same outside ANSI mode).");
                 adv(p);
@@ -684,19 +1294,36 @@ static int ps_primary(parser *p, sm_expr **out) {
                 *out = ps_bool(p, sm_tok_kw(t, "true"), t->pos, t->end);
                 return *out ? SM_OK : SM_NOMEM;
             }
+            if (sm_tok_kw(t, "exists") && sm_tok_op(next, "(") && sm_ps_starts_query(p, 2)) {
+                adv(p);
+                return ps_subquery(p, SM_EX_EXISTS, t->pos, out);
+            }
+            if (sm_tok_kw(t, "interval") &&
+                (next->kind == SM_TK_STRING || next->kind == SM_TK_NUMBER ||
+                 (sm_tok_op(next, "-") && peek(p, 2)->kind != SM_TK_IDENT)))
+                return ps_interval(p, out);
+            if (sm_tok_kw(t, "x") && next->kind == SM_TK_STRING && next->pos == t->end)
+                return ps_binary_literal(p, out);
+            if (sm_tok_op(next, "(") &&
+                (sm_tok_kw(t, "extract") || sm_tok_kw(t, "trim") || sm_tok_kw(t, "substring") ||
+                 sm_tok_kw(t, "substr") || sm_tok_kw(t, "position"))) {
+                bool done;
+                SM_TRY(ps_special_call(p, out, &done));
+                if (done) return SM_OK;
+            }
             if (next->kind == SM_TK_STRING) {
                 if (sm_tok_kw(t, "date") || sm_tok_kw(t, "timestamp") ||
                     sm_tok_kw(t, "timestamp_ltz"))
                     return ps_typed_literal(p, out);
                 if (sm_tok_kw(t, "timestamp_ntz") || sm_tok_kw(t, "interval") ||
                     sm_tok_kw(t, "x"))
-                    return sm_lex_error(SM_UNSUPPORTED, p->text, t->pos, "Expression",
+                    return sm_ps_error(p, SM_UNSUPPORTED, t->pos,
                                         "[UNSUPPORTED_FEATURE] %s literals are not supported by "
                                         "smelt yet.",
                                         t->str);
             }
             if (sm_tok_kw(t, "interval"))
-                return sm_lex_error(SM_UNSUPPORTED, p->text, t->pos, "Expression",
+                return sm_ps_error(p, SM_UNSUPPORTED, t->pos,
                                     "[UNSUPPORTED_FEATURE] INTERVAL literals are not supported by "
                                     "smelt yet.");
             if ((sm_tok_kw(t, "current_date") || sm_tok_kw(t, "current_timestamp")) &&
@@ -728,11 +1355,11 @@ static int ps_postfix(parser *p, sm_expr **out) {
     while (sm_tok_op(cur(p), ".") || sm_tok_op(cur(p), "[")) {
         sm_token *dot = cur(p), *next = peek(p, 1);
         if (sm_tok_op(dot, "["))
-            return sm_lex_error(SM_UNSUPPORTED, p->text, dot->pos, "Expression",
+            return sm_ps_error(p, SM_UNSUPPORTED, dot->pos,
                                 "[UNSUPPORTED_FEATURE] Subscripts (x[i]) are not supported by "
                                 "smelt yet: it has no array or map types.");
         if (x->kind != SM_EX_COLUMN)
-            return sm_lex_error(SM_UNSUPPORTED, p->text, dot->pos, "Expression",
+            return sm_ps_error(p, SM_UNSUPPORTED, dot->pos,
                                 "[UNSUPPORTED_FEATURE] Field access on an expression is not "
                                 "supported by smelt yet: it has no struct types.");
         if (sm_tok_op(next, "*")) { /* t.* */
@@ -846,6 +1473,20 @@ static int ps_predicated(parser *p, sm_expr **out) {
     } else if (ps_kw(p, "in")) {
         if (!sm_tok_op(cur(p), "(") || sm_tok_op(peek(p, 1), ")"))
             return ps_syntax(p, cur(p), false);
+        if (sm_ps_starts_query(p, 1)) {
+            bool taken;
+            sm_expr *sq;
+            SM_TRY(ps_try_subquery(p, SM_EX_IN_SUBQUERY, pos, &sq, &taken));
+            if (taken) {
+                sq->args = sm_arena_alloc(p->a, sizeof *sq->args);
+                if (!sq->args) return SM_NOMEM;
+                sq->args[0] = v;
+                sq->nargs = 1;
+                sq->negated = neg;
+                *out = sq;
+                return SM_OK;
+            }
+        }
         adv(p);
         sm_expr **items;
         int n, end;
@@ -864,7 +1505,7 @@ static int ps_predicated(parser *p, sm_expr **out) {
         const char *fn = sm_tok_kw(t, "like") ? "like" : "ilike";
         if (sm_tok_kw(cur(p), "any") || sm_tok_kw(cur(p), "some") || sm_tok_kw(cur(p), "all"))
             if (sm_tok_op(peek(p, 1), "("))
-                return sm_lex_error(SM_UNSUPPORTED, p->text, cur(p)->pos, "Expression",
+                return sm_ps_error(p, SM_UNSUPPORTED, cur(p)->pos,
                                     "[UNSUPPORTED_FEATURE] LIKE ANY / SOME / ALL is not supported "
                                     "by smelt yet.");
         sm_expr *pat;
@@ -919,8 +1560,16 @@ static int ps_notexpr(parser *p, sm_expr **out) {
         adv(p);
         SM_TRY(ps_enter(p));
         sm_expr *x;
+        sm_token *next = cur(p);
         SM_TRY(ps_notexpr(p, &x));
         p->depth--;
+        if (x->kind == SM_EX_EXISTS && !x->negated && sm_tok_kw(next, "exists") &&
+            x->pos == next->pos) {
+            x->negated = true; /* NOT EXISTS (...) */
+            x->pos = t->pos;
+            *out = x;
+            return SM_OK;
+        }
         return ps_not(p, x, t->pos, out);
     }
     return ps_predicated(p, out);
@@ -1042,4 +1691,47 @@ int sm_sort_parse(sm_arena *a, const char *text, sm_sort_key *out) {
     out->descending = desc;
     out->nulls_first = nulls_first;
     return SM_OK;
+}
+
+/* ---- the interface for the SQL parser (parse_internal.h) ---------------- */
+
+int sm_ps_init(sm_parser *p, sm_arena *a, const char *text) { return ps_init(p, a, text); }
+sm_token *sm_ps_cur(sm_parser *p) { return cur(p); }
+sm_token *sm_ps_peek(sm_parser *p, int k) { return peek(p, k); }
+void sm_ps_adv(sm_parser *p) { adv(p); }
+bool sm_ps_kw(sm_parser *p, const char *kw) { return ps_kw(p, kw); }
+bool sm_ps_op(sm_parser *p, const char *op) { return ps_op(p, op); }
+int sm_ps_syntax(sm_parser *p, const sm_token *t, bool extra) { return ps_syntax(p, t, extra); }
+int sm_ps_enter(sm_parser *p) { return ps_enter(p); }
+int sm_ps_expr(sm_parser *p, sm_expr **out) { return ps_expr(p, out); }
+int sm_ps_named(sm_parser *p, sm_expr **out) { return ps_named(p, out); }
+int sm_ps_string(sm_parser *p, sm_expr **out) { return ps_string(p, out); }
+int sm_ps_type(sm_parser *p, sm_type *out, int8_t *precision, int8_t *scale) {
+    return ps_type(p, out, precision, scale);
+}
+
+int sm_ps_sort_item(sm_parser *p, sm_sort_key *out) {
+    sm_expr *e;
+    SM_TRY(ps_expr(p, &e));
+    bool desc = false;
+    if (ps_kw(p, "desc")) desc = true;
+    else ps_kw(p, "asc");
+    bool nulls_first = !desc;
+    if (ps_kw(p, "nulls")) {
+        if (ps_kw(p, "first")) nulls_first = true;
+        else if (ps_kw(p, "last")) nulls_first = false;
+        else return ps_syntax(p, cur(p), false);
+    }
+    out->expr = e;
+    out->descending = desc;
+    out->nulls_first = nulls_first;
+    return SM_OK;
+}
+
+int sm_ps_error(sm_parser *p, int code, int pos, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sm_lex_verror(code, p->text, pos, p->sql, fmt, ap);
+    va_end(ap);
+    return rc;
 }

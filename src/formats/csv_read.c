@@ -52,6 +52,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "types/decimal.h"
 #include "common/mem.h"
 #include "common/status.h"
 #include "formats/csv.h"
@@ -606,6 +607,28 @@ static int malformed_failfast(csv_reader *r, const char *rec, const char *rec_en
                   scan->files[file], (long long)line, shown, rec);
 }
 
+/* A DECIMAL field as Spark's CSV parser reads it (en-US): java.math.
+ * BigDecimal of the text with ',' removed, set to the column's scale HALF_UP;
+ * more digits than the precision is a malformed value. */
+static bool convert_decimal(const sm_field *f, const char *s, int32_t n, sm_value *v) {
+    char buf[128];
+    int32_t k = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (s[i] == ',') continue;
+        if (k == (int32_t)sizeof buf) return false;
+        buf[k++] = s[i];
+    }
+    __int128 u;
+    if (sm_dec_parse(buf, (size_t)k, f->scale, &u) != 0 || !sm_dec_fits(u, f->precision))
+        return false;
+    v->is_null = false;
+    v->type = SM_DECIMAL;
+    v->precision = f->precision;
+    v->scale = f->scale;
+    v->v.dec = u;
+    return true;
+}
+
 /* Converts field text into vals[col]; false when it does not convert. */
 static bool convert(const csv_scan *scan, sm_type type, const char *s, int32_t n, sm_value *v) {
     const csv_options *o = &scan->opt;
@@ -656,6 +679,7 @@ static int append_value(sm_vector *vec, const sm_value *v) {
     case SM_TIMESTAMP: return sm_vector_append_i64(vec, v->v.i64);
     case SM_DOUBLE: return sm_vector_append_f64(vec, v->v.f64);
     case SM_BOOLEAN: return sm_vector_append_bool(vec, v->v.b);
+    case SM_DECIMAL: return sm_vector_append_value(vec, v);
     default: return sm_vector_append_null(vec);
     }
 }
@@ -672,6 +696,8 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
     for (int c = 0; c < ncols; c++) {
         b->cols[c] = sm_vector_new(schema->fields[c].type, SM_BATCH_ROWS);
         if (!b->cols[c]) { sm_batch_free(b); return sm_err(SM_NOMEM, "out of memory reading CSV"); }
+        b->cols[c]->precision = schema->fields[c].precision; /* DECIMAL */
+        b->cols[c]->scale = schema->fields[c].scale;
     }
     int64_t rows = 0;
     int rc = SM_OK;
@@ -695,7 +721,8 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
                 v->is_null = true;
                 continue;
             }
-            if (!convert(scan, ty, s, n, v)) {
+            const sm_field *fld = &schema->fields[scan->data_to_out[i]];
+            if (ty == SM_DECIMAL ? !convert_decimal(fld, s, n, v) : !convert(scan, ty, s, n, v)) {
                 v->is_null = true;
                 bad = true;
             }

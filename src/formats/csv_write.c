@@ -47,6 +47,7 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "expr/expr.h"
+#include "types/decimal.h"
 
 #define CSVW_BUF_SIZE (1 << 20)
 #define CSVW_DEFAULT_DATE "yyyy-MM-dd"
@@ -543,6 +544,9 @@ static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) 
         return field(r, col, buf, n, &w->out);
     case SM_DOUBLE:
         n = sm_format_double(SM_VEC_F64(v)[row], buf);
+        return field(r, col, buf, n, &w->out);
+    case SM_DECIMAL: /* Decimal.toString, as Spark's CSV writer */
+        n = sm_dec_format(SM_VEC_DEC(v)[row], v->scale, buf);
         return field(r, col, buf, n, &w->out);
     case SM_STRING: {
         int32_t len;

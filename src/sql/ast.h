@@ -184,6 +184,8 @@ typedef struct {
 typedef struct sql_stmt {
     sql_stmt_kind kind;
     int pos, end;          /* the statement's byte range in the script */
+    char *text;            /* the statement's own text (script[pos, end), arena copy):
+                              every other pos/end in the tree is an offset into it */
     sql_query *query;      /* QUERY, views AS, CTAS, INSERT, INSERT DIRECTORY, DESCRIBE
                               QUERY, CACHE TABLE ... AS */
     struct sql_stmt *inner; /* EXPLAIN */

@@ -9,8 +9,10 @@
  *     string varchar(n) char(n) character(n)    → STRING
  *     boolean → BOOLEAN   date → DATE   timestamp timestamp_ltz → TIMESTAMP
  *     void → NULL type
+ *     decimal(p,s) dec(p,s) numeric(p,s)         → DECIMAL (p <= 38, s <= p;
+ *                        decimal = decimal(10,0), decimal(p) = decimal(p,0))
  * "bool" is not a Spark type name (Spark 3.5: UNSUPPORTED_DATATYPE) and is
- * rejected here too; decimal, binary, timestamp_ntz, array<...>, map<...>,
+ * rejected here too; binary, timestamp_ntz, array<...>, map<...>,
  * struct<...> and intervals are unknown to smelt (-1).
  *
  * sm_schema_parse_ddl reads Spark's table-schema strings (what
@@ -39,6 +41,7 @@
 #include <strings.h>
 
 #include "common/status.h"
+#include "types/decimal.h"
 #include "types/types.h"
 
 static int ddl_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
@@ -55,7 +58,9 @@ static bool ddl_word_eq(const char *s, size_t n, const char *w) {
     return k == n && w[k] == 0;
 }
 
-int sm_type_parse(const char *s, size_t len) {
+int sm_type_parse(const char *s, size_t len) { return sm_type_parse_ps(s, len, NULL, NULL); }
+
+int sm_type_parse_ps(const char *s, size_t len, int *precision, int *scale) {
     if (!s) return -1;
     while (len && ddl_is_space(*s)) s++, len--;
     while (len && ddl_is_space(s[len - 1])) len--;
@@ -65,15 +70,40 @@ int sm_type_parse(const char *s, size_t len) {
     size_t k = w;
     while (k < len && ddl_is_space(s[k])) k++;
     bool has_len = false;
+    int nparams = 0;
+    long params[2] = {0, 0};
     if (k < len) {
         if (s[k] != '(' || s[len - 1] != ')') return -1;
-        size_t q = k + 1, digits = 0;
-        while (q < len - 1 && ddl_is_space(s[q])) q++;
-        while (q < len - 1 && s[q] >= '0' && s[q] <= '9') q++, digits++;
-        while (q < len - 1 && ddl_is_space(s[q])) q++;
-        if (q != len - 1 || digits == 0) return -1;
+        size_t q = k + 1;
+        for (;;) { /* (n) or (p, s) */
+            size_t digits = 0;
+            long val = 0;
+            while (q < len - 1 && ddl_is_space(s[q])) q++;
+            while (q < len - 1 && s[q] >= '0' && s[q] <= '9') {
+                if (val < 1000) val = val * 10 + (s[q] - '0');
+                q++, digits++;
+            }
+            while (q < len - 1 && ddl_is_space(s[q])) q++;
+            if (digits == 0 || nparams == 2) return -1;
+            params[nparams++] = val;
+            if (q < len - 1 && s[q] == ',') {
+                q++;
+                continue;
+            }
+            break;
+        }
+        if (q != len - 1) return -1;
         has_len = true;
     }
+    if (ddl_word_eq(s, w, "decimal") || ddl_word_eq(s, w, "dec") || ddl_word_eq(s, w, "numeric")) {
+        long p = has_len ? params[0] : SM_DEC_DEFAULT_PRECISION;
+        long sc = nparams == 2 ? params[1] : 0;
+        if (p < 1 || p > SM_DEC_MAX_PRECISION || sc > p) return -1;
+        if (precision) *precision = (int)p;
+        if (scale) *scale = (int)sc;
+        return SM_DECIMAL;
+    }
+    if (nparams > 1) return -1;
     static const struct {
         const char *name;
         sm_type type;
@@ -225,7 +255,7 @@ static int ddl_name(ddl_scan *sc, char **out) {
     return *out ? SM_OK : SM_NOMEM;
 }
 
-static int ddl_type(ddl_scan *sc, sm_type *out) {
+static int ddl_type(ddl_scan *sc, sm_type *out, int *prec, int *scale) {
     int pos, end;
     ddl_word(sc, &pos, &end);
     if (pos == end) return ddl_near(sc);
@@ -245,7 +275,7 @@ static int ddl_type(ddl_scan *sc, sm_type *out) {
     } else {
         sc->i = save;
     }
-    int t = sm_type_parse(sc->text + pos, (size_t)(end - pos));
+    int t = sm_type_parse_ps(sc->text + pos, (size_t)(end - pos), prec, scale);
     if (t >= 0) {
         *out = (sm_type)t;
         return SM_OK;
@@ -259,6 +289,24 @@ static int ddl_type(ddl_scan *sc, sm_type *out) {
         up[n++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
     }
     up[n] = 0;
+    if (strcmp(up, "DECIMAL") == 0 || strcmp(up, "DEC") == 0 || strcmp(up, "NUMERIC") == 0) {
+        long p = 0, scl = 0; /* decimal(p, s) out of range: Spark's messages */
+        const char *q = sc->text + pos + wlen, *qe = sc->text + end;
+        while (q < qe && (*q < '0' || *q > '9')) q++;
+        while (q < qe && *q >= '0' && *q <= '9' && p < 100000) p = p * 10 + (*q++ - '0');
+        while (q < qe && (*q < '0' || *q > '9')) q++;
+        while (q < qe && *q >= '0' && *q <= '9' && scl < 100000) scl = scl * 10 + (*q++ - '0');
+        if (p > SM_DEC_MAX_PRECISION)
+            return ddl_error(sc, pos,
+                             "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision %ld "
+                             "exceeds max precision %d.",
+                             p, SM_DEC_MAX_PRECISION);
+        if (scl > p)
+            return ddl_error(sc, pos,
+                             "[PARSE_SYNTAX_ERROR] Decimal scale (%ld) cannot be greater than "
+                             "precision (%ld).",
+                             scl, p);
+    }
     if (end == pos + wlen && (strcmp(up, "VARCHAR") == 0 || strcmp(up, "CHAR") == 0))
         return ddl_error(sc, pos,
                          "[DATATYPE_MISSING_SIZE] DataType \"%s\" requires a length parameter, for "
@@ -288,6 +336,7 @@ typedef struct {
     char *name;
     sm_type type;
     bool nullable;
+    int precision, scale; /* DECIMAL */
 } ddl_col;
 
 static int ddl_columns(ddl_scan *sc, ddl_col **cols, int *ncols, int *cap) {
@@ -307,8 +356,9 @@ static int ddl_columns(ddl_scan *sc, ddl_col **cols, int *ncols, int *cap) {
         ddl_col *c = &(*cols)[(*ncols)++];
         c->name = name;
         c->nullable = true;
+        c->precision = c->scale = 0;
         ddl_char(sc, ':');
-        SM_TRY(ddl_type(sc, &c->type));
+        SM_TRY(ddl_type(sc, &c->type, &c->precision, &c->scale));
         if (ddl_keyword(sc, "not")) {
             if (!ddl_keyword(sc, "null")) {
                 ddl_skip(sc);
@@ -364,7 +414,11 @@ int sm_schema_parse_ddl(const char *ddl, sm_schema **out) {
         s = sm_schema_new(ncols);
         if (!s) rc = SM_NOMEM;
         for (int k = 0; rc == SM_OK && k < ncols; k++)
+        {
             rc = sm_schema_set(s, k, cols[k].name, cols[k].type, cols[k].nullable);
+            s->fields[k].precision = (int8_t)cols[k].precision;
+            s->fields[k].scale = (int8_t)cols[k].scale;
+        }
         if (rc != SM_OK) {
             sm_schema_free(s);
             s = NULL;

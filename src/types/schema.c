@@ -46,6 +46,8 @@ sm_schema *sm_schema_copy(const sm_schema *src) {
             sm_schema_free(s);
             return NULL;
         }
+        s->fields[i].precision = src->fields[i].precision; /* DECIMAL */
+        s->fields[i].scale = src->fields[i].scale;
     }
     return s;
 }

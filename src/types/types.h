@@ -70,9 +70,14 @@ bool sm_type_is_numeric(sm_type t);
 
 /* ---- scalar values ---------------------------------------------------- */
 
+/* A 16-byte integer aligned to 8 so that sm_value keeps its size and
+ * alignment (GCC/Clang: a typedef's aligned attribute may lower it). */
+typedef __int128 sm_i128_a8 __attribute__((aligned(8)));
+
 typedef struct {
     sm_type type;
     bool is_null;
+    int8_t precision, scale; /* DECIMAL only */
     union {
         bool b;
         int32_t i32;  /* INT, DATE */
@@ -82,6 +87,7 @@ typedef struct {
             const char *ptr; /* not NUL-terminated in general; owner decides */
             int32_t len;
         } str;
+        sm_i128_a8 dec; /* DECIMAL: the unscaled value (types/decimal.h) */
     } v;
 } sm_value;
 

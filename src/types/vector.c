@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "types/decimal.h"
 
 static const char *const type_names[SM_TYPE_COUNT] = {
     "void", "boolean", "int", "bigint", "double", "string", "date", "timestamp", "decimal"};
@@ -27,7 +28,9 @@ const char *sm_type_schema_name(sm_type t) {
     return t < SM_TYPE_COUNT ? schema_names[t] : "unknown";
 }
 size_t sm_type_width(sm_type t) { return t < SM_TYPE_COUNT ? type_widths[t] : 0; }
-bool sm_type_is_numeric(sm_type t) { return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE; }
+bool sm_type_is_numeric(sm_type t) {
+    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL;
+}
 
 static size_t bitmap_bytes(int64_t rows) { return (size_t)((rows + 7) / 8); }
 
@@ -198,11 +201,29 @@ int sm_vector_append_value(sm_vector *v, const sm_value *x) {
     case SM_TIMESTAMP: return sm_vector_append_i64(v, x->v.i64);
     case SM_DOUBLE: return sm_vector_append_f64(v, x->v.f64);
     case SM_STRING: return sm_vector_append_str(v, x->v.str.ptr, x->v.str.len);
+    case SM_DECIMAL: {
+        /* rescaled to the vector's type when the value's scale differs */
+        __int128 u = x->v.dec;
+        if (v->precision == 0) { /* a vector made without a type adopts the first value's */
+            v->precision = x->precision;
+            v->scale = x->scale;
+        }
+        if (x->type == SM_DECIMAL && x->scale != v->scale &&
+            !sm_dec_convert(u, x->scale, v->precision ? v->precision : 38, v->scale, &u))
+            return sm_vector_append_null(v);
+        SM_TRY(ensure_one(v));
+        SM_VEC_DEC(v)[v->length++] = u;
+        return SM_OK;
+    }
     default: return sm_vector_append_null(v);
     }
 }
 
 int sm_vector_append_from(sm_vector *v, const sm_vector *src, int64_t row) {
+    if (v->type == SM_DECIMAL && v->precision == 0 && src->type == SM_DECIMAL) {
+        v->precision = src->precision;
+        v->scale = src->scale;
+    }
     if (sm_vector_is_null(src, row)) return sm_vector_append_null(v);
     switch (v->type) {
     case SM_BOOLEAN: return sm_vector_append_bool(v, SM_VEC_BOOL(src)[row]);
@@ -216,6 +237,19 @@ int sm_vector_append_from(sm_vector *v, const sm_vector *src, int64_t row) {
         const char *s = sm_vector_str(src, row, &len);
         return sm_vector_append_str(v, s, len);
     }
+    case SM_DECIMAL: {
+        __int128 u = SM_VEC_DEC(src)[row];
+        if (v->precision == 0) {
+            v->precision = src->precision;
+            v->scale = src->scale;
+        }
+        if (src->scale != v->scale &&
+            !sm_dec_convert(u, src->scale, v->precision ? v->precision : 38, v->scale, &u))
+            return sm_vector_append_null(v);
+        SM_TRY(ensure_one(v));
+        SM_VEC_DEC(v)[v->length++] = u;
+        return SM_OK;
+    }
     default: return sm_vector_append_null(v);
     }
 }
@@ -223,6 +257,10 @@ int sm_vector_append_from(sm_vector *v, const sm_vector *src, int64_t row) {
 void sm_vector_get(const sm_vector *v, int64_t row, sm_value *out) {
     memset(out, 0, sizeof *out);
     out->type = v->type;
+    if (v->type == SM_DECIMAL) {
+        out->precision = v->precision;
+        out->scale = v->scale;
+    }
     if (sm_vector_is_null(v, row)) {
         out->is_null = true;
         return;
@@ -235,6 +273,7 @@ void sm_vector_get(const sm_vector *v, int64_t row, sm_value *out) {
     case SM_TIMESTAMP: out->v.i64 = SM_VEC_I64(v)[row]; break;
     case SM_DOUBLE: out->v.f64 = SM_VEC_F64(v)[row]; break;
     case SM_STRING: out->v.str.ptr = sm_vector_str(v, row, &out->v.str.len); break;
+    case SM_DECIMAL: out->v.dec = SM_VEC_DEC(v)[row]; break;
     default: out->is_null = true; break;
     }
 }
@@ -242,6 +281,8 @@ void sm_vector_get(const sm_vector *v, int64_t row, sm_value *out) {
 sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
     sm_vector *v = sm_vector_new(src->type, n);
     if (!v) return NULL;
+    v->precision = src->precision;
+    v->scale = src->scale;
     if (src->type == SM_NULLTYPE) {
         v->length = n;
         return v;
@@ -276,6 +317,10 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
         const uint8_t *s = src->data;
         uint8_t *d = v->data;
         for (int64_t i = 0; i < n; i++) d[i] = s[sel[i]];
+    } else if (w == 16) {
+        const __int128 *s = src->data;
+        __int128 *d = v->data;
+        for (int64_t i = 0; i < n; i++) d[i] = s[sel[i]];
     }
     if (src->validity) {
         for (int64_t i = 0; i < n; i++)
@@ -289,9 +334,14 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
 }
 
 sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n) {
-    if (x->is_null || x->type == SM_NULLTYPE) return sm_vector_new_nulls(type, n);
-    sm_vector *v = sm_vector_new(type, n);
+    sm_vector *v = x->is_null || x->type == SM_NULLTYPE ? sm_vector_new_nulls(type, n)
+                                                        : sm_vector_new(type, n);
     if (!v) return NULL;
+    if (type == SM_DECIMAL) { /* the value's type is the vector's */
+        v->precision = x->precision;
+        v->scale = x->scale;
+    }
+    if (x->is_null || x->type == SM_NULLTYPE) return v;
     switch (type) {
     case SM_BOOLEAN: memset(v->data, x->v.b ? 1 : 0, (size_t)n); break;
     case SM_INT:
@@ -319,6 +369,9 @@ sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n) {
         v->bytes_len = (int64_t)len * n;
         break;
     }
+    case SM_DECIMAL:
+        for (int64_t i = 0; i < n; i++) SM_VEC_DEC(v)[i] = x->v.dec;
+        break;
     default: break;
     }
     v->length = n;

@@ -16,6 +16,9 @@
  *     transformation);
  *   - named DataFrames (save / load / union / union_by_name);
  *   - a pending group_by, consumed by the next agg / agg_dict / count_by.
+ * join / cross_join / intersect / intersect_all / subtract / except_all take
+ * the saved name of their right input; join's third argument is a
+ * condition, or (a plain name, or several arguments) USING columns.
  * Actions print "-- <line>" then their output.  A failing line followed by
  * expect_error prints "-- expect_error" and "error" and leaves the state as
  * it was before the failing line; any other failure prints
@@ -271,6 +274,16 @@ static int need_args(gr_state *st, const gr_line *l, int min) {
     return -1;
 }
 
+/* A plain column name ([A-Za-z_][A-Za-z0-9_]*): join's USING form. */
+static bool is_identifier(const char *s) {
+    if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))) return false;
+    for (s++; *s; s++)
+        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
 /* Executes one line; 0 on success.  On failure the message is st->msg or
  * smelt's last error. */
 static int execute(gr_state *st, gr_line *l, const char *line) {
@@ -375,6 +388,38 @@ static int execute(gr_state *st, gr_line *l, const char *line) {
             bool allow = l->nargs > 1 && strcmp(l->args[1], "true") == 0;
             d = sm_df_union_by_name(st->df, other, allow);
         }
+    } else if (strcmp(op, "join") == 0) {
+        /* join <name> | <how> [| <condition> | <col> [| <col> ...]] */
+        if (need_args(st, l, 2)) return -1;
+        sm_dataframe *other = saved_get(st, l->args[0]);
+        if (!other) return -1;
+        if (l->nargs == 2)
+            d = sm_df_join(st->df, other, NULL, l->args[1]);
+        else if (l->nargs > 3 || is_identifier(l->args[2]))
+            d = sm_df_join_using(st->df, other, l->nargs - 2, argv_of(l, 2), l->args[1]);
+        else
+            d = sm_df_join(st->df, other, l->args[2], l->args[1]);
+    } else if (strcmp(op, "cross_join") == 0) {
+        if (need_args(st, l, 1)) return -1;
+        sm_dataframe *other = saved_get(st, l->args[0]);
+        if (!other) return -1;
+        d = sm_df_cross_join(st->df, other);
+    } else if (strcmp(op, "alias") == 0) {
+        if (need_args(st, l, 1)) return -1;
+        d = sm_df_alias(st->df, l->args[0]);
+    } else if (strcmp(op, "intersect") == 0 || strcmp(op, "intersect_all") == 0 ||
+               strcmp(op, "subtract") == 0 || strcmp(op, "except_all") == 0) {
+        if (need_args(st, l, 1)) return -1;
+        sm_dataframe *other = saved_get(st, l->args[0]);
+        if (!other) return -1;
+        d = strcmp(op, "intersect") == 0       ? sm_df_intersect(st->df, other)
+            : strcmp(op, "intersect_all") == 0 ? sm_df_intersect_all(st->df, other)
+            : strcmp(op, "subtract") == 0      ? sm_df_subtract(st->df, other)
+                                               : sm_df_except_all(st->df, other);
+    } else if (strcmp(op, "offset") == 0) {
+        long long n;
+        if (need_args(st, l, 1) || parse_int(st, l->args[0], &n)) return -1;
+        d = sm_df_offset(st->df, n);
     } else if (strcmp(op, "group_by") == 0) {
         if (need_args(st, l, 1)) return -1;
         sm_grouped *g = sm_df_group_by(st->df, l->nargs, argv_of(l, 0));

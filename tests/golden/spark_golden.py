@@ -119,6 +119,11 @@ class Interpreter:
         if len(args) < n:
             raise ScriptError("%s needs %d argument(s)" % (op, n))
 
+    def saved_df(self, name):
+        if name not in self.saved:
+            raise ScriptError("no DataFrame saved as '%s'" % name)
+        return self.saved[name]
+
     # ---- one line -------------------------------------------------------------
     def execute(self, line):
         """Runs one line; returns the text an action prints, or None."""
@@ -192,6 +197,29 @@ class Interpreter:
             else:
                 allow = len(args) > 1 and args[1] == "true"
                 self.df = df.unionByName(other, allowMissingColumns=allow)
+        elif op == "join":
+            self.need(op, args, 2)
+            other = self.saved_df(args[0])
+            if len(args) == 2:
+                self.df = df.join(other, how=args[1])
+            elif len(args) > 3 or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", args[2]):
+                self.df = df.join(other, args[2:], args[1])
+            else:
+                self.df = df.join(other, F.expr(args[2]), args[1])
+        elif op == "cross_join":
+            self.need(op, args, 1)
+            self.df = df.crossJoin(self.saved_df(args[0]))
+        elif op == "alias":
+            self.need(op, args, 1)
+            self.df = df.alias(args[0])
+        elif op in ("intersect", "intersect_all", "subtract", "except_all"):
+            self.need(op, args, 1)
+            other = self.saved_df(args[0])
+            self.df = {"intersect": df.intersect, "intersect_all": df.intersectAll,
+                       "subtract": df.subtract, "except_all": df.exceptAll}[op](other)
+        elif op == "offset":
+            self.need(op, args, 1)
+            self.df = df.offset(int(args[0]))
         elif op == "group_by":
             self.need(op, args, 1)
             keys = [F.expr(a) for a in args]

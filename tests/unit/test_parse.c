@@ -360,7 +360,12 @@ TEST(tree_literal_types) {
     CHECK((e = parse_ok(a, "1L")) && e->lit.type == SM_BIGINT && e->lit.v.i64 == 1);
     CHECK((e = parse_ok(a, "7S")) && e->lit.type == SM_INT && e->lit.v.i32 == 7);
     CHECK((e = parse_ok(a, "-128Y")) && e->lit.type == SM_INT && e->lit.v.i32 == -128);
-    CHECK((e = parse_ok(a, "1.5")) && e->lit.type == SM_DOUBLE && e->lit.v.f64 == 1.5);
+    /* Spark types 1.5 as decimal(2,1) */
+    CHECK((e = parse_ok(a, "1.5")) && e->lit.type == SM_DECIMAL && e->lit.v.dec == 15 &&
+          e->precision == 2 && e->scale == 1 && e->lit.precision == 2);
+    CHECK((e = parse_ok(a, "-0.050")) && e->lit.type == SM_DECIMAL && e->lit.v.dec == -50 &&
+          e->scale == 3);
+    CHECK((e = parse_ok(a, "1.5D")) && e->lit.type == SM_DOUBLE && e->lit.v.f64 == 1.5);
     CHECK((e = parse_ok(a, "-1e3")) && e->lit.type == SM_DOUBLE && e->lit.v.f64 == -1000.0);
     CHECK((e = parse_ok(a, "'ab' 'c'")) && e->lit.type == SM_STRING && e->lit.v.str.len == 3 &&
           memcmp(e->lit.v.str.ptr, "abc", 3) == 0);
@@ -527,7 +532,7 @@ TEST(errors_spark_messages) {
     ERR_HAS("1e400", "Numeric literal 1e400 is outside the valid range for double");
     ERR_HAS("date 'x'", "[INVALID_TYPED_LITERAL] The value of the typed literal \"DATE\" is invalid: 'x'.(line 1, pos 0)");
     ERR_HAS("date '2024-13-01'", "[INVALID_TYPED_LITERAL]");
-    ERR_HAS("sum(a) over ()", "[UNSUPPORTED_FEATURE]");
+    ERR_HAS("sum(a) FILTER (a > 1)", "at or near 'a'");
     /* the caret sits under the right line of a multi-line text */
     CHECK_STR(error_of("a +\n) + b\n-- c"),
               "[PARSE_SYNTAX_ERROR] Syntax error at or near ')'.(line 2, pos 0)\n"
@@ -622,7 +627,7 @@ TEST(type_parse_names) {
         {"varchar(10)", SM_STRING}, {"char( 3 )", SM_STRING}, {"boolean", SM_BOOLEAN},
         {"date", SM_DATE},        {"timestamp", SM_TIMESTAMP}, {"timestamp_ltz", SM_TIMESTAMP},
         {"void", SM_NULLTYPE},    {" int ", SM_INT},       {"bool", -1},
-        {"varchar", -1},          {"int(3)", -1},          {"decimal(10,2)", -1},
+        {"varchar", -1},          {"int(3)", -1},          {"decimal(10,2)", SM_DECIMAL},
         {"binary", -1},           {"timestamp_ntz", -1},   {"foo", -1},
         {"", -1},                 {"varchar(x)", -1},      {"array<int>", -1},
     };
@@ -712,7 +717,8 @@ TEST(ddl_errors) {
                                       "== DDL ==\na int b int\n      ^");
     DDL_ERR("a foo", "[UNSUPPORTED_DATATYPE] Unsupported data type \"FOO\".(line 1, pos 2)");
     DDL_ERR("a bool", "[UNSUPPORTED_DATATYPE] Unsupported data type \"BOOL\"");
-    DDL_ERR("a decimal(10,2)", "Unsupported data type \"DECIMAL\"");
+    DDL_ERR("a decimal(39,2)", "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision 39 "
+                               "exceeds max precision 38.");
     DDL_ERR("a varchar", "[DATATYPE_MISSING_SIZE] DataType \"VARCHAR\" requires a length parameter");
     DDL_ERR("a int,", "end of input.(line 1, pos 6)");
     DDL_ERR("a", "end of input.(line 1, pos 1)");

@@ -1,0 +1,87 @@
+/*
+ * cmd_file.c — smelt head | schema | count FILE [-n N] [-t WIDTH] [-o key=value]...
+ *
+ * CSV files are read with header=true and inferSchema=true unless options
+ * say otherwise: a quick look at a file should not need flags.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/cli.h"
+
+static int fail(const char *what) {
+    fprintf(stderr, "smelt: %s\n", what);
+    return 1;
+}
+
+int cli_cmd_file(const char *cmd, int argc, char **argv) {
+    const char *file = NULL;
+    long n = 20, width = 20;
+    const char *opts[2 * 64 + 5];
+    int nopts = 0;
+    bool has_header = false, has_infer = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
+            n = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
+            width = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+            char *kv = argv[++i];
+            char *eq = strchr(kv, '=');
+            if (!eq) {
+                fprintf(stderr, "smelt: option '%s' is not key=value\n", kv);
+                return 2;
+            }
+            if (nopts >= 64) return fail("too many options");
+            *eq = 0;
+            opts[2 * nopts] = kv;
+            opts[2 * nopts + 1] = eq + 1;
+            nopts++;
+            has_header |= strcasecmp(kv, "header") == 0;
+            has_infer |= strcasecmp(kv, "inferSchema") == 0;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "smelt: unknown flag '%s'; see 'smelt --help'\n", argv[i]);
+            return 2;
+        } else if (!file) {
+            file = argv[i];
+        } else {
+            fprintf(stderr, "smelt: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "smelt %s: missing FILE; see 'smelt --help'\n", cmd);
+        return 2;
+    }
+    int k = 2 * nopts;
+    if (!has_header) {
+        opts[k++] = "header";
+        opts[k++] = "true";
+    }
+    if (!has_infer) {
+        opts[k++] = "inferSchema";
+        opts[k++] = "true";
+    }
+    opts[k] = NULL;
+
+    sm_session *s = sm_session_new(NULL);
+    if (!s) return fail(sm_last_error());
+    int rc = 0;
+    sm_dataframe *df = sm_read_csv(s, file, opts, NULL);
+    if (!df) {
+        rc = fail(sm_last_error());
+    } else if (strcmp(cmd, "head") == 0) {
+        if (sm_df_show(df, n, (int)width) != 0) rc = fail(sm_last_error());
+    } else if (strcmp(cmd, "schema") == 0) {
+        if (sm_df_print_schema(df) != 0) rc = fail(sm_last_error());
+    } else {
+        int64_t count;
+        if (sm_df_count(df, &count) != 0)
+            rc = fail(sm_last_error());
+        else
+            printf("%lld\n", (long long)count);
+    }
+    sm_session_free(s);
+    return rc;
+}

@@ -1,0 +1,181 @@
+/*
+ * cmd_run.c — smelt run JOB [--arg NAME=VALUE]... [--explain] [--conf K=V]...
+ *
+ * Runs a YAML job file (src/job/, docs/jobs.md) in three steps, stopping
+ * after the first that finds problems:
+ *   1. read and check the file (job_parse, job_set_arg, job_check);
+ *   2. build every node's DataFrame (job_build: analysis errors, reading
+ *      source schemas);
+ *   3. --explain: print each sink's plan; else write the sinks (job_run),
+ *      with a line per sink and a summary on standard error.
+ * Problems are printed as "JOB:LINE:COL: message", sorted by place, and the
+ * exit status is 1; a bad command line exits with 2.
+ *
+ * job/job.h depends only on the public API (smelt.h), so this command, like
+ * the rest of the program, is something any libsmelt client could write.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "job/job.h"
+
+static void run_usage(FILE *out) {
+    fprintf(out,
+            "usage: smelt run JOB.yaml [--arg NAME=VALUE]... [--explain] [--conf KEY=VALUE]...\n"
+            "                 [--warehouse DIR] [--quiet]\n"
+            "  Checks the job file, then writes its sinks and prints a summary.\n"
+            "  --arg NAME=VALUE   a job argument (${NAME} in the file); repeatable\n"
+            "  --explain          print each sink's plan instead of running\n"
+            "  --conf KEY=VALUE   a session setting, e.g. spark.sql.session.timeZone=UTC\n"
+            "  --warehouse DIR    the catalog's warehouse (for table sources and sinks)\n"
+            "  --quiet            no progress lines or summary\n"
+            "  The format is described in docs/jobs.md.\n");
+}
+
+static char *read_all(const char *path, size_t *len) {
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (n < cap) break;
+        char *b = realloc(buf, cap * 2);
+        if (!b) { free(buf); buf = NULL; break; }
+        buf = b;
+        cap *= 2;
+    }
+    bool err = ferror(f);
+    if (f != stdin) fclose(f);
+    if (err) { free(buf); return NULL; }
+    *len = n;
+    return buf;
+}
+
+int cli_cmd_run(int argc, char **argv) {
+    const char *file = NULL, *warehouse = NULL;
+    bool explain = false, quiet = false;
+    const char **args = calloc((size_t)argc + 1, sizeof(char *));
+    const char **conf = calloc((size_t)argc * 2 + 3, sizeof(char *));
+    int nargs = 0, nconf = 0, status = 2;
+    job *j = NULL;
+    sm_session *s = NULL;
+    char *text = NULL;
+    if (!args || !conf) { fprintf(stderr, "smelt run: out of memory\n"); goto done; }
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *val = NULL;
+        bool takes = !strcmp(a, "--arg") || !strcmp(a, "--conf") || !strcmp(a, "--warehouse");
+        if (!strncmp(a, "--arg=", 6)) { a = "--arg"; val = argv[i] + 6; }
+        else if (!strncmp(a, "--conf=", 7)) { a = "--conf"; val = argv[i] + 7; }
+        else if (!strncmp(a, "--warehouse=", 12)) { a = "--warehouse"; val = argv[i] + 12; }
+        else if (takes) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "smelt run: %s needs a value; see 'smelt run --help'\n", a);
+                goto done;
+            }
+            val = argv[++i];
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            run_usage(stdout);
+            status = 0;
+            goto done;
+        } else if (!strcmp(a, "--arg") || !strcmp(a, "--conf")) {
+            if (!strchr(val, '=') || strchr(val, '=') == val) {
+                fprintf(stderr, "smelt run: %s takes NAME=VALUE, not '%s'\n", a, val);
+                goto done;
+            }
+            if (!strcmp(a, "--arg")) args[nargs++] = val;
+            else conf[nconf++] = val;
+        } else if (!strcmp(a, "--warehouse")) {
+            warehouse = val;
+        } else if (!strcmp(a, "--explain")) {
+            explain = true;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "smelt run: unknown option '%s'; see 'smelt run --help'\n", a);
+            goto done;
+        } else if (!file) {
+            file = a;
+        } else {
+            fprintf(stderr, "smelt run: one job file at a time ('%s' and '%s')\n", file, a);
+            goto done;
+        }
+    }
+    if (!file) {
+        run_usage(stderr);
+        goto done;
+    }
+    status = 1;
+    size_t len = 0;
+    text = read_all(file, &len);
+    if (!text) {
+        fprintf(stderr, "smelt run: cannot read job file '%s': ", file);
+        perror(NULL);
+        goto done;
+    }
+    j = job_new(strcmp(file, "-") ? file : "<stdin>");
+    if (!j) { fprintf(stderr, "smelt run: out of memory\n"); goto done; }
+    job_parse(j, text, len);
+    {
+        for (int i = 0; i < nargs; i++) {
+            const char *eq = strchr(args[i], '=');
+            char *name = strndup(args[i], (size_t)(eq - args[i]));
+            if (!name) goto done;
+            job_set_arg(j, name, eq + 1);
+            free(name);
+        }
+        job_check(j);
+    }
+    /* Build what can be built even when some nodes have problems, so one
+     * run reports them all; but not after a YAML syntax error. */
+    bool structural = job_ndiags(j) > 0;
+    const char **kv = calloc((size_t)nconf * 2 + 3, sizeof(char *));
+    if (!kv) goto done;
+    int m = 0;
+    for (int i = 0; i < nconf; i++) {
+        const char *eq = strchr(conf[i], '=');
+        kv[m++] = strndup(conf[i], (size_t)(eq - conf[i]));
+        kv[m++] = eq + 1;
+    }
+    if (warehouse) {
+        kv[m++] = "spark.sql.warehouse.dir";
+        kv[m++] = warehouse;
+    }
+    s = sm_session_new(kv);
+    for (int i = 0; i < nconf; i++) free((char *)kv[2 * i]);
+    free(kv);
+    if (!s) {
+        fprintf(stderr, "smelt run: %s\n", sm_last_error());
+        goto done;
+    }
+    if (job_ndiags(j) == 0 || structural) job_build(j, s);
+    if (job_ndiags(j) > 0) {
+        job_print_diags(j, stderr);
+        fprintf(stderr, "smelt run: %d problem%s in %s; nothing was run\n", job_ndiags(j),
+                job_ndiags(j) == 1 ? "" : "s", file);
+        goto done;
+    }
+    if (explain) {
+        status = job_explain(j, stdout) == 0 ? 0 : 1;
+        if (status) job_print_diags(j, stderr);
+        goto done;
+    }
+    job_run_opts o = {.log = quiet ? NULL : stderr, .tty = isatty(STDERR_FILENO),
+                      .summary = !quiet};
+    if (job_run(j, &o) != 0) {
+        job_print_diags(j, stderr);
+        goto done;
+    }
+    status = 0;
+done:
+    if (j) job_free(j);
+    if (s) sm_session_free(s);
+    free(text);
+    free(args);
+    free(conf);
+    return status;
+}

@@ -1,0 +1,1 @@
+SELECT DISTINCT a, b AS x, t.*, count(*) FROM db.t t JOIN u ON t.k = u.k LEFT ANTI JOIN v USING (k) WHERE a > 1 GROUP BY ROLLUP(a, b) HAVING count(*) > 2 ORDER BY 1 DESC NULLS LAST LIMIT 10 OFFSET 2

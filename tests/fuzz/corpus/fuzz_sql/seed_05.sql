@@ -1,0 +1,1 @@
+SELECT date '1998-12-01' - interval '90' day, interval '1-2' year to month, X'1F', extract(year FROM d), trim(LEADING 'x' FROM s), substring(s FROM 1 FOR 2), position('a' IN s), CAST(a AS DECIMAL(10,2)) FROM t

@@ -1,0 +1,1 @@
+CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path '/x.csv', header true); SET spark.sql.ansi.enabled=true; RESET; SHOW TABLES IN db LIKE 'a*'

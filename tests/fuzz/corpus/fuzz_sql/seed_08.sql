@@ -1,0 +1,1 @@
+INSERT OVERWRITE DIRECTORY '/o' USING json OPTIONS (compression 'gzip') SELECT * FROM VALUES (1, 'a'), (2, 'b') AS v(n, s)

@@ -1,0 +1,119 @@
+#!/bin/sh
+# Job files end to end: `smelt run` (src/job/, docs/jobs.md).
+#   tests/golden/run_jobs.sh BUILD_DIR
+# Prints one "PASS name" / "FAIL name" line per check.
+#  1. examples/drivendata/job.yaml on the three inputs of the drivendata
+#     golden test, compared with PySpark's outputs (rows as sets, doubles to
+#     a relative 1e-9), a rerun over the same output (mode overwrite), the
+#     summary, and --explain (plans printed, nothing written).
+#  2. tests/job/cases/*.yaml: every kind of step, compared with
+#     tests/job/cases/<case>/<sink>.csv (made by tests/job/gen_expected.py).
+#  3. tests/job/errors/*.yaml: each must fail with exit status 1, write
+#     nothing, and print every "# expect: LINE:COL: text" line of the file as
+#     "FILE:LINE:COL: ...text..." ("# args: ..." gives the command's --args).
+cd "$(dirname "$0")/../.." || exit 2
+b=${1:-build}
+bin=$b/smelt
+cmp="python3 tests/golden/drivendata/compare_outputs.py compare"
+dd=tests/golden/drivendata
+if [ ! -x "$bin" ]; then echo "FAIL jobs_built: $bin missing"; exit 1; fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# ---- 1. the drivendata job -------------------------------------------------------
+job=examples/drivendata/job.yaml
+for c in sample:examples/drivendata/data seed7:$dd/input2 messy:$dd/messy; do
+  name=${c%%:*}; raw=${c#*:}
+  if "$bin" run $job --arg input="$raw" --arg output="$tmp/$name" >"$tmp/$name.log" 2>&1; then
+    $cmp "job_drivendata_${name}_filtered" "$dd/expected/$name/filtered.csv" "$tmp/$name/filtered"
+    $cmp "job_drivendata_${name}_grouped" "$dd/expected/$name/grouped.csv" "$tmp/$name/grouped"
+  else
+    echo "FAIL job_drivendata_${name}: exit $?"; sed 's/^/  /' "$tmp/$name.log"
+  fi
+done
+
+# Rerun over the same output: replaced (mode overwrite), same rows.
+if "$bin" run $job --arg input=examples/drivendata/data --arg output="$tmp/sample" \
+     >"$tmp/rerun.log" 2>&1 &&
+   $cmp job_rerun "$dd/expected/sample/grouped.csv" "$tmp/sample/grouped" >/dev/null; then
+  echo "PASS job_drivendata_rerun"
+else
+  echo "FAIL job_drivendata_rerun"; sed 's/^/  /' "$tmp/rerun.log"
+fi
+
+# The summary: a line per sink written with its rows (counted from the
+# output: grouped.csv has a header line), a line per source, peak memory.
+rows=$(($(wc -l < "$dd/expected/sample/grouped.csv") - 1))
+if grep -q "writing sink grouped .* done" "$tmp/rerun.log" &&
+   grep -q "sink *grouped *wrote $rows rows" "$tmp/rerun.log" &&
+   grep -q "source *raw *read 2 files" "$tmp/rerun.log" &&
+   grep -q "peak memory" "$tmp/rerun.log"; then
+  echo "PASS job_summary"
+else
+  echo "FAIL job_summary (want 'wrote $rows rows' for grouped)"; sed 's/^/  /' "$tmp/rerun.log"
+fi
+
+# --explain: each sink's plan, nothing written.
+if "$bin" run $job --explain --arg input=examples/drivendata/data --arg output="$tmp/explained" \
+     >"$tmp/explain.out" 2>&1 &&
+   [ "$(grep -c '== Physical Plan ==' "$tmp/explain.out")" -eq 2 ] &&
+   grep -q '^== sink grouped' "$tmp/explain.out" && [ ! -e "$tmp/explained" ]; then
+  echo "PASS job_explain"
+else
+  echo "FAIL job_explain"; sed 's/^/  /' "$tmp/explain.out"
+fi
+
+# Command-line mistakes: an undeclared --arg (exit 1, named), a bad option (exit 2).
+"$bin" run $job --arg input=x --arg output=y --arg ouptut=z >"$tmp/arg.log" 2>&1; rc=$?
+if [ $rc -eq 1 ] && grep -q "no argument 'ouptut'; did you mean 'output'" "$tmp/arg.log"; then
+  echo "PASS job_undeclared_arg"
+else
+  echo "FAIL job_undeclared_arg (exit $rc)"; sed 's/^/  /' "$tmp/arg.log"
+fi
+"$bin" run $job --frobnicate >"$tmp/opt.log" 2>&1; rc=$?
+[ $rc -eq 2 ] && echo "PASS job_bad_command_line" || echo "FAIL job_bad_command_line (exit $rc)"
+"$bin" run "$tmp/no-such-job.yaml" >"$tmp/nofile.log" 2>&1; rc=$?
+if [ $rc -eq 1 ] && grep -q "cannot read job file" "$tmp/nofile.log"; then
+  echo "PASS job_missing_file"
+else
+  echo "FAIL job_missing_file (exit $rc)"
+fi
+
+# ---- 2. every kind of step ------------------------------------------------------------
+for f in tests/job/cases/*.yaml; do
+  case=$(basename "$f" .yaml)
+  if "$bin" run "$f" --arg out="$tmp/case_$case" >"$tmp/case.log" 2>&1; then
+    for e in tests/job/cases/$case/*.csv; do
+      s=$(basename "$e" .csv)
+      $cmp "job_case_${case}_$s" "$e" "$tmp/case_$case/$s"
+    done
+  else
+    echo "FAIL job_case_$case: exit $?"; sed 's/^/  /' "$tmp/case.log"
+  fi
+done
+
+# ---- 3. job-file errors, with their places -------------------------------------------------
+rm -rf /tmp/smelt-job-test-never /tmp/smelt-job-test-never2
+for f in tests/job/errors/*.yaml; do
+  name=job_error_$(basename "$f" .yaml)
+  args=$(sed -n 's/^# args://p' "$f")
+  # shellcheck disable=SC2086
+  "$bin" run "$f" $args >"$tmp/err.log" 2>&1; rc=$?
+  ok=1
+  if [ $rc -ne 1 ]; then echo "FAIL $name: exit $rc, want 1"; ok=0; fi
+  sed -n 's/^# expect: //p' "$f" >"$tmp/expect"
+  while IFS= read -r want; do
+    pos=${want%%: *}; text=${want#*: }
+    if ! grep -F -- "$f:$pos: " "$tmp/err.log" | grep -q -F -- "$text" &&
+       ! { grep -F -- "$f:$pos: " "$tmp/err.log" >/dev/null && grep -q -F -- "$text" "$tmp/err.log"; }; then
+      [ $ok -eq 1 ] && echo "FAIL $name"
+      echo "  missing: $f:$want"; ok=0
+    fi
+  done <"$tmp/expect"
+  if [ -e /tmp/smelt-job-test-never ] || [ -e /tmp/smelt-job-test-never2 ]; then
+    [ $ok -eq 1 ] && echo "FAIL $name"
+    echo "  wrote output although the job has problems"; ok=0
+    rm -rf /tmp/smelt-job-test-never /tmp/smelt-job-test-never2
+  fi
+  if [ $ok -eq 1 ]; then echo "PASS $name"; else sed 's/^/  | /' "$tmp/err.log"; fi
+done
+exit 0

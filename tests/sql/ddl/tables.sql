@@ -1,0 +1,49 @@
+-- CREATE TABLE / INSERT / SELECT on managed CSV tables, and CTAS.
+-- Expected output: tests/sql/gen_expected.py (PySpark).
+CREATE TABLE t (a INT, b STRING, c DOUBLE) USING csv;
+
+SELECT * FROM t;
+
+INSERT INTO t VALUES (1, 'x', 2.5), (2, 'y', NULL);
+
+INSERT INTO TABLE t SELECT 3L, 'z', 1;
+
+INSERT INTO t (c, a) VALUES (9.5, 4);
+
+SELECT * FROM t;
+
+SELECT a, c FROM t WHERE b IS NULL;
+
+INSERT OVERWRITE TABLE t VALUES (7, 'n', 1.0);
+
+SELECT * FROM t;
+
+CREATE TABLE t (a INT) USING csv;
+
+CREATE TABLE IF NOT EXISTS t (a INT) USING csv;
+
+CREATE TABLE c1 USING csv AS SELECT a * 10 AS a10, b FROM t;
+
+SELECT * FROM c1;
+
+CREATE TABLE c1 USING csv AS SELECT 1 AS a;
+
+CREATE TABLE pt (a INT, b STRING, c DOUBLE) USING csv PARTITIONED BY (b);
+
+INSERT INTO pt VALUES (1, 2.5, 'x'), (2, NULL, 'y');
+
+SELECT * FROM pt;
+
+TRUNCATE TABLE t;
+
+SELECT count(*) FROM t;
+
+SHOW TABLES;
+
+DROP TABLE t;
+
+DROP TABLE t;
+
+DROP TABLE IF EXISTS t;
+
+SHOW TABLES;

@@ -1,0 +1,65 @@
+-- [NOT] EXISTS and [NOT] IN (subquery): filters (semi / anti joins, NOT IN
+-- null-aware), correlated or not, and as boolean values.
+CREATE OR REPLACE TEMPORARY VIEW t AS SELECT * FROM VALUES
+  (1, 10), (2, 20), (3, NULL), (NULL, 40), (2, 25)
+  AS t(a, b);
+
+CREATE OR REPLACE TEMPORARY VIEW u AS SELECT * FROM VALUES
+  (1, 'x', 5), (1, 'y', 7), (3, 'z', NULL), (5, NULL, 1)
+  AS u(a, c, d);
+
+CREATE OR REPLACE TEMPORARY VIEW n AS SELECT * FROM VALUES
+  (1), (NULL)
+  AS n(x);
+
+SELECT a, b FROM t WHERE EXISTS (SELECT * FROM u WHERE u.a = t.a);
+
+SELECT a, b FROM t WHERE NOT EXISTS (SELECT * FROM u WHERE u.a = t.a);
+
+SELECT a, b FROM t WHERE EXISTS (SELECT 1 FROM u WHERE d > 100);
+
+SELECT a, b FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE d > 100);
+
+SELECT a, b FROM t WHERE EXISTS (SELECT 1 FROM u WHERE d = 7);
+
+SELECT a, b FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND u.d < t.b);
+
+SELECT a, b FROM t WHERE EXISTS (SELECT 1 FROM t t2 WHERE t2.a = t.a AND t2.b <> t.b);
+
+SELECT a, b FROM t WHERE NOT EXISTS (SELECT 1 FROM t t2 WHERE t2.a = t.a AND t2.b > t.b);
+
+SELECT a, b FROM t WHERE a IN (SELECT a FROM u);
+
+SELECT a, b FROM t WHERE a NOT IN (SELECT a FROM u);
+
+SELECT a, b FROM t WHERE a NOT IN (SELECT x FROM n);
+
+SELECT a, b FROM t WHERE a NOT IN (SELECT x FROM n WHERE x IS NOT NULL);
+
+SELECT a, b FROM t WHERE a NOT IN (SELECT a FROM u WHERE d > 100);
+
+SELECT a, b FROM t WHERE a IN (SELECT a FROM u GROUP BY a HAVING count(*) > 1);
+
+SELECT a, b FROM t WHERE b IN (SELECT d * 5 FROM u WHERE u.a = t.a);
+
+SELECT a, b FROM t WHERE b NOT IN (SELECT d * 5 FROM u WHERE u.a = t.a);
+
+SELECT a, b FROM t WHERE a IN (SELECT a FROM u WHERE c IN (SELECT c FROM u WHERE d > 6));
+
+SELECT a, b FROM t WHERE b > 15 AND a IN (SELECT a FROM u) OR a IS NULL;
+
+SELECT a, EXISTS (SELECT 1 FROM u WHERE u.a = t.a) AS e FROM t;
+
+SELECT a, a IN (SELECT a FROM u) AS i, a NOT IN (SELECT a FROM u) AS ni FROM t;
+
+SELECT a, a IN (SELECT x FROM n) AS i, a NOT IN (SELECT x FROM n) AS ni FROM t;
+
+SELECT a, b, b IN (SELECT d * 5 FROM u WHERE u.a = t.a) AS i FROM t;
+
+SELECT a, b FROM t WHERE a = 3 OR EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND d = 7);
+
+SELECT a FROM t WHERE a IN (SELECT a, d FROM u);
+
+SELECT count(*) FROM t WHERE EXISTS (SELECT 1 FROM u) AND a IN (SELECT a FROM u);
+
+SELECT a, count(*) AS c FROM t GROUP BY a HAVING a IN (SELECT a FROM u);
