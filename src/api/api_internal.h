@@ -64,6 +64,11 @@ struct sm_grouped {
     sm_expr **keys;  /* bound to df's schema */
     const char **key_names; /* output names, as Spark names them */
     int nkeys;
+    /* rollup / cube (sql/grouping_api.c): aggregation goes through the SQL
+     * analyzer's grouping-sets planning, so both APIs share one rule set */
+    const char *const *key_texts;
+    sm_dataframe *(*agg_text)(struct sm_grouped *g, int n, const char *const *exprs);
+    int grouping;    /* 0 plain, 1 rollup, 2 cube */
 };
 
 /* A DataFrame over a plan node (arena-allocated; NULL on NOMEM). */

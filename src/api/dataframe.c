@@ -1023,6 +1023,7 @@ static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
 
 sm_dataframe *sm_grouped_agg(sm_grouped *g, int n, const char *const *exprs) {
     if (!g) return NULL;
+    if (g->agg_text) return g->agg_text(g, n, exprs);
     sm_expr **u = sm_arena_alloc(g->df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *u);
     if (!u) return NULL;
     for (int i = 0; i < n; i++)
@@ -1032,6 +1033,11 @@ sm_dataframe *sm_grouped_agg(sm_grouped *g, int n, const char *const *exprs) {
 
 sm_dataframe *sm_grouped_agg_cols(sm_grouped *g, int n, sm_column *const *cols) {
     if (!g) return NULL;
+    if (g->agg_text) {
+        sm_err(SM_UNSUPPORTED, "rollup/cube aggregation takes expressions as text "
+                               "(sm_grouped_agg); columns built in C are not supported there yet");
+        return NULL;
+    }
     sm_expr **u = sm_arena_alloc(g->df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *u);
     const char **t = sm_arena_alloc(g->df->session->arena, (size_t)(n > 0 ? n : 1) * sizeof *t);
     if (!u || !t) return NULL;

@@ -215,14 +215,28 @@ static int jn_conjunct(sm_session *s, sm_bind_ctx *bc, int nl, sm_expr *c, jn_sp
         if ((sa == 1 && sb == 2) || (sa == 2 && sb == 1)) {
             sm_expr *l = sa == 1 ? a : b, *r = sa == 1 ? b : a;
             int w = sm_type_wider(l->type, r->type);
-            if (w >= 0 && w != SM_NULLTYPE && w != SM_DECIMAL) {
-                l = sm_expr_coerce(bc, l, (sm_type)w);
-                r = sm_expr_coerce(bc, r, (sm_type)w);
+            if (w >= 0 && w != SM_NULLTYPE) {
+                if (w == SM_DECIMAL) { /* one decimal type: keys hash by unscaled value */
+                    int dp, ds;
+                    sm_expr *lr[2] = {l, r};
+                    SM_TRY(sm_expr_wider_decimal(lr, 2, &dp, &ds));
+                    l = sm_expr_coerce_dec(bc, l, dp, ds);
+                    r = sm_expr_coerce_dec(bc, r, dp, ds);
+                } else {
+                    l = sm_expr_coerce(bc, l, (sm_type)w);
+                    r = sm_expr_coerce(bc, r, (sm_type)w);
+                }
                 if (!l || !r) return SM_NOMEM;
                 if (null_safe) {
                     sm_expr *la[2] = {l, jn_default(s->arena, (sm_type)w)};
                     sm_expr *ra[2] = {r, jn_default(s->arena, (sm_type)w)};
                     if (!la[1] || !ra[1]) return SM_NOMEM;
+                    if (w == SM_DECIMAL) { /* 0 of the key's decimal type */
+                        la[1]->precision = ra[1]->precision = la[1]->lit.precision =
+                            ra[1]->lit.precision = l->precision;
+                        la[1]->scale = ra[1]->scale = la[1]->lit.scale = ra[1]->lit.scale =
+                            l->scale;
+                    }
                     sm_expr *lc = jn_call(bc, "coalesce", 2, la), *rc = jn_call(bc, "coalesce", 2, ra);
                     sm_expr *ln = jn_call(bc, "isnull", 1, &l), *rn = jn_call(bc, "isnull", 1, &r);
                     if (!lc || !rc || !ln || !rn) return sm_errcode() ? sm_errcode() : SM_NOMEM;

@@ -471,8 +471,8 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df) 
                           spec->name);
         }
     }
-    sm_schema *schema;
-    int *order;
+    sm_schema *schema = NULL;
+    int *order = NULL;
     rc = order_schema(s, spec, given, &schema, &order);
     if (rc != SM_OK) {
         sm_table_info_free(old);

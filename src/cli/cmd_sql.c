@@ -85,14 +85,15 @@ static int parse_opts(const char *cmd, int argc, char **argv, sql_opts *o, bool 
             o->out.format = (cli_format)f;
             o->format_set = true;
         } else if (strcmp(a, "--conf") == 0) {
-            char *kv = strdup(val);
+            /* split the argument in place: argv strings are ours to modify,
+             * and they live as long as the session */
+            char *kv = (char *)val;
             char *e = kv ? strchr(kv, '=') : NULL;
             if (!e) {
                 fprintf(stderr, "smelt %s: --conf '%s' is not KEY=VALUE\n", cmd, val);
-                free(kv);
                 return 2;
             }
-            *e = 0; /* kv is kept for the session's life (freed at exit) */
+            *e = 0;
             if (add_conf(o, kv, e + 1)) return 2;
         } else if (strcmp(a, "--warehouse") == 0) {
             if (add_conf(o, "spark.sql.warehouse.dir", val)) return 2;

@@ -14,6 +14,9 @@
  *   2. keys[c] has ngroups rows; hashes[g] is the hash group g was inserted
  *      with.
  *   3. Stored doubles are normalized (-0.0 → 0.0, every NaN → one NaN).
+ *   4. DECIMAL keys of one column share one scale (the analyzer casts both
+ *      sides of a join / set operation to one decimal type), so the
+ *      unscaled 16 bytes are hashed and compared as they are.
  */
 #include "exec/hashtable.h"
 
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "types/decimal.h"
 
 #define HT_NULL_HASH 0x6a09e667f3bcc909ULL
 #define HT_SEED 0x243f6a8885a308d3ULL
@@ -89,6 +93,9 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
                     vh = ht_bytes(s, len);
                     break;
                 }
+                case SM_DECIMAL: /* one scale per column: equal values, equal bytes */
+                    vh = ht_bytes((const char *)&SM_VEC_DEC(v)[i], 16);
+                    break;
                 default: vh = 0; break;
                 }
             }
@@ -175,6 +182,9 @@ static inline bool ht_key_eq(const sm_keytab *t, int64_t g, sm_vector *const *co
             if (la != lk || memcmp(sa, sk, (size_t)la) != 0) return false;
             break;
         }
+        case SM_DECIMAL:
+            if (SM_VEC_DEC(a)[r] != SM_VEC_DEC(k)[g]) return false;
+            break;
         default: break;
         }
     }
@@ -193,6 +203,10 @@ static int ht_append_key(sm_keytab *t, sm_vector *const *cols, int64_t r, uint64
         sm_vector *k = t->keys[c];
         const sm_vector *a = cols[c];
         int rc;
+        if (k->type == SM_DECIMAL && k->precision == 0 && a->type == SM_DECIMAL) {
+            k->precision = a->precision; /* the key column's decimal type */
+            k->scale = a->scale;
+        }
         if (k->type == SM_DOUBLE && !sm_vector_is_null(a, r))
             rc = sm_vector_append_f64(k, ht_norm_double(SM_VEC_F64(a)[r]));
         else if (k->type == SM_NULLTYPE || sm_vector_is_null(a, r))

@@ -8,7 +8,9 @@
  * so they can be emitted as output columns directly and the input batches
  * can be freed.  Key equality is Spark's grouping equality: NULL equals NULL,
  * NaN equals NaN, -0.0 equals 0.0 (doubles are stored normalized: 0.0 and
- * the canonical NaN, as Spark's NormalizeFloatingNumbers does).
+ * the canonical NaN, as Spark's NormalizeFloatingNumbers does).  DECIMAL
+ * keys compare by their unscaled values: the rows of one key column must
+ * share one decimal type (the key vectors adopt it from the first rows).
  *
  * Vectorized use: hash a whole batch of keys (sm_keytab_hash), then insert
  * or find every row (sm_keytab_insert).  The per-group hash is kept, so

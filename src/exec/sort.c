@@ -20,7 +20,9 @@
  * Ordering (Spark's): ascending puts nulls first and descending nulls last
  * unless the key says otherwise (sm_sort_key.nulls_first); NaN is greater
  * than every other double and equal to itself; -0.0 equals 0.0; strings
- * compare as UTF-8 bytes (memcmp, then length); booleans false < true.
+ * compare as UTF-8 bytes (memcmp, then length); booleans false < true;
+ * decimals by value (a decimal with an integer exactly, with a double as
+ * doubles).
  *
  * Memory: every input batch is held until the output is built, then freed;
  * key vectors likewise.  The output mset belongs to the caller.  A later
@@ -31,6 +33,7 @@
 
 #include "common/status.h"
 #include "exec/exec.h"
+#include "types/decimal.h"
 
 typedef struct {
     uint64_t prefix; /* order-preserving image of the first key (see so_prefix) */
@@ -88,15 +91,30 @@ static inline int so_cmp_nonnull(const sm_vector *a, int64_t ra, const sm_vector
             if (c) return c < 0 ? -1 : 1;
             return so_cmp_i64(la, lb);
         }
+        case SM_DECIMAL: {
+            __int128 x = SM_VEC_DEC(a)[ra], y = SM_VEC_DEC(b)[rb];
+            if (a->scale == b->scale) return x < y ? -1 : x > y;
+            return sm_dec_cmp(x, a->scale, y, b->scale);
+        }
         default: return 0;
         }
     }
-    /* mixed numeric types: compare as doubles (exact for int and most bigints) */
     sm_value va, vb;
     sm_vector_get(a, ra, &va);
     sm_vector_get(b, rb, &vb);
-    double x = va.type == SM_DOUBLE ? va.v.f64 : (va.type == SM_BIGINT || va.type == SM_TIMESTAMP) ? (double)va.v.i64 : (double)va.v.i32;
-    double y = vb.type == SM_DOUBLE ? vb.v.f64 : (vb.type == SM_BIGINT || vb.type == SM_TIMESTAMP) ? (double)vb.v.i64 : (double)vb.v.i32;
+    if ((va.type == SM_DECIMAL || vb.type == SM_DECIMAL) && va.type != SM_DOUBLE &&
+        vb.type != SM_DOUBLE) { /* decimal with an integral type: exactly */
+        __int128 x, y;
+        int sx = 0, sy = 0;
+        if (va.type == SM_DECIMAL) x = va.v.dec, sx = va.scale;
+        else x = va.type == SM_INT || va.type == SM_DATE ? va.v.i32 : va.v.i64;
+        if (vb.type == SM_DECIMAL) y = vb.v.dec, sy = vb.scale;
+        else y = vb.type == SM_INT || vb.type == SM_DATE ? vb.v.i32 : vb.v.i64;
+        return sm_dec_cmp(x, sx, y, sy);
+    }
+    /* mixed numeric types: compare as doubles (exact for int and most bigints) */
+    double x = va.type == SM_DOUBLE ? va.v.f64 : va.type == SM_DECIMAL ? sm_dec_to_double(va.v.dec, va.scale) : (va.type == SM_BIGINT || va.type == SM_TIMESTAMP) ? (double)va.v.i64 : (double)va.v.i32;
+    double y = vb.type == SM_DOUBLE ? vb.v.f64 : vb.type == SM_DECIMAL ? sm_dec_to_double(vb.v.dec, vb.scale) : (vb.type == SM_BIGINT || vb.type == SM_TIMESTAMP) ? (double)vb.v.i64 : (double)vb.v.i32;
     return so_cmp_f64(x, y);
 }
 
@@ -139,6 +157,12 @@ static uint64_t so_prefix(const sm_sort_key *k, const sm_vector *v, int64_t row)
         const unsigned char *s = (const unsigned char *)sm_vector_str(v, row, &len);
         p = 0;
         for (int i = 0; i < 8; i++) p = (p << 8) | (i < len ? s[i] : 0);
+        break;
+    }
+    case SM_DECIMAL: { /* the unscaled value clamped to int64: still monotone */
+        __int128 u = SM_VEC_DEC(v)[row];
+        int64_t c = u > INT64_MAX ? INT64_MAX : u < INT64_MIN ? INT64_MIN : (int64_t)u;
+        p = (uint64_t)c ^ top;
         break;
     }
     default: p = 0; break;

@@ -40,7 +40,10 @@
  *      No frame costs O(n^2).  Frame bounds: ROWS by position; RANGE
  *      CURRENT ROW by peer group; RANGE with offsets by a two-pointer scan
  *      comparing key ± offset with the sort order (nulls form their own
- *      peer group, as in Spark).
+ *      peer group, as in Spark): integers exactly, a double key or
+ *      offset as doubles (a decimal offset of an integer key too: exact
+ *      for ints), a DECIMAL key with integer / decimal offsets exactly
+ *      (int128 at the larger scale).
  *   5. Output: the sorted rows are cut into batches of SM_BATCH_ROWS, input
  *      columns gathered by reference and window columns copied.
  * The passes' added columns are finally permuted into expression order.
@@ -60,6 +63,7 @@
 #include "exec/hashtable.h"
 #include "expr/agg.h"
 #include "expr/window_funcs.h"
+#include "types/decimal.h"
 
 typedef struct {
     uint32_t part, batch, row;
@@ -75,6 +79,11 @@ typedef struct {
     int64_t start_off, end_off; /* ROWS offsets / integral RANGE offsets (signed: preceding < 0) */
     double start_offd, end_offd;
     bool range_double;   /* RANGE offsets compared as doubles */
+    /* RANGE over a DECIMAL key with INT/BIGINT/DECIMAL offsets: exact,
+     * offsets unscaled (signed like start_off) at scale start_offs/end_offs */
+    bool range_dec;
+    __int128 start_offu, end_offu;
+    int start_offs, end_offs;
 } wn_expr;
 
 typedef struct wn_pass wn_pass;
@@ -266,6 +275,7 @@ static int wn_cmp_bound(const sm_vector *key, int64_t j, bool bnull, int64_t bi,
         double x;
         switch (key->type) {
         case SM_DOUBLE: x = SM_VEC_F64(key)[j]; break;
+        case SM_DECIMAL: x = sm_dec_to_double(SM_VEC_DEC(key)[j], key->scale); break;
         case SM_BIGINT:
         case SM_TIMESTAMP: x = (double)SM_VEC_I64(key)[j]; break;
         default: x = SM_VEC_I32(key)[j]; break;
@@ -298,6 +308,7 @@ static void wn_bound_value(const sm_vector *key, int64_t i, const sm_sort_key *s
     }
     if (use_double) {
         double x = key->type == SM_DOUBLE ? SM_VEC_F64(key)[i]
+                   : key->type == SM_DECIMAL ? sm_dec_to_double(SM_VEC_DEC(key)[i], key->scale)
                    : (key->type == SM_BIGINT || key->type == SM_TIMESTAMP) ? (double)SM_VEC_I64(key)[i]
                                                                            : SM_VEC_I32(key)[i];
         *bd = x + offd;
@@ -305,6 +316,34 @@ static void wn_bound_value(const sm_vector *key, int64_t i, const sm_sort_key *s
         int64_t x = key->type == SM_BIGINT || key->type == SM_TIMESTAMP ? SM_VEC_I64(key)[i] : SM_VEC_I32(key)[i];
         *bi = wn_sat_add(x, off);
     }
+}
+
+/* A RANGE bound over a DECIMAL key, exactly: key(i) + off (off unscaled at
+ * scale os, negated for a descending key) at scale bs = max(key scale, os);
+ * *inf is -1 / 1 when that needs more than 38 digits (the bound lies below
+ * / above every key). */
+static void wn_bound_dec(const sm_vector *key, int64_t i, const sm_sort_key *sk, __int128 off,
+                         int os, bool *bnull, __int128 *bu, int *bs, int *inf) {
+    *bnull = sm_vector_is_null(key, i);
+    *inf = 0;
+    if (*bnull) return;
+    if (sk->descending) off = -off;
+    *bs = key->scale > os ? key->scale : os;
+    if (!sm_dec_add(SM_VEC_DEC(key)[i], key->scale, off, os, SM_DEC_MAX_PRECISION, *bs, bu))
+        *inf = off < 0 ? -1 : 1;
+}
+
+/* wn_cmp_bound for wn_bound_dec's bounds. */
+static int wn_cmp_bound_dec(const sm_vector *key, int64_t j, bool bnull, __int128 bu, int bs,
+                            int inf, const sm_sort_key *sk) {
+    bool nj = sm_vector_is_null(key, j);
+    if (nj || bnull) {
+        if (nj == bnull) return 0;
+        int c = nj ? -1 : 1;
+        return sk->nulls_first ? c : -c;
+    }
+    int c = inf ? -inf : sm_dec_cmp(SM_VEC_DEC(key)[j], key->scale, bu, bs);
+    return sk->descending ? -c : c;
 }
 
 /* Frame [fs[i], fe[i]) of every row of window partition [ps, pe). */
@@ -334,6 +373,23 @@ static void wn_frames(const wn_task *t, const wn_expr *x, int64_t ps, int64_t pe
                 for (int64_t i = ps; i < pe; i++) {
                     int64_t v = i + o + (side == 1 ? 1 : 0);
                     f[i - ps] = v < ps ? ps : v > pe ? pe : v;
+                }
+            } else if (x->range_dec) {
+                const sm_vector *key = t->okeys[0];
+                const sm_sort_key *sk = &w->order[0];
+                __int128 offu = side == 0 ? x->start_offu : x->end_offu;
+                int os = side == 0 ? x->start_offs : x->end_offs;
+                int64_t j = ps;
+                for (int64_t i = ps; i < pe; i++) {
+                    bool bnull;
+                    __int128 bu = 0;
+                    int bs = 0, inf;
+                    wn_bound_dec(key, i, sk, offu, os, &bnull, &bu, &bs, &inf);
+                    if (side == 0)
+                        while (j < pe && wn_cmp_bound_dec(key, j, bnull, bu, bs, inf, sk) < 0) j++;
+                    else
+                        while (j < pe && wn_cmp_bound_dec(key, j, bnull, bu, bs, inf, sk) <= 0) j++;
+                    f[i - ps] = j;
                 }
             } else {
                 const sm_vector *key = t->okeys[0];
@@ -731,7 +787,19 @@ static int wn_prepare_expr(sm_exec_ctx *ctx, wn_expr *x) {
         if (rc != SM_OK) return rc == SM_INTERNAL ? sm_err(SM_INTERNAL, "window: frame bound without offset") : rc;
         int64_t oi = 0;
         double od = 0;
-        if (v.type == SM_DOUBLE) {
+        bool dec_key = !w->frame_rows && w->norder > 0 && w->order[0].expr->type == SM_DECIMAL;
+        if (dec_key && v.type != SM_DOUBLE) { /* decimal key ± int / decimal: exact */
+            __int128 u = v.type == SM_DECIMAL ? v.v.dec : v.type == SM_INT ? v.v.i32 : v.v.i64;
+            if (b->kind == SM_FRAME_PRECEDING) u = -u;
+            x->range_dec = true;
+            if (side) x->end_offu = u, x->end_offs = v.type == SM_DECIMAL ? v.scale : 0;
+            else x->start_offu = u, x->start_offs = v.type == SM_DECIMAL ? v.scale : 0;
+        }
+        if (v.type == SM_DECIMAL) { /* int / double key ± decimal: as doubles (exact for ints) */
+            od = sm_dec_to_double(v.v.dec, v.scale);
+            oi = od >= 9.2e18 ? INT64_MAX : od <= -9.2e18 ? INT64_MIN : (int64_t)od;
+            if (!dec_key) x->range_double = true;
+        } else if (v.type == SM_DOUBLE) {
             od = v.v.f64;
             oi = isnan(od) ? 0 : od >= 9.2e18 ? INT64_MAX : od <= -9.2e18 ? INT64_MIN : (int64_t)od;
             x->range_double = true;
@@ -752,6 +820,8 @@ static int wn_prepare_expr(sm_exec_ctx *ctx, wn_expr *x) {
         }
     }
     if (!w->frame_rows && w->norder > 0 && w->order[0].expr->type == SM_DOUBLE) x->range_double = true;
+    /* a decimal key with a double offset: Spark's decimal + double is a double */
+    if (x->range_double) x->range_dec = false;
     return SM_OK;
 }
 

@@ -37,6 +37,7 @@
 #include "common/status.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
+#include "types/decimal.h"
 
 static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     if (e->agg)
@@ -257,6 +258,12 @@ static void eval_in_scalar(const sm_vector *a, const sm_value *x, int64_t n, uin
                 found[row] = 1;
         }
         break;
+    case SM_DECIMAL: /* bind_in gave every member one decimal type */
+        for (row = 0; row < n; row++)
+            found[row] |= x->scale == a->scale ? SM_VEC_DEC(a)[row] == x->v.dec
+                                               : sm_dec_cmp(SM_VEC_DEC(a)[row], a->scale,
+                                                            x->v.dec, x->scale) == 0;
+        break;
     default: break;
     }
 }
@@ -284,6 +291,11 @@ static void eval_in_vector(const sm_vector *a, const sm_vector *b, int64_t n, ui
             eq = la == lb && (la == 0 || memcmp(sa, sb, (size_t)la) == 0);
             break;
         }
+        case SM_DECIMAL:
+            eq = a->scale == b->scale
+                     ? SM_VEC_DEC(a)[row] == SM_VEC_DEC(b)[row]
+                     : sm_dec_cmp(SM_VEC_DEC(a)[row], a->scale, SM_VEC_DEC(b)[row], b->scale) == 0;
+            break;
         default: break;
         }
         if (eq) found[row] = 1;

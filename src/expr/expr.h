@@ -43,11 +43,13 @@
  *     literal with name "DATE" / "TIMESTAMP" (the text is validated when
  *     parsing; binding converts it like any cast, in the session time zone).
  *     An explicit cast from CAST(...) has name == NULL.
- *   - literal types: integers are INT, BIGINT if too big, else DOUBLE;
+ *   - literal types: integers are INT, BIGINT if too big, else DECIMAL;
  *     1L BIGINT; 1S / 1Y INT (range-checked as SMALLINT / TINYINT);
  *     1e3, 1.5D, 1.5F DOUBLE.  Decimal literals (1.5, 1.5BD) are DECIMAL
- *     in Spark but DOUBLE here; their node->name holds Spark's spelling of
- *     the decimal ("1.50") for generated column names.
+ *     with Spark's precision/scale (1.5 decimal(2,1)), DOUBLE beyond 38
+ *     digits; node->name holds Spark's spelling ("1.50") for names.
+ *   - SQL-only forms (windows, FILTER, subqueries, INTERVAL, X'..',
+ *     EXTRACT/TRIM/SUBSTRING/POSITION): see src/sql/README.md.
  *   - a.b (qualified name) → SM_EX_COLUMN named "a.b"; `a.b` (one quoted
  *     name holding a dot) is also "a.b".  t.* → SM_EX_STAR with name "t".
  *   - CASE x WHEN v ... keeps has_operand (binding rewrites it).
@@ -285,6 +287,9 @@ extern const sm_func_def sm_funcs_datetime[];
 extern const sm_func_def sm_funcs_math[];
 extern const sm_func_def sm_funcs_hash[];
 extern const sm_func_def sm_funcs_conditional[];
+extern const sm_func_def sm_funcs_interval[]; /* INTERVAL literals (func_interval.c) */
+extern const sm_func_def sm_funcs_string2[]; /* func_string2.c */
+extern const sm_func_def sm_funcs_misc[];    /* func_misc.c */
 
 /* ---- casts ---------------------------------------------------------------- */
 

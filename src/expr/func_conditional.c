@@ -10,14 +10,21 @@
  * error, as in Spark.  The resolver casts every branch to the result type,
  * so eval copies values of one type.
  *
+ * Decimals (findWiderTypeForDecimal): a decimal with an int / bigint or
+ * another decimal gives the wider decimal (int as decimal(10,0), bigint
+ * decimal(20,0): coalesce(decimal(5,2), 1) is decimal(12,2)); a decimal
+ * with a double gives a double.  The result's precision and scale are the
+ * call's and its vectors'.
+ *
  * Ordering for greatest/least is Spark's: NaN is larger than any other
- * double, strings compare by UTF-8 bytes, false < true; nulls are skipped and
- * the result is null only when every argument is.
+ * double, strings compare by UTF-8 bytes, false < true, decimals by value;
+ * nulls are skipped and the result is null only when every argument is.
  */
 #include <math.h>
 #include <stdio.h>
 
 #include "expr/func_common.h"
+#include "types/decimal.h"
 
 static int cond_rank(sm_type t) {
     return t == SM_INT ? 1 : t == SM_BIGINT ? 2 : t == SM_DOUBLE ? 3 : 0;
@@ -29,6 +36,8 @@ static int cond_wider(sm_type a, sm_type b, bool string_promotion) {
     if (a == SM_NULLTYPE) return (int)b;
     if (b == SM_NULLTYPE) return (int)a;
     if (cond_rank(a) && cond_rank(b)) return (int)(cond_rank(a) > cond_rank(b) ? a : b);
+    if ((a == SM_DECIMAL && cond_rank(b)) || (b == SM_DECIMAL && cond_rank(a)))
+        return a == SM_DOUBLE || b == SM_DOUBLE ? SM_DOUBLE : SM_DECIMAL;
     if ((a == SM_DATE && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_DATE))
         return SM_TIMESTAMP;
     if (string_promotion && (a == SM_STRING || b == SM_STRING)) return SM_STRING;
@@ -56,8 +65,19 @@ static int cond_unify(sm_bind_ctx *ctx, sm_expr *call, int first, int step, bool
         w = cond_wider((sm_type)w, call->args[i]->type, promote);
         if (w < 0) return cond_types_error(call, first);
     }
-    if (w != SM_NULLTYPE)
+    if (w == SM_DECIMAL) { /* one decimal type for every branch (step is 1 here) */
+        int p, sc;
+        SM_TRY(sm_expr_wider_decimal(call->args + first, call->nargs - first, &p, &sc));
+        for (int i = first; i < call->nargs; i += step) {
+            sm_expr *c = sm_expr_coerce_dec(ctx, call->args[i], p, sc);
+            if (!c) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+            call->args[i] = c;
+        }
+        call->precision = (int8_t)p;
+        call->scale = (int8_t)sc;
+    } else if (w != SM_NULLTYPE) {
         for (int i = first; i < call->nargs; i += step) SM_TRY(fx_coerce(ctx, call, i, (sm_type)w));
+    }
     *t = (sm_type)w;
     return SM_OK;
 }
@@ -74,6 +94,10 @@ static int cond_select(const sm_expr *call, sm_vector **args, int64_t n, sm_vect
     }
     sm_vector *res = sm_vector_new(call->type, n > 0 ? n : 1);
     if (!res) return SM_NOMEM;
+    if (call->type == SM_DECIMAL) {
+        res->precision = call->precision;
+        res->scale = call->scale;
+    }
     int rc = SM_OK;
     for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         int k = pick(call, args, row);
@@ -189,6 +213,7 @@ static int cond_cmp(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t 
         int c = memcmp(x, y, (size_t)(la < lb ? la : lb));
         return c ? (c > 0 ? 1 : -1) : (la > lb) - (la < lb);
     }
+    case SM_DECIMAL: return sm_dec_cmp(SM_VEC_DEC(a)[ra], a->scale, SM_VEC_DEC(b)[rb], b->scale);
     default: return 0;
     }
 }
@@ -239,6 +264,8 @@ static int least_eval(const sm_eval_ctx *e, const sm_expr *c, sm_vector **a, int
 static int nullif_cmp_type(sm_type a, sm_type b) {
     if (a == b) return (int)a;
     if (a == SM_NULLTYPE || b == SM_NULLTYPE) return SM_NULLTYPE;
+    /* decimal with string: double (SPARK-22469) */
+    if ((a == SM_STRING && b == SM_DECIMAL) || (a == SM_DECIMAL && b == SM_STRING)) return SM_DOUBLE;
     if (a == SM_STRING) return (int)b;
     if (b == SM_STRING) return (int)a;
     return cond_wider(a, b, false);
@@ -252,6 +279,8 @@ static int nullif_resolve(sm_bind_ctx *ctx, sm_expr *call) {
                       "(\"%s\" and \"%s\").",
                       sm_type_name(call->args[0]->type), sm_type_name(call->args[1]->type));
     call->type = call->args[0]->type;
+    call->precision = call->args[0]->precision;
+    call->scale = call->args[0]->scale;
     call->nullable = true;
     return SM_OK;
 }
@@ -269,6 +298,10 @@ static int nullif_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector *
     if (!rc && ct != SM_NULLTYPE && cb->type != ct) rc = sm_cast_vector(ectx, args[1], ct, &cb);
     sm_vector *res = rc ? NULL : sm_vector_new(call->type, n > 0 ? n : 1);
     if (!rc && !res) rc = SM_NOMEM;
+    if (res && res->type == SM_DECIMAL) {
+        res->precision = args[0]->precision;
+        res->scale = args[0]->scale;
+    }
     for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         bool eq = ct != SM_NULLTYPE && !sm_vector_is_null(ca, row) && !sm_vector_is_null(cb, row) &&
                   cond_cmp(ca, row, cb, row) == 0;

@@ -141,7 +141,7 @@ static const char *nm_pretty_name(const char *name) {
         "e",     "pi",    "power", "ceil",  "floor", "sqrt",  "cbrt",   "exp",   "expm1",
         "log",   "log10", "log2",  "log1p", "signum", "sin",  "cos",    "tan",   "asin",
         "acos",  "atan",  "sinh",  "cosh",  "tanh",  "asinh", "acosh",  "atanh", "cot",
-        "sec",   "csc",   "atan2", "hypot", "rint",  "degrees", "radians", "rlike", "if",
+        "sec",   "csc",   "atan2", "hypot", "degrees", "radians", "rlike", "if",
         "regexp_like", "regexp", "rank", "dense_rank", "percent_rank", NULL};
     for (int k = 0; upper[k]; k++)
         if (nm_is(name, upper[k])) return upper[k];
@@ -171,6 +171,11 @@ static const char *nm_default_args(const char *name, int nargs) {
         {"to_unix_timestamp", 1, ", yyyy-MM-dd HH:mm:ss"},
         {"from_unixtime", 1, ", yyyy-MM-dd HH:mm:ss"},
         {"months_between", 2, ", true"},
+        {"overlay", 3, ", -1"},
+        {"mask", 1, ", X, x, n, NULL"},
+        {"mask", 2, ", x, n, NULL"},
+        {"mask", 3, ", n, NULL"},
+        {"mask", 4, ", NULL"},
     };
     for (size_t k = 0; k < sizeof defs / sizeof defs[0]; k++)
         if (defs[k].nargs == nargs && nm_is(name, defs[k].name)) return defs[k].extra;
@@ -248,6 +253,33 @@ static int nm_call(sm_buf *b, const sm_expr *e) {
         return nm_put(b, ", NULL)");
     }
     if (nm_is(n, "||")) n = "concat";
+    /* Spark's builders (func_string2.c, func_misc.c): to_varchar is to_char,
+     * and to_char of a date/timestamp is date_format (told apart here by the
+     * pattern: a number format has a 0/9 digit and only format letters);
+     * current_schema is current_database; assert_true fills in its message. */
+    if ((nm_is(n, "to_char") || nm_is(n, "to_varchar")) && na == 2) {
+        const sm_expr *f = e->args[1];
+        bool number = true;
+        if (f->kind == SM_EX_LITERAL && f->lit.type == SM_STRING && !f->lit.is_null) {
+            bool digit = false;
+            for (int32_t i = 0; i < f->lit.v.str.len; i++) {
+                char c = f->lit.v.str.ptr[i];
+                if (c == '0' || c == '9') digit = true;
+                else if (!strchr(".,$DdGgSsMmIiPpRr", c) || !c) number = false;
+            }
+            number = number && digit;
+        }
+        n = number ? "to_char" : "date_format";
+    }
+    if (nm_is(n, "current_schema")) n = "current_database";
+    if (nm_is(n, "random")) n = "rand";
+    if (nm_is(n, "assert_true") && na == 1) {
+        SM_TRY(nm_put(b, "assert_true("));
+        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_put(b, ", '"));
+        SM_TRY(nm_sql(b, e->args[0]));
+        return nm_put(b, "' is not true!)");
+    }
     /* first(x, ignoreNulls) / last(x, ignoreNulls) print only x */
     if ((nm_is(n, "first") || nm_is(n, "last") || nm_is(n, "first_value") ||
          nm_is(n, "last_value")) &&

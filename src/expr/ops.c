@@ -19,7 +19,9 @@
  *       datetimes are errors, except DATE + INT, INT + DATE and DATE - INT
  *       (Spark's date_add / date_sub).
  *   "/"      both sides DOUBLE (5 / 2 = 2.5).
- *   "div"    INT or BIGINT only, as BIGINT (strings and doubles are errors).
+ *   "div"    INT or BIGINT, as BIGINT (strings and doubles are errors); with
+ *            a DECIMAL side both become their wider decimal and the
+ *            truncated quotient is a BIGINT (Decimal.toLong: wraps).
  *   negative / positive   numeric keeps its type, string/NULL → DOUBLE.
  *   comparisons   findCommonTypeForBinaryComparison: STRING vs DATE → DATE,
  *       STRING vs TIMESTAMP → TIMESTAMP, DATE vs TIMESTAMP → TIMESTAMP,
@@ -47,6 +49,7 @@
 #include "common/status.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
+#include "expr/interval.h"
 #include "types/decimal.h"
 
 /* ---- resolution helpers ---------------------------------------------------- */
@@ -123,6 +126,9 @@ static bool op_is(const sm_expr *call, const char *name) { return strcmp(call->f
 
 /* + - * % pmod */
 static int op_resolve_arith(sm_bind_ctx *ctx, sm_expr *call) {
+    /* ---- INTERVAL operands: expr/func_interval.c (date ± interval, ...) ---- */
+    if (sm_iv_involved(call)) return sm_iv_resolve_op(ctx, call);
+    /* ---- end INTERVAL ---- */
     sm_type l = call->args[0]->type, r = call->args[1]->type;
     bool add = op_is(call, "+"), sub = op_is(call, "-");
     /* DATE + INT, INT + DATE, DATE - INT: Spark rewrites to date_add/date_sub. */
@@ -167,6 +173,9 @@ static int op_resolve_arith(sm_bind_ctx *ctx, sm_expr *call) {
 }
 
 static int op_resolve_divide(sm_bind_ctx *ctx, sm_expr *call) {
+    /* ---- INTERVAL operands: expr/func_interval.c (date ± interval, ...) ---- */
+    if (sm_iv_involved(call)) return sm_iv_resolve_op(ctx, call);
+    /* ---- end INTERVAL ---- */
     for (int i = 0; i < 2; i++) {
         sm_type t = call->args[i]->type;
         if (!(op_is_num(t) || t == SM_STRING || t == SM_NULLTYPE)) {
@@ -192,6 +201,21 @@ static int op_resolve_intdiv(sm_bind_ctx *ctx, sm_expr *call) {
     if (r == SM_STRING) r = SM_DOUBLE;
     bool lok = l == SM_INT || l == SM_BIGINT || l == SM_NULLTYPE;
     bool rok = r == SM_INT || r == SM_BIGINT || r == SM_NULLTYPE;
+    if ((l == SM_DECIMAL || r == SM_DECIMAL) && (lok || l == SM_DECIMAL) &&
+        (rok || r == SM_DECIMAL)) {
+        /* decimal div: both sides as their wider decimal, the quotient
+         * truncated to a BIGINT (Decimal.toLong, wrapping) */
+        int p, sc;
+        SM_TRY(sm_expr_wider_decimal(call->args, 2, &p, &sc));
+        for (int i = 0; i < 2; i++) {
+            sm_expr *c = sm_expr_coerce_dec(ctx, call->args[i], p, sc);
+            if (!c) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+            call->args[i] = c;
+        }
+        call->type = SM_BIGINT;
+        call->nullable = true;
+        return SM_OK;
+    }
     if (!lok || !rok) {
         sm_type lc = lok ? SM_BIGINT : l, rc = rok ? SM_BIGINT : r;
         if (lc != rc)
@@ -213,6 +237,9 @@ static int op_resolve_intdiv(sm_bind_ctx *ctx, sm_expr *call) {
 }
 
 static int op_resolve_unary_num(sm_bind_ctx *ctx, sm_expr *call) {
+    /* ---- INTERVAL operands: expr/func_interval.c (date ± interval, ...) ---- */
+    if (sm_iv_involved(call)) return sm_iv_resolve_op(ctx, call);
+    /* ---- end INTERVAL ---- */
     sm_type t = call->args[0]->type;
     if (t == SM_STRING || t == SM_NULLTYPE) t = SM_DOUBLE;
     if (!op_is_num(t)) return sm_bind_fail_input(ctx, call, 1, op_numeric_req);
@@ -235,6 +262,8 @@ static int op_compare_type(sm_type l, sm_type r, bool equality) {
         return SM_TIMESTAMP;
     if ((l == SM_DATE && r == SM_TIMESTAMP) || (l == SM_TIMESTAMP && r == SM_DATE))
         return SM_TIMESTAMP;
+    /* decimal with string: double (SPARK-22469, no decimal type fits) */
+    if ((l == SM_STRING && r == SM_DECIMAL) || (l == SM_DECIMAL && r == SM_STRING)) return SM_DOUBLE;
     if (l == SM_STRING) return r;
     if (r == SM_STRING) return l;
     if (op_is_num(l) && op_is_num(r)) return op_wider_num(l, r);
@@ -554,10 +583,42 @@ static int op_pmod(const sm_eval_ctx *c, const sm_expr *e, sm_vector **a, int64_
     return op_arith(c, e, a, n, o, OP_PMOD);
 }
 
+/* "div" on two decimals of one type: the quotient truncated toward zero,
+ * wrapped to 64 bits as Decimal.toLong does; a zero divisor is null
+ * (ANSI: [DIVIDE_BY_ZERO]). */
+static int op_intdiv_dec(const sm_eval_ctx *ctx, sm_vector **args, int64_t n, sm_vector **out) {
+    const sm_vector *a = args[0], *b = args[1];
+    if (a->scale != b->scale)
+        return sm_err(SM_INTERNAL, "div: decimal operands of scales %d and %d; the binder casts "
+                                   "both to one type", a->scale, b->scale);
+    sm_vector *v = op_result(SM_BIGINT, a, b, n);
+    if (!v) return SM_NOMEM;
+    const __int128 *x = SM_VEC_DEC(a), *y = SM_VEC_DEC(b);
+    int64_t *r = SM_VEC_I64(v);
+    uint8_t *bm = NULL;
+    for (int64_t row = 0; row < n; row++) {
+        r[row] = 0;
+        if (y[row] == 0) {
+            int rc = op_zero_divisor(v, row, ctx && ctx->ansi, &bm);
+            if (rc != SM_OK) {
+                sm_vector_unref(v);
+                return rc;
+            }
+            continue;
+        }
+        __int128 q = x[row] / y[row]; /* |x| < 10^38: no overflow */
+        r[row] = (int64_t)(uint64_t)(unsigned __int128)q;
+    }
+    *out = v;
+    return SM_OK;
+}
+
 /* "/" on doubles and "div" on bigints: zero divisors give null. */
 static int op_divide(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                      sm_vector **out) {
     if (call->type == SM_DECIMAL) return op_arith_dec(ctx, call, args, n, out, OP_DIV);
+    if (call->type == SM_BIGINT && args[0]->type == SM_DECIMAL && args[1]->type == SM_DECIMAL)
+        return op_intdiv_dec(ctx, args, n, out);
     const sm_vector *a = args[0], *b = args[1];
     sm_vector *v = op_result(call->type, a, b, n);
     if (!v) return SM_NOMEM;

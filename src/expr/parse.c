@@ -46,6 +46,16 @@
  *     applies); named "DATE '2024-01-01'".
  *   - numbers: see ps_number.
  *
+ * SQL-only forms, shared with sql/parse.c through parse_internal.h:
+ * subqueries (through the parse_query hook; an error without one),
+ * f(...) [FILTER (WHERE c)] [IGNORE|RESPECT NULLS] [OVER window],
+ * INTERVAL literals (a call "interval"(months, days, micros, spelling)),
+ * X'..' (a STRING literal of the bytes named X'..'), and the special calls
+ * EXTRACT(f FROM x), TRIM(BOTH c FROM s), SUBSTRING(s FROM a FOR b),
+ * POSITION(a IN b).  Where parentheses may open either a query or an
+ * expression ("((SELECT 1) + 1)") the parser tries the query and rewinds
+ * (bounded in total by PS_WORK_PER_TOKEN).
+ *
  * Errors: the first error stops the parse; the message has Spark's error
  * class and a caret under the offending token (sm_lex_error).  Recursion is
  * bounded (PS_MAX_DEPTH) so hostile input cannot exhaust the stack, and the
@@ -72,6 +82,11 @@
 
 #define PS_MAX_DEPTH 200
 #define PS_MAX_NODES 200000
+/* Tokens read in all, re-reads after backtracking included, per token of
+ * input (plus a floor): nested parentheses that could open a query or an
+ * expression could otherwise cost exponential time. */
+#define PS_WORK_PER_TOKEN 64
+#define PS_WORK_FLOOR 100000
 
 typedef sm_parser parser;
 
@@ -86,6 +101,7 @@ static sm_token *peek(parser *p, int k) {
 }
 static void adv(parser *p) {
     if (p->tk[p->i].kind != SM_TK_EOF) p->i++;
+    p->work++;
 }
 static bool ps_kw(parser *p, const char *kw) {
     if (!sm_tok_kw(cur(p), kw)) return false;
@@ -120,7 +136,16 @@ static int ps_expect_op(parser *p, const char *op) {
     return SM_OK;
 }
 
+int sm_ps_check_work(parser *p) {
+    if (p->work > PS_WORK_FLOOR + (long)p->ntk * PS_WORK_PER_TOKEN)
+        return sm_ps_error(p, SM_PARSE, cur(p)->pos,
+                           "[PARSE_SYNTAX_ERROR] The statement is too complex to parse (too many "
+                           "nested parentheses); simplify it.");
+    return SM_OK;
+}
+
 static int ps_enter(parser *p) {
+    SM_TRY(sm_ps_check_work(p));
     if (++p->depth > PS_MAX_DEPTH)
         return sm_ps_error(p, SM_PARSE, cur(p)->pos,
                             "[PARSE_SYNTAX_ERROR] The expression is nested too deeply (more than "
@@ -267,10 +292,10 @@ static void ps_as_decimal(const char *digits, bool neg, sm_value *v) {
  *   123      INT if it fits, else BIGINT, else DECIMAL(n,0)
  *   123L     BIGINT (range-checked); 123S / 123Y: SMALLINT / TINYINT
  *   1.5 1.5BD DECIMAL;  1e3 1.5D  DOUBLE;  1.5F FLOAT
- * smelt has no SMALLINT/TINYINT/FLOAT/DECIMAL yet: SMALLINT and TINYINT
- * literals are INT (range-checked as Spark), FLOAT is DOUBLE, and DECIMAL
- * literals are DOUBLE whose node->name holds Spark's decimal spelling
- * ("1.50") so that names match Spark. */
+ * smelt has no SMALLINT/TINYINT/FLOAT yet: SMALLINT and TINYINT literals
+ * are INT (range-checked as Spark), FLOAT is DOUBLE.  DECIMAL literals are
+ * SM_DECIMAL (ps_as_decimal; DOUBLE beyond 38 digits) and node->name holds
+ * Spark's decimal spelling ("1.50") so that names match Spark. */
 static int ps_number(parser *p, const sm_token *t, bool neg, int pos, sm_expr **out) {
     sm_value v = {0};
     const char *decimal_name = NULL;
@@ -717,7 +742,6 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
 
 /* ---- SQL-only forms: subqueries, windows, intervals, special calls ------- */
 
-#define PS_MAX_WORK 2000000
 
 bool sm_ps_starts_query(parser *p, int k) {
     int n = 0;
@@ -758,11 +782,7 @@ static int ps_try_subquery(parser *p, sm_expr_kind kind, int pos, sm_expr **out,
     int rc = ps_subquery(p, kind, pos, out);
     *taken = true;
     if (rc == SM_OK || rc == SM_NOMEM || !nested || !p->parse_query) return rc;
-    p->work += p->i - save + 1;
-    if (p->work > PS_MAX_WORK)
-        return sm_ps_error(p, SM_PARSE, cur(p)->pos,
-                           "[PARSE_SYNTAX_ERROR] The statement is too complex to parse (too many "
-                           "nested parentheses); simplify it.");
+    SM_TRY(sm_ps_check_work(p));
     p->i = save;
     p->depth = depth;
     *taken = false;

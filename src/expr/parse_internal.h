@@ -30,7 +30,7 @@ struct sm_parser {
     int ntk, i;
     int depth;
     long nodes; /* nodes copied for BETWEEN, against PS_MAX_NODES */
-    long work;  /* tokens re-read by backtracking, against PS_MAX_WORK */
+    long work;  /* tokens read, re-reads included (sm_ps_check_work) */
     bool sql;   /* errors in the SQL layout */
     /* Parses a query starting at the current token (the caller consumed
      * the '(' before it and consumes the ')' after it).  *out is a
@@ -54,7 +54,9 @@ int sm_ps_syntax(sm_parser *p, const sm_token *t, bool extra);
 /* Any message at byte `pos`, in the parser's layout. */
 int sm_ps_error(sm_parser *p, int code, int pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Depth guard: call before recursing, decrement p->depth after. */
+/* Bounds the total work of backtracking: SM_PARSE when exceeded. */
+int sm_ps_check_work(sm_parser *p);
+/* Depth guard (and work check): call before recursing, decrement p->depth after. */
 int sm_ps_enter(sm_parser *p);
 
 /* expression (no alias) */

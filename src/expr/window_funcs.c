@@ -29,6 +29,7 @@
 #include "common/status.h"
 #include "expr/agg.h"
 #include "expr/eval_internal.h"
+#include "types/decimal.h"
 
 static const sm_window_func_def wf_table[] = {
     {"row_number", 0, 0, SM_WF_ROW_NUMBER},
@@ -118,6 +119,7 @@ static const char *wf_bound_sql(const sm_frame_bound *b, const sm_value *off, ch
         if (off->type == SM_INT) snprintf(num, sizeof num, "%d", off->v.i32);
         else if (off->type == SM_BIGINT) snprintf(num, sizeof num, "%lld", (long long)off->v.i64);
         else if (off->type == SM_DOUBLE) sm_format_double(off->v.f64, num);
+        else if (off->type == SM_DECIMAL) sm_dec_format(off->v.dec, off->scale, num);
     }
     snprintf(buf, n, "%s %s", num, b->kind == SM_FRAME_PRECEDING ? "PRECEDING" : "FOLLOWING");
     return buf;
@@ -127,7 +129,10 @@ static const char *wf_bound_sql(const sm_frame_bound *b, const sm_value *off, ch
 static double wf_bound_pos(const sm_frame_bound *b, const sm_value *off) {
     double v = 0;
     if (off && !off->is_null)
-        v = off->type == SM_INT ? off->v.i32 : off->type == SM_BIGINT ? (double)off->v.i64 : off->v.f64;
+        v = off->type == SM_INT      ? off->v.i32
+            : off->type == SM_BIGINT ? (double)off->v.i64
+            : off->type == SM_DECIMAL ? sm_dec_to_double(off->v.dec, off->scale)
+                                      : off->v.f64;
     return b->kind == SM_FRAME_PRECEDING ? -v : v;
 }
 
@@ -149,7 +154,7 @@ static int wf_bind_bound(sm_bind_ctx *ctx, const sm_expr *at, const sm_frame_bou
                             "is not a literal.",
                             sm_bind_sql(ctx, at), sm_bind_sql(ctx, b));
     bool integral = val->type == SM_INT || val->type == SM_BIGINT;
-    if (!integral && !(val->type == SM_DOUBLE && !rows))
+    if (!integral && !((val->type == SM_DOUBLE || val->type == SM_DECIMAL) && !rows))
         return sm_bind_fail(ctx, at,
                             "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot "
                             "resolve \"%s\" due to data type mismatch: The data type of the bound "
@@ -159,6 +164,10 @@ static int wf_bind_bound(sm_bind_ctx *ctx, const sm_expr *at, const sm_frame_bou
     sm_expr *lit = wf_lit(ctx->arena, *val, in->offset->pos, in->offset->end);
     if (!lit) return SM_NOMEM;
     lit->type = val->type;
+    if (val->type == SM_DECIMAL) { /* a decimal offset keeps its type (1.5: decimal(2,1)) */
+        lit->precision = lit->lit.precision = val->precision;
+        lit->scale = lit->lit.scale = val->scale;
+    }
     out->offset = lit;
     return SM_OK;
 }
@@ -489,8 +498,9 @@ int sm_window_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
                                     "frame with value boundaries cannot be used in a window "
                                     "specification with multiple order by expressions.");
             sm_type kt = bw->order[0].expr->type;
-            bool integral_off = (!s_off || sv.type != SM_DOUBLE) && (!e_off || ev.type != SM_DOUBLE);
-            bool ok = kt == SM_INT || kt == SM_BIGINT || kt == SM_DOUBLE ||
+            bool integral_off = (!s_off || (sv.type != SM_DOUBLE && sv.type != SM_DECIMAL)) &&
+                                (!e_off || (ev.type != SM_DOUBLE && ev.type != SM_DECIMAL));
+            bool ok = kt == SM_INT || kt == SM_BIGINT || kt == SM_DOUBLE || kt == SM_DECIMAL ||
                       (kt == SM_DATE && integral_off);
             if (!ok)
                 return sm_bind_fail(ctx, e,

@@ -9,12 +9,16 @@
  * (each step only when the previous parse fails; date only with preferDate)
  * and the result is merged with the type so far (compatibleType): equal
  * types stay, numeric types widen (int < bigint < double), date and
- * timestamp give timestamp, anything else gives string.
+ * timestamp give timestamp, anything else gives string.  Decimals: two
+ * decimal(p,0) give the larger precision, int / bigint with decimal(p,0)
+ * give decimal(max(p, 10 / 20), 0) (DecimalType.forType), double with a
+ * decimal gives double.
  *
  * Parsers, as Spark uses them: int/bigint = Java parseInt/parseLong (sign,
- * digits, no blanks); decimal = an integer too big for a long, up to 38
- * digits (Spark infers decimal(p,0); smelt has no decimal type and uses
- * double, which merges the same way); double = Java parseDouble (trims
+ * digits, no blanks); decimal = an integer too big for a long (or, once the
+ * column is decimal, any integer), up to 38 digits: decimal(p,0), p its
+ * BigDecimal precision (leading zeros dropped; more digits is a double, a
+ * fraction goes on to double); double = Java parseDouble (trims
  * blanks, 1e3, 1.5d) or Spark's NaN/Inf spellings; date = dateFormat, or
  * strictly yyyy-MM-dd by default; timestamp = timestampFormat, or the CAST
  * rules by default ("2024-9-1", "2024-09-14T10:22:01Z"); boolean = true or
@@ -24,6 +28,10 @@
  * type array (no sharing); the driver merges the arrays.  Rows with fewer
  * tokens infer only the columns they have, extra tokens are ignored (Spark
  * zips the row with the schema).
+ *
+ * A DECIMAL column's precision goes into scan->schema->fields[c] (scale 0)
+ * when the caller made scan->schema before inferring (csv_read.c does), so
+ * the reader converts the column as decimal(p,0) (sm_schema_set keeps it).
  */
 #include <string.h>
 
@@ -32,11 +40,26 @@
 #include "formats/csv.h"
 #include "fs/fs.h"
 
-/* Internal lattice code for decimal(p,0) — stored as SM_DOUBLE. */
-static sm_type merge(sm_type a, sm_type b) {
-    if (a == b) return a;
-    if (a == SM_NULLTYPE) return b;
+/* Merges a with b (precisions pa, pb when DECIMAL); *po the result's. */
+static sm_type merge(sm_type a, int pa, sm_type b, int pb, int *po) {
+    *po = a == SM_DECIMAL ? pa : b == SM_DECIMAL ? pb : 0;
+    if (a == SM_NULLTYPE) {
+        *po = pb;
+        return b;
+    }
     if (b == SM_NULLTYPE) return a;
+    if (a == SM_DECIMAL || b == SM_DECIMAL) {
+        sm_type o = a == SM_DECIMAL ? b : a;
+        int p = a == SM_DECIMAL ? pa : pb;
+        int op = o == SM_DECIMAL ? (a == SM_DECIMAL ? pb : pa) : o == SM_INT ? 10 : o == SM_BIGINT ? 20 : -1;
+        if (op >= 0) {
+            *po = p > op ? p : op;
+            return SM_DECIMAL;
+        }
+        *po = 0;
+        return o == SM_DOUBLE ? SM_DOUBLE : SM_STRING;
+    }
+    if (a == b) return a;
     bool an = a == SM_INT || a == SM_BIGINT || a == SM_DOUBLE;
     bool bn = b == SM_INT || b == SM_BIGINT || b == SM_DOUBLE;
     if (an && bn) {
@@ -61,25 +84,27 @@ static bool strict_iso_date(const char *s, int32_t n) {
     return d <= maxd;
 }
 
-/* BigDecimal-parsable integer with scale <= 0 and precision <= 38. */
-static bool big_integer(const char *s, int32_t n) {
+/* BigDecimal-parsable integer with scale <= 0 and precision <= 38: that
+ * precision, or 0. */
+static int big_integer(const char *s, int32_t n) {
     int32_t i = 0;
     if (n > 0 && (s[0] == '+' || s[0] == '-')) i = 1;
-    if (i >= n) return false;
+    if (i >= n) return 0;
     int digits = 0;
     bool lead = true;
     for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
+        if (s[i] < '0' || s[i] > '9') return 0;
         if (lead && s[i] == '0') continue;
         lead = false;
         digits++;
     }
-    return digits <= 38;
+    if (digits == 0) digits = 1; /* BigDecimal("000").precision() */
+    return digits <= 38 ? digits : 0;
 }
 
 typedef enum { ST_INT, ST_LONG, ST_DECIMAL, ST_DOUBLE, ST_DATE, ST_TS, ST_BOOL } step;
 
-static sm_type try_from(const csv_scan *scan, step st, const char *s, int32_t n) {
+static sm_type try_from(const csv_scan *scan, step st, const char *s, int32_t n, int *prec) {
     const csv_options *o = &scan->opt;
     switch (st) {
     case ST_INT: {
@@ -91,7 +116,7 @@ static sm_type try_from(const csv_scan *scan, step st, const char *s, int32_t n)
         if (csv_parse_int64(s, n, &v)) return SM_BIGINT;
     } /* fall through */
     case ST_DECIMAL:
-        if (big_integer(s, n)) return SM_DOUBLE;
+        if ((*prec = big_integer(s, n)) > 0) return SM_DECIMAL;
         /* fall through */
     case ST_DOUBLE: {
         double d;
@@ -121,25 +146,31 @@ static sm_type try_from(const csv_scan *scan, step st, const char *s, int32_t n)
     return SM_STRING;
 }
 
-static sm_type infer_field(const csv_scan *scan, sm_type so_far, const char *s, int32_t n) {
+/* The type of field s merged into (so_far, *prec); *prec becomes the
+ * result's precision when it is DECIMAL. */
+static sm_type infer_field(const csv_scan *scan, sm_type so_far, int *prec, const char *s,
+                           int32_t n) {
     sm_type t;
+    int p = 0;
     switch (so_far) {
     case SM_NULLTYPE:
-    case SM_INT: t = try_from(scan, ST_INT, s, n); break;
-    case SM_BIGINT: t = try_from(scan, ST_LONG, s, n); break;
-    case SM_DOUBLE: t = try_from(scan, ST_DECIMAL, s, n); break;
-    case SM_DATE: t = try_from(scan, ST_DATE, s, n); break;
-    case SM_TIMESTAMP: t = try_from(scan, ST_TS, s, n); break;
-    case SM_BOOLEAN: t = try_from(scan, ST_BOOL, s, n); break;
+    case SM_INT: t = try_from(scan, ST_INT, s, n, &p); break;
+    case SM_BIGINT: t = try_from(scan, ST_LONG, s, n, &p); break;
+    case SM_DECIMAL: t = try_from(scan, ST_DECIMAL, s, n, &p); break;
+    case SM_DOUBLE: t = try_from(scan, ST_DOUBLE, s, n, &p); break;
+    case SM_DATE: t = try_from(scan, ST_DATE, s, n, &p); break;
+    case SM_TIMESTAMP: t = try_from(scan, ST_TS, s, n, &p); break;
+    case SM_BOOLEAN: t = try_from(scan, ST_BOOL, s, n, &p); break;
     default: return SM_STRING;
     }
-    return merge(so_far, t);
+    return merge(so_far, *prec, t, p, prec);
 }
 
 typedef struct {
     csv_scan *scan;
     int ncols;
     sm_type *types; /* nsplits * ncols */
+    int *precs;     /* nsplits * ncols: DECIMAL precisions */
 } infer_job;
 
 static int infer_split(void *arg, int split) {
@@ -147,6 +178,7 @@ static int infer_split(void *arg, int split) {
     csv_scan *scan = job->scan;
     const csv_split *sp = &scan->splits[split];
     sm_type *types = job->types + (size_t)split * job->ncols;
+    int *precs = job->precs + (size_t)split * job->ncols;
     sm_fs_map m;
     SM_TRY(sm_fs_map_range(scan->files[sp->file], 0, -1, &m));
     const char *d = m.data;
@@ -190,7 +222,7 @@ static int infer_split(void *arg, int split) {
             int32_t len2;
             if (!csv_field_text(&scan->opt, &t.fields[c], &s, &len2) || len2 == 0) continue;
             if (types[c] == SM_STRING) continue;
-            types[c] = infer_field(scan, types[c], s, len2);
+            types[c] = infer_field(scan, types[c], &precs[c], s, len2);
         }
         if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
     }
@@ -202,8 +234,13 @@ static int infer_split(void *arg, int split) {
 }
 
 int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types) {
-    infer_job job = {scan, ncols, sm_calloc((size_t)scan->nsplits * ncols + 1, sizeof(sm_type))};
-    if (!job.types) return sm_err(SM_NOMEM, "out of memory inferring a CSV schema");
+    infer_job job = {scan, ncols, sm_calloc((size_t)scan->nsplits * ncols + 1, sizeof(sm_type)),
+                     sm_calloc((size_t)scan->nsplits * ncols + 1, sizeof(int))};
+    if (!job.types || !job.precs) {
+        sm_free(job.types);
+        sm_free(job.precs);
+        return sm_err(SM_NOMEM, "out of memory inferring a CSV schema");
+    }
     int rc;
     if (pool) {
         rc = sm_pool_run(pool, scan->nsplits, infer_split, &job);
@@ -212,10 +249,19 @@ int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types) {
         for (int s = 0; s < scan->nsplits && rc == SM_OK; s++) rc = infer_split(&job, s);
     }
     if (rc == SM_OK) {
-        for (int c = 0; c < ncols; c++) types[c] = SM_NULLTYPE;
-        for (int s = 0; s < scan->nsplits; s++)
-            for (int c = 0; c < ncols; c++) types[c] = merge(types[c], job.types[(size_t)s * ncols + c]);
+        for (int c = 0; c < ncols; c++) {
+            int p = 0;
+            types[c] = SM_NULLTYPE;
+            for (int s = 0; s < scan->nsplits; s++)
+                types[c] = merge(types[c], p, job.types[(size_t)s * ncols + c],
+                                 job.precs[(size_t)s * ncols + c], &p);
+            if (types[c] == SM_DECIMAL && scan->schema && c < scan->schema->ncols) {
+                scan->schema->fields[c].precision = (int8_t)p;
+                scan->schema->fields[c].scale = 0;
+            }
+        }
     }
     sm_free(job.types);
+    sm_free(job.precs);
     return rc;
 }

@@ -214,6 +214,7 @@ static bool an_bound_eq(const sm_expr *a, const sm_expr *b) {
     case SM_EX_CALL:
         if (!a->name || !b->name || strcasecmp(a->name, b->name) != 0) return false;
         if (a->distinct != b->distinct || a->ignore_nulls != b->ignore_nulls) return false;
+        if (!an_bound_eq(a->filter, b->filter)) return false; /* sum(x) vs sum(x) FILTER (...) */
         break;
     case SM_EX_CAST:
         if (a->cast_to != b->cast_to) return false;

@@ -323,8 +323,7 @@ static int sq_relation_primary(parser *p, sql_relation **out) {
             } else if (rc == SM_NOMEM || !sm_tok_op(&p->tk[save + 1], "(")) {
                 return rc;
             } else {
-                p->work += p->i - save + 1;
-                if (p->work > 2000000) return rc;
+                SM_TRY(sm_ps_check_work(p));
                 p->i = save;
                 p->depth = depth;
             }

@@ -420,9 +420,12 @@ static int execute(gr_state *st, gr_line *l, const char *line) {
         long long n;
         if (need_args(st, l, 1) || parse_int(st, l->args[0], &n)) return -1;
         d = sm_df_offset(st->df, n);
-    } else if (strcmp(op, "group_by") == 0) {
+    } else if (strcmp(op, "group_by") == 0 || strcmp(op, "rollup") == 0 ||
+               strcmp(op, "cube") == 0) {
         if (need_args(st, l, 1)) return -1;
-        sm_grouped *g = sm_df_group_by(st->df, l->nargs, argv_of(l, 0));
+        sm_grouped *g = op[0] == 'g'   ? sm_df_group_by(st->df, l->nargs, argv_of(l, 0))
+                        : op[0] == 'r' ? sm_df_rollup(st->df, l->nargs, argv_of(l, 0))
+                                       : sm_df_cube(st->df, l->nargs, argv_of(l, 0));
         if (!g) return -1;
         st->grouped = g;
         return 0;

@@ -220,11 +220,12 @@ class Interpreter:
         elif op == "offset":
             self.need(op, args, 1)
             self.df = df.offset(int(args[0]))
-        elif op == "group_by":
+        elif op in ("group_by", "rollup", "cube"):
             self.need(op, args, 1)
             keys = [F.expr(a) for a in args]
             df.select(*keys)  # PySpark resolves grouping columns lazily; smelt at once
-            self.grouped = df.groupBy(*keys)
+            self.grouped = {"group_by": df.groupBy, "rollup": df.rollup,
+                            "cube": df.cube}[op](*keys)
         elif op == "agg":
             self.need(op, args, 1)
             g, self.grouped = self.grouped, None

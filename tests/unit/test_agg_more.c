@@ -208,6 +208,8 @@ TEST(agg_more_bags_grow_and_merge) {
         }
         sm_batch *b[] = {t_batch("iis", N, cells)};
         parts[p] = t_values("iis", 1, b);
+        for (int c = 0; c < 3 * N; c++) free((void *)cells[c]);
+        free(cells);
     }
     sm_plan *in = t_union(3, parts);
     /* global: 3000 values, each of 0..96 about 31 times; (i*31)%97 walks

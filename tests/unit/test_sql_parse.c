@@ -388,6 +388,20 @@ TEST(sql_only_expression_forms) {
     CHECK(s && s->items[0]->lit.type == SM_STRING && s->items[0]->lit.v.str.len == 2 &&
           (unsigned char)s->items[0]->lit.v.str.ptr[0] == 0x0A);
     ERR_HAS("SELECT X'1G'", "INVALID_TYPED_LITERAL");
+    CHECK_STR(item_name("SELECT sum(x) FILTER (WHERE a > 0) FROM t", 0), "sum(x) FILTER (WHERE (a > 0))");
+    s = select_of("SELECT count(*) FILTER (WHERE a) OVER () FROM t");
+    CHECK(s && s->items[0]->kind == SM_EX_WINDOW && s->items[0]->args[0]->filter);
+    CHECK_STR(item_name("SELECT first_value(s) IGNORE NULLS OVER (ORDER BY id) FROM t", 0),
+              "first(s) OVER (ORDER BY id ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND "
+              "CURRENT ROW)");
+    CHECK_STR(item_name("SELECT sum(id) OVER (ORDER BY v RANGE BETWEEN 1.5 PRECEDING AND 2.5 FOLLOWING)", 0),
+              "sum(id) OVER (ORDER BY v ASC NULLS FIRST RANGE BETWEEN (- 1.5) FOLLOWING AND 2.5 "
+              "FOLLOWING)");
+    CHECK_STR(item_name("SELECT 1.50, 0.5BD, 12345678901234567890", 0), "1.50");
+    CHECK_STR(item_name("SELECT 1.50, 0.5BD, 12345678901234567890", 1), "0.5");
+    CHECK_STR(item_name("SELECT 1.50, 0.5BD, 12345678901234567890", 2), "12345678901234567890");
+    s = select_of("SELECT 12345678901234567890");
+    CHECK(s && s->items[0]->lit.type == SM_DECIMAL && s->items[0]->precision == 20);
 }
 
 TEST(interval_literals) {

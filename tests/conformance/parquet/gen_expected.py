@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Expected values for smelt's Parquet reader, produced with pyarrow.
+
+    pip install pyarrow
+    python3 tests/conformance/parquet/gen_expected.py   # from the repo root
+
+For every file under ../shared/conformance/parquet/ this writes
+tests/conformance/parquet/expected/<path relative to that dir>.txt holding
+what smelt must produce (the unit test test_parquet.c, `conformance_files`,
+compares; it does not need pyarrow):
+
+    status: ok                       | error | refused <reason>
+    schema: name:type<TAB>name:type   smelt types (int, bigint, double, string,
+                                     boolean, date, timestamp, decimal(p,s), void)
+    rows: N
+    digest: H1 H2 ...                 per column: FNV-1a 64 (hex) over every
+                                     cell's canonical text followed by "\\n"
+    then the first 30 rows, cells canonical and TAB-separated.
+
+Canonical cell text (the same in pq_canon.h): NULL; true/false; integers,
+dates (days since epoch), timestamps (microseconds since epoch, floor) and
+decimals (the unscaled integer) in decimal; doubles as C's "%.17g" with NaN,
+Infinity, -Infinity; strings and binary as bytes with \\\\, and every byte
+outside 0x20..0x7e as \\xNN.
+
+The type of each column is decided here from the Parquet schema, by the
+rules smelt follows (Spark's ParquetToSparkSchemaConverter for flat
+schemas), independently of smelt's code.  Files pyarrow cannot read are
+expected to fail ("error"); files with columns smelt does not read yet are
+"refused" with the reason; the unit test checks both fail cleanly.
+"""
+import decimal
+import os
+import sys
+import uuid
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "conformance", "parquet"))
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "expected")
+SHOW_ROWS = 30
+
+# Files pyarrow reads but which smelt rightly rejects, or the reverse, with why.
+OVERRIDES = {
+}
+
+
+def fnv(data, h=0xcbf29ce484222325):
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def esc(b):
+    out = []
+    for c in b:
+        if c == 0x5C:
+            out.append("\\\\")
+        elif 0x20 <= c <= 0x7E:
+            out.append(chr(c))
+        else:
+            out.append("\\x%02x" % c)
+    return "".join(out)
+
+
+def fmt_double(x):
+    if x != x:
+        return "NaN"
+    if x == float("inf"):
+        return "Infinity"
+    if x == float("-inf"):
+        return "-Infinity"
+    return "%.17g" % x
+
+
+class Refused(Exception):
+    pass
+
+
+def smelt_type(col):
+    """(type name, converter kind) of one leaf, or raise Refused."""
+    name = col.name
+    if col.max_repetition_level > 0 or col.max_definition_level > 1:
+        raise Refused("nested column `%s` (list, map or struct)" % col.path.split(".")[0])
+    pt = col.physical_type
+    lt = col.logical_type
+    ltn = lt.type.upper() if lt is not None else "NONE"
+    ct = col.converted_type
+    if ltn == "UNKNOWN" or ltn == "NULL":
+        return "void", "null"
+    if ltn == "DECIMAL" or ct == "DECIMAL":
+        p, s = col.precision, col.scale
+        if p > 38:
+            raise Refused("column `%s` is DECIMAL(%d,%d), wider than 38 digits" % (name, p, s))
+        return "decimal(%d,%d)" % (p, s), "decimal"
+    if ltn == "TIME" or ct in ("TIME_MILLIS", "TIME_MICROS"):
+        raise Refused("column `%s` is a TIME column" % name)
+    if ct == "INTERVAL":
+        raise Refused("column `%s` is an INTERVAL column" % name)
+    if ltn in ("VARIANT", "GEOMETRY", "GEOGRAPHY"):
+        raise Refused("column `%s` has logical type %s" % (name, ltn))
+    if pt == "BOOLEAN":
+        return "boolean", "int"
+    if pt == "INT32":
+        if ltn == "DATE" or ct == "DATE":
+            return "date", "date"
+        s = str(lt) if lt is not None else ""
+        if ltn == "INT" and "isSigned=false" in s.replace(" ", ""):
+            return ("bigint" if "bitWidth=32" in s.replace(" ", "") else "int"), "int"
+        if ct in ("UINT_8", "UINT_16"):
+            return "int", "int"
+        if ct == "UINT_32":
+            return "bigint", "int"
+        return "int", "int"
+    if pt == "INT64":
+        if ltn == "TIMESTAMP" or ct in ("TIMESTAMP_MILLIS", "TIMESTAMP_MICROS"):
+            return "timestamp", "timestamp"
+        s = str(lt).replace(" ", "") if lt is not None else ""
+        if (ltn == "INT" and "isSigned=false" in s) or ct == "UINT_64":
+            return "decimal(20,0)", "int"
+        return "bigint", "int"
+    if pt == "INT96":
+        return "timestamp", "timestamp"
+    if pt in ("FLOAT", "DOUBLE"):
+        return "double", "double"
+    if pt == "BYTE_ARRAY":
+        return "string", "bytes"
+    if pt == "FIXED_LEN_BYTE_ARRAY":
+        if ltn == "UUID" and col.length == 16:
+            return "string", "uuid"
+        if ltn == "FLOAT16" and col.length == 2:
+            return "double", "double"
+        return "string", "bytes"
+    raise Refused("column `%s` has physical type %s" % (name, pt))
+
+
+def cells(arr, kind, typ):
+    """Canonical texts of a pyarrow ChunkedArray."""
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = pa.chunked_array([c.dictionary_decode() for c in arr.chunks], t.value_type)
+        t = arr.type
+    if kind == "null":
+        return ["NULL"] * len(arr)
+    if kind == "timestamp":
+        unit = t.unit
+        ints = arr.cast(pa.int64()).to_pylist()
+        div = {"s": None, "ms": None, "us": 1, "ns": 1000}[unit]
+        out = []
+        for v in ints:
+            if v is None:
+                out.append("NULL")
+            elif unit == "s":
+                out.append(str(v * 1000000))
+            elif unit == "ms":
+                out.append(str(v * 1000))
+            else:
+                out.append(str(v // div))
+        return out
+    if kind == "date":
+        if pa.types.is_date64(t):
+            return ["NULL" if v is None else str(v // 86400000) for v in arr.cast(pa.int64()).to_pylist()]
+        return ["NULL" if v is None else str(v) for v in arr.cast(pa.int32()).to_pylist()]
+    if kind == "decimal":
+        scale = int(typ[typ.index(",") + 1:-1])
+        out = []
+        for v in arr.to_pylist():
+            if v is None:
+                out.append("NULL")
+            else:
+                out.append(str(int(decimal.Decimal(v).scaleb(scale, context=decimal.Context(prec=200)))))
+        return out
+    if kind == "double":
+        out = []
+        for v in arr.to_pylist():
+            out.append("NULL" if v is None else fmt_double(float(v)))
+        return out
+    if kind == "uuid":
+        if isinstance(t, pa.ExtensionType):
+            arr = pa.chunked_array([c.storage for c in arr.chunks], t.storage_type)
+        return ["NULL" if v is None else str(uuid.UUID(bytes=bytes(v))) for v in arr.to_pylist()]
+    if kind == "bytes":
+        if isinstance(t, pa.ExtensionType):
+            arr = pa.chunked_array([c.storage for c in arr.chunks], t.storage_type)
+            t = arr.type
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            arr = arr.cast(pa.binary())
+        elif pa.types.is_string_view(t) if hasattr(pa.types, "is_string_view") else False:
+            arr = arr.cast(pa.binary())
+        return ["NULL" if v is None else esc(bytes(v)) for v in arr.to_pylist()]
+    # booleans and integers
+    out = []
+    for v in arr.to_pylist():
+        if v is None:
+            out.append("NULL")
+        elif v is True:
+            out.append("true")
+        elif v is False:
+            out.append("false")
+        else:
+            out.append(str(int(v)))
+    return out
+
+
+def expected(path):
+    try:
+        f = pq.ParquetFile(path)
+        schema = f.schema
+    except Exception as e:  # not readable at all
+        return "status: error\n# pyarrow: %s\n" % str(e).splitlines()[0][:200] if str(e) else "status: error\n"
+    try:
+        # nested columns first (a struct's leaves have dotted paths)
+        arrow = schema.to_arrow_schema()
+        for fld in arrow:
+            if pa.types.is_nested(fld.type) and not pa.types.is_dictionary(fld.type):
+                raise Refused("nested column `%s` (list, map or struct)" % fld.name)
+        cols = []
+        for i in range(len(schema)):
+            cols.append((schema.column(i).name, ) + smelt_type(schema.column(i)))
+    except Refused as r:
+        return "status: refused %s\n" % r
+    except Exception as e:
+        return "status: error\n# pyarrow: %s\n" % str(e).splitlines()[0][:200]
+    try:
+        table = pq.read_table(path, coerce_int96_timestamp_unit="us", use_pandas_metadata=False)
+        texts = []
+        for i, (name, typ, kind) in enumerate(cols):
+            texts.append(cells(table.column(i), kind, typ))
+        nrows = table.num_rows
+    except Exception as e:
+        return "status: error\n# pyarrow: %s\n" % str(e).splitlines()[0][:200]
+    lines = ["status: ok"]
+    lines.append("schema: " + "\t".join("%s:%s" % (esc(n.encode()), t) for n, t, _ in cols))
+    lines.append("rows: %d" % nrows)
+    lines.append("digest: " + " ".join("%016x" % fnv(b"".join(c.encode() + b"\n" for c in col)) for col in texts))
+    for r in range(min(nrows, SHOW_ROWS)):
+        lines.append("\t".join(col[r] for col in texts))
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    if not os.path.isdir(DATA):
+        sys.exit("no %s" % DATA)
+    n = 0
+    counts = {}
+    for dirpath, dirs, files in os.walk(DATA):
+        dirs.sort()
+        for name in sorted(files):
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, DATA)
+            text = OVERRIDES.get(rel) or expected(full)
+            dst = os.path.join(OUT, rel + ".txt")
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            with open(dst, "w") as fh:
+                fh.write("# %s (pyarrow %s)\n" % (rel, pa.__version__) + text)
+            st = text.split("\n", 1)[0].split(" ")[1]
+            counts[st] = counts.get(st, 0) + 1
+            n += 1
+    print("%d files: %s" % (n, ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+-- Date and timestamp arithmetic with INTERVAL literals (src/expr/func_interval.c):
+-- the TPC-H forms, year-month vs day-time, date vs timestamp results, NULLs,
+-- folded interval arithmetic, and Spark's errors for the mixes it rejects.
+-- Columns are aliased: Spark names some of these after its rewrite (date_add(...)).
+CREATE OR REPLACE TEMPORARY VIEW t AS SELECT * FROM VALUES
+  (1, DATE '1994-01-31', TIMESTAMP '1994-01-31 10:00:00', '2000-01-01'),
+  (2, DATE '2000-02-29', TIMESTAMP '2000-02-29 23:30:00.5', 'x'),
+  (3, NULL, NULL, NULL)
+  AS t(k, d, ts, s);
+
+SELECT DATE '1998-12-01' - INTERVAL '90' DAY AS a, DATE '1994-01-01' + INTERVAL '1' YEAR AS b, DATE '1993-10-01' + INTERVAL '3' MONTH AS c;
+
+SELECT k, d + INTERVAL '1' MONTH AS m, d - INTERVAL '1' YEAR AS y, d + INTERVAL '1-2' YEAR TO MONTH AS ym, INTERVAL '3' MONTH + d AS r FROM t ORDER BY k;
+
+SELECT k, d + INTERVAL '10' DAY AS dd, d - INTERVAL 2 WEEKS AS w, d + INTERVAL '1' HOUR AS h, d - INTERVAL '1 02:03:04.5' DAY TO SECOND AS ds FROM t ORDER BY k;
+
+SELECT k, ts + INTERVAL '1' MONTH AS m, ts - INTERVAL '90' DAY AS dd, ts + INTERVAL '1 2' DAY TO HOUR AS dh, ts - INTERVAL '1.5' SECOND AS sec FROM t ORDER BY k;
+
+SELECT k, s + INTERVAL '1' DAY AS sd, s - INTERVAL '36' HOUR AS sh FROM t ORDER BY k;
+
+SELECT d + INTERVAL '1' DAY * 3 AS a, d + (INTERVAL '1' DAY + INTERVAL '2' DAY) AS b, d - INTERVAL '1' YEAR * 1.5 AS c, d + 2 * INTERVAL '1' MONTH AS e FROM t WHERE k = 1;
+
+SELECT d + INTERVAL '3' DAY / 2 AS a, d + INTERVAL '1' DAY / 7 AS b, d + -INTERVAL '1' MONTH AS c, d + INTERVAL '1' YEAR / 5 AS e, d + INTERVAL '1' MONTH * 2.5 AS f FROM t WHERE k = 1;
+
+SELECT d + INTERVAL '1' DAY * NULL AS a, CAST(NULL AS DATE) + INTERVAL '1' DAY AS b, CAST(NULL AS TIMESTAMP) - INTERVAL '1' YEAR AS c FROM t WHERE k = 1;
+
+SELECT d + INTERVAL '1' YEAR + INTERVAL '1' DAY AS a, d + INTERVAL '1' DAY - INTERVAL '1' HOUR AS b, d + (INTERVAL '1' DAY - INTERVAL '3' DAY) AS c FROM t WHERE k = 2;
+
+SELECT count(*) FROM t WHERE d < DATE '1994-01-01' + INTERVAL '1' YEAR AND d >= DATE '1995-01-01' - INTERVAL '1' YEAR;
+
+SELECT 1 + INTERVAL '1' DAY;
+
+SELECT INTERVAL '1' YEAR + 1;
+
+SELECT INTERVAL '1' YEAR + INTERVAL '2' DAY;
+
+SELECT INTERVAL '1' DAY - DATE '2000-01-01';
+
+SELECT INTERVAL '1' DAY * INTERVAL '1' DAY;
+
+SELECT 2 / INTERVAL '1' DAY;
+
+SELECT INTERVAL '1' DAY % 2;
+
+SELECT d + INTERVAL '10' DAY / 0 FROM t;
