@@ -67,6 +67,15 @@ sm_dataframe *sm_read_csv(sm_session *s, const char *path, const char *const *op
 sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npaths,
                                 const char *const *options, const char *schema_ddl);
 
+/* spark.read.parquet(path): flat schemas (nested columns are refused with
+ * SM_UNSUPPORTED naming the column).  The schema comes from the first file
+ * unless schema_ddl is given; every column is nullable.  options: NULL, or
+ * {"columns", "a,b", NULL} to read only those columns.  docs/parquet.md. */
+sm_dataframe *sm_read_parquet(sm_session *s, const char *path, const char *const *options,
+                              const char *schema_ddl);
+sm_dataframe *sm_read_parquet_paths(sm_session *s, const char *const *paths, int npaths,
+                                    const char *const *options, const char *schema_ddl);
+
 /* ---- columns built in C ------------------------------------------------ */
 
 sm_column *sm_col(sm_session *s, const char *name);
@@ -227,6 +236,14 @@ int sm_df_foreach_batch(sm_dataframe *df, sm_batch_callback cb, void *arg);
  * _SUCCESS, committed atomically. */
 int sm_df_write_csv(sm_dataframe *df, const char *path, const char *mode,
                     const char *const *options);
+/* df.write.mode(mode).options(...).parquet(path): options compression
+ * (snappy by default; zstd, gzip, lz4, lz4_raw, brotli, none),
+ * parquet.block.size (row group bytes, 128 MiB), parquet.page.size,
+ * parquet.enable.dictionary.  Writes part-NNNNN-<uuid>-c000.snappy.parquet
+ * files and _SUCCESS, committed atomically; Spark, pyarrow and DuckDB read
+ * them back to the same types. */
+int sm_df_write_parquet(sm_dataframe *df, const char *path, const char *mode,
+                        const char *const *options);
 
 /* ---- explain ------------------------------------------------------------- */
 

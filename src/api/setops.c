@@ -6,8 +6,9 @@
  * Analysis, as Spark's (checked against PySpark 3.5):
  *   - both inputs need the same number of columns ([NUM_COLUMNS_MISMATCH]);
  *   - column types are widened pairwise (WidenSetOperationTypes: int and
- *     double → double, int and string → string); a pair without a wider type
- *     is [INCOMPATIBLE_COLUMN_TYPE];
+ *     double → double, int and string → string; decimals, and a decimal
+ *     with an int / bigint, meet at the wider decimal); a pair without a
+ *     wider type is [INCOMPATIBLE_COLUMN_TYPE];
  *   - the output has the left's names and qualifiers; a column is nullable
  *     for INTERSECT when it is on both sides, for EXCEPT when it is on the
  *     left.
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "types/decimal.h"
 
 static const char *so_ordinal(int i, char *buf, size_t n) {
     static const char *names[] = {"first", "second", "third"};
@@ -34,11 +36,16 @@ static const char *so_upper(sm_type t, char *buf, size_t n) {
     return buf;
 }
 
-/* df itself when its types are `types`, else a projection casting to them. */
-static sm_plan *so_cast(sm_session *s, sm_plan *in, const sm_type *types) {
+/* df itself when its types are `types` (DECIMAL: decimal(prec, scale)),
+ * else a projection casting to them. */
+static sm_plan *so_cast(sm_session *s, sm_plan *in, const sm_type *types, const int8_t *prec,
+                        const int8_t *scale) {
     const sm_schema *sc = in->schema;
     bool same = true;
-    for (int c = 0; c < sc->ncols; c++) same = same && sc->fields[c].type == types[c];
+    for (int c = 0; c < sc->ncols; c++)
+        same = same && sc->fields[c].type == types[c] &&
+               (types[c] != SM_DECIMAL ||
+                (sc->fields[c].precision == prec[c] && sc->fields[c].scale == scale[c]));
     if (same) return in;
     sm_plan *p = sm_arena_alloc(s->arena, sizeof *p);
     sm_schema *os = sm_arena_alloc(s->arena, sizeof *os);
@@ -55,9 +62,15 @@ static sm_plan *so_cast(sm_session *s, sm_plan *in, const sm_type *types) {
         e->col_index = c;
         e->type = sc->fields[c].type;
         e->nullable = sc->fields[c].nullable;
-        if (!(exprs[c] = sm_expr_coerce(&bc, e, types[c]))) return NULL;
+        e->precision = sc->fields[c].precision;
+        e->scale = sc->fields[c].scale;
+        exprs[c] = types[c] == SM_DECIMAL ? sm_expr_coerce_dec(&bc, e, prec[c], scale[c])
+                                          : sm_expr_coerce(&bc, e, types[c]);
+        if (!exprs[c]) return NULL;
         os->fields[c] = sc->fields[c];
         os->fields[c].type = types[c];
+        os->fields[c].precision = exprs[c]->precision;
+        os->fields[c].scale = exprs[c]->scale;
         os->fields[c].nullable = exprs[c]->nullable;
         if (exprs[c] != e) os->fields[c].qualifier = NULL;
     }
@@ -87,16 +100,26 @@ static sm_dataframe *so_make(sm_dataframe *df, sm_dataframe *other, sm_setop_kin
     }
     int n = ls->ncols;
     sm_type *types = sm_arena_alloc(s->arena, sizeof *types * (size_t)(n ? n : 1));
-    if (!types) return NULL;
+    int8_t *prec = sm_arena_alloc(s->arena, (size_t)(n ? n : 1));
+    int8_t *scale = sm_arena_alloc(s->arena, (size_t)(n ? n : 1));
+    if (!types || !prec || !scale) return NULL;
     for (int c = 0; c < n; c++) {
         int w = sm_type_wider(ls->fields[c].type, rs->fields[c].type);
-        if (w < 0 || w == SM_DECIMAL) {
-            if (w == SM_DECIMAL && ls->fields[c].type == rs->fields[c].type &&
-                ls->fields[c].precision == rs->fields[c].precision &&
-                ls->fields[c].scale == rs->fields[c].scale) {
-                types[c] = SM_DECIMAL;
-                continue;
+        if (w == SM_DECIMAL) { /* widerDecimalType of the two (int decimal(10,0), ...) */
+            const sm_field *f[2] = {&ls->fields[c], &rs->fields[c]};
+            int p = -1, sc = 0;
+            for (int i = 0; i < 2; i++) {
+                int fp = f[i]->precision, fs = f[i]->scale;
+                if (f[i]->type != SM_DECIMAL && !sm_dec_for_type(f[i]->type, &fp, &fs)) continue;
+                if (p < 0) p = fp, sc = fs;
+                else sm_dec_wider(p, sc, fp, fs, &p, &sc);
             }
+            types[c] = SM_DECIMAL;
+            prec[c] = (int8_t)p;
+            scale[c] = (int8_t)sc;
+            continue;
+        }
+        if (w < 0) {
             char ob[16], ta[32], tb[32];
             sm_err(SM_ANALYSIS,
                    "[INCOMPATIBLE_COLUMN_TYPE] %s can only be performed on tables with compatible "
@@ -108,7 +131,8 @@ static sm_dataframe *so_make(sm_dataframe *df, sm_dataframe *other, sm_setop_kin
         }
         types[c] = (sm_type)w;
     }
-    sm_plan *l = so_cast(s, df->plan, types), *r = so_cast(s, other->plan, types);
+    sm_plan *l = so_cast(s, df->plan, types, prec, scale);
+    sm_plan *r = so_cast(s, other->plan, types, prec, scale);
     sm_plan *p = sm_arena_alloc(s->arena, sizeof *p);
     sm_plan **children = sm_arena_alloc(s->arena, 2 * sizeof *children);
     sm_schema *os = sm_arena_alloc(s->arena, sizeof *os);

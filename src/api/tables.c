@@ -147,20 +147,37 @@ int sm_table_check_format(const char *format, const char **out) {
         *out = "csv";
         return SM_OK;
     }
-    static const char *later[] = {"parquet", "json", "orc", "text", "avro", "binaryFile", "delta",
+    if (strcasecmp(format, "parquet") == 0 ||
+        strcasecmp(format, "org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat") == 0) {
+        *out = "parquet";
+        return SM_OK;
+    }
+    static const char *later[] = {"json", "orc", "text", "avro", "binaryFile", "delta",
                                   "hive", "jdbc", NULL};
     for (int i = 0; later[i]; i++)
         if (strcasecmp(format, later[i]) == 0)
             return sm_err(SM_UNSUPPORTED,
                           "[UNSUPPORTED_DATASOURCE] smelt cannot read or write '%s' tables yet: the "
-                          "data sources available are: csv. Use USING csv (Parquet and JSON tables "
-                          "come with issue 4).",
+                          "data sources available are: csv, parquet. Use USING csv or USING parquet "
+                          "(JSON tables come with issue 4).",
                           format);
     return sm_err(SM_INVALID,
                   "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find "
                   "packages at `https://spark.apache.org/third-party-projects.html`. The data "
-                  "sources available in smelt are: csv.",
+                  "sources available in smelt are: csv, parquet.",
                   format);
+}
+
+sm_dataframe *sm_table_read_files(sm_session *s, const char *fmt, const char *path,
+                                  const char *const *opts, const char *ddl) {
+    if (fmt && strcasecmp(fmt, "parquet") == 0) return sm_read_parquet(s, path, opts, ddl);
+    return sm_read_csv(s, path, opts, ddl);
+}
+
+int sm_table_write_files(sm_dataframe *df, const char *fmt, const char *path, const char *mode,
+                         const char *const *opts) {
+    if (fmt && strcasecmp(fmt, "parquet") == 0) return sm_df_write_parquet(df, path, mode, opts);
+    return sm_df_write_csv(df, path, mode, opts);
 }
 
 /* ---- DataFrames of tables --------------------------------------------------- */
@@ -264,7 +281,7 @@ int sm_table_dataframe(sm_session *s, const sm_table_info *t, sm_dataframe **out
         const char *ddl = schema_ddl(s, t->schema);
         const char **opts = file_options(s, t->options);
         if (!ddl || !opts) return SM_NOMEM;
-        df = sm_read_csv(s, t->location, opts, t->schema->ncols ? ddl : NULL);
+        df = sm_table_read_files(s, fmt, t->location, opts, t->schema->ncols ? ddl : NULL);
     }
     if (!df) return sm_errcode() ? sm_errcode() : SM_NOMEM;
     *out = df;
@@ -456,7 +473,7 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df) 
     }
     if ((!given || given->ncols == 0) && !df) {
         if (!managed && has_data_files(location)) {
-            sm_dataframe *files = sm_read_csv(s, location, fopts, NULL);
+            sm_dataframe *files = sm_table_read_files(s, fmt, location, fopts, NULL);
             if (!files) {
                 sm_table_info_free(old);
                 return sm_errcode();
@@ -465,10 +482,10 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df) 
         } else {
             sm_table_info_free(old);
             return sm_err(SM_ANALYSIS,
-                          "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for CSV. It must be "
+                          "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for %s. It must be "
                           "specified manually: give the columns, CREATE TABLE %s (a INT, b "
-                          "STRING) USING csv.",
-                          spec->name);
+                          "STRING) USING %s.",
+                          strcmp(fmt, "parquet") == 0 ? "Parquet" : "CSV", spec->name, fmt);
         }
     }
     sm_schema *schema = NULL;
@@ -521,7 +538,7 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df) 
                                   (const char *const *)exprs);
             if (!w) return sm_errcode();
         }
-        SM_TRY(sm_df_write_csv(w, location, "overwrite", fopts));
+        SM_TRY(sm_table_write_files(w, fmt, location, "overwrite", fopts));
     } else {
         SM_TRY(mkdirs(location));
     }
@@ -666,7 +683,8 @@ int sm_table_insert(sm_session *s, const char *db, const char *name, sm_datafram
         const char **fopts = file_options(s, t->options);
         if (!fopts) rc = SM_NOMEM;
         if (rc == SM_OK) rc = mkdirs(t->location);
-        if (rc == SM_OK) rc = sm_df_write_csv(w, t->location, overwrite ? "overwrite" : "append", fopts);
+        if (rc == SM_OK)
+            rc = sm_table_write_files(w, t->format, t->location, overwrite ? "overwrite" : "append", fopts);
     }
     sm_table_info_free(t);
     return rc;

@@ -16,6 +16,14 @@
 /* The DataFrame of a table or view.  db NULL: temporary views first, then
  * the current database.  Missing: SM_NOT_FOUND with Spark's
  * [TABLE_OR_VIEW_NOT_FOUND] naming it as written (`t` or `db`.`t`). */
+/* Reading / writing a table's files in its format ("csv" or "parquet", as
+ * sm_table_check_format gives it; NULL is csv): sm_read_csv / sm_read_parquet
+ * and sm_df_write_csv / sm_df_write_parquet. */
+sm_dataframe *sm_table_read_files(sm_session *s, const char *fmt, const char *path,
+                                  const char *const *opts, const char *ddl);
+int sm_table_write_files(sm_dataframe *df, const char *fmt, const char *path, const char *mode,
+                         const char *const *opts);
+
 int sm_table_lookup(sm_session *s, const char *db, const char *name, sm_dataframe **out);
 
 /* The DataFrame of a catalog entry (a table's files, or a view's query). */

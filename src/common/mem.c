@@ -204,7 +204,7 @@ int sm_buf_reserve(sm_buf *b, size_t extra) {
 
 int sm_buf_append(sm_buf *b, const void *p, size_t n) {
     SM_TRY(sm_buf_reserve(b, n));
-    memcpy(b->data + b->len, p, n);
+    if (n) memcpy(b->data + b->len, p, n);
     b->len += n;
     return SM_OK;
 }

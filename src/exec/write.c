@@ -1,10 +1,12 @@
 /*
  * write.c — the write operator: a plan's rows into a committed directory of
- * CSV part files.
+ * part files of one format (CSV, Parquet), through the small writer
+ * interface exec_file_format (write.h): open / write batch / close / abort.
  *
  * Algorithm:
- *   1. Parse the save mode and the CSV options (fail before running anything,
- *      as Spark does).
+ *   1. Parse the save mode and the format's options (fail before running
+ *      anything, as Spark does: exec_write_csv / exec_write_parquet parse
+ *      them, then call exec_write_files).
  *   2. fs_commit_begin: errorifexists fails here when the path exists;
  *      ignore with an existing path returns at once without running the plan.
  *   3. exec_foreach_batch runs one task per partition of the plan.  A task
@@ -16,8 +18,9 @@
  *      pool, then fs_commit_finish moves the files into place.
  *   Any failure aborts every writer and the commit: nothing is left behind.
  *
- * Part files are named part-<partition, 5 digits>-<job uuid>-c000.csv, as
- * Spark names them; with empty partitions skipped the numbers may have gaps.
+ * Part files are named part-<partition, 5 digits>-<job uuid>-c000<ext>
+ * (".csv", ".snappy.parquet", ...), as Spark names them; with empty
+ * partitions skipped the numbers may have gaps.
  *
  * Threading: writers[part] is touched only by the task of that partition
  * (exec_foreach_batch never runs one partition's consume concurrently), and
@@ -31,23 +34,24 @@
 
 #include "common/status.h"
 #include "formats/csv_write.h"
+#include "formats/parquet.h"
 #include "fs/commit.h"
 
 typedef struct {
     const sm_schema *schema;
-    const csv_write_opts *opts;
+    const exec_file_format *fmt;
     const sm_tz *tz;
     const char *staging;
     const char *uuid;
-    csv_writer **writers;
+    void **writers;
     int nparts;
 } write_job;
 
 static int open_part(write_job *job, int part) {
     char name[4200];
     snprintf(name, sizeof name, "%s/part-%05d-%s-c000%s", job->staging, part, job->uuid,
-             csv_write_extension(job->opts));
-    return csv_writer_open(name, job->schema, job->opts, job->tz, &job->writers[part]);
+             job->fmt->extension);
+    return job->fmt->open(job->fmt->opts, name, job->schema, job->tz, &job->writers[part]);
 }
 
 static int write_consume(void *arg, int part, sm_batch *b) {
@@ -55,7 +59,7 @@ static int write_consume(void *arg, int part, sm_batch *b) {
     int rc = SM_OK;
     if (b->nrows > 0) {
         if (!job->writers[part]) rc = open_part(job, part);
-        if (rc == SM_OK) rc = csv_writer_write_batch(job->writers[part], b);
+        if (rc == SM_OK) rc = job->fmt->write(job->writers[part], b);
     }
     sm_batch_free(b);
     return rc;
@@ -63,10 +67,10 @@ static int write_consume(void *arg, int part, sm_batch *b) {
 
 static int close_task(void *arg, int part) {
     write_job *job = arg;
-    csv_writer *w = job->writers[part];
+    void *w = job->writers[part];
     if (!w) return SM_OK;
     job->writers[part] = NULL;
-    return csv_writer_close(w);
+    return job->fmt->close(w);
 }
 
 /* Spark refuses to write two columns of the same name (case-insensitively). */
@@ -82,27 +86,15 @@ static int check_names(const sm_schema *s) {
     return SM_OK;
 }
 
-int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
-                   const char *const *options, const sm_tz *tz) {
-    fs_save_mode sm;
-    SM_TRY(fs_save_mode_parse(mode, &sm));
+int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode sm,
+                     const exec_file_format *fmt, const sm_tz *tz) {
     SM_TRY(check_names(plan->schema));
-    csv_write_opts opts;
-    SM_TRY(csv_write_opts_parse(options, &opts));
-
     fs_commit *commit = NULL;
     int rc = fs_commit_begin(path, sm, &commit);
-    if (rc) {
-        csv_write_opts_free(&opts);
-        return rc;
-    }
-    if (fs_commit_skip(commit)) {
-        csv_write_opts_free(&opts);
-        return fs_commit_finish(commit);
-    }
+    if (rc) return rc;
+    if (fs_commit_skip(commit)) return fs_commit_finish(commit);
 
-    write_job job = {plan->schema, &opts, tz, fs_commit_staging(commit), fs_commit_uuid(commit),
-                     NULL, 0};
+    write_job job = {plan->schema, fmt, tz, fs_commit_staging(commit), fs_commit_uuid(commit), NULL, 0};
     job.nparts = exec_num_partitions(ctx, plan);
     if (job.nparts < 0) {
         rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
@@ -129,13 +121,65 @@ int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, cons
     rc = sm_pool_run(ctx->pool, job.nparts, close_task, &job);
     if (rc) goto fail;
     sm_free(job.writers);
-    csv_write_opts_free(&opts);
     return fs_commit_finish(commit);
 
 fail:
-    for (int i = 0; job.writers && i < job.nparts; i++) csv_writer_abort(job.writers[i]);
+    for (int i = 0; job.writers && i < job.nparts; i++)
+        if (job.writers[i]) fmt->abort(job.writers[i]);
     sm_free(job.writers);
-    csv_write_opts_free(&opts);
     fs_commit_abort(commit);
     return rc;
+}
+
+/* ---- CSV ------------------------------------------------------------------------ */
+
+static int csv_open_fn(const void *opts, const char *path, const sm_schema *schema, const sm_tz *tz,
+                       void **out) {
+    return csv_writer_open(path, schema, opts, tz, (csv_writer **)out);
+}
+static int csv_write_fn(void *w, const sm_batch *b) { return csv_writer_write_batch(w, b); }
+static int csv_close_fn(void *w) { return csv_writer_close(w); }
+static void csv_abort_fn(void *w) { csv_writer_abort(w); }
+
+int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
+                   const char *const *options, const sm_tz *tz) {
+    fs_save_mode sm;
+    SM_TRY(fs_save_mode_parse(mode, &sm));
+    SM_TRY(check_names(plan->schema));
+    csv_write_opts opts;
+    SM_TRY(csv_write_opts_parse(options, &opts));
+    exec_file_format fmt = {"csv", &opts, csv_write_extension(&opts), csv_open_fn, csv_write_fn,
+                            csv_close_fn, csv_abort_fn};
+    int rc = exec_write_files(ctx, plan, path, sm, &fmt, tz);
+    csv_write_opts_free(&opts);
+    return rc;
+}
+
+/* ---- Parquet -------------------------------------------------------------------- */
+
+static int pq_open_fn(const void *opts, const char *path, const sm_schema *schema, const sm_tz *tz,
+                      void **out) {
+    return parquet_writer_open(path, schema, opts, tz, (parquet_writer **)out);
+}
+static int pq_write_fn(void *w, const sm_batch *b) { return parquet_writer_write_batch(w, b); }
+static int pq_close_fn(void *w) { return parquet_writer_close(w); }
+static void pq_abort_fn(void *w) { parquet_writer_abort(w); }
+
+int exec_write_parquet(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
+                       const char *const *options, const sm_tz *tz) {
+    fs_save_mode sm;
+    SM_TRY(fs_save_mode_parse(mode, &sm));
+    SM_TRY(check_names(plan->schema));
+    parquet_write_opts opts;
+    SM_TRY(parquet_write_opts_parse(options, &opts));
+    /* types Parquet cannot hold fail before anything is written */
+    for (int i = 0; i < plan->schema->ncols; i++)
+        if (plan->schema->fields[i].type == SM_NULLTYPE)
+            return sm_err(SM_UNSUPPORTED,
+                          "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Parquet datasource doesn't support "
+                          "the column `%s` of the type \"VOID\".",
+                          plan->schema->fields[i].name);
+    exec_file_format fmt = {"parquet", &opts, parquet_write_extension(&opts), pq_open_fn, pq_write_fn,
+                            pq_close_fn, pq_abort_fn};
+    return exec_write_files(ctx, plan, path, sm, &fmt, tz);
 }

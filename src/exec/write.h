@@ -6,7 +6,31 @@
 #define SM_EXEC_WRITE_H
 
 #include "exec/exec.h"
+#include "fs/commit.h"
 #include "types/datetime.h"
+
+/* One output format: its parsed options and a writer of one part file.
+ * open creates `path` (which must not exist) for rows of `schema`; write
+ * appends a batch; close finishes the file and frees the writer (errors
+ * reported there); abort removes the file and frees the writer. */
+typedef struct exec_file_format {
+    const char *name;      /* "csv", "parquet" */
+    const void *opts;      /* the format's parsed options, passed to open */
+    const char *extension; /* part file suffix: ".csv", ".snappy.parquet" */
+    int (*open)(const void *opts, const char *path, const sm_schema *schema, const sm_tz *tz,
+                void **out);
+    int (*write)(void *w, const sm_batch *b);
+    int (*close)(void *w);
+    void (*abort)(void *w);
+} exec_file_format;
+
+/* Runs `plan` with one task per partition, each writing its rows to a part
+ * file of `fmt` in a staging directory, then commits it under the save
+ * mode.  On any failure nothing is left behind and the target is
+ * unchanged.  The format-specific entry points below parse their options
+ * first and then call this. */
+int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode mode,
+                     const exec_file_format *fmt, const sm_tz *tz);
 
 /* df.write.mode(mode).options(...).csv(path): runs `plan` with one task per
  * partition, each writing part-NNNNN-<uuid>-c000.csv (.csv.gz with gzip) in a
@@ -16,5 +40,11 @@
  * the target is unchanged. */
 int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
                    const char *const *options, const sm_tz *tz);
+
+/* df.write.mode(mode).options(...).parquet(path): the same with Parquet part
+ * files part-NNNNN-<uuid>-c000.snappy.parquet (formats/parquet.h for the
+ * options: compression, parquet.block.size, ...). */
+int exec_write_parquet(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
+                       const char *const *options, const sm_tz *tz);
 
 #endif

@@ -57,6 +57,14 @@ static int cond_types_error(const sm_expr *call, int first) {
                   call->name, call->name, list);
 }
 
+/* Whether CAST(e AS decimal(p, s)) keeps every value, so the cast adds no
+ * null (Spark's DecimalType.isWiderThan; sm_expr_coerce_dec assumes it may). */
+static bool cond_dec_holds(const sm_expr *e, int p, int s) {
+    int ep, es;
+    if (!sm_expr_dec_type(e, false, &ep, &es)) return false;
+    return p - s >= ep - es && s >= es;
+}
+
 /* Casts args[first..] to their common type; returns it in *t. */
 static int cond_unify(sm_bind_ctx *ctx, sm_expr *call, int first, int step, bool promote,
                       sm_type *t) {
@@ -69,8 +77,9 @@ static int cond_unify(sm_bind_ctx *ctx, sm_expr *call, int first, int step, bool
         int p, sc;
         SM_TRY(sm_expr_wider_decimal(call->args + first, call->nargs - first, &p, &sc));
         for (int i = first; i < call->nargs; i += step) {
-            sm_expr *c = sm_expr_coerce_dec(ctx, call->args[i], p, sc);
+            sm_expr *e = call->args[i], *c = sm_expr_coerce_dec(ctx, e, p, sc);
             if (!c) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+            if (c != e && cond_dec_holds(e, p, sc)) c->nullable = e->nullable;
             call->args[i] = c;
         }
         call->precision = (int8_t)p;

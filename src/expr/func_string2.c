@@ -433,14 +433,10 @@ static int nf_parse(sm_arena *arena, const char *fmt_in, nf_format *f) {
         const nf_token *which = NULL;
         for (int i = 0; i < f->ntok; i++)
             if (f->tok[i].kind == once[k]) cnt++, which = &f->tok[i];
-        if (cnt > 1) {
-            char extra[96];
-            snprintf(extra, sizeof extra, " The '%s' token appears more than once.",
-                     nf_token_name(which));
+        if (cnt > 1)
             return sm_err(SM_ANALYSIS, "[INVALID_FORMAT.WRONG_NUM_TOKEN] The format is invalid: "
                                        "'%s'. At most one %s is allowed in the number format.",
                           fmt_in, nf_token_name(which));
-        }
     }
     /* [ PR< ] [ MI | S ] [ $ ] [ digits ] [ . ] [ digits ] [ $ ] [ PR> | MI | S ] */
     static const unsigned slots[] = {

@@ -85,8 +85,8 @@
 /* Tokens read in all, re-reads after backtracking included, per token of
  * input (plus a floor): nested parentheses that could open a query or an
  * expression could otherwise cost exponential time. */
-#define PS_WORK_PER_TOKEN 64
-#define PS_WORK_FLOOR 100000
+#define PS_WORK_PER_TOKEN 16
+#define PS_WORK_FLOOR 20000
 
 typedef sm_parser parser;
 

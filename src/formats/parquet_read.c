@@ -100,6 +100,88 @@ static int unsupported_col(const char *file, const char *col, const char *what) 
                   file, col, what);
 }
 
+/* parquet-cpp 1.x wrote ConvertedType 24 ("NA") for all-null columns. */
+#define PQ_CT_LEGACY_NA 24
+
+/* The annotation must suit the physical type (LogicalTypes.md); pyarrow
+ * refuses the same files. */
+static int check_annotation(const char *file, const pq_schema_elem *e) {
+    int t = e->type, ct = e->converted;
+    const char *need = NULL;
+    switch (ct) {
+    case PQ_CT_UTF8:
+    case PQ_CT_ENUM:
+    case PQ_CT_JSON:
+    case PQ_CT_BSON:
+        if (t != PQ_BYTE_ARRAY) need = "BYTE_ARRAY";
+        break;
+    case PQ_CT_DATE:
+    case PQ_CT_TIME_MILLIS:
+    case PQ_CT_INT_8:
+    case PQ_CT_INT_16:
+    case PQ_CT_INT_32:
+    case PQ_CT_UINT_8:
+    case PQ_CT_UINT_16:
+    case PQ_CT_UINT_32:
+        if (t != PQ_INT32) need = "INT32";
+        break;
+    case PQ_CT_TIME_MICROS:
+    case PQ_CT_TIMESTAMP_MILLIS:
+    case PQ_CT_TIMESTAMP_MICROS:
+    case PQ_CT_INT_64:
+    case PQ_CT_UINT_64:
+        if (t != PQ_INT64) need = "INT64";
+        break;
+    case PQ_CT_DECIMAL:
+        if (t != PQ_INT32 && t != PQ_INT64 && t != PQ_BYTE_ARRAY && t != PQ_FIXED_LEN_BYTE_ARRAY)
+            need = "INT32, INT64, BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY";
+        break;
+    case PQ_CT_INTERVAL:
+        if (t != PQ_FIXED_LEN_BYTE_ARRAY || e->type_length != 12) need = "FIXED_LEN_BYTE_ARRAY(12)";
+        break;
+    default: break;
+    }
+    static const char *const ct_names[] = {
+        "UTF8", "MAP", "MAP_KEY_VALUE", "LIST", "ENUM", "DECIMAL", "DATE", "TIME_MILLIS", "TIME_MICROS",
+        "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS", "UINT_8", "UINT_16", "UINT_32", "UINT_64", "INT_8",
+        "INT_16", "INT_32", "INT_64", "JSON", "BSON", "INTERVAL"};
+    if (need)
+        return sm_err(SM_MALFORMED, "reading %s: column `%s` is %s annotated %s, which can only annotate %s",
+                      file, e->name, pq_ptype_name(t), ct_names[ct], need);
+    const pq_logical *lt = &e->logical;
+    switch (lt->kind) {
+    case PQ_LT_STRING:
+    case PQ_LT_ENUM:
+    case PQ_LT_JSON:
+    case PQ_LT_BSON:
+        if (t != PQ_BYTE_ARRAY) need = "BYTE_ARRAY";
+        break;
+    case PQ_LT_DATE:
+        if (t != PQ_INT32) need = "INT32";
+        break;
+    case PQ_LT_TIMESTAMP:
+        if (t != PQ_INT64) need = "INT64";
+        break;
+    case PQ_LT_INTEGER:
+        if (lt->bit_width != 8 && lt->bit_width != 16 && lt->bit_width != 32 && lt->bit_width != 64)
+            return sm_err(SM_MALFORMED, "reading %s: column `%s` is an INTEGER of %d bits", file, e->name,
+                          lt->bit_width);
+        if (lt->bit_width == 64 ? t != PQ_INT64 : t != PQ_INT32) need = lt->bit_width == 64 ? "INT64" : "INT32";
+        break;
+    case PQ_LT_UUID:
+        if (t != PQ_FIXED_LEN_BYTE_ARRAY || e->type_length != 16) need = "FIXED_LEN_BYTE_ARRAY(16)";
+        break;
+    case PQ_LT_FLOAT16:
+        if (t != PQ_FIXED_LEN_BYTE_ARRAY || e->type_length != 2) need = "FIXED_LEN_BYTE_ARRAY(2)";
+        break;
+    default: break;
+    }
+    if (need)
+        return sm_err(SM_MALFORMED, "reading %s: column `%s` is %s with a logical type that can only "
+                      "annotate %s", file, e->name, pq_ptype_name(t), need);
+    return SM_OK;
+}
+
 /* The smelt type of one leaf (Spark's ParquetToSparkSchemaConverter, flat
  * cases). */
 static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
@@ -109,7 +191,8 @@ static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
     c->type_len = e->type_length;
     c->precision = c->scale = 0;
     char what[96];
-    if (lt->kind == PQ_LT_UNKNOWN) {
+    SM_TRY(check_annotation(file, e));
+    if (lt->kind == PQ_LT_UNKNOWN || ct == PQ_CT_LEGACY_NA) {
         c->conv = CV_NULL;
         c->type = SM_NULLTYPE;
         return SM_OK;
@@ -387,6 +470,7 @@ static int page_body(pq_chunk *ch, const uint8_t *src, size_t n, size_t out_len,
         *buf = b;
         *cap = out_len + 1;
     }
+    if (n == 0 && out_len == 0) return SM_OK; /* an empty page body is never compressed */
     int codec = compressed ? ch->codec : PQ_CODEC_UNCOMPRESSED;
     return pq_decompress(codec, src, n, *buf, out_len);
 }
@@ -535,10 +619,7 @@ static inline double half_to_double(uint16_t h) {
 }
 
 static int dec_from_bytes(const pq_bin *b, __int128 *out) {
-    if (b->len == 0) {
-        *out = 0;
-        return SM_OK;
-    }
+    if (b->len == 0) return sm_err(SM_MALFORMED, "a decimal value of 0 bytes");
     const uint8_t *p = b->ptr;
     int32_t len = b->len;
     /* leading bytes beyond 16 must be sign extension */
@@ -767,11 +848,11 @@ static int reader_next(sm_reader *r0, sm_batch **out) {
 }
 
 /* The leaf of file f holding output column `name` (exact, then case-insensitive). */
-static const pq_col *find_col(const pq_file *f, const char *name) {
+static const pq_col *find_col(const pq_file *f, const char *name, const bool *used) {
     for (int i = 0; i < f->ncols; i++)
-        if (strcmp(f->cols[i].name, name) == 0) return &f->cols[i];
+        if (!used[i] && strcmp(f->cols[i].name, name) == 0) return &f->cols[i];
     for (int i = 0; i < f->ncols; i++)
-        if (strcasecmp(f->cols[i].name, name) == 0) return &f->cols[i];
+        if (!used[i] && strcasecmp(f->cols[i].name, name) == 0) return &f->cols[i];
     return NULL;
 }
 
@@ -806,6 +887,10 @@ static int chunk_start(pq_reader *r, pq_chunk *ch, const pq_col *col) {
     if (!pq_codec_supported(m->codec))
         return sm_err(SM_UNSUPPORTED, "reading %s: column `%s` is compressed with %s, which smelt does not read",
                       f->path, col->name, pq_codec_name(m->codec));
+    int64_t rows = f->meta.row_groups[r->rg].num_rows;
+    if (m->num_values != rows)
+        return sm_err(SM_MALFORMED, "reading %s: column `%s`, row group %d holds %lld values for %lld rows",
+                      f->path, col->name, r->rg, (long long)m->num_values, (long long)rows);
     int64_t start = m->data_page_offset;
     /* Some writers store a bogus dictionary_page_offset (0): trust it only
      * when it lies before the data pages. */
@@ -852,15 +937,24 @@ static int reader_open(sm_source *src, int split, sm_reader **out) {
         return rc;
     }
     r->mapped = true;
+    /* a leaf serves one output column, so duplicate names map in order */
+    bool *used = sm_calloc((size_t)r->file->ncols + 1, sizeof *used);
+    if (!used) {
+        reader_close(&r->base);
+        return SM_NOMEM;
+    }
     for (int c = 0; c < r->ncols; c++) {
         const sm_field *f = &scan->schema->fields[c];
-        const pq_col *col = find_col(r->file, f->name);
+        const pq_col *col = find_col(r->file, f->name, used);
         if (!col) continue;
+        used[col->leaf] = true;
         if ((rc = check_compatible(r->file, col, f)) || (rc = chunk_start(r, &r->chunks[c], col))) {
+            sm_free(used);
             reader_close(&r->base);
             return rc;
         }
     }
+    sm_free(used);
     *out = &r->base;
     return SM_OK;
 }

@@ -259,7 +259,7 @@ static int view_over_files(sm_session *s, const sql_stmt *st, sm_dataframe **out
         sm_buf_free(&b);
         if (!ddl) return SM_NOMEM;
     }
-    *out = sm_read_csv(s, path, opts, ddl);
+    *out = sm_table_read_files(s, fmt, path, opts, ddl);
     return *out ? SM_OK : sm_errcode();
 }
 
@@ -404,7 +404,7 @@ static int exec_insert_directory(sm_session *s, const sql_stmt *st, const char *
                       "'/out/dir' USING csv SELECT ...");
     sm_dataframe *df;
     SM_TRY(analyze(s, st->query, text, &df));
-    SM_TRY(sm_df_write_csv(df, path, "overwrite", opts));
+    SM_TRY(sm_table_write_files(df, fmt, path, "overwrite", opts));
     return empty_result(s, out);
 }
 

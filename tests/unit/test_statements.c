@@ -192,7 +192,7 @@ TEST(stmt_ctas_and_formats) {
     CHECK_OK(run(s, "CREATE TABLE c2 AS SELECT 5 AS n")); /* no USING: csv for now */
     CHECK_STR(rows_of(s, "SELECT * FROM c1", true), "a:int,b:string\n1|x\n");
     CHECK_STR(rows_of(s, "SELECT * FROM c2", true), "n:int\n5\n");
-    CHECK_INT(run(s, "CREATE TABLE p (a INT) USING parquet"), SM_UNSUPPORTED);
+    CHECK_INT(run(s, "CREATE TABLE p (a INT) USING orc"), SM_UNSUPPORTED);
     CHECK(starts(sm_errmsg(), "[UNSUPPORTED_DATASOURCE]"));
     CHECK(strstr(sm_errmsg(), "csv") != NULL);
     CHECK_INT(run(s, "CREATE TABLE p (a INT) USING nosuchformat"), SM_INVALID);

@@ -182,7 +182,8 @@ def cells(arr, kind, typ):
     if kind == "uuid":
         if isinstance(t, pa.ExtensionType):
             arr = pa.chunked_array([c.storage for c in arr.chunks], t.storage_type)
-        return ["NULL" if v is None else str(uuid.UUID(bytes=bytes(v))) for v in arr.to_pylist()]
+        return ["NULL" if v is None else str(v if isinstance(v, uuid.UUID) else uuid.UUID(bytes=bytes(v)))
+                for v in arr.to_pylist()]
     if kind == "bytes":
         if isinstance(t, pa.ExtensionType):
             arr = pa.chunked_array([c.storage for c in arr.chunks], t.storage_type)
@@ -191,7 +192,8 @@ def cells(arr, kind, typ):
             arr = arr.cast(pa.binary())
         elif pa.types.is_string_view(t) if hasattr(pa.types, "is_string_view") else False:
             arr = arr.cast(pa.binary())
-        return ["NULL" if v is None else esc(bytes(v)) for v in arr.to_pylist()]
+        return ["NULL" if v is None else esc(v.encode() if isinstance(v, str) else bytes(v))
+                for v in arr.to_pylist()]
     # booleans and integers
     out = []
     for v in arr.to_pylist():
@@ -208,7 +210,7 @@ def cells(arr, kind, typ):
 
 def expected(path):
     try:
-        f = pq.ParquetFile(path)
+        f = pq.ParquetFile(path, coerce_int96_timestamp_unit="us")
         schema = f.schema
     except Exception as e:  # not readable at all
         return "status: error\n# pyarrow: %s\n" % str(e).splitlines()[0][:200] if str(e) else "status: error\n"
@@ -226,7 +228,7 @@ def expected(path):
     except Exception as e:
         return "status: error\n# pyarrow: %s\n" % str(e).splitlines()[0][:200]
     try:
-        table = pq.read_table(path, coerce_int96_timestamp_unit="us", use_pandas_metadata=False)
+        table = f.read(use_pandas_metadata=False)
         texts = []
         for i, (name, typ, kind) in enumerate(cols):
             texts.append(cells(table.column(i), kind, typ))
@@ -245,6 +247,7 @@ def expected(path):
 def main():
     if not os.path.isdir(DATA):
         sys.exit("no %s" % DATA)
+    only = set(sys.argv[1:])  # relative paths: regenerate just these
     n = 0
     counts = {}
     for dirpath, dirs, files in os.walk(DATA):
@@ -252,6 +255,8 @@ def main():
         for name in sorted(files):
             full = os.path.join(dirpath, name)
             rel = os.path.relpath(full, DATA)
+            if only and rel not in only:
+                continue
             text = OVERRIDES.get(rel) or expected(full)
             dst = os.path.join(OUT, rel + ".txt")
             os.makedirs(os.path.dirname(dst), exist_ok=True)
