@@ -176,6 +176,9 @@ static const char *nm_default_args(const char *name, int nargs) {
         {"mask", 2, ", x, n, NULL"},
         {"mask", 3, ", n, NULL"},
         {"mask", 4, ", NULL"},
+        {"percentile", 2, ", 1"},
+        {"percentile_approx", 2, ", 10000"},
+        {"approx_percentile", 2, ", 10000"},
     };
     for (size_t k = 0; k < sizeof defs / sizeof defs[0]; k++)
         if (defs[k].nargs == nargs && nm_is(name, defs[k].name)) return defs[k].extra;
@@ -280,9 +283,10 @@ static int nm_call(sm_buf *b, const sm_expr *e) {
         SM_TRY(nm_sql(b, e->args[0]));
         return nm_put(b, "' is not true!)");
     }
-    /* first(x, ignoreNulls) / last(x, ignoreNulls) print only x */
+    /* first(x, ignoreNulls) / last(x, ignoreNulls) print only x, as does
+     * approx_count_distinct(x, relativeSD) */
     if ((nm_is(n, "first") || nm_is(n, "last") || nm_is(n, "first_value") ||
-         nm_is(n, "last_value")) &&
+         nm_is(n, "last_value") || nm_is(n, "approx_count_distinct")) &&
         na == 2)
         na = 1;
     bool paren = nm_is(n, "if");
