@@ -287,6 +287,20 @@ char *sm_plan_describe(sm_arena *a, const sm_plan *p) {
         sm_buf_appendf(&b, "]");
         break;
     case SM_PLAN_LIMIT: sm_buf_appendf(&b, " %lld", (long long)p->limit); break;
+    case SM_PLAN_JOIN: {
+        static const char *const how[] = {"Inner", "LeftOuter", "RightOuter", "FullOuter",
+                                          "LeftSemi", "LeftAnti", "Cross"};
+        sm_buf_appendf(&b, " %s%s", how[p->join_type], p->null_aware ? " (null-aware)" : "");
+        if (p->njoin_keys) {
+            sm_buf_appendf(&b, " keys=[");
+            for (int i = 0; i < p->njoin_keys; i++)
+                sm_buf_appendf(&b, "%s%s = %s", i ? ", " : "", sm_expr_sql_name(a, p->left_keys[i]),
+                               sm_expr_sql_name(a, p->right_keys[i]));
+            sm_buf_appendf(&b, "]");
+        }
+        if (p->cond) sm_buf_appendf(&b, " condition=%s", sm_expr_sql_name(a, p->cond));
+        break;
+    }
     default: break;
     }
     char *s = sm_arena_strndup(a, b.data ? b.data : "", b.len);

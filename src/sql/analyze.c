@@ -46,6 +46,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -827,6 +828,73 @@ static double an_estimate(const sm_plan *p) {
     return m;
 }
 
+/* ---- join order from samples -------------------------------------------------------
+ *
+ * Without statistics, join order is chosen from a sample of each relation:
+ * its first AN_SAMPLE_ROWS rows (LIMIT reads only the first split).  A
+ * relation smaller than the sample is known exactly; a join column's number
+ * of distinct values (NDV) is estimated from the sample — few distinct
+ * values (below a tenth of the sample: c_nationkey) are taken as the true
+ * NDV, many are scaled up with the relation's size (keys).  An equi-join's
+ * output is then estimated as |L| * |R| / max(NDV_L, NDV_R), and the greedy
+ * order joins next the relation giving the smallest estimated output, so a
+ * many-to-many join on a low-cardinality column (TPC-H Q5's
+ * c_nationkey = s_nationkey) comes after the key joins that shrink the
+ * input.  Sampling failures fall back to the size-only estimates. */
+#define AN_SAMPLE_ROWS 20000
+
+static int an_cmp_str(const void *a, const void *b) {
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    if (!x || !y) return (x != NULL) - (y != NULL);
+    return strcmp(x, y);
+}
+
+/* Distinct non-null values of `e` in the sample of `d`, and the sample's
+ * row count; false when the sample could not be taken. */
+static bool an_sample_ndv(sql_scope *sc, sm_dataframe *d, sm_expr *e, double *ndv,
+                          double *rows) {
+    sm_column *col = an_col(sc, sm_expr_copy(A(sc), e));
+    sm_dataframe *smp = col ? sm_df_select(sm_df_limit(d, AN_SAMPLE_ROWS), 1, &col) : NULL;
+    sm_result *r = smp ? sm_df_collect(smp) : NULL;
+    if (!r) {
+        sm_err_clear();
+        return false;
+    }
+    int64_t n = sm_result_num_rows(r);
+    const char **v = sm_malloc((size_t)(n ? n : 1) * sizeof *v);
+    if (!v) {
+        sm_result_free(r);
+        sm_err_clear();
+        return false;
+    }
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!sm_result_is_null(r, i, 0)) v[k++] = sm_result_get_string(r, i, 0);
+    qsort(v, (size_t)k, sizeof *v, an_cmp_str);
+    int64_t distinct = 0;
+    for (int64_t i = 0; i < k; i++)
+        if (i == 0 || an_cmp_str(&v[i], &v[i - 1]) != 0) distinct++;
+    sm_free(v);
+    sm_result_free(r);
+    *ndv = (double)distinct;
+    *rows = (double)n;
+    return true;
+}
+
+typedef struct {
+    int l, r;          /* relations of the two sides */
+    sm_expr *le, *re;  /* the two sides */
+    double lndv, rndv; /* estimated distinct values */
+} an_equi;
+
+/* Estimated NDV of a join side from its sample, given the relation size. */
+static double an_ndv_estimate(double sample_ndv, double sample_rows, double rel_rows) {
+    if (sample_rows <= 0) return 1;
+    if (sample_rows < AN_SAMPLE_ROWS) return sample_ndv > 0 ? sample_ndv : 1; /* exact */
+    if (sample_ndv < sample_rows / 10) return sample_ndv > 0 ? sample_ndv : 1;
+    return sample_ndv / sample_rows * rel_rows;
+}
+
 /* FROM a, b, c WHERE ...: *where_left is what remains for the filter. */
 static int an_comma_join(sql_scope *sc, const sql_relation *from, sm_expr *where,
                          sm_dataframe **out, sm_expr **where_left) {
@@ -868,31 +936,87 @@ static int an_comma_join(sql_scope *sc, const sql_relation *from, sm_expr *where
         used[i] = true;
     }
     /* greedy: start from the largest relation (it probes); then join the
-     * smallest relation connected to those joined (it builds) */
+     * connected relation with the smallest estimated output (it builds) */
     double est[AN_MAX_LEAVES];
     int first = 0;
     for (int i = 0; i < nl; i++) {
         est[i] = an_estimate(df[i]->plan);
         if (est[i] > est[first]) first = i;
     }
+    /* equi-join conjuncts between two relations, with sampled NDVs */
+    an_equi *eq = sm_arena_alloc(A(sc), (size_t)(nc ? nc : 1) * sizeof *eq);
+    if (!eq) return SM_NOMEM;
+    int neq = 0;
+    if (nl > 2) {
+        double exact[AN_MAX_LEAVES];
+        for (int i = 0; i < nl; i++) exact[i] = -1;
+        for (int i = 0; i < nc; i++) {
+            sm_expr *c = conj[i];
+            if (used[i] || c->kind != SM_EX_CALL || c->nargs != 2 || !c->name ||
+                (strcmp(c->name, "=") != 0 && strcmp(c->name, "==") != 0))
+                continue;
+            uint64_t ma = an_conjunct_mask(sc, df, nl, c->args[0]);
+            uint64_t mb = an_conjunct_mask(sc, df, nl, c->args[1]);
+            if (!ma || !mb || (ma & (ma - 1)) || (mb & (mb - 1)) || ma == mb) continue;
+            int l = __builtin_ctzll(ma), r = __builtin_ctzll(mb);
+            double lnd, lrows, rnd, rrows;
+            if (!an_sample_ndv(sc, df[l], c->args[0], &lnd, &lrows) ||
+                !an_sample_ndv(sc, df[r], c->args[1], &rnd, &rrows))
+                continue;
+            if (lrows < AN_SAMPLE_ROWS) exact[l] = lrows;
+            if (rrows < AN_SAMPLE_ROWS) exact[r] = rrows;
+            eq[neq].l = l;
+            eq[neq].r = r;
+            eq[neq].le = c->args[0];
+            eq[neq].re = c->args[1];
+            eq[neq].lndv = an_ndv_estimate(lnd, lrows, exact[l] >= 0 ? exact[l] : est[l]);
+            eq[neq].rndv = an_ndv_estimate(rnd, rrows, exact[r] >= 0 ? exact[r] : est[r]);
+            neq++;
+        }
+        for (int i = 0; i < nl; i++)
+            if (exact[i] >= 0) est[i] = exact[i] > 0 ? exact[i] : 1;
+        first = 0;
+        for (int i = 0; i < nl; i++)
+            if (est[i] > est[first]) first = i;
+    }
     uint64_t joined = (uint64_t)1 << first;
+    double cur_est = est[first];
     int order[AN_MAX_LEAVES], offset[AN_MAX_LEAVES];
     order[0] = first;
     offset[0] = 0;
     sm_dataframe *cur = df[first];
     for (int k = 1; k < nl; k++) {
         int pick = -1;
+        double pick_out = 0;
         for (int j = 0; j < nl; j++) {
             if (joined & ((uint64_t)1 << j)) continue;
-            if (pick >= 0 && est[j] >= est[pick]) continue;
             uint64_t with = joined | ((uint64_t)1 << j);
+            bool connected = false;
             for (int i = 0; i < nc; i++)
                 if (!used[i] && mask[i] && (mask[i] & ~with) == 0 &&
                     (mask[i] & ((uint64_t)1 << j))) {
-                    pick = j;
+                    connected = true;
                     break;
                 }
+            if (!connected) continue;
+            /* estimated output: the most selective equi-join to j */
+            double out_est = cur_est * est[j];
+            bool have = false;
+            for (int e = 0; e < neq; e++) {
+                int other = eq[e].l == j ? eq[e].r : eq[e].r == j ? eq[e].l : -1;
+                if (other < 0 || !(joined & ((uint64_t)1 << other))) continue;
+                double nd = eq[e].lndv > eq[e].rndv ? eq[e].lndv : eq[e].rndv;
+                double o = cur_est * est[j] / (nd > 1 ? nd : 1);
+                if (!have || o < out_est) out_est = o;
+                have = true;
+            }
+            if (!have) out_est = est[j]; /* no sampled key: the size-only rule */
+            if (pick < 0 || out_est < pick_out || (out_est == pick_out && est[j] < est[pick])) {
+                pick = j;
+                pick_out = out_est;
+            }
         }
+        if (pick >= 0 && neq) cur_est = pick_out > 1 ? pick_out : 1;
         if (pick < 0)
             for (int j = 0; j < nl; j++)
                 if (!(joined & ((uint64_t)1 << j))) {
@@ -1062,38 +1186,39 @@ static int an_subst_windows(sql_scope *sc, const sql_select *sel, const sm_expr 
         for (int i = 0; i < e->nargs; i++) SM_TRY(an_subst_windows(sc, sel, e->args[i], &c->args[i]));
     }
     if (e->kind == SM_EX_WINDOW && e->window && e->window->ref_name) {
-        const sm_window_spec *named = NULL;
-        const char *ref = e->window->ref_name;
-        /* a named window may itself refer to an earlier one */
-        for (int depth = 0; depth < 16 && ref; depth++) {
-            const sm_window_spec *found = NULL;
-            for (int i = 0; i < sel->nwindows; i++)
-                if (an_name_eq(sc, sel->windows[i].name, ref)) found = sel->windows[i].spec;
-            if (!found)
-                return an_fail_at(sc, e->pos, e->end, SM_ANALYSIS,
-                                  "[MISSING_WINDOW_SPECIFICATION] Window specification %s is not "
-                                  "defined in the WINDOW clause. Add it: WINDOW %s AS (...).",
-                                  ref, ref);
-            if (!named) named = found;
-            ref = found->ref_name;
-        }
         sm_window_spec *w = sm_arena_alloc(A(sc), sizeof *w);
         if (!w) return SM_NOMEM;
         *w = *e->window;
         w->ref_name = NULL;
-        if (w->npartition == 0) {
-            w->partition = named->partition;
-            w->npartition = named->npartition;
-        }
-        if (w->norder == 0) {
-            w->order = named->order;
-            w->norder = named->norder;
-        }
-        if (!w->has_frame && named->has_frame) {
-            w->has_frame = true;
-            w->frame_rows = named->frame_rows;
-            w->start = named->start;
-            w->end = named->end;
+        const char *ref = e->window->ref_name;
+        /* a named window may itself refer to another (WINDOW w2 AS w1): each
+         * step of the chain fills what the nearer ones left out */
+        for (int depth = 0; depth < 16 && ref; depth++) {
+            const sm_window_spec *named = NULL;
+            /* looked up as written, as Spark's WindowsSubstitution does */
+            for (int i = 0; i < sel->nwindows && !named; i++)
+                if (sel->windows[i].name && strcmp(sel->windows[i].name, ref) == 0)
+                    named = sel->windows[i].spec;
+            if (!named)
+                return an_fail_at(sc, e->pos, e->end, SM_ANALYSIS,
+                                  "[MISSING_WINDOW_SPECIFICATION] Window specification %s is not "
+                                  "defined in the WINDOW clause. Add it: WINDOW %s AS (...).",
+                                  ref, ref);
+            if (w->npartition == 0) {
+                w->partition = named->partition;
+                w->npartition = named->npartition;
+            }
+            if (w->norder == 0) {
+                w->order = named->order;
+                w->norder = named->norder;
+            }
+            if (!w->has_frame && named->has_frame) {
+                w->has_frame = true;
+                w->frame_rows = named->frame_rows;
+                w->start = named->start;
+                w->end = named->end;
+            }
+            ref = named->ref_name;
         }
         c->window = w;
     }
@@ -1585,6 +1710,16 @@ static int an_grouping_sets(sql_scope *sc, const sql_select *sel, const an_list 
 static int an_select(sql_scope *sc, const sql_select *sel, const sm_sort_key *order, int norder,
                      sm_dataframe **out) {
     sm_dataframe *df;
+    /* WINDOW w AS (...), w AS (...): Spark's parser rejects a name defined
+     * twice (compared as written, like its groupBy on the name's text) */
+    for (int i = 1; i < sel->nwindows; i++)
+        for (int j = 0; j < i; j++)
+            if (sel->windows[i].name && sel->windows[j].name &&
+                strcmp(sel->windows[i].name, sel->windows[j].name) == 0)
+                return an_fail_at(sc, -1, -1, SM_PARSE,
+                                  "[INVALID_SQL_SYNTAX.REPETITIVE_WINDOW_DEFINITION] Invalid SQL "
+                                  "syntax: The definition of window `%s` is repetitive.",
+                                  sel->windows[i].name);
     sm_expr *where = sel->where;
     sm_expr *having_in = sel->having;
     /* spark.sql.legacy.parser.havingWithoutGroupByAsWhere: HAVING without
