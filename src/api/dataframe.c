@@ -140,7 +140,9 @@ static const char *expr_output_name(sm_session *s, const sm_expr *unbound, const
     if (unbound->kind == SM_EX_COLUMN && unbound->name)
         return bound->kind == SM_EX_COLUMN && bound->name ? bound->name : unbound->name;
     (void)in;
-    return sm_expr_sql_name(s->arena, unbound);
+    /* Spark names select / agg items after resolution: from the bound tree's
+     * types and column names ("(k + 1)" for r.k + 1, "date_add(d, 1)") */
+    return sm_expr_sql_name_bound(s->arena, unbound, bound);
 }
 
 static sm_expr *column_ref(sm_session *s, const sm_schema *sc, int col) {
@@ -731,73 +733,7 @@ sm_dataframe *sm_df_drop_duplicates(sm_dataframe *df, int n, const char *const *
 
 sm_dataframe *sm_df_distinct(sm_dataframe *df) { return sm_df_drop_duplicates(df, 0, NULL); }
 
-/* Projects df to `types` (casting where needed) keeping names. */
-static sm_dataframe *cast_to(sm_dataframe *df, const sm_type *types) {
-    sm_session *s = df->session;
-    const sm_schema *in = df->plan->schema;
-    bool same = true;
-    for (int c = 0; c < in->ncols; c++) same &= in->fields[c].type == types[c];
-    if (same) return df;
-    sm_expr **exprs = sm_arena_alloc(s->arena, (size_t)in->ncols * sizeof *exprs);
-    const char **names = sm_arena_alloc(s->arena, (size_t)in->ncols * sizeof *names);
-    if (!exprs || !names) return NULL;
-    sm_bind_ctx bc;
-    sm_session_bind_ctx(s, in, NULL, &bc);
-    for (int c = 0; c < in->ncols; c++) {
-        exprs[c] = sm_expr_coerce(&bc, column_ref(s, in, c), types[c]);
-        names[c] = in->fields[c].name;
-        if (!exprs[c]) return NULL;
-    }
-    return make_project(df, in->ncols, exprs, names);
-}
-
-sm_dataframe *sm_df_union(sm_dataframe *df, sm_dataframe *other) {
-    if (!df || !other) return NULL;
-    sm_session *s = df->session;
-    const sm_schema *a = df->plan->schema, *b = other->plan->schema;
-    if (a->ncols != b->ncols) {
-        sm_err(SM_ANALYSIS,
-               "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same "
-               "number of columns, but the first input has %d columns and the second input has "
-               "%d columns.",
-               a->ncols, b->ncols);
-        return NULL;
-    }
-    sm_type *types = sm_arena_alloc(s->arena, (size_t)(a->ncols ? a->ncols : 1) * sizeof *types);
-    if (!types) return NULL;
-    for (int c = 0; c < a->ncols; c++) {
-        int w = sm_type_wider(a->fields[c].type, b->fields[c].type);
-        if (w < 0) {
-            /* Spark widens anything with string to string in union */
-            if (a->fields[c].type == SM_STRING || b->fields[c].type == SM_STRING) {
-                w = SM_STRING;
-            } else {
-                sm_err(SM_ANALYSIS,
-                       "[INCOMPATIBLE_COLUMN_TYPE] UNION can only be performed on inputs with "
-                       "compatible column types. The column %d (`%s`) has type \"%s\" in the "
-                       "first input and \"%s\" in the second.",
-                       c + 1, a->fields[c].name, sm_type_name(a->fields[c].type),
-                       sm_type_name(b->fields[c].type));
-                return NULL;
-            }
-        }
-        types[c] = (sm_type)w;
-    }
-    sm_dataframe *l = cast_to(df, types), *r = cast_to(other, types);
-    if (!l || !r) return NULL;
-    sm_plan *p = plan_new(s, SM_PLAN_UNION, NULL);
-    if (!p) return NULL;
-    p->children = sm_arena_alloc(s->arena, 2 * sizeof(sm_plan *));
-    if (!p->children) return NULL;
-    p->children[0] = l->plan;
-    p->children[1] = r->plan;
-    p->nchildren = 2;
-    p->schema = schema_clone(s, l->plan->schema);
-    if (!p->schema) return NULL;
-    for (int c = 0; c < a->ncols; c++)
-        p->schema->fields[c].nullable = a->fields[c].nullable || b->fields[c].nullable;
-    return sm_df_wrap(s, p);
-}
+/* sm_df_union: src/api/setops.c (one widening rule for every set operation). */
 
 sm_dataframe *sm_df_union_by_name(sm_dataframe *df, sm_dataframe *other, bool allow_missing) {
     if (!df || !other) return NULL;
@@ -895,7 +831,11 @@ sm_grouped *sm_df_group_by(sm_dataframe *df, int n, const char *const *cols) {
         sm_expr *u;
         if (parse_text(s, cols[i], &u) != SM_OK) return NULL;
         if (bind_expr(s, df->plan->schema, u, cols[i], false, &g->keys[i]) != SM_OK) return NULL;
-        g->key_names[i] = expr_output_name(s, u, g->keys[i], df->plan->schema);
+        /* an expression key is named before resolution (Spark's
+         * toPrettySQL of the unresolved key: "(r.k + 1)") */
+        g->key_names[i] = u->kind == SM_EX_COLUMN || u->kind == SM_EX_ALIAS
+                              ? expr_output_name(s, u, g->keys[i], df->plan->schema)
+                              : sm_expr_sql_name(s->arena, u);
     }
     g->nkeys = n;
     return g;

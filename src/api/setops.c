@@ -1,7 +1,7 @@
 /*
- * setops.c — intersect / intersectAll / subtract / exceptAll and offset:
- * analysis into SETOP and LIMIT plan nodes (plan.h), executed by
- * exec/setop.c and exec.c's LIMIT stream.
+ * setops.c — union / intersect / intersectAll / subtract / exceptAll and
+ * offset: analysis into UNION, SETOP and LIMIT plan nodes (plan.h),
+ * executed by exec.c's UNION and LIMIT streams and exec/setop.c.
  *
  * Analysis, as Spark's (checked against PySpark 3.5):
  *   - both inputs need the same number of columns ([NUM_COLUMNS_MISMATCH]);
@@ -82,7 +82,8 @@ static sm_plan *so_cast(sm_session *s, sm_plan *in, const sm_type *types, const 
     return p;
 }
 
-static sm_dataframe *so_make(sm_dataframe *df, sm_dataframe *other, sm_setop_kind kind, bool all,
+/* kind < 0: UNION ALL (an SM_PLAN_UNION node), else INTERSECT / EXCEPT. */
+static sm_dataframe *so_make(sm_dataframe *df, sm_dataframe *other, int kind, bool all,
                              const char *opname) {
     if (!df || !other) return NULL;
     sm_session *s = df->session;
@@ -143,16 +144,22 @@ static sm_dataframe *so_make(sm_dataframe *df, sm_dataframe *other, sm_setop_kin
         os->fields[c] = l->schema->fields[c];
         if (kind == SM_SETOP_INTERSECT)
             os->fields[c].nullable = l->schema->fields[c].nullable && r->schema->fields[c].nullable;
+        else if (kind < 0)
+            os->fields[c].nullable = l->schema->fields[c].nullable || r->schema->fields[c].nullable;
     }
     children[0] = l;
     children[1] = r;
-    p->kind = SM_PLAN_SETOP;
+    p->kind = kind < 0 ? SM_PLAN_UNION : SM_PLAN_SETOP;
     p->children = children;
     p->nchildren = 2;
-    p->setop = kind;
+    p->setop = kind < 0 ? SM_SETOP_INTERSECT : (sm_setop_kind)kind;
     p->setop_all = all;
     p->schema = os;
     return sm_df_wrap(s, p);
+}
+
+sm_dataframe *sm_df_union(sm_dataframe *df, sm_dataframe *other) {
+    return so_make(df, other, -1, true, "UNION");
 }
 
 sm_dataframe *sm_df_intersect(sm_dataframe *df, sm_dataframe *other) {

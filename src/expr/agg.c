@@ -1346,6 +1346,7 @@ const sm_agg_def sm_aggs[] = {
     {"max", 1, 1, resolve_same, SM_AGG_MAX, sizeof(mm_state), max_update, max_merge, mm_finalize},
     {"first", 1, 2, resolve_first, SM_AGG_FIRST, sizeof(fl_state), first_update, first_merge, fl_finalize},
     {"first_value", 1, 2, resolve_first, SM_AGG_FIRST, sizeof(fl_state), first_update, first_merge, fl_finalize},
+    {"any_value", 1, 2, resolve_first, SM_AGG_FIRST, sizeof(fl_state), first_update, first_merge, fl_finalize},
     {"last", 1, 2, resolve_first, SM_AGG_LAST, sizeof(fl_state), last_update, last_merge, fl_finalize},
     {"last_value", 1, 2, resolve_first, SM_AGG_LAST, sizeof(fl_state), last_update, last_merge, fl_finalize},
     AGG_MOM("stddev", SM_AGG_STDDEV_SAMP),

@@ -248,6 +248,17 @@ static int cast_err_overflow(const sm_value *v, const sm_tz *tz, sm_type to) {
                   lit, ev_type_upper(v->type), ev_type_upper(to));
 }
 
+/* ANSI: NaN / Infinity have no timestamp (Spark's doubleToTimestamp). */
+static int cast_err_nonfinite_ts(double x) {
+    return sm_err(SM_INVALID,
+                  "[CAST_INVALID_INPUT] The value %s of the type \"DOUBLE\" cannot be cast to "
+                  "\"TIMESTAMP\" because it is malformed. Correct the value as per the syntax, or "
+                  "change its target type. Use `try_cast` to tolerate malformed input and return "
+                  "NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                  "bypass this error.",
+                  isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity");
+}
+
 /* ---- text → values ----------------------------------------------------------- */
 
 /* UTF8String.trimAll: bytes that are Java whitespace or ISO control. */
@@ -716,6 +727,10 @@ static int cast_fixed(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, i
             for (row = 0; row < n; row++) {
                 double x = SM_VEC_F64(in)[row];
                 if (isnan(x) || isinf(x)) {
+                    if (ansi && !sm_vector_is_null(in, row)) {
+                        rc = cast_err_nonfinite_ts(x);
+                        break;
+                    }
                     SM_VEC_I64(v)[row] = 0;
                     if (!bm && !(bm = ev_validity(v))) {
                         rc = SM_NOMEM;

@@ -38,7 +38,10 @@
  *     own rewrite; its name is "count(1)").  COUNT(DISTINCT a) sets distinct.
  *   - function names are lower-cased; first(x) IGNORE NULLS → first(x, true).
  *   - string(x), int(x), bigint(x), double(x), float(x), boolean(x),
- *     date(x), timestamp(x), smallint(x), tinyint(x) → SM_EX_CAST.
+ *     date(x), timestamp(x), smallint(x), tinyint(x) → SM_EX_CAST marked
+ *     implicit (Spark names them as their argument); x :: type → CAST.
+ *   - TIMESTAMPADD|DATEADD|DATE_ADD(unit, n, ts) → "timestampadd"('unit', n,
+ *     ts); TIMESTAMPDIFF|DATEDIFF|DATE_DIFF(unit, a, b) → "timestampdiff".
  *   - typed literals DATE 'x' / TIMESTAMP 'x' → SM_EX_CAST of a STRING
  *     literal with name "DATE" / "TIMESTAMP" (the text is validated when
  *     parsing; binding converts it like any cast, in the session time zone).
@@ -192,6 +195,12 @@ int sm_sort_parse(sm_arena *a, const char *text, sm_sort_key *out);
  * ResolveAliases), CAST(col AS T) is named "col".  Implicit casts are
  * transparent.  Works on unbound and bound trees.  NULL on SM_NOMEM. */
 char *sm_expr_sql_name(sm_arena *a, const sm_expr *e);
+/* The same name after resolution, as Spark names select and aggregate
+ * items: `bound` is sm_expr_bind's result for `e` (or NULL), read for the
+ * types and resolved column names where its shape matches e — columns lose
+ * their qualifier ("(k + 1)" for r.k + 1), date + 1 is "date_add(d, 1)",
+ * date - INTERVAL '1' DAY "date_add(d, (- extractansiintervaldays(...)))". */
+char *sm_expr_sql_name_bound(sm_arena *a, const sm_expr *e, const sm_expr *bound);
 
 /* ---- binding ------------------------------------------------------------ */
 

@@ -4,7 +4,8 @@
  * quarter, weekofyear, last_day, date_add, date_sub, datediff, add_months,
  * months_between, trunc, date_trunc, unix_timestamp, from_unixtime,
  * to_utc_timestamp, from_utc_timestamp, current_date, current_timestamp,
- * now, make_date, unix_date, date_from_unix_date, timestamp_seconds.
+ * now, make_date, unix_date, date_from_unix_date, timestamp_seconds,
+ * timestampadd, timestampdiff.
  *
  * Resolution: arguments are cast implicitly as Spark does (year('2024-01-05')
  * reads the string as a date; hour() takes a timestamp; date_add's count
@@ -15,7 +16,9 @@
  *
  * Evaluation: every function is a loop over rows; null in → null out;
  * invalid input (an unparsable string, a non-existent date) → null
- * (non-ANSI).  Conversions between instants and local dates use the session
+ * (non-ANSI); in ANSI mode Spark's errors: make_date →
+ * [DATETIME_FIELD_OUT_OF_BOUNDS], to_date / to_timestamp / unix_timestamp
+ * with a pattern → [CANNOT_PARSE_TIMESTAMP].  Conversions between instants and local dates use the session
  * time zone from the eval context.  Nothing here is mutable after resolve,
  * so evaluation is thread-safe.
  */
@@ -186,13 +189,20 @@ static int dt_parse_row(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector *
     sm_dtfmt *tmp = NULL;
     const sm_dtfmt *f;
     SM_TRY(dt_row_fmt(call, args, 1, row, true, &tmp, &f));
+    int rc = SM_OK;
     if (f) {
         int32_t len;
         const char *s = sm_vector_str(args[0], row, &len);
-        *ok = sm_dtfmt_parse(f, s, len, dt_tz(ctx), micros);
+        char why[320];
+        *ok = sm_dtfmt_parse_why(f, s, len, dt_tz(ctx), micros, why, sizeof why);
+        if (!*ok && ctx->ansi) /* Spark's ANSI mode: text that does not match is an error */
+            rc = sm_err(SM_INVALID,
+                        "[CANNOT_PARSE_TIMESTAMP] %s. If necessary set \"spark.sql.ansi.enabled\" "
+                        "to \"false\" to bypass this error.",
+                        why);
     }
     sm_dtfmt_free(tmp);
-    return SM_OK;
+    return rc;
 }
 
 static int resolve_parse_fmt(sm_bind_ctx *ctx, sm_expr *call) {
@@ -435,10 +445,45 @@ DT_EVAL_FN(dt_extract, eval_second, DF_SECOND)
 
 /* ---- date arithmetic -------------------------------------------------------------- */
 
+/* date_add / date_sub with a string count, ANSI off (Spark's TypeCoercion
+ * DateTimeOperations): a constant string is read as an integer the strict
+ * (ANSI) way at bind time, [SECOND_FUNCTION_ARGUMENT_NOT_INTEGER] when it is
+ * not one; any other string expression is a type mismatch.  ANSI on, the
+ * string is simply cast (and an invalid one fails at run time). */
+static int dt_string_count(sm_bind_ctx *ctx, sm_expr *call) {
+    const char *fn = call->name && strcasecmp(call->name, "date_sub") == 0 ? "date_sub" : "date_add";
+    if (!sm_expr_is_const(call->args[1])) {
+        char *whole = sm_expr_sql_name(ctx->arena, call);
+        char *arg = sm_expr_sql_name(ctx->arena, call->args[1]);
+        if (!whole || !arg) return SM_NOMEM;
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
+                      "type mismatch: Parameter 2 requires the (\"INT\" or \"SMALLINT\" or "
+                      "\"TINYINT\") type, however \"%s\" has the type \"STRING\".",
+                      whole, arg);
+    }
+    SM_TRY(fx_coerce(ctx, call, 1, SM_INT));
+    sm_eval_ctx ec = {.tz = ctx->tz, .ansi = true, .now_micros = 0};
+    sm_value v;
+    if (sm_expr_eval_const(&ec, ctx->arena, call->args[1], &v) != SM_OK)
+        return sm_err(SM_ANALYSIS,
+                      "[SECOND_FUNCTION_ARGUMENT_NOT_INTEGER] The second argument of %s function "
+                      "needs to be an integer.",
+                      fn);
+    sm_expr *lit = sm_expr_literal(ctx->arena, &v);
+    if (!lit) return SM_NOMEM;
+    lit->type = SM_INT;
+    lit->nullable = v.is_null;
+    call->args[1] = lit;
+    return SM_OK;
+}
+
 static int resolve_date_add(sm_bind_ctx *ctx, sm_expr *call) {
     call->type = SM_DATE;
     call->nullable = true;
     SM_TRY(dt_coerce_datelike(ctx, call, 0, SM_DATE));
+    bool add_sub = call->name && strcasecmp(call->name, "add_months") != 0;
+    if (add_sub && !ctx->ansi && call->args[1]->type == SM_STRING) return dt_string_count(ctx, call);
     return dt_coerce_count(ctx, call, 1);
 }
 
@@ -491,6 +536,186 @@ static int resolve_datediff(sm_bind_ctx *ctx, sm_expr *call) {
     return dt_coerce_datelike(ctx, call, 1, SM_DATE);
 }
 DT_EVAL_FN(dt_arith_loop, eval_datediff, DA_DIFF)
+
+/* ---- timestampadd / timestampdiff ------------------------------------------------------
+ * TIMESTAMPADD(unit, n, ts) and TIMESTAMPDIFF(unit, start, end) (Spark's parser also
+ * spells them DATEADD / DATE_ADD and DATEDIFF / DATE_DIFF with a unit first).  The unit
+ * is a constant string, kept in dt_state.unit.  As DateTimeUtils.timestampAdd does, DAY,
+ * WEEK, MONTH, QUARTER and YEAR move the local wall-clock time in the session zone (one
+ * DAY across a DST change is 23 or 25 hours), mapped back keeping the original offset when
+ * it is still valid (ZonedDateTime.plus); HOUR and smaller add exact time.  The difference is ChronoUnit.between on the
+ * two local times: time units truncate toward zero; date units count whole days, months
+ * or years, a partial last day not counting. */
+
+typedef enum { TA_MICRO, TA_MILLI, TA_SECOND, TA_MINUTE, TA_HOUR, TA_DAY, TA_WEEK,
+               TA_MONTH, TA_QUARTER, TA_YEAR } dt_tsa_unit;
+
+static const int64_t dt_unit_micros[] = {1, 1000, SM_MICROS_PER_SECOND, 60 * SM_MICROS_PER_SECOND,
+                                         3600 * SM_MICROS_PER_SECOND};
+
+static int dt_prepare_ts_unit(sm_bind_ctx *ctx, sm_expr *call, const char *fn) {
+    static const struct {
+        const char *name;
+        dt_tsa_unit unit;
+    } units[] = {{"YEAR", TA_YEAR},     {"QUARTER", TA_QUARTER}, {"MONTH", TA_MONTH},
+                 {"WEEK", TA_WEEK},     {"DAY", TA_DAY},         {"DAYOFYEAR", TA_DAY},
+                 {"HOUR", TA_HOUR},     {"MINUTE", TA_MINUTE},   {"SECOND", TA_SECOND},
+                 {"MILLISECOND", TA_MILLI}, {"MICROSECOND", TA_MICRO}};
+    dt_state *st = dt_state_new(ctx, call);
+    if (!st) return SM_NOMEM;
+    sm_value v;
+    if (call->args[0]->type == SM_STRING && fx_const_arg(ctx, call->args[0], &v) && !v.is_null)
+        for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+            if ((size_t)v.v.str.len == strlen(units[k].name) &&
+                strncasecmp(v.v.str.ptr, units[k].name, (size_t)v.v.str.len) == 0) {
+                st->unit = (int)units[k].unit;
+                return SM_OK;
+            }
+    char *got = sm_expr_sql_name(ctx->arena, call->args[0]);
+    return sm_err(SM_ANALYSIS,
+                  "[INVALID_PARAMETER_VALUE.DATETIME_UNIT] The value of parameter(s) `unit` in `%s` "
+                  "is invalid: expects one of the units without quotes YEAR, QUARTER, MONTH, WEEK, "
+                  "DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the "
+                  "string literal '%s'.",
+                  fn, got ? got : "?");
+}
+
+/* A date, timestamp or string argument, read as a timestamp. */
+static int dt_coerce_ts_arg(sm_bind_ctx *ctx, sm_expr *call, int i) {
+    sm_type t = call->args[i]->type;
+    if (t != SM_STRING && t != SM_DATE && t != SM_TIMESTAMP && t != SM_NULLTYPE)
+        return dt_type_err(ctx, call, i, "the \"TIMESTAMP\"");
+    return fx_coerce(ctx, call, i, SM_TIMESTAMP);
+}
+
+static int resolve_timestampadd(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP;
+    call->nullable = true;
+    SM_TRY(dt_prepare_ts_unit(ctx, call, "timestampadd"));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_INT));
+    return dt_coerce_ts_arg(ctx, call, 2);
+}
+
+static int resolve_timestampdiff(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_BIGINT;
+    call->nullable = true;
+    SM_TRY(dt_prepare_ts_unit(ctx, call, "timestampdiff"));
+    SM_TRY(dt_coerce_ts_arg(ctx, call, 1));
+    return dt_coerce_ts_arg(ctx, call, 2);
+}
+
+/* ts plus `months` and `days` of local time, then `micros`; false on overflow. */
+static bool dt_ts_add(int64_t ts, int64_t months, int64_t days, int64_t micros, const sm_tz *tz,
+                      int64_t *out) {
+    if (months == 0 && days == 0) return !__builtin_add_overflow(ts, micros, out);
+    int32_t off = sm_tz_offset_at_utc(tz, ts);
+    int64_t local = ts + (int64_t)off * SM_MICROS_PER_SECOND;
+    int64_t day = local >= 0 ? local / SM_MICROS_PER_DAY : -((-local + SM_MICROS_PER_DAY - 1) / SM_MICROS_PER_DAY);
+    int64_t tod = local - day * SM_MICROS_PER_DAY;
+    if (months) {
+        int y, m, d;
+        sm_civil_from_days((int32_t)day, &y, &m, &d);
+        int64_t total = y * 12 + (m - 1) + months;
+        int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+        int nm = (int)(total - ny * 12) + 1;
+        if (ny < -300000 || ny > 300000) return false; /* beyond any timestamp */
+        static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        bool leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
+        int last = nm == 2 && leap ? 29 : dm[nm - 1];
+        day = sm_days_from_civil(ny, nm, d > last ? last : d);
+    }
+    day += days;
+    if (__builtin_mul_overflow(day, SM_MICROS_PER_DAY, &local) ||
+        __builtin_add_overflow(local, tod, &local))
+        return false;
+    /* keep the old offset if the new local time still has it (ZonedDateTime.plus) */
+    int64_t utc = local - (int64_t)off * SM_MICROS_PER_SECOND;
+    if (sm_tz_offset_at_utc(tz, utc) != off) utc = dt_local_to_utc(local, tz);
+    return !__builtin_add_overflow(utc, micros, out);
+}
+
+static int dt_overflow_err(int32_t q, int unit, int64_t ts, const sm_tz *tz) {
+    static const char *const names[] = {"MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR",
+                                        "DAY",         "WEEK",        "MONTH",  "QUARTER", "YEAR"};
+    char buf[48];
+    sm_format_timestamp(ts, tz, buf);
+    return sm_err(SM_INVALID, "[DATETIME_OVERFLOW] Datetime operation overflow: add %d %s to TIMESTAMP '%s'.",
+                  q, names[unit], buf);
+}
+
+static int eval_timestampadd(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                             int64_t n, sm_vector **out) {
+    const dt_state *st = call->state;
+    const sm_tz *tz = dt_tz(ctx);
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_TIMESTAMP, n, &res));
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_null(args[1], row) || fx_null(args[2], row)) {
+            rc = fx_set_null(res, row);
+            continue;
+        }
+        int32_t q = SM_VEC_I32(args[1])[row];
+        int64_t ts = SM_VEC_I64(args[2])[row], months = 0, days = 0, micros = 0;
+        switch (st->unit) {
+        case TA_DAY: days = q; break;
+        case TA_WEEK: days = (int64_t)q * 7; break;
+        case TA_MONTH: months = q; break;
+        case TA_QUARTER: months = (int64_t)q * 3; break;
+        case TA_YEAR: months = (int64_t)q * 12; break;
+        default: micros = (int64_t)q * dt_unit_micros[st->unit]; break; /* exact time */
+        }
+        /* Spark multiplies in Int (multiplyExact): a count beyond it overflows */
+        bool ok = months >= INT32_MIN && months <= INT32_MAX && days >= INT32_MIN && days <= INT32_MAX &&
+                  dt_ts_add(ts, months, days, micros, tz, &SM_VEC_I64(res)[row]);
+        if (!ok) rc = dt_overflow_err(q, st->unit, ts, tz);
+    }
+    return dt_finish(res, rc, out);
+}
+
+/* LocalDate.until in months: (packed end - packed start) / 32, packed = month * 32 + day. */
+static int64_t dt_months_until(int64_t d0, int64_t d1) {
+    int y0, y1, m0, dd0, m1, dd1;
+    sm_civil_from_days((int32_t)d0, &y0, &m0, &dd0);
+    sm_civil_from_days((int32_t)d1, &y1, &m1, &dd1);
+    int64_t p0 = ((int64_t)y0 * 12 + m0 - 1) * 32 + dd0, p1 = ((int64_t)y1 * 12 + m1 - 1) * 32 + dd1;
+    return (p1 - p0) / 32;
+}
+
+static int eval_timestampdiff(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                              int64_t n, sm_vector **out) {
+    const dt_state *st = call->state;
+    const sm_tz *tz = dt_tz(ctx);
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_BIGINT, n, &res));
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_null(args[1], row) || fx_null(args[2], row)) {
+            rc = fx_set_null(res, row);
+            continue;
+        }
+        int64_t ls = dt_utc_to_local(SM_VEC_I64(args[1])[row], tz);
+        int64_t le = dt_utc_to_local(SM_VEC_I64(args[2])[row], tz);
+        int64_t v;
+        if (st->unit <= TA_HOUR) {
+            v = (le - ls) / dt_unit_micros[st->unit];
+        } else {
+            int64_t sd = sm_micros_to_days(ls), ed = sm_micros_to_days(le);
+            int64_t stod = ls - sd * SM_MICROS_PER_DAY, etod = le - ed * SM_MICROS_PER_DAY;
+            if (ed > sd && etod < stod) ed--;
+            else if (ed < sd && etod > stod) ed++;
+            switch (st->unit) {
+            case TA_DAY: v = ed - sd; break;
+            case TA_WEEK: v = (ed - sd) / 7; break;
+            case TA_MONTH: v = dt_months_until(sd, ed); break;
+            case TA_QUARTER: v = dt_months_until(sd, ed) / 3; break;
+            default: v = dt_months_until(sd, ed) / 12; break;
+            }
+        }
+        SM_VEC_I64(res)[row] = v;
+    }
+    return dt_finish(res, rc, out);
+}
 
 static int resolve_last_day(sm_bind_ctx *ctx, sm_expr *call) {
     call->type = SM_DATE;
@@ -767,6 +992,33 @@ static int resolve_make_date(sm_bind_ctx *ctx, sm_expr *call) {
     call->nullable = true;
     return fx_coerce_all(ctx, call, 0, SM_INT);
 }
+
+/* Why java.time.LocalDate.of(y, m, d) rejects a date, in its words (the
+ * checks run in its order: year, month, day of month, then the length of
+ * the month); NULL when the date exists.  buf holds the text. */
+static const char *dt_make_date_problem(int32_t y, int32_t m, int32_t d, char *buf, size_t cap) {
+    static const char *const months[] = {"JANUARY", "FEBRUARY", "MARCH",     "APRIL",
+                                         "MAY",     "JUNE",     "JULY",      "AUGUST",
+                                         "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"};
+    if (y < -999999999 || y > 999999999)
+        snprintf(buf, cap, "Invalid value for Year (valid values -999999999 - 999999999): %d", y);
+    else if (m < 1 || m > 12)
+        snprintf(buf, cap, "Invalid value for MonthOfYear (valid values 1 - 12): %d", m);
+    else if (d < 1 || d > 31)
+        snprintf(buf, cap, "Invalid value for DayOfMonth (valid values 1 - 28/31): %d", d);
+    else if (d > sm_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+                     sm_days_from_civil(y, m, 1)) {
+        if (d == 29)
+            snprintf(buf, cap, "Invalid date 'February 29' as '%d' is not a leap year", y);
+        else
+            snprintf(buf, cap, "Invalid date '%s %d'", months[m - 1], d);
+    } else
+        return NULL;
+    return buf;
+}
+
+/* make_date: an impossible date is null, or in ANSI mode Spark's
+ * [DATETIME_FIELD_OUT_OF_BOUNDS] with java.time's reason. */
 static int eval_make_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                           sm_vector **out) {
     sm_vector *res;
@@ -777,9 +1029,16 @@ static int eval_make_date(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector
         bool ok = !fx_any_null(args, 3, row);
         if (ok) {
             y = SM_VEC_I32(args[0])[row], m = SM_VEC_I32(args[1])[row], d = SM_VEC_I32(args[2])[row];
-            ok = m >= 1 && m <= 12 && d >= 1 && y >= -999999999 && y <= 999999999 &&
-                 d <= sm_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
-                          sm_days_from_civil(y, m, 1);
+            char why[128];
+            const char *problem = dt_make_date_problem(y, m, d, why, sizeof why);
+            if (problem && ctx->ansi) {
+                rc = sm_err(SM_INVALID,
+                            "[DATETIME_FIELD_OUT_OF_BOUNDS] %s. If necessary set "
+                            "\"spark.sql.ansi.enabled\" to false to bypass this error.",
+                            problem);
+                break;
+            }
+            ok = problem == NULL;
         }
         if (!ok) {
             rc = fx_set_null(res, row);
@@ -869,6 +1128,8 @@ const sm_func_def sm_funcs_datetime[] = {
     {"date_sub", 2, 2, resolve_date_add, eval_date_sub, NULL},
     {"add_months", 2, 2, resolve_date_add, eval_add_months, NULL},
     {"datediff", 2, 2, resolve_datediff, eval_datediff, NULL},
+    {"timestampadd", 3, 3, resolve_timestampadd, eval_timestampadd, NULL},
+    {"timestampdiff", 3, 3, resolve_timestampdiff, eval_timestampdiff, NULL},
     {"last_day", 1, 1, resolve_last_day, eval_last_day, NULL},
     {"months_between", 2, 3, resolve_months_between, eval_months_between, NULL},
     {"trunc", 2, 2, resolve_trunc, eval_trunc, NULL},

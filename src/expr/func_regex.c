@@ -1,6 +1,7 @@
 /*
  * func_regex.c — regexp_replace, regexp_extract, rlike (regexp, regexp_like),
- * like and ilike, with Spark 3.5 semantics.
+ * regexp_count, regexp_substr, regexp_instr, like and ilike, with Spark 3.5
+ * semantics.
  *
  * Patterns are Java regular expressions run on PCRE2 (expr/regex.c).  A
  * constant pattern (and a constant replacement) is compiled in resolve and
@@ -25,6 +26,7 @@
  * itself, as Spark requires.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "expr/func_common.h"
 #include "expr/regex.h"
@@ -71,6 +73,14 @@ static void rx_state_release(void *p) {
     if (st) sm_regex_release(st->re);
 }
 
+/* The function a pattern error names: Spark replaces regexp_count and
+ * regexp_substr by regexp_extract_all / regexp_extract, whose errors show. */
+static const char *rx_err_name(const char *fn) {
+    if (fn && strcasecmp(fn, "regexp_count") == 0) return "regexp_extract_all";
+    if (fn && strcasecmp(fn, "regexp_substr") == 0) return "regexp_extract";
+    return fn;
+}
+
 /* Compiles a constant pattern argument at bind time.  A null pattern leaves
  * st->re NULL (every row is then null). */
 static int rx_prepare(sm_bind_ctx *ctx, sm_expr *call, int pat_arg, rx_state **out) {
@@ -83,7 +93,8 @@ static int rx_prepare(sm_bind_ctx *ctx, sm_expr *call, int pat_arg, rx_state **o
     call->state = st;
     if (!v.is_null && v.type == SM_STRING)
         return defer_err(ctx, &st->err,
-                         sm_regex_get(v.v.str.ptr, (size_t)v.v.str.len, call->name, &st->re));
+                         sm_regex_get(v.v.str.ptr, (size_t)v.v.str.len, rx_err_name(call->name),
+                                      &st->re));
     return SM_OK;
 }
 
@@ -318,6 +329,131 @@ static int rlike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **
     return rx_finish(res, rc, out);
 }
 
+/* ---- regexp_count, regexp_substr, regexp_instr ------------------------------------ */
+
+/* Java's Matcher.find() loop: the next match at or after *pos (1, offsets in
+ * md), or 0.  After an empty match the search moves on one character, as
+ * Java's find does, so '' matches at every position including the end. */
+static int rx_next(const sm_regex *re, pcre2_match_data *md, const char *s, size_t len,
+                   size_t *pos) {
+    if (*pos > len) return 0;
+    int rc = sm_regex_find(re, md, s, len, *pos);
+    if (rc <= 0) return rc;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    if (ov[1] > ov[0]) *pos = ov[1];
+    else *pos = ov[1] >= len ? len + 1 : ov[1] + (size_t)fx_u8len((unsigned char)s[ov[1]]);
+    return 1;
+}
+
+/* The UTF-16 position (Java's String index) of byte offset `off` of s. */
+static int64_t rx_utf16_index(const char *s, size_t off) {
+    int64_t n = 0;
+    for (size_t i = 0; i < off;) {
+        int l = fx_u8len((unsigned char)s[i]);
+        n += l == 4 ? 2 : 1;
+        i += (size_t)l;
+    }
+    return n;
+}
+
+/* regexp_count(str, regexp) = size(regexp_extract_all(str, regexp, 0)), and
+ * regexp_substr(str, regexp) = nullif(regexp_extract(str, regexp, 0), ''):
+ * Spark's replacements, whose names the pattern errors carry. */
+static int regexp_count_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    call->type = SM_INT;
+    call->nullable = fx_any_nullable(call);
+    rx_state *st;
+    return rx_prepare(ctx, call, 1, &st);
+}
+
+static int regexp_substr_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(regexp_count_resolve(ctx, call));
+    call->type = SM_STRING;
+    call->nullable = true; /* no match: null */
+    return SM_OK;
+}
+
+/* regexp_instr(str, regexp[, idx]): the 1-based position of the first match
+ * (Spark 3.5 reads idx only for its nullness: the position is the whole
+ * match's), 0 when there is none. */
+static int regexp_instr_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(regexp_count_resolve(ctx, call));
+    if (call->nargs == 3) {
+        SM_TRY(fx_coerce(ctx, call, 2, SM_INT));
+        call->nullable = fx_any_nullable(call);
+    }
+    return SM_OK;
+}
+
+typedef enum { RX_COUNT, RX_SUBSTR, RX_INSTR } rx_find_kind;
+
+static int rx_find_eval(const sm_expr *call, sm_vector **args, int64_t n, sm_vector **out,
+                        rx_find_kind kind, const char *fn) {
+    const rx_state *st = call->state;
+    if (st && st->err.code) return raise_deferred(&st->err);
+    sm_vector *res;
+    if (kind == RX_SUBSTR) {
+        if (!(res = sm_vector_new(SM_STRING, n))) return SM_NOMEM;
+    } else {
+        SM_TRY(fx_new_fixed(SM_INT, n, &res));
+    }
+    rx_matcher m = {.fn = fn};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_any_null(args, call->nargs, row)) {
+            rc = kind == RX_SUBSTR ? sm_vector_append_null(res) : fx_set_null(res, row);
+            continue;
+        }
+        int32_t slen, plen;
+        const char *s = fx_str(args[0], row, &slen);
+        const char *p = fx_str(args[1], row, &plen);
+        if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
+        size_t pos = 0;
+        if (kind == RX_COUNT) {
+            int32_t count = 0;
+            int found;
+            while ((found = rx_next(m.re, m.md, s, (size_t)slen, &pos)) > 0) count++;
+            if (found < 0) rc = found;
+            else SM_VEC_I32(res)[row] = count;
+            continue;
+        }
+        int found = rx_next(m.re, m.md, s, (size_t)slen, &pos);
+        if (found < 0) {
+            rc = found;
+            break;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m.md);
+        if (kind == RX_INSTR)
+            SM_VEC_I32(res)[row] = found ? (int32_t)rx_utf16_index(s, ov[0]) + 1 : 0;
+        else if (!found || ov[1] == ov[0])
+            rc = sm_vector_append_null(res);
+        else
+            rc = sm_vector_append_str(res, s + ov[0], (int32_t)(ov[1] - ov[0]));
+    }
+    rx_done(&m);
+    return rx_finish(res, rc, out);
+}
+
+static int regexp_count_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,
+                             int64_t n, sm_vector **out) {
+    (void)ectx;
+    return rx_find_eval(call, args, n, out, RX_COUNT, "regexp_extract_all");
+}
+
+static int regexp_substr_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,
+                              int64_t n, sm_vector **out) {
+    (void)ectx;
+    return rx_find_eval(call, args, n, out, RX_SUBSTR, "regexp_extract");
+}
+
+static int regexp_instr_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,
+                             int64_t n, sm_vector **out) {
+    (void)ectx;
+    return rx_find_eval(call, args, n, out, RX_INSTR, "regexp_instr");
+}
+
 /* ---- like / ilike -------------------------------------------------------------- */
 
 enum { LK_LIT, LK_ONE, LK_ANY };
@@ -537,6 +673,9 @@ const sm_func_def sm_funcs_regex[] = {
     {"rlike", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
     {"regexp", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
     {"regexp_like", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
+    {"regexp_count", 2, 2, regexp_count_resolve, regexp_count_eval, rx_state_release},
+    {"regexp_substr", 2, 2, regexp_substr_resolve, regexp_substr_eval, rx_state_release},
+    {"regexp_instr", 2, 3, regexp_instr_resolve, regexp_instr_eval, rx_state_release},
     {"like", 2, 3, like_resolve, like_eval, NULL},
     {"ilike", 2, 3, ilike_resolve, ilike_eval, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},

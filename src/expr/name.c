@@ -23,8 +23,25 @@
  *   arguments Spark's builders fill in (round(x) → "round(x, 0)"; see
  *   nm_default_args).
  *
+ * Before and after resolution.  sm_expr_sql_name names the tree as
+ * written, as Spark's toPrettySQL names an unresolved expression (what
+ * groupBy(expr("r.k + 1")) shows: "(r.k + 1)").  Select and aggregate items
+ * are named after resolution, which sm_expr_sql_name_bound gives: it walks
+ * the unbound tree together with the binder's result (nm_pair: the same
+ * shape minus the casts the binder inserts; where shapes part, the rest is
+ * named from the unbound tree alone) and takes from the bound partner
+ *   - column names without their qualifier (r.k + 1 → "(k + 1)");
+ *   - the types that decide Spark's analyzer rewrites (nm_datetime_arith):
+ *     date + int → "date_add(d, 1)", date - int → "date_sub(d, 1)",
+ *     date ± INTERVAL n DAY → "date_add(d, [(- ]extractansiintervaldays(..)[)])",
+ *     date/timestamp ± other intervals → "d + INTERVAL '1' YEAR" (datetime
+ *     first, no parentheses).
+ * A bound call (fn set) passed to sm_expr_sql_name is its own partner.
+ * Cast aliases (int(x), date(x), ...) are casts marked implicit by the
+ * parser: Spark prints them as their argument, like its own casts.
+ *
  * Limitations (smelt's narrower type system): SMALLINT/TINYINT/FLOAT casts
- * print as INT/DOUBLE; a qualified column t.a prints as "t.a" (Spark: "a");
+ * print as INT/DOUBLE;
  * TIMESTAMP literals print in UTC (Spark: the session time zone); the
  * function negative(a) prints "(- a)" like the operator -a (Spark:
  * "negative(a)"), both being the call "negative".
@@ -42,8 +59,8 @@
 #include "types/datetime.h"
 #include "types/decimal.h"
 
-static int nm_sql(sm_buf *b, const sm_expr *e);
-static int nm_window(sm_buf *b, const sm_expr *e);
+static int nm_sql(sm_buf *b, const sm_expr *e, const sm_expr *bd);
+static int nm_window(sm_buf *b, const sm_expr *e, const sm_expr *bd);
 
 static int nm_put(sm_buf *b, const char *s) { return sm_buf_append(b, s, strlen(s)); }
 
@@ -114,10 +131,35 @@ static int nm_typed_literal(sm_buf *b, const sm_expr *e) {
     return sm_buf_appendf(b, "TIMESTAMP '%.*s'", (int)len, str);
 }
 
-static int nm_args(sm_buf *b, const sm_expr *e, int from, int to) {
+/* Skips the casts the binder inserted. */
+static const sm_expr *nm_strip(const sm_expr *e) {
+    while (e && e->kind == SM_EX_CAST && e->implicit && e->nargs == 1) e = e->args[0];
+    return e;
+}
+
+/* c (a bound node, minus the binder's casts) as the partner of the unbound
+ * uc, or NULL when their kinds differ. */
+static const sm_expr *nm_match(const sm_expr *uc, const sm_expr *c) {
+    if (!uc || !c) return NULL;
+    if (!(uc->kind == SM_EX_CAST && uc->implicit)) c = nm_strip(c);
+    return c && c->kind == uc->kind ? c : NULL;
+}
+
+/* The bound node paired with argument k of the unbound node u (bd is u's
+ * partner), or NULL: the binder keeps the shape of the tree apart from
+ * the casts it inserts, so the partner of u->args[k] is bd->args[k] minus
+ * those casts, provided kinds and arities agree (where they do not, e.g.
+ * a window the DataFrame layer replaced by a column, naming goes on from
+ * the unbound tree alone). */
+static const sm_expr *nm_pair(const sm_expr *u, const sm_expr *bd, int k) {
+    if (!bd || !u || bd->kind != u->kind || bd->nargs != u->nargs || k >= u->nargs) return NULL;
+    return nm_match(u->args[k], bd->args[k]);
+}
+
+static int nm_args(sm_buf *b, const sm_expr *e, const sm_expr *bd, int from, int to) {
     for (int k = from; k < to; k++) {
         if (k > from) SM_TRY(nm_put(b, ", "));
-        SM_TRY(nm_sql(b, e->args[k]));
+        SM_TRY(nm_sql(b, e->args[k], nm_pair(e, bd, k)));
     }
     return SM_OK;
 }
@@ -185,22 +227,120 @@ static const char *nm_default_args(const char *name, int nargs) {
     return NULL;
 }
 
-static int nm_call(sm_buf *b, const sm_expr *e) {
+/* The family of an INTERVAL expression of the unbound tree: 'Y' year-month,
+ * 'D' an interval of exactly DAY, 'T' another day-time interval; 0 when e
+ * is no interval.  Read from the literal's spelling ("INTERVAL '90' DAY",
+ * "INTERVAL '1-2' YEAR TO MONTH": the last field decides) through the
+ * interval arithmetic func_interval.c folds. */
+static char nm_iv_family(const sm_expr *e) {
+    e = nm_strip(e);
+    if (!e || e->kind != SM_EX_CALL || !e->name) return 0;
+    const char *n = e->name;
+    if (nm_is(n, "interval") && e->nargs == 4) {
+        const sm_expr *sp = e->args[3];
+        if (!sp || sp->kind != SM_EX_LITERAL || sp->lit.type != SM_STRING || sp->lit.is_null) return 0;
+        const char *t = sp->lit.v.str.ptr;
+        int32_t len = sp->lit.v.str.len, k = len;
+        while (k > 0 && t[k - 1] != ' ' && t[k - 1] != '\'') k--;
+        const char *last = t + k;
+        size_t ll = (size_t)(len - k);
+        if ((ll == 4 && strncasecmp(last, "YEAR", 4) == 0) || (ll == 5 && strncasecmp(last, "MONTH", 5) == 0))
+            return 'Y';
+        bool to = false;
+        for (int32_t i = 0; i + 4 <= len; i++)
+            if (strncasecmp(t + i, " TO ", 4) == 0) to = true;
+        return ll == 3 && strncasecmp(last, "DAY", 3) == 0 && !to ? 'D' : 'T';
+    }
+    if (e->nargs == 1 && (nm_is(n, "negative") || nm_is(n, "positive") || nm_is(n, "-") || nm_is(n, "+")))
+        return nm_iv_family(e->args[0]);
+    if (e->nargs != 2) return 0;
+    char f0 = nm_iv_family(e->args[0]), f1 = nm_iv_family(e->args[1]);
+    if (nm_is(n, "+") || nm_is(n, "-")) {
+        if (f0 == f1) return f0;
+        return f0 && f1 && f0 != 'Y' && f1 != 'Y' ? 'T' : 0;
+    }
+    if (nm_is(n, "*")) return f0 ? f0 : f1;
+    if (nm_is(n, "/")) return f0;
+    return 0;
+}
+
+/* Date/time arithmetic that Spark's analyzer rewrites (ResolveBinaryArithmetic,
+ * checked against PySpark 3.5.3), told apart by the types of the bound
+ * partner bd — only after binding does "d + 1" mean date_add:
+ *   date + int, int + date    date_add(<date>, <int>)   (date first)
+ *   date - int                date_sub(<date>, <int>)
+ *   date ± INTERVAL n DAY     date_add(<date>, extractansiintervaldays(<iv>)),
+ *                             minus: date_add(<date>, (- extractansiintervaldays(<iv>)))
+ *   date/timestamp ± other interval, string ± day-time interval
+ *                             <x> + <iv>, <x> - <iv>  (no parentheses; datetime first)
+ * *done is false (nothing written) for anything else. */
+static int nm_datetime_arith(sm_buf *b, const sm_expr *e, const sm_expr *bd, bool *done) {
+    *done = false;
+    bool add = nm_is(e->name, "+");
+    char f0 = nm_iv_family(e->args[0]), f1 = nm_iv_family(e->args[1]);
+    /* func_interval.c puts the interval second in the bound call */
+    bool swap = (nm_iv_family(bd->args[0]) != 0) != (f0 != 0);
+    const sm_expr *p0 = nm_match(e->args[0], bd->args[swap ? 1 : 0]);
+    const sm_expr *p1 = nm_match(e->args[1], bd->args[swap ? 0 : 1]);
+    const sm_expr *b0 = nm_strip(bd->args[swap ? 1 : 0]), *b1 = nm_strip(bd->args[swap ? 0 : 1]);
+    sm_type t0 = b0 ? b0->type : SM_NULLTYPE, t1 = b1 ? b1->type : SM_NULLTYPE;
+    const sm_expr *pa[2] = {p0, p1};
+    int dk; /* the date/time operand */
+    if (f0 || f1) {
+        if ((f0 && f1) || (f0 && !add)) return SM_OK;
+        dk = f1 ? 0 : 1;
+        char fam = f1 ? f1 : f0;
+        sm_type dt = dk == 0 ? t0 : t1;
+        if (dt == SM_DATE && fam == 'D') {
+            SM_TRY(nm_put(b, "date_add("));
+            SM_TRY(nm_sql(b, e->args[dk], pa[dk]));
+            SM_TRY(nm_put(b, add ? ", extractansiintervaldays(" : ", (- extractansiintervaldays("));
+            SM_TRY(nm_sql(b, e->args[1 - dk], pa[1 - dk]));
+            SM_TRY(nm_put(b, add ? "))" : ")))"));
+        } else if (dt == SM_DATE || dt == SM_TIMESTAMP || (dt == SM_STRING && fam != 'Y')) {
+            SM_TRY(nm_sql(b, e->args[dk], pa[dk]));
+            SM_TRY(nm_put(b, add ? " + " : " - "));
+            SM_TRY(nm_sql(b, e->args[1 - dk], pa[1 - dk]));
+        } else {
+            return SM_OK;
+        }
+        *done = true;
+        return SM_OK;
+    }
+    if (bd->type != SM_DATE) return SM_OK;
+    if (t0 == SM_DATE && t1 != SM_DATE) dk = 0;
+    else if (add && t1 == SM_DATE && t0 != SM_DATE) dk = 1;
+    else return SM_OK;
+    SM_TRY(nm_put(b, add ? "date_add(" : "date_sub("));
+    SM_TRY(nm_sql(b, e->args[dk], pa[dk]));
+    SM_TRY(nm_put(b, ", "));
+    SM_TRY(nm_sql(b, e->args[1 - dk], pa[1 - dk]));
+    *done = true;
+    return nm_put(b, ")");
+}
+
+static int nm_call(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
     const char *n = e->name ? e->name : "";
     int na = e->nargs;
+    if (!bd && e->fn) bd = e; /* a bound call is its own partner */
+    if ((nm_is(n, "+") || nm_is(n, "-")) && na == 2 && bd) {
+        bool done;
+        SM_TRY(nm_datetime_arith(b, e, bd, &done));
+        if (done) return SM_OK;
+    }
     const char *op = nm_infix(n);
     if (op && na == 2) {
         SM_TRY(nm_put(b, "("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(sm_buf_appendf(b, " %s ", op));
-        SM_TRY(nm_sql(b, e->args[1]));
+        SM_TRY(nm_sql(b, e->args[1], nm_pair(e, bd, 1)));
         return nm_put(b, ")");
     }
     if ((nm_is(n, "!=") || nm_is(n, "<>")) && na == 2) {
         SM_TRY(nm_put(b, "(NOT ("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, " = "));
-        SM_TRY(nm_sql(b, e->args[1]));
+        SM_TRY(nm_sql(b, e->args[1], nm_pair(e, bd, 1)));
         return nm_put(b, "))");
     }
     if (na == 1) {
@@ -210,48 +350,48 @@ static int nm_call(sm_buf *b, const sm_expr *e) {
                                                                   : NULL;
         if (pre) {
             SM_TRY(nm_put(b, pre));
-            SM_TRY(nm_sql(b, e->args[0]));
+            SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
             return nm_put(b, ")");
         }
         if (nm_is(n, "~")) {
             SM_TRY(nm_put(b, "~"));
-            return nm_sql(b, e->args[0]);
+            return nm_sql(b, e->args[0], nm_pair(e, bd, 0));
         }
         if (nm_is(n, "isnull") || nm_is(n, "isnotnull")) {
             SM_TRY(nm_put(b, "("));
-            SM_TRY(nm_sql(b, e->args[0]));
+            SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
             return nm_put(b, nm_is(n, "isnull") ? " IS NULL)" : " IS NOT NULL)");
         }
     }
     if (nm_is(n, "like") && (na == 2 || na == 3)) {
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, " LIKE "));
-        return nm_sql(b, e->args[1]);
+        return nm_sql(b, e->args[1], nm_pair(e, bd, 1));
     }
     if (nm_is(n, "interval") && na == 4 && e->args[3]->kind == SM_EX_LITERAL &&
         e->args[3]->lit.type == SM_STRING)
         return nm_literal(b, e->args[3]); /* INTERVAL '90' DAY */
     if (nm_is(n, "extract") && na == 2) {
         SM_TRY(nm_put(b, "extract("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, " FROM "));
-        SM_TRY(nm_sql(b, e->args[1]));
+        SM_TRY(nm_sql(b, e->args[1], nm_pair(e, bd, 1)));
         return nm_put(b, ")");
     }
     if ((nm_is(n, "trim") || nm_is(n, "ltrim") || nm_is(n, "rtrim")) && na == 2) {
         SM_TRY(nm_put(b, nm_is(n, "trim") ? "TRIM(BOTH " : nm_is(n, "ltrim") ? "TRIM(LEADING " : "TRIM(TRAILING "));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, " FROM "));
-        SM_TRY(nm_sql(b, e->args[1]));
+        SM_TRY(nm_sql(b, e->args[1], nm_pair(e, bd, 1)));
         return nm_put(b, ")");
     }
     if ((nm_is(n, "lag") || nm_is(n, "lead")) && na >= 1 && na < 3) {
         /* Spark fills in offset 1 and default NULL */
         SM_TRY(nm_lower(b, n));
         SM_TRY(nm_put(b, "("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, ", "));
-        if (na == 2) SM_TRY(nm_sql(b, e->args[1]));
+        if (na == 2) SM_TRY(nm_sql(b, e->args[1], nm_pair(e, bd, 1)));
         else SM_TRY(nm_put(b, "1"));
         return nm_put(b, ", NULL)");
     }
@@ -276,17 +416,18 @@ static int nm_call(sm_buf *b, const sm_expr *e) {
     }
     if (nm_is(n, "current_schema")) n = "current_database";
     if (nm_is(n, "random")) n = "rand";
+    if (nm_is(n, "dateadd") && na == 2) n = "date_add"; /* the alias prints as date_add */
     if (nm_is(n, "assert_true") && na == 1) {
         SM_TRY(nm_put(b, "assert_true("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, ", '"));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         return nm_put(b, "' is not true!)");
     }
     /* first(x, ignoreNulls) / last(x, ignoreNulls) print only x, as does
      * approx_count_distinct(x, relativeSD) */
     if ((nm_is(n, "first") || nm_is(n, "last") || nm_is(n, "first_value") ||
-         nm_is(n, "last_value") || nm_is(n, "approx_count_distinct")) &&
+         nm_is(n, "last_value") || nm_is(n, "any_value") || nm_is(n, "approx_count_distinct")) &&
         na == 2)
         na = 1;
     bool paren = nm_is(n, "if");
@@ -295,19 +436,19 @@ static int nm_call(sm_buf *b, const sm_expr *e) {
     SM_TRY(pretty ? nm_upper(b, pretty) : nm_lower(b, n));
     SM_TRY(nm_put(b, e->distinct ? "(DISTINCT " : "("));
     if (nm_is(n, "log") && na == 1) SM_TRY(nm_put(b, "E(), ")); /* log(x) = LOG(E(), x) */
-    SM_TRY(nm_args(b, e, 0, na));
+    SM_TRY(nm_args(b, e, bd, 0, na));
     const char *extra = nm_default_args(n, na);
     if (extra) SM_TRY(nm_put(b, extra));
     SM_TRY(nm_put(b, ")"));
     if (e->filter) {
         SM_TRY(nm_put(b, " FILTER (WHERE "));
-        SM_TRY(nm_sql(b, e->filter));
+        SM_TRY(nm_sql(b, e->filter, NULL));
         SM_TRY(nm_put(b, ")"));
     }
     return paren ? nm_put(b, ")") : SM_OK;
 }
 
-static int nm_case(sm_buf *b, const sm_expr *e) {
+static int nm_case(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
     int k = e->has_operand ? 1 : 0;
     int pairs_end = e->nargs - (e->has_else ? 1 : 0);
     SM_TRY(nm_put(b, "CASE"));
@@ -315,70 +456,72 @@ static int nm_case(sm_buf *b, const sm_expr *e) {
         SM_TRY(nm_put(b, " WHEN "));
         if (e->has_operand) { /* Spark rewrites CASE x WHEN v to WHEN (x = v) */
             SM_TRY(nm_put(b, "("));
-            SM_TRY(nm_sql(b, e->args[0]));
+            SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
             SM_TRY(nm_put(b, " = "));
-            SM_TRY(nm_sql(b, e->args[k]));
+            SM_TRY(nm_sql(b, e->args[k], nm_pair(e, bd, k)));
             SM_TRY(nm_put(b, ")"));
         } else {
-            SM_TRY(nm_sql(b, e->args[k]));
+            SM_TRY(nm_sql(b, e->args[k], nm_pair(e, bd, k)));
         }
         SM_TRY(nm_put(b, " THEN "));
-        SM_TRY(nm_sql(b, e->args[k + 1]));
+        SM_TRY(nm_sql(b, e->args[k + 1], nm_pair(e, bd, k + 1)));
     }
     if (e->has_else && e->nargs > 0) {
         SM_TRY(nm_put(b, " ELSE "));
-        SM_TRY(nm_sql(b, e->args[e->nargs - 1]));
+        SM_TRY(nm_sql(b, e->args[e->nargs - 1], nm_pair(e, bd, e->nargs - 1)));
     }
     return nm_put(b, " END");
 }
 
-static int nm_sql(sm_buf *b, const sm_expr *e) {
+static int nm_sql(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
     if (!e) return nm_put(b, "NULL");
     switch (e->kind) {
-    case SM_EX_COLUMN: return nm_put(b, e->name ? e->name : "");
+    case SM_EX_COLUMN: /* the bound name: as written minus the qualifier */
+        if (bd && bd->name) return nm_put(b, bd->name);
+        return nm_put(b, e->name ? e->name : "");
     case SM_EX_LITERAL: return nm_literal(b, e);
-    case SM_EX_CALL: return nm_call(b, e);
+    case SM_EX_CALL: return nm_call(b, e, bd);
     case SM_EX_CAST:
         if (e->nargs < 1) return nm_put(b, "NULL");
-        if (e->implicit) return nm_sql(b, e->args[0]);
+        if (e->implicit) return nm_sql(b, e->args[0], nm_pair(e, bd, 0));
         if (e->name && e->args[0]->kind == SM_EX_LITERAL && e->args[0]->lit.type == SM_STRING &&
             !e->args[0]->lit.is_null)
             return nm_typed_literal(b, e);
         SM_TRY(nm_put(b, "CAST("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         if (e->cast_to == SM_DECIMAL)
             return sm_buf_appendf(b, " AS DECIMAL(%d,%d))", e->precision, e->scale);
         return sm_buf_appendf(b, " AS %s)", ev_type_upper(e->cast_to));
-    case SM_EX_CASE: return nm_case(b, e);
+    case SM_EX_CASE: return nm_case(b, e, bd);
     case SM_EX_IN:
         if (e->nargs < 1) return nm_put(b, "NULL");
         SM_TRY(nm_put(b, e->negated ? "(NOT (" : "("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, " IN ("));
-        SM_TRY(nm_args(b, e, 1, e->nargs));
+        SM_TRY(nm_args(b, e, bd, 1, e->nargs));
         return nm_put(b, e->negated ? ")))" : "))");
     case SM_EX_STAR:
         if (e->name) return sm_buf_appendf(b, "%s.*", e->name);
         return nm_put(b, "*");
     case SM_EX_ALIAS:
         if (e->nargs < 1) return nm_put(b, e->name ? e->name : "");
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         return sm_buf_appendf(b, " AS %s", e->name ? e->name : "");
-    case SM_EX_WINDOW: return nm_window(b, e);
+    case SM_EX_WINDOW: return nm_window(b, e, bd);
     case SM_EX_SUBQUERY: /* args: the outer references (set by the analyzer) */
         SM_TRY(nm_put(b, "scalarsubquery("));
-        SM_TRY(nm_args(b, e, 0, e->nargs));
+        SM_TRY(nm_args(b, e, bd, 0, e->nargs));
         return nm_put(b, ")");
     case SM_EX_EXISTS:
         SM_TRY(nm_put(b, e->negated ? "(NOT exists(" : "exists("));
-        SM_TRY(nm_args(b, e, 0, e->nargs));
+        SM_TRY(nm_args(b, e, bd, 0, e->nargs));
         return nm_put(b, e->negated ? "))" : ")");
     case SM_EX_IN_SUBQUERY: /* args[0] the value, args[1..] outer references */
         if (e->nargs < 1) return nm_put(b, "NULL");
         SM_TRY(nm_put(b, e->negated ? "(NOT (" : "("));
-        SM_TRY(nm_sql(b, e->args[0]));
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         SM_TRY(nm_put(b, " IN (listquery("));
-        SM_TRY(nm_args(b, e, 1, e->nargs));
+        SM_TRY(nm_args(b, e, bd, 1, e->nargs));
         return nm_put(b, e->negated ? "))))" : ")))");
     case SM_EX_OUTER_REF: return nm_put(b, e->name ? e->name : "");
     }
@@ -396,13 +539,13 @@ static int nm_bound(sm_buf *b, const sm_frame_bound *f) {
         if (!(f->offset && f->offset->kind == SM_EX_LITERAL &&
               (f->offset->lit.type == SM_INT || f->offset->lit.type == SM_BIGINT))) {
             SM_TRY(nm_put(b, "(- "));
-            SM_TRY(nm_sql(b, f->offset));
+            SM_TRY(nm_sql(b, f->offset, NULL));
             return nm_put(b, ") FOLLOWING");
         }
-        SM_TRY(nm_sql(b, f->offset));
+        SM_TRY(nm_sql(b, f->offset, NULL));
         return nm_put(b, " PRECEDING");
     case SM_FRAME_FOLLOWING:
-        SM_TRY(nm_sql(b, f->offset));
+        SM_TRY(nm_sql(b, f->offset, NULL));
         return nm_put(b, " FOLLOWING");
     }
     return SM_OK;
@@ -415,10 +558,10 @@ static int nm_bound(sm_buf *b, const sm_frame_bound *f) {
  * UNBOUNDED PRECEDING to UNBOUNDED FOLLOWING without.  A named window
  * (OVER w) prints its own spec: the analyzer substitutes the definition
  * before naming. */
-static int nm_window(sm_buf *b, const sm_expr *e) {
+static int nm_window(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
     const sm_window_spec *w = e->window;
     const sm_expr *f = e->nargs > 0 ? e->args[0] : NULL;
-    SM_TRY(nm_sql(b, f));
+    SM_TRY(nm_sql(b, f, nm_pair(e, bd, 0)));
     if (f && f->ignore_nulls && nm_is(f->name, "nth_value")) SM_TRY(nm_put(b, " ignore nulls"));
     SM_TRY(nm_put(b, " OVER ("));
     if (!w) return nm_put(b, ")");
@@ -426,7 +569,7 @@ static int nm_window(sm_buf *b, const sm_expr *e) {
         SM_TRY(nm_put(b, "PARTITION BY "));
         for (int k = 0; k < w->npartition; k++) {
             if (k) SM_TRY(nm_put(b, ", "));
-            SM_TRY(nm_sql(b, w->partition[k]));
+            SM_TRY(nm_sql(b, w->partition[k], NULL));
         }
         SM_TRY(nm_put(b, " "));
     }
@@ -434,7 +577,7 @@ static int nm_window(sm_buf *b, const sm_expr *e) {
         SM_TRY(nm_put(b, "ORDER BY "));
         for (int k = 0; k < w->norder; k++) {
             if (k) SM_TRY(nm_put(b, ", "));
-            SM_TRY(nm_sql(b, w->order[k].expr));
+            SM_TRY(nm_sql(b, w->order[k].expr, NULL));
             SM_TRY(nm_put(b, w->order[k].descending ? " DESC" : " ASC"));
             SM_TRY(nm_put(b, w->order[k].nulls_first ? " NULLS FIRST" : " NULLS LAST"));
         }
@@ -465,15 +608,22 @@ static int nm_window(sm_buf *b, const sm_expr *e) {
 }
 
 /* The top-level rules of ResolveAliases, then the SQL text. */
-char *sm_expr_sql_name(sm_arena *a, const sm_expr *e) {
-    while (e && e->kind == SM_EX_CAST && e->implicit && e->nargs == 1) e = e->args[0];
+char *sm_expr_sql_name_bound(sm_arena *a, const sm_expr *e, const sm_expr *bound) {
+    e = nm_strip(e);
+    bound = nm_strip(bound);
     if (!e) return sm_arena_strdup(a, "NULL");
-    if (e->kind == SM_EX_ALIAS || e->kind == SM_EX_COLUMN) return sm_arena_strdup(a, e->name ? e->name : "");
+    if (bound && bound->kind != e->kind) bound = NULL;
+    if (e->kind == SM_EX_ALIAS) return sm_arena_strdup(a, e->name ? e->name : "");
+    if (e->kind == SM_EX_COLUMN)
+        return sm_arena_strdup(a, bound && bound->name ? bound->name : e->name ? e->name : "");
     if (e->kind == SM_EX_CAST && !e->name && e->nargs == 1 && e->args[0] &&
-        (e->args[0]->kind == SM_EX_COLUMN || e->args[0]->kind == SM_EX_ALIAS))
-        return sm_arena_strdup(a, e->args[0]->name ? e->args[0]->name : "");
+        (e->args[0]->kind == SM_EX_COLUMN || e->args[0]->kind == SM_EX_ALIAS)) {
+        const sm_expr *c = e->args[0]->kind == SM_EX_COLUMN ? nm_pair(e, bound, 0) : NULL;
+        const char *n = c && c->name ? c->name : e->args[0]->name;
+        return sm_arena_strdup(a, n ? n : "");
+    }
     sm_buf b = {0};
-    if (nm_sql(&b, e) != SM_OK) {
+    if (nm_sql(&b, e, bound) != SM_OK) {
         sm_buf_free(&b);
         return NULL;
     }
@@ -481,3 +631,5 @@ char *sm_expr_sql_name(sm_arena *a, const sm_expr *e) {
     sm_buf_free(&b);
     return s;
 }
+
+char *sm_expr_sql_name(sm_arena *a, const sm_expr *e) { return sm_expr_sql_name_bound(a, e, NULL); }

@@ -20,7 +20,8 @@
  *     + - ||
  *     * / % DIV
  *     unary - + ~
- *     postfix: a.b (qualified names), t.*
+ *     postfix: a.b (qualified names), t.*, x :: type (Spark 4's cast syntax,
+ *              which Spark's golden files use; chainable)
  *     primary: literals, names, f(...), CAST, CASE, (e), *, typed literals
  *
  * Tree shapes (the contract with bind.c / eval.c, documented in expr.h):
@@ -39,7 +40,13 @@
  *   - function names are lower-cased (Spark's are case-insensitive).
  *   - Spark's cast functions string(x), int(x), bigint(x), double(x),
  *     float(x), boolean(x), date(x), timestamp(x), smallint(x), tinyint(x)
- *     become SM_EX_CAST nodes.
+ *     become SM_EX_CAST nodes marked implicit (Spark names them as their
+ *     argument: unix_date(date('1970-01-01')) is "unix_date(1970-01-01)").
+ *   - TIMESTAMPADD|DATEADD|DATE_ADD(unit, n, ts) and
+ *     TIMESTAMPDIFF|DATEDIFF|DATE_DIFF(unit, a, b) with a unit keyword
+ *     (YEAR ... MICROSECOND) → call "timestampadd" / "timestampdiff" with
+ *     the unit as a STRING literal as written; a quoted unit is Spark's
+ *     [INVALID_PARAMETER_VALUE.DATETIME_UNIT].
  *   - DATE 'x' / TIMESTAMP 'x' → SM_EX_CAST of a STRING literal to
  *     DATE / TIMESTAMP whose name is "DATE" / "TIMESTAMP" (validated here,
  *     converted by the binder like any cast, so the session time zone
@@ -465,13 +472,14 @@ static int ps_type(parser *p, sm_type *out, int8_t *precision, int8_t *scale) {
         return ps_decimal_type(p, precision, scale);
     }
     int pos = t->pos, end = t->end;
+    bool complex = sm_tok_kw(t, "array") || sm_tok_kw(t, "map") || sm_tok_kw(t, "struct");
     adv(p);
     if (sm_tok_op(cur(p), "(")) {
         while (cur(p)->kind != SM_TK_EOF && !sm_tok_op(cur(p), ")")) adv(p);
         if (!sm_tok_op(cur(p), ")")) return ps_syntax(p, cur(p), false);
         end = cur(p)->end;
         adv(p);
-    } else if (sm_tok_op(cur(p), "<")) {
+    } else if (complex && sm_tok_op(cur(p), "<")) {
         int depth = 0;
         while (cur(p)->kind != SM_TK_EOF) {
             if (sm_tok_op(cur(p), "<")) depth++;
@@ -691,6 +699,10 @@ static int ps_call(parser *p, sm_expr **out) {
         if (ty < 0) break;
         sm_expr *c = sm_expr_cast(p->a, e->args[0], (sm_type)ty);
         if (!c) return SM_NOMEM;
+        /* Spark's cast aliases build a Cast without the user-specified tag,
+         * which toPrettySQL prints as its child ("unix_date(1970-01-01)" for
+         * unix_date(date('1970-01-01'))): marked like the binder's casts */
+        c->implicit = true;
         e = c;
         break;
     }
@@ -1167,6 +1179,25 @@ static int ps_binary_literal(parser *p, sm_expr **out) {
     return SM_OK;
 }
 
+/* The names with a TIMESTAMPADD / TIMESTAMPDIFF form. */
+static bool ps_ts_fn(const sm_token *t) {
+    static const char *const names[] = {"timestampadd", "dateadd",  "date_add",
+                                        "timestampdiff", "datediff", "date_diff", NULL};
+    for (int k = 0; names[k]; k++)
+        if (sm_tok_kw(t, names[k])) return true;
+    return false;
+}
+
+/* Spark's datetimeUnit keywords (the units func_datetime.c implements). */
+static bool ps_ts_unit(const sm_token *t) {
+    static const char *const units[] = {"year",   "quarter", "month",  "week",        "day",
+                                        "dayofyear", "hour", "minute", "second", "millisecond",
+                                        "microsecond", NULL};
+    for (int k = 0; units[k]; k++)
+        if (sm_tok_kw(t, units[k])) return true;
+    return false;
+}
+
 /* EXTRACT(f FROM x), TRIM([BOTH|LEADING|TRAILING] [c] FROM s),
  * SUBSTRING(s FROM a [FOR b]), POSITION(a IN b).  The name token is
  * current and '(' next.  *done false: not the special form (nothing
@@ -1227,6 +1258,36 @@ static int ps_special_call(parser *p, sm_expr **out, bool *done) {
         nargs = 2;
         if (ps_kw(p, "for")) SM_TRY(ps_expr(p, &args[nargs++]));
         fn = sm_tok_kw(nt, "substr") ? "substr" : "substring";
+    } else if (ps_ts_fn(nt)) {
+        /* TIMESTAMPADD(unit, n, ts) / TIMESTAMPDIFF(unit, a, b), also spelled
+         * DATEADD / DATE_ADD and DATEDIFF / DATE_DIFF: a unit keyword first
+         * (else an ordinary call, date_add(d, 1)); the unit becomes a STRING
+         * literal as written, which Spark prints unquoted:
+         * "timestampadd(MICROSECOND, 1001, TIMESTAMP '...')". */
+        sm_token *u = cur(p);
+        bool quoted = u->kind == SM_TK_STRING;
+        if (!(quoted || (u->kind == SM_TK_IDENT && ps_ts_unit(u))) || !sm_tok_op(peek(p, 1), ","))
+            goto fallback;
+        adv(p);
+        adv(p);
+        SM_TRY(ps_value(p, 0, &args[1]));
+        if (!ps_op(p, ",")) goto fallback;
+        SM_TRY(ps_value(p, 0, &args[2]));
+        if (!sm_tok_op(cur(p), ")")) goto fallback;
+        if (quoted)
+            return sm_ps_error(p, SM_PARSE, nt->pos,
+                               "[INVALID_PARAMETER_VALUE.DATETIME_UNIT] The value of parameter(s) "
+                               "`unit` in `%s` is invalid: expects one of the units without quotes "
+                               "YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, "
+                               "MILLISECOND, MICROSECOND, but got the string literal '%.*s'.",
+                               nt->str, (int)u->len, u->str);
+        sm_value v = {.type = SM_STRING, .v.str = {u->str, (int32_t)strlen(u->str)}};
+        args[0] = ps_span(sm_expr_literal(p->a, &v), u->pos, u->end);
+        if (!args[0]) return SM_NOMEM;
+        nargs = 3;
+        fn = sm_tok_kw(nt, "timestampadd") || sm_tok_kw(nt, "dateadd") || sm_tok_kw(nt, "date_add")
+                 ? "timestampadd"
+                 : "timestampdiff";
     } else if (sm_tok_kw(nt, "position")) {
         SM_TRY(ps_value(p, 0, &args[0]));
         if (!ps_kw(p, "in")) goto fallback;
@@ -1326,7 +1387,7 @@ static int ps_primary(parser *p, sm_expr **out) {
                 return ps_binary_literal(p, out);
             if (sm_tok_op(next, "(") &&
                 (sm_tok_kw(t, "extract") || sm_tok_kw(t, "trim") || sm_tok_kw(t, "substring") ||
-                 sm_tok_kw(t, "substr") || sm_tok_kw(t, "position"))) {
+                 sm_tok_kw(t, "substr") || sm_tok_kw(t, "position") || ps_ts_fn(t))) {
                 bool done;
                 SM_TRY(ps_special_call(p, out, &done));
                 if (done) return SM_OK;
@@ -1368,11 +1429,31 @@ static int ps_primary(parser *p, sm_expr **out) {
     }
 }
 
-/* primary, then ".name" parts (qualified column names) and ".*". */
+/* x :: type (Spark 4's castByColon, used by Spark's golden files): CAST(x
+ * AS type), named like it.  The "::" is current. */
+static int ps_colon_cast(parser *p, sm_expr **x) {
+    adv(p);
+    sm_type to = SM_NULLTYPE;
+    int8_t prec, scale;
+    SM_TRY(ps_type(p, &to, &prec, &scale));
+    sm_expr *c = sm_expr_cast(p->a, *x, to);
+    if (!c) return SM_NOMEM;
+    c->precision = prec;
+    c->scale = scale;
+    *x = ps_span(c, (*x)->pos, p->tk[p->i - 1].end);
+    return SM_OK;
+}
+
+/* primary, then ".name" parts (qualified column names), ".*" and
+ * ":: type" casts (chainable: '1.23' :: int :: long). */
 static int ps_postfix(parser *p, sm_expr **out) {
     sm_expr *x;
     SM_TRY(ps_primary(p, &x));
-    while (sm_tok_op(cur(p), ".") || sm_tok_op(cur(p), "[")) {
+    while (sm_tok_op(cur(p), ".") || sm_tok_op(cur(p), "[") || sm_tok_op(cur(p), "::")) {
+        if (sm_tok_op(cur(p), "::")) {
+            SM_TRY(ps_colon_cast(p, &x));
+            continue;
+        }
         sm_token *dot = cur(p), *next = peek(p, 1);
         if (sm_tok_op(dot, "["))
             return sm_ps_error(p, SM_UNSUPPORTED, dot->pos,
@@ -1409,7 +1490,9 @@ static int ps_unary(parser *p, sm_expr **out) {
         sm_token *num = peek(p, 1);
         adv(p);
         adv(p);
-        return ps_number(p, num, true, t->pos, out);
+        SM_TRY(ps_number(p, num, true, t->pos, out));
+        while (sm_tok_op(cur(p), "::")) SM_TRY(ps_colon_cast(p, out)); /* -1 :: int */
+        return SM_OK;
     }
     const char *fn = sm_tok_op(t, "-")   ? "negative"
                      : sm_tok_op(t, "+") ? "positive"

@@ -16,7 +16,14 @@
  *      UNBOUNDED PRECEDING AND CURRENT ROW (cume_dist: RANGE); an explicit
  *      different frame is an error.  lag/lead take no frame.  Others get
  *      the explicit frame or Spark's default.  A RANGE frame with value
- *      offsets needs exactly one numeric (or date) order key.
+ *      offsets needs exactly one numeric (or date) order key.  ROWS
+ *      offsets are INTs; a BIGINT RANGE offset over an INT key is cast to
+ *      INT as Spark's WindowFrameCoercion does (wrapping; ANSI: an error).
+ *      An INTERVAL of whole days over a DATE key is that many days (Spark
+ *      4.0's behaviour; 3.5 rejects it); other INTERVAL offsets are
+ *      [UNSUPPORTED_FEATURE] (smelt has no interval values).
+ *   any_value(x) is bound as first(x) (Spark replaces AnyValue by First);
+ *   FILTER on a window aggregate is Spark's _LEGACY_ERROR_TEMP_1030.
  *
  * Memory: every bound node lives in ctx->arena.  Single-threaded.
  */
@@ -136,31 +143,126 @@ static double wf_bound_pos(const sm_frame_bound *b, const sm_value *off) {
     return b->kind == SM_FRAME_PRECEDING ? -v : v;
 }
 
-/* Binds and checks one frame bound's offset. */
-static int wf_bind_bound(sm_bind_ctx *ctx, const sm_expr *at, const sm_frame_bound *in, bool rows,
-                         sm_frame_bound *out, sm_value *val) {
+/* An INTERVAL literal offset, as the parser spells it: a call
+ * "interval"(months, days, micros, spelling) of literals, maybe negated.
+ * True with its parts when `e` is one. */
+static bool wf_interval_offset(const sm_expr *e, int64_t *months, int64_t *days, int64_t *micros) {
+    bool neg = false;
+    while (e && e->kind == SM_EX_CALL && e->name && e->nargs == 1 &&
+           (strcmp(e->name, "negative") == 0 || strcmp(e->name, "-") == 0 ||
+            strcmp(e->name, "positive") == 0 || strcmp(e->name, "+") == 0)) {
+        if (e->name[0] == 'n' || e->name[0] == '-') neg = !neg;
+        e = e->args[0];
+    }
+    if (!e || e->kind != SM_EX_CALL || !e->name || strcasecmp(e->name, "interval") != 0 ||
+        e->nargs != 4)
+        return false;
+    int64_t part[3];
+    for (int k = 0; k < 3; k++) {
+        const sm_expr *a = e->args[k];
+        if (a->kind != SM_EX_LITERAL || a->lit.is_null || a->lit.type != SM_BIGINT) return false;
+        part[k] = a->lit.v.i64;
+        if (neg && part[k] == INT64_MIN) return false;
+        if (neg) part[k] = -part[k];
+    }
+    *months = part[0];
+    *days = part[1];
+    *micros = part[2];
+    return true;
+}
+
+/* Spark's text of a frame for messages: "ROWS BETWEEN CURRENT ROW AND 5 FOLLOWING". */
+static const char *wf_frame_sql(sm_bind_ctx *ctx, const sm_window_spec *w) {
+    char part[2][160];
+    for (int side = 0; side < 2; side++) {
+        const sm_frame_bound *b = side ? &w->end : &w->start;
+        switch (b->kind) {
+        case SM_FRAME_UNBOUNDED_PRECEDING: snprintf(part[side], sizeof part[side], "UNBOUNDED PRECEDING"); break;
+        case SM_FRAME_UNBOUNDED_FOLLOWING: snprintf(part[side], sizeof part[side], "UNBOUNDED FOLLOWING"); break;
+        case SM_FRAME_CURRENT_ROW: snprintf(part[side], sizeof part[side], "CURRENT ROW"); break;
+        default:
+            snprintf(part[side], sizeof part[side], "%s %s",
+                     b->offset ? sm_bind_sql(ctx, b->offset) : "?",
+                     b->kind == SM_FRAME_PRECEDING ? "PRECEDING" : "FOLLOWING");
+            break;
+        }
+    }
+    const char *t = sm_arena_printf(ctx->arena, "%s BETWEEN %s AND %s", w->frame_rows ? "ROWS" : "RANGE",
+                                    part[0], part[1]);
+    return t ? t : "?";
+}
+
+/* Binds and checks one frame bound's offset (`upper`: the frame's end).
+ * `key` is the type of the single order key (SM_NULLTYPE when there is not
+ * exactly one): over a DATE key an INTERVAL of whole days is a number of
+ * days, as Spark's date + INTERVAL DAY is date_add. */
+static int wf_bind_bound(sm_bind_ctx *ctx, const sm_expr *at, const sm_window_spec *w, bool upper,
+                         sm_type key, sm_frame_bound *out, sm_value *val) {
+    const sm_frame_bound *in = upper ? &w->end : &w->start;
+    bool rows = w->frame_rows;
     *out = *in;
     out->offset = NULL;
     val->is_null = true;
     val->type = SM_NULLTYPE;
     if (in->kind != SM_FRAME_PRECEDING && in->kind != SM_FRAME_FOLLOWING) return SM_OK;
     if (!in->offset) return sm_err(SM_INTERNAL, "window frame bound without an offset");
-    sm_expr *b;
-    SM_TRY(sm_expr_bind(ctx, in->offset, &b));
-    if (!wf_const(ctx, b, val) || val->is_null)
+    int64_t months, days, micros;
+    if (!rows && wf_interval_offset(in->offset, &months, &days, &micros)) {
+        if (key != SM_DATE || months != 0 || micros != 0 || days < INT32_MIN || days > INT32_MAX)
+            return sm_bind_fail(ctx, at,
+                                "[UNSUPPORTED_FEATURE] The feature is not supported: a RANGE "
+                                "window frame with the INTERVAL bound %s over a %s order key "
+                                "(smelt supports whole-day intervals over a DATE key; use a "
+                                "number of days, or order by a number).",
+                                sm_bind_sql(ctx, in->offset), ev_type_upper(key));
+        *val = (sm_value){.type = SM_INT, .v.i32 = (int32_t)days};
+    } else {
+        sm_expr *b;
+        SM_TRY(sm_expr_bind(ctx, in->offset, &b));
+        if (!wf_const(ctx, b, val) || val->is_null)
+            return sm_bind_fail(ctx, at,
+                                "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WITHOUT_FOLDABLE] Cannot "
+                                "resolve \"%s\" due to data type mismatch: Window frame bound \"%s\" "
+                                "is not a literal.",
+                                sm_bind_sql(ctx, at), sm_bind_sql(ctx, b));
+    }
+    /* a ROWS offset is an INT: 2147483648 FOLLOWING (a BIGINT) is an error;
+     * a BIGINT within INT's range is the API's rowsBetween(long, long),
+     * which Spark narrows to an INT literal */
+    bool integral = val->type == SM_INT ||
+                    (val->type == SM_BIGINT &&
+                     (!rows || (val->v.i64 >= INT32_MIN && val->v.i64 <= INT32_MAX)));
+    if (rows && !integral)
         return sm_bind_fail(ctx, at,
-                            "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WITHOUT_FOLDABLE] Cannot "
-                            "resolve \"%s\" due to data type mismatch: Window frame bound \"%s\" "
-                            "is not a literal.",
-                            sm_bind_sql(ctx, at), sm_bind_sql(ctx, b));
-    bool integral = val->type == SM_INT || val->type == SM_BIGINT;
-    if (!integral && !((val->type == SM_DOUBLE || val->type == SM_DECIMAL) && !rows))
+                            "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot "
+                            "resolve \"%s\" due to data type mismatch: The data type of the %s "
+                            "bound \"%s\" does not match the expected data type \"INT\".",
+                            wf_frame_sql(ctx, w), upper ? "upper" : "lower",
+                            ev_type_upper(val->type));
+    if (!integral && val->type != SM_DOUBLE && val->type != SM_DECIMAL)
         return sm_bind_fail(ctx, at,
                             "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot "
                             "resolve \"%s\" due to data type mismatch: The data type of the bound "
-                            "\"%s\" does not match the expected data type (\"%s\").",
-                            sm_bind_sql(ctx, at), ev_type_upper(val->type),
-                            rows ? "INT" : "NUMERIC");
+                            "\"%s\" does not match the expected data type (\"NUMERIC\").",
+                            sm_bind_sql(ctx, at), ev_type_upper(val->type));
+    if (!rows && key == SM_INT && val->type == SM_BIGINT) {
+        /* Spark's WindowFrameCoercion casts the (signed) offset to the INT
+         * key's type: 2147483648 FOLLOWING wraps to -2147483648 (ANSI: a
+         * CAST_OVERFLOW error); -2147483648 still fits */
+        int64_t sv = out->kind == SM_FRAME_PRECEDING ? -val->v.i64 : val->v.i64;
+        if (sv < INT32_MIN || sv > INT32_MAX) {
+            if (ctx->ansi)
+                return sm_bind_fail(ctx, at,
+                                    "[CAST_OVERFLOW] The value %lldL of the type \"BIGINT\" cannot "
+                                    "be cast to \"INT\" due to an overflow. Use `try_cast` to "
+                                    "tolerate overflow and return NULL instead. If necessary set "
+                                    "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                                    (long long)sv);
+            sv = (int32_t)(uint32_t)(uint64_t)sv;
+            out->kind = sv < 0 ? SM_FRAME_PRECEDING : SM_FRAME_FOLLOWING;
+            val->v.i64 = sv < 0 ? -sv : sv;
+        }
+    }
     sm_expr *lit = wf_lit(ctx->arena, *val, in->offset->pos, in->offset->end);
     if (!lit) return SM_NOMEM;
     lit->type = val->type;
@@ -332,6 +434,16 @@ int sm_window_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
                             w->ref_name, call->name ? call->name : "?");
     const sm_window_func_def *def = NULL;
     const struct sm_agg_def *agg = NULL;
+    sm_expr *any_value = NULL;
+    if (call->kind == SM_EX_CALL && call->name && strcasecmp(call->name, "any_value") == 0 &&
+        !sm_agg_find("any_value")) {
+        /* Spark's AnyValue is replaced by First(x, ignoreNulls): bind it as
+         * first, keeping the name any_value for the column name */
+        if (!(any_value = sm_arena_alloc(ctx->arena, sizeof *any_value))) return SM_NOMEM;
+        *any_value = *call;
+        any_value->name = "first";
+        call = any_value;
+    }
     if (call->kind == SM_EX_CALL && call->name) {
         def = sm_window_func_find(call->name);
         if (!def && !sm_func_find(call->name)) agg = sm_agg_find(call->name);
@@ -346,6 +458,10 @@ int sm_window_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
                             "window function.",
                             sm_bind_sql(ctx, call));
     }
+    if (agg && call->filter)
+        return sm_bind_fail(ctx, e,
+                            "[_LEGACY_ERROR_TEMP_1030] Window aggregate function with filter "
+                            "predicate is not supported yet.");
     if (agg && call->distinct)
         return sm_bind_fail(ctx, e,
                             "[DISTINCT_WINDOW_FUNCTION_UNSUPPORTED] Distinct window functions are "
@@ -415,8 +531,9 @@ int sm_window_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
     /* the frame */
     sm_value sv = {.is_null = true}, ev = {.is_null = true};
     if (w->has_frame) {
-        SM_TRY(wf_bind_bound(ctx, e, &w->start, w->frame_rows, &bw->start, &sv));
-        SM_TRY(wf_bind_bound(ctx, e, &w->end, w->frame_rows, &bw->end, &ev));
+        sm_type key = w->norder == 1 && bw->order ? bw->order[0].expr->type : SM_NULLTYPE;
+        SM_TRY(wf_bind_bound(ctx, e, w, false, key, &bw->start, &sv));
+        SM_TRY(wf_bind_bound(ctx, e, w, true, key, &bw->end, &ev));
     }
     if (def && (wf_is_ranking(def->kind))) {
         if (w->norder == 0)

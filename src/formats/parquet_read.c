@@ -485,7 +485,12 @@ static int load_dictionary(pq_chunk *ch, const pq_page_header *h, const uint8_t 
     SM_TRY(page_body(ch, data, (size_t)h->compressed_page_size, (size_t)h->uncompressed_page_size, true,
                      &ch->dict_buf, &cap));
     size_t len = (size_t)h->uncompressed_page_size;
-    if (n < 0 || (uint64_t)n > (uint64_t)len * 8 + 8)
+    /* PLAIN values take at least this many bits each: bounds the allocation */
+    int pt = ch->col->ptype;
+    uint64_t bits = pt == PQ_BOOLEAN ? 1 : pt == PQ_BYTE_ARRAY ? 32
+                  : pt == PQ_FIXED_LEN_BYTE_ARRAY ? (uint64_t)ch->col->type_len * 8
+                  : (uint64_t)pq_raw_width(pt) * 8;
+    if (n < 0 || (uint64_t)n * bits > (uint64_t)len * 8)
         return sm_err(SM_MALFORMED, "a dictionary page claims %d values in %zu bytes", n, len);
     ch->dict_vals = sm_malloc((size_t)(n ? n : 1) * pq_raw_width(ch->col->ptype));
     if (!ch->dict_vals) return SM_NOMEM;
@@ -702,7 +707,7 @@ static int convert(const pq_col *col, const void *raw, const uint32_t *lvl, sm_v
     case CV_U64_DEC: { const int64_t *s = raw; EACH(((__int128 *)v->data)[row] = (uint64_t)s[j]); break; }
     case CV_DECBIN: {
         const pq_bin *s = raw;
-        EACH(__int128 x; SM_TRY(dec_from_bytes(&s[j], &x)); ((__int128 *)v->data)[row] = x);
+        EACH(__int128 x = 0; SM_TRY(dec_from_bytes(&s[j], &x)); ((__int128 *)v->data)[row] = x);
         break;
     }
     default:

@@ -513,9 +513,9 @@ static int add_column(parquet_writer *w, pqw_col *c, const sm_vector *v, int64_t
         }
         c->page_values++;
         if (c->field->type == SM_BOOLEAN) {
-            uint8_t bv = SM_VEC_BOOL(v)[row] ? 1 : 0;
-            c->bools[c->nbools++] = bv;
-            if (w->opts->write_stats) update_stats(c, &bv, 1);
+            uint8_t bv[8] = {SM_VEC_BOOL(v)[row] ? 1 : 0};
+            c->bools[c->nbools++] = bv[0];
+            if (w->opts->write_stats) update_stats(c, bv, 1);
         } else {
             const uint8_t *p;
             int32_t n;

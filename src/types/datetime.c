@@ -48,6 +48,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1609,8 +1610,31 @@ static int parse_item(const fi_item *it, const char *s, int32_t n, int32_t pos, 
     return -1;
 }
 
+/* Records why a parse failed, in java.time's words (as Spark's ANSI
+ * [CANNOT_PARSE_TIMESTAMP] quotes them); no-op when why is NULL. */
+static bool parse_fail(char *why, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool parse_fail(char *why, size_t cap, const char *fmt, ...) {
+    if (why && cap) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, cap, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
 bool sm_dtfmt_parse(const sm_dtfmt *f, const char *s, int32_t len, const sm_tz *tz,
                     int64_t *out_micros) {
+    return sm_dtfmt_parse_why(f, s, len, tz, out_micros, NULL, 0);
+}
+
+bool sm_dtfmt_parse_why(const sm_dtfmt *f, const char *s, int32_t len, const sm_tz *tz,
+                        int64_t *out_micros, char *why, size_t cap) {
+    static const char *const month_names[] = {"JANUARY", "FEBRUARY", "MARCH",     "APRIL",
+                                              "MAY",     "JUNE",     "JULY",      "AUGUST",
+                                              "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"};
+    int tlen = len > 200 ? 200 : (int)len; /* the text quoted in a reason */
     parse_state st;
     memset(&st, 0, sizeof st);
     int32_t pos = 0;
@@ -1636,10 +1660,14 @@ bool sm_dtfmt_parse(const sm_dtfmt *f, const char *s, int32_t len, const sm_tz *
             continue;
         }
         int r = parse_item(it, s, len, pos, &st);
-        if (r < 0) return false;
+        if (r < 0)
+            return parse_fail(why, cap, "Text '%.*s' could not be parsed at index %d", tlen, s,
+                              (int)pos);
         pos = r;
     }
-    if (pos != len) return false;
+    if (pos != len)
+        return parse_fail(why, cap, "Text '%.*s' could not be parsed, unparsed text found at index %d",
+                          tlen, s, (int)pos);
     /* resolve the date (Spark's toLocalDate with the STRICT resolver) */
     int64_t year = st.has_year ? st.year : 1970;
     if (st.has_era && st.era == 0) year = 1 - year;
@@ -1654,7 +1682,12 @@ bool sm_dtfmt_parse(const sm_dtfmt *f, const char *s, int32_t len, const sm_tz *
         if (st.has_day && st.day != d) return false;
     } else {
         int m = st.has_month ? st.month : 1, d = st.has_day ? st.day : 1;
-        if (d > days_in_month(year, m)) return false;
+        if (d > days_in_month(year, m)) {
+            if (m == 2 && d == 29)
+                return parse_fail(why, cap, "Invalid date 'February 29' as '%lld' is not a leap year",
+                                  (long long)year);
+            return parse_fail(why, cap, "Invalid date '%s %d'", month_names[m - 1], d);
+        }
         day = days_from_civil64(year, m, d);
     }
     int hour;

@@ -77,6 +77,12 @@ void sm_dtfmt_free(sm_dtfmt *f);
  * `tz`.  false when the text does not match. */
 bool sm_dtfmt_parse(const sm_dtfmt *f, const char *s, int32_t len, const sm_tz *tz,
                     int64_t *out_micros);
+/* sm_dtfmt_parse that, on failure, writes why into why[cap] in java.time's
+ * words ("Text 'x' could not be parsed at index 0", "Invalid date
+ * 'February 29' as '1970' is not a leap year"), as Spark's ANSI
+ * [CANNOT_PARSE_TIMESTAMP] quotes them. */
+bool sm_dtfmt_parse_why(const sm_dtfmt *f, const char *s, int32_t len, const sm_tz *tz,
+                        int64_t *out_micros, char *why, size_t cap);
 /* SM_INVALID (with Spark's message) when the pattern holds letters Spark
  * cannot parse with (E, F, q, Q); formatting with them is fine. */
 int sm_dtfmt_check_parsing(const sm_dtfmt *f);

@@ -347,6 +347,15 @@ TEST(cast_ansi_errors) {
     CHECK(strstr(c_cast1(V_F64(NAN), SM_INT, true, NULL),
                  "[CAST_OVERFLOW] The value NaN of the type \"DOUBLE\"") != NULL);
     CHECK_STR(c_cast1(V_F64(-2.7), SM_INT, true, NULL), "-2");
+    /* NaN / Infinity → TIMESTAMP: null, or in ANSI mode CAST_INVALID_INPUT (cast.sql) */
+    CHECK_STR(c_cast1(V_F64(INFINITY), SM_TIMESTAMP, false, NULL), "NULL");
+    CHECK_STR(c_cast1(V_F64(INFINITY), SM_TIMESTAMP, true, NULL),
+              "ERROR [CAST_INVALID_INPUT] The value Infinity of the type \"DOUBLE\" cannot be cast "
+              "to \"TIMESTAMP\" because it is malformed. Correct the value as per the syntax, or "
+              "change its target type. Use `try_cast` to tolerate malformed input and return NULL "
+              "instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this "
+              "error.");
+    CHECK(strstr(c_cast1(V_F64(NAN), SM_TIMESTAMP, true, NULL), "The value NaN of") != NULL);
 }
 
 /* ---- which casts exist -------------------------------------------------------------------- */

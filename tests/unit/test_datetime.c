@@ -278,6 +278,26 @@ TEST(pattern_parse) {
     CHECK_STR(pfmt("2024-09-05 AD", "yyyy-MM-dd G"), "2024-09-05 00:00:00");
 }
 
+/* Why a parse failed, as Spark's ANSI [CANNOT_PARSE_TIMESTAMP] quotes java.time. */
+static const char *pwhy(const char *s, const char *pattern) {
+    static char why[256];
+    sm_dtfmt *f;
+    if (sm_dtfmt_compile(pattern, &f) != 0) return "ERROR";
+    int64_t us;
+    bool ok = sm_dtfmt_parse_why(f, s, (int32_t)strlen(s), sm_tz_utc(), &us, why, sizeof why);
+    sm_dtfmt_free(f);
+    return ok ? "OK" : why;
+}
+
+TEST(pattern_parse_why) {
+    CHECK_STR(pwhy("02-29", "MM-dd"), "Invalid date 'February 29' as '1970' is not a leap year");
+    CHECK_STR(pwhy("abc", "yyyy-MM-dd"), "Text 'abc' could not be parsed at index 0");
+    CHECK_STR(pwhy("2020-04-31", "yyyy-MM-dd"), "Invalid date 'APRIL 31'");
+    CHECK_STR(pwhy("2020-04-30x", "yyyy-MM-dd"),
+              "Text '2020-04-30x' could not be parsed, unparsed text found at index 10");
+    CHECK_STR(pwhy("2020-02-29", "yyyy-MM-dd"), "OK");
+}
+
 TEST(pattern_errors) {
     sm_dtfmt *f = NULL;
     CHECK_INT(sm_dtfmt_compile("YYYY-MM-dd", &f), SM_INVALID);

@@ -9,13 +9,24 @@
  * (df.schema simpleString) and CAST(x AS STRING) the value (None → NULL).
  * The expressions use CAST(... AS DECIMAL(p,s)) so that they mean the same
  * in smelt whether decimal literals parse as DECIMAL or not.
+ *
+ * The second half covers decimals as keys and in the engine's other corners:
+ * hashing and equality in sm_keytab (group by, distinct, joins, set
+ * operations), ordering (exec_compare_values), IN lists, the conditional
+ * functions, div, RANGE window frames and CSV schema inference, the last
+ * ones end to end through sm_sql / sm_read_csv with PySpark's answers.
  */
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test.h"
 
+#include "smelt.h"
 #include "common/mem.h"
 #include "common/status.h"
+#include "exec/exec.h"
+#include "exec/hashtable.h"
 #include "expr/agg.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
@@ -468,4 +479,242 @@ TEST(dec_aggregates_follow_spark) {
     CHECK_STR(h_agg("avg(b)"), "decimal(9,7) 1.0833333");
     CHECK_STR(h_agg("first(a)"), "decimal(10,2) 1.50");
     CHECK_STR(h_agg("count(a)"), "bigint 3");
+}
+
+/* ---- decimals as keys and in the engine ------------------------------------------- */
+
+/* A decimal(p,s) vector of unscaled values; `nulls` marks null rows. */
+static sm_vector *h_decvec(int p, int s, const __int128 *u, const bool *nulls, int n) {
+    sm_vector *v = sm_vector_new(SM_DECIMAL, n);
+    v->precision = (int8_t)p;
+    v->scale = (int8_t)s;
+    for (int i = 0; i < n; i++) {
+        sm_value x = {.type = SM_DECIMAL, .is_null = nulls && nulls[i], .precision = (int8_t)p,
+                      .scale = (int8_t)s};
+        x.v.dec = u[i];
+        CHECK_OK(sm_vector_append_value(v, &x));
+    }
+    return v;
+}
+
+TEST(dec_keytab_hashes_and_compares_all_16_bytes) {
+    /* 5 and 2^64 + 5 share their low 64 bits; 150 twice; a null twice */
+    __int128 two64 = (__int128)1 << 64;
+    __int128 u[] = {150, 5, two64 + 5, 150, 0, -150, 0, -(two64 + 5)};
+    bool nulls[] = {false, false, false, false, true, false, true, false};
+    sm_vector *v = h_decvec(21, 2, u, nulls, 8);
+    uint64_t h[8];
+    sm_keytab_hash(&v, 1, 8, h);
+    CHECK(h[0] == h[3]);
+    CHECK(h[4] == h[6]);
+    CHECK(h[1] != h[2]);
+    CHECK(h[0] != h[5]);
+    sm_keytab t;
+    sm_type ty = SM_DECIMAL;
+    CHECK_OK(sm_keytab_init(&t, 1, &ty));
+    uint32_t gids[8];
+    CHECK_OK(sm_keytab_insert(&t, &v, h, NULL, 8, gids, NULL));
+    CHECK_INT(t.ngroups, 6);
+    CHECK_INT(gids[3], gids[0]);
+    CHECK_INT(gids[6], gids[4]);
+    CHECK(gids[1] != gids[2]);
+    CHECK(gids[7] != gids[2]);
+    /* the stored keys keep the column's decimal type and values */
+    CHECK_INT(t.keys[0]->precision, 21);
+    CHECK_INT(t.keys[0]->scale, 2);
+    CHECK(SM_VEC_DEC(t.keys[0])[gids[2]] == two64 + 5);
+    CHECK_INT(sm_keytab_find(&t, &v, 7, h[7]), gids[7]);
+    sm_keytab_free(&t);
+    sm_vector_unref(v);
+}
+
+TEST(dec_compare_values_orders_by_value) {
+    __int128 a[] = {150, -25, (__int128)1 << 70, 105};
+    __int128 b[] = {1500, 1};
+    sm_vector *va = h_decvec(38, 2, a, NULL, 4); /* 1.50, -0.25, 2^70/100, 1.05 */
+    sm_vector *vb = h_decvec(10, 3, b, NULL, 2); /* 1.500, 0.001 */
+    CHECK_INT(exec_compare_values(va, 0, va, 1), 1);
+    CHECK_INT(exec_compare_values(va, 1, va, 0), -1);
+    CHECK_INT(exec_compare_values(va, 2, va, 0), 1); /* beyond 64 bits */
+    CHECK_INT(exec_compare_values(va, 3, va, 0), -1);
+    CHECK_INT(exec_compare_values(va, 0, vb, 0), 0); /* 1.50 = 1.500 across scales */
+    CHECK_INT(exec_compare_values(va, 1, vb, 1), -1);
+    sm_vector *vi = sm_vector_new(SM_INT, 1), *vd = sm_vector_new(SM_DOUBLE, 1);
+    sm_vector_append_i32(vi, 1);
+    sm_vector_append_f64(vd, 1.25);
+    CHECK_INT(exec_compare_values(va, 0, vi, 0), 1);
+    CHECK_INT(exec_compare_values(vi, 0, va, 3), -1);
+    CHECK_INT(exec_compare_values(va, 0, vd, 0), 1);
+    CHECK_INT(exec_compare_values(vd, 0, va, 3), 1);
+    sm_vector_unref(va);
+    sm_vector_unref(vb);
+    sm_vector_unref(vi);
+    sm_vector_unref(vd);
+}
+
+/* Spark 3.5 (PySpark, non-ANSI): conditional functions, div, IN, comparisons. */
+static const struct {
+    const char *expr, *type, *value;
+} gap_cases[] = {
+    {"coalesce(CAST(1.5 AS DECIMAL(5,2)), 1)", "decimal(12,2)", "1.50"},
+    {"coalesce(CAST(1.5 AS DECIMAL(5,2)), 1L)", "decimal(22,2)", "1.50"},
+    {"coalesce(CAST(1.5 AS DECIMAL(5,2)), 1.0D)", "double", "1.5"},
+    {"coalesce(CAST(NULL AS DECIMAL(5,2)), CAST(2.125 AS DECIMAL(10,3)))", "decimal(10,3)", "2.125"},
+    {"nvl(CAST(NULL AS DECIMAL(5,2)), 7)", "decimal(12,2)", "7.00"},
+    {"nvl2(1, CAST(1.5 AS DECIMAL(3,1)), 2)", "decimal(11,1)", "1.5"},
+    {"if(true, 1.5, 2)", "decimal(11,1)", "1.5"},
+    {"if(false, 1.5, CAST(3 AS BIGINT))", "decimal(21,1)", "3.0"},
+    {"greatest(1.5, 2, CAST(1.25 AS DECIMAL(4,2)))", "decimal(12,2)", "2.00"},
+    {"least(1.5, 2.5D)", "double", "1.5"},
+    {"least(CAST(-1 AS DECIMAL(3,0)), CAST(2.75 AS DECIMAL(5,2)))", "decimal(5,2)", "-1.00"},
+    {"nullif(2.5D, 2.5)", "double", "NULL"},
+    {"nullif(2.5, 2.5D)", "decimal(2,1)", "NULL"},
+    {"nullif(1.50, 1.5)", "decimal(3,2)", "NULL"},
+    {"nullif(CAST(3 AS DECIMAL(5,2)), 3)", "decimal(5,2)", "NULL"},
+    {"nullif(1.5, '1.5')", "decimal(2,1)", "NULL"},
+    {"nullif(1.5, 2)", "decimal(2,1)", "1.5"},
+    {"nanvl(1.5, 2.0)", "double", "1.5"},
+    {"7.5 div 2", "bigint", "3"},
+    {"CAST(7.5 AS DECIMAL(5,1)) div 2.5", "bigint", "3"},
+    {"7 div 2.5", "bigint", "2"},
+    {"-7.5 div 2", "bigint", "-3"},
+    {"7.5 div 0", "bigint", "NULL"},
+    {"CAST(1e20 AS DECIMAL(38,0)) div 3", "bigint", "-3560154814085769899"},
+    {"CAST(99999999999999999999 AS DECIMAL(20,0)) div 0.1", "bigint", "3875820019684212726"},
+    {"7.5 % 2", "decimal(2,1)", "1.5"},
+    {"7 % 2.5", "decimal(2,1)", "2.0"},
+    {"pmod(-7.5, 2)", "decimal(2,1)", "0.5"},
+    {"7.5 % 0", "decimal(2,1)", "NULL"},
+    {"1.5 = 1.50", "boolean", "true"},
+    {"2 < 2.5", "boolean", "true"},
+    {"CAST(1 AS BIGINT) = 1.0", "boolean", "true"},
+    {"1.5 = '1.5'", "boolean", "true"},
+    {"1.5 in (1.50, 2)", "boolean", "true"},
+    {"2 in (1.5, 2.0)", "boolean", "true"},
+    {"1.5 in (1.5D)", "boolean", "true"},
+    {"1.5 in ('1.5')", "boolean", "true"},
+    {"1.5 in (1, 2)", "boolean", "false"},
+    {"CAST(2 AS DECIMAL(3,0)) in (1L, 2L)", "boolean", "true"},
+    {"3 not in (1.5, 2.5)", "boolean", "true"},
+    {"CAST(NULL AS DECIMAL(3,1)) in (1.5)", "boolean", "NULL"},
+    {"1.5 in (2.5, NULL)", "boolean", "NULL"},
+};
+
+TEST(dec_conditional_div_in_match_spark) {
+    for (size_t i = 0; i < sizeof gap_cases / sizeof gap_cases[0]; i++) {
+        const char *got = h_eval(gap_cases[i].expr, NULL, NULL, false);
+        if (strcmp(got, gap_cases[i].value) != 0 || strcmp(h_type, gap_cases[i].type) != 0)
+            T_FAIL("%s: got %s %s, want %s %s", gap_cases[i].expr, h_type, got, gap_cases[i].type,
+                   gap_cases[i].value);
+    }
+}
+
+TEST(dec_columns_in_conditionals) {
+    h_table(); /* a = 1.50, NULL, -3.25, 100.00; b = 2.250, 1.000, NULL, 0.000; i = 7 */
+    CHECK_STR(h_eval("coalesce(a, b)", c_schema, c_batch, false), "1.500|1.000|-3.250|100.000");
+    CHECK_STR(h_type, "decimal(11,3)");
+    CHECK_STR(h_eval("greatest(a, b, i)", c_schema, c_batch, false), "7.000|7.000|7.000|100.000");
+    CHECK_STR(h_eval("least(a, b)", c_schema, c_batch, false), "1.500|1.000|-3.250|0.000");
+    CHECK_STR(h_eval("nullif(a, 1.5)", c_schema, c_batch, false), "NULL|NULL|-3.25|100.00");
+    CHECK_STR(h_eval("a IN (b, 100)", c_schema, c_batch, false), "false|NULL|NULL|true");
+    CHECK_STR(h_eval("a div b", c_schema, c_batch, false), "0|NULL|NULL|NULL");
+    CHECK_STR(h_eval("a div 0.7", c_schema, c_batch, false), "2|NULL|-4|142");
+}
+
+/* Runs a SQL query: "type,type:row;row" with cells joined by '|'. */
+static char h_sql_out[1024];
+static const char *h_sql(sm_session *s, const char *q) {
+    h_sql_out[0] = 0;
+    sm_dataframe *df = sm_sql(s, q);
+    sm_result *r = df ? sm_df_collect(df) : NULL;
+    if (!r) {
+        snprintf(h_sql_out, sizeof h_sql_out, "ERROR %s", sm_errmsg());
+        return h_sql_out;
+    }
+    size_t k = 0;
+    for (int c = 0; c < sm_df_num_columns(df); c++)
+        k += (size_t)snprintf(h_sql_out + k, sizeof h_sql_out - k, "%s%s", c ? "," : "",
+                              sm_df_column_type(df, c));
+    for (int64_t row = 0; row < sm_result_num_rows(r) && k < sizeof h_sql_out; row++)
+        for (int c = 0; c < sm_result_num_columns(r) && k < sizeof h_sql_out; c++) {
+            const char *v = sm_result_get_string(r, row, c);
+            k += (size_t)snprintf(h_sql_out + k, sizeof h_sql_out - k, "%s%s",
+                                  c ? "|" : row ? ";" : ":", v ? v : "NULL");
+        }
+    sm_result_free(r);
+    return h_sql_out;
+}
+
+TEST(dec_keys_end_to_end_match_spark) {
+    const char *conf[] = {"spark.sql.shuffle.partitions", "2", NULL};
+    sm_session *s = sm_session_new(conf);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_STR(h_sql(s, "SELECT k, count(*) AS n FROM VALUES (1.50), (1.5), (-0.25), (NULL), "
+                       "(2.05), (1.05), (2.05) AS t(k) GROUP BY k ORDER BY k"),
+              "decimal(3,2),bigint:NULL|1;-0.25|1;1.05|1;1.50|2;2.05|2");
+    CHECK_STR(h_sql(s, "SELECT DISTINCT b FROM VALUES (CAST('18446744073709551621' AS "
+                       "DECIMAL(21,0))), (CAST(5 AS DECIMAL(21,0))), "
+                       "(CAST('18446744073709551621' AS DECIMAL(21,0))) AS t(b) ORDER BY b"),
+              "decimal(21,0):5;18446744073709551621");
+    CHECK_STR(h_sql(s, "SELECT l.id, r.rid FROM VALUES (1, 1.5), (2, 2.05), (3, NULL) AS l(id, k) "
+                       "JOIN VALUES (10, CAST(1.500 AS DECIMAL(8,3))), (11, CAST(2.050 AS "
+                       "DECIMAL(8,3))), (12, NULL) AS r(rid, k2) ON l.k = r.k2 ORDER BY l.id"),
+              "int,int:1|10;2|11");
+    CHECK_STR(h_sql(s, "SELECT l.id, r.rid FROM VALUES (1, 1.5), (2, 2.05), (3, NULL) AS l(id, k) "
+                       "JOIN VALUES (10, CAST(1.500 AS DECIMAL(8,3))), (11, CAST(2.050 AS "
+                       "DECIMAL(8,3))), (12, NULL) AS r(rid, k2) ON l.k <=> r.k2 ORDER BY l.id"),
+              "int,int:1|10;2|11;3|12");
+    CHECK_STR(h_sql(s, "SELECT k FROM VALUES (2.05), (-10), (1.5), (NULL), (1.049) AS t(k) "
+                       "ORDER BY k DESC NULLS LAST"),
+              "decimal(13,3):2.050;1.500;1.049;-10.000;NULL");
+    CHECK_STR(h_sql(s, "SELECT * FROM (SELECT k FROM VALUES (1.5), (2.25), (NULL) AS a(k) "
+                       "INTERSECT SELECT k FROM VALUES (CAST(1.5 AS DECIMAL(8,3))), (NULL) AS "
+                       "b(k)) ORDER BY k"),
+              "decimal(8,3):NULL;1.500");
+    CHECK_STR(h_sql(s, "SELECT * FROM (SELECT k FROM VALUES (1.5), (2.25), (NULL) AS a(k) "
+                       "EXCEPT SELECT k FROM VALUES (CAST(1.5 AS DECIMAL(8,3))) AS b(k)) ORDER BY k"),
+              "decimal(8,3):NULL;2.250");
+    CHECK_STR(h_sql(s, "SELECT k, sum(v) OVER (ORDER BY k RANGE BETWEEN 0.5 PRECEDING AND "
+                       "CURRENT ROW) AS s FROM VALUES (1.0, 1), (1.4, 2), (1.6, 4), (2.2, 8) AS "
+                       "t(k, v) ORDER BY k"),
+              "decimal(2,1),bigint:1.0|1;1.4|3;1.6|6;2.2|8");
+    CHECK_STR(h_sql(s, "SELECT k, sum(v) OVER (ORDER BY k DESC RANGE BETWEEN 1 PRECEDING AND 1 "
+                       "FOLLOWING) AS s FROM VALUES (1.0, 1), (1.4, 2), (2.6, 4), (3.6, 8) AS "
+                       "t(k, v) ORDER BY k"),
+              "decimal(2,1),bigint:1.0|3;1.4|3;2.6|12;3.6|12");
+    CHECK_STR(h_sql(s, "SELECT k FROM VALUES (1.5), (2.05), (3) AS t(k) WHERE k IN (1.50, 3)"),
+              "decimal(12,2):1.50;3.00");
+    CHECK_STR(h_sql(s, "SELECT k, count(*) AS n FROM VALUES (1.5), (2.05), (1.5) AS t(k) GROUP "
+                       "BY ROLLUP(k) ORDER BY k"),
+              "decimal(3,2),bigint:NULL|3;1.50|2;2.05|1");
+    sm_session_free(s);
+}
+
+TEST(dec_csv_infers_big_integers_as_decimal) {
+    char path[] = "/tmp/smelt_test_decimal_XXXXXX.csv";
+    int fd = mkstemps(path, 4);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    const char text[] = "a,b\n1,12345678901234567890\n2,3\n3,\n";
+    CHECK(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+    close(fd);
+    sm_session *s = sm_session_new(NULL);
+    const char *opts[] = {"header", "true", "inferSchema", "true", NULL};
+    sm_dataframe *df = sm_read_csv(s, path, opts, NULL);
+    CHECK(df != NULL);
+    if (df) {
+        CHECK_STR(sm_df_column_type(df, 1), "decimal(20,0)");
+        sm_result *r = sm_df_collect(df);
+        CHECK(r != NULL);
+        if (r) {
+            CHECK_INT(sm_result_num_rows(r), 3);
+            CHECK_STR(sm_result_get_string(r, 0, 1), "12345678901234567890");
+            CHECK_STR(sm_result_get_string(r, 1, 1), "3");
+            CHECK(sm_result_is_null(r, 2, 1));
+            sm_result_free(r);
+        }
+    }
+    sm_session_free(s);
+    unlink(path);
 }

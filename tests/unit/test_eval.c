@@ -376,6 +376,41 @@ static const struct spark_case spark_cases[] = {
     {"1 = 1L", "boolean", "true"},
     {"'a' = 'A'", "boolean", "false"},
     {"CAST('  ' AS BOOLEAN)", "boolean", "NULL"},
+    /* timestampadd / timestampdiff (date.sql's dateadd(UNIT, ...) forms; PySpark 3.5.3) */
+    {"timestampadd('MONTH', 1, DATE '2022-01-31')", "timestamp", "2022-02-28 00:00:00"},
+    {"timestampadd('YEAR', 1, TIMESTAMP '2024-02-29 10:00:00')", "timestamp", "2025-02-28 10:00:00"},
+    {"timestampadd('MILLISECOND', 1.5, TIMESTAMP '2022-03-12 12:00:00')", "timestamp",
+     "2022-03-12 12:00:00.001"},
+    {"timestampadd('dayofyear', 1, '2022-01-31')", "timestamp", "2022-02-01 00:00:00"},
+    {"timestampadd('WEEK', NULL, TIMESTAMP '2022-03-12 12:00:00')", "timestamp", "NULL"},
+    {"timestampadd('SECOND', 9223372036854775807, TIMESTAMP '2022-03-12 12:00:00')", "timestamp",
+     "2022-03-12 11:59:59"},
+    {"timestampadd('YEAR', 2147483647, TIMESTAMP '2022-03-12 12:00:00')", NULL,
+     "ERROR DATETIME_OVERFLOW: [DATETIME_OVERFLOW] Datetime operation overflow: add 2147483647 "
+     "YEAR to TIMESTAMP '2022-03-12 12:00:00'."},
+    {"timestampadd('fortnight', 1, DATE '2022-01-31')", NULL,
+     "ERROR INVALID_PARAMETER_VALUE.DATETIME_UNIT"},
+    {"timestampdiff('MONTH', TIMESTAMP '2022-01-31 10:00:00', TIMESTAMP '2022-02-28 09:00:00')",
+     "bigint", "0"},
+    {"timestampdiff('YEAR', DATE '2022-02-28', DATE '2023-02-27')", "bigint", "0"},
+    {"timestampdiff('QUARTER', '2022-01-01', '2022-12-31')", "bigint", "3"},
+    {"timestampdiff('WEEK', TIMESTAMP '2022-03-26 12:00:00', TIMESTAMP '2022-03-12 12:00:01')",
+     "bigint", "-1"},
+    {"timestampdiff('MICROSECOND', TIMESTAMP '2022-02-25 01:02:03.123', "
+     "TIMESTAMP '2022-02-25 01:02:03.124001')", "bigint", "1001"},
+    /* date_add / date_sub with a string count, ANSI off */
+    {"date_add('2011-11-11', ' 2 ')", "date", "2011-11-13"},
+    {"date_add('2011-11-11', '1.2')", NULL,
+     "ERROR SECOND_FUNCTION_ARGUMENT_NOT_INTEGER: [SECOND_FUNCTION_ARGUMENT_NOT_INTEGER] The second "
+     "argument of date_add function needs to be an integer."},
+    {"date_sub(DATE '2011-11-11', 'x')", NULL,
+     "ERROR SECOND_FUNCTION_ARGUMENT_NOT_INTEGER: [SECOND_FUNCTION_ARGUMENT_NOT_INTEGER] The second "
+     "argument of date_sub function needs to be an integer."},
+    {"date_add('2011-11-11', email)", NULL,
+     "ERROR DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: [DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] "
+     "Cannot resolve \"date_add(2011-11-11, email)\" due to data type mismatch: Parameter 2 requires "
+     "the (\"INT\" or \"SMALLINT\" or \"TINYINT\") type, however \"email\" has the type \"STRING\"."},
+    {"make_date(2000, 2, 30)", "date", "NULL"},
 };
 
 TEST(eval_matches_spark_table) {
@@ -524,6 +559,77 @@ TEST(eval_ansi_errors) {
     CHECK_EVAL("a * 1000", "10000|NULL|-7000|-1000|0");
     CHECK_EVAL("CAST(s AS INT)", "NULL|NULL|NULL|NULL|NULL");
     CHECK_EVAL("a / 0", "NULL|NULL|NULL|NULL|NULL");
+}
+
+/* ANSI-mode datetime errors (date.sql, cast.sql; messages from PySpark 3.5.3). */
+TEST(eval_ansi_datetime_errors) {
+    h_table_m();
+    const char *r = h_eval("make_date(2000, 13, 1)", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[DATETIME_FIELD_OUT_OF_BOUNDS] Invalid value for MonthOfYear (valid values 1 "
+                    "- 12): 13. If necessary set \"spark.sql.ansi.enabled\" to false to bypass "
+                    "this error.") != NULL);
+    r = h_eval("make_date(2000, 1, 33)", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "Invalid value for DayOfMonth (valid values 1 - 28/31): 33.") != NULL);
+    r = h_eval("make_date(2000, 4, 31)", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[DATETIME_FIELD_OUT_OF_BOUNDS] Invalid date 'APRIL 31'.") != NULL);
+    r = h_eval("make_date(2001, 2, 29)", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "Invalid date 'February 29' as '2001' is not a leap year.") != NULL);
+    r = h_eval("make_date(1000000000, 1, 1)", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "Invalid value for Year (valid values -999999999 - 999999999): 1000000000") != NULL);
+    r = h_eval("to_date('02-29', 'MM-dd')", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[CANNOT_PARSE_TIMESTAMP] Invalid date 'February 29' as '1970' is not a leap "
+                    "year. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this "
+                    "error.") != NULL);
+    r = h_eval("to_timestamp('abc', 'yyyy-MM-dd')", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[CANNOT_PARSE_TIMESTAMP] Text 'abc' could not be parsed at index 0.") != NULL);
+    r = h_eval("unix_timestamp('abc', 'yyyy-MM-dd')", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[CANNOT_PARSE_TIMESTAMP]") != NULL);
+    r = h_eval("CAST(CAST('inf' AS DOUBLE) AS TIMESTAMP)", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[CAST_INVALID_INPUT] The value Infinity of the type \"DOUBLE\"") != NULL);
+    r = h_eval("date_add('2011-11-11', '1.2')", m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[CAST_INVALID_INPUT] The value '1.2' of the type \"STRING\"") != NULL);
+    r = h_eval("timestampadd('SECOND', 9223372036854775807, TIMESTAMP '2022-03-12 12:00:00')",
+               m_schema, m_batch, true, false, false);
+    CHECK(strstr(r, "[CAST_OVERFLOW] The value 9223372036854775807L") != NULL);
+    /* ANSI off: nulls */
+    CHECK_EVAL("make_date(2000, 13, 1)", "NULL|NULL|NULL|NULL|NULL");
+    CHECK_EVAL("to_date('02-29', 'MM-dd')", "NULL|NULL|NULL|NULL|NULL");
+}
+
+/* timestampadd / timestampdiff across a DST change in America/Los_Angeles
+ * (2022-03-13 02:00 → 03:00): DAY moves local time, HOUR adds exact time,
+ * the difference is between local times (PySpark 3.5.3). */
+TEST(timestampadd_dst) {
+    static const char *const cases[][2] = {
+        {"timestampadd('HOUR', 24, TIMESTAMP '2022-03-12 12:00:00')", "2022-03-13 13:00:00"},
+        {"timestampadd('DAY', 1, TIMESTAMP '2022-03-12 12:00:00')", "2022-03-13 12:00:00"},
+        {"timestampdiff('HOUR', TIMESTAMP '2022-03-12 12:00:00', TIMESTAMP '2022-03-13 11:30:00')", "23"},
+        {"timestampdiff('DAY', TIMESTAMP '2022-03-12 12:00:00', TIMESTAMP '2022-03-13 11:30:00')", "0"},
+        {"timestampadd('MONTH', 1, DATE '2022-01-31')", "2022-02-28 00:00:00"},
+    };
+    const sm_tz *la = sm_tz_get("America/Los_Angeles");
+    CHECK(la != NULL);
+    h_table_m();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sm_arena *a = sm_arena_new();
+        sm_expr *e = NULL, *bound = NULL;
+        sm_vector *v = NULL;
+        sm_bind_ctx bc = {.schema = m_schema, .text = cases[i][0], .tz = la, .arena = a};
+        sm_eval_ctx ec = {.tz = la};
+        CHECK_OK(sm_expr_parse(a, cases[i][0], &e));
+        CHECK_OK(sm_expr_bind(&bc, e, &bound));
+        CHECK_OK(sm_expr_eval(&ec, bound, m_batch, &v));
+        sm_value x;
+        sm_vector_get(v, 0, &x);
+        sm_buf buf = {0};
+        sm_value_to_string(&x, la, &buf);
+        if (strcmp(sm_buf_cstr(&buf), cases[i][1]) != 0)
+            T_FAIL("%s: got %s, want %s", cases[i][0], sm_buf_cstr(&buf), cases[i][1]);
+        sm_buf_free(&buf);
+        sm_vector_unref(v);
+        sm_expr_release(bound);
+        sm_arena_free(a);
+    }
 }
 
 /* ---- binding errors ------------------------------------------------------------------- */

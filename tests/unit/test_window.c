@@ -417,3 +417,60 @@ TEST(window_empty_input) {
     CHECK_INT(n, 0);
     sm_session_free(s);
 }
+
+/* RANGE frames with an INTERVAL offset over a DATE key.  Spark 3.5 rejects
+ * them ([DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE]); Spark 4.0 (the
+ * golden file window.sql.out of ../shared/conformance/spark-sql-tests:
+ * "RANGE INTERVAL '5' DAY PRECEDING" over val_date) takes a whole-day
+ * interval as that many days, which smelt follows.  Other intervals are a
+ * clear UNSUPPORTED_FEATURE error. */
+TEST(window_date_range_interval_days) {
+    sm_session *s = session("2");
+    write_file("dates.csv",
+               "id,d,v\n"
+               "1,2024-01-01,1\n"
+               "2,2024-01-03,2\n"
+               "3,2024-01-09,4\n"
+               "4,2024-01-10,8\n"
+               "5,,16\n");
+    const char *opts[] = {"header", "true", "inferSchema", "true", NULL};
+    sm_dataframe *df = sm_read_csv(s, tpath("dates.csv"), opts, NULL);
+    CHECK(df != NULL);
+    /* id, then sum over [d - 2 days, d] and over [d - 3 days, d + 1 day] ordered
+     * descending (PRECEDING then means later dates) */
+    const char *e[] = {"id",
+                       "sum(v) OVER (ORDER BY d RANGE INTERVAL '2' DAY PRECEDING)",
+                       "sum(v) OVER (ORDER BY d DESC RANGE BETWEEN INTERVAL '3' DAY PRECEDING AND "
+                       "INTERVAL 1 DAY FOLLOWING)",
+                       "sum(v) OVER (ORDER BY d RANGE BETWEEN -INTERVAL '2' DAY FOLLOWING AND "
+                       "CURRENT ROW)"};
+    char *got = rows_by_first(sm_df_select_expr(df, 4, e));
+    CHECK_STR(got, "1,1,3,1;2,3,2,3;3,4,12,4;4,12,12,12;5,16,16,16;");
+    free(got);
+    const char *bad[] = {"sum(v) OVER (ORDER BY d RANGE INTERVAL '1 02:00' DAY TO MINUTE PRECEDING)"};
+    CHECK(sm_df_select_expr(df, 1, bad) == NULL);
+    CHECK(strstr(sm_errmsg(), "[UNSUPPORTED_FEATURE]") != NULL);
+    const char *bad2[] = {"sum(v) OVER (ORDER BY v RANGE INTERVAL '1' DAY PRECEDING)"};
+    CHECK(sm_df_select_expr(df, 1, bad2) == NULL);
+    CHECK(strstr(sm_errmsg(), "[UNSUPPORTED_FEATURE]") != NULL);
+    sm_session_free(s);
+}
+
+/* any_value(x) OVER is first(x) (Spark's AnyValue replacement), FILTER on a
+ * window aggregate and a BIGINT ROWS offset are errors (PySpark 3.5.3). */
+TEST(window_any_value_and_frame_errors) {
+    sm_session *s = session("2");
+    sm_dataframe *df = small_df(s);
+    const char *e[] = {"id", "any_value(v) OVER (PARTITION BY g ORDER BY id)",
+                       "any_value(s) IGNORE NULLS OVER (PARTITION BY g ORDER BY id DESC)"};
+    char *got = rows_by_first(sm_df_select_expr(df, 3, e));
+    CHECK_STR(got, "1,1.0,y;2,1.0,y;3,1.0,y;4,4.0,z;5,4.0,NULL;6,6.0,w;");
+    free(got);
+    const char *e1[] = {"count(v) FILTER (WHERE v > 1) OVER (PARTITION BY g)"};
+    CHECK(sm_df_select_expr(df, 1, e1) == NULL);
+    CHECK(strstr(sm_errmsg(), "[_LEGACY_ERROR_TEMP_1030]") != NULL);
+    const char *e2[] = {"sum(v) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 2147483648 FOLLOWING)"};
+    CHECK(sm_df_select_expr(df, 1, e2) == NULL);
+    CHECK(strstr(sm_errmsg(), "upper bound \"BIGINT\"") != NULL);
+    sm_session_free(s);
+}

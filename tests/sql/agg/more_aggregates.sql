@@ -64,3 +64,6 @@ SELECT k, sum(i) FILTER (WHERE d > 8), count(*) FILTER (WHERE s = 'a'), avg(i) F
 SELECT count(DISTINCT s) FILTER (WHERE k = 1), max_by(s, i) FILTER (WHERE i < 3) FROM t;
 
 SELECT k, sum(i), sum(i) FILTER (WHERE i > 1) FROM t GROUP BY k ORDER BY k;
+
+-- any_value: Spark returns the first value it meets
+SELECT k, any_value(v) FROM VALUES (1, 10), (1, 11), (2, 20) AS t(k, v) GROUP BY k ORDER BY k;

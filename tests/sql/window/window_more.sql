@@ -1,0 +1,31 @@
+-- window functions: any_value, named window chains, frame checks
+-- (expected output: tests/sql/gen_expected.py)
+CREATE TEMPORARY VIEW wm AS SELECT * FROM VALUES
+  (1, 'a', DATE '2024-01-01', 1.0),
+  (NULL, 'a', DATE '2024-01-03', 2.0),
+  (3, 'a', DATE '2024-01-09', 3.0),
+  (4, 'b', DATE '2024-01-02', 4.0),
+  (NULL, 'b', NULL, 5.0),
+  (6, 'b', DATE '2024-01-04', 6.0)
+  AS t(x, c, d, v);
+
+SELECT c, d, x, any_value(x) OVER (PARTITION BY c ORDER BY d) AS a,
+  any_value(x) IGNORE NULLS OVER (PARTITION BY c ORDER BY d DESC) AS b,
+  any_value(x, true) OVER (PARTITION BY c ORDER BY d ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f
+FROM wm ORDER BY c, d;
+
+SELECT c, d, any_value(x) OVER (PARTITION BY c ORDER BY d) FROM wm ORDER BY c, d;
+
+SELECT c, d, sum(x) OVER w2 AS s FROM wm WINDOW w1 AS (PARTITION BY c ORDER BY d), w2 AS w1 ORDER BY c, d;
+
+SELECT c, sum(x) OVER w FROM wm WINDOW w AS (PARTITION BY c), w AS (ORDER BY d);
+
+SELECT c, sum(x) OVER w FROM wm WINDOW w AS (PARTITION BY c), W AS (ORDER BY d) ORDER BY c;
+
+SELECT x, sum(x) OVER (PARTITION BY c ORDER BY x ROWS BETWEEN CURRENT ROW AND 2147483648 FOLLOWING) FROM wm;
+
+SELECT x, sum(x) OVER (PARTITION BY c ORDER BY x ROWS BETWEEN 2147483648 PRECEDING AND CURRENT ROW) FROM wm;
+
+SELECT x, sum(x) OVER (PARTITION BY c ORDER BY x RANGE BETWEEN CURRENT ROW AND 2147483648 FOLLOWING) AS s FROM wm ORDER BY c, x;
+
+SELECT x, count(x) FILTER (WHERE x > 1) OVER (PARTITION BY c) FROM wm;
