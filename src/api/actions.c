@@ -11,10 +11,12 @@
 
 #include "api/api_internal.h"
 #include "formats/source.h"
+#include "plan/prune.h"
 
 int sm_df_collect_batches(sm_dataframe *df, sm_batch ***out, int *nbatches) {
     if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
     sm_exec_ctx ctx;
+    SM_TRY(sm_plan_prune_columns(df->plan));
     SM_TRY(sm_session_exec_ctx(df->session, &ctx));
     sm_mset *m = NULL;
     int rc = exec_collect(&ctx, df->plan, &m);
@@ -55,6 +57,7 @@ static int count_consume(void *arg, int part, sm_batch *b) {
 int sm_df_count(sm_dataframe *df, int64_t *out) {
     if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
     sm_exec_ctx ctx;
+    SM_TRY(sm_plan_prune_columns_count(df->plan));
     SM_TRY(sm_session_exec_ctx(df->session, &ctx));
     int rc = SM_OK;
     int n = exec_num_partitions(&ctx, df->plan);

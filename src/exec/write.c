@@ -36,6 +36,7 @@
 #include "formats/csv_write.h"
 #include "formats/parquet.h"
 #include "fs/commit.h"
+#include "plan/prune.h"
 
 typedef struct {
     const sm_schema *schema;
@@ -89,6 +90,7 @@ static int check_names(const sm_schema *s) {
 int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode sm,
                      const exec_file_format *fmt, const sm_tz *tz) {
     SM_TRY(check_names(plan->schema));
+    SM_TRY(sm_plan_prune_columns(plan)); /* the action starts here */
     fs_commit *commit = NULL;
     int rc = fs_commit_begin(path, sm, &commit);
     if (rc) return rc;

@@ -259,8 +259,10 @@ static char nm_iv_family(const sm_expr *e) {
         if (f0 == f1) return f0;
         return f0 && f1 && f0 != 'Y' && f1 != 'Y' ? 'T' : 0;
     }
-    if (nm_is(n, "*")) return f0 ? f0 : f1;
-    if (nm_is(n, "/")) return f0;
+    /* Multiply/DivideDTInterval give DAY TO SECOND: "d + (INTERVAL '1' DAY * 3)"
+     * is a timestamp, named without date_add */
+    char f = nm_is(n, "*") ? (f0 ? f0 : f1) : nm_is(n, "/") ? f0 : 0;
+    return f == 'D' ? 'T' : f;
     return 0;
 }
 

@@ -134,6 +134,9 @@ typedef struct csv_scan {
     int corrupt_index;    /* output column of the corrupt record, or -1 */
     int *data_to_out;     /* data column -> output column */
     sm_schema *schema;    /* output schema */
+    bool *data_required;  /* per data column: convert it (NULL = all); set_required */
+    bool *out_skip;       /* per output column: produced all-null (pruned) */
+    bool pruned;          /* some data column is not required */
 } csv_scan;
 
 int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types);

@@ -693,7 +693,12 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
     int ncols = schema->ncols;
     sm_batch *b = sm_batch_new(ncols, 0);
     if (!b) return sm_err(SM_NOMEM, "out of memory reading CSV");
+    /* Pruned: unrequired columns stay NULL here and become all-null
+     * vectors once the row count is known. */
+    const bool *req = scan->pruned ? scan->data_required : NULL;
+    const bool *skip_out = scan->pruned ? scan->out_skip : NULL;
     for (int c = 0; c < ncols; c++) {
+        if (skip_out && skip_out[c]) continue;
         b->cols[c] = sm_vector_new(schema->fields[c].type, SM_BATCH_ROWS);
         if (!b->cols[c]) { sm_batch_free(b); return sm_err(SM_NOMEM, "out of memory reading CSV"); }
         b->cols[c]->precision = schema->fields[c].precision; /* DECIMAL */
@@ -711,9 +716,12 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
         if (skip) continue;
         if (r->header_pending) { r->header_pending = false; continue; }
         const csv_tokenizer *t = &r->tok;
-        bool bad = t->nfields != nd;
+        /* Pruned, Spark's parser selects the required fields only: a wrong
+         * field count is no longer seen, and only required fields convert. */
+        bool bad = !req && t->nfields != nd;
         for (int i = 0; i < nd; i++) {
             sm_value *v = &r->vals[i];
+            if (req && !req[i]) continue;
             sm_type ty = schema->fields[scan->data_to_out[i]].type;
             const char *s;
             int32_t n;
@@ -732,13 +740,20 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             if (scan->opt.mode == CSV_FAILFAST) { rc = malformed_failfast(r, rec, rec_end); break; }
         }
         for (int i = 0; i < nd && rc == SM_OK; i++)
-            rc = append_value(b->cols[scan->data_to_out[i]], &r->vals[i]);
+            if (!req || req[i]) rc = append_value(b->cols[scan->data_to_out[i]], &r->vals[i]);
         if (rc == SM_OK && scan->corrupt_index >= 0) {
             sm_vector *cv = b->cols[scan->corrupt_index];
             rc = bad ? sm_vector_append_str(cv, rec, (int32_t)(rec_end - rec)) : sm_vector_append_null(cv);
         }
         if (rc) break;
         rows++;
+    }
+    for (int c = 0; rc == SM_OK && skip_out && c < ncols; c++) {
+        if (!skip_out[c]) continue;
+        b->cols[c] = sm_vector_new_nulls(schema->fields[c].type, rows);
+        if (!b->cols[c]) { rc = sm_err(SM_NOMEM, "out of memory reading CSV"); break; }
+        b->cols[c]->precision = schema->fields[c].precision;
+        b->cols[c]->scale = schema->fields[c].scale;
     }
     if (rc) { sm_batch_free(b); return rc; }
     if (r->pos >= r->stop) r->done = true;
@@ -792,8 +807,41 @@ static void csv_scan_free(csv_scan *scan) {
     sm_free(scan->sizes);
     sm_free(scan->splits);
     sm_free(scan->data_to_out);
+    sm_free(scan->data_required);
+    sm_free(scan->out_skip);
     if (scan->schema) sm_schema_free(scan->schema);
     sm_free(scan);
+}
+
+/* source->set_required: which data columns to convert (plan/prune.c).
+ * Reading the corrupt-record column needs every field converted (it holds
+ * the row when any field is bad), so requiring it requires all columns. */
+static int csv_set_required(sm_source *s, const bool *required) {
+    csv_scan *scan = s->impl;
+    int nd = scan->ndata_cols, ncols = scan->schema->ncols;
+    if (!scan->data_required) {
+        scan->data_required = sm_calloc((size_t)(nd ? nd : 1), sizeof *scan->data_required);
+        scan->out_skip = sm_calloc((size_t)(ncols ? ncols : 1), sizeof *scan->out_skip);
+        if (!scan->data_required || !scan->out_skip) {
+            sm_free(scan->data_required);
+            sm_free(scan->out_skip);
+            scan->data_required = NULL;
+            scan->out_skip = NULL;
+            scan->pruned = false;
+            return sm_err(SM_NOMEM, "out of memory pruning CSV columns");
+        }
+    }
+    bool all = scan->corrupt_index >= 0 && required[scan->corrupt_index];
+    bool pruned = false;
+    for (int c = 0; c < ncols; c++) scan->out_skip[c] = false;
+    for (int i = 0; i < nd; i++) {
+        bool req = all || required[scan->data_to_out[i]];
+        scan->data_required[i] = req;
+        scan->out_skip[scan->data_to_out[i]] = !req;
+        if (!req) pruned = true;
+    }
+    scan->pruned = pruned;
+    return SM_OK;
 }
 
 static void csv_source_free(sm_source *s) {
@@ -1041,6 +1089,7 @@ int csv_source_create(const char *const *paths, int npaths, const char *const *o
     src->schema = scan->schema;
     src->nsplits = scan->nsplits;
     src->open = csv_open;
+    src->set_required = csv_set_required;
     src->free = csv_source_free;
     src->impl = scan;
     src->description = describe(scan);

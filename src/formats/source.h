@@ -29,6 +29,12 @@ typedef struct sm_source {
     void (*free)(struct sm_source *s);
     char *description;   /* for EXPLAIN: "csv [a.csv, b.csv] 2 files, 4 splits" */
     void *impl;
+    /* Optional (NULL = unsupported): which columns the running plan reads
+     * (schema->ncols entries; plan/prune.c).  Called before any split of an
+     * action is opened; the source keeps a copy, replacing the previous
+     * mask.  Readers still produce every column; unrequired ones may come
+     * back all-null (and their fields unconverted). */
+    int (*set_required)(struct sm_source *s, const bool *required);
 } sm_source;
 
 #endif

@@ -118,7 +118,7 @@ TEST(interval_date_year_month_clamps_day) {
     CHECK_STR(h_lit("DATE '2000-03-31' - INTERVAL '1' MONTH"), "date:2000-02-29");
     CHECK_STR(h_lit("DATE '1994-01-01' - INTERVAL '1-2' YEAR TO MONTH"), "date:1992-11-01");
     CHECK_STR(h_lit("INTERVAL '3' MONTH + DATE '1994-01-01'"), "date:1994-04-01");
-    CHECK_STR(h_name, "(DATE '1994-01-01' + INTERVAL '3' MONTH)"); /* operands swapped, as Spark */
+    CHECK_STR(h_name, "DATE '1994-01-01' + INTERVAL '3' MONTH"); /* operands swapped, as Spark */
     CHECK_STR(h_t("d + INTERVAL '1' MONTH"), "date:1994-02-28|2000-03-29|NULL");
     CHECK_STR(h_t("d - INTERVAL '1' YEAR"), "date:1993-01-31|1999-02-28|NULL");
 }
@@ -284,13 +284,13 @@ TEST(interval_values_unsupported) {
     CHECK(h_starts(h_lit("interval(1L, 2L, 3L, 4)"), "ERROR [UNSUPPORTED_FEATURE]"));
 }
 
-/* A bound tree's names follow the tree, and binding the same parsed tree
+/* A bound tree's names are Spark's (expr/name.c), and binding the same parsed tree
  * twice resolves it twice (the rewrite never touches the parsed tree). */
 TEST(interval_names_and_rebinding) {
     CHECK_STR(h_t("d + INTERVAL '1' DAY"), "date:1994-02-01|2000-03-01|NULL");
-    CHECK_STR(h_name, "(d + INTERVAL '1' DAY)");
+    CHECK_STR(h_name, "date_add(d, extractansiintervaldays(INTERVAL '1' DAY))"); /* PySpark 3.5.3 */
     CHECK_STR(h_lit("DATE '2000-01-01' + INTERVAL '1' DAY * 3"), "timestamp:2000-01-04 00:00:00");
-    CHECK_STR(h_name, "(DATE '2000-01-01' + (INTERVAL '1' DAY * 3))");
+    CHECK_STR(h_name, "DATE '2000-01-01' + (INTERVAL '1' DAY * 3)");
     h_table();
     sm_arena *a = sm_arena_new();
     sm_expr *e = NULL, *b1 = NULL, *b2 = NULL;

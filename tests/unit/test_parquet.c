@@ -14,7 +14,7 @@
 #include "formats/parquet.h"
 #include "formats/thrift.h"
 #include "types/decimal.h"
-#include "pq_canon.h"
+#include "../conformance/parquet/pq_canon.h"
 #include "test.h"
 
 /* ---- helpers ------------------------------------------------------------------- */

@@ -310,6 +310,7 @@ TEST(name_timestampadd_forms) {
     NAME("datediff(a, b)", "datediff(a, b)");
     NAME("date_add(day, 1)", "date_add(day, 1)");
     NAME("date_add(foo, 1, d)", "date_add(foo, 1, d)");
+    NAME("timestampadd('MONTH', 1, d)", "timestampadd(MONTH, 1, d)");
     sm_arena *a = sm_arena_new();
     sm_expr *e = NULL;
     CHECK_OK(sm_expr_parse(a, "dateadd(YEAR, 1, d)", &e));
@@ -390,6 +391,11 @@ TEST(name_bound_interval_arithmetic) {
     BNAME("(d + INTERVAL '1' DAY) + 1", "date_add(date_add(d, extractansiintervaldays(INTERVAL '1' DAY)), 1)");
     BNAME("- interval '2-2' year to month + date '2012-01-01'",
           "DATE '2012-01-01' + (- INTERVAL '2-2' YEAR TO MONTH)");
+    BNAME("DATE '2000-01-01' + INTERVAL '1' DAY * 3", "DATE '2000-01-01' + (INTERVAL '1' DAY * 3)");
+    BNAME("d - INTERVAL '1' DAY / 2", "d - (INTERVAL '1' DAY / 2)");
+    BNAME("d + (INTERVAL '1' DAY + INTERVAL '2' DAY)",
+          "date_add(d, extractansiintervaldays((INTERVAL '1' DAY + INTERVAL '2' DAY)))");
+    BNAME("d + INTERVAL '1' MONTH * 2", "d + (INTERVAL '1' MONTH * 2)");
     BNAME("interval '-2' day + date '2011-11-11'",
           "date_add(DATE '2011-11-11', extractansiintervaldays(INTERVAL '-2' DAY))");
 }
