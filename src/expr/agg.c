@@ -1244,20 +1244,26 @@ static int bag_finalize(const sm_expr *call, const void *state, sm_vector *out) 
     return sm_vector_append_f64(out, bag_percentile(it, len, total, s->p));
 }
 
+/* Argument 1, the percentage, when constant and not null, must lie in [0, 1]. */
+static int agg_check_percentage(sm_bind_ctx *ctx, sm_expr *call) {
+    double p;
+    bool null;
+    SM_TRY(agg_const_double(ctx, call, 1, &p, &null));
+    if (!null && (p < 0.0 || p > 1.0))
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to data "
+                      "type mismatch: The percentage must be between [0.0, 1.0] (current value "
+                      "= %gD).",
+                      agg_call_name(ctx, call), p);
+    return SM_OK;
+}
+
 /* percentile(x, p [, frequency]) and median(x): double, x cast to double. */
 static int resolve_percentile(sm_bind_ctx *ctx, sm_expr *call) {
     SM_TRY(agg_prep(ctx, call));
     SM_TRY(agg_arg_double(ctx, call, 0));
     if (call->agg->kind == AGG_PERCENTILE) {
-        double p;
-        bool null;
-        SM_TRY(agg_const_double(ctx, call, 1, &p, &null));
-        if (!null && (p < 0.0 || p > 1.0))
-            return sm_err(SM_ANALYSIS,
-                          "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
-                          "data type mismatch: The percentage must be between [0.0, 1.0] "
-                          "(current value = %gD).",
-                          agg_call_name(ctx, call), p);
+        SM_TRY(agg_check_percentage(ctx, call));
         if (call->nargs > 2 && call->args[2]->type != SM_INT && call->args[2]->type != SM_BIGINT)
             return agg_type_error(ctx, call, 2, "\"INTEGRAL\"");
     }
@@ -1274,17 +1280,10 @@ static int resolve_percentile_approx(sm_bind_ctx *ctx, sm_expr *call) {
         SM_TRY(agg_arg_double(ctx, call, 0));
     else if (!agg_is_numeric(t) && t != SM_DATE && t != SM_TIMESTAMP)
         return agg_type_error(ctx, call, 0, "(\"NUMERIC\" or \"DATE\" or \"TIMESTAMP\")");
-    double p;
-    bool null;
-    SM_TRY(agg_const_double(ctx, call, 1, &p, &null));
-    if (!null && (p < 0.0 || p > 1.0))
-        return sm_err(SM_ANALYSIS,
-                      "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to data "
-                      "type mismatch: The percentage must be between [0.0, 1.0] (current value "
-                      "= %gD).",
-                      agg_call_name(ctx, call), p);
+    SM_TRY(agg_check_percentage(ctx, call));
     if (call->nargs > 2) {
         double acc;
+        bool null;
         if (!sm_expr_is_const(call->args[2]) ||
             (call->args[2]->type != SM_INT && call->args[2]->type != SM_BIGINT))
             return agg_type_error(ctx, call, 2, "\"INTEGRAL\" (a literal)");

@@ -591,6 +591,19 @@ static int cast_from_string(const sm_eval_ctx *ctx, const sm_vector *in, sm_type
     return SM_OK;
 }
 
+/* A fixed-width vector of n rows of `to`, null where in is null (for the
+ * row-wise casts, which fill in the values). */
+static int cast_new_keep_nulls(const sm_vector *in, sm_type to, int64_t n, sm_vector **out) {
+    sm_vector *v = ev_new_fixed(to, n);
+    if (!v) return SM_NOMEM;
+    if (ev_and_validity2(v, in, NULL, n) != SM_OK) {
+        sm_vector_unref(v);
+        return SM_NOMEM;
+    }
+    *out = v;
+    return SM_OK;
+}
+
 /* Every fixed-width → fixed-width conversion.  Nulls copy over; rows whose
  * result is null (date → number) or that overflow in ANSI mode are handled
  * inline. */
@@ -599,12 +612,8 @@ static int cast_fixed(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, i
     sm_type from = in->type;
     const sm_tz *tz = cast_tz(ctx ? ctx->tz : NULL);
     bool ansi = ctx && ctx->ansi;
-    sm_vector *v = ev_new_fixed(to, n);
-    if (!v) return SM_NOMEM;
-    if (ev_and_validity2(v, in, NULL, n) != SM_OK) {
-        sm_vector_unref(v);
-        return SM_NOMEM;
-    }
+    sm_vector *v;
+    SM_TRY(cast_new_keep_nulls(in, to, n, &v));
     /* date → numeric / boolean: every row null. */
     if (from == SM_DATE && to != SM_TIMESTAMP) {
         sm_vector_unref(v);
@@ -880,12 +889,8 @@ static int cast_from_decimal(const sm_eval_ctx *ctx, const sm_vector *in, sm_typ
                              sm_vector **out) {
     int64_t n = in->length;
     bool ansi = ctx && ctx->ansi;
-    sm_vector *v = ev_new_fixed(to, n);
-    if (!v) return SM_NOMEM;
-    if (ev_and_validity2(v, in, NULL, n) != SM_OK) {
-        sm_vector_unref(v);
-        return SM_NOMEM;
-    }
+    sm_vector *v;
+    SM_TRY(cast_new_keep_nulls(in, to, n, &v));
     int sc = in->scale;
     for (int64_t row = 0; row < n; row++) {
         __int128 u = SM_VEC_DEC(in)[row];

@@ -42,6 +42,20 @@ static inline bool fx_any_nullable(const sm_expr *call) {
     return false;
 }
 
+/* A resolver by signature: argument i is coerced to the type sig[i] names
+ * ('S' string, 'I' int, 'L' bigint; the last letter repeats); the result
+ * is `ret`, nullable when an argument is. */
+static inline int fx_resolve_sig(sm_bind_ctx *ctx, sm_expr *call, const char *sig, sm_type ret) {
+    size_t ns = strlen(sig);
+    for (int i = 0; i < call->nargs; i++) {
+        char k = sig[(size_t)i < ns ? (size_t)i : ns - 1];
+        SM_TRY(fx_coerce(ctx, call, i, k == 'I' ? SM_INT : k == 'L' ? SM_BIGINT : SM_STRING));
+    }
+    call->type = ret;
+    call->nullable = fx_any_nullable(call);
+    return SM_OK;
+}
+
 /* Evaluates a constant argument at bind time (false when not constant or on
  * failure; *v is then untouched). */
 static inline bool fx_const_arg(sm_bind_ctx *ctx, const sm_expr *arg, sm_value *v) {
@@ -80,6 +94,24 @@ static inline int fx_new_fixed(sm_type t, int64_t n, sm_vector **out) {
 
 /* Marks row null in a vector built with fx_new_fixed. */
 static inline int fx_set_null(sm_vector *v, int64_t row) { return sm_vector_set_null(v, row); }
+
+/* Appends one row of a string result built in buf (a null row when is_null). */
+static inline int fx_append_buf(sm_vector *res, const sm_buf *buf, bool is_null) {
+    return is_null ? sm_vector_append_null(res)
+                   : sm_vector_append_str(res, buf->data ? buf->data : "", (int32_t)buf->len);
+}
+
+/* The end of an eval that built res: on success hands it to *out, on
+ * failure (rc != SM_OK) frees it and returns rc. */
+static inline int fx_finish(sm_vector *res, int rc, sm_vector **out) {
+    if (rc) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    *out = res;
+    return SM_OK;
+}
+
 
 /* ---- UTF-8 --------------------------------------------------------------- */
 
@@ -149,6 +181,21 @@ static inline int fx_u8encode(uint32_t cp, char *buf) {
     buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
     buf[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
+}
+
+/* UTF8String.substringSQL(pos, length) (1-based pos, negative counts from
+ * the end) appended to o: characters [start, end). */
+static inline int fx_substring_sql(const char *s, int32_t l, int64_t pos, int64_t length, sm_buf *o) {
+    int64_t nch = fx_nchars(s, l);
+    int64_t start = pos > 0 ? pos - 1 : (pos < 0 ? nch + pos : 0);
+    int64_t end = length > INT32_MAX ? INT32_MAX : start + length;
+    if (end > INT32_MAX) end = INT32_MAX;
+    if (start < 0) start = 0;
+    if (start >= end || start >= nch) return SM_OK;
+    if (end > nch) end = nch;
+    int64_t bs = fx_char_off(s, l, start);
+    int64_t be = bs + fx_char_off(s + bs, l - bs, end - start);
+    return sm_buf_append(o, s + bs, (size_t)(be - bs)) ? SM_NOMEM : SM_OK;
 }
 
 #endif

@@ -51,22 +51,22 @@ static int raise_deferred(const deferred_err *d) {
     return sm_err(d->code, "%s", d->msg ? d->msg : "invalid argument");
 }
 
-/* Ends an eval loop: hands res to *out, or frees it and passes rc on. */
-static int rx_finish(sm_vector *res, int rc, sm_vector **out) {
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
-}
-
 typedef struct {
     sm_regex *re;          /* constant pattern, or NULL */
     bool has_repl;
     sm_regex_repl repl;    /* constant replacement (parts in the bind arena) */
     deferred_err err;
 } rx_state;
+
+/* The start of an eval: the error deferred at bind time if there is one,
+ * else the result vector (an empty STRING vector to append to, or n zeroed
+ * rows of a fixed-width t). */
+static int rx_begin(const rx_state *st, sm_type t, int64_t n, sm_vector **res) {
+    if (st && st->err.code) return raise_deferred(&st->err);
+    if (t != SM_STRING) return fx_new_fixed(t, n, res);
+    *res = sm_vector_new(SM_STRING, n);
+    return *res ? SM_OK : SM_NOMEM;
+}
 
 static void rx_state_release(void *p) {
     rx_state *st = p;
@@ -168,9 +168,8 @@ static int regexp_replace_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
                                int64_t n, sm_vector **out) {
     (void)ectx;
     const rx_state *st = call->state;
-    if (st && st->err.code) return raise_deferred(&st->err);
-    sm_vector *res = sm_vector_new(SM_STRING, n);
-    if (!res) return SM_NOMEM;
+    sm_vector *res = NULL;
+    SM_TRY(rx_begin(st, SM_STRING, n, &res));
     rx_matcher m = {.fn = "regexp_replace"};
     sm_buf buf = {0};
     sm_arena *scratch = NULL;
@@ -224,7 +223,7 @@ static int regexp_replace_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
     rx_done(&m);
     sm_buf_free(&buf);
     if (scratch) sm_arena_free(scratch);
-    return rx_finish(res, rc, out);
+    return fx_finish(res, rc, out);
 }
 
 /* ---- regexp_extract(str, regexp[, idx]) ------------------------------------- */
@@ -256,9 +255,8 @@ static int regexp_extract_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
                                int64_t n, sm_vector **out) {
     (void)ectx;
     const rx_state *st = call->state;
-    if (st && st->err.code) return raise_deferred(&st->err);
-    sm_vector *res = sm_vector_new(SM_STRING, n);
-    if (!res) return SM_NOMEM;
+    sm_vector *res = NULL;
+    SM_TRY(rx_begin(st, SM_STRING, n, &res));
     rx_matcher m = {.fn = "regexp_extract"};
     int rc = SM_OK;
     for (int64_t row = 0; row < n && rc == SM_OK; row++) {
@@ -288,27 +286,31 @@ static int regexp_extract_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_
             rc = sm_vector_append_str(res, s + ov[2 * idx], (int32_t)(ov[2 * idx + 1] - ov[2 * idx]));
     }
     rx_done(&m);
-    return rx_finish(res, rc, out);
+    return fx_finish(res, rc, out);
 }
 
 /* ---- rlike(str, regexp) ------------------------------------------------------ */
 
-static int rlike_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+/* (str, regexp) → ret: both arguments strings, the pattern prepared. */
+static int rx_resolve_str_pattern(sm_bind_ctx *ctx, sm_expr *call, sm_type ret) {
     SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
     SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
-    call->type = SM_BOOLEAN;
+    call->type = ret;
     call->nullable = fx_any_nullable(call);
     rx_state *st;
     return rx_prepare(ctx, call, 1, &st);
+}
+
+static int rlike_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    return rx_resolve_str_pattern(ctx, call, SM_BOOLEAN);
 }
 
 static int rlike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args, int64_t n,
                       sm_vector **out) {
     (void)ectx;
     const rx_state *st = call->state;
-    if (st && st->err.code) return raise_deferred(&st->err);
-    sm_vector *res;
-    SM_TRY(fx_new_fixed(SM_BOOLEAN, n, &res));
+    sm_vector *res = NULL;
+    SM_TRY(rx_begin(st, SM_BOOLEAN, n, &res));
     uint8_t *o = SM_VEC_BOOL(res);
     rx_matcher m = {.fn = "rlike"};
     int rc = SM_OK;
@@ -326,7 +328,7 @@ static int rlike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **
         else o[row] = (uint8_t)found;
     }
     rx_done(&m);
-    return rx_finish(res, rc, out);
+    return fx_finish(res, rc, out);
 }
 
 /* ---- regexp_count, regexp_substr, regexp_instr ------------------------------------ */
@@ -360,12 +362,7 @@ static int64_t rx_utf16_index(const char *s, size_t off) {
  * regexp_substr(str, regexp) = nullif(regexp_extract(str, regexp, 0), ''):
  * Spark's replacements, whose names the pattern errors carry. */
 static int regexp_count_resolve(sm_bind_ctx *ctx, sm_expr *call) {
-    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
-    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
-    call->type = SM_INT;
-    call->nullable = fx_any_nullable(call);
-    rx_state *st;
-    return rx_prepare(ctx, call, 1, &st);
+    return rx_resolve_str_pattern(ctx, call, SM_INT);
 }
 
 static int regexp_substr_resolve(sm_bind_ctx *ctx, sm_expr *call) {
@@ -392,13 +389,8 @@ typedef enum { RX_COUNT, RX_SUBSTR, RX_INSTR } rx_find_kind;
 static int rx_find_eval(const sm_expr *call, sm_vector **args, int64_t n, sm_vector **out,
                         rx_find_kind kind, const char *fn) {
     const rx_state *st = call->state;
-    if (st && st->err.code) return raise_deferred(&st->err);
-    sm_vector *res;
-    if (kind == RX_SUBSTR) {
-        if (!(res = sm_vector_new(SM_STRING, n))) return SM_NOMEM;
-    } else {
-        SM_TRY(fx_new_fixed(SM_INT, n, &res));
-    }
+    sm_vector *res = NULL;
+    SM_TRY(rx_begin(st, kind == RX_SUBSTR ? SM_STRING : SM_INT, n, &res));
     rx_matcher m = {.fn = fn};
     int rc = SM_OK;
     for (int64_t row = 0; row < n && rc == SM_OK; row++) {
@@ -433,7 +425,7 @@ static int rx_find_eval(const sm_expr *call, sm_vector **args, int64_t n, sm_vec
             rc = sm_vector_append_str(res, s + ov[0], (int32_t)(ov[1] - ov[0]));
     }
     rx_done(&m);
-    return rx_finish(res, rc, out);
+    return fx_finish(res, rc, out);
 }
 
 static int regexp_count_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,
@@ -652,7 +644,7 @@ static int like_eval_common(const sm_expr *call, sm_vector **args, int64_t n, sm
     sm_free(tok);
     sm_buf_free(&low);
     sm_buf_free(&lowp);
-    return rx_finish(res, rc, out);
+    return fx_finish(res, rc, out);
 }
 
 static int like_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args, int64_t n,

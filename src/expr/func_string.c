@@ -103,16 +103,10 @@ static int str_map(const sm_expr *call, sm_vector **args, int64_t n, sm_vector *
             rc = fn(call, args, row, &buf, &is_null);
             if (rc) break;
         }
-        rc = is_null ? sm_vector_append_null(res)
-                     : sm_vector_append_str(res, buf.data ? buf.data : "", (int32_t)buf.len);
+        rc = fx_append_buf(res, &buf, is_null);
     }
     sm_buf_free(&buf);
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return fx_finish(res, rc, out);
 }
 
 static inline const char *str_arg(sm_vector **args, int i, int64_t row, int32_t *len) {
@@ -122,22 +116,9 @@ static inline int32_t int_arg(sm_vector **args, int i, int64_t row) {
     return SM_VEC_I32(args[i])[row];
 }
 
-/* Resolver for "string function": argument i is a string when sig[i] == 'S',
- * an int when 'I'; the result is a string (or `ret`). */
-static int str_resolve_sig(sm_bind_ctx *ctx, sm_expr *call, const char *sig, sm_type ret) {
-    size_t ns = strlen(sig);
-    for (int i = 0; i < call->nargs; i++) {
-        char k = sig[(size_t)i < ns ? (size_t)i : ns - 1];
-        SM_TRY(fx_coerce(ctx, call, i, k == 'I' ? SM_INT : SM_STRING));
-    }
-    call->type = ret;
-    call->nullable = fx_any_nullable(call);
-    return SM_OK;
-}
-
 #define STR_FUNC(fname, sig, kernel, handles_nulls)                                          \
     static int fname##_resolve(sm_bind_ctx *ctx, sm_expr *call) {                            \
-        return str_resolve_sig(ctx, call, sig, SM_STRING);                                   \
+        return fx_resolve_sig(ctx, call, sig, SM_STRING);                                   \
     }                                                                                        \
     static int fname##_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,  \
                             int64_t n, sm_vector **out) {                                    \
@@ -220,31 +201,17 @@ static int k_btrim(const sm_expr *c, sm_vector **a, int64_t r, sm_buf *o, bool *
     return k_trim_common(c, a, r, o, true, true, false);
 }
 
-/* UTF8String.substringSQL(pos, length): characters [start, end). */
-static int str_substring_sql(const char *s, int32_t l, int64_t pos, int64_t length, sm_buf *o) {
-    int64_t nch = fx_nchars(s, l);
-    int64_t start = pos > 0 ? pos - 1 : (pos < 0 ? nch + pos : 0);
-    int64_t end = start + length;
-    if (end > INT32_MAX) end = INT32_MAX;
-    if (start < 0) start = 0;
-    if (start >= end || start >= nch) return SM_OK;
-    if (end > nch) end = nch;
-    int64_t bs = fx_char_off(s, l, start);
-    int64_t be = bs + fx_char_off(s + bs, l - bs, end - start);
-    return sm_buf_append(o, s + bs, (size_t)(be - bs)) ? SM_NOMEM : SM_OK;
-}
-
 static int k_substring(const sm_expr *c, sm_vector **a, int64_t r, sm_buf *o, bool *nul) {
     int32_t l;
     const char *s = str_arg(a, 0, r, &l);
     int64_t len = c->nargs == 3 ? int_arg(a, 2, r) : INT32_MAX;
-    return str_substring_sql(s, l, int_arg(a, 1, r), len, o);
+    return fx_substring_sql(s, l, int_arg(a, 1, r), len, o);
 }
 
 static int k_left(const sm_expr *c, sm_vector **a, int64_t r, sm_buf *o, bool *nul) {
     int32_t l;
     const char *s = str_arg(a, 0, r, &l);
-    return str_substring_sql(s, l, 1, int_arg(a, 1, r), o);
+    return fx_substring_sql(s, l, 1, int_arg(a, 1, r), o);
 }
 
 static int k_right(const sm_expr *c, sm_vector **a, int64_t r, sm_buf *o, bool *nul) {
@@ -252,7 +219,7 @@ static int k_right(const sm_expr *c, sm_vector **a, int64_t r, sm_buf *o, bool *
     const char *s = str_arg(a, 0, r, &l);
     int32_t n = int_arg(a, 1, r);
     if (n <= 0) return SM_OK;
-    return str_substring_sql(s, l, -(int64_t)n, INT32_MAX, o);
+    return fx_substring_sql(s, l, -(int64_t)n, INT32_MAX, o);
 }
 
 static int k_concat(const sm_expr *c, sm_vector **a, int64_t r, sm_buf *o, bool *nul) {
@@ -303,7 +270,7 @@ static int str_pad(const sm_expr *c, sm_vector **a, int64_t r, sm_buf *o, bool l
     const char *pad = " ";
     if (c->nargs == 3) pad = str_arg(a, 2, r, &pl);
     int64_t spaces = (int64_t)len - fx_nchars(s, l);
-    if (spaces <= 0 || pl == 0) return str_substring_sql(s, l, 1, len, o);
+    if (spaces <= 0 || pl == 0) return fx_substring_sql(s, l, 1, len, o);
     if (left) SM_TRY(str_fill(pad, pl, spaces, o));
     if (sm_buf_append(o, s, (size_t)l)) return SM_NOMEM;
     if (!left) SM_TRY(str_fill(pad, pl, spaces, o));
@@ -492,12 +459,7 @@ static int str_map_int(const sm_expr *call, sm_vector **args, int64_t n, sm_vect
         else SM_VEC_I32(res)[row] = fn(call, args, row, &is_null);
         if (is_null) rc = fx_set_null(res, row);
     }
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return fx_finish(res, rc, out);
 }
 
 static int32_t ki_length(const sm_expr *c, sm_vector **a, int64_t r, bool *nul) {
@@ -576,7 +538,7 @@ static int32_t kb_contains(const sm_expr *c, sm_vector **a, int64_t r, bool *nul
 
 #define INT_FUNC(fname, sig, ret, kernel, handles_nulls)                                     \
     static int fname##_resolve(sm_bind_ctx *ctx, sm_expr *call) {                            \
-        return str_resolve_sig(ctx, call, sig, ret);                                         \
+        return fx_resolve_sig(ctx, call, sig, ret);                                         \
     }                                                                                        \
     static int fname##_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,  \
                             int64_t n, sm_vector **out) {                                    \

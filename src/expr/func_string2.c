@@ -65,16 +65,10 @@ static int s2_map_str(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **a
             rc = fn(ctx, call, args, row, &buf, &is_null);
             if (rc) break;
         }
-        rc = is_null ? sm_vector_append_null(res)
-                     : sm_vector_append_str(res, buf.data ? buf.data : "", (int32_t)buf.len);
+        rc = fx_append_buf(res, &buf, is_null);
     }
     sm_buf_free(&buf);
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return fx_finish(res, rc, out);
 }
 
 typedef int (*s2_num_fn)(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
@@ -97,30 +91,12 @@ static int s2_map_num(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **a
         else if (call->type == SM_INT) SM_VEC_I32(res)[row] = (int32_t)v;
         else SM_VEC_I64(res)[row] = v;
     }
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
-}
-
-/* Every argument to the type sig[i] names ('S' string, 'I' int, 'L'
- * bigint; the last letter repeats); result `ret`. */
-static int s2_resolve_sig(sm_bind_ctx *ctx, sm_expr *call, const char *sig, sm_type ret) {
-    size_t ns = strlen(sig);
-    for (int i = 0; i < call->nargs; i++) {
-        char k = sig[(size_t)i < ns ? (size_t)i : ns - 1];
-        SM_TRY(fx_coerce(ctx, call, i, k == 'I' ? SM_INT : k == 'L' ? SM_BIGINT : SM_STRING));
-    }
-    call->type = ret;
-    call->nullable = fx_any_nullable(call);
-    return SM_OK;
+    return fx_finish(res, rc, out);
 }
 
 #define S2_STR(fname, sig, kernel, handles_nulls)                                            \
     static int fname##_resolve(sm_bind_ctx *ctx, sm_expr *call) {                            \
-        return s2_resolve_sig(ctx, call, sig, SM_STRING);                                    \
+        return fx_resolve_sig(ctx, call, sig, SM_STRING);                                    \
     }                                                                                        \
     static int fname##_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,  \
                             int64_t n, sm_vector **out) {                                    \
@@ -129,7 +105,7 @@ static int s2_resolve_sig(sm_bind_ctx *ctx, sm_expr *call, const char *sig, sm_t
 
 #define S2_NUM(fname, sig, ret, kernel, handles_nulls)                                       \
     static int fname##_resolve(sm_bind_ctx *ctx, sm_expr *call) {                            \
-        return s2_resolve_sig(ctx, call, sig, ret);                                          \
+        return fx_resolve_sig(ctx, call, sig, ret);                                          \
     }                                                                                        \
     static int fname##_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,  \
                             int64_t n, sm_vector **out) {                                    \
@@ -143,20 +119,6 @@ static inline int32_t s2_i32(sm_vector **args, int i, int64_t row) { return SM_V
 static inline int64_t s2_i64(sm_vector **args, int i, int64_t row) { return SM_VEC_I64(args[i])[row]; }
 
 static int s2_put(sm_buf *o, const char *s, size_t n) { return sm_buf_append(o, s, n) ? SM_NOMEM : SM_OK; }
-
-/* UTF8String.substringSQL(pos, length) appended to o. */
-static int s2_substring_sql(const char *s, int32_t l, int64_t pos, int64_t length, sm_buf *o) {
-    int64_t nch = fx_nchars(s, l);
-    int64_t start = pos > 0 ? pos - 1 : (pos < 0 ? nch + pos : 0);
-    int64_t end = length > INT32_MAX ? INT32_MAX : start + length;
-    if (end > INT32_MAX) end = INT32_MAX;
-    if (start < 0) start = 0;
-    if (start >= end || start >= nch) return SM_OK;
-    if (end > nch) end = nch;
-    int64_t bs = fx_char_off(s, l, start);
-    int64_t be = bs + fx_char_off(s + bs, l - bs, end - start);
-    return s2_put(o, s + bs, (size_t)(be - bs));
-}
 
 /* The value of a constant argument at bind time; false when not constant. */
 static bool s2_const_str(sm_bind_ctx *ctx, const sm_expr *arg, sm_value *v) {
@@ -1047,12 +1009,7 @@ static int decode_eval(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **
         if (pick < 0 || call->type == SM_NULLTYPE) rc = sm_vector_append_null(res);
         else rc = sm_vector_append_from(res, args[pick], row);
     }
-    if (rc) {
-        sm_vector_unref(res);
-        return rc;
-    }
-    *out = res;
-    return SM_OK;
+    return fx_finish(res, rc, out);
 }
 
 /* ---- format_string / printf ------------------------------------------------------- */
@@ -1626,9 +1583,9 @@ static int k_overlay(const sm_eval_ctx *x, const sm_expr *c, sm_vector **a, int6
     int64_t pos = s2_i32(a, 2, r);
     int64_t len = c->nargs == 4 ? s2_i32(a, 3, r) : -1;
     if (len < 0) len = fx_nchars(rep, rl);
-    SM_TRY(s2_substring_sql(s, l, 1, pos - 1, o));
+    SM_TRY(fx_substring_sql(s, l, 1, pos - 1, o));
     SM_TRY(s2_put(o, rep, (size_t)rl));
-    return s2_substring_sql(s, l, pos + len, INT32_MAX, o);
+    return fx_substring_sql(s, l, pos + len, INT32_MAX, o);
 }
 S2_STR(overlay, "SSII", k_overlay, false)
 
@@ -1906,7 +1863,7 @@ static int k_conv(const sm_eval_ctx *x, const sm_expr *c, sm_vector **a, int64_t
     return SM_OK;
 }
 static int conv_resolve(sm_bind_ctx *ctx, sm_expr *call) {
-    SM_TRY(s2_resolve_sig(ctx, call, "SII", SM_STRING));
+    SM_TRY(fx_resolve_sig(ctx, call, "SII", SM_STRING));
     call->nullable = true;
     return SM_OK;
 }

@@ -220,11 +220,19 @@ static int want(tc_in *in, int type, int expect) {
     return tc_fail(in, "a field has the wrong wire type");
 }
 
+/* Reads a field sent as a single signed byte (TC_BYTE) where an integer was expected. */
+static int rd_byte(tc_in *in, int8_t *out) {
+    if (in->p >= in->end) return tc_fail(in, "truncated byte");
+    *out = (int8_t)*in->p++;
+    return SM_OK;
+}
+
 static int rd_i32(tc_in *in, int type, int32_t *out) {
     SM_TRY(want(in, type, TC_I32));
     if (type == TC_BYTE) {
-        if (in->p >= in->end) return tc_fail(in, "truncated byte");
-        *out = (int8_t)*in->p++;
+        int8_t b = 0;
+        SM_TRY(rd_byte(in, &b));
+        *out = b;
         return SM_OK;
     }
     return tc_read_i32(in, out);
@@ -233,8 +241,9 @@ static int rd_i32(tc_in *in, int type, int32_t *out) {
 static int rd_i64(tc_in *in, int type, int64_t *out) {
     SM_TRY(want(in, type, TC_I64));
     if (type == TC_BYTE) {
-        if (in->p >= in->end) return tc_fail(in, "truncated byte");
-        *out = (int8_t)*in->p++;
+        int8_t b = 0;
+        SM_TRY(rd_byte(in, &b));
+        *out = b;
         return SM_OK;
     }
     return tc_read_i64(in, out);
@@ -293,6 +302,14 @@ static int dec_stats(tc_in *in, sm_arena *a, pq_stats *s) {
     default: SM_TRY(tc_skip(in, type));
     }
     TC_END(in)
+    return SM_OK;
+}
+
+/* A Statistics field of a larger struct (ColumnMetaData, the page headers). */
+static int dec_stats_field(tc_in *in, int type, sm_arena *a, pq_stats *s, bool *has) {
+    if (type != TC_STRUCT) return tc_fail(in, "statistics is not a struct");
+    SM_TRY(dec_stats(in, a, s));
+    *has = true;
     return SM_OK;
 }
 
@@ -397,10 +414,19 @@ static int list_alloc(tc_in *in, int type, sm_arena *a, size_t size, int *elem_t
     return *out ? SM_OK : SM_NOMEM;
 }
 
-static int dec_kv_list(tc_in *in, int type, sm_arena *a, pq_kv **out, int *count) {
+/* list_alloc for a list whose elements must be structs; `what` names the field. */
+static int struct_list_alloc(tc_in *in, int type, sm_arena *a, size_t size, const char *what,
+                             int *count, void **out) {
     int et;
-    SM_TRY(list_alloc(in, type, a, sizeof **out, &et, count, (void **)out));
-    if (*count && et != TC_STRUCT) return tc_fail(in, "key_value_metadata is not a list of structs");
+    SM_TRY(list_alloc(in, type, a, size, &et, count, out));
+    if (*count && et != TC_STRUCT)
+        return sm_err(SM_MALFORMED, "%s: %s is not a list of structs", in->what ? in->what : "thrift",
+                      what);
+    return SM_OK;
+}
+
+static int dec_kv_list(tc_in *in, int type, sm_arena *a, pq_kv **out, int *count) {
+    SM_TRY(struct_list_alloc(in, type, a, sizeof **out, "key_value_metadata", count, (void **)out));
     for (int i = 0; i < *count; i++) SM_TRY(dec_kv(in, a, &(*out)[i]));
     return SM_OK;
 }
@@ -434,11 +460,7 @@ static int dec_column_meta(tc_in *in, sm_arena *a, pq_column_meta *m) {
         SM_TRY(rd_i64(in, type, &m->dictionary_page_offset));
         m->has_dictionary_page_offset = true;
         break;
-    case 12:
-        if (type != TC_STRUCT) return tc_fail(in, "statistics is not a struct");
-        SM_TRY(dec_stats(in, a, &m->stats));
-        m->has_stats = true;
-        break;
+    case 12: SM_TRY(dec_stats_field(in, type, a, &m->stats, &m->has_stats)); break;
     default: SM_TRY(tc_skip(in, type));
     }
     TC_END(in)
@@ -476,9 +498,8 @@ static int dec_row_group(tc_in *in, sm_arena *a, pq_row_group *g) {
     TC_BEGIN(in, "RowGroup")
     switch (id) {
     case 1: {
-        int et;
-        SM_TRY(list_alloc(in, type, a, sizeof *g->columns, &et, &g->ncolumns, (void **)&g->columns));
-        if (g->ncolumns && et != TC_STRUCT) return tc_fail(in, "columns is not a list of structs");
+        SM_TRY(struct_list_alloc(in, type, a, sizeof *g->columns, "columns", &g->ncolumns,
+                                 (void **)&g->columns));
         for (int i = 0; i < g->ncolumns; i++) SM_TRY(dec_column_chunk(in, a, &g->columns[i]));
         hc = true;
         break;
@@ -507,19 +528,16 @@ int pq_decode_file_meta(const uint8_t *buf, size_t len, sm_arena *a, pq_file_met
     switch (id) {
     case 1: SM_TRY(rd_i32(ip, type, &m->version)); break;
     case 2: {
-        int et;
-        SM_TRY(list_alloc(ip, type, a, sizeof *m->schema, &et, &m->nschema, (void **)&m->schema));
-        if (m->nschema && et != TC_STRUCT) return tc_fail(ip, "schema is not a list of structs");
+        SM_TRY(struct_list_alloc(ip, type, a, sizeof *m->schema, "schema", &m->nschema,
+                                 (void **)&m->schema));
         for (int i = 0; i < m->nschema; i++) SM_TRY(dec_schema_elem(ip, a, &m->schema[i]));
         hs = true;
         break;
     }
     case 3: SM_TRY(rd_i64(ip, type, &m->num_rows)); hn = true; break;
     case 4: {
-        int et;
-        SM_TRY(list_alloc(ip, type, a, sizeof *m->row_groups, &et, &m->nrow_groups,
-                          (void **)&m->row_groups));
-        if (m->nrow_groups && et != TC_STRUCT) return tc_fail(ip, "row_groups is not a list of structs");
+        SM_TRY(struct_list_alloc(ip, type, a, sizeof *m->row_groups, "row_groups", &m->nrow_groups,
+                                 (void **)&m->row_groups));
         for (int i = 0; i < m->nrow_groups; i++) SM_TRY(dec_row_group(ip, a, &m->row_groups[i]));
         hr = true;
         break;
@@ -559,11 +577,7 @@ int pq_decode_page_header(const uint8_t *buf, size_t len, pq_page_header *h, siz
         case 2: SM_TRY(rd_i32(ip, type, &d->encoding)); he = true; break;
         case 3: SM_TRY(rd_i32(ip, type, &d->def_encoding)); break;
         case 4: SM_TRY(rd_i32(ip, type, &d->rep_encoding)); break;
-        case 5:
-            if (type != TC_STRUCT) return tc_fail(ip, "statistics is not a struct");
-            SM_TRY(dec_stats(ip, NULL, &d->stats));
-            d->has_stats = true;
-            break;
+        case 5: SM_TRY(dec_stats_field(ip, type, NULL, &d->stats, &d->has_stats)); break;
         default: SM_TRY(tc_skip(ip, type));
         }
         TC_END(ip)
@@ -602,11 +616,7 @@ int pq_decode_page_header(const uint8_t *buf, size_t len, pq_page_header *h, siz
         case 5: SM_TRY(rd_i32(ip, type, &d->def_len)); hd = true; break;
         case 6: SM_TRY(rd_i32(ip, type, &d->rep_len)); hrl = true; break;
         case 7: SM_TRY(rd_bool(ip, type, &d->is_compressed)); break;
-        case 8:
-            if (type != TC_STRUCT) return tc_fail(ip, "statistics is not a struct");
-            SM_TRY(dec_stats(ip, NULL, &d->stats));
-            d->has_stats = true;
-            break;
+        case 8: SM_TRY(dec_stats_field(ip, type, NULL, &d->stats, &d->has_stats)); break;
         default: SM_TRY(tc_skip(ip, type));
         }
         TC_END(ip)
@@ -713,6 +723,18 @@ static void w_list(tc_out *o, int elem_type, int n) {
     }
 }
 
+/* A list-valued field: the field header, then the list header. */
+static void f_list(tc_out *o, int16_t id, int elem_type, int n) {
+    w_field(o, id, TC_LIST);
+    w_list(o, elem_type, n);
+}
+
+/* The encoders' common ending: the buffer's status, or `what` failed. */
+static int w_finish(const tc_out *o, const char *what) {
+    if (o->rc == SM_OK || o->rc == SM_NOMEM) return o->rc;
+    return sm_err(o->rc, "%s failed", what);
+}
+
 static void f_struct(tc_out *o, int16_t id) {
     w_field(o, id, TC_STRUCT);
     w_begin(o);
@@ -760,8 +782,7 @@ static void enc_logical(tc_out *o, const pq_logical *lt) {
 int pq_encode_file_meta(const pq_file_meta *m, sm_buf *out) {
     tc_out o = {.b = out};
     f_i32(&o, 1, m->version);
-    w_field(&o, 2, TC_LIST);
-    w_list(&o, TC_STRUCT, m->nschema);
+    f_list(&o, 2, TC_STRUCT, m->nschema);
     for (int i = 0; i < m->nschema; i++) {
         const pq_schema_elem *e = &m->schema[i];
         w_begin(&o);
@@ -778,13 +799,11 @@ int pq_encode_file_meta(const pq_file_meta *m, sm_buf *out) {
         w_end(&o);
     }
     f_i64(&o, 3, m->num_rows);
-    w_field(&o, 4, TC_LIST);
-    w_list(&o, TC_STRUCT, m->nrow_groups);
+    f_list(&o, 4, TC_STRUCT, m->nrow_groups);
     for (int g = 0; g < m->nrow_groups; g++) {
         const pq_row_group *rg = &m->row_groups[g];
         w_begin(&o);
-        w_field(&o, 1, TC_LIST);
-        w_list(&o, TC_STRUCT, rg->ncolumns);
+        f_list(&o, 1, TC_STRUCT, rg->ncolumns);
         for (int c = 0; c < rg->ncolumns; c++) {
             const pq_column_chunk *cc = &rg->columns[c];
             const pq_column_meta *cm = &cc->meta;
@@ -793,11 +812,9 @@ int pq_encode_file_meta(const pq_file_meta *m, sm_buf *out) {
             f_i64(&o, 2, cc->file_offset);
             f_struct(&o, 3);
             f_i32(&o, 1, cm->type);
-            w_field(&o, 2, TC_LIST);
-            w_list(&o, TC_I32, cm->nencodings);
+            f_list(&o, 2, TC_I32, cm->nencodings);
             for (int i = 0; i < cm->nencodings; i++) w_zz(&o, cm->encodings[i]);
-            w_field(&o, 3, TC_LIST);
-            w_list(&o, TC_BINARY, cm->npath);
+            f_list(&o, 3, TC_BINARY, cm->npath);
             for (int i = 0; i < cm->npath; i++) w_bin(&o, cm->path[i], strlen(cm->path[i]));
             f_i32(&o, 4, cm->codec);
             f_i64(&o, 5, cm->num_values);
@@ -817,8 +834,7 @@ int pq_encode_file_meta(const pq_file_meta *m, sm_buf *out) {
         w_end(&o);
     }
     if (m->nkv) {
-        w_field(&o, 5, TC_LIST);
-        w_list(&o, TC_STRUCT, m->nkv);
+        f_list(&o, 5, TC_STRUCT, m->nkv);
         for (int i = 0; i < m->nkv; i++) {
             w_begin(&o);
             f_str(&o, 1, m->kv[i].key);
@@ -828,7 +844,7 @@ int pq_encode_file_meta(const pq_file_meta *m, sm_buf *out) {
     }
     if (m->created_by) f_str(&o, 6, m->created_by);
     w_end(&o);
-    return o.rc == SM_OK ? SM_OK : (o.rc == SM_NOMEM ? SM_NOMEM : sm_err(o.rc, "encoding the Parquet footer failed"));
+    return w_finish(&o, "encoding the Parquet footer");
 }
 
 int pq_encode_page_header(const pq_page_header *h, sm_buf *out) {
@@ -868,5 +884,5 @@ int pq_encode_page_header(const pq_page_header *h, sm_buf *out) {
         w_end(&o);
     }
     w_end(&o);
-    return o.rc == SM_OK ? SM_OK : (o.rc == SM_NOMEM ? SM_NOMEM : sm_err(o.rc, "encoding a Parquet page header failed"));
+    return w_finish(&o, "encoding a Parquet page header");
 }

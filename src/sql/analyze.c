@@ -289,11 +289,16 @@ static sm_expr *an_column(sql_scope *sc, const char *name, const sm_expr *at) {
     return c;
 }
 
-/* Splits a condition into its AND-ed conjuncts. */
-static int an_conjuncts(sql_scope *sc, sm_expr *e, sm_expr ***list, int *n, int *cap) {
-    if (e->kind == SM_EX_CALL && e->name && strcasecmp(e->name, "and") == 0 && e->nargs == 2) {
-        SM_TRY(an_conjuncts(sc, e->args[0], list, n, cap));
-        return an_conjuncts(sc, e->args[1], list, n, cap);
+static bool an_is_call(const sm_expr *e, const char *name) {
+    return e->kind == SM_EX_CALL && e->name && e->nargs == 2 && strcasecmp(e->name, name) == 0;
+}
+
+/* Splits a tree of binary `op` calls ("and", "or") into its operands,
+ * appended in order to the growable arena list (*list, *n, *cap). */
+static int an_split(sql_scope *sc, sm_expr *e, const char *op, sm_expr ***list, int *n, int *cap) {
+    if (an_is_call(e, op)) {
+        SM_TRY(an_split(sc, e->args[0], op, list, n, cap));
+        return an_split(sc, e->args[1], op, list, n, cap);
     }
     if (*n == *cap) {
         int nc = *cap ? *cap * 2 : 8;
@@ -305,6 +310,11 @@ static int an_conjuncts(sql_scope *sc, sm_expr *e, sm_expr ***list, int *n, int 
     }
     (*list)[(*n)++] = e;
     return SM_OK;
+}
+
+/* Splits a condition into its AND-ed conjuncts. */
+static int an_conjuncts(sql_scope *sc, sm_expr *e, sm_expr ***list, int *n, int *cap) {
+    return an_split(sc, e, "and", list, n, cap);
 }
 
 static sm_expr *an_and(sql_scope *sc, sm_expr *a, sm_expr *b) {
@@ -716,26 +726,6 @@ static uint64_t an_conjunct_mask(sql_scope *sc, sm_dataframe **leaf, int nleaves
     return mask;
 }
 
-static bool an_is_call(const sm_expr *e, const char *name) {
-    return e->kind == SM_EX_CALL && e->name && e->nargs == 2 && strcasecmp(e->name, name) == 0;
-}
-
-static int an_disjuncts(sql_scope *sc, sm_expr *e, sm_expr ***list, int *n, int *cap) {
-    if (an_is_call(e, "or")) {
-        SM_TRY(an_disjuncts(sc, e->args[0], list, n, cap));
-        return an_disjuncts(sc, e->args[1], list, n, cap);
-    }
-    if (*n == *cap) {
-        int nc = *cap ? *cap * 2 : 8;
-        sm_expr **nl = sm_arena_alloc(A(sc), (size_t)nc * sizeof *nl);
-        if (!nl) return SM_NOMEM;
-        if (*n) memcpy(nl, *list, (size_t)*n * sizeof *nl);
-        *list = nl;
-        *cap = nc;
-    }
-    (*list)[(*n)++] = e;
-    return SM_OK;
-}
 
 /* (A AND B) OR (A AND C) → A AND (B OR C), as Spark's optimizer does, so a
  * join key repeated in every branch (TPC-H Q19) becomes a join condition.
@@ -745,7 +735,7 @@ static int an_factor_or(sql_scope *sc, sm_expr *e, sm_expr **out) {
     if (!an_is_call(e, "or") || sql_has_subquery(e)) return SM_OK;
     sm_expr **d = NULL;
     int nd = 0, capd = 0;
-    SM_TRY(an_disjuncts(sc, e, &d, &nd, &capd));
+    SM_TRY(an_split(sc, e, "or", &d, &nd, &capd));
     sm_expr ***c = sm_arena_alloc(A(sc), (size_t)nd * sizeof *c);
     int *nc = sm_arena_alloc(A(sc), (size_t)nd * sizeof *nc);
     char ***names = sm_arena_alloc(A(sc), (size_t)nd * sizeof *names);
