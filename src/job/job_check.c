@@ -89,6 +89,15 @@ static const char *const csv_write_opts[] = {
     "timestampFormat", "timestampNTZFormat", "compression", "codec", "quoteAll", "escapeQuotes",
     "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "encoding", "charset", "lineSep",
     "charToEscapeQuoteEscaping", NULL};
+/* Parquet options smelt's reader and writer take (formats/parquet_read.c,
+ * parquet_write.c). */
+static const char *const parquet_read_opts[] = {"columns", "mergeSchema", "datetimeRebaseMode",
+                                                "int96RebaseMode", "pathGlobFilter",
+                                                "recursiveFileLookup", NULL};
+static const char *const parquet_write_opts[] = {
+    "compression", "codec", "parquet.compression", "parquet.block.size", "rowGroupSize",
+    "parquet.page.size", "pageSize", "parquet.dictionary.page.size", "parquet.enable.dictionary",
+    "parquet.compression.codec.zstd.level", NULL};
 static const char *const write_bool_opts[] = {"header", "quoteAll", "escapeQuotes",
                                               "ignoreLeadingWhiteSpace",
                                               "ignoreTrailingWhiteSpace", NULL};
@@ -423,18 +432,21 @@ static void check_source(job *j, job_node *n) {
     if (path) {
         n->kind = JOB_SRC_FILE;
         n->format = fmt ? get_str(j, fmt, "format", &bad) : "csv";
-        if (n->format && strcasecmp(n->format, "csv")) {
-            static const char *const later[] = {"json", "parquet", "orc", "text", "avro", NULL};
+        bool parquet = n->format && !strcasecmp(n->format, "parquet");
+        if (n->format && strcasecmp(n->format, "csv") && !parquet) {
+            static const char *const later[] = {"json", "orc", "text", "avro", NULL};
             if (in_list_ci(n->format, later))
-                job_diagf(j, fmt, "format '%s' is not supported yet: smelt reads csv", n->format);
+                job_diagf(j, fmt, "format '%s' is not supported yet: smelt reads csv and parquet",
+                          n->format);
             else
-                job_diagf(j, fmt, "unknown format '%s'; smelt reads csv", n->format);
+                job_diagf(j, fmt, "unknown format '%s'; smelt reads csv and parquet", n->format);
             bad = true;
         }
         get_list(j, path, "path", 1, &n->paths, &bad);
         char where[160];
         snprintf(where, sizeof where, "source '%s'", n->name);
-        get_options(j, opts, where, csv_read_opts, &n->options, &bad);
+        get_options(j, opts, where, parquet ? parquet_read_opts : csv_read_opts, &n->options,
+                    &bad);
         if (schema) n->schema = get_str(j, schema, "schema", &bad);
     } else {
         const char *extra = fmt ? "format" : opts ? "options" : schema ? "schema" : NULL;
@@ -831,8 +843,10 @@ static void check_sink(job *j, job_sink *k) {
     if (path) k->path = get_str(j, path, "path", &bad);
     if (table) k->table = get_str(j, table, "table", &bad);
     k->format = fmt ? get_str(j, fmt, "format", &bad) : path ? "csv" : NULL;
-    if (k->format && strcasecmp(k->format, "csv")) {
-        job_diagf(j, fmt, "format '%s' is not supported for writing yet: smelt writes csv",
+    bool parquet = k->format && !strcasecmp(k->format, "parquet");
+    if (k->format && strcasecmp(k->format, "csv") && !parquet) {
+        job_diagf(j, fmt, "format '%s' is not supported for writing yet: smelt writes csv and "
+                          "parquet",
                   k->format);
         bad = true;
     }
@@ -848,7 +862,8 @@ static void check_sink(job *j, job_sink *k) {
     }
     char where[160];
     snprintf(where, sizeof where, "sink '%s'", k->name);
-    get_options(j, jy_get(d, "options"), where, csv_write_opts, &k->options, &bad);
+    get_options(j, jy_get(d, "options"), where, parquet ? parquet_write_opts : csv_write_opts,
+                &k->options, &bad);
     /* Values smelt's writer would reject only when it runs: check them now. */
     for (int i = 0; i + 1 < k->options.n; i += 2) {
         const char *key = k->options.s[i], *val = k->options.s[i + 1];
@@ -860,9 +875,10 @@ static void check_sink(job *j, job_sink *k) {
         } else if ((!strcasecmp(key, "quote") || !strcasecmp(key, "escape")) && strlen(val) > 1) {
             job_diagf(j, at, "option %s of sink '%s' is one character, not '%s'", key, k->name, val);
             bad = true;
-        } else if ((!strcasecmp(key, "compression") || !strcasecmp(key, "codec")) &&
+        } else if (!parquet && (!strcasecmp(key, "compression") || !strcasecmp(key, "codec")) &&
                    strcasecmp(val, "none") && strcasecmp(val, "uncompressed") &&
                    strcasecmp(val, "gzip")) {
+            /* (a Parquet codec is checked by the writer: snappy, zstd, gzip, lz4, ...) */
             job_diagf(j, at, "compression '%s' of sink '%s' is not supported; use gzip or none",
                       val, k->name);
             bad = true;

@@ -282,7 +282,9 @@ static sm_dataframe *build_source(job *j, job_node *n, sm_session *s) {
     case JOB_SRC_FILE: {
         const char **kv = kv_array(j, &n->options);
         if (!kv) return NULL;
-        df = sm_read_csv_paths(s, n->paths.s, n->paths.n, kv, n->schema);
+        df = n->format && !strcasecmp(n->format, "parquet")
+                 ? sm_read_parquet_paths(s, n->paths.s, n->paths.n, kv, n->schema)
+                 : sm_read_csv_paths(s, n->paths.s, n->paths.n, kv, n->schema);
         if (!df) {
             const char *msg = sm_last_error();
             const jy_node *at = jy_get(n->def, "path");
@@ -470,7 +472,9 @@ static int64_t count_output(job *j, sm_session *s, const job_sink *k) {
     file_stats st = {0};
     path_stats(k->path, true, &st);
     if (st.files == 0) return 0;
-    sm_dataframe *df = sm_read_csv(s, k->path, kv, NULL);
+    sm_dataframe *df = k->format && !strcasecmp(k->format, "parquet")
+                           ? sm_read_parquet(s, k->path, NULL, NULL)
+                           : sm_read_csv(s, k->path, kv, NULL);
     int64_t n = -1;
     if (!df || sm_df_count(df, &n) != SM_OK) return -1;
     return n;
@@ -549,6 +553,8 @@ int job_run(job *j, const job_run_opts *o) {
         const char **kv = kv_array(j, &k->options);
         int w;
         if (!kv) w = SM_NOMEM;
+        else if (k->path && k->format && !strcasecmp(k->format, "parquet"))
+            w = sm_df_write_parquet(df, k->path, k->mode ? k->mode : "error", kv);
         else if (k->path) w = sm_df_write_csv(df, k->path, k->mode ? k->mode : "error", kv);
         else w = sm_df_save_as_table(df, k->table, k->format, k->mode, kv);
         double el = now_s() - t.t0;

@@ -71,6 +71,22 @@ else
 fi
 "$bin" run $job --frobnicate >"$tmp/opt.log" 2>&1; rc=$?
 [ $rc -eq 2 ] && echo "PASS job_bad_command_line" || echo "FAIL job_bad_command_line (exit $rc)"
+
+# Parquet sinks and sources: the filtered rows written as Parquet read back with the same count
+# and sum as the CSV query gives.
+if "$bin" run tests/job/parquet_roundtrip.yaml --arg input=examples/drivendata/data \
+     --arg output="$tmp/pq" >"$tmp/pq.log" 2>&1; then
+  got=$("$bin" sql --format tsv "SELECT count(*), sum(consumed_traffic) FROM parquet.\`$tmp/pq/pq\`" 2>&1)
+  want=$("$bin" sql --format tsv -f - 2>&1 <<SQL
+CREATE TEMPORARY VIEW raw USING csv OPTIONS (path 'examples/drivendata/data', header 'true', inferSchema 'true');
+SELECT count(*), sum(consumed_traffic) FROM raw WHERE session_duration > 120;
+SQL
+)
+  if [ -n "$got" ] && [ "$got" = "$want" ]; then echo "PASS job_parquet_sink"
+  else echo "FAIL job_parquet_sink: got '$got', want '$want'"; fi
+else
+  echo "FAIL job_parquet_sink"; sed 's/^/  | /' "$tmp/pq.log"
+fi
 "$bin" run "$tmp/no-such-job.yaml" >"$tmp/nofile.log" 2>&1; rc=$?
 if [ $rc -eq 1 ] && grep -q "cannot read job file" "$tmp/nofile.log"; then
   echo "PASS job_missing_file"
