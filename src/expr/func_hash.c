@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "expr/func_common.h"
+#include "types/decimal.h"
 
 /* ---- Murmur3_x86_32 as Spark implements it ------------------------------------- */
 
@@ -100,6 +101,23 @@ static int32_t hash_fold(const sm_vector *v, int64_t row, int32_t seed) {
         int32_t len;
         const char *s = fx_str(v, row, &len);
         return sm_murmur3_bytes(s, len, seed);
+    }
+    case SM_DECIMAL: {
+        /* Spark: precision <= 18 hashes the unscaled long; wider decimals hash
+         * the bytes of BigInteger.toByteArray() (minimal big-endian two's
+         * complement) of the unscaled value. */
+        __int128 u = SM_VEC_DEC(v)[row];
+        if (v->precision <= 18) return sm_murmur3_long((int64_t)u, seed);
+        unsigned char bytes[17];
+        int n = 16;
+        for (int i = 0; i < 16; i++) bytes[15 - i] = (unsigned char)(u >> (8 * i));
+        int start = 0;
+        /* drop redundant sign bytes, keeping the sign bit */
+        while (start < n - 1 &&
+               ((bytes[start] == 0x00 && !(bytes[start + 1] & 0x80)) ||
+                (bytes[start] == 0xFF && (bytes[start + 1] & 0x80))))
+            start++;
+        return sm_murmur3_bytes(bytes + start, n - start, seed);
     }
     default: return seed;
     }
