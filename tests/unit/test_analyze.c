@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sql/analyze.h"
+#include "rows_util.h"
 #include "test.h"
 
 static sm_session *S;
@@ -21,45 +22,8 @@ static sm_dataframe *an(const char *sql) {
     return df;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Rows as "c1,c2|c1,c2" (NULL for null), sorted unless `ordered`. */
-static char *rows(const char *sql, bool ordered) {
-    static char out[8192];
-    sm_dataframe *df = an(sql);
-    if (!df) {
-        snprintf(out, sizeof out, "ERROR: %s", sm_last_error());
-        return out;
-    }
-    sm_result *r = sm_df_collect(df);
-    if (!r) {
-        snprintf(out, sizeof out, "ERROR: %s", sm_last_error());
-        return out;
-    }
-    int64_t n = sm_result_num_rows(r);
-    char **lines = calloc((size_t)(n ? n : 1), sizeof *lines);
-    for (int64_t i = 0; i < n; i++) {
-        char line[1024] = "";
-        for (int c = 0; c < sm_result_num_columns(r); c++) {
-            const char *v = sm_result_get_string(r, i, c);
-            if (c) strncat(line, ",", sizeof line - strlen(line) - 1);
-            strncat(line, v ? v : "NULL", sizeof line - strlen(line) - 1);
-        }
-        lines[i] = strdup(line);
-    }
-    if (!ordered) qsort(lines, (size_t)n, sizeof *lines, cmp_str);
-    out[0] = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (i) strncat(out, "|", sizeof out - strlen(out) - 1);
-        strncat(out, lines[i], sizeof out - strlen(out) - 1);
-        free(lines[i]);
-    }
-    free(lines);
-    sm_result_free(r);
-    return out;
-}
+static char *rows(const char *sql, bool ordered) { return rows_of(an(sql), ordered); }
 
 /* "name:type,name:type" of a query's schema. */
 static char *schema(const char *sql) {
