@@ -23,7 +23,37 @@
  *                      rendered in the session time zone)
  *   DECIMAL   __int128 unscaled value; precision/scale in the vector, field or
  *             expression (Spark's DecimalType(p, s), p <= 38)
+ *   TINYINT, SMALLINT
+ *             int32_t holding a value in the type's range (the logical type is
+ *             Spark's ByteType / ShortType; storage is widened so that every
+ *             integer kernel serves them — results are narrowed by the
+ *             operators, with Java's wrap-around outside ANSI mode)
+ *   FLOAT     double holding a value exactly representable as a float (every
+ *             float result is rounded with (double)(float)x, which gives the
+ *             same bits as float arithmetic: double rounding is innocuous for
+ *             + - * / and sqrt); printed as Java's Float.toString
+ *   BINARY    int32_t offsets + bytes, as STRING (arbitrary bytes)
+ *   TIMESTAMP_NTZ
+ *             int64_t microseconds since 1970-01-01T00:00:00 (a local
+ *             date-time, no time zone)
+ *   INTERVAL_YM  int32_t months; precision/scale hold the start/end field
+ *             (SM_IV_YEAR, SM_IV_MONTH): Spark's YearMonthIntervalType
+ *   INTERVAL_DT  int64_t microseconds; precision/scale hold the start/end
+ *             field (SM_IV_DAY .. SM_IV_SECOND): Spark's DayTimeIntervalType
+ *   INTERVAL_CAL sm_cal_interval (months, days, microseconds; 16 bytes):
+ *             Spark's legacy CalendarIntervalType ("interval")
+ *   ARRAY     int32_t offsets (length+1) into children[0], the elements
+ *   MAP       int32_t offsets (length+1) into children[0] (keys) and
+ *             children[1] (values)
+ *   STRUCT    no data; children[i] holds field i (one row per row)
+ *             Nested types carry their full type in `dt` (an interned
+ *             sm_dtype, below); vectors, fields and expressions of a nested
+ *             type set it, others leave it NULL.
  *   NULL      (no data; every row null) — the type of a bare NULL literal
+ *
+ * sm_type_phys() names the storage class of a type (INT, BIGINT, DOUBLE,
+ * STRING, DECIMAL, BOOLEAN, or itself for the rest): code that only moves
+ * values switches on it, code with semantics switches on the type.
  *
  * Ownership: vectors are reference counted (sm_vector_ref / sm_vector_unref)
  * so a projection can share a column between batches without copying.  A
@@ -50,11 +80,97 @@ typedef enum {
     SM_TIMESTAMP,
     SM_DECIMAL, /* decimal(precision, scale): __int128 unscaled values; precision and
                    scale live beside the type (sm_field, sm_expr, sm_vector) */
+    SM_TINYINT,
+    SM_SMALLINT,
+    SM_FLOAT,
+    SM_BINARY,
+    SM_TIMESTAMP_NTZ,
+    SM_INTERVAL_YM,
+    SM_INTERVAL_DT,
+    SM_INTERVAL_CAL,
+    SM_ARRAY,
+    SM_MAP,
+    SM_STRUCT,
     SM_TYPE_COUNT
 } sm_type;
 
+/* Interval fields (the start/end of INTERVAL_YM and INTERVAL_DT types, kept
+ * in the precision/scale slots): Spark's YearMonthIntervalType.YEAR = 0,
+ * MONTH = 1 and DayTimeIntervalType.DAY = 0 .. SECOND = 3. */
+enum { SM_IV_YEAR = 0, SM_IV_MONTH = 1 };
+enum { SM_IV_DAY = 0, SM_IV_HOUR = 1, SM_IV_MINUTE = 2, SM_IV_SECOND = 3 };
+
+/* Spark's legacy CalendarInterval value. */
+typedef struct {
+    int32_t months, days;
+    int64_t micros;
+} sm_cal_interval;
+
+/* The storage class of a type: SM_INT for TINYINT, SMALLINT, DATE and
+ * INTERVAL_YM; SM_BIGINT for TIMESTAMP, TIMESTAMP_NTZ and INTERVAL_DT;
+ * SM_DOUBLE for FLOAT; SM_STRING for BINARY; the type itself otherwise. */
+static inline sm_type sm_type_phys(sm_type t) {
+    switch (t) {
+    case SM_TINYINT:
+    case SM_SMALLINT:
+    case SM_DATE:
+    case SM_INTERVAL_YM: return SM_INT;
+    case SM_TIMESTAMP:
+    case SM_TIMESTAMP_NTZ:
+    case SM_INTERVAL_DT: return SM_BIGINT;
+    case SM_FLOAT: return SM_DOUBLE;
+    case SM_BINARY: return SM_STRING;
+    default: return t;
+    }
+}
+/* Types whose data buffer holds int32 offsets (length+1 of them). */
+static inline bool sm_type_has_offsets(sm_type t) {
+    return t == SM_STRING || t == SM_BINARY || t == SM_ARRAY || t == SM_MAP;
+}
+static inline bool sm_type_is_nested(sm_type t) {
+    return t == SM_ARRAY || t == SM_MAP || t == SM_STRUCT;
+}
+static inline bool sm_type_is_integral(sm_type t) {
+    return t == SM_TINYINT || t == SM_SMALLINT || t == SM_INT || t == SM_BIGINT;
+}
+
+/* ---- nested type descriptors ---------------------------------------------
+ * A full type as a tree, for ARRAY, MAP and STRUCT (and their children,
+ * scalar or not).  Descriptors are interned: one per distinct type for the
+ * life of the process, immutable, shared between threads, never freed, so
+ * two types are equal exactly when their pointers are.  Constructors return
+ * NULL only on NOMEM.  (types/dtype.c) */
+typedef struct sm_dtype sm_dtype;
+typedef struct {
+    const char *name;
+    const sm_dtype *type;
+    bool nullable;
+} sm_dtype_field;
+struct sm_dtype {
+    sm_type id;
+    int8_t precision, scale;  /* DECIMAL; interval start/end fields */
+    bool contains_null;       /* ARRAY: elements may be null; MAP: values may be null */
+    const sm_dtype *elem;     /* ARRAY: the element type; MAP: the key type */
+    const sm_dtype *value;    /* MAP: the value type */
+    int nfields;              /* STRUCT */
+    const sm_dtype_field *fields;
+};
+const sm_dtype *sm_dtype_scalar(sm_type id, int precision, int scale);
+const sm_dtype *sm_dtype_array(const sm_dtype *elem, bool contains_null);
+const sm_dtype *sm_dtype_map(const sm_dtype *key, const sm_dtype *value, bool value_contains_null);
+const sm_dtype *sm_dtype_struct(int nfields, const sm_dtype_field *fields);
+/* Spark's simpleString of a type ("array<int>", "map<string,bigint>",
+ * "struct<a:int,b:string>", "decimal(10,2)", "interval day to second"):
+ * writes at most cap bytes (NUL-terminated), returns the full length. */
+int sm_dtype_format(char *buf, size_t cap, const sm_dtype *t);
+/* The same for a type given as (id, precision, scale[, dt]): dt is used for
+ * nested types and may be NULL otherwise. */
+int sm_type_format(char *buf, size_t cap, sm_type t, int precision, int scale, const sm_dtype *dt);
+
 /* Spark's simple names: "boolean", "int", "bigint", "double", "string",
- * "date", "timestamp", "void". */
+ * "date", "timestamp", "void", "tinyint", "smallint", "float", "binary",
+ * "timestamp_ntz", "interval" (the parameterized ones — decimal, intervals,
+ * nested — are written by sm_type_format). */
 const char *sm_type_name(sm_type t);
 /* Spark's printSchema names: "boolean", "integer", "long", "double", "string",
  * "date", "timestamp", "void". */
@@ -88,6 +204,11 @@ typedef struct {
             int32_t len;
         } str;
         sm_i128_a8 dec; /* DECIMAL: the unscaled value (types/decimal.h) */
+        sm_cal_interval cal; /* INTERVAL_CAL */
+        struct {
+            const struct sm_vector *vec; /* ARRAY / MAP / STRUCT: row `row` of vec */
+            int64_t row;
+        } ref;
     } v;
 } sm_value;
 
@@ -101,8 +222,11 @@ typedef struct sm_vector {
     uint8_t *validity; /* NULL when every row is valid */
     void *data;        /* values, or int32 offsets (capacity+1) for STRING */
     char *bytes;       /* STRING only: UTF-8 bytes */
-    int8_t precision, scale; /* DECIMAL only */
+    int8_t precision, scale; /* DECIMAL; interval start/end fields */
     int64_t bytes_len, bytes_cap;
+    const sm_dtype *dt;            /* nested types: the full type; else NULL */
+    int nchildren;                 /* ARRAY 1, MAP 2, STRUCT nfields */
+    struct sm_vector **children;   /* one reference each */
 } sm_vector;
 
 /* New vector with room for `capacity` rows, length 0. NULL on NOMEM. */
@@ -162,7 +286,8 @@ typedef struct {
     bool nullable;
     char *qualifier; /* the relation the column comes from ("t" in t.col, a table or
                         alias name), or NULL; used to resolve qualified references */
-    int8_t precision, scale; /* SM_DECIMAL only */
+    int8_t precision, scale; /* SM_DECIMAL; interval start/end fields */
+    const sm_dtype *dt;      /* nested types: the full type; else NULL */
 } sm_field;
 
 typedef struct sm_schema {

@@ -18,10 +18,19 @@
 #include "types/decimal.h"
 
 static const char *const type_names[SM_TYPE_COUNT] = {
-    "void", "boolean", "int", "bigint", "double", "string", "date", "timestamp", "decimal"};
+    "void",   "boolean",  "int",      "bigint", "double",        "string",
+    "date",   "timestamp", "decimal", "tinyint", "smallint",     "float",
+    "binary", "timestamp_ntz", "interval", "interval", "interval", "array",
+    "map",    "struct"};
 static const char *const schema_names[SM_TYPE_COUNT] = {
-    "void", "boolean", "integer", "long", "double", "string", "date", "timestamp", "decimal"};
-static const size_t type_widths[SM_TYPE_COUNT] = {0, 1, 4, 8, 8, 4, 4, 8, 16};
+    "void",   "boolean",  "integer",  "long",   "double",        "string",
+    "date",   "timestamp", "decimal", "byte",   "short",         "float",
+    "binary", "timestamp_ntz", "interval", "interval", "interval", "array",
+    "map",    "struct"};
+/* bytes per value in `data` (offsets for STRING, BINARY, ARRAY, MAP) */
+static const size_t type_widths[SM_TYPE_COUNT] = {0, 1, 4, 8, 8, 4, 4, 8, 16, 4,
+                                                  4, 8, 4, 8, 4, 8, 16, 4, 4, 0};
+_Static_assert(sizeof(sm_cal_interval) == 16, "calendar intervals fill a 16-byte slot");
 
 const char *sm_type_name(sm_type t) { return t < SM_TYPE_COUNT ? type_names[t] : "unknown"; }
 const char *sm_type_schema_name(sm_type t) {
@@ -29,7 +38,7 @@ const char *sm_type_schema_name(sm_type t) {
 }
 size_t sm_type_width(sm_type t) { return t < SM_TYPE_COUNT ? type_widths[t] : 0; }
 bool sm_type_is_numeric(sm_type t) {
-    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL;
+    return sm_type_is_integral(t) || t == SM_FLOAT || t == SM_DOUBLE || t == SM_DECIMAL;
 }
 
 static size_t bitmap_bytes(int64_t rows) { return (size_t)((rows + 7) / 8); }
@@ -39,7 +48,7 @@ static int grow_rows(sm_vector *v, int64_t rows) {
     int64_t cap = v->capacity ? v->capacity : 16;
     while (cap < rows) cap *= 2;
     size_t w = sm_type_width(v->type);
-    if (v->type == SM_STRING) {
+    if (sm_type_has_offsets(v->type)) {
         int32_t *off = sm_realloc(v->data, (size_t)(cap + 1) * sizeof(int32_t));
         if (!off) return SM_NOMEM;
         if (v->capacity == 0) off[0] = 0;
@@ -64,7 +73,7 @@ sm_vector *sm_vector_new(sm_type type, int64_t capacity) {
     if (!v) return NULL;
     v->type = type;
     v->refcount = 1;
-    if (type == SM_STRING && capacity < 1) capacity = 1;
+    if (sm_type_has_offsets(type) && capacity < 1) capacity = 1;
     if (capacity > 0 && grow_rows(v, capacity) != SM_OK) {
         sm_free(v);
         return NULL;
@@ -90,7 +99,7 @@ sm_vector *sm_vector_new_nulls(sm_type type, int64_t length) {
             return NULL;
         }
         size_t w = sm_type_width(type);
-        if (type == SM_STRING)
+        if (sm_type_has_offsets(type))
             memset(v->data, 0, (size_t)(length + 1) * sizeof(int32_t));
         else if (w && length)
             memset(v->data, 0, (size_t)length * w);
@@ -111,6 +120,8 @@ void sm_vector_unref(sm_vector *v) {
     sm_free(v->validity);
     sm_free(v->data);
     sm_free(v->bytes);
+    for (int i = 0; i < v->nchildren; i++) sm_vector_unref(v->children[i]);
+    sm_free(v->children);
     sm_free(v);
 }
 
@@ -150,7 +161,7 @@ static inline int ensure_one(sm_vector *v) {
 int sm_vector_append_null(sm_vector *v) {
     SM_TRY(ensure_one(v));
     size_t w = sm_type_width(v->type);
-    if (v->type == SM_STRING) {
+    if (sm_type_has_offsets(v->type)) {
         int32_t *off = SM_VEC_OFF(v);
         off[v->length + 1] = off[v->length];
     } else if (w) {
@@ -193,13 +204,15 @@ int sm_vector_append_str(sm_vector *v, const char *s, int32_t len) {
 
 int sm_vector_append_value(sm_vector *v, const sm_value *x) {
     if (x->is_null || x->type == SM_NULLTYPE) return sm_vector_append_null(v);
-    switch (v->type) {
+    switch (sm_type_phys(v->type)) {
     case SM_BOOLEAN: return sm_vector_append_bool(v, x->v.b);
-    case SM_INT:
-    case SM_DATE: return sm_vector_append_i32(v, x->v.i32);
-    case SM_BIGINT:
-    case SM_TIMESTAMP: return sm_vector_append_i64(v, x->v.i64);
+    case SM_INT: return sm_vector_append_i32(v, x->v.i32);
+    case SM_BIGINT: return sm_vector_append_i64(v, x->v.i64);
     case SM_DOUBLE: return sm_vector_append_f64(v, x->v.f64);
+    case SM_INTERVAL_CAL:
+        SM_TRY(ensure_one(v));
+        ((sm_cal_interval *)v->data)[v->length++] = x->v.cal;
+        return SM_OK;
     case SM_STRING: return sm_vector_append_str(v, x->v.str.ptr, x->v.str.len);
     case SM_DECIMAL: {
         /* rescaled to the vector's type when the value's scale differs */
@@ -225,13 +238,15 @@ int sm_vector_append_from(sm_vector *v, const sm_vector *src, int64_t row) {
         v->scale = src->scale;
     }
     if (sm_vector_is_null(src, row)) return sm_vector_append_null(v);
-    switch (v->type) {
+    switch (sm_type_phys(v->type)) {
     case SM_BOOLEAN: return sm_vector_append_bool(v, SM_VEC_BOOL(src)[row]);
-    case SM_INT:
-    case SM_DATE: return sm_vector_append_i32(v, SM_VEC_I32(src)[row]);
-    case SM_BIGINT:
-    case SM_TIMESTAMP: return sm_vector_append_i64(v, SM_VEC_I64(src)[row]);
+    case SM_INT: return sm_vector_append_i32(v, SM_VEC_I32(src)[row]);
+    case SM_BIGINT: return sm_vector_append_i64(v, SM_VEC_I64(src)[row]);
     case SM_DOUBLE: return sm_vector_append_f64(v, SM_VEC_F64(src)[row]);
+    case SM_INTERVAL_CAL:
+        SM_TRY(ensure_one(v));
+        ((sm_cal_interval *)v->data)[v->length++] = ((const sm_cal_interval *)src->data)[row];
+        return SM_OK;
     case SM_STRING: {
         int32_t len;
         const char *s = sm_vector_str(src, row, &len);
@@ -257,21 +272,24 @@ int sm_vector_append_from(sm_vector *v, const sm_vector *src, int64_t row) {
 void sm_vector_get(const sm_vector *v, int64_t row, sm_value *out) {
     memset(out, 0, sizeof *out);
     out->type = v->type;
-    if (v->type == SM_DECIMAL) {
-        out->precision = v->precision;
-        out->scale = v->scale;
-    }
+    out->precision = v->precision;
+    out->scale = v->scale;
     if (sm_vector_is_null(v, row)) {
         out->is_null = true;
         return;
     }
-    switch (v->type) {
+    switch (sm_type_phys(v->type)) {
     case SM_BOOLEAN: out->v.b = SM_VEC_BOOL(v)[row] != 0; break;
-    case SM_INT:
-    case SM_DATE: out->v.i32 = SM_VEC_I32(v)[row]; break;
-    case SM_BIGINT:
-    case SM_TIMESTAMP: out->v.i64 = SM_VEC_I64(v)[row]; break;
+    case SM_INT: out->v.i32 = SM_VEC_I32(v)[row]; break;
+    case SM_BIGINT: out->v.i64 = SM_VEC_I64(v)[row]; break;
     case SM_DOUBLE: out->v.f64 = SM_VEC_F64(v)[row]; break;
+    case SM_INTERVAL_CAL: out->v.cal = ((const sm_cal_interval *)v->data)[row]; break;
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT:
+        out->v.ref.vec = v;
+        out->v.ref.row = row;
+        break;
     case SM_STRING: out->v.str.ptr = sm_vector_str(v, row, &out->v.str.len); break;
     case SM_DECIMAL: out->v.dec = SM_VEC_DEC(v)[row]; break;
     default: out->is_null = true; break;
@@ -288,7 +306,7 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
         return v;
     }
     size_t w = sm_type_width(src->type);
-    if (src->type == SM_STRING) {
+    if (sm_type_phys(src->type) == SM_STRING) {
         const int32_t *so = SM_VEC_OFF(src);
         int64_t total = 0;
         for (int64_t i = 0; i < n; i++) total += so[sel[i] + 1] - so[sel[i]];
@@ -337,20 +355,22 @@ sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n) {
     sm_vector *v = x->is_null || x->type == SM_NULLTYPE ? sm_vector_new_nulls(type, n)
                                                         : sm_vector_new(type, n);
     if (!v) return NULL;
-    if (type == SM_DECIMAL) { /* the value's type is the vector's */
+    if (type == SM_DECIMAL || type == SM_INTERVAL_YM || type == SM_INTERVAL_DT) {
+        /* the value's type is the vector's */
         v->precision = x->precision;
         v->scale = x->scale;
     }
     if (x->is_null || x->type == SM_NULLTYPE) return v;
-    switch (type) {
+    switch (sm_type_phys(type)) {
     case SM_BOOLEAN: memset(v->data, x->v.b ? 1 : 0, (size_t)n); break;
     case SM_INT:
-    case SM_DATE:
         for (int64_t i = 0; i < n; i++) SM_VEC_I32(v)[i] = x->v.i32;
         break;
     case SM_BIGINT:
-    case SM_TIMESTAMP:
         for (int64_t i = 0; i < n; i++) SM_VEC_I64(v)[i] = x->v.i64;
+        break;
+    case SM_INTERVAL_CAL:
+        for (int64_t i = 0; i < n; i++) ((sm_cal_interval *)v->data)[i] = x->v.cal;
         break;
     case SM_DOUBLE:
         for (int64_t i = 0; i < n; i++) SM_VEC_F64(v)[i] = x->v.f64;
