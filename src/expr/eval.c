@@ -39,6 +39,52 @@
 #include "expr/expr.h"
 #include "types/decimal.h"
 
+static sm_batch *eval_take_used(const sm_batch *in, const sm_expr *e, const int32_t *sel, int64_t k);
+static bool eval_is_const_node(const sm_expr *e);
+
+/* Argument k of a conditional call, evaluated only on the rows that need it
+ * (sm_func_def.needs); the other rows are null. */
+static int eval_lazy_arg(const sm_eval_ctx *ctx, const sm_expr *e, sm_func_needs needs, int k,
+                         sm_vector **args, const sm_batch *in, sm_vector **out) {
+    int64_t n = in->nrows, cnt = 0;
+    int32_t *sel = sm_malloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
+    if (!sel) return SM_NOMEM;
+    for (int64_t row = 0; row < n; row++)
+        if (needs(e, k, args, row)) sel[cnt++] = (int32_t)row;
+    const sm_expr *a = e->args[k];
+    int rc = SM_OK;
+    if (cnt == n) {
+        rc = sm_expr_eval(ctx, a, in, out);
+    } else if (cnt == 0 || a->type == SM_NULLTYPE) {
+        *out = sm_vector_new_nulls(a->type, n);
+        if (*out) {
+            (*out)->precision = a->precision;
+            (*out)->scale = a->scale;
+        } else {
+            rc = SM_NOMEM;
+        }
+    } else {
+        sm_batch *sub = eval_take_used(in, a, sel, cnt);
+        sm_vector *part = NULL, *full = NULL;
+        rc = sub ? sm_expr_eval(ctx, a, sub, &part) : SM_NOMEM;
+        sm_batch_free(sub);
+        if (rc == SM_OK && !(full = sm_vector_new(part->type, n))) rc = SM_NOMEM;
+        if (rc == SM_OK) {
+            full->precision = part->precision;
+            full->scale = part->scale;
+            for (int64_t row = 0, j = 0; row < n && rc == SM_OK; row++) {
+                if (j < cnt && sel[j] == row) rc = sm_vector_append_from(full, part, j++);
+                else rc = sm_vector_append_null(full);
+            }
+        }
+        sm_vector_unref(part);
+        if (rc == SM_OK) *out = full;
+        else sm_vector_unref(full);
+    }
+    sm_free(sel);
+    return rc;
+}
+
 static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     if (e->agg)
         return sm_err(SM_INTERNAL,
@@ -54,8 +100,10 @@ static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
     }
     int rc = SM_OK;
     int got = 0;
+    sm_func_needs needs = sm_func_lazy_args(e->fn);
     for (; got < e->nargs; got++) {
-        rc = sm_expr_eval(ctx, e->args[got], in, &args[got]);
+        rc = got > 0 && needs ? eval_lazy_arg(ctx, e, needs, got, args, in, &args[got])
+                                     : sm_expr_eval(ctx, e->args[got], in, &args[got]);
         if (rc != SM_OK) break;
     }
     if (rc == SM_OK) rc = e->fn->eval(ctx, e, args, in->nrows, out);
@@ -63,8 +111,6 @@ static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
     if (args != small) sm_free(args);
     return rc;
 }
-
-static bool eval_is_const_node(const sm_expr *e);
 
 static int eval_cast(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     sm_vector *c = NULL;

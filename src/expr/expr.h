@@ -281,6 +281,16 @@ typedef struct sm_func_def {
     void (*release)(void *state); /* frees call->state; may be NULL */
 } sm_func_def;
 
+/* Conditional functions (coalesce, if, nvl2, nanvl) evaluate an argument
+ * only on the rows that need it, as Spark does, so that 1/0 in a branch not
+ * taken raises no ANSI error.  For such a function this returns `needs`:
+ * needs(call, k, args, row) says whether row `row` needs argument k >= 1,
+ * given args[0..k) (full length); the rows that don't get null in args[k].
+ * NULL for other functions (every argument on every row).
+ * (expr/func_conditional.c) */
+typedef bool (*sm_func_needs)(const sm_expr *call, int arg, sm_vector **args, int64_t row);
+sm_func_needs sm_func_lazy_args(const sm_func_def *fn);
+
 /* Scalar function by (case-insensitive) name; NULL when unknown. */
 const sm_func_def *sm_func_find(const char *name);
 /* Aggregate function by name; NULL when unknown (defined in expr/agg.h). */

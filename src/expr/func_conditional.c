@@ -365,6 +365,20 @@ static int nanvl_eval(const sm_eval_ctx *e, const sm_expr *c, sm_vector **a, int
     return cond_select(c, a, n, o, pick_nanvl);
 }
 
+/* ---- lazy arguments (sm_func_def.needs) ---------------------------------------------------- */
+
+/* coalesce: argument k only where every earlier one is null */
+static bool coalesce_needs(const sm_expr *call, int k, sm_vector **args, int64_t row) {
+    (void)call;
+    for (int i = 0; i < k; i++)
+        if (!sm_vector_is_null(args[i], row)) return false;
+    return true;
+}
+/* if, nvl2, nanvl: the branch their pick (which reads only args[0]) chooses */
+static bool if_needs(const sm_expr *c, int k, sm_vector **a, int64_t row) { return pick_if(c, a, row) == k; }
+static bool nvl2_needs(const sm_expr *c, int k, sm_vector **a, int64_t row) { return pick_nvl2(c, a, row) == k; }
+static bool nanvl_needs(const sm_expr *c, int k, sm_vector **a, int64_t row) { return pick_nanvl(c, a, row) == k; }
+
 const sm_func_def sm_funcs_conditional[] = {
     {"coalesce", 1, -1, coalesce_resolve, coalesce_eval, NULL},
     {"nvl", 2, 2, coalesce_resolve, coalesce_eval, NULL},
@@ -378,3 +392,15 @@ const sm_func_def sm_funcs_conditional[] = {
     {"nanvl", 2, 2, nanvl_resolve, nanvl_eval, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
+
+sm_func_needs sm_func_lazy_args(const sm_func_def *fn) {
+    const sm_func_def *d = sm_funcs_conditional;
+    while (d->name && d != fn) d++;
+    if (!d->name) return NULL; /* not one of this file's */
+    const char *n = fn->name;
+    if (!strcmp(n, "coalesce") || !strcmp(n, "nvl") || !strcmp(n, "ifnull")) return coalesce_needs;
+    if (!strcmp(n, "if")) return if_needs;
+    if (!strcmp(n, "nvl2")) return nvl2_needs;
+    if (!strcmp(n, "nanvl")) return nanvl_needs;
+    return NULL;
+}
