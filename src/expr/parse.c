@@ -708,6 +708,15 @@ static int ps_call(parser *p, sm_expr **out) {
         e = c;
         break;
     }
+    /* decimal(x) is CAST(x AS DECIMAL(10,0)), Spark's default decimal */
+    if (e->kind == SM_EX_CALL && e->nargs == 1 && !e->distinct && strcmp(name, "decimal") == 0) {
+        sm_expr *c = sm_expr_cast(p->a, e->args[0], SM_DECIMAL);
+        if (!c) return SM_NOMEM;
+        c->precision = 10;
+        c->scale = 0;
+        c->implicit = true;
+        e = c;
+    }
     ps_span(e, pos, end);
     if (win) {
         sm_expr *w = sm_expr_new(p->a, SM_EX_WINDOW);
