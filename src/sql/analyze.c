@@ -1293,6 +1293,68 @@ static int an_expand_star(sql_scope *sc, const sm_schema *in, const sm_expr *sta
     return SM_OK;
 }
 
+/* Stars among a function's arguments expand to the columns, as in Spark
+ * (count(DISTINCT *), concat(t.*)); count(t.*) alone is refused unless
+ * spark.sql.legacy.allowStarWithSingleTableIdentifierInCount, and count()
+ * unless spark.sql.legacy.allowParameterlessCount (then it is 0).  Rewrites
+ * `e` in place (idempotent). */
+static bool an_conf_set(sql_scope *sc, const char *key) {
+    const char *v = sm_session_get(sc->s, key);
+    return v && strcasecmp(v, "true") == 0;
+}
+
+static int an_call_stars(sql_scope *sc, const sm_schema *in, sm_expr *e) {
+    if (e->kind == SM_EX_SUBQUERY) return SM_OK;
+    for (int i = 0; i < e->nargs; i++) SM_TRY(an_call_stars(sc, in, e->args[i]));
+    if (e->kind != SM_EX_CALL || !e->name) return SM_OK;
+    bool is_count = strcasecmp(e->name, "count") == 0 && !e->window;
+    if (is_count && e->nargs == 0) {
+        if (!an_conf_set(sc, "spark.sql.legacy.allowParameterlessCount"))
+            return an_fail_at(sc, e->pos, e->end, SM_ANALYSIS,
+                              "[WRONG_NUM_ARGS.WITH_SUGGESTION] The `count` requires >= 1 "
+                              "parameters but the actual number is 0. Please update the function "
+                              "call, or set \"spark.sql.legacy.allowParameterlessCount\" to "
+                              "\"true\" to allow it.");
+        /* Spark's legacy count() is 0: count(NULL) named count() */
+        sm_value null = {.type = SM_NULLTYPE, .is_null = true};
+        sm_expr *lit = sm_expr_literal(A(sc), &null);
+        sm_expr *call = sm_expr_call(A(sc), "count", 1, &lit);
+        sm_expr **args = sm_arena_alloc(A(sc), sizeof *args);
+        if (!lit || !call || !args) return SM_NOMEM;
+        call->pos = e->pos;
+        call->end = e->end;
+        args[0] = call;
+        e->kind = SM_EX_ALIAS; /* e becomes count(NULL) AS `count()` */
+        e->name = "count()";
+        e->args = args;
+        e->nargs = 1;
+        return SM_OK;
+    }
+    int nstar = 0;
+    for (int i = 0; i < e->nargs; i++) nstar += e->args[i]->kind == SM_EX_STAR;
+    if (!nstar) return SM_OK;
+    if (is_count && e->nargs == 1 && e->args[0]->name &&
+        !an_conf_set(sc, "spark.sql.legacy.allowStarWithSingleTableIdentifierInCount"))
+        return an_fail_at(sc, e->pos, e->end, SM_ANALYSIS,
+                          "[_LEGACY_ERROR_TEMP_1021] count(%s.*) is not allowed. Please use "
+                          "count(*) or expand the columns manually, e.g. count(col1, col2).",
+                          e->args[0]->name);
+    an_list l = {0};
+    for (int i = 0; i < e->nargs; i++) {
+        if (e->args[i]->kind != SM_EX_STAR) {
+            SM_TRY(an_list_add(sc, &l, e->args[i], NULL));
+            continue;
+        }
+        int from = l.n;
+        SM_TRY(an_expand_star(sc, in, e->args[i], &l));
+        for (int k = from; k < l.n; k++) /* arguments carry no aliases */
+            if (l.e[k]->kind == SM_EX_ALIAS) l.e[k] = l.e[k]->args[0];
+    }
+    e->args = l.e;
+    e->nargs = l.n;
+    return SM_OK;
+}
+
 /* ---- aggregation ---------------------------------------------------------------------- */
 
 typedef struct {
@@ -1760,6 +1822,7 @@ static int an_select(sql_scope *sc, const sql_select *sel, const sm_sort_key *or
     bool is_agg = sel->ngroup > 0 || sel->nsets > 0 || sel->group_kind != SQL_GROUP_PLAIN ||
                   having_in != NULL;
     bool any_subq = false;
+    for (int i = 0; i < sel->nitems; i++) SM_TRY(an_call_stars(sc, in, sel->items[i]));
     for (int i = 0; i < sel->nitems; i++) {
         if (an_has_group_agg(sel->items[i])) is_agg = true;
         if (sql_has_subquery(sel->items[i])) any_subq = true;
