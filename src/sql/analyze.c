@@ -2086,6 +2086,8 @@ static int an_order_output(sql_scope *sc, sm_dataframe **df, const sm_sort_key *
 
 static int an_setop(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
     sm_dataframe *l, *r, *df = NULL;
+    if (q->legacy && an_conf_set(sc, "spark.sql.legacy.setopsPrecedence.enabled"))
+        q = q->legacy; /* the chain left to right; ORDER BY / LIMIT stay the caller's */
     SM_TRY(sql_analyze_query_in(sc, q->left, &l));
     SM_TRY(sql_analyze_query_in(sc, q->right, &r));
     switch (q->setop) {

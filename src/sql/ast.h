@@ -128,6 +128,10 @@ struct sql_query {
     sql_setop_kind setop; /* SETOP */
     bool setop_all;       /* UNION ALL / INTERSECT ALL / EXCEPT ALL */
     sql_query *left, *right;
+    /* SETOP: the same chain read left to right without INTERSECT's higher
+     * precedence, for spark.sql.legacy.setopsPrecedence.enabled (NULL when
+     * the chain doesn't mix INTERSECT with the others) */
+    sql_query *legacy;
     sm_expr ***rows;      /* VALUES: nrows rows of ncols expressions */
     int nrows, ncols;
     sql_name table;       /* TABLE t */

@@ -13,6 +13,7 @@
  *     query      := [WITH cte, ...] setop organization
  *     setop      := inter ((UNION | EXCEPT | MINUS) [ALL | DISTINCT] inter)*
  *     inter      := primary (INTERSECT [ALL | DISTINCT] primary)*
+ *                   (read as one flat chain, see sq_setops)
  *     primary    := SELECT ... | VALUES ... | TABLE t | '(' query ')'
  *     organization := [ORDER|SORT|CLUSTER BY ...] [DISTRIBUTE BY ...]
  *                     [WINDOW ...] [LIMIT n|ALL] [OFFSET n]
@@ -803,31 +804,52 @@ static bool sq_quantifier(parser *p) {
     return false;
 }
 
-static int sq_intersect(parser *p, sql_query **out) {
-    sql_query *l;
-    SM_TRY(sq_query_primary(p, &l));
-    while (kw(p, "intersect")) {
-        bool all = sq_quantifier(p);
-        sql_query *r;
-        SM_TRY(sq_query_primary(p, &r));
-        SM_TRY(sq_setop_node(p, SQL_SET_INTERSECT, all, l, r, &l));
-    }
-    *out = l;
-    return SM_OK;
-}
-
+/* A chain of set operations: read flat, then built twice — with INTERSECT
+ * binding tighter (Spark's default) and, when the chain mixes INTERSECT with
+ * UNION / EXCEPT, left to right as well (q->legacy, for
+ * spark.sql.legacy.setopsPrecedence.enabled). */
 static int sq_setops(parser *p, sql_query **out) {
-    sql_query *l;
-    SM_TRY(sq_intersect(p, &l));
+    enum { MAXCHAIN = 256 };
+    sql_query *opd[MAXCHAIN];
+    sql_setop_kind kind[MAXCHAIN];
+    bool all[MAXCHAIN];
+    int n = 0;
+    bool has_inter = false, has_other = false;
+    SM_TRY(sq_query_primary(p, &opd[n++]));
     for (;;) {
         sql_setop_kind k;
         if (kw(p, "union")) k = SQL_SET_UNION;
         else if (kw(p, "except") || kw(p, "minus")) k = SQL_SET_EXCEPT;
+        else if (kw(p, "intersect")) k = SQL_SET_INTERSECT;
         else break;
-        bool all = sq_quantifier(p);
-        sql_query *r;
-        SM_TRY(sq_intersect(p, &r));
-        SM_TRY(sq_setop_node(p, k, all, l, r, &l));
+        if (n == MAXCHAIN) return syntax(p);
+        kind[n] = k;
+        all[n] = sq_quantifier(p);
+        if (k == SQL_SET_INTERSECT) has_inter = true;
+        else has_other = true;
+        SM_TRY(sq_query_primary(p, &opd[n++]));
+    }
+    /* precedence: runs of INTERSECT first, then the rest left to right */
+    sql_query *l = NULL, *run = opd[0];
+    sql_setop_kind pend = SQL_SET_UNION;
+    bool pend_all = false;
+    for (int i = 1; i <= n; i++) {
+        if (i < n && kind[i] == SQL_SET_INTERSECT) {
+            SM_TRY(sq_setop_node(p, SQL_SET_INTERSECT, all[i], run, opd[i], &run));
+            continue;
+        }
+        if (!l) l = run;
+        else SM_TRY(sq_setop_node(p, pend, pend_all, l, run, &l));
+        if (i < n) {
+            pend = kind[i];
+            pend_all = all[i];
+            run = opd[i];
+        }
+    }
+    if (has_inter && has_other) {
+        sql_query *lg = opd[0];
+        for (int i = 1; i < n; i++) SM_TRY(sq_setop_node(p, kind[i], all[i], lg, opd[i], &lg));
+        l->legacy = lg;
     }
     *out = l;
     return SM_OK;

@@ -1,0 +1,11 @@
+-- INTERSECT binds tighter than UNION and EXCEPT, unless
+-- spark.sql.legacy.setopsPrecedence.enabled reads the chain left to right.
+CREATE TEMPORARY VIEW sp1 AS VALUES (1, 2), (1, 2), (1, 3), (1, 3), (2, 3), (null, null), (null, null) AS sp1(k, v);
+CREATE TEMPORARY VIEW sp2 AS VALUES (1, 2), (1, 2), (2, 3), (3, 4), (null, null), (null, null) AS sp2(k, v);
+SELECT * FROM sp1 EXCEPT SELECT * FROM sp2 UNION ALL SELECT * FROM sp1 INTERSECT ALL SELECT * FROM sp2;
+SELECT * FROM sp1 EXCEPT SELECT * FROM sp2 UNION ALL SELECT * FROM sp1 INTERSECT SELECT * FROM sp2;
+SELECT * FROM sp1 INTERSECT SELECT * FROM sp2 UNION SELECT 9, 9 INTERSECT SELECT 9, 9 ORDER BY k;
+SET spark.sql.legacy.setopsPrecedence.enabled=true;
+SELECT * FROM sp1 EXCEPT SELECT * FROM sp2 UNION ALL SELECT * FROM sp1 INTERSECT ALL SELECT * FROM sp2;
+SELECT * FROM sp1 EXCEPT SELECT * FROM sp2 UNION ALL SELECT * FROM sp1 INTERSECT SELECT * FROM sp2;
+SELECT * FROM sp1 INTERSECT SELECT * FROM sp2 UNION SELECT 9, 9 INTERSECT SELECT 9, 9 ORDER BY k;
