@@ -697,8 +697,9 @@ static int agg_arg_double(sm_bind_ctx *ctx, sm_expr *call, int i) {
 
 /* A boolean argument (NULL literals are cast; nothing else is). */
 static int agg_arg_bool(sm_bind_ctx *ctx, sm_expr *call, int i) {
-    /* null and string arguments cast implicitly (every('true') is true) */
-    if (call->args[i]->type == SM_NULLTYPE || call->args[i]->type == SM_STRING) {
+    /* null arguments cast implicitly; strings too under ANSI mode, whose type
+     * coercion casts strings to the expected type (every('true') is true) */
+    if (call->args[i]->type == SM_NULLTYPE || (ctx->ansi && call->args[i]->type == SM_STRING)) {
         call->args[i] = sm_expr_coerce(ctx, call->args[i], SM_BOOLEAN);
         return call->args[i] ? SM_OK : SM_NOMEM;
     }
