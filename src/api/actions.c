@@ -172,9 +172,13 @@ int64_t sm_result_get_int(const sm_result *r, int64_t row, int col) {
     switch (v->type) {
     case SM_BOOLEAN: return SM_VEC_BOOL(v)[i];
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: return SM_VEC_I32(v)[i];
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: return SM_VEC_I64(v)[i];
+    case SM_FLOAT:
     case SM_DOUBLE: return (int64_t)SM_VEC_F64(v)[i];
     default: return 0;
     }

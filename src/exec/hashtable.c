@@ -79,9 +79,13 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
                 switch (v->type) {
                 case SM_BOOLEAN: vh = SM_VEC_BOOL(v)[i]; break;
                 case SM_INT:
+                case SM_TINYINT:
+                case SM_SMALLINT:
                 case SM_DATE: vh = (uint64_t)(int64_t)SM_VEC_I32(v)[i]; break;
                 case SM_BIGINT:
+                case SM_TIMESTAMP_NTZ:
                 case SM_TIMESTAMP: vh = (uint64_t)SM_VEC_I64(v)[i]; break;
+                case SM_FLOAT:
                 case SM_DOUBLE: {
                     double d = ht_norm_double(SM_VEC_F64(v)[i]);
                     memcpy(&vh, &d, 8);
@@ -164,13 +168,17 @@ static inline bool ht_key_eq(const sm_keytab *t, int64_t g, sm_vector *const *co
             if (SM_VEC_BOOL(a)[r] != SM_VEC_BOOL(k)[g]) return false;
             break;
         case SM_INT:
+        case SM_TINYINT:
+        case SM_SMALLINT:
         case SM_DATE:
             if (SM_VEC_I32(a)[r] != SM_VEC_I32(k)[g]) return false;
             break;
         case SM_BIGINT:
+        case SM_TIMESTAMP_NTZ:
         case SM_TIMESTAMP:
             if (SM_VEC_I64(a)[r] != SM_VEC_I64(k)[g]) return false;
             break;
+        case SM_FLOAT:
         case SM_DOUBLE: {
             double x = SM_VEC_F64(a)[r], y = SM_VEC_F64(k)[g];
             if (!(x == y || (isnan(x) && isnan(y)))) return false;
@@ -207,7 +215,7 @@ static int ht_append_key(sm_keytab *t, sm_vector *const *cols, int64_t r, uint64
             k->precision = a->precision; /* the key column's decimal type */
             k->scale = a->scale;
         }
-        if (k->type == SM_DOUBLE && !sm_vector_is_null(a, r))
+        if ((k->type == SM_DOUBLE || k->type == SM_FLOAT) && !sm_vector_is_null(a, r))
             rc = sm_vector_append_f64(k, ht_norm_double(SM_VEC_F64(a)[r]));
         else if (k->type == SM_NULLTYPE || sm_vector_is_null(a, r))
             rc = sm_vector_append_null(k);

@@ -163,6 +163,13 @@ static int resolve_sum(sm_bind_ctx *ctx, sm_expr *call) {
         break;
     case SM_INT:
     case SM_BIGINT: call->type = SM_BIGINT; break;
+    case SM_TINYINT: /* Spark: sum(tinyint / smallint) is a bigint, sum(float) a double */
+    case SM_SMALLINT:
+    case SM_FLOAT:
+        call->args[0] = sm_expr_coerce(ctx, a, a->type == SM_FLOAT ? SM_DOUBLE : SM_BIGINT);
+        if (!call->args[0]) return SM_NOMEM;
+        call->type = a->type == SM_FLOAT ? SM_DOUBLE : SM_BIGINT;
+        break;
     case SM_DOUBLE: call->type = SM_DOUBLE; break;
     case SM_STRING:
     case SM_NULLTYPE:
@@ -191,8 +198,11 @@ static int resolve_double(sm_bind_ctx *ctx, sm_expr *call) {
     }
     switch (a->type) {
     case SM_DECIMAL:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_INT:
     case SM_BIGINT:
+    case SM_FLOAT:
     case SM_DOUBLE:
     case SM_STRING:
     case SM_NULLTYPE:
@@ -243,9 +253,13 @@ static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
     switch (v->type) {
     case SM_BOOLEAN: out->i = SM_VEC_BOOL(v)[row]; break;
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: out->i = SM_VEC_I32(v)[row]; break;
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: out->i = SM_VEC_I64(v)[row]; break;
+    case SM_FLOAT:
     case SM_DOUBLE: out->d = SM_VEC_F64(v)[row]; break;
     case SM_STRING: out->s = sm_vector_str(v, row, &out->len); break;
     case SM_DECIMAL: out->dec = SM_VEC_DEC(v)[row]; break;
@@ -267,6 +281,7 @@ static int agg_own(agg_val *v, sm_type t, sm_arena *arena) {
 /* Spark's ordering of two non-null values of type t. */
 static inline int agg_cmp(sm_type t, const agg_val *a, const agg_val *b) {
     switch (t) {
+    case SM_FLOAT:
     case SM_DOUBLE: {
         bool na = isnan(a->d), nb = isnan(b->d);
         if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
@@ -288,9 +303,13 @@ static int agg_append(sm_vector *out, sm_type t, bool is_null, const agg_val *v)
     switch (t) {
     case SM_BOOLEAN: return sm_vector_append_bool(out, v->i != 0);
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: return sm_vector_append_i32(out, (int32_t)v->i);
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: return sm_vector_append_i64(out, v->i);
+    case SM_FLOAT:
     case SM_DOUBLE: return sm_vector_append_f64(out, v->d);
     case SM_STRING: return sm_vector_append_str(out, v->s, v->len);
     case SM_DECIMAL: {
@@ -378,6 +397,7 @@ static int sum_update(const sm_expr *call, char *states, const uint32_t *gids, s
             s->seen = 1;
         }
         break;
+    case SM_FLOAT:
     case SM_DOUBLE:
         for (int64_t i = 0; i < n; i++) {
             if (sm_vector_is_null(v, i)) continue;
@@ -682,7 +702,8 @@ static const char *agg_call_name(sm_bind_ctx *ctx, sm_expr *call) {
 }
 
 static bool agg_is_numeric(sm_type t) {
-    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL;
+    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL ||
+           t == SM_TINYINT || t == SM_SMALLINT || t == SM_FLOAT;
 }
 
 /* Argument i cast to double, accepting what Spark casts implicitly to a
@@ -733,6 +754,7 @@ static int agg_const_double(sm_bind_ctx *ctx, sm_expr *call, int i, double *out,
 static double agg_row_double(const sm_vector *v, int64_t row, double dflt) {
     if (!v || sm_vector_is_null(v, row)) return dflt;
     switch (v->type) {
+    case SM_FLOAT:
     case SM_DOUBLE: return SM_VEC_F64(v)[row];
     case SM_INT: return SM_VEC_I32(v)[row];
     case SM_BIGINT: return (double)SM_VEC_I64(v)[row];

@@ -110,10 +110,32 @@ int sm_bind_fail_input(const sm_bind_ctx *ctx, const sm_expr *call, int param, c
 
 /* ---- types ---------------------------------------------------------------------- */
 
+/* Spark's numericPrecedence for the types without a place in the enum's
+ * order: tinyint < smallint < int < bigint < float < double. */
+static int bind_num_rank(sm_type t) {
+    switch (t) {
+    case SM_TINYINT: return 1;
+    case SM_SMALLINT: return 2;
+    case SM_INT: return 3;
+    case SM_BIGINT: return 4;
+    case SM_FLOAT: return 6;
+    case SM_DOUBLE: return 7;
+    default: return 5;
+    }
+}
+
 int sm_type_wider(sm_type a, sm_type b) {
     if (a == b) return a;
     if (a == SM_NULLTYPE) return b;
     if (b == SM_NULLTYPE) return a;
+    /* tinyint, smallint, float, timestamp_ntz */
+    if ((a == SM_DECIMAL && b == SM_FLOAT) || (a == SM_FLOAT && b == SM_DECIMAL)) return SM_DOUBLE;
+    if (sm_type_is_numeric(a) && sm_type_is_numeric(b) && a != SM_DECIMAL && b != SM_DECIMAL)
+        return bind_num_rank(a) >= bind_num_rank(b) ? a : b;
+    if ((a == SM_TIMESTAMP_NTZ && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_TIMESTAMP_NTZ))
+        return SM_TIMESTAMP;
+    if ((a == SM_TIMESTAMP_NTZ && b == SM_DATE) || (a == SM_DATE && b == SM_TIMESTAMP_NTZ))
+        return SM_TIMESTAMP_NTZ;
     /* findWiderTypeForDecimal: decimal with int/bigint → decimal, with double → double */
     if ((a == SM_DECIMAL && sm_type_is_numeric(b)) || (b == SM_DECIMAL && sm_type_is_numeric(a)))
         return a == SM_DOUBLE || b == SM_DOUBLE ? SM_DOUBLE : SM_DECIMAL;
@@ -147,9 +169,9 @@ bool sm_expr_dec_type(const sm_expr *e, bool literal_min, int *p, int *s) {
         return true;
     }
     if (literal_min && e->kind == SM_EX_LITERAL && !e->lit.is_null &&
-        (e->type == SM_INT || e->type == SM_BIGINT)) {
+        (e->type == SM_INT || e->type == SM_BIGINT || e->type == SM_SMALLINT)) {
         /* DecimalType.fromLiteral: the smallest decimal holding the value */
-        *p = sm_dec_digits(e->type == SM_INT ? e->lit.v.i32 : e->lit.v.i64);
+        *p = sm_dec_digits(e->type == SM_BIGINT ? e->lit.v.i64 : e->lit.v.i32);
         *s = 0;
         return true;
     }
@@ -201,7 +223,8 @@ static bool bind_cast_may_null(sm_type from, sm_type to) {
     if (from == SM_NULLTYPE) return true;
     if (to == SM_STRING) return false;
     if (from == SM_STRING) return true;
-    if (from == SM_DOUBLE && to == SM_TIMESTAMP) return true;
+    if ((from == SM_DOUBLE || from == SM_FLOAT) && to == SM_TIMESTAMP) return true;
+    if (to == SM_TINYINT || to == SM_SMALLINT) return from != SM_BOOLEAN; /* out of range → null */
     if (from == SM_DATE && to != SM_TIMESTAMP) return true;
     if (to == SM_DECIMAL || from == SM_DECIMAL) return to != SM_DOUBLE; /* out of range → null */
     return false;

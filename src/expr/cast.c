@@ -62,6 +62,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "expr/cast_small.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
@@ -203,6 +204,10 @@ int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
     case SM_DATE: n = sm_format_date(v->v.i32, tmp); break;
     case SM_TIMESTAMP: n = sm_format_timestamp(v->v.i64, cast_tz(tz), tmp); break;
     case SM_DECIMAL: n = sm_dec_format(v->v.dec, v->scale, tmp); break;
+    case SM_TINYINT:
+    case SM_SMALLINT: n = snprintf(tmp, sizeof tmp, "%" PRId32, v->v.i32); break;
+    case SM_FLOAT: n = sm_format_float(v->v.f64, tmp); break;
+    case SM_TIMESTAMP_NTZ: n = sm_format_timestamp(v->v.i64, sm_tz_utc(), tmp); break;
     default: return sm_err(SM_INTERNAL, "sm_value_to_string: unknown type %d", (int)v->type);
     }
     return sm_buf_append(buf, tmp, (size_t)n);
@@ -476,6 +481,8 @@ static int64_t cast_date_to_ts(int32_t days, const sm_tz *tz) {
 
 bool sm_cast_allowed(sm_type from, sm_type to) {
     if (from == to || from == SM_NULLTYPE) return true;
+    if (sm_cast_small_involved(from, to) || (to == SM_DECIMAL && from == SM_TIMESTAMP_NTZ))
+        return sm_cast_small_allowed(from, to);
     if (to == SM_STRING || from == SM_STRING) return to != SM_NULLTYPE;
     switch (to) {
     case SM_DECIMAL:
@@ -798,6 +805,8 @@ int sm_cast_vector_dec(const sm_eval_ctx *ctx, const sm_vector *in, int p, int s
         *out = sm_vector_ref((sm_vector *)in);
         return SM_OK;
     }
+    if (in->type == SM_TINYINT || in->type == SM_SMALLINT || in->type == SM_FLOAT)
+        return sm_cast_small_dec(ctx, in, p, s, out);
     if (!sm_cast_allowed(in->type, SM_DECIMAL))
         return sm_err(SM_ANALYSIS,
                       "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast \"%s\" to "
@@ -941,6 +950,7 @@ int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_v
         }
         return sm_cast_vector_dec(ctx, in, p, s, out);
     }
+    if (sm_cast_small_involved(in->type, to)) return sm_cast_small(ctx, in, to, out);
     if (in->type == SM_DECIMAL && to != SM_STRING && to != SM_DECIMAL && to != SM_NULLTYPE &&
         sm_cast_allowed(SM_DECIMAL, to))
         return cast_from_decimal(ctx, in, to, out);

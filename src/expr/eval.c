@@ -286,13 +286,17 @@ static void eval_in_scalar(const sm_vector *a, const sm_value *x, int64_t n, uin
         for (row = 0; row < n; row++) found[row] |= SM_VEC_BOOL(a)[row] == (uint8_t)x->v.b;
         break;
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE:
         for (row = 0; row < n; row++) found[row] |= SM_VEC_I32(a)[row] == x->v.i32;
         break;
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP:
         for (row = 0; row < n; row++) found[row] |= SM_VEC_I64(a)[row] == x->v.i64;
         break;
+    case SM_FLOAT:
     case SM_DOUBLE:
         for (row = 0; row < n; row++) found[row] |= eval_f64_eq(SM_VEC_F64(a)[row], x->v.f64);
         break;
@@ -326,9 +330,13 @@ static void eval_in_vector(const sm_vector *a, const sm_vector *b, int64_t n, ui
         switch (a->type) {
         case SM_BOOLEAN: eq = SM_VEC_BOOL(a)[row] == SM_VEC_BOOL(b)[row]; break;
         case SM_INT:
+        case SM_TINYINT:
+        case SM_SMALLINT:
         case SM_DATE: eq = SM_VEC_I32(a)[row] == SM_VEC_I32(b)[row]; break;
         case SM_BIGINT:
+        case SM_TIMESTAMP_NTZ:
         case SM_TIMESTAMP: eq = SM_VEC_I64(a)[row] == SM_VEC_I64(b)[row]; break;
+        case SM_FLOAT:
         case SM_DOUBLE: eq = eval_f64_eq(SM_VEC_F64(a)[row], SM_VEC_F64(b)[row]); break;
         case SM_STRING: {
             int32_t la, lb;

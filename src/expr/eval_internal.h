@@ -90,6 +90,10 @@ static inline const char *ev_type_upper(sm_type t) {
     case SM_DATE: return "DATE";
     case SM_TIMESTAMP: return "TIMESTAMP";
     case SM_DECIMAL: return "DECIMAL";
+    case SM_TINYINT: return "TINYINT";
+    case SM_SMALLINT: return "SMALLINT";
+    case SM_FLOAT: return "FLOAT";
+    case SM_TIMESTAMP_NTZ: return "TIMESTAMP_NTZ";
     default: return "UNKNOWN";
     }
 }

@@ -27,7 +27,15 @@
 #include "types/decimal.h"
 
 static int cond_rank(sm_type t) {
-    return t == SM_INT ? 1 : t == SM_BIGINT ? 2 : t == SM_DOUBLE ? 3 : 0;
+    switch (t) { /* Spark's numericPrecedence (decimal apart) */
+    case SM_TINYINT: return 1;
+    case SM_SMALLINT: return 2;
+    case SM_INT: return 3;
+    case SM_BIGINT: return 4;
+    case SM_FLOAT: return 5;
+    case SM_DOUBLE: return 6;
+    default: return 0;
+    }
 }
 
 /* Wider common type of a and b; -1 when none. */
@@ -37,9 +45,14 @@ static int cond_wider(sm_type a, sm_type b, bool string_promotion) {
     if (b == SM_NULLTYPE) return (int)a;
     if (cond_rank(a) && cond_rank(b)) return (int)(cond_rank(a) > cond_rank(b) ? a : b);
     if ((a == SM_DECIMAL && cond_rank(b)) || (b == SM_DECIMAL && cond_rank(a)))
-        return a == SM_DOUBLE || b == SM_DOUBLE ? SM_DOUBLE : SM_DECIMAL;
+        return a == SM_DOUBLE || b == SM_DOUBLE || a == SM_FLOAT || b == SM_FLOAT ? SM_DOUBLE
+                                                                                : SM_DECIMAL;
     if ((a == SM_DATE && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_DATE))
         return SM_TIMESTAMP;
+    if ((a == SM_TIMESTAMP_NTZ && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_TIMESTAMP_NTZ))
+        return SM_TIMESTAMP;
+    if ((a == SM_TIMESTAMP_NTZ && b == SM_DATE) || (a == SM_DATE && b == SM_TIMESTAMP_NTZ))
+        return SM_TIMESTAMP_NTZ;
     if (string_promotion && (a == SM_STRING || b == SM_STRING)) return SM_STRING;
     return -1;
 }
@@ -201,15 +214,19 @@ static int cond_cmp(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t 
     switch (a->type) {
     case SM_BOOLEAN: return (int)SM_VEC_BOOL(a)[ra] - (int)SM_VEC_BOOL(b)[rb];
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: {
         int32_t x = SM_VEC_I32(a)[ra], y = SM_VEC_I32(b)[rb];
         return (x > y) - (x < y);
     }
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: {
         int64_t x = SM_VEC_I64(a)[ra], y = SM_VEC_I64(b)[rb];
         return (x > y) - (x < y);
     }
+    case SM_FLOAT:
     case SM_DOUBLE: {
         double x = SM_VEC_F64(a)[ra], y = SM_VEC_F64(b)[rb];
         bool xn = isnan(x), yn = isnan(y);

@@ -28,6 +28,7 @@
 
 #include "expr/func_common.h"
 #include "types/datetime.h"
+#include "types/decimal.h"
 
 /* ---- state ----------------------------------------------------------------- */
 
@@ -100,7 +101,8 @@ static int dt_type_err(sm_bind_ctx *ctx, sm_expr *call, int i, const char *requi
 /* Coerces a date-like argument (string, date, timestamp) to `to`. */
 static int dt_coerce_datelike(sm_bind_ctx *ctx, sm_expr *call, int i, sm_type to) {
     sm_type t = call->args[i]->type;
-    if (t != SM_STRING && t != SM_DATE && t != SM_TIMESTAMP && t != SM_NULLTYPE)
+    if (t != SM_STRING && t != SM_DATE && t != SM_TIMESTAMP && t != SM_NULLTYPE &&
+        t != SM_TIMESTAMP_NTZ)
         return dt_type_err(ctx, call, i, to == SM_DATE ? "the \"DATE\"" : "the \"TIMESTAMP\"");
     return fx_coerce(ctx, call, i, to);
 }
@@ -108,7 +110,7 @@ static int dt_coerce_datelike(sm_bind_ctx *ctx, sm_expr *call, int i, sm_type to
 /* Integer count arguments (date_add, add_months): int or a string. */
 static int dt_coerce_count(sm_bind_ctx *ctx, sm_expr *call, int i) {
     sm_type t = call->args[i]->type;
-    if (t != SM_INT && t != SM_STRING && t != SM_NULLTYPE)
+    if (t != SM_INT && t != SM_STRING && t != SM_NULLTYPE && t != SM_TINYINT && t != SM_SMALLINT)
         return dt_type_err(ctx, call, i, "the (\"INT\" or \"SMALLINT\" or \"TINYINT\")");
     return fx_coerce(ctx, call, i, SM_INT);
 }
@@ -1102,6 +1104,107 @@ static int eval_timestamp_seconds(const sm_eval_ctx *ctx, const sm_expr *call, s
     return dt_finish(res, rc, out);
 }
 
+/* ---- TIMESTAMP_NTZ: to_timestamp_ntz / localtimestamp / make_timestamp_ntz ---------- */
+
+static int resolve_to_timestamp_ntz(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP_NTZ;
+    call->nullable = true;
+    sm_type t = call->args[0]->type;
+    if (call->nargs == 2 && t != SM_DATE && t != SM_TIMESTAMP && t != SM_TIMESTAMP_NTZ)
+        return resolve_parse_fmt(ctx, call);
+    if (call->nargs == 2) SM_TRY(dt_prepare_fmt(ctx, call, 1, true));
+    return fx_coerce(ctx, call, 0, SM_TIMESTAMP_NTZ);
+}
+
+/* With a format: the text parsed as a local date-time (no zone: the
+ * pattern's fields as written, UTC arithmetic). */
+static int eval_to_timestamp_ntz(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                                 int64_t n, sm_vector **out) {
+    if (args[0]->type == SM_TIMESTAMP_NTZ) {
+        *out = sm_vector_ref(args[0]);
+        return SM_OK;
+    }
+    sm_eval_ctx local = *ctx;
+    local.tz = sm_tz_utc();
+    sm_vector *v;
+    SM_TRY(dt_parse_loop(&local, call, args, n, &v, SM_TIMESTAMP));
+    v->type = SM_TIMESTAMP_NTZ; /* a fresh vector: same storage */
+    *out = v;
+    return SM_OK;
+}
+
+static int resolve_localtimestamp(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP_NTZ;
+    call->nullable = false;
+    return SM_OK;
+}
+static int eval_localtimestamp(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                               int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_TIMESTAMP_NTZ, n, &res));
+    int64_t now = ctx->now_micros;
+    int64_t l = now + (int64_t)sm_tz_offset_at_utc(dt_tz(ctx), now) * SM_MICROS_PER_SECOND;
+    for (int64_t r = 0; r < n; r++) SM_VEC_I64(res)[r] = l;
+    *out = res;
+    return SM_OK;
+}
+
+/* make_timestamp_ntz(year, month, day, hour, min, sec): sec a
+ * decimal(16,6); 60 seconds with no fraction is the next minute (Spark);
+ * an invalid field → null (ANSI: an error). */
+static int resolve_make_timestamp_ntz(sm_bind_ctx *ctx, sm_expr *call) {
+    call->type = SM_TIMESTAMP_NTZ;
+    call->nullable = true;
+    for (int i = 0; i < 5; i++) SM_TRY(fx_coerce(ctx, call, i, SM_INT));
+    sm_expr *c = sm_expr_coerce_dec(ctx, call->args[5], 16, 6);
+    if (!c) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+    call->args[5] = c;
+    return SM_OK;
+}
+static int eval_make_timestamp_ntz(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args,
+                                   int64_t n, sm_vector **out) {
+    sm_vector *res;
+    SM_TRY(fx_new_fixed(SM_TIMESTAMP_NTZ, n, &res));
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        bool null = false;
+        for (int i = 0; i < 6; i++) null = null || fx_null(args[i], row);
+        int32_t y = 0, mo = 0, d = 0, h = 0, mi = 0;
+        int64_t us = 0;
+        if (!null) {
+            y = SM_VEC_I32(args[0])[row], mo = SM_VEC_I32(args[1])[row];
+            d = SM_VEC_I32(args[2])[row], h = SM_VEC_I32(args[3])[row];
+            mi = SM_VEC_I32(args[4])[row];
+            __int128 sec = SM_VEC_DEC(args[5])[row]; /* micros */
+            bool ok = y >= -290000 && y <= 290000 && mo >= 1 && mo <= 12 && d >= 1 && h >= 0 &&
+                      h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 60000000 &&
+                      (sec < 60000000 || sec % 1000000 == 0);
+            if (ok) {
+                int32_t days = sm_days_from_civil(y, mo, 1) + d - 1;
+                int y2, m2, d2;
+                sm_civil_from_days(days, &y2, &m2, &d2);
+                ok = m2 == mo;
+                us = (int64_t)days * SM_MICROS_PER_DAY +
+                     ((int64_t)h * 3600 + (int64_t)mi * 60) * SM_MICROS_PER_SECOND + (int64_t)sec;
+            }
+            if (!ok) {
+                if (ctx->ansi) {
+                    rc = sm_err(SM_INVALID,
+                                "[DATETIME_FIELD_OUT_OF_BOUNDS] Invalid value for a field of "
+                                "make_timestamp_ntz(%d, %d, %d, %d, %d, ...). If necessary set "
+                                "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                                y, mo, d, h, mi);
+                    break;
+                }
+                null = true;
+            }
+        }
+        if (null) rc = fx_set_null(res, row);
+        else SM_VEC_I64(res)[row] = us;
+    }
+    return dt_finish(res, rc, out);
+}
+
 /* ---- the table --------------------------------------------------------------------- */
 
 const sm_func_def sm_funcs_datetime[] = {
@@ -1144,5 +1247,8 @@ const sm_func_def sm_funcs_datetime[] = {
     {"unix_date", 1, 1, resolve_unix_date, eval_unix_date, NULL},
     {"date_from_unix_date", 1, 1, resolve_date_from_unix_date, eval_identity_date, NULL},
     {"timestamp_seconds", 1, 1, resolve_timestamp_seconds, eval_timestamp_seconds, NULL},
+    {"to_timestamp_ntz", 1, 2, resolve_to_timestamp_ntz, eval_to_timestamp_ntz, dt_release},
+    {"localtimestamp", 0, 0, resolve_localtimestamp, eval_localtimestamp, NULL},
+    {"make_timestamp_ntz", 6, 6, resolve_make_timestamp_ntz, eval_make_timestamp_ntz, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };

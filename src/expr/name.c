@@ -55,6 +55,7 @@
 
 #include "common/status.h"
 #include "expr/eval_internal.h"
+#include "expr/cast_small.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
 #include "types/decimal.h"
@@ -84,6 +85,14 @@ static int nm_literal(sm_buf *b, const sm_expr *e) {
     case SM_BOOLEAN: return nm_put(b, v->v.b ? "true" : "false");
     case SM_INT: return sm_buf_appendf(b, "%d", v->v.i32);
     case SM_BIGINT: return sm_buf_appendf(b, "%lld", (long long)v->v.i64);
+    case SM_TINYINT:
+    case SM_SMALLINT: return sm_buf_appendf(b, "%d", v->v.i32);
+    case SM_FLOAT:
+        sm_format_float(v->v.f64, tmp);
+        return nm_put(b, tmp);
+    case SM_TIMESTAMP_NTZ:
+        sm_format_timestamp(v->v.i64, sm_tz_utc(), tmp);
+        return sm_buf_appendf(b, "TIMESTAMP_NTZ '%s'", tmp);
     case SM_DECIMAL: {
         if (e->name) return nm_put(b, e->name); /* as written, normalized */
         char d[48];
@@ -124,6 +133,13 @@ static int nm_typed_literal(sm_buf *b, const sm_expr *e) {
         return sm_buf_appendf(b, "DATE '%.*s'", (int)len, str);
     }
     int64_t micros;
+    if (e->cast_to == SM_TIMESTAMP_NTZ) {
+        if (sm_parse_timestamp_ntz(str, len, false, &micros)) {
+            sm_format_timestamp(micros, sm_tz_utc(), tmp);
+            return sm_buf_appendf(b, "TIMESTAMP_NTZ '%s'", tmp);
+        }
+        return sm_buf_appendf(b, "TIMESTAMP_NTZ '%.*s'", (int)len, str);
+    }
     if (sm_parse_timestamp(str, len, sm_tz_utc(), &micros)) {
         sm_format_timestamp(micros, sm_tz_utc(), tmp);
         return sm_buf_appendf(b, "TIMESTAMP '%s'", tmp);

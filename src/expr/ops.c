@@ -43,6 +43,7 @@
  *
  * No state; every function is safe to call from any number of threads.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -88,12 +89,34 @@ static const char op_numeric_req[] =
     "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")";
 
 static bool op_is_num(sm_type t) {
-    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL;
+    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_DECIMAL ||
+           t == SM_TINYINT || t == SM_SMALLINT || t == SM_FLOAT;
+}
+
+/* Spark's numericPrecedence: tinyint < smallint < int < bigint < float <
+ * double (decimal: below float, above the integrals). */
+static int op_num_rank(sm_type t) {
+    switch (t) {
+    case SM_TINYINT: return 1;
+    case SM_SMALLINT: return 2;
+    case SM_INT: return 3;
+    case SM_BIGINT: return 4;
+    case SM_DECIMAL: return 5;
+    case SM_FLOAT: return 6;
+    case SM_DOUBLE: return 7;
+    default: return 0;
+    }
 }
 
 static sm_type op_wider_num(sm_type a, sm_type b) {
     if (a == SM_NULLTYPE) return b;
     if (b == SM_NULLTYPE) return a;
+    if (a == SM_TINYINT || a == SM_SMALLINT || a == SM_FLOAT || b == SM_TINYINT ||
+        b == SM_SMALLINT || b == SM_FLOAT) {
+        if ((a == SM_DECIMAL && b == SM_FLOAT) || (b == SM_DECIMAL && a == SM_FLOAT))
+            return SM_DOUBLE;
+        return op_num_rank(a) >= op_num_rank(b) ? a : b;
+    }
     if (a == SM_DOUBLE || b == SM_DOUBLE) return SM_DOUBLE;
     if (a == SM_DECIMAL || b == SM_DECIMAL) return SM_DECIMAL;
     return a > b ? a : b; /* INT < BIGINT in the enum */
@@ -140,7 +163,7 @@ static int op_resolve_arith(sm_bind_ctx *ctx, sm_expr *call) {
                                 "[UNSUPPORTED_FEATURE] Subtracting dates gives an interval, which "
                                 "smelt does not support in \"%s\"; use datediff(end, start).",
                                 sm_bind_sql(ctx, call));
-        if (kt != SM_INT && kt != SM_NULLTYPE)
+        if (kt != SM_INT && kt != SM_NULLTYPE && kt != SM_TINYINT && kt != SM_SMALLINT)
             return sm_bind_fail(ctx, call,
                                 "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due "
                                 "to data type mismatch: Parameter 2 requires the (\"INT\" or "
@@ -186,7 +209,7 @@ static int op_resolve_divide(sm_bind_ctx *ctx, sm_expr *call) {
     }
     sm_type l = call->args[0]->type, r = call->args[1]->type;
     if ((l == SM_DECIMAL || r == SM_DECIMAL) && l != SM_DOUBLE && r != SM_DOUBLE &&
-        l != SM_STRING && r != SM_STRING)
+        l != SM_STRING && r != SM_STRING && l != SM_FLOAT && r != SM_FLOAT)
         return op_resolve_decimal(ctx, call, '/');
     SM_TRY(op_coerce(ctx, call, 0, SM_DOUBLE));
     SM_TRY(op_coerce(ctx, call, 1, SM_DOUBLE));
@@ -199,8 +222,8 @@ static int op_resolve_intdiv(sm_bind_ctx *ctx, sm_expr *call) {
     sm_type l = call->args[0]->type, r = call->args[1]->type;
     if (l == SM_STRING) l = SM_DOUBLE;
     if (r == SM_STRING) r = SM_DOUBLE;
-    bool lok = l == SM_INT || l == SM_BIGINT || l == SM_NULLTYPE;
-    bool rok = r == SM_INT || r == SM_BIGINT || r == SM_NULLTYPE;
+    bool lok = sm_type_is_integral(l) || l == SM_NULLTYPE;
+    bool rok = sm_type_is_integral(r) || r == SM_NULLTYPE;
     if ((l == SM_DECIMAL || r == SM_DECIMAL) && (lok || l == SM_DECIMAL) &&
         (rok || r == SM_DECIMAL)) {
         /* decimal div: both sides as their wider decimal, the quotient
@@ -262,6 +285,10 @@ static int op_compare_type(sm_type l, sm_type r, bool equality) {
         return SM_TIMESTAMP;
     if ((l == SM_DATE && r == SM_TIMESTAMP) || (l == SM_TIMESTAMP && r == SM_DATE))
         return SM_TIMESTAMP;
+    if ((l == SM_TIMESTAMP_NTZ && r == SM_TIMESTAMP) || (l == SM_TIMESTAMP && r == SM_TIMESTAMP_NTZ))
+        return SM_TIMESTAMP;
+    if ((l == SM_TIMESTAMP_NTZ && r == SM_DATE) || (l == SM_DATE && r == SM_TIMESTAMP_NTZ))
+        return SM_TIMESTAMP_NTZ;
     /* decimal with string: double (SPARK-22469, no decimal type fits) */
     if ((l == SM_STRING && r == SM_DECIMAL) || (l == SM_DECIMAL && r == SM_STRING)) return SM_DOUBLE;
     if (l == SM_STRING) return r;
@@ -398,6 +425,8 @@ static int op_null_zero_divisors(sm_vector *v, const sm_vector *b, sm_type t, in
     for (row = 0; row < n && rc == SM_OK; row++)                                             \
         if (GET(b)[row] == 0) rc = op_zero_divisor(v, row, ansi, &bm)
     switch (t) {
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_INT: OP_SCAN_ZEROS(SM_VEC_I32); break;
     case SM_BIGINT: OP_SCAN_ZEROS(SM_VEC_I64); break;
     default: OP_SCAN_ZEROS(SM_VEC_F64); break;
@@ -462,6 +491,32 @@ static int op_null_zero_divisors(sm_vector *v, const sm_vector *b, sm_type t, in
     }
 OP_ARITH_INT_FN(op_arith_i32, int32_t, uint32_t, SM_VEC_I32, OP_WRAP32, "integer")
 OP_ARITH_INT_FN(op_arith_i64, int64_t, uint64_t, SM_VEC_I64, OP_WRAP64, "long")
+
+/* Narrows int32 results of tinyint / smallint arithmetic to the type's
+ * range: Java's (byte) / (short) wrap, or under ANSI Spark's
+ * [BINARY_ARITHMETIC_OVERFLOW] on a valid row whose result does not fit. */
+static int op_narrow(sm_vector *v, const sm_vector *a, const sm_vector *b, int64_t n, int op,
+                     bool ansi) {
+    int32_t *r = SM_VEC_I32(v);
+    bool tiny = v->type == SM_TINYINT;
+    for (int64_t row = 0; row < n; row++) {
+        int32_t x = r[row];
+        int32_t w = tiny ? (int32_t)(int8_t)(uint8_t)(uint32_t)x : (int32_t)(int16_t)(uint16_t)(uint32_t)x;
+        if (w != x && ansi && op_valid(v, row)) {
+            static const char *const sym[] = {"+", "-", "*", "%", "pmod"};
+            const char *fn = op == OP_ADD ? "try_add" : op == OP_SUB ? "try_subtract"
+                              : op == OP_MUL ? "try_multiply" : "";
+            return sm_err(SM_INVALID,
+                          "[BINARY_ARITHMETIC_OVERFLOW] %" PRId32 "S %s %" PRId32 "S caused "
+                          "overflow. Use '%s' to tolerate overflow and return NULL instead. If "
+                          "necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this "
+                          "error.",
+                          SM_VEC_I32(a)[row], op >= 0 && op <= 4 ? sym[op] : "?", SM_VEC_I32(b)[row], fn);
+        }
+        r[row] = w;
+    }
+    return SM_OK;
+}
 
 /* Decimal + - * / % pmod: every valid row through decimal.c; a zero divisor
  * or an overflow is null (ANSI: [DIVIDE_BY_ZERO] / [NUMERIC_VALUE_OUT_OF_RANGE]). */
@@ -536,6 +591,12 @@ static int op_arith(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **arg
         case SM_DATE: rc = op_arith_i32(v, a, b, n, op, false); break;
         case SM_INT: rc = op_arith_i32(v, a, b, n, op, ansi); break;
         case SM_BIGINT: rc = op_arith_i64(v, a, b, n, op, ansi); break;
+        case SM_TINYINT:
+        case SM_SMALLINT: /* in int32, then narrowed (Java's wrap; ANSI: overflow error) */
+            rc = op_arith_i32(v, a, b, n, op, false);
+            if (rc == SM_OK) rc = op_narrow(v, a, b, n, op, ansi);
+            break;
+        case SM_FLOAT:
         case SM_DOUBLE: {
             const double *x = SM_VEC_F64(a), *y = SM_VEC_F64(b);
             double *r = SM_VEC_F64(v);
@@ -553,6 +614,8 @@ static int op_arith(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **arg
                 }
                 break;
             }
+            if (call->type == SM_FLOAT)
+                for (row = 0; row < n; row++) r[row] = (double)(float)r[row];
             break;
         }
         default:
@@ -687,8 +750,24 @@ static int op_negative(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **
             SM_VEC_I64(v)[row] = OP_WRAP64(0u - (uint64_t)x);
         }
         break;
+    case SM_FLOAT:
     case SM_DOUBLE:
         for (row = 0; row < n; row++) SM_VEC_F64(v)[row] = -SM_VEC_F64(a)[row];
+        break;
+    case SM_TINYINT:
+    case SM_SMALLINT:
+        for (row = 0; row < n; row++) {
+            int32_t x = SM_VEC_I32(a)[row];
+            if (x == (call->type == SM_TINYINT ? -128 : -32768)) {
+                if (ctx && ctx->ansi && op_valid(v, row)) {
+                    sm_vector_unref(v);
+                    return sm_err(SM_INVALID, "[ARITHMETIC_OVERFLOW] - %" PRId32 " caused overflow.", x);
+                }
+                SM_VEC_I32(v)[row] = x;
+            } else {
+                SM_VEC_I32(v)[row] = -x;
+            }
+        }
         break;
     case SM_DECIMAL: /* |u| < 10^38: never overflows */
         v->precision = a->precision;
@@ -764,9 +843,13 @@ static int op_compare_values(const sm_vector *a, const sm_vector *b, int op, int
     switch (a->type) {
     case SM_BOOLEAN: OP_CMP_PRIM(uint8_t, SM_VEC_BOOL); break;
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: OP_CMP_PRIM(int32_t, SM_VEC_I32); break;
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: OP_CMP_PRIM(int64_t, SM_VEC_I64); break;
+    case SM_FLOAT:
     case SM_DOUBLE: {
         const double *x = SM_VEC_F64(a), *y = SM_VEC_F64(b);
         OP_CMP_LOOP(op_cmp_f64(x[row], y[row]));

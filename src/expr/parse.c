@@ -301,8 +301,8 @@ static void ps_as_decimal(const char *digits, bool neg, sm_value *v) {
  *   123      INT if it fits, else BIGINT, else DECIMAL(n,0)
  *   123L     BIGINT (range-checked); 123S / 123Y: SMALLINT / TINYINT
  *   1.5 1.5BD DECIMAL;  1e3 1.5D  DOUBLE;  1.5F FLOAT
- * smelt has no SMALLINT/TINYINT/FLOAT yet: SMALLINT and TINYINT literals
- * are INT (range-checked as Spark), FLOAT is DOUBLE.  DECIMAL literals are
+ * (range-checked as Spark; a FLOAT literal is the nearest float, held in
+ * a double).  DECIMAL literals are
  * SM_DECIMAL (ps_as_decimal; DOUBLE beyond 38 digits) and node->name holds
  * Spark's decimal spelling ("1.50") so that names match Spark. */
 static int ps_number(parser *p, const sm_token *t, bool neg, int pos, sm_expr **out) {
@@ -333,12 +333,12 @@ static int ps_number(parser *p, const sm_token *t, bool neg, int pos, sm_expr **
         } else if (t->num == SM_NUM_SMALLINT) {
             if (!fits64 || val < -32768 || val > 32767)
                 return ps_range_error(p, pos, t->str, neg, "smallint", "-32768", "32767");
-            v.type = SM_INT;
+            v.type = SM_SMALLINT;
             v.v.i32 = (int32_t)val;
         } else if (t->num == SM_NUM_TINYINT) {
             if (!fits64 || val < -128 || val > 127)
                 return ps_range_error(p, pos, t->str, neg, "tinyint", "-128", "127");
-            v.type = SM_INT;
+            v.type = SM_TINYINT;
             v.v.i32 = (int32_t)val;
         } else if (fits64 && val >= INT32_MIN && val <= INT32_MAX) {
             v.type = SM_INT;
@@ -372,8 +372,8 @@ static int ps_number(parser *p, const sm_token *t, bool neg, int pos, sm_expr **
     case SM_NUM_EXPONENT:
     case SM_NUM_DOUBLE:
     case SM_NUM_FLOAT: {
-        v.type = SM_DOUBLE;
-        v.v.f64 = strtod(t->str, NULL);
+        v.type = t->num == SM_NUM_FLOAT ? SM_FLOAT : SM_DOUBLE;
+        v.v.f64 = t->num == SM_NUM_FLOAT ? (double)strtof(t->str, NULL) : strtod(t->str, NULL);
         if (neg) v.v.f64 = -v.v.f64;
         if (isinf(v.v.f64)) {
             if (t->num == SM_NUM_FLOAT)
@@ -737,6 +737,7 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
     sm_token *kw = cur(p);
     int pos = kw->pos;
     bool is_date = sm_tok_kw(kw, "date");
+    bool is_ntz = sm_tok_kw(kw, "timestamp_ntz");
     adv(p);
     sm_expr *s;
     SM_TRY(ps_string(p, &s));
@@ -746,18 +747,22 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
     if (is_date) {
         int32_t days;
         ok = sm_parse_date(str, len, &days);
+    } else if (is_ntz) {
+        int64_t micros;
+        ok = sm_parse_timestamp_ntz(str, len, false, &micros);
     } else {
         int64_t micros;
         ok = sm_parse_timestamp(str, len, sm_tz_utc(), &micros);
     }
+    const char *tyname = is_date ? "DATE" : is_ntz ? "TIMESTAMP_NTZ" : "TIMESTAMP";
     if (!ok)
         return sm_ps_error(p, SM_PARSE, pos,
                             "[INVALID_TYPED_LITERAL] The value of the typed literal \"%s\" is "
                             "invalid: '%.*s'.",
-                            is_date ? "DATE" : "TIMESTAMP", len > 100 ? 100 : (int)len, str);
-    sm_expr *e = sm_expr_cast(p->a, s, is_date ? SM_DATE : SM_TIMESTAMP);
+                            tyname, len > 100 ? 100 : (int)len, str);
+    sm_expr *e = sm_expr_cast(p->a, s, is_date ? SM_DATE : is_ntz ? SM_TIMESTAMP_NTZ : SM_TIMESTAMP);
     if (!e) return SM_NOMEM;
-    e->name = sm_arena_strdup(p->a, is_date ? "DATE" : "TIMESTAMP");
+    e->name = sm_arena_strdup(p->a, tyname);
     if (!e->name) return SM_NOMEM;
     *out = ps_span(e, pos, s->end);
     return SM_OK;
@@ -1409,7 +1414,7 @@ static int ps_primary(parser *p, sm_expr **out) {
             }
             if (next->kind == SM_TK_STRING) {
                 if (sm_tok_kw(t, "date") || sm_tok_kw(t, "timestamp") ||
-                    sm_tok_kw(t, "timestamp_ltz"))
+                    sm_tok_kw(t, "timestamp_ltz") || sm_tok_kw(t, "timestamp_ntz"))
                     return ps_typed_literal(p, out);
                 if (sm_tok_kw(t, "timestamp_ntz") || sm_tok_kw(t, "interval") ||
                     sm_tok_kw(t, "x"))

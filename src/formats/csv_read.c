@@ -640,6 +640,18 @@ static bool convert(const csv_scan *scan, sm_type type, const char *s, int32_t n
         return true;
     case SM_INT:
         return csv_parse_int32(s, n, &v->v.i32);
+    case SM_TINYINT:
+    case SM_SMALLINT: { /* Spark: toByte / toShort of the integer text */
+        int32_t lim = type == SM_TINYINT ? 127 : 32767;
+        return csv_parse_int32(s, n, &v->v.i32) && v->v.i32 <= lim && v->v.i32 >= -lim - 1;
+    }
+    case SM_FLOAT: /* Float.parseFloat: the nearest float */
+        if (!csv_parse_double(o, s, n, &v->v.f64)) return false;
+        v->v.f64 = (double)(float)v->v.f64;
+        return true;
+    case SM_TIMESTAMP_NTZ:
+        if (scan->ts_fmt) return sm_dtfmt_parse(scan->ts_fmt, s, n, sm_tz_utc(), &v->v.i64);
+        return sm_parse_timestamp_ntz(s, n, false, &v->v.i64);
     case SM_BIGINT:
         return csv_parse_int64(s, n, &v->v.i64);
     case SM_DOUBLE:
@@ -674,9 +686,13 @@ static int append_value(sm_vector *vec, const sm_value *v) {
     switch (vec->type) {
     case SM_STRING: return sm_vector_append_str(vec, v->v.str.ptr, v->v.str.len);
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: return sm_vector_append_i32(vec, v->v.i32);
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: return sm_vector_append_i64(vec, v->v.i64);
+    case SM_FLOAT:
     case SM_DOUBLE: return sm_vector_append_f64(vec, v->v.f64);
     case SM_BOOLEAN: return sm_vector_append_bool(vec, v->v.b);
     case SM_DECIMAL: return sm_vector_append_value(vec, v);

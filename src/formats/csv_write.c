@@ -46,6 +46,7 @@
 
 #include "common/mem.h"
 #include "common/status.h"
+#include "expr/cast_small.h"
 #include "expr/expr.h"
 #include "types/decimal.h"
 
@@ -527,6 +528,18 @@ static int fmt_ts_default(int64_t micros, const sm_tz *tz, char *p) {
     return n;
 }
 
+/* A TIMESTAMP_NTZ as Spark's CSV writer's default timestampNTZFormat
+ * "yyyy-MM-dd'T'HH:mm:ss[.SSS]" prints it (the optional section always
+ * printed): 2020-01-01T10:00:00.000. */
+static int fmt_ntz_default(int64_t us, char *buf) {
+    int32_t day = sm_micros_to_days(us);
+    int64_t tod = us - (int64_t)day * SM_MICROS_PER_DAY;
+    int n = sm_format_date(day, buf);
+    int64_t secs = tod / SM_MICROS_PER_SECOND;
+    return n + sprintf(buf + n, "T%02d:%02d:%02d.%03d", (int)(secs / 3600), (int)(secs / 60 % 60),
+                       (int)(secs % 60), (int)(tod % SM_MICROS_PER_SECOND / 1000));
+}
+
 static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) {
     const csvw_rules *r = &w->rules;
     if (sm_vector_is_null(v, row)) return field_slow(r, col, NULL, 0, true, &w->out);
@@ -537,7 +550,15 @@ static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) 
         return SM_VEC_BOOL(v)[row] ? field(r, col, "true", 4, &w->out)
                                    : field(r, col, "false", 5, &w->out);
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
         n = fmt_i64(SM_VEC_I32(v)[row], buf);
+        return field(r, col, buf, n, &w->out);
+    case SM_FLOAT:
+        n = sm_format_float(SM_VEC_F64(v)[row], buf);
+        return field(r, col, buf, n, &w->out);
+    case SM_TIMESTAMP_NTZ: /* Spark's default timestampNTZFormat */
+        n = fmt_ntz_default(SM_VEC_I64(v)[row], buf);
         return field(r, col, buf, n, &w->out);
     case SM_BIGINT:
         n = fmt_i64(SM_VEC_I64(v)[row], buf);

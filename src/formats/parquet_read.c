@@ -247,8 +247,10 @@ static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
             is_unsigned = true;
             bits = ct == PQ_CT_UINT_8 ? 8 : ct == PQ_CT_UINT_16 ? 16 : 32;
         }
+        if (!is_unsigned && (bits == 8 || ct == PQ_CT_INT_8)) c->type = SM_TINYINT;
+        else if (!is_unsigned && (bits == 16 || ct == PQ_CT_INT_16)) c->type = SM_SMALLINT;
         if (is_unsigned) {
-            if (bits == 8) c->conv = CV_U8;
+            if (bits == 8) c->conv = CV_U8, c->type = SM_SMALLINT; /* Spark: UINT_8 → short */
             else if (bits == 16) c->conv = CV_U16;
             else {
                 c->conv = CV_U32;
@@ -267,7 +269,8 @@ static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
         if (lt->kind == PQ_LT_TIMESTAMP && !unit)
             return sm_err(SM_MALFORMED, "reading %s: column `%s` is a TIMESTAMP without a unit", file, e->name);
         if (unit) {
-            c->type = SM_TIMESTAMP;
+            /* Spark 3.5 (inferTimestampNTZ): not adjusted to UTC → TIMESTAMP_NTZ */
+            c->type = lt->kind == PQ_LT_TIMESTAMP && !lt->utc ? SM_TIMESTAMP_NTZ : SM_TIMESTAMP;
             c->conv = unit == PQ_UNIT_MILLIS ? CV_TS_MS : unit == PQ_UNIT_MICROS ? CV_TS_US : CV_TS_NS;
             return SM_OK;
         }
@@ -287,7 +290,7 @@ static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
         return SM_OK;
     case PQ_FLOAT:
         c->conv = CV_FLOAT;
-        c->type = SM_DOUBLE;
+        c->type = SM_FLOAT;
         return SM_OK;
     case PQ_DOUBLE:
         c->conv = CV_DOUBLE;

@@ -175,10 +175,14 @@ static int physical(const sm_field *f, int *ptype, int *len) {
     switch (f->type) {
     case SM_BOOLEAN: *ptype = PQ_BOOLEAN; return SM_OK;
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: *ptype = PQ_INT32; return SM_OK;
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: *ptype = PQ_INT64; return SM_OK;
     case SM_DOUBLE: *ptype = PQ_DOUBLE; return SM_OK;
+    case SM_FLOAT: *ptype = PQ_FLOAT; return SM_OK;
     case SM_STRING: *ptype = PQ_BYTE_ARRAY; return SM_OK;
     case SM_DECIMAL:
         if (f->precision <= 9) *ptype = PQ_INT32;
@@ -213,10 +217,19 @@ static void value_bytes(const pqw_col *c, const sm_vector *v, int64_t row, uint8
                         int32_t *n) {
     switch (c->field->type) {
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: memcpy(buf, &SM_VEC_I32(v)[row], 4); *n = 4; break;
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: memcpy(buf, &SM_VEC_I64(v)[row], 8); *n = 8; break;
     case SM_DOUBLE: memcpy(buf, &SM_VEC_F64(v)[row], 8); *n = 8; break;
+    case SM_FLOAT: {
+        float f = (float)SM_VEC_F64(v)[row];
+        memcpy(buf, &f, 4);
+        *n = 4;
+        break;
+    }
     case SM_DECIMAL: {
         __int128 x = SM_VEC_DEC(v)[row];
         if (c->ptype == PQ_INT32) {
@@ -249,6 +262,8 @@ static int cmp_values(const pqw_col *c, const uint8_t *a, int32_t na, const uint
     switch (c->field->type) {
     case SM_BOOLEAN: return (int)a[0] - (int)b[0];
     case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
     case SM_DATE: {
         int32_t x, y;
         memcpy(&x, a, 4);
@@ -256,6 +271,7 @@ static int cmp_values(const pqw_col *c, const uint8_t *a, int32_t na, const uint
         return x < y ? -1 : x > y;
     }
     case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: {
         int64_t x, y;
         memcpy(&x, a, 8);
@@ -266,6 +282,12 @@ static int cmp_values(const pqw_col *c, const uint8_t *a, int32_t na, const uint
         double x, y;
         memcpy(&x, a, 8);
         memcpy(&y, b, 8);
+        return x < y ? -1 : x > y;
+    }
+    case SM_FLOAT: {
+        float x, y;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
         return x < y ? -1 : x > y;
     }
     case SM_DECIMAL: {
@@ -306,6 +328,11 @@ static void update_stats(pqw_col *c, const uint8_t *p, int32_t n) {
         double d;
         memcpy(&d, p, 8);
         if (isnan(d)) return; /* NaN is left out of min/max (parquet-format's rule) */
+    }
+    if (c->field->type == SM_FLOAT) {
+        float f;
+        memcpy(&f, p, 4);
+        if (isnan(f)) return;
     }
     if (n > PQW_MAX_STAT) {
         c->stats_ok = false;
@@ -633,6 +660,13 @@ static int flush_row_group(parquet_writer *w) {
                     memcpy(&d, hi, 8);
                     if (d == 0) { d = 0.0; memcpy(hi, &d, 8); }
                 }
+                if (c->field->type == SM_FLOAT) {
+                    float f;
+                    memcpy(&f, lo, 4);
+                    if (f == 0) { f = -0.0f; memcpy(lo, &f, 4); }
+                    memcpy(&f, hi, 4);
+                    if (f == 0) { f = 0.0f; memcpy(hi, &f, 4); }
+                }
                 m->stats.min_value = stat_bytes(w, lo, c->min_len);
                 m->stats.max_value = stat_bytes(w, hi, c->max_len);
                 if (c->field->type != SM_STRING) {
@@ -724,6 +758,18 @@ static int write_footer(parquet_writer *w) {
             e->logical.kind = PQ_LT_TIMESTAMP;
             e->logical.utc = true;
             e->logical.unit = PQ_UNIT_MICROS;
+            break;
+        case SM_TIMESTAMP_NTZ: /* TIMESTAMP(isAdjustedToUTC=false, MICROS), no converted type */
+            e->logical.kind = PQ_LT_TIMESTAMP;
+            e->logical.utc = false;
+            e->logical.unit = PQ_UNIT_MICROS;
+            break;
+        case SM_TINYINT:
+        case SM_SMALLINT:
+            e->converted = c->field->type == SM_TINYINT ? PQ_CT_INT_8 : PQ_CT_INT_16;
+            e->logical.kind = PQ_LT_INTEGER;
+            e->logical.bit_width = c->field->type == SM_TINYINT ? 8 : 16;
+            e->logical.is_signed = true;
             break;
         case SM_DECIMAL:
             e->converted = PQ_CT_DECIMAL;

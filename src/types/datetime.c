@@ -704,7 +704,22 @@ static int64_t local_to_utc(const sm_tz *tz, int64_t local) {
     return local - (int64_t)sm_tz_offset_at_local(tz, local) * SM_MICROS_PER_SECOND;
 }
 
+/* ntz: 0 = an instant (a zone in the text or `tz`); 1 = a local date-time,
+ * any zone in the text ignored (CAST to TIMESTAMP_NTZ); 2 = a local
+ * date-time, a zone in the text invalid (TIMESTAMP_NTZ literals). */
+static bool parse_ts_core(const char *s, int32_t len, const sm_tz *tz, int ntz,
+                          int64_t *out_micros);
+
 bool sm_parse_timestamp(const char *s, int32_t len, const sm_tz *tz, int64_t *out_micros) {
+    return parse_ts_core(s, len, tz, 0, out_micros);
+}
+
+bool sm_parse_timestamp_ntz(const char *s, int32_t len, bool allow_zone, int64_t *out_micros) {
+    return parse_ts_core(s, len, sm_tz_utc(), allow_zone ? 1 : 2, out_micros);
+}
+
+static bool parse_ts_core(const char *s, int32_t len, const sm_tz *tz, int ntz,
+                          int64_t *out_micros) {
     int32_t j = 0, end = len;
     while (j < end && cast_space((unsigned char)s[j])) j++;
     while (end > j && cast_space((unsigned char)s[end - 1])) end--;
@@ -789,7 +804,8 @@ bool sm_parse_timestamp(const char *s, int32_t len, const sm_tz *tz, int64_t *ou
     const sm_tz *zone = tz;
     if (zs) {
         zone = cast_zone(zs, zn);
-        if (!zone) return false;
+        if (!zone || ntz == 2) return false;
+        if (ntz == 1) zone = tz;
     }
     if (year_sign) seg[0] *= year_sign;
     if (seg[3] > 23 || seg[4] > 59 || seg[5] > 59) return false;

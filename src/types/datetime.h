@@ -57,6 +57,10 @@ bool sm_parse_date(const char *s, int32_t len, int32_t *out_days);
  * time "[h]h:[m]m:[s]s[.fraction]" and zone ("Z", "+hh:mm", "UTC", region
  * ids).  A string with no zone is local time in `tz`. */
 bool sm_parse_timestamp(const char *s, int32_t len, const sm_tz *tz, int64_t *out_micros);
+/* The same for TIMESTAMP_NTZ: the local date-time as microseconds since
+ * 1970-01-01T00:00:00.  A zone in the text is ignored when allow_zone
+ * (CAST), else makes the text invalid (TIMESTAMP_NTZ '...' literals). */
+bool sm_parse_timestamp_ntz(const char *s, int32_t len, bool allow_zone, int64_t *out_micros);
 /* "yyyy-MM-dd"; returns bytes written (buf needs 16). */
 int sm_format_date(int32_t days, char *buf);
 /* "yyyy-MM-dd HH:mm:ss" plus ".ffffff" with trailing zeros removed when the

@@ -3,16 +3,16 @@
  *
  * sm_type_parse maps a type name to smelt's types.  Spark's DDL accepts
  * more types than smelt has, so some map onto a wider smelt type:
- *     int integer smallint short tinyint byte  → INT
+ *     int integer → INT   smallint short → SMALLINT   tinyint byte → TINYINT
  *     bigint long                               → BIGINT
- *     double float real                         → DOUBLE
+ *     double → DOUBLE   float real → FLOAT   timestamp_ntz → TIMESTAMP_NTZ
  *     string varchar(n) char(n) character(n)    → STRING
  *     boolean → BOOLEAN   date → DATE   timestamp timestamp_ltz → TIMESTAMP
  *     void → NULL type
  *     decimal(p,s) dec(p,s) numeric(p,s)         → DECIMAL (p <= 38, s <= p;
  *                        decimal = decimal(10,0), decimal(p) = decimal(p,0))
  * "bool" is not a Spark type name (Spark 3.5: UNSUPPORTED_DATATYPE) and is
- * rejected here too; binary, timestamp_ntz, array<...>, map<...>,
+ * rejected here too; binary, array<...>, map<...>,
  * struct<...> and intervals are unknown to smelt (-1).
  *
  * sm_schema_parse_ddl reads Spark's table-schema strings (what
@@ -108,10 +108,11 @@ int sm_type_parse_ps(const char *s, size_t len, int *precision, int *scale) {
         const char *name;
         sm_type type;
     } names[] = {
-        {"int", SM_INT},          {"integer", SM_INT},         {"smallint", SM_INT},
-        {"short", SM_INT},        {"tinyint", SM_INT},         {"byte", SM_INT},
+        {"int", SM_INT},          {"integer", SM_INT},         {"smallint", SM_SMALLINT},
+        {"short", SM_SMALLINT},   {"tinyint", SM_TINYINT},     {"byte", SM_TINYINT},
         {"bigint", SM_BIGINT},    {"long", SM_BIGINT},         {"double", SM_DOUBLE},
-        {"float", SM_DOUBLE},     {"real", SM_DOUBLE},         {"string", SM_STRING},
+        {"float", SM_FLOAT},      {"real", SM_FLOAT},          {"string", SM_STRING},
+        {"timestamp_ntz", SM_TIMESTAMP_NTZ},
         {"boolean", SM_BOOLEAN},  {"date", SM_DATE},           {"timestamp", SM_TIMESTAMP},
         {"timestamp_ltz", SM_TIMESTAMP}, {"void", SM_NULLTYPE},
     };

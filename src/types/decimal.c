@@ -624,6 +624,8 @@ void sm_dec_wider(int p1, int s1, int p2, int s2, int *rp, int *rs) {
 bool sm_dec_for_type(sm_type t, int *precision, int *scale) {
     switch (t) {
     case SM_INT: *precision = 10; break;
+    case SM_TINYINT: *precision = 3; break;
+    case SM_SMALLINT: *precision = 5; break;
     case SM_BIGINT: *precision = 20; break;
     default: return false;
     }

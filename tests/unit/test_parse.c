@@ -503,8 +503,9 @@ TEST(tree_literal_types) {
     CHECK((e = parse_ok(a, "-9223372036854775808")) && e->lit.type == SM_BIGINT &&
           e->lit.v.i64 == INT64_MIN);
     CHECK((e = parse_ok(a, "1L")) && e->lit.type == SM_BIGINT && e->lit.v.i64 == 1);
-    CHECK((e = parse_ok(a, "7S")) && e->lit.type == SM_INT && e->lit.v.i32 == 7);
-    CHECK((e = parse_ok(a, "-128Y")) && e->lit.type == SM_INT && e->lit.v.i32 == -128);
+    CHECK((e = parse_ok(a, "7S")) && e->lit.type == SM_SMALLINT && e->lit.v.i32 == 7);
+    CHECK((e = parse_ok(a, "-128Y")) && e->lit.type == SM_TINYINT && e->lit.v.i32 == -128);
+    CHECK((e = parse_ok(a, "1.1F")) && e->lit.type == SM_FLOAT && e->lit.v.f64 == (double)1.1f);
     /* Spark types 1.5 as decimal(2,1) */
     CHECK((e = parse_ok(a, "1.5")) && e->lit.type == SM_DECIMAL && e->lit.v.dec == 15 &&
           e->precision == 2 && e->scale == 1 && e->lit.precision == 2);
@@ -765,15 +766,15 @@ TEST(type_parse_names) {
         const char *s;
         int t;
     } cases[] = {
-        {"int", SM_INT},          {"INTEGER", SM_INT},     {"smallint", SM_INT},
-        {"short", SM_INT},        {"TinyInt", SM_INT},     {"byte", SM_INT},
+        {"int", SM_INT},          {"INTEGER", SM_INT},     {"smallint", SM_SMALLINT},
+        {"short", SM_SMALLINT},   {"TinyInt", SM_TINYINT}, {"byte", SM_TINYINT},
         {"bigint", SM_BIGINT},    {"LONG", SM_BIGINT},     {"double", SM_DOUBLE},
-        {"float", SM_DOUBLE},     {"real", SM_DOUBLE},     {"string", SM_STRING},
+        {"float", SM_FLOAT},      {"real", SM_FLOAT},     {"string", SM_STRING},
         {"varchar(10)", SM_STRING}, {"char( 3 )", SM_STRING}, {"boolean", SM_BOOLEAN},
         {"date", SM_DATE},        {"timestamp", SM_TIMESTAMP}, {"timestamp_ltz", SM_TIMESTAMP},
         {"void", SM_NULLTYPE},    {" int ", SM_INT},       {"bool", -1},
         {"varchar", -1},          {"int(3)", -1},          {"decimal(10,2)", SM_DECIMAL},
-        {"binary", -1},           {"timestamp_ntz", -1},   {"foo", -1},
+        {"binary", -1},           {"timestamp_ntz", SM_TIMESTAMP_NTZ},   {"foo", -1},
         {"", -1},                 {"varchar(x)", -1},      {"array<int>", -1},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -828,8 +829,9 @@ TEST(ddl_schemas) {
     CHECK(s && s->ncols == 2 && s->fields[1].type == SM_TIMESTAMP);
     sm_schema_free(s);
     s = ddl_ok(" a  int , b  varchar(10) ,c char(3), d float, e short, f byte, g long, h real, i boolean");
-    CHECK(s && s->ncols == 9 && s->fields[1].type == SM_STRING && s->fields[3].type == SM_DOUBLE &&
-          s->fields[6].type == SM_BIGINT && s->fields[8].type == SM_BOOLEAN);
+    CHECK(s && s->ncols == 9 && s->fields[1].type == SM_STRING && s->fields[3].type == SM_FLOAT &&
+          s->fields[4].type == SM_SMALLINT && s->fields[5].type == SM_TINYINT &&
+          s->fields[7].type == SM_FLOAT && s->fields[6].type == SM_BIGINT && s->fields[8].type == SM_BOOLEAN);
     sm_schema_free(s);
     s = ddl_ok("A Int, a STRING, 1a int, order int, select string");
     CHECK(s && s->ncols == 5);

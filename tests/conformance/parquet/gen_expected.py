@@ -10,8 +10,9 @@ what smelt must produce (the unit test test_parquet.c, `conformance_files`,
 compares; it does not need pyarrow):
 
     status: ok                       | error | refused <reason>
-    schema: name:type<TAB>name:type   smelt types (int, bigint, double, string,
-                                     boolean, date, timestamp, decimal(p,s), void)
+    schema: name:type<TAB>name:type   smelt types (tinyint, smallint, int, bigint,
+                                     float, double, string, boolean, date,
+                                     timestamp, timestamp_ntz, decimal(p,s), void)
     rows: N
     digest: H1 H2 ...                 per column: FNV-1a 64 (hex) over every
                                      cell's canonical text followed by "\\n"
@@ -108,16 +109,30 @@ def smelt_type(col):
     if pt == "INT32":
         if ltn == "DATE" or ct == "DATE":
             return "date", "date"
-        s = str(lt) if lt is not None else ""
-        if ltn == "INT" and "isSigned=false" in s.replace(" ", ""):
-            return ("bigint" if "bitWidth=32" in s.replace(" ", "") else "int"), "int"
-        if ct in ("UINT_8", "UINT_16"):
+        s = (str(lt) if lt is not None else "").replace(" ", "")
+        if ltn == "INT" and "isSigned=false" in s:
+            if "bitWidth=8" in s:
+                return "smallint", "int"
+            return ("bigint" if "bitWidth=32" in s else "int"), "int"
+        if ct == "UINT_8":
+            return "smallint", "int"
+        if ct == "UINT_16":
             return "int", "int"
+        # Spark: INT(8, true) / INT_8 is ByteType, INT(16, true) / INT_16 ShortType
+        if (ltn == "INT" and "bitWidth=8" in s) or ct == "INT_8":
+            return "tinyint", "int"
+        if (ltn == "INT" and "bitWidth=16" in s) or ct == "INT_16":
+            return "smallint", "int"
         if ct == "UINT_32":
             return "bigint", "int"
         return "int", "int"
     if pt == "INT64":
         if ltn == "TIMESTAMP" or ct in ("TIMESTAMP_MILLIS", "TIMESTAMP_MICROS"):
+            s = str(lt).replace(" ", "") if lt is not None else ""
+            # Spark 3.5 (inferTimestampNTZ): not adjusted to UTC → timestamp_ntz
+            if ltn == "TIMESTAMP" and "isAdjustedToUTC=false" in s and \
+                    "is_from_converted_type=true" not in s:
+                return "timestamp_ntz", "timestamp"
             return "timestamp", "timestamp"
         s = str(lt).replace(" ", "") if lt is not None else ""
         if (ltn == "INT" and "isSigned=false" in s) or ct == "UINT_64":
@@ -125,7 +140,9 @@ def smelt_type(col):
         return "bigint", "int"
     if pt == "INT96":
         return "timestamp", "timestamp"
-    if pt in ("FLOAT", "DOUBLE"):
+    if pt == "FLOAT":
+        return "float", "double"
+    if pt == "DOUBLE":
         return "double", "double"
     if pt == "BYTE_ARRAY":
         return "string", "bytes"
