@@ -79,8 +79,10 @@ static inline int so_cmp_nonnull(const sm_vector *a, int64_t ra, const sm_vector
         switch (a->type) {
         case SM_BOOLEAN: return so_cmp_i64(SM_VEC_BOOL(a)[ra], SM_VEC_BOOL(b)[rb]);
         case SM_INT:
+        case SM_INTERVAL_YM:
         case SM_DATE: return so_cmp_i64(SM_VEC_I32(a)[ra], SM_VEC_I32(b)[rb]);
         case SM_BIGINT:
+        case SM_INTERVAL_DT:
         case SM_TIMESTAMP: return so_cmp_i64(SM_VEC_I64(a)[ra], SM_VEC_I64(b)[rb]);
         case SM_DOUBLE: return so_cmp_f64(SM_VEC_F64(a)[ra], SM_VEC_F64(b)[rb]);
         case SM_STRING: {
@@ -137,8 +139,10 @@ static uint64_t so_prefix(const sm_sort_key *k, const sm_vector *v, int64_t row)
     switch (v->type) {
     case SM_BOOLEAN: p = SM_VEC_BOOL(v)[row] ? top + 1 : top; break;
     case SM_INT:
+    case SM_INTERVAL_YM:
     case SM_DATE: p = (uint64_t)(int64_t)SM_VEC_I32(v)[row] ^ top; break;
     case SM_BIGINT:
+    case SM_INTERVAL_DT:
     case SM_TIMESTAMP: p = (uint64_t)SM_VEC_I64(v)[row] ^ top; break;
     case SM_DOUBLE: {
         double d = SM_VEC_F64(v)[row];

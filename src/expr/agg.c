@@ -243,8 +243,10 @@ static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
     switch (v->type) {
     case SM_BOOLEAN: out->i = SM_VEC_BOOL(v)[row]; break;
     case SM_INT:
+    case SM_INTERVAL_YM:
     case SM_DATE: out->i = SM_VEC_I32(v)[row]; break;
     case SM_BIGINT:
+    case SM_INTERVAL_DT:
     case SM_TIMESTAMP: out->i = SM_VEC_I64(v)[row]; break;
     case SM_DOUBLE: out->d = SM_VEC_F64(v)[row]; break;
     case SM_STRING: out->s = sm_vector_str(v, row, &out->len); break;
@@ -288,8 +290,10 @@ static int agg_append(sm_vector *out, sm_type t, bool is_null, const agg_val *v)
     switch (t) {
     case SM_BOOLEAN: return sm_vector_append_bool(out, v->i != 0);
     case SM_INT:
+    case SM_INTERVAL_YM:
     case SM_DATE: return sm_vector_append_i32(out, (int32_t)v->i);
     case SM_BIGINT:
+    case SM_INTERVAL_DT:
     case SM_TIMESTAMP: return sm_vector_append_i64(out, v->i);
     case SM_DOUBLE: return sm_vector_append_f64(out, v->d);
     case SM_STRING: return sm_vector_append_str(out, v->s, v->len);

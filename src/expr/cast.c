@@ -66,6 +66,8 @@
 #include "expr/expr.h"
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/interval.h"
+#include "expr/interval.h"
 
 /* ---- double → text ------------------------------------------------------ */
 
@@ -203,6 +205,9 @@ int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
     case SM_DATE: n = sm_format_date(v->v.i32, tmp); break;
     case SM_TIMESTAMP: n = sm_format_timestamp(v->v.i64, cast_tz(tz), tmp); break;
     case SM_DECIMAL: n = sm_dec_format(v->v.dec, v->scale, tmp); break;
+    case SM_INTERVAL_YM: return sm_iv_format_ym(v->v.i32, v->precision, v->scale, false, buf);
+    case SM_INTERVAL_DT: return sm_iv_format_dt(v->v.i64, v->precision, v->scale, false, buf);
+    case SM_INTERVAL_CAL: return sm_cal_format(&v->v.cal, buf);
     default: return sm_err(SM_INTERNAL, "sm_value_to_string: unknown type %d", (int)v->type);
     }
     return sm_buf_append(buf, tmp, (size_t)n);
@@ -475,6 +480,8 @@ static int64_t cast_date_to_ts(int32_t days, const sm_tz *tz) {
 /* ---- the cast table --------------------------------------------------------- */
 
 bool sm_cast_allowed(sm_type from, sm_type to) {
+    bool iv_ok;
+    if (sm_iv_cast_allowed(from, to, &iv_ok)) return iv_ok; /* expr/interval_ops.c */
     if (from == to || from == SM_NULLTYPE) return true;
     if (to == SM_STRING || from == SM_STRING) return to != SM_NULLTYPE;
     switch (to) {

@@ -764,8 +764,10 @@ static int op_compare_values(const sm_vector *a, const sm_vector *b, int op, int
     switch (a->type) {
     case SM_BOOLEAN: OP_CMP_PRIM(uint8_t, SM_VEC_BOOL); break;
     case SM_INT:
+    case SM_INTERVAL_YM:
     case SM_DATE: OP_CMP_PRIM(int32_t, SM_VEC_I32); break;
     case SM_BIGINT:
+    case SM_INTERVAL_DT:
     case SM_TIMESTAMP: OP_CMP_PRIM(int64_t, SM_VEC_I64); break;
     case SM_DOUBLE: {
         const double *x = SM_VEC_F64(a), *y = SM_VEC_F64(b);
