@@ -5,7 +5,9 @@
  * func_interval.c folds arithmetic on INTERVAL literals while binding;
  * what it cannot fold comes here (sm_iv_resolve_runtime):
  *   date - date         → INTERVAL DAY     (Spark's SubtractDates; a string
- *                                           operand is cast to DATE)
+ *                                           operand is cast to DATE — except
+ *                                           date - string outside ANSI, which
+ *                                           is date_sub(date, double): an error)
  *   timestamp - timestamp (or a date)
  *                       → INTERVAL DAY TO SECOND (SubtractTimestamps)
  *   interval ± interval (one family) → the family with the union of fields
@@ -25,7 +27,8 @@
  *   interval → integral   the value in units of the end field, truncated;
  *                         [CAST_OVERFLOW] when it does not fit
  *   interval → decimal    the value in units of the end field (seconds keep
- *                         six fraction digits), rounded HALF_UP to the scale
+ *                         six fraction digits), rounded HALF_UP to the scale;
+ *                         [NUMERIC_VALUE_OUT_OF_RANGE] when it does not fit
  *
  * Memory: states live in the binder's arena; results are new vectors owned
  * by the caller.  No mutable state; thread-safe.
@@ -197,6 +200,13 @@ int sm_iv_resolve_runtime(sm_bind_ctx *ctx, sm_expr *call) {
     }
     sm_type l = call->args[0]->type, r = call->args[1]->type;
     bool add = strcmp(op, "+") == 0, sub = strcmp(op, "-") == 0;
+    if (sub && l == SM_DATE && r == SM_STRING && !ctx->ansi) /* date_sub(date, double) */
+        return sm_bind_fail(ctx, call,
+                            "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due "
+                            "to data type mismatch: Parameter 2 requires the (\"INT\" or "
+                            "\"SMALLINT\" or \"TINYINT\") type, however \"%s\" has the type "
+                            "\"DOUBLE\".",
+                            sm_bind_sql(ctx, call), sm_bind_sql(ctx, call->args[1]));
     if (sub && !sm_iv_type(l) && !sm_iv_type(r)) {
         if (l == SM_TIMESTAMP || r == SM_TIMESTAMP) {
             SM_TRY(ivo_coerce(ctx, call, 0, SM_TIMESTAMP));
@@ -366,15 +376,16 @@ int sm_iv_cast(const sm_eval_ctx *ctx, const sm_vector *in, const sm_expr *from,
                 __int128 u = ft == SM_INTERVAL_DT && fe == SM_IV_SECOND ? (__int128)v : v / unit;
                 int sc = ft == SM_INTERVAL_DT && fe == SM_IV_SECOND ? 6 : 0;
                 if (!sm_dec_convert(u, sc, ts, te, &SM_VEC_DEC(r)[row])) {
-                    if (ctx->ansi) {
-                        rc = sm_err(SM_INVALID,
-                                    "[NUMERIC_VALUE_OUT_OF_RANGE] The value cannot be represented "
-                                    "as Decimal(%d, %d).",
-                                    ts, te);
-                        break;
-                    }
-                    SM_VEC_DEC(r)[row] = 0;
-                    rc = sm_vector_set_null(r, row);
+                    /* an error with ANSI off too (Spark's IntervalUtils) */
+                    char d[64];
+                    sm_dec_format(u, sc, d);
+                    rc = sm_err(SM_INVALID,
+                                "[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]  %s cannot be "
+                                "represented as Decimal(%d, %d). If necessary set "
+                                "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
+                                "return NULL instead.",
+                                d, ts, te);
+                    break;
                 }
                 continue;
             }

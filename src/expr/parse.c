@@ -1123,7 +1123,7 @@ static int ps_interval(parser *p, sm_expr **out) {
         int rc = sm_buf_appendf(&b, "INTERVAL '%s", neg ? "-" : "");
         /* the leading field unpadded and holding everything above it */
         uint64_t lead = lo == IV_DAY ? d : lo == IV_HOUR ? secs / 3600 : lo == IV_MINUTE ? secs / 60 : secs;
-        if (rc == SM_OK) rc = sm_buf_appendf(&b, lo == hi && lo != IV_DAY ? "%02llu" : "%llu",
+        if (rc == SM_OK) rc = sm_buf_appendf(&b, lo != IV_DAY ? "%02llu" : "%llu",
                                              (unsigned long long)lead);
         for (iv_unit u = (iv_unit)(lo == IV_DAY ? IV_HOUR : lo + 1); rc == SM_OK && u <= hi;
              u = (iv_unit)(u + 1)) {
