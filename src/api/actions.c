@@ -12,6 +12,7 @@
 #include "api/api_internal.h"
 #include "formats/source.h"
 #include "plan/prune.h"
+#include "types/interval.h"
 
 int sm_df_collect_batches(sm_dataframe *df, sm_batch ***out, int *nbatches) {
     if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
@@ -203,7 +204,11 @@ const char *sm_result_get_string(sm_result *r, int64_t row, int col) {
     sm_value x;
     sm_vector_get(v, i, &x);
     sm_buf b = {0};
-    if (sm_value_to_string(&x, r->tz, &b) != SM_OK) {
+    /* ANSI intervals read as spark-sql prints them (HiveResult): 1-2, 3 00:00:01.000000000 */
+    int frc = x.type == SM_INTERVAL_YM   ? sm_iv_format_ym(x.v.i32, 0, 1, true, &b)
+              : x.type == SM_INTERVAL_DT ? sm_iv_format_dt(x.v.i64, 0, 3, true, &b)
+                                         : sm_value_to_string(&x, r->tz, &b);
+    if (frc != SM_OK) {
         sm_buf_free(&b);
         return NULL;
     }

@@ -81,9 +81,11 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
                 case SM_INT:
                 case SM_TINYINT:
                 case SM_SMALLINT:
+                case SM_INTERVAL_YM:
                 case SM_DATE: vh = (uint64_t)(int64_t)SM_VEC_I32(v)[i]; break;
                 case SM_BIGINT:
                 case SM_TIMESTAMP_NTZ:
+                case SM_INTERVAL_DT:
                 case SM_TIMESTAMP: vh = (uint64_t)SM_VEC_I64(v)[i]; break;
                 case SM_FLOAT:
                 case SM_DOUBLE: {
@@ -170,11 +172,13 @@ static inline bool ht_key_eq(const sm_keytab *t, int64_t g, sm_vector *const *co
         case SM_INT:
         case SM_TINYINT:
         case SM_SMALLINT:
+        case SM_INTERVAL_YM:
         case SM_DATE:
             if (SM_VEC_I32(a)[r] != SM_VEC_I32(k)[g]) return false;
             break;
         case SM_BIGINT:
         case SM_TIMESTAMP_NTZ:
+        case SM_INTERVAL_DT:
         case SM_TIMESTAMP:
             if (SM_VEC_I64(a)[r] != SM_VEC_I64(k)[g]) return false;
             break;

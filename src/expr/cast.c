@@ -67,6 +67,8 @@
 #include "expr/expr.h"
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/interval.h"
+#include "expr/interval.h"
 
 /* ---- double → text ------------------------------------------------------ */
 
@@ -208,6 +210,9 @@ int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
     case SM_SMALLINT: n = snprintf(tmp, sizeof tmp, "%" PRId32, v->v.i32); break;
     case SM_FLOAT: n = sm_format_float(v->v.f64, tmp); break;
     case SM_TIMESTAMP_NTZ: n = sm_format_timestamp(v->v.i64, sm_tz_utc(), tmp); break;
+    case SM_INTERVAL_YM: return sm_iv_format_ym(v->v.i32, v->precision, v->scale, false, buf);
+    case SM_INTERVAL_DT: return sm_iv_format_dt(v->v.i64, v->precision, v->scale, false, buf);
+    case SM_INTERVAL_CAL: return sm_cal_format(&v->v.cal, buf);
     default: return sm_err(SM_INTERNAL, "sm_value_to_string: unknown type %d", (int)v->type);
     }
     return sm_buf_append(buf, tmp, (size_t)n);
@@ -480,6 +485,8 @@ static int64_t cast_date_to_ts(int32_t days, const sm_tz *tz) {
 /* ---- the cast table --------------------------------------------------------- */
 
 bool sm_cast_allowed(sm_type from, sm_type to) {
+    bool iv_ok;
+    if (sm_iv_cast_allowed(from, to, &iv_ok)) return iv_ok; /* expr/interval_ops.c */
     if (from == to || from == SM_NULLTYPE) return true;
     if (sm_cast_small_involved(from, to) || (to == SM_DECIMAL && from == SM_TIMESTAMP_NTZ))
         return sm_cast_small_allowed(from, to);

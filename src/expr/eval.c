@@ -35,6 +35,7 @@
 
 #include "common/mem.h"
 #include "common/status.h"
+#include "expr/interval.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
 #include "types/decimal.h"
@@ -115,8 +116,11 @@ static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
 static int eval_cast(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     sm_vector *c = NULL;
     SM_TRY(sm_expr_eval(ctx, e->args[0], in, &c));
-    int rc = e->cast_to == SM_DECIMAL ? sm_cast_vector_dec(ctx, c, e->precision, e->scale, out)
-                                      : sm_cast_vector(ctx, c, e->cast_to, out);
+    bool iv_ok;
+    int rc = sm_iv_cast_allowed(e->args[0]->type, e->cast_to, &iv_ok)
+                 ? sm_iv_cast(ctx, c, e->args[0], e, out) /* expr/interval_ops.c */
+             : e->cast_to == SM_DECIMAL ? sm_cast_vector_dec(ctx, c, e->precision, e->scale, out)
+                                        : sm_cast_vector(ctx, c, e->cast_to, out);
     sm_vector_unref(c);
     return rc;
 }
@@ -288,11 +292,13 @@ static void eval_in_scalar(const sm_vector *a, const sm_value *x, int64_t n, uin
     case SM_INT:
     case SM_TINYINT:
     case SM_SMALLINT:
+    case SM_INTERVAL_YM:
     case SM_DATE:
         for (row = 0; row < n; row++) found[row] |= SM_VEC_I32(a)[row] == x->v.i32;
         break;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_INTERVAL_DT:
     case SM_TIMESTAMP:
         for (row = 0; row < n; row++) found[row] |= SM_VEC_I64(a)[row] == x->v.i64;
         break;
@@ -332,9 +338,11 @@ static void eval_in_vector(const sm_vector *a, const sm_vector *b, int64_t n, ui
         case SM_INT:
         case SM_TINYINT:
         case SM_SMALLINT:
+        case SM_INTERVAL_YM:
         case SM_DATE: eq = SM_VEC_I32(a)[row] == SM_VEC_I32(b)[row]; break;
         case SM_BIGINT:
         case SM_TIMESTAMP_NTZ:
+        case SM_INTERVAL_DT:
         case SM_TIMESTAMP: eq = SM_VEC_I64(a)[row] == SM_VEC_I64(b)[row]; break;
         case SM_FLOAT:
         case SM_DOUBLE: eq = eval_f64_eq(SM_VEC_F64(a)[row], SM_VEC_F64(b)[row]); break;
@@ -484,6 +492,10 @@ int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, s
     /* A DECIMAL result carries its type (precision, scale) in the vector;
      * vectors built without it (CASE, constants, functions) get it here. */
     if (e->type == SM_DECIMAL && (*out)->type == SM_DECIMAL && (*out)->precision == 0)
+        (*out)->precision = e->precision, (*out)->scale = e->scale;
+    /* so do interval results (their fields), where the vector is ours */
+    if ((e->type == SM_INTERVAL_YM || e->type == SM_INTERVAL_DT) && (*out)->type == e->type &&
+        (*out)->refcount == 1)
         (*out)->precision = e->precision, (*out)->scale = e->scale;
     return SM_OK;
 }

@@ -89,7 +89,17 @@ static iv_val *iv_of(const sm_expr *e) {
 bool sm_iv_involved(const sm_expr *call) {
     for (int i = 0; i < call->nargs; i++)
         if (iv_of(call->args[i])) return true;
-    return false;
+    return sm_iv_runtime_case(call);
+}
+
+/* Folding applies when every interval operand is an interval value node. */
+static bool iv_foldable(const sm_expr *call) {
+    bool any = false;
+    for (int i = 0; i < call->nargs; i++) {
+        if (iv_of(call->args[i])) any = true;
+        else if (sm_iv_type(call->args[i]->type)) return false;
+    }
+    return any;
 }
 
 /* "INTERVAL DAY TO HOUR" */
@@ -152,7 +162,9 @@ static int iv_set_value(sm_bind_ctx *ctx, sm_expr *call, const iv_val *v) {
     if (!st->sql) return SM_NOMEM;
     call->fn = &iv_value_def;
     call->state = st;
-    call->type = SM_STRING;
+    call->type = st->ym ? SM_INTERVAL_YM : SM_INTERVAL_DT;
+    call->precision = (int8_t)(st->ym ? st->start : st->start - IVF_DAY);
+    call->scale = (int8_t)(st->ym ? st->end : st->end - IVF_DAY);
     call->nullable = st->null;
     return SM_OK;
 }
@@ -193,16 +205,12 @@ static int iv_eval_value(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector 
     (void)ctx;
     (void)args;
     const iv_val *st = call->state;
-    if (st && st->consumed) {
-        *out = sm_vector_new_nulls(SM_STRING, n);
-        return *out ? SM_OK : SM_NOMEM;
-    }
-    return sm_err(SM_UNSUPPORTED,
-                  "[UNSUPPORTED_FEATURE] smelt has no INTERVAL type yet: \"%s\" can only be added "
-                  "to or subtracted from a date or timestamp (DATE '2024-01-31' + INTERVAL '1' "
-                  "MONTH, ts - INTERVAL '90' DAY); selecting, comparing or passing an interval to "
-                  "a function is not supported.",
-                  st && st->sql ? st->sql : "INTERVAL");
+    sm_value v = {.type = call->type, .is_null = st->null, .precision = call->precision,
+                  .scale = call->scale};
+    if (st->ym) v.v.i32 = (int32_t)st->months;
+    else v.v.i64 = st->micros;
+    *out = sm_vector_from_value(&v, call->type, n);
+    return *out ? SM_OK : SM_NOMEM;
 }
 
 /* ---- date / timestamp ± interval ------------------------------------------------- */
@@ -525,6 +533,7 @@ static int iv_resolve_scale(sm_bind_ctx *ctx, sm_expr *call, int k, bool divide)
 
 int sm_iv_resolve_op(sm_bind_ctx *ctx, sm_expr *call) {
     const char *op = call->fn ? call->fn->name : call->name;
+    if (!iv_foldable(call)) return sm_iv_resolve_runtime(ctx, call);
     if (call->nargs == 1) { /* negative, positive */
         iv_val *iv = iv_of(call->args[0]), r = *iv;
         iv->consumed = true;

@@ -23,4 +23,26 @@ bool sm_iv_involved(const sm_expr *call);
  * call->state. */
 int sm_iv_resolve_op(sm_bind_ctx *ctx, sm_expr *call);
 
+/* ---- typed interval values (expr/interval_ops.c) ---- */
+
+/* INTERVAL_YM, INTERVAL_DT or INTERVAL_CAL. */
+bool sm_iv_type(sm_type t);
+
+/* True when the operator call `call` has an interval-typed operand or is a
+ * date/timestamp subtraction (which gives an interval). */
+bool sm_iv_runtime_case(const sm_expr *call);
+
+/* Resolves such a call to a per-row computation (date - date, interval ±
+ * interval, -interval, ...) or Spark's error. */
+int sm_iv_resolve_runtime(sm_bind_ctx *ctx, sm_expr *call);
+
+/* Whether CAST(from AS to) involves an interval type (true: *allowed says
+ * whether Spark allows it; false: not an interval cast). */
+bool sm_iv_cast_allowed(sm_type from, sm_type to, bool *allowed);
+
+/* CAST of `in` (the value of the bound expression `from`) by the bound
+ * CAST node `cast` (cast_to, precision, scale), one side an interval. */
+int sm_iv_cast(const sm_eval_ctx *ctx, const sm_vector *in, const sm_expr *from,
+               const sm_expr *cast, sm_vector **out);
+
 #endif

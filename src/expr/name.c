@@ -54,6 +54,7 @@
 #include <strings.h>
 
 #include "common/status.h"
+#include "types/interval.h"
 #include "expr/eval_internal.h"
 #include "expr/cast_small.h"
 #include "expr/expr.h"
@@ -509,6 +510,12 @@ static int nm_sql(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
         SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         if (e->cast_to == SM_DECIMAL)
             return sm_buf_appendf(b, " AS DECIMAL(%d,%d))", e->precision, e->scale);
+        if (e->cast_to == SM_INTERVAL_YM || e->cast_to == SM_INTERVAL_DT ||
+            e->cast_to == SM_INTERVAL_CAL) {
+            char ty[48];
+            return sm_buf_appendf(b, " AS %s)",
+                                  sm_iv_type_upper(e->cast_to, e->precision, e->scale, ty, sizeof ty));
+        }
         return sm_buf_appendf(b, " AS %s)", ev_type_upper(e->cast_to));
     case SM_EX_CASE: return nm_case(b, e, bd);
     case SM_EX_IN:

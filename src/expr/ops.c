@@ -845,9 +845,11 @@ static int op_compare_values(const sm_vector *a, const sm_vector *b, int op, int
     case SM_INT:
     case SM_TINYINT:
     case SM_SMALLINT:
+    case SM_INTERVAL_YM:
     case SM_DATE: OP_CMP_PRIM(int32_t, SM_VEC_I32); break;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_INTERVAL_DT:
     case SM_TIMESTAMP: OP_CMP_PRIM(int64_t, SM_VEC_I64); break;
     case SM_FLOAT:
     case SM_DOUBLE: {

@@ -475,6 +475,23 @@ static int ps_type(parser *p, sm_type *out, int8_t *precision, int8_t *scale) {
     }
     int pos = t->pos, end = t->end;
     bool complex = sm_tok_kw(t, "array") || sm_tok_kw(t, "map") || sm_tok_kw(t, "struct");
+    if (sm_tok_kw(t, "interval")) { /* INTERVAL [field [TO field]] */
+        adv(p);
+        static const char *const fw[] = {"year", "month", "day", "hour", "minute", "second", "to"};
+        for (bool more = true; more;) {
+            more = false;
+            for (int k = 0; k < 7 && !more; k++)
+                if (sm_tok_kw(cur(p), fw[k])) more = true;
+            if (more) end = cur(p)->end, adv(p);
+        }
+        int ip = 0, is = 0;
+        int ty = sm_type_parse_ps(p->text + pos, (size_t)(end - pos), &ip, &is);
+        if (ty < 0) return ps_syntax(p, t, false);
+        *out = (sm_type)ty;
+        *precision = (int8_t)ip;
+        *scale = (int8_t)is;
+        return SM_OK;
+    }
     adv(p);
     if (sm_tok_op(cur(p), "(")) {
         while (cur(p)->kind != SM_TK_EOF && !sm_tok_op(cur(p), ")")) adv(p);
@@ -1120,7 +1137,7 @@ static int ps_interval(parser *p, sm_expr **out) {
         int rc = sm_buf_appendf(&b, "INTERVAL '%s", neg ? "-" : "");
         /* the leading field unpadded and holding everything above it */
         uint64_t lead = lo == IV_DAY ? d : lo == IV_HOUR ? secs / 3600 : lo == IV_MINUTE ? secs / 60 : secs;
-        if (rc == SM_OK) rc = sm_buf_appendf(&b, lo == hi && lo != IV_DAY ? "%02llu" : "%llu",
+        if (rc == SM_OK) rc = sm_buf_appendf(&b, lo != IV_DAY ? "%02llu" : "%llu",
                                              (unsigned long long)lead);
         for (iv_unit u = (iv_unit)(lo == IV_DAY ? IV_HOUR : lo + 1); rc == SM_OK && u <= hi;
              u = (iv_unit)(u + 1)) {

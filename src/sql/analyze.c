@@ -1093,6 +1093,17 @@ static int an_values(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
             if (b[r][c]->type != SM_NULLTYPE) colx[k++] = b[r][c];
         SM_TRY(sm_expr_wider_decimal(colx, k, &prec[c], &scale[c]));
     }
+    /* interval columns: the union of the rows' fields (interval day + interval hour
+     * → interval day to hour) */
+    for (int c = 0; c < ncols; c++) {
+        if (types[c] != SM_INTERVAL_YM && types[c] != SM_INTERVAL_DT) continue;
+        prec[c] = 127, scale[c] = -1;
+        for (int r = 0; r < nr; r++) {
+            if (b[r][c]->type != types[c]) continue;
+            if (b[r][c]->precision < prec[c]) prec[c] = b[r][c]->precision;
+            if (b[r][c]->scale > scale[c]) scale[c] = b[r][c]->scale;
+        }
+    }
     sm_schema *schema = sm_schema_new(ncols);
     sm_batch *batch = sm_batch_new(ncols, nr);
     int rc = schema && batch ? SM_OK : SM_NOMEM;
@@ -1108,7 +1119,8 @@ static int an_values(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
             break;
         }
         batch->cols[c] = v;
-        if (types[c] == SM_DECIMAL) {
+        bool iv = types[c] == SM_INTERVAL_YM || types[c] == SM_INTERVAL_DT;
+        if (types[c] == SM_DECIMAL || iv) {
             v->precision = (int8_t)prec[c];
             v->scale = (int8_t)scale[c];
         }
@@ -1142,7 +1154,7 @@ static int an_values(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
         }
         if (types[c] == SM_NULLTYPE) nullable = true;
         if (rc == SM_OK) rc = sm_schema_set(schema, c, name, types[c], nullable);
-        if (rc == SM_OK && types[c] == SM_DECIMAL) {
+        if (rc == SM_OK && (types[c] == SM_DECIMAL || iv)) {
             schema->fields[c].precision = (int8_t)prec[c];
             schema->fields[c].scale = (int8_t)scale[c];
         }

@@ -60,12 +60,51 @@ static bool ddl_word_eq(const char *s, size_t n, const char *w) {
 
 int sm_type_parse(const char *s, size_t len) { return sm_type_parse_ps(s, len, NULL, NULL); }
 
+/* "interval", "interval day", "interval year to month" (any case, any
+ * spacing): SM_INTERVAL_CAL / _YM / _DT with the fields in *precision /
+ * *scale; -1 when not an interval type, -2 when malformed. */
+static int ddl_interval(const char *s, size_t len, int *precision, int *scale) {
+    static const char *const fields[] = {"year", "month", "day", "hour", "minute", "second"};
+    const char *words[4];
+    size_t lens[4];
+    int nw = 0;
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && ddl_is_space(s[i])) i++;
+        if (i == len) break;
+        size_t b = i;
+        while (i < len && ddl_is_word((unsigned char)s[i])) i++;
+        if (i == b || nw == 4) return nw && ddl_word_eq(words[0], lens[0], "interval") ? -2 : -1;
+        words[nw] = s + b;
+        lens[nw++] = i - b;
+    }
+    if (nw == 0 || !ddl_word_eq(words[0], lens[0], "interval")) return -1;
+    if (nw == 1) return SM_INTERVAL_CAL;
+    int f[2] = {-1, -1};
+    if (nw != 2 && !(nw == 4 && ddl_word_eq(words[2], lens[2], "to"))) return -2;
+    for (int k = 0; k < 2; k++) {
+        size_t wi = k == 0 ? 1 : (size_t)(nw - 1);
+        for (int j = 0; j < 6; j++)
+            if (ddl_word_eq(words[wi], lens[wi], fields[j])) f[k] = j;
+        if (f[k] < 0) return -2;
+    }
+    bool ym = f[0] <= 1;
+    if (ym != (f[1] <= 1) || f[0] > f[1]) return -2;
+    if (precision) *precision = ym ? f[0] : f[0] - 2;
+    if (scale) *scale = ym ? f[1] : f[1] - 2;
+    return ym ? SM_INTERVAL_YM : SM_INTERVAL_DT;
+}
+
 int sm_type_parse_ps(const char *s, size_t len, int *precision, int *scale) {
     if (!s) return -1;
     while (len && ddl_is_space(*s)) s++, len--;
     while (len && ddl_is_space(s[len - 1])) len--;
     size_t w = 0;
     while (w < len && ddl_is_word((unsigned char)s[w])) w++;
+    if (ddl_word_eq(s, w, "interval")) {
+        int it = ddl_interval(s, len, precision, scale);
+        return it >= 0 ? it : -1;
+    }
     /* parameters: "(n)" or none */
     size_t k = w;
     while (k < len && ddl_is_space(s[k])) k++;
@@ -261,6 +300,26 @@ static int ddl_type(ddl_scan *sc, sm_type *out, int *prec, int *scale) {
     ddl_word(sc, &pos, &end);
     if (pos == end) return ddl_near(sc);
     int save = sc->i;
+    if (ddl_word_eq(sc->text + pos, (size_t)(end - pos), "interval")) {
+        /* INTERVAL [field [TO field]]: the words that name fields */
+        for (;;) {
+            int s2 = sc->i, wp, we;
+            ddl_skip(sc);
+            ddl_word(sc, &wp, &we);
+            size_t wl = (size_t)(we - wp);
+            const char *wt = sc->text + wp;
+            if (wl && (ddl_word_eq(wt, wl, "year") || ddl_word_eq(wt, wl, "month") ||
+                       ddl_word_eq(wt, wl, "day") || ddl_word_eq(wt, wl, "hour") ||
+                       ddl_word_eq(wt, wl, "minute") || ddl_word_eq(wt, wl, "second") ||
+                       ddl_word_eq(wt, wl, "to"))) {
+                end = we;
+                continue;
+            }
+            sc->i = s2;
+            break;
+        }
+        save = sc->i;
+    }
     ddl_skip(sc);
     if (sc->i < sc->n && (sc->text[sc->i] == '(' || sc->text[sc->i] == '<')) {
         /* parameters: up to the matching bracket */

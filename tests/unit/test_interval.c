@@ -269,19 +269,59 @@ TEST(interval_spark_errors) {
                    "ERROR [ARITHMETIC_OVERFLOW] long overflow"));
 }
 
-/* smelt has no interval type: an interval that is a result is a clear
- * error naming it; a non-constant multiplier is too. */
-TEST(interval_values_unsupported) {
-    CHECK(h_starts(h_lit("INTERVAL '90' DAY"),
-                   "ERROR [UNSUPPORTED_FEATURE] smelt has no INTERVAL type yet: \"INTERVAL '90' DAY\""));
-    CHECK(h_starts(h_lit("INTERVAL '1' DAY * 2"),
-                   "ERROR [UNSUPPORTED_FEATURE] smelt has no INTERVAL type yet: \"(INTERVAL '1' DAY * 2)\""));
-    CHECK(h_starts(h_lit("-INTERVAL '1' YEAR"), "ERROR [UNSUPPORTED_FEATURE]"));
-    CHECK(h_starts(h_lit("INTERVAL '1' DAY > INTERVAL '2' HOUR"), "ERROR [UNSUPPORTED_FEATURE]"));
+/* Interval literals are values of Spark's ANSI interval types (their
+ * CAST-to-string spelling here); a non-constant multiplier is still refused. */
+TEST(interval_values) {
+    CHECK_STR(h_lit("INTERVAL '90' DAY"), "interval:INTERVAL '90' DAY");
+    CHECK_STR(h_lit("INTERVAL '1' DAY * 2"),
+              "interval:INTERVAL '2 00:00:00' DAY TO SECOND");
+    CHECK(h_starts(h_lit("-INTERVAL '1' YEAR"), "interval:INTERVAL '-1' YEAR"));
+    CHECK(h_starts(h_lit("INTERVAL '1' DAY > INTERVAL '2' HOUR"), "boolean:true"));
+    CHECK(h_starts(h_lit("INTERVAL '1' DAY > INTERVAL '1' YEAR"),
+                   "ERROR [DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES]"));
     CHECK(h_starts(h_t("d + INTERVAL '1' DAY * year(d)"),
                    "ERROR [UNSUPPORTED_FEATURE] smelt computes interval arithmetic while analysing"));
     /* the parser's internal call is not a user function */
     CHECK(h_starts(h_lit("interval(1L, 2L, 3L, 4)"), "ERROR [UNSUPPORTED_FEATURE]"));
+}
+
+/* date - date, timestamp - timestamp and interval arithmetic per row. */
+TEST(interval_runtime) {
+    CHECK_STR(h_t("d - DATE '1994-01-01'"),
+              "interval:INTERVAL '30' DAY|INTERVAL '2250' DAY|NULL");
+    CHECK_STR(h_t("ts - TIMESTAMP '1994-01-31 00:00:00'"),
+              "interval:INTERVAL '0 10:00:00' DAY TO SECOND|"
+              "INTERVAL '2220 23:30:00.5' DAY TO SECOND|NULL");
+    CHECK_STR(h_t("-(d - DATE '1994-01-01') + INTERVAL '1' HOUR"),
+              "interval:INTERVAL '-29 23' DAY TO HOUR|INTERVAL '-2249 23' DAY TO HOUR|NULL");
+    CHECK_STR(h_t("d - DATE '1994-01-01' > INTERVAL '31' DAY"), "boolean:false|true|NULL");
+}
+
+/* CAST to, from and between interval types (PySpark 3.5.3). */
+TEST(interval_casts) {
+    CHECK(h_starts(h_lit("CAST(INTERVAL '3-1' YEAR TO MONTH AS STRING)"),
+                   "string:INTERVAL '3-1' YEAR TO MONTH"));
+    CHECK(h_starts(h_lit("CAST('interval \\'-1-2\\' year to month' AS INTERVAL YEAR TO MONTH)"),
+                   "interval:INTERVAL '-1-2' YEAR TO MONTH"));
+    CHECK(h_starts(h_lit("CAST('1 02:03:04.5' AS INTERVAL DAY TO SECOND)"),
+                   "interval:INTERVAL '1 02:03:04.5' DAY TO SECOND"));
+    CHECK(h_starts(h_lit("CAST('1 02:03:04' AS INTERVAL DAY)"), "ERROR Interval string does not match"));
+    CHECK(h_starts(h_lit("CAST('3 month 1 hour -2 days 1.5 seconds' AS INTERVAL)"),
+                   "interval:3 months -2 days 1 hours 1.5 seconds"));
+    CHECK(h_starts(h_lit("CAST(INTERVAL '1 02:03:04.5' DAY TO SECOND AS INTERVAL HOUR)"),
+                   "interval:INTERVAL '26' HOUR"));
+    CHECK(h_starts(h_lit("CAST(INTERVAL '-3-7' YEAR TO MONTH AS INTERVAL YEAR)"),
+                   "interval:INTERVAL '-3' YEAR"));
+    CHECK(h_starts(h_lit("CAST(INTERVAL '-36' HOUR AS INT)"), "int:-36"));
+    CHECK(h_starts(h_lit("CAST(INTERVAL '-1 02:03:04.123' DAY TO SECOND AS BIGINT)"), "bigint:-93784"));
+    CHECK(h_starts(h_lit("CAST(INTERVAL '10.005' SECOND AS DECIMAL(4, 2))"), "decimal:10.01"));
+    CHECK(h_starts(h_lit("CAST(1000 AS INTERVAL MONTH)"), "interval:INTERVAL '1000' MONTH"));
+    CHECK(h_starts(h_lit("CAST(80.654321BD AS INTERVAL HOUR TO MINUTE)"),
+                   "interval:INTERVAL '01:20' HOUR TO MINUTE"));
+    CHECK(h_starts(h_lit("CAST(10.123456BD AS INTERVAL SECOND)"), "interval:INTERVAL '10.123456' SECOND"));
+    CHECK(h_starts(h_lit("CAST(2147483647 AS INTERVAL YEAR)"), "ERROR [CAST_OVERFLOW] The value 2147483647"));
+    CHECK(h_starts(h_lit("CAST(2.5D AS INTERVAL SECOND)"),
+                   "ERROR [DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION]"));
 }
 
 /* A bound tree's names are Spark's (expr/name.c), and binding the same parsed tree
