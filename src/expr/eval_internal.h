@@ -90,6 +90,7 @@ static inline const char *ev_type_upper(sm_type t) {
     case SM_DATE: return "DATE";
     case SM_TIMESTAMP: return "TIMESTAMP";
     case SM_DECIMAL: return "DECIMAL";
+    case SM_BINARY: return "BINARY";
     default: return "UNKNOWN";
     }
 }

@@ -40,6 +40,7 @@ static int cond_wider(sm_type a, sm_type b, bool string_promotion) {
         return a == SM_DOUBLE || b == SM_DOUBLE ? SM_DOUBLE : SM_DECIMAL;
     if ((a == SM_DATE && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_DATE))
         return SM_TIMESTAMP;
+    if (a == SM_BINARY || b == SM_BINARY) return -1; /* binary mixes with nothing */
     if (string_promotion && (a == SM_STRING || b == SM_STRING)) return SM_STRING;
     return -1;
 }

@@ -97,7 +97,8 @@ static int32_t hash_fold(const sm_vector *v, int64_t row, int32_t seed) {
     case SM_BIGINT:
     case SM_TIMESTAMP: return sm_murmur3_long(SM_VEC_I64(v)[row], seed);
     case SM_DOUBLE: return sm_murmur3_double(SM_VEC_F64(v)[row], seed);
-    case SM_STRING: {
+    case SM_STRING:
+    case SM_BINARY: {
         int32_t len;
         const char *s = fx_str(v, row, &len);
         return sm_murmur3_bytes(s, len, seed);

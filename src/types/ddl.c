@@ -114,6 +114,7 @@ int sm_type_parse_ps(const char *s, size_t len, int *precision, int *scale) {
         {"float", SM_DOUBLE},     {"real", SM_DOUBLE},         {"string", SM_STRING},
         {"boolean", SM_BOOLEAN},  {"date", SM_DATE},           {"timestamp", SM_TIMESTAMP},
         {"timestamp_ltz", SM_TIMESTAMP}, {"void", SM_NULLTYPE},
+        {"binary", SM_BINARY},
     };
     if (has_len) { /* only the character types take a length */
         if (ddl_word_eq(s, w, "varchar") || ddl_word_eq(s, w, "char") ||
