@@ -15,6 +15,7 @@
 
 #include "api/api_internal.h"
 #include "catalog/catalog.h"
+#include "expr/binary.h"
 #include "formats/source.h"
 
 const char *sm_last_error(void) { return sm_errmsg(); }
@@ -41,6 +42,7 @@ static int parse_int(const char *key, const char *v, int lo, int *out) {
 }
 
 static int conf_store(sm_session *s, const char *key, const char *value) {
+    sm_binary_conf(key, value); /* settings the binary functions read (expr/func_binary.c) */
     for (int i = 0; i < s->nconf; i++) {
         if (strcasecmp(s->conf[i].key, key) == 0) {
             char *v = sm_arena_strdup(s->arena, value);

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "expr/binary.h"
 
 /* Spark clamps numRows to ByteArrayMethods.MAX_ROUNDED_ARRAY_LENGTH - 1. */
 #define SHOW_MAX_ROWS ((int64_t)INT32_MAX - 16)
@@ -235,7 +236,10 @@ static int format_cells(sm_session *s, sm_arena *a, const sm_schema *schema, sm_
                 sm_value val;
                 sm_vector_get(v, r, &val);
                 buf.len = 0;
-                rc = sm_value_to_string(&val, s->tz, &buf);
+                if (val.type == SM_BINARY) /* show() prints bytes as hex: [41 42] */
+                    rc = sm_binary_append_show(&buf, val.v.str.ptr, val.v.str.len);
+                else
+                    rc = sm_value_to_string(&val, s->tz, &buf);
                 if (rc == SM_OK) rc = make_cell(a, buf.data ? buf.data : "", buf.len, truncate, cell);
             }
         }

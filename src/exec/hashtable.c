@@ -76,7 +76,7 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
             if (sm_vector_is_null(v, i)) {
                 vh = HT_NULL_HASH;
             } else {
-                switch (v->type) {
+                switch (sm_type_phys(v->type)) {
                 case SM_BOOLEAN: vh = SM_VEC_BOOL(v)[i]; break;
                 case SM_INT:
                 case SM_TINYINT:
@@ -165,7 +165,7 @@ static inline bool ht_key_eq(const sm_keytab *t, int64_t g, sm_vector *const *co
             if (na != nk) return false;
             continue;
         }
-        switch (k->type) {
+        switch (sm_type_phys(k->type)) {
         case SM_BOOLEAN:
             if (SM_VEC_BOOL(a)[r] != SM_VEC_BOOL(k)[g]) return false;
             break;

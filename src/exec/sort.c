@@ -76,7 +76,7 @@ static inline int so_cmp_i64(int64_t x, int64_t y) { return x < y ? -1 : x > y; 
 
 static inline int so_cmp_nonnull(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t rb) {
     if (a->type == b->type) {
-        switch (a->type) {
+        switch (sm_type_phys(a->type)) {
         case SM_BOOLEAN: return so_cmp_i64(SM_VEC_BOOL(a)[ra], SM_VEC_BOOL(b)[rb]);
         case SM_INT:
         case SM_TINYINT:
@@ -140,7 +140,7 @@ static uint64_t so_prefix(const sm_sort_key *k, const sm_vector *v, int64_t row)
     if (sm_vector_is_null(v, row)) return k->nulls_first ? 0 : UINT64_MAX;
     uint64_t p;
     const uint64_t top = 1ULL << 63;
-    switch (v->type) {
+    switch (sm_type_phys(v->type)) {
     case SM_BOOLEAN: p = SM_VEC_BOOL(v)[row] ? top + 1 : top; break;
     case SM_INT:
     case SM_TINYINT:

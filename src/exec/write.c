@@ -148,6 +148,12 @@ int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, cons
     fs_save_mode sm;
     SM_TRY(fs_save_mode_parse(mode, &sm));
     SM_TRY(check_names(plan->schema));
+    for (int i = 0; i < plan->schema->ncols; i++)
+        if (plan->schema->fields[i].type == SM_BINARY)
+            return sm_err(SM_UNSUPPORTED,
+                          "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support "
+                          "the column `%s` of the type \"BINARY\".",
+                          plan->schema->fields[i].name);
     csv_write_opts opts;
     SM_TRY(csv_write_opts_parse(options, &opts));
     exec_file_format fmt = {"csv", &opts, csv_write_extension(&opts), csv_open_fn, csv_write_fn,

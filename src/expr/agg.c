@@ -250,7 +250,7 @@ typedef struct {
 } agg_val;
 
 static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
-    switch (v->type) {
+    switch (sm_type_phys(v->type)) {
     case SM_BOOLEAN: out->i = SM_VEC_BOOL(v)[row]; break;
     case SM_INT:
     case SM_TINYINT:
@@ -272,7 +272,7 @@ static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
 /* Copies a string value into the arena (agg_val strings point into batches
  * until copied). */
 static int agg_own(agg_val *v, sm_type t, sm_arena *arena) {
-    if (t != SM_STRING) return SM_OK;
+    if (sm_type_phys(t) != SM_STRING) return SM_OK;
     char *p = sm_arena_alloc(arena, (size_t)v->len + 1);
     if (!p) return SM_NOMEM;
     memcpy(p, v->s, (size_t)v->len);
@@ -282,8 +282,7 @@ static int agg_own(agg_val *v, sm_type t, sm_arena *arena) {
 
 /* Spark's ordering of two non-null values of type t. */
 static inline int agg_cmp(sm_type t, const agg_val *a, const agg_val *b) {
-    switch (t) {
-    case SM_FLOAT:
+    switch (sm_type_phys(t)) {
     case SM_DOUBLE: {
         bool na = isnan(a->d), nb = isnan(b->d);
         if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
@@ -302,7 +301,7 @@ static inline int agg_cmp(sm_type t, const agg_val *a, const agg_val *b) {
 
 static int agg_append(sm_vector *out, sm_type t, bool is_null, const agg_val *v) {
     if (is_null || t == SM_NULLTYPE) return sm_vector_append_null(out);
-    switch (t) {
+    switch (sm_type_phys(t)) {
     case SM_BOOLEAN: return sm_vector_append_bool(out, v->i != 0);
     case SM_INT:
     case SM_TINYINT:
@@ -836,7 +835,7 @@ static int resolve_by(sm_bind_ctx *ctx, sm_expr *call) {
     SM_TRY(agg_prep(ctx, call));
     sm_type ot = call->args[1]->type;
     if (ot != SM_BOOLEAN && ot != SM_INT && ot != SM_BIGINT && ot != SM_DOUBLE &&
-        ot != SM_DECIMAL && ot != SM_STRING && ot != SM_DATE && ot != SM_TIMESTAMP &&
+        ot != SM_DECIMAL && sm_type_phys(ot) != SM_STRING && ot != SM_DATE && ot != SM_TIMESTAMP &&
         ot != SM_NULLTYPE)
         return sm_err(SM_ANALYSIS,
                       "[DATATYPE_MISMATCH.INVALID_ORDERING_TYPE] Cannot resolve \"%s\" due to "

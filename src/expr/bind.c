@@ -142,6 +142,7 @@ int sm_type_wider(sm_type a, sm_type b) {
     if (sm_type_is_numeric(a) && sm_type_is_numeric(b)) return a > b ? a : b;
     if ((a == SM_DATE && b == SM_TIMESTAMP) || (a == SM_TIMESTAMP && b == SM_DATE))
         return SM_TIMESTAMP;
+    if (a == SM_BINARY || b == SM_BINARY) return -1; /* no promotion to or from binary */
     /* stringPromotion: string with any atomic type but boolean */
     if ((a == SM_STRING && b != SM_BOOLEAN) || (b == SM_STRING && a != SM_BOOLEAN)) return SM_STRING;
     return -1;
@@ -250,7 +251,7 @@ static sm_expr *bind_node_copy(sm_bind_ctx *ctx, const sm_expr *e, int nargs) {
 }
 
 static bool bind_copy_lit_string(sm_bind_ctx *ctx, sm_value *v) {
-    if (v->type != SM_STRING || v->is_null) return true;
+    if (sm_type_phys(v->type) != SM_STRING || v->is_null) return true;
     char *s = sm_arena_alloc(ctx->arena, (size_t)v->v.str.len + 1);
     if (!s) return false;
     if (v->v.str.len) memcpy(s, v->v.str.ptr, (size_t)v->v.str.len);
@@ -635,6 +636,13 @@ static int bind_cast(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
     if (!b) return SM_NOMEM;
     SM_TRY(bind_args(ctx, e, b, in_agg));
     sm_type from = b->args[0]->type;
+    if (ctx->ansi && e->cast_to == SM_BINARY && sm_type_is_integral(from))
+        return sm_bind_fail(ctx, e,
+                            "[DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION] Cannot resolve \"%s\" due "
+                            "to data type mismatch: cannot cast \"%s\" to \"BINARY\" with ANSI "
+                            "mode on. If you have to cast \"%s\" to \"BINARY\", you can set "
+                            "\"spark.sql.ansi.enabled\" as 'false'.",
+                            sm_bind_sql(ctx, b), ev_type_upper(from), ev_type_upper(from));
     if (!sm_cast_allowed(from, e->cast_to))
         return sm_bind_fail(ctx, e,
                             "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"%s\" due "

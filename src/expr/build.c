@@ -32,7 +32,7 @@ sm_expr *sm_expr_column(sm_arena *a, const char *name) {
 /* Copies a value, giving strings an arena-owned, NUL-terminated copy. */
 static int build_copy_value(sm_arena *a, const sm_value *v, sm_value *out) {
     *out = *v;
-    if (v->type == SM_STRING && !v->is_null) {
+    if (sm_type_phys(v->type) == SM_STRING && !v->is_null) {
         int32_t len = v->v.str.len;
         char *s = sm_arena_strndup(a, v->v.str.ptr ? v->v.str.ptr : "", len > 0 ? (size_t)len : 0);
         if (!s) return SM_NOMEM;

@@ -63,6 +63,7 @@
 
 #include "common/status.h"
 #include "expr/cast_small.h"
+#include "expr/binary.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
@@ -203,6 +204,7 @@ int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
     case SM_BIGINT: n = snprintf(tmp, sizeof tmp, "%" PRId64, v->v.i64); break;
     case SM_DOUBLE: n = sm_format_double(v->v.f64, tmp); break;
     case SM_STRING: return sm_buf_append(buf, v->v.str.ptr, (size_t)v->v.str.len);
+    case SM_BINARY: return sm_utf8_append_lossy(buf, v->v.str.ptr, v->v.str.len);
     case SM_DATE: n = sm_format_date(v->v.i32, tmp); break;
     case SM_TIMESTAMP: n = sm_format_timestamp(v->v.i64, cast_tz(tz), tmp); break;
     case SM_DECIMAL: n = sm_dec_format(v->v.dec, v->scale, tmp); break;
@@ -488,6 +490,7 @@ bool sm_cast_allowed(sm_type from, sm_type to) {
     bool iv_ok;
     if (sm_iv_cast_allowed(from, to, &iv_ok)) return iv_ok; /* expr/interval_ops.c */
     if (from == to || from == SM_NULLTYPE) return true;
+    if (to == SM_BINARY || from == SM_BINARY) return sm_cast_binary_allowed(from, to);
     if (sm_cast_small_involved(from, to) || (to == SM_DECIMAL && from == SM_TIMESTAMP_NTZ))
         return sm_cast_small_allowed(from, to);
     if (to == SM_STRING || from == SM_STRING) return to != SM_NULLTYPE;
@@ -974,6 +977,7 @@ int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_v
     if (!sm_cast_allowed(in->type, to))
         return sm_err(SM_ANALYSIS, "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast \"%s\" to \"%s\".",
                       ev_type_upper(in->type), ev_type_upper(to));
+    if (to == SM_BINARY || in->type == SM_BINARY) return sm_cast_binary(ctx, in, to, out);
     if (to == SM_STRING) return cast_to_string(ctx, in, n, out);
     if (in->type == SM_STRING) return cast_from_string(ctx, in, to, n, out);
     return cast_fixed(ctx, in, to, n, out);

@@ -213,8 +213,8 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
     }
     /* assemble */
     sm_vector *r;
-    if (e->type == SM_STRING) {
-        r = sm_vector_new(SM_STRING, n);
+    if (sm_type_phys(e->type) == SM_STRING) {
+        r = sm_vector_new(e->type, n);
         if (!r) {
             rc = SM_NOMEM;
             goto done;
@@ -285,7 +285,7 @@ static inline bool eval_f64_eq(double a, double b) { return a == b || (isnan(a) 
 /* found[row] |= (a[row] == x) for a scalar x of a's type. */
 static void eval_in_scalar(const sm_vector *a, const sm_value *x, int64_t n, uint8_t *found) {
     int64_t row;
-    switch (a->type) {
+    switch (sm_type_phys(a->type)) {
     case SM_BOOLEAN:
         for (row = 0; row < n; row++) found[row] |= SM_VEC_BOOL(a)[row] == (uint8_t)x->v.b;
         break;
@@ -333,7 +333,7 @@ static void eval_in_vector(const sm_vector *a, const sm_vector *b, int64_t n, ui
             continue;
         }
         bool eq = false;
-        switch (a->type) {
+        switch (sm_type_phys(a->type)) {
         case SM_BOOLEAN: eq = SM_VEC_BOOL(a)[row] == SM_VEC_BOOL(b)[row]; break;
         case SM_INT:
         case SM_TINYINT:
@@ -508,7 +508,7 @@ int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm
     sm_vector_get(v, 0, &x);
     x.type = v->type;
     if (sm_vector_is_null(v, 0)) x.is_null = true;
-    if (x.type == SM_STRING && !x.is_null) {
+    if (sm_type_phys(x.type) == SM_STRING && !x.is_null) {
         char *s = sm_arena_alloc(a, (size_t)x.v.str.len + 1);
         if (!s) {
             sm_vector_unref(v);

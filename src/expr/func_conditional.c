@@ -53,6 +53,7 @@ static int cond_wider(sm_type a, sm_type b, bool string_promotion) {
         return SM_TIMESTAMP;
     if ((a == SM_TIMESTAMP_NTZ && b == SM_DATE) || (a == SM_DATE && b == SM_TIMESTAMP_NTZ))
         return SM_TIMESTAMP_NTZ;
+    if (a == SM_BINARY || b == SM_BINARY) return -1; /* binary mixes with nothing */
     if (string_promotion && (a == SM_STRING || b == SM_STRING)) return SM_STRING;
     return -1;
 }

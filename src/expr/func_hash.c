@@ -107,7 +107,8 @@ static int32_t hash_fold(const sm_vector *v, int64_t row, int32_t seed) {
         else if (f != 0) memcpy(&bits, &f, sizeof bits);
         return sm_murmur3_int(bits, seed);
     }
-    case SM_STRING: {
+    case SM_STRING:
+    case SM_BINARY: {
         int32_t len;
         const char *s = fx_str(v, row, &len);
         return sm_murmur3_bytes(s, len, seed);

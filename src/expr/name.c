@@ -105,6 +105,7 @@ static int nm_literal(sm_buf *b, const sm_expr *e) {
         sm_format_double(v->v.f64, tmp);
         return nm_put(b, tmp);
     case SM_STRING:
+    case SM_BINARY:
         if (e->name) return nm_put(b, e->name); /* a binary literal's spelling X'1F' */
         return sm_buf_append(b, v->v.str.ptr, v->v.str.len > 0 ? (size_t)v->v.str.len : 0);
     case SM_DATE:
@@ -457,6 +458,9 @@ static int nm_call(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
     if (nm_is(n, "log") && na == 1) SM_TRY(nm_put(b, "E(), ")); /* log(x) = LOG(E(), x) */
     SM_TRY(nm_args(b, e, bd, 0, na));
     const char *extra = nm_default_args(n, na);
+    if (extra && na == 2 && (nm_is(n, "lpad") || nm_is(n, "rpad")) && bd && bd->nargs == 2 &&
+        bd->args[0]->type == SM_BINARY)
+        extra = ", X'00'"; /* a binary's default pad */
     if (extra) SM_TRY(nm_put(b, extra));
     SM_TRY(nm_put(b, ")"));
     if (e->filter) {

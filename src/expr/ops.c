@@ -840,7 +840,7 @@ static inline int op_cmp_str(const sm_vector *a, const sm_vector *b, int64_t row
 /* Fills r[0..n) with the comparison ignoring nulls. */
 static int op_compare_values(const sm_vector *a, const sm_vector *b, int op, int64_t n, uint8_t *r) {
     int64_t row;
-    switch (a->type) {
+    switch (sm_type_phys(a->type)) {
     case SM_BOOLEAN: OP_CMP_PRIM(uint8_t, SM_VEC_BOOL); break;
     case SM_INT:
     case SM_TINYINT:

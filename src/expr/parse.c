@@ -59,7 +59,7 @@
  * subqueries (through the parse_query hook; an error without one),
  * f(...) [FILTER (WHERE c)] [IGNORE|RESPECT NULLS] [OVER window],
  * INTERVAL literals (a call "interval"(months, days, micros, spelling)),
- * X'..' (a STRING literal of the bytes named X'..'), and the special calls
+ * X'..' (a BINARY literal of the bytes named X'..'), and the special calls
  * EXTRACT(f FROM x), TRIM(BOTH c FROM s), SUBSTRING(s FROM a FOR b),
  * POSITION(a IN b).  Where parentheses may open either a query or an
  * expression ("((SELECT 1) + 1)") the parser tries the query and rewinds
@@ -1169,8 +1169,8 @@ static int ps_interval(parser *p, sm_expr **out) {
     return SM_OK;
 }
 
-/* X'1F': a STRING literal holding the bytes (smelt has no BINARY type);
- * its name is Spark's spelling X'01F' with an even number of digits. */
+/* X'1F': a BINARY literal holding the bytes; its name is Spark's spelling
+ * X'01F' with an even number of digits. */
 static int ps_binary_literal(parser *p, sm_expr **out) {
     sm_token *x = cur(p), *s = peek(p, 1);
     const char *h = s->str;
@@ -1204,7 +1204,7 @@ static int ps_binary_literal(parser *p, sm_expr **out) {
     spell[sp] = 0;
     adv(p);
     adv(p);
-    sm_value v = {.type = SM_STRING, .v.str = {bytes, o}};
+    sm_value v = {.type = SM_BINARY, .v.str = {bytes, o}};
     sm_expr *e = sm_expr_literal(p->a, &v);
     if (!e) return SM_NOMEM;
     e->name = spell;

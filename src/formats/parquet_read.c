@@ -299,14 +299,18 @@ static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
     case PQ_BYTE_ARRAY:
         c->conv = CV_STR;
         c->type = SM_STRING;
+        /* Spark: text only when annotated so (STRING/UTF8, ENUM, JSON); else BINARY */
+        if (!(lt->kind == PQ_LT_STRING || lt->kind == PQ_LT_ENUM || lt->kind == PQ_LT_JSON ||
+              ct == PQ_CT_UTF8 || ct == PQ_CT_ENUM || ct == PQ_CT_JSON))
+            c->type = SM_BINARY;
         return SM_OK;
     case PQ_FIXED_LEN_BYTE_ARRAY:
         if (e->type_length <= 0)
             return sm_err(SM_MALFORMED, "reading %s: column `%s` is FIXED_LEN_BYTE_ARRAY of length %d",
                           file, e->name, e->type_length);
         c->conv = CV_STR;
-        c->type = SM_STRING;
-        if (lt->kind == PQ_LT_UUID && e->type_length == 16) c->conv = CV_UUID;
+        c->type = SM_BINARY;
+        if (lt->kind == PQ_LT_UUID && e->type_length == 16) c->conv = CV_UUID, c->type = SM_STRING;
         if (lt->kind == PQ_LT_FLOAT16 && e->type_length == 2) {
             c->conv = CV_F16;
             c->type = SM_DOUBLE;
@@ -661,7 +665,7 @@ static int convert(const pq_col *col, const void *raw, const uint32_t *lvl, sm_v
         int64_t row = row0 + r;                                             \
         if (lvl && !lvl[r]) {                                               \
             SM_TRY(sm_vector_set_null(v, row));                             \
-            if (v->type == SM_STRING) SM_VEC_OFF(v)[row + 1] = SM_VEC_OFF(v)[row]; \
+            if (sm_type_phys(v->type) == SM_STRING) SM_VEC_OFF(v)[row + 1] = SM_VEC_OFF(v)[row]; \
             else memset((char *)v->data + (size_t)row * sm_type_width(v->type), 0, sm_type_width(v->type)); \
             continue;                                                       \
         }                                                                   \

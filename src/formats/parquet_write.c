@@ -184,6 +184,7 @@ static int physical(const sm_field *f, int *ptype, int *len) {
     case SM_DOUBLE: *ptype = PQ_DOUBLE; return SM_OK;
     case SM_FLOAT: *ptype = PQ_FLOAT; return SM_OK;
     case SM_STRING: *ptype = PQ_BYTE_ARRAY; return SM_OK;
+    case SM_BINARY: *ptype = PQ_BYTE_ARRAY; return SM_OK; /* no annotation */
     case SM_DECIMAL:
         if (f->precision <= 9) *ptype = PQ_INT32;
         else if (f->precision <= 18) *ptype = PQ_INT64;
@@ -246,7 +247,8 @@ static void value_bytes(const pqw_col *c, const sm_vector *v, int64_t row, uint8
         }
         break;
     }
-    case SM_STRING: {
+    case SM_STRING:
+    case SM_BINARY: {
         const char *s = sm_vector_str(v, row, n);
         *p = (const uint8_t *)s;
         return;
@@ -669,7 +671,7 @@ static int flush_row_group(parquet_writer *w) {
                 }
                 m->stats.min_value = stat_bytes(w, lo, c->min_len);
                 m->stats.max_value = stat_bytes(w, hi, c->max_len);
-                if (c->field->type != SM_STRING) {
+                if (sm_type_phys(c->field->type) != SM_STRING) {
                     m->stats.min = m->stats.min_value;
                     m->stats.max = m->stats.max_value;
                 }

@@ -154,6 +154,7 @@ int sm_type_parse_ps(const char *s, size_t len, int *precision, int *scale) {
         {"timestamp_ntz", SM_TIMESTAMP_NTZ},
         {"boolean", SM_BOOLEAN},  {"date", SM_DATE},           {"timestamp", SM_TIMESTAMP},
         {"timestamp_ltz", SM_TIMESTAMP}, {"void", SM_NULLTYPE},
+        {"binary", SM_BINARY},
     };
     if (has_len) { /* only the character types take a length */
         if (ddl_word_eq(s, w, "varchar") || ddl_word_eq(s, w, "char") ||

@@ -774,7 +774,7 @@ TEST(type_parse_names) {
         {"date", SM_DATE},        {"timestamp", SM_TIMESTAMP}, {"timestamp_ltz", SM_TIMESTAMP},
         {"void", SM_NULLTYPE},    {" int ", SM_INT},       {"bool", -1},
         {"varchar", -1},          {"int(3)", -1},          {"decimal(10,2)", SM_DECIMAL},
-        {"binary", -1},           {"timestamp_ntz", SM_TIMESTAMP_NTZ},   {"foo", -1},
+        {"binary", SM_BINARY},    {"timestamp_ntz", SM_TIMESTAMP_NTZ},   {"foo", -1},
         {"", -1},                 {"varchar(x)", -1},      {"array<int>", -1},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {

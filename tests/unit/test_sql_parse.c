@@ -385,7 +385,7 @@ TEST(sql_only_expression_forms) {
     CHECK_STR(item_name("SELECT X'1F', x'abc', X''", 1), "X'0ABC'");
     CHECK_STR(item_name("SELECT X'1F', x'abc', X''", 2), "X''");
     s = select_of("SELECT x'abc'");
-    CHECK(s && s->items[0]->lit.type == SM_STRING && s->items[0]->lit.v.str.len == 2 &&
+    CHECK(s && s->items[0]->lit.type == SM_BINARY && s->items[0]->lit.v.str.len == 2 &&
           (unsigned char)s->items[0]->lit.v.str.ptr[0] == 0x0A);
     ERR_HAS("SELECT X'1G'", "INVALID_TYPED_LITERAL");
     CHECK_STR(item_name("SELECT sum(x) FILTER (WHERE a > 0) FROM t", 0), "sum(x) FILTER (WHERE (a > 0))");

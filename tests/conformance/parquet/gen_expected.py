@@ -11,7 +11,7 @@ compares; it does not need pyarrow):
 
     status: ok                       | error | refused <reason>
     schema: name:type<TAB>name:type   smelt types (tinyint, smallint, int, bigint,
-                                     float, double, string, boolean, date,
+                                     float, double, string, binary, boolean, date,
                                      timestamp, timestamp_ntz, decimal(p,s), void)
     rows: N
     digest: H1 H2 ...                 per column: FNV-1a 64 (hex) over every
@@ -145,13 +145,16 @@ def smelt_type(col):
     if pt == "DOUBLE":
         return "double", "double"
     if pt == "BYTE_ARRAY":
-        return "string", "bytes"
+        # Spark: text when annotated STRING/UTF8, ENUM or JSON; otherwise binary
+        if ltn in ("STRING", "ENUM", "JSON") or ct in ("UTF8", "ENUM", "JSON"):
+            return "string", "bytes"
+        return "binary", "bytes"
     if pt == "FIXED_LEN_BYTE_ARRAY":
         if ltn == "UUID" and col.length == 16:
             return "string", "uuid"
         if ltn == "FLOAT16" and col.length == 2:
             return "double", "double"
-        return "string", "bytes"
+        return "binary", "bytes"
     raise Refused("column `%s` has physical type %s" % (name, pt))
 
 

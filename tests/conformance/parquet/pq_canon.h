@@ -61,7 +61,8 @@ static void pqc_cell(sm_buf *b, const sm_vector *v, int64_t row) {
         else sm_buf_appendf(b, "%.17g", d);
         break;
     }
-    case SM_STRING: {
+    case SM_STRING:
+    case SM_BINARY: {
         int32_t n;
         const char *s = sm_vector_str(v, row, &n);
         pqc_esc(b, s, n);
