@@ -38,6 +38,7 @@
 
 int64_t ds_max_partition_bytes = 128LL << 20;
 int64_t ds_open_cost_bytes = 4LL << 20;
+bool ds_partition_type_inference = true;
 
 /* ---- type inference ------------------------------------------------------------ */
 
@@ -540,7 +541,7 @@ static const char *opt_get(const char *const *kv, const char *key) {
 
 static bool is_ds_option(const char *k) {
     return !strcasecmp(k, "basePath") || !strcasecmp(k, "maxPartitionBytes") ||
-           !strcasecmp(k, "openCostInBytes") || !strcasecmp(k, "partitionColumnTypeInference");
+           !strcasecmp(k, "openCostInBytes");
 }
 
 static int cmp_files_like_spark(const void *a, const void *b) {
@@ -606,8 +607,7 @@ int ds_source_create(const char *format, const char *const *paths, int npaths,
     int64_t maxb, openc;
     SM_TRY(parse_bytes_opt(options_kv, "maxPartitionBytes", ds_max_partition_bytes, &maxb));
     SM_TRY(parse_bytes_opt(options_kv, "openCostInBytes", ds_open_cost_bytes, &openc));
-    const char *inf = opt_get(options_kv, "partitionColumnTypeInference");
-    bool infer = !inf || strcasecmp(inf, "false") != 0;
+    bool infer = ds_partition_type_inference;
 
     fs_dataset d;
     SM_TRY(fs_dataset_list(paths, npaths, opt_get(options_kv, "basePath"), pool, &d));

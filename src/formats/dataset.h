@@ -11,12 +11,11 @@
  * over the listed files; the dataset source's schema is the format's
  * columns followed by the partition columns (typed as Spark infers them,
  * spark.sql.sources.partitionColumnTypeInference.enabled=true, or all
- * strings with the option partitionColumnTypeInference=false), and its
+ * strings when ds_partition_type_inference is false), and its
  * splits are groups of the format's splits packed as Spark packs files
  * (maxPartitionBytes 128 MiB, openCostInBytes 4 MiB, minimum parallelism
  * the pool's threads).  Options it reads (and hides from the format):
- * basePath, maxPartitionBytes, openCostInBytes,
- * partitionColumnTypeInference.
+ * basePath, maxPartitionBytes, openCostInBytes.
  *
  * Ownership/threading: as any source (source.h).  set_partitions and
  * set_required are called by the action's thread before splits open.
@@ -28,6 +27,10 @@
 #include "formats/source.h"
 #include "fs/partition.h"
 #include "types/datetime.h"
+
+/* Packing and inference settings (Spark's defaults; tests change them). */
+extern int64_t ds_max_partition_bytes, ds_open_cost_bytes;
+extern bool ds_partition_type_inference;
 
 int ds_source_create(const char *format, const char *const *paths, int npaths,
                      const char *const *options_kv, const char *schema_ddl, const sm_tz *tz,

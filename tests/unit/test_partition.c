@@ -204,9 +204,6 @@ TEST(discover_partitions_typed) {
     sm_dataframe *df = sm_read_csv(s, base, NULL, NULL);
     CHECK_STR(schema_of(df), "_c0:string,a:int,b:string");
     CHECK_STR(rows_of(df, false), "0,1,x|1,2,y/z|2,NULL,x");
-    /* no type inference */
-    const char *noinf[] = {"partitionColumnTypeInference", "false", NULL};
-    CHECK_STR(schema_of(sm_read_csv(s, base, noinf, NULL)), "_c0:string,a:string,b:string");
     /* a partition directory read alone has no partition columns ... */
     snprintf(p, sizeof p, "%s/a=1", base);
     CHECK_STR(schema_of(sm_read_csv(s, p, NULL, NULL)), "_c0:string,b:string");
