@@ -328,6 +328,7 @@ static void explain_node(sm_arena *a, const sm_plan *p, int depth, FILE *out) {
 
 int sm_df_explain(sm_dataframe *df, FILE *out) {
     if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
+    SM_TRY(sm_plan_prune_partitions(df->plan)); /* "partitions read K of N" */
     sm_arena *a = sm_arena_new();
     if (!a) return SM_NOMEM;
     fprintf(out, "== Physical Plan ==\n");

@@ -32,6 +32,7 @@
 #include "api/api_internal.h"
 #include "expr/window_funcs.h" /* window: sm_expr_has_window */
 #include "formats/csv.h"
+#include "formats/dataset.h"
 #include "formats/source.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -187,7 +188,7 @@ sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npa
                                 const char *const *options, const char *schema_ddl) {
     if (!s) return NULL;
     sm_source *src;
-    if (csv_source_create(paths, npaths, options, schema_ddl, s->tz, s->pool, &src) != SM_OK)
+    if (ds_source_create("csv", paths, npaths, options, schema_ddl, s->tz, s->pool, &src) != SM_OK)
         return NULL;
     if (sm_session_add_source(s, src) != SM_OK) {
         if (src->free) src->free(src);

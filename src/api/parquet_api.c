@@ -11,6 +11,7 @@
 
 #include "api/api_internal.h"
 #include "exec/write.h"
+#include "formats/dataset.h"
 #include "formats/parquet.h"
 
 /* The scan node's schema lives in the session arena (like dataframe.c's). */
@@ -37,7 +38,7 @@ sm_dataframe *sm_read_parquet_paths(sm_session *s, const char *const *paths, int
         return NULL;
     }
     sm_source *src;
-    if (parquet_source_create(paths, npaths, options, schema_ddl, s->tz, s->pool, &src) != SM_OK)
+    if (ds_source_create("parquet", paths, npaths, options, schema_ddl, s->tz, s->pool, &src) != SM_OK)
         return NULL;
     if (sm_session_add_source(s, src) != SM_OK) {
         if (src->free) src->free(src);

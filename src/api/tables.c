@@ -13,8 +13,8 @@
  * Rules followed (checked against PySpark 3.5):
  *   1. Unqualified names: temporary view first, then the current database.
  *   2. Partition columns go last in the table's schema, in PARTITIONED BY
- *      order.  (smelt writes partitioned tables as plain files for now; the
- *      partition values stay in the rows.)
+ *      order; the files are written under col=value/ directories as Spark
+ *      lays them out (partitionBy), and read back by partition discovery.
  *   3. INSERT matches columns by position and applies the ANSI store
  *      assignment policy: numeric to numeric, anything to string, date to
  *      timestamp and back are allowed (with a cast); string to number,
@@ -240,6 +240,25 @@ static const char **file_options(sm_session *s, char *const *opts) {
         o[k++] = opts[i + 1];
     }
     o[k] = NULL;
+    return o;
+}
+
+/* opts plus partitionBy for a partitioned table (its files go under
+ * col=value/ directories, as Spark writes them). */
+static const char **with_partition_by(sm_session *s, const char **opts, char *const *cols, int n) {
+    if (!opts || n <= 0) return opts;
+    int k = 0;
+    while (opts[k]) k++;
+    const char **o = sm_arena_alloc(s->arena, (size_t)(k + 3) * sizeof *o);
+    sm_buf b = {0};
+    for (int i = 0; i < n; i++) sm_buf_appendf(&b, "%s`%s`", i ? "," : "", cols[i]);
+    char *pb = o && sm_buf_cstr(&b) ? sm_arena_strdup(s->arena, b.data) : NULL;
+    sm_buf_free(&b);
+    if (!o || !pb) return NULL;
+    memcpy(o, opts, (size_t)k * sizeof *o);
+    o[k] = "partitionBy";
+    o[k + 1] = pb;
+    o[k + 2] = NULL;
     return o;
 }
 
@@ -538,7 +557,9 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df) 
                                   (const char *const *)exprs);
             if (!w) return sm_errcode();
         }
-        SM_TRY(sm_table_write_files(w, fmt, location, "overwrite", fopts));
+        const char **popts = with_partition_by(s, fopts, spec->partition_cols, spec->npartition);
+        if (!popts) return SM_NOMEM;
+        SM_TRY(sm_table_write_files(w, fmt, location, "overwrite", popts));
     } else {
         SM_TRY(mkdirs(location));
     }
@@ -680,7 +701,8 @@ int sm_table_insert(sm_session *s, const char *db, const char *name, sm_datafram
         if (!w) rc = sm_errcode() ? sm_errcode() : SM_NOMEM;
     }
     if (rc == SM_OK) {
-        const char **fopts = file_options(s, t->options);
+        const char **fopts = with_partition_by(s, file_options(s, t->options), t->partition_cols,
+                                               t->npartition);
         if (!fopts) rc = SM_NOMEM;
         if (rc == SM_OK) rc = mkdirs(t->location);
         if (rc == SM_OK)

@@ -28,50 +28,282 @@
  */
 #include "exec/write.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "common/status.h"
 #include "formats/csv_write.h"
 #include "formats/parquet.h"
 #include "fs/commit.h"
+#include "fs/partition.h"
 #include "plan/prune.h"
 
+/* One output file being written by a task: its partition directory
+ * ("" when not partitioned), the writer, the file counter (c000, c001, ...
+ * under maxRecordsPerFile) and the rows in the current file. */
 typedef struct {
-    const sm_schema *schema;
+    char *dir;
+    void *w;
+    int fileno;
+    int64_t rows;
+} part_file;
+
+/* The files of one task, found by directory through an open-addressing
+ * hash table (slots hold index+1). */
+typedef struct {
+    part_file *v;
+    int n, cap;
+    int *slots;
+    int nslots;
+} task_files;
+
+typedef struct {
+    const sm_schema *schema;      /* the rows written (partition columns removed) */
     const exec_file_format *fmt;
     const sm_tz *tz;
     const char *staging;
     const char *uuid;
-    void **writers;
+    task_files *tasks;
     int nparts;
+    const int *pcols;             /* partition columns (plan schema indexes) */
+    int npcols;
+    const int *dcols;             /* data columns */
+    int ndcols;
+    int64_t max_records;          /* maxRecordsPerFile, 0 = no limit */
+    const char *const *pcol_names;
 } write_job;
 
-static int open_part(write_job *job, int part) {
-    char name[4200];
-    snprintf(name, sizeof name, "%s/part-%05d-%s-c000%s", job->staging, part, job->uuid,
-             job->fmt->extension);
-    return job->fmt->open(job->fmt->opts, name, job->schema, job->tz, &job->writers[part]);
+static uint64_t key_hash(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Index of the file for directory dir[0..n) in t, creating the entry. */
+static int task_file(task_files *t, const char *dir, size_t n) {
+    if (t->nslots == 0 || (t->n + 1) * 2 > t->nslots) {
+        int ns = t->nslots ? t->nslots * 2 : 16;
+        int *sl = sm_calloc((size_t)ns, sizeof *sl);
+        if (!sl) return -1;
+        for (int i = 0; i < t->n; i++) {
+            uint64_t h = key_hash(t->v[i].dir, strlen(t->v[i].dir));
+            int k = (int)(h & (uint64_t)(ns - 1));
+            while (sl[k]) k = (k + 1) & (ns - 1);
+            sl[k] = i + 1;
+        }
+        sm_free(t->slots);
+        t->slots = sl;
+        t->nslots = ns;
+    }
+    uint64_t h = key_hash(dir, n);
+    int k = (int)(h & (uint64_t)(t->nslots - 1));
+    while (t->slots[k]) {
+        part_file *f = &t->v[t->slots[k] - 1];
+        if (strlen(f->dir) == n && !memcmp(f->dir, dir, n)) return t->slots[k] - 1;
+        k = (k + 1) & (t->nslots - 1);
+    }
+    if (t->n == t->cap) {
+        int cap = t->cap ? t->cap * 2 : 8;
+        part_file *nv = sm_realloc(t->v, (size_t)cap * sizeof *nv);
+        if (!nv) return -1;
+        t->v = nv;
+        t->cap = cap;
+    }
+    char *d = sm_strndup(dir, n);
+    if (!d) return -1;
+    t->v[t->n] = (part_file){d, NULL, 0, 0};
+    t->slots[k] = t->n + 1;
+    return t->n++;
+}
+
+static void task_files_free(task_files *t, const exec_file_format *fmt, bool abort_open) {
+    for (int i = 0; i < t->n; i++) {
+        if (t->v[i].w && abort_open) fmt->abort(t->v[i].w);
+        sm_free(t->v[i].dir);
+    }
+    sm_free(t->v);
+    sm_free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+/* mkdir -p of staging/dir (concurrent tasks may race: EEXIST is fine). */
+static int make_dirs(const char *staging, const char *dir) {
+    char path[4200];
+    int n = snprintf(path, sizeof path, "%s/%s", staging, dir);
+    if (n < 0 || n >= (int)sizeof path) return sm_err(SM_INVALID, "partition path too long: %s", dir);
+    for (char *p = path + strlen(staging) + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return sm_err(SM_IO, "cannot create directory %s: %s", path, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return sm_err(SM_IO, "cannot create directory %s: %s", path, strerror(errno));
+    return SM_OK;
+}
+
+static int open_file(write_job *job, int part, part_file *f) {
+    char name[4400];
+    if (f->dir[0]) {
+        if (f->fileno == 0) SM_TRY(make_dirs(job->staging, f->dir));
+        snprintf(name, sizeof name, "%s/%s/part-%05d-%s.c%03d%s", job->staging, f->dir, part,
+                 job->uuid, f->fileno, job->fmt->extension);
+    } else {
+        snprintf(name, sizeof name, "%s/part-%05d-%s-c%03d%s", job->staging, part, job->uuid,
+                 f->fileno, job->fmt->extension);
+    }
+    f->rows = 0;
+    return job->fmt->open(job->fmt->opts, name, job->schema, job->tz, &f->w);
+}
+
+/* Writes rows sel[0..n) of the data batch to file f, rotating files at
+ * maxRecordsPerFile. */
+static int write_rows(write_job *job, int part, part_file *f, const sm_batch *data, const int32_t *sel,
+                      int64_t n, bool all) {
+    int64_t done = 0;
+    while (done < n) {
+        if (f->w && job->max_records > 0 && f->rows >= job->max_records) {
+            void *w = f->w;
+            f->w = NULL;
+            SM_TRY(job->fmt->close(w));
+            f->fileno++;
+        }
+        if (!f->w) SM_TRY(open_file(job, part, f));
+        int64_t room = job->max_records > 0 ? job->max_records - f->rows : n - done;
+        int64_t k = n - done < room ? n - done : room;
+        int rc;
+        if (all && done == 0 && k == n) {
+            rc = job->fmt->write(f->w, data);
+        } else {
+            sm_batch *t = sel ? sm_batch_take(data, sel + done, k) : NULL;
+            if (!sel) {
+                /* contiguous rows done..done+k of data */
+                int32_t *tmp = sm_malloc((size_t)k * sizeof *tmp);
+                if (tmp) {
+                    for (int64_t i = 0; i < k; i++) tmp[i] = (int32_t)(done + i);
+                    t = sm_batch_take(data, tmp, k);
+                    sm_free(tmp);
+                }
+            }
+            if (!t) return sm_err(SM_NOMEM, "out of memory writing rows");
+            rc = job->fmt->write(f->w, t);
+            sm_batch_free(t);
+        }
+        if (rc) return rc;
+        f->rows += k;
+        done += k;
+    }
+    return SM_OK;
+}
+
+/* The directory of row `row`: col=value/... (escaped; null and "" are
+ * __HIVE_DEFAULT_PARTITION__). */
+static int row_dir(write_job *job, const sm_batch *b, int64_t row, sm_buf *out) {
+    sm_buf val = {0};
+    int rc = SM_OK;
+    for (int i = 0; i < job->npcols && rc == SM_OK; i++) {
+        int c = job->pcols[i];
+        const sm_vector *v = b->cols[c];
+        if (i && sm_buf_putc(out, '/')) { rc = SM_NOMEM; break; }
+        val.len = 0;
+        sm_value x;
+        sm_vector_get(v, row, &x);
+        if (!x.is_null && x.type != SM_NULLTYPE) rc = sm_value_to_string(&x, job->tz, &val);
+        if (rc) break;
+        if (fs_escape_path_name(job->pcol_names[i], (int32_t)strlen(job->pcol_names[i]), out) ||
+            sm_buf_putc(out, '=')) { rc = SM_NOMEM; break; }
+        if (val.len == 0) rc = sm_buf_append(out, FS_DEFAULT_PARTITION, strlen(FS_DEFAULT_PARTITION)) ? SM_NOMEM : SM_OK;
+        else rc = fs_escape_path_name(val.data, (int32_t)val.len, out);
+    }
+    sm_buf_free(&val);
+    return rc;
 }
 
 static int write_consume(void *arg, int part, sm_batch *b) {
     write_job *job = arg;
+    task_files *t = &job->tasks[part];
     int rc = SM_OK;
-    if (b->nrows > 0) {
-        if (!job->writers[part]) rc = open_part(job, part);
-        if (rc == SM_OK) rc = job->fmt->write(job->writers[part], b);
+    sm_batch *data = b;
+    sm_batch *view = NULL;
+    if (b->nrows == 0) goto done;
+    if (job->npcols > 0) {
+        view = sm_batch_new(job->ndcols, b->nrows);
+        if (!view) { rc = SM_NOMEM; goto done; }
+        for (int i = 0; i < job->ndcols; i++) view->cols[i] = sm_vector_ref(b->cols[job->dcols[i]]);
+        data = view;
     }
+    if (job->npcols == 0) {
+        int fi = task_file(t, "", 0);
+        if (fi < 0) { rc = SM_NOMEM; goto done; }
+        rc = write_rows(job, part, &t->v[fi], data, NULL, b->nrows, true);
+        goto done;
+    }
+    /* group rows by directory: file index per row, then a counting sort */
+    int32_t *fid = sm_malloc((size_t)b->nrows * sizeof *fid);
+    int32_t *sel = sm_malloc((size_t)b->nrows * sizeof *sel);
+    sm_buf key = {0};
+    if (!fid || !sel) rc = SM_NOMEM;
+    int last = -1;
+    sm_buf prev = {0};
+    for (int64_t r = 0; rc == SM_OK && r < b->nrows; r++) {
+        key.len = 0;
+        if ((rc = row_dir(job, b, r, &key))) break;
+        if (last >= 0 && prev.len == key.len && !memcmp(prev.data, key.data, key.len)) {
+            fid[r] = last;
+            continue;
+        }
+        int fi = task_file(t, key.data ? key.data : "", key.len);
+        if (fi < 0) { rc = SM_NOMEM; break; }
+        fid[r] = last = fi;
+        prev.len = 0;
+        if (sm_buf_append(&prev, key.data ? key.data : "", key.len)) rc = SM_NOMEM;
+    }
+    sm_buf_free(&key);
+    sm_buf_free(&prev);
+    int *count = rc == SM_OK ? sm_calloc((size_t)t->n + 1, sizeof *count) : NULL;
+    if (rc == SM_OK && !count) rc = SM_NOMEM;
+    if (rc == SM_OK) {
+        for (int64_t r = 0; r < b->nrows; r++) count[fid[r] + 1]++;
+        for (int i = 0; i < t->n; i++) count[i + 1] += count[i];
+        int *pos = sm_malloc((size_t)(t->n + 1) * sizeof *pos);
+        if (!pos) rc = SM_NOMEM;
+        else {
+            memcpy(pos, count, (size_t)(t->n + 1) * sizeof *pos);
+            for (int64_t r = 0; r < b->nrows; r++) sel[pos[fid[r]]++] = (int32_t)r;
+            sm_free(pos);
+            for (int i = 0; rc == SM_OK && i < t->n; i++) {
+                int64_t n = count[i + 1] - count[i];
+                if (n > 0) rc = write_rows(job, part, &t->v[i], data, sel + count[i], n, n == b->nrows);
+            }
+        }
+    }
+    sm_free(count);
+    sm_free(fid);
+    sm_free(sel);
+done:
+    if (rc == SM_NOMEM && sm_errcode() != SM_NOMEM) sm_err(SM_NOMEM, "out of memory writing rows");
+    sm_batch_free(view);
     sm_batch_free(b);
     return rc;
 }
 
 static int close_task(void *arg, int part) {
     write_job *job = arg;
-    void *w = job->writers[part];
-    if (!w) return SM_OK;
-    job->writers[part] = NULL;
-    return job->fmt->close(w);
+    task_files *t = &job->tasks[part];
+    int rc = SM_OK;
+    for (int i = 0; i < t->n; i++) {
+        void *w = t->v[i].w;
+        if (!w) continue;
+        t->v[i].w = NULL;
+        int r = job->fmt->close(w);
+        if (rc == SM_OK) rc = r;
+    }
+    return rc;
 }
 
 /* Spark refuses to write two columns of the same name (case-insensitively). */
@@ -87,50 +319,167 @@ static int check_names(const sm_schema *s) {
     return SM_OK;
 }
 
-int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode sm,
-                     const exec_file_format *fmt, const sm_tz *tz) {
-    SM_TRY(check_names(plan->schema));
-    SM_TRY(sm_plan_prune_columns(plan)); /* the action starts here */
-    fs_commit *commit = NULL;
-    int rc = fs_commit_begin(path, sm, &commit);
-    if (rc) return rc;
-    if (fs_commit_skip(commit)) return fs_commit_finish(commit);
+/* Splits the write options into the format's and the writer's own:
+ * partitionBy ("a,b"; DataFrameWriter.partitionBy) and maxRecordsPerFile. */
+typedef struct {
+    const char **kv;       /* the format's options */
+    char *partition_by;    /* copy, or NULL */
+    int64_t max_records;
+} write_common;
 
-    write_job job = {plan->schema, fmt, tz, fs_commit_staging(commit), fs_commit_uuid(commit), NULL, 0};
+static void common_free(write_common *c) {
+    sm_free(c->kv);
+    sm_free(c->partition_by);
+}
+
+static int common_parse(const char *const *options, write_common *c) {
+    memset(c, 0, sizeof *c);
+    int n = 0;
+    while (options && options[n] && options[n + 1]) n += 2;
+    c->kv = sm_calloc((size_t)n + 1, sizeof *c->kv);
+    if (!c->kv) return sm_err(SM_NOMEM, "out of memory parsing write options");
+    for (int i = 0, w = 0; i < n; i += 2) {
+        const char *k = options[i], *v = options[i + 1];
+        if (!strcasecmp(k, "partitionBy")) {
+            sm_free(c->partition_by);
+            if (!(c->partition_by = sm_strdup(v))) return sm_err(SM_NOMEM, "out of memory");
+        } else if (!strcasecmp(k, "maxRecordsPerFile")) {
+            char *end;
+            errno = 0;
+            long long x = strtoll(v, &end, 10);
+            if (errno || end == v || *end) {
+                common_free(c);
+                return sm_err(SM_INVALID, "option maxRecordsPerFile: '%s' is not a number of rows", v);
+            }
+            c->max_records = x > 0 ? x : 0; /* Spark: 0 or negative = no limit */
+        } else {
+            c->kv[w++] = k;
+            c->kv[w++] = v;
+        }
+    }
+    return SM_OK;
+}
+
+int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode sm,
+                        const exec_file_format *fmt, const sm_tz *tz, const char *partition_by,
+                        int64_t max_records) {
+    SM_TRY(check_names(plan->schema));
+    const sm_schema *in = plan->schema;
+    int ncols = in->ncols;
+    int *pcols = sm_calloc((size_t)ncols + 1, sizeof *pcols);
+    int *dcols = sm_calloc((size_t)ncols + 1, sizeof *dcols);
+    const char **pnames = sm_calloc((size_t)ncols + 1, sizeof *pnames);
+    sm_schema *dschema = NULL;
+    int npcols = 0, ndcols = 0, rc = SM_OK;
+    if (!pcols || !dcols || !pnames) { rc = sm_err(SM_NOMEM, "out of memory"); goto early; }
+    for (const char *p = partition_by; p && *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        if (!*p) break;
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len > 0 && p[len - 1] == ' ') len--;
+        char name[512];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        if (name[0] == '`' && len > 1 && name[len - 1] == '`') {
+            memmove(name, name + 1, len - 2);
+            name[len - 2] = 0;
+        }
+        int c = sm_schema_find(in, name);
+        if (c < 0) {
+            sm_buf b = {0};
+            for (int i = 0; i < ncols; i++) sm_buf_appendf(&b, "%s%s", i ? ", " : "", in->fields[i].name);
+            rc = sm_err(SM_ANALYSIS, "Partition column `%s` not found in schema [%s]", name,
+                        sm_buf_cstr(&b) ? b.data : "");
+            sm_buf_free(&b);
+            goto early;
+        }
+        bool dup = false;
+        for (int i = 0; i < npcols; i++) dup |= pcols[i] == c;
+        if (dup) {
+            rc = sm_err(SM_ANALYSIS, "[COLUMN_ALREADY_EXISTS] The column `%s` already exists. Consider "
+                                     "to choose another name or rename the existing column.", name);
+            goto early;
+        }
+        pnames[npcols] = in->fields[c].name;
+        pcols[npcols++] = c;
+        p = e ? e + 1 : p + strlen(p);
+    }
+    if (npcols > 0 && npcols == ncols) {
+        rc = sm_err(SM_ANALYSIS, "[ALL_PARTITION_COLUMNS_NOT_ALLOWED] Cannot use all columns for partition columns.");
+        goto early;
+    }
+    for (int c = 0; c < ncols; c++) {
+        bool isp = false;
+        for (int i = 0; i < npcols; i++) isp |= pcols[i] == c;
+        if (!isp) dcols[ndcols++] = c;
+    }
+    dschema = sm_schema_new(ndcols);
+    if (!dschema) { rc = sm_err(SM_NOMEM, "out of memory"); goto early; }
+    for (int i = 0; i < ndcols && rc == SM_OK; i++) {
+        const sm_field *f = &in->fields[dcols[i]];
+        rc = sm_schema_set(dschema, i, f->name, f->type, f->nullable);
+        dschema->fields[i].precision = f->precision;
+        dschema->fields[i].scale = f->scale;
+        dschema->fields[i].dt = f->dt;
+    }
+    if (rc) goto early;
+    rc = sm_plan_prune_columns(plan); /* the action starts here */
+    if (rc) goto early;
+
+    fs_commit *commit = NULL;
+    rc = fs_commit_begin(path, sm, &commit);
+    if (rc) goto early;
+    if (fs_commit_skip(commit)) { rc = fs_commit_finish(commit); goto early; }
+
+    write_job job = {dschema, fmt, tz, fs_commit_staging(commit), fs_commit_uuid(commit), NULL, 0,
+                     pcols, npcols, dcols, ndcols, max_records, pnames};
     job.nparts = exec_num_partitions(ctx, plan);
     if (job.nparts < 0) {
         rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
         goto fail;
     }
-    job.writers = sm_calloc((size_t)(job.nparts ? job.nparts : 1), sizeof *job.writers);
-    if (!job.writers) { rc = SM_NOMEM; goto fail; }
+    job.tasks = sm_calloc((size_t)(job.nparts ? job.nparts : 1), sizeof *job.tasks);
+    if (!job.tasks) { rc = SM_NOMEM; goto fail; }
 
     rc = exec_foreach_batch(ctx, plan, write_consume, &job);
     if (rc) goto fail;
     bool any = false;
-    for (int i = 0; i < job.nparts; i++) any |= job.writers[i] != NULL;
-    if (!any) {
+    for (int i = 0; i < job.nparts; i++) any |= job.tasks[i].n > 0;
+    if (!any && npcols == 0) {
         /* An empty result still gets one file: Spark's empty DataFrame. */
         if (job.nparts == 0) {
-            sm_free(job.writers);
+            sm_free(job.tasks);
             job.nparts = 1;
-            job.writers = sm_calloc(1, sizeof *job.writers);
-            if (!job.writers) { rc = SM_NOMEM; goto fail; }
+            job.tasks = sm_calloc(1, sizeof *job.tasks);
+            if (!job.tasks) { rc = SM_NOMEM; goto fail; }
         }
-        rc = open_part(&job, 0);
+        int fi = task_file(&job.tasks[0], "", 0);
+        if (fi < 0) { rc = SM_NOMEM; goto fail; }
+        rc = open_file(&job, 0, &job.tasks[0].v[fi]);
         if (rc) goto fail;
     }
     rc = sm_pool_run(ctx->pool, job.nparts, close_task, &job);
     if (rc) goto fail;
-    sm_free(job.writers);
-    return fs_commit_finish(commit);
+    for (int i = 0; i < job.nparts; i++) task_files_free(&job.tasks[i], fmt, false);
+    sm_free(job.tasks);
+    rc = fs_commit_finish(commit);
+    goto early;
 
 fail:
-    for (int i = 0; job.writers && i < job.nparts; i++)
-        if (job.writers[i]) fmt->abort(job.writers[i]);
-    sm_free(job.writers);
+    for (int i = 0; job.tasks && i < job.nparts; i++) task_files_free(&job.tasks[i], fmt, true);
+    sm_free(job.tasks);
     fs_commit_abort(commit);
+early:
+    sm_free(pcols);
+    sm_free(dcols);
+    sm_free(pnames);
+    sm_schema_free(dschema);
     return rc;
+}
+
+int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode sm,
+                     const exec_file_format *fmt, const sm_tz *tz) {
+    return exec_write_files_ex(ctx, plan, path, sm, fmt, tz, NULL, 0);
 }
 
 /* ---- CSV ------------------------------------------------------------------------ */
@@ -154,12 +503,16 @@ int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, cons
                           "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support "
                           "the column `%s` of the type \"BINARY\".",
                           plan->schema->fields[i].name);
+    write_common wc;
+    SM_TRY(common_parse(options, &wc));
     csv_write_opts opts;
-    SM_TRY(csv_write_opts_parse(options, &opts));
+    int rc = csv_write_opts_parse(wc.kv, &opts);
+    if (rc) { common_free(&wc); return rc; }
     exec_file_format fmt = {"csv", &opts, csv_write_extension(&opts), csv_open_fn, csv_write_fn,
                             csv_close_fn, csv_abort_fn};
-    int rc = exec_write_files(ctx, plan, path, sm, &fmt, tz);
+    rc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
     csv_write_opts_free(&opts);
+    common_free(&wc);
     return rc;
 }
 
@@ -178,16 +531,21 @@ int exec_write_parquet(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, 
     fs_save_mode sm;
     SM_TRY(fs_save_mode_parse(mode, &sm));
     SM_TRY(check_names(plan->schema));
+    write_common wc;
+    SM_TRY(common_parse(options, &wc));
     parquet_write_opts opts;
-    SM_TRY(parquet_write_opts_parse(options, &opts));
+    int prc = parquet_write_opts_parse(wc.kv, &opts);
+    if (prc) { common_free(&wc); return prc; }
     /* types Parquet cannot hold fail before anything is written */
     for (int i = 0; i < plan->schema->ncols; i++)
-        if (plan->schema->fields[i].type == SM_NULLTYPE)
+        if (plan->schema->fields[i].type == SM_NULLTYPE && (common_free(&wc), true))
             return sm_err(SM_UNSUPPORTED,
                           "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Parquet datasource doesn't support "
                           "the column `%s` of the type \"VOID\".",
                           plan->schema->fields[i].name);
     exec_file_format fmt = {"parquet", &opts, parquet_write_extension(&opts), pq_open_fn, pq_write_fn,
                             pq_close_fn, pq_abort_fn};
-    return exec_write_files(ctx, plan, path, sm, &fmt, tz);
+    prc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
+    common_free(&wc);
+    return prc;
 }

@@ -32,6 +32,17 @@ typedef struct exec_file_format {
 int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode mode,
                      const exec_file_format *fmt, const sm_tz *tz);
 
+/* The same with Hive-style partitioning: partition_by "a,b" (columns of
+ * the plan, case-insensitive; NULL/"" = none) writes each row, without
+ * those columns, under a=<v>/b=<w>/ (Spark's escaping, null and "" as
+ * __HIVE_DEFAULT_PARTITION__), files part-NNNNN-<uuid>.cNNN<ext>;
+ * max_records > 0 starts a new file (c001, c002, ...) every max_records
+ * rows (Spark's maxRecordsPerFile).  The CSV and Parquet entry points
+ * below take both as the options partitionBy and maxRecordsPerFile. */
+int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode mode,
+                        const exec_file_format *fmt, const sm_tz *tz, const char *partition_by,
+                        int64_t max_records);
+
 /* df.write.mode(mode).options(...).csv(path): runs `plan` with one task per
  * partition, each writing part-NNNNN-<uuid>-c000.csv (.csv.gz with gzip) in a
  * staging directory, then commits it atomically under the save mode (NULL =

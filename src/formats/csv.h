@@ -29,6 +29,7 @@
 
 #include "common/pool.h"
 #include "formats/source.h"
+#include "fs/fs.h"
 #include "types/datetime.h"
 #include "types/types.h"
 
@@ -69,6 +70,12 @@ void csv_options_free(csv_options *o);
 
 int csv_source_create(const char *const *paths, int npaths, const char *const *options_kv,
                       const char *schema_ddl, const sm_tz *tz, sm_pool *pool, sm_source **out);
+
+/* The same over an already listed set of files (formats/dataset.c), read in
+ * the list's order when it is already largest first; takes ownership of
+ * the list's contents (also on failure). */
+int csv_source_create_list(sm_fs_list *files, const char *const *options_kv, const char *schema_ddl,
+                           const sm_tz *tz, sm_pool *pool, sm_source **out);
 
 /* ---- internal: shared by csv_read.c and csv_infer.c ------------------ */
 

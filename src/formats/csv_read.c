@@ -1021,22 +1021,47 @@ static void order_files_like_spark(csv_scan *scan) {
     }
 }
 
+static int csv_split_file(sm_source *s, int split, int *file, int64_t *bytes) {
+    const csv_scan *scan = s->impl;
+    if (split < 0 || split >= scan->nsplits) return sm_err(SM_INTERNAL, "csv: no split %d", split);
+    *file = scan->splits[split].file;
+    *bytes = scan->splits[split].end - scan->splits[split].start;
+    if (*bytes < 0) *bytes = scan->sizes[*file];
+    return SM_OK;
+}
+
+static int csv_create(const char *const *paths, int npaths, sm_fs_list *given,
+                      const char *const *options_kv, const char *schema_ddl, const sm_tz *tz,
+                      sm_pool *pool, sm_source **out);
+
 int csv_source_create(const char *const *paths, int npaths, const char *const *options_kv,
                       const char *schema_ddl, const sm_tz *tz, sm_pool *pool, sm_source **out) {
+    return csv_create(paths, npaths, NULL, options_kv, schema_ddl, tz, pool, out);
+}
+
+int csv_source_create_list(sm_fs_list *files, const char *const *options_kv, const char *schema_ddl,
+                           const sm_tz *tz, sm_pool *pool, sm_source **out) {
+    return csv_create(NULL, 0, files, options_kv, schema_ddl, tz, pool, out);
+}
+
+static int csv_create(const char *const *paths, int npaths, sm_fs_list *given,
+                      const char *const *options_kv, const char *schema_ddl, const sm_tz *tz,
+                      sm_pool *pool, sm_source **out) {
     *out = NULL;
     csv_scan *scan = sm_calloc(1, sizeof *scan);
-    if (!scan) return sm_err(SM_NOMEM, "out of memory creating a CSV source");
+    if (!scan) { sm_fs_list_free(given); return sm_err(SM_NOMEM, "out of memory creating a CSV source"); }
     int rc = csv_options_parse(options_kv, &scan->opt);
-    if (rc) { sm_free(scan); return rc; }
+    if (rc) { sm_free(scan); sm_fs_list_free(given); return rc; }
     scan->tz = tz ? tz : sm_tz_utc();
     scan->corrupt_index = -1;
     if (scan->opt.date_format && (rc = sm_dtfmt_compile(scan->opt.date_format, &scan->date_fmt)))
-        { sm_err_prefix(rc, "CSV option dateFormat: "); goto fail; }
+        { sm_err_prefix(rc, "CSV option dateFormat: "); sm_fs_list_free(given); goto fail; }
     if (scan->opt.timestamp_format && (rc = sm_dtfmt_compile(scan->opt.timestamp_format, &scan->ts_fmt)))
-        { sm_err_prefix(rc, "CSV option timestampFormat: "); goto fail; }
+        { sm_err_prefix(rc, "CSV option timestampFormat: "); sm_fs_list_free(given); goto fail; }
 
     sm_fs_list fl;
-    if ((rc = sm_fs_expand(paths, npaths, &fl))) goto fail;
+    if (given) fl = *given;
+    else if ((rc = sm_fs_expand(paths, npaths, &fl))) goto fail;
     scan->files = sm_calloc((size_t)fl.nfiles + 1, sizeof *scan->files);
     scan->sizes = sm_calloc((size_t)fl.nfiles + 1, sizeof *scan->sizes);
     if (!scan->files || !scan->sizes) { sm_fs_list_free(&fl); rc = SM_NOMEM; goto nomem; }
@@ -1106,6 +1131,7 @@ int csv_source_create(const char *const *paths, int npaths, const char *const *o
     src->nsplits = scan->nsplits;
     src->open = csv_open;
     src->set_required = csv_set_required;
+    src->split_file = csv_split_file;
     src->free = csv_source_free;
     src->impl = scan;
     src->description = describe(scan);

@@ -51,12 +51,18 @@
 
 #include "common/pool.h"
 #include "formats/source.h"
+#include "fs/fs.h"
 #include "formats/thrift.h"
 #include "types/datetime.h"
 #include "types/types.h"
 
 int parquet_source_create(const char *const *paths, int npaths, const char *const *options_kv,
                           const char *schema_ddl, const sm_tz *tz, sm_pool *pool, sm_source **out);
+/* The same over an already listed set of files (formats/dataset.c); takes
+ * ownership of the list's contents (also on failure). */
+int parquet_source_create_list(sm_fs_list *files, const char *const *options_kv,
+                               const char *schema_ddl, const sm_tz *tz, sm_pool *pool,
+                               sm_source **out);
 
 /* Column pruning: after this call the source reads only columns
  * cols[0..ncols) (indices into its current schema, in that order, no

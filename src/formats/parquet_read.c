@@ -1052,14 +1052,42 @@ static int project_by_names(sm_source *src, const char *list) {
     return rc;
 }
 
+static int pq_split_file(sm_source *s, int split, int *file, int64_t *bytes) {
+    const pq_scan *scan = s->impl;
+    if (split < 0 || split >= scan->nsplits) return sm_err(SM_INTERNAL, "parquet: no split %d", split);
+    const pq_file *f = &scan->files[scan->splits[split].file];
+    *file = scan->splits[split].file;
+    *bytes = f->meta.nrow_groups > 0 ? f->size / f->meta.nrow_groups : f->size;
+    return SM_OK;
+}
+
+static int pq_create(const char *const *paths, int npaths, sm_fs_list *given,
+                     const char *const *options_kv, const char *schema_ddl, sm_pool *pool,
+                     sm_source **out);
+
 int parquet_source_create(const char *const *paths, int npaths, const char *const *options_kv,
                           const char *schema_ddl, const sm_tz *tz, sm_pool *pool, sm_source **out) {
     (void)tz;
+    return pq_create(paths, npaths, NULL, options_kv, schema_ddl, pool, out);
+}
+
+int parquet_source_create_list(sm_fs_list *files, const char *const *options_kv,
+                               const char *schema_ddl, const sm_tz *tz, sm_pool *pool,
+                               sm_source **out) {
+    (void)tz;
+    return pq_create(NULL, 0, files, options_kv, schema_ddl, pool, out);
+}
+
+static int pq_create(const char *const *paths, int npaths, sm_fs_list *given,
+                     const char *const *options_kv, const char *schema_ddl, sm_pool *pool,
+                     sm_source **out) {
     *out = NULL;
     pq_scan *scan = sm_calloc(1, sizeof *scan);
-    if (!scan) return SM_NOMEM;
+    if (!scan) { sm_fs_list_free(given); return SM_NOMEM; }
     sm_fs_list fl;
-    int rc = sm_fs_expand(paths, npaths, &fl);
+    int rc = SM_OK;
+    if (given) fl = *given;
+    else rc = sm_fs_expand(paths, npaths, &fl);
     if (rc) {
         sm_free(scan);
         return rc;
@@ -1125,6 +1153,7 @@ int parquet_source_create(const char *const *paths, int npaths, const char *cons
     src->schema = scan->schema;
     src->nsplits = scan->nsplits;
     src->open = reader_open;
+    src->split_file = pq_split_file;
     src->free = source_free;
     src->impl = scan;
     src->description = describe(scan);

@@ -35,6 +35,23 @@ typedef struct sm_source {
      * mask.  Readers still produce every column; unrequired ones may come
      * back all-null (and their fields unconverted). */
     int (*set_required)(struct sm_source *s, const bool *required);
+
+    /* Optional (file sources, formats/dataset.h): the file split `split`
+     * reads, as an index into the file list the source was created from,
+     * and the split's size in bytes (for packing small files into tasks). */
+    int (*split_file)(struct sm_source *s, int split, int *file, int64_t *bytes);
+
+    /* Partitioned datasets (formats/dataset.c; 0 / NULL otherwise): the last
+     * partition_ncols columns of schema are partition columns, and
+     * partition_values holds one row per partition directory (npartitions
+     * rows, partition_ncols columns).  set_partitions (plan/prune.c, before
+     * any split of an action is opened) keeps only the partitions with
+     * keep[p] (NULL = all) and re-packs the splits, so nsplits may change;
+     * filters is the pruning predicates' text for EXPLAIN (NULL = none). */
+    int partition_ncols;
+    int npartitions;
+    const sm_batch *partition_values;
+    int (*set_partitions)(struct sm_source *s, const bool *keep, const char *filters);
 } sm_source;
 
 #endif

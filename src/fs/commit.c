@@ -432,46 +432,78 @@ static int finish_replace(fs_commit *c) {
     return SM_OK;
 }
 
-static int finish_append(fs_commit *c) {
-    DIR *d = opendir(c->staging);
-    if (!d)
-        return sm_err(SM_IO, "cannot list staging directory '%s': %s", c->staging,
-                      strerror(errno));
-    char **moved = NULL;
-    int nmoved = 0, cap = 0, rc = SM_OK;
-    sm_buf from = {0}, to = {0};
+/* Moves every staged file (recursively: partition directories) into the
+ * target, creating directories that are missing; records the relative
+ * paths of moved files in *moved for rollback. */
+static int append_tree(fs_commit *c, const char *rel, char ***moved, int *nmoved, int *cap) {
+    sm_buf dir = {0};
+    if (sm_buf_appendf(&dir, "%s%s%s", c->staging, *rel ? "/" : "", rel) || !sm_buf_cstr(&dir)) {
+        sm_buf_free(&dir);
+        return SM_NOMEM;
+    }
+    DIR *d = opendir(dir.data);
+    if (!d) {
+        int e = errno;
+        sm_buf_free(&dir);
+        return sm_err(SM_IO, "cannot list staging directory '%s': %s", c->staging, strerror(e));
+    }
+    int rc = SM_OK;
+    sm_buf from = {0}, to = {0}, sub = {0};
     struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
+    while (rc == SM_OK && (de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-            !strcmp(de->d_name, "_SUCCESS"))
+            (!*rel && !strcmp(de->d_name, "_SUCCESS")))
             continue;
-        from.len = to.len = 0;
-        if (sm_buf_appendf(&from, "%s/%s", c->staging, de->d_name) ||
-            sm_buf_appendf(&to, "%s/%s", c->target, de->d_name)) {
+        from.len = to.len = sub.len = 0;
+        if (sm_buf_appendf(&sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name) ||
+            sm_buf_appendf(&from, "%s/%s", c->staging, sub.data) ||
+            sm_buf_appendf(&to, "%s/%s", c->target, sub.data)) {
             rc = SM_NOMEM;
             break;
         }
-        if (nmoved == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **m = sm_realloc(moved, sizeof(char *) * (size_t)cap);
-            if (!m) { rc = SM_NOMEM; break; }
-            moved = m;
+        struct stat st, tst;
+        if (lstat(from.data, &st) == 0 && S_ISDIR(st.st_mode) && lstat(to.data, &tst) == 0 &&
+            S_ISDIR(tst.st_mode)) {
+            /* a partition directory that exists: merge into it */
+            char *r = sm_strdup(sub.data);
+            if (!r) { rc = SM_NOMEM; break; }
+            rc = append_tree(c, r, moved, nmoved, cap);
+            sm_free(r);
+            continue;
         }
-        char *name = sm_strdup(de->d_name);
+        if (*nmoved == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            char **m = sm_realloc(*moved, sizeof(char *) * (size_t)*cap);
+            if (!m) { rc = SM_NOMEM; break; }
+            *moved = m;
+        }
+        char *name = sm_strdup(sub.data);
         if (!name) { rc = SM_NOMEM; break; }
         if (rename_noreplace(from.data, to.data) != 0) {
             rc = sm_err(SM_IO, "cannot move '%s' into %s: %s. Nothing was appended.",
-                        de->d_name, c->display, strerror(errno));
+                        sub.data, c->display, strerror(errno));
             sm_free(name);
             break;
         }
-        moved[nmoved++] = name;
+        (*moved)[(*nmoved)++] = name;
     }
     closedir(d);
+    sm_buf_free(&dir);
+    sm_buf_free(&from);
+    sm_buf_free(&to);
+    sm_buf_free(&sub);
+    return rc;
+}
+
+static int finish_append(fs_commit *c) {
+    char **moved = NULL;
+    int nmoved = 0, cap = 0;
+    int rc = append_tree(c, "", &moved, &nmoved, &cap);
+    sm_buf from = {0}, to = {0};
     if (rc == SM_OK) rc = touch_success(c->target, c);
     if (rc != SM_OK) {
         /* Take back what was moved, so the directory is as before. */
-        for (int i = 0; i < nmoved; i++) {
+        for (int i = nmoved - 1; i >= 0; i--) {
             from.len = to.len = 0;
             if (sm_buf_appendf(&from, "%s/%s", c->staging, moved[i]) ||
                 sm_buf_appendf(&to, "%s/%s", c->target, moved[i]))

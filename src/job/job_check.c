@@ -88,7 +88,7 @@ static const char *const csv_write_opts[] = {
     "header", "sep", "delimiter", "quote", "escape", "nullValue", "emptyValue", "dateFormat",
     "timestampFormat", "timestampNTZFormat", "compression", "codec", "quoteAll", "escapeQuotes",
     "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "encoding", "charset", "lineSep",
-    "charToEscapeQuoteEscaping", NULL};
+    "charToEscapeQuoteEscaping", "partitionBy", "maxRecordsPerFile", NULL};
 /* Parquet options smelt's reader and writer take (formats/parquet_read.c,
  * parquet_write.c). */
 static const char *const parquet_read_opts[] = {"columns", "mergeSchema", "datetimeRebaseMode",
@@ -97,7 +97,7 @@ static const char *const parquet_read_opts[] = {"columns", "mergeSchema", "datet
 static const char *const parquet_write_opts[] = {
     "compression", "codec", "parquet.compression", "parquet.block.size", "rowGroupSize",
     "parquet.page.size", "pageSize", "parquet.dictionary.page.size", "parquet.enable.dictionary",
-    "parquet.compression.codec.zstd.level", NULL};
+    "parquet.compression.codec.zstd.level", "partitionBy", "maxRecordsPerFile", NULL};
 static const char *const write_bool_opts[] = {"header", "quoteAll", "escapeQuotes",
                                               "ignoreLeadingWhiteSpace",
                                               "ignoreTrailingWhiteSpace", NULL};
@@ -811,7 +811,7 @@ static void check_step_params(job *j, job_node *n, bool *bad) {
 /* ---- sinks --------------------------------------------------------------------------------------- */
 
 static const char *const sink_keys[] = {"name", "input", "format", "path", "table", "mode",
-                                        "options", "description", NULL};
+                                        "options", "partition_by", "description", NULL};
 
 static void check_sink(job *j, job_sink *k) {
     const jy_node *d = k->at;
@@ -864,6 +864,48 @@ static void check_sink(job *j, job_sink *k) {
     snprintf(where, sizeof where, "sink '%s'", k->name);
     get_options(j, jy_get(d, "options"), where, parquet ? parquet_write_opts : csv_write_opts,
                 &k->options, &bad);
+    /* partition_by: a column or a list of columns (Hive-style col=value/ directories) */
+    jy_node *pb = jy_get(d, "partition_by");
+    if (pb && !jy_is_null(pb) && k->path) {
+        sm_buf cols = {0};
+        if (pb->kind == JY_SCALAR) {
+            sm_buf_appendf(&cols, "%s", pb->str);
+        } else if (pb->kind == JY_SEQ) {
+            for (int i = 0; i < pb->n; i++) {
+                if (pb->items[i]->kind != JY_SCALAR) {
+                    job_diagf(j, pb->items[i], "partition_by of sink '%s' lists column names", k->name);
+                    bad = true;
+                    continue;
+                }
+                sm_buf_appendf(&cols, "%s`%s`", i ? "," : "", pb->items[i]->str);
+            }
+        } else {
+            job_diagf(j, pb, "partition_by of sink '%s' must be a column or a list of columns", k->name);
+            bad = true;
+        }
+        const char **ns = sm_arena_alloc(j->arena, (size_t)(k->options.n + 2) * sizeof *ns);
+        jy_node **na = sm_arena_alloc(j->arena, (size_t)(k->options.n + 2) * sizeof *na);
+        const char *v = sm_buf_cstr(&cols) ? sm_arena_strdup(j->arena, cols.data) : NULL;
+        sm_buf_free(&cols);
+        if (!ns || !na || !v) {
+            bad = true;
+        } else {
+            if (k->options.n) {
+                memcpy(ns, k->options.s, (size_t)k->options.n * sizeof *ns);
+                memcpy(na, k->options.at, (size_t)k->options.n * sizeof *na);
+            }
+            ns[k->options.n] = "partitionBy";
+            na[k->options.n] = pb;
+            ns[k->options.n + 1] = v;
+            na[k->options.n + 1] = pb;
+            k->options.s = ns;
+            k->options.at = na;
+            k->options.n += 2;
+        }
+    } else if (pb && !jy_is_null(pb)) {
+        job_diagf(j, pb, "partition_by of sink '%s' needs a path: sink (files)", k->name);
+        bad = true;
+    }
     /* Values smelt's writer would reject only when it runs: check them now. */
     for (int i = 0; i + 1 < k->options.n; i += 2) {
         const char *key = k->options.s[i], *val = k->options.s[i + 1];

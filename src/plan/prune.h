@@ -19,4 +19,10 @@ int sm_plan_prune_columns_count(const sm_plan *root);
  * entries in out); all false when scan is not under root.  For tests. */
 int sm_plan_required_columns(const sm_plan *root, const sm_plan *scan, bool *out);
 
+/* Partition pruning (plan/partition_prune.c): filters on the partition
+ * columns of partitioned scans (source->set_partitions) choose the
+ * directories each scan reads.  sm_plan_prune_columns runs it first;
+ * EXPLAIN runs it to show "partitions read K of N". */
+int sm_plan_prune_partitions(const sm_plan *root);
+
 #endif

@@ -175,6 +175,7 @@ typedef enum {
     SQL_STMT_CLEAR_CACHE,
     SQL_STMT_REFRESH_TABLE,
     SQL_STMT_TRUNCATE_TABLE,
+    SQL_STMT_SHOW_PARTITIONS,   /* SHOW PARTITIONS name */
 } sql_stmt_kind;
 
 typedef struct {

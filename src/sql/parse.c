@@ -1307,7 +1307,11 @@ static int sq_show(parser *p, sql_stmt *st) {
         if (kw(p, "as")) SM_TRY(expect_kw(p, "serde"));
         return SM_OK;
     }
-    if (is_kw(p, "tblproperties") || is_kw(p, "partitions") || is_kw(p, "table") ||
+    if (kw(p, "partitions")) {
+        st->kind = SQL_STMT_SHOW_PARTITIONS;
+        return sq_name(p, &st->target);
+    }
+    if (is_kw(p, "tblproperties") || is_kw(p, "table") ||
         is_kw(p, "current") || is_kw(p, "catalogs"))
         return unsupported(p, start, "This SHOW statement");
     return syntax(p);

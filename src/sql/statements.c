@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@
 #include "catalog/catalog.h"
 #include "fs/commit.h"
 #include "fs/fs.h"
+#include "fs/partition.h"
 #include "sql/sql.h"
 
 /* ---- result rows ------------------------------------------------------------ */
@@ -600,6 +602,40 @@ static int exec_show_columns(sm_session *s, const sql_stmt *st, sm_dataframe **o
     return rows_df(&r, out);
 }
 
+/* SHOW PARTITIONS t: the partition directories of the table's location
+ * ("a=1/b=x", escaped as on disk), sorted, as Spark lists them. */
+static int exec_show_partitions(sm_session *s, const sql_stmt *st, sm_dataframe **out) {
+    sm_table_info *t;
+    SM_TRY(get_table(s, &st->target, &t));
+    int rc = SM_OK;
+    if (t->npartition == 0) {
+        rc = sm_err(SM_ANALYSIS,
+                    "[INVALID_PARTITION_OPERATION.PARTITION_SCHEMA_IS_EMPTY] The partition command is "
+                    "invalid. Table `spark_catalog`.`%s`.`%s` is not partitioned.",
+                    t->db, t->name);
+        sm_table_info_free(t);
+        return rc;
+    }
+    st_rows r;
+    const char *cols[] = {"partition"};
+    rc = rows_init(&r, s, 1, cols, NULL);
+    fs_dataset d;
+    memset(&d, 0, sizeof d);
+    const char *paths[1] = {t->location};
+    if (rc == SM_OK && t->location) {
+        struct stat sb;
+        if (stat(t->location, &sb) == 0) rc = fs_dataset_list(paths, 1, NULL, s->pool, &d);
+    }
+    for (int i = 0; rc == SM_OK && i < d.nparts; i++) rc = rows_add(&r, (const char *[]){d.parts[i].dir});
+    fs_dataset_free(&d);
+    sm_table_info_free(t);
+    if (rc != SM_OK) {
+        rows_free(&r);
+        return rc;
+    }
+    return rows_df(&r, out);
+}
+
 static int exec_show_functions(sm_session *s, const sql_stmt *st, sm_dataframe **out) {
     const char **names;
     int n;
@@ -1118,6 +1154,7 @@ int sql_execute(sm_session *s, const sql_stmt *st, const char *text, sm_datafram
     case SQL_STMT_SHOW_TABLES: return exec_show_tables(s, st, false, out);
     case SQL_STMT_SHOW_VIEWS: return exec_show_tables(s, st, true, out);
     case SQL_STMT_SHOW_COLUMNS: return exec_show_columns(s, st, out);
+    case SQL_STMT_SHOW_PARTITIONS: return exec_show_partitions(s, st, out);
     case SQL_STMT_SHOW_FUNCTIONS: return exec_show_functions(s, st, out);
     case SQL_STMT_SHOW_CREATE_TABLE: return exec_show_create(s, st, out);
     case SQL_STMT_DESCRIBE_TABLE: return exec_describe_table(s, st, out);

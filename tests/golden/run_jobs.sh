@@ -87,6 +87,17 @@ SQL
 else
   echo "FAIL job_parquet_sink"; sed 's/^/  | /' "$tmp/pq.log"
 fi
+# partition_by on a sink: region=/year= directories, read back to the same rows.
+if "$bin" run tests/job/partitioned_sink.yaml --arg output="$tmp/part" >"$tmp/part.log" 2>&1 &&
+   [ -d "$tmp/part/by_region/region=west%2Fnorth/year=2024" ] &&
+   [ -d "$tmp/part/by_region/region=east/year=__HIVE_DEFAULT_PARTITION__" ]; then
+  got=$("$bin" sql --format tsv "SELECT count(*), sum(amount), sum(year), count(DISTINCT region) FROM parquet.\`$tmp/part/by_region\`" 2>&1)
+  files=$(find "$tmp/part/by_region" -name '*.parquet' | wc -l)
+  if [ "$got" = "$(printf '6\t46.75\t10118\t2')" ] && [ "$files" -eq 6 ]; then echo "PASS job_partitioned_sink"
+  else echo "FAIL job_partitioned_sink: got '$got', $files files"; fi
+else
+  echo "FAIL job_partitioned_sink"; sed 's/^/  | /' "$tmp/part.log"; find "$tmp/part" | head
+fi
 "$bin" run "$tmp/no-such-job.yaml" >"$tmp/nofile.log" 2>&1; rc=$?
 if [ $rc -eq 1 ] && grep -q "cannot read job file" "$tmp/nofile.log"; then
   echo "PASS job_missing_file"
