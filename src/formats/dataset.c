@@ -661,7 +661,7 @@ int ds_source_create(const char *format, const char *const *paths, int npaths,
     }
 
     /* the format's source over the files, largest first */
-    qsort(d.files, (size_t)d.nfiles, sizeof *d.files, cmp_files_like_spark);
+    if (d.nfiles > 1) qsort(d.files, (size_t)d.nfiles, sizeof *d.files, cmp_files_like_spark);
     int *file_part = sm_calloc((size_t)d.nfiles + 1, sizeof *file_part);
     sm_fs_list fl = {d.nfiles, sm_calloc((size_t)d.nfiles + 1, sizeof(sm_fs_file))};
     if (!file_part || !fl.files) {

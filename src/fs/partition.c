@@ -89,10 +89,16 @@ bool fs_hidden_name(const char *name) {
 
 /* ---- packing ---------------------------------------------------------------- */
 
+static int64_t fs_sat_add(int64_t a, int64_t b) {
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 void fs_pack_splits(const int64_t *sizes, int n, int64_t max_partition_bytes, int64_t open_cost,
                     int parallelism, int *out_start, int *ngroups) {
+    /* sizes may be "unknown, large" (INT64_MAX for an unsplittable stream):
+     * sums saturate instead of overflowing */
     int64_t total = 0;
-    for (int i = 0; i < n; i++) total += sizes[i] + open_cost;
+    for (int i = 0; i < n; i++) total = fs_sat_add(fs_sat_add(total, sizes[i]), open_cost);
     if (parallelism < 1) parallelism = 1;
     int64_t per_core = total / parallelism;
     int64_t max_split = per_core > open_cost ? per_core : open_cost;
@@ -101,13 +107,13 @@ void fs_pack_splits(const int64_t *sizes, int n, int64_t max_partition_bytes, in
     int64_t cur = 0;
     bool open = false;
     for (int i = 0; i < n; i++) {
-        if (open && cur + sizes[i] > max_split) open = false;
+        if (open && fs_sat_add(cur, sizes[i]) > max_split) open = false;
         if (!open) {
             out_start[g++] = i;
             cur = 0;
             open = true;
         }
-        cur += sizes[i] + open_cost;
+        cur = fs_sat_add(fs_sat_add(cur, sizes[i]), open_cost);
     }
     out_start[g] = n;
     *ngroups = g;
