@@ -248,6 +248,13 @@ int sm_df_write_parquet(sm_dataframe *df, const char *path, const char *mode,
 /* ---- explain ------------------------------------------------------------- */
 
 int sm_df_explain(sm_dataframe *df, FILE *out);
+/* EXPLAIN ANALYZE: runs the plan (rows discarded) and prints the plan tree
+ * with per-operator metrics: output rows, time (self, wall, summed over
+ * tasks), tasks, peak memory of breakers; for scans files, bytes read,
+ * Parquet row groups read and skipped by statistics, partitions read and
+ * skipped, rows scanned (docs/explain-analyze.md).  SMELT_EXPLAIN_MASK_TIMES=1
+ * prints times and memory as "*" (for golden tests). */
+int sm_df_explain_analyze(sm_dataframe *df, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "exec/metrics.h"
 #include "formats/source.h"
 
 /* ---- msets -------------------------------------------------------------- */
@@ -142,6 +143,8 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         return SM_OK;
     }
     int rc;
+    exec_metrics_span span;
+    if (ctx->metrics) exec_metrics_breaker_begin(ctx, p, &span);
     switch (p->kind) {
     case SM_PLAN_AGGREGATE: rc = exec_hashagg(ctx, p, &m); break;
     case SM_PLAN_DISTINCT: rc = exec_distinct(ctx, p, &m); break;
@@ -149,8 +152,9 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     case SM_PLAN_JOIN: rc = exec_join(ctx, p, &m); break;
     case SM_PLAN_WINDOW: rc = exec_window(ctx, p, &m); break;
     case SM_PLAN_SETOP: rc = exec_setop(ctx, p, &m); break;
-    default: return sm_err(SM_INTERNAL, "materialize: node kind %d is not a breaker", p->kind);
+    default: rc = sm_err(SM_INTERNAL, "materialize: node kind %d is not a breaker", p->kind); break;
     }
+    if (ctx->metrics) exec_metrics_breaker_end(&span);
     if (rc != SM_OK) return rc;
     SM_TRY(cache_put(ctx, p, m));
     *out = m;
@@ -451,7 +455,15 @@ static void expand_close(sm_stream *s) {
     sm_free(es);
 }
 
+static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out);
+
 int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
+    int rc = exec_open_raw(ctx, p, part, out);
+    if (rc == SM_OK && ctx->metrics) rc = exec_metrics_wrap(ctx, p, out);
+    return rc;
+}
+
+static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
     *out = NULL;
     switch (p->kind) {
     case SM_PLAN_SCAN: {
@@ -564,6 +576,7 @@ typedef struct {
     const sm_plan *p;
     int (*consume)(void *, int, sm_batch *);
     void *arg;
+    struct sm_op_metrics *consumer; /* metrics: the breaker consume works for */
 } foreach_job;
 
 static int foreach_task(void *argp, int part) {
@@ -575,7 +588,13 @@ static int foreach_task(void *argp, int part) {
         sm_batch *b;
         rc = s->next(s, &b);
         if (rc != SM_OK || !b) break;
-        rc = job->consume(job->arg, part, b);
+        if (job->consumer) {
+            int64_t t0 = sm_exec_now_ns();
+            rc = job->consume(job->arg, part, b);
+            exec_metrics_consumed(job->consumer, sm_exec_now_ns() - t0);
+        } else {
+            rc = job->consume(job->arg, part, b);
+        }
         if (rc != SM_OK) break;
         if (sm_pool_cancelled()) break;
     }
@@ -587,8 +606,13 @@ int exec_foreach_batch(sm_exec_ctx *ctx, const sm_plan *p,
                        int (*consume)(void *arg, int part, sm_batch *b), void *arg) {
     int n = exec_num_partitions(ctx, p);
     if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
-    foreach_job job = {ctx, p, consume, arg};
-    return sm_pool_run(ctx->pool, n, foreach_task, &job);
+    foreach_job job = {ctx, p, consume, arg, NULL};
+    if (!ctx->metrics) return sm_pool_run(ctx->pool, n, foreach_task, &job);
+    exec_metrics_span span;
+    job.consumer = exec_metrics_stage_begin(&span);
+    int rc = sm_pool_run(ctx->pool, n, foreach_task, &job);
+    exec_metrics_stage_end(&span);
+    return rc;
 }
 
 static int collect_consume(void *arg, int part, sm_batch *b) {

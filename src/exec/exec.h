@@ -49,6 +49,8 @@ typedef struct sm_exec_ctx {
     int shuffle_partitions; /* partitions a breaker produces (default: threads) */
     /* cache of materialized breaker results for this action */
     struct sm_exec_cache *cache;
+    /* per-operator metrics for EXPLAIN ANALYZE (exec/metrics.h); NULL: none */
+    struct sm_exec_metrics *metrics;
 } sm_exec_ctx;
 
 int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi);

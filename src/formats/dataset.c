@@ -378,6 +378,9 @@ typedef struct {
     char *filters;       /* PartitionFilters text, or NULL */
     sm_schema *schema;
     bool *inner_required;
+    bool *keep;          /* nparts: the partitions kept by the last set_partitions (NULL = all) */
+    int *inner_file;     /* per inner split: file index (-1), for metrics */
+    int nfiles;
 } ds_impl;
 
 typedef struct {
@@ -413,6 +416,7 @@ static int ds_pack(sm_source *s, const bool *keep) {
     for (int i = 0; i < ds->ninner; i++) {
         int p = ds->inner_part[i];
         if (keep && p >= 0 && !keep[p]) continue;
+        if (ds->inner->split_skipped && ds->inner->split_skipped[i]) continue; /* statistics */
         sizes[ds->nactive] = ds->inner_bytes[i];
         ds->active[ds->nactive++] = i;
     }
@@ -430,7 +434,50 @@ static int ds_set_partitions(sm_source *s, const bool *keep, const char *filters
     sm_free(ds->filters);
     ds->filters = NULL;
     if (filters && !(ds->filters = sm_strdup(filters))) return sm_err(SM_NOMEM, "out of memory");
+    if (keep) {
+        if (!ds->keep && !(ds->keep = sm_malloc((size_t)ds->nparts + 1)))
+            return sm_err(SM_NOMEM, "out of memory");
+        memcpy(ds->keep, keep, (size_t)ds->nparts);
+    } else {
+        sm_free(ds->keep);
+        ds->keep = NULL;
+    }
     return ds_pack(s, keep);
+}
+
+/* Statistics pruning: filters on data columns go to the format's source;
+ * its skipped splits leave the packing. */
+static int ds_set_filters(sm_source *s, const sm_scan_filter *f, int nf, const char *text) {
+    ds_impl *ds = s->impl;
+    if (!ds->inner->set_filters) return SM_OK;
+    sm_scan_filter *mine = sm_calloc((size_t)nf + 1, sizeof *mine);
+    if (!mine) return sm_err(SM_NOMEM, "out of memory");
+    int n = 0;
+    for (int i = 0; i < nf; i++)
+        if (f[i].col >= 0 && f[i].col < ds->ndata) mine[n++] = f[i];
+    int rc = ds->inner->set_filters(ds->inner, mine, n, text);
+    sm_free(mine);
+    SM_TRY(rc);
+    return ds_pack(s, ds->keep);
+}
+
+static void ds_metrics(sm_source *s, sm_scan_metrics *out) {
+    ds_impl *ds = s->impl;
+    if (ds->inner->metrics) ds->inner->metrics(ds->inner, out);
+    out->partitions_total = ds->npcols > 0 ? ds->nparts : 0;
+    out->partitions_read = ds->npcols > 0 ? ds->nkept : 0;
+    bool *seen = sm_calloc((size_t)ds->nfiles + 1, 1);
+    if (!seen) return;
+    int64_t files = 0;
+    for (int k = 0; k < ds->nactive; k++) {
+        int f = ds->inner_file ? ds->inner_file[ds->active[k]] : -1;
+        if (f >= 0 && f < ds->nfiles && !seen[f]) {
+            seen[f] = true;
+            files++;
+        }
+    }
+    out->files = files;
+    sm_free(seen);
 }
 
 static int ds_set_required(sm_source *s, const bool *required) {
@@ -526,6 +573,8 @@ static void ds_free(sm_source *s) {
         sm_free(ds->filters);
         sm_schema_free(ds->schema);
         sm_free(ds->inner_required);
+        sm_free(ds->keep);
+        sm_free(ds->inner_file);
         sm_free(ds);
     }
     sm_free(s->description);
@@ -688,7 +737,9 @@ int ds_source_create(const char *format, const char *const *paths, int npaths,
     ds->inner_bytes = sm_calloc((size_t)ds->ninner + 1, sizeof *ds->inner_bytes);
     ds->active = sm_calloc((size_t)ds->ninner + 1, sizeof *ds->active);
     ds->group_start = sm_calloc((size_t)ds->ninner + 2, sizeof *ds->group_start);
-    if (!ds->inner_part || !ds->inner_bytes || !ds->active || !ds->group_start) {
+    ds->inner_file = sm_calloc((size_t)ds->ninner + 1, sizeof *ds->inner_file);
+    ds->nfiles = d.nfiles;
+    if (!ds->inner_part || !ds->inner_bytes || !ds->active || !ds->group_start || !ds->inner_file) {
         sm_free(file_part);
         rc = sm_err(SM_NOMEM, "out of memory");
         goto fail;
@@ -698,6 +749,7 @@ int ds_source_create(const char *format, const char *const *paths, int npaths,
         int64_t bytes = 0;
         if (ds->inner->split_file) rc = ds->inner->split_file(ds->inner, i, &f, &bytes);
         ds->inner_part[i] = f >= 0 && f < d.nfiles ? file_part[f] : -1;
+        ds->inner_file[i] = f;
         ds->inner_bytes[i] = bytes;
     }
     sm_free(file_part);
@@ -722,6 +774,8 @@ int ds_source_create(const char *format, const char *const *paths, int npaths,
     src->open = ds_open;
     src->free = ds_free;
     src->set_required = ds_set_required;
+    src->set_filters = ds_set_filters;
+    src->metrics = ds_metrics;
     src->partition_ncols = d.ncols;
     src->npartitions = d.nparts;
     src->partition_values = ds->pvals;

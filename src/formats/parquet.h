@@ -74,6 +74,17 @@ int parquet_source_project(sm_source *src, int ncols, const int *cols);
  * readers (for EXPLAIN ANALYZE / tests of pruning). */
 int64_t parquet_source_bytes_read(const sm_source *src);
 
+/* ---- internal: statistics (parquet_stats.c) ---------------------------------- */
+
+/* How a column's statistics compare (parquet_read.c picks it per column). */
+enum { PQ_SK_NONE, PQ_SK_BOOL, PQ_SK_INT, PQ_SK_UINT32, PQ_SK_I64, PQ_SK_TS_MS, PQ_SK_TS_NS,
+       PQ_SK_FLOAT, PQ_SK_DOUBLE, PQ_SK_BYTES, PQ_SK_DEC_INT, PQ_SK_DEC_BIN };
+
+/* False only when the chunk's statistics prove that no row of the row group
+ * (nrows rows) passes f (the literal has the column's smelt type). */
+bool pq_stats_may_match(int kind, int ptype, bool required_col, const pq_column_meta *m, int64_t nrows,
+                        const sm_scan_filter *f);
+
 /* ---- writing ------------------------------------------------------------------ */
 
 typedef struct parquet_write_opts {

@@ -84,6 +84,11 @@ typedef struct {
     pq_split *splits;
     sm_schema *schema; /* output (after projection) */
     _Atomic int64_t bytes_read;
+    _Atomic int64_t row_groups_read;
+    bool *required;    /* schema->ncols entries (set_required), NULL = all */
+    bool *skip;        /* nsplits entries: proven empty by statistics (set_filters) */
+    int nskipped;
+    char *base_description; /* without the pushed filters */
 } pq_scan;
 
 /* ---- footers and schemas ----------------------------------------------------- */
@@ -936,13 +941,18 @@ static int reader_open(sm_source *src, int split, sm_reader **out) {
     r->scan = scan;
     r->file = &scan->files[scan->splits[split].file];
     r->rg = scan->splits[split].rg;
-    r->rows_left = r->file->meta.row_groups[r->rg].num_rows;
+    r->rows_left = scan->skip && scan->skip[split] ? 0 : r->file->meta.row_groups[r->rg].num_rows;
     r->ncols = scan->schema->ncols;
     r->chunks = sm_calloc((size_t)(r->ncols ? r->ncols : 1), sizeof *r->chunks);
     if (!r->chunks) {
         reader_close(&r->base);
         return SM_NOMEM;
     }
+    if (r->rows_left == 0) { /* skipped by statistics: nothing to read */
+        *out = &r->base;
+        return SM_OK;
+    }
+    atomic_fetch_add(&scan->row_groups_read, 1);
     int rc = sm_fs_map_range(r->file->path, 0, -1, &r->map);
     if (rc) {
         reader_close(&r->base);
@@ -960,6 +970,7 @@ static int reader_open(sm_source *src, int split, sm_reader **out) {
         const pq_col *col = find_col(r->file, f->name, used);
         if (!col) continue;
         used[col->leaf] = true;
+        if (scan->required && !scan->required[c]) continue; /* pruned: reads as nulls */
         if ((rc = check_compatible(r->file, col, f)) || (rc = chunk_start(r, &r->chunks[c], col))) {
             sm_free(used);
             reader_close(&r->base);
@@ -982,6 +993,9 @@ static void scan_free(pq_scan *scan) {
     sm_free(scan->files);
     sm_free(scan->splits);
     if (scan->schema) sm_schema_free(scan->schema);
+    sm_free(scan->required);
+    sm_free(scan->skip);
+    sm_free(scan->base_description);
     sm_free(scan);
 }
 
@@ -1064,6 +1078,110 @@ static int pq_split_file(sm_source *s, int split, int *file, int64_t *bytes) {
 static int pq_create(const char *const *paths, int npaths, sm_fs_list *given,
                      const char *const *options_kv, const char *schema_ddl, sm_pool *pool,
                      sm_source **out);
+
+/* ---- pruning hooks (source.h) ---------------------------------------------------- */
+
+/* Column pruning: unrequired columns are not read at all (their chunks are
+ * never touched) and come back as all-null vectors. */
+static int pq_set_required(sm_source *s, const bool *required) {
+    pq_scan *scan = s->impl;
+    int n = scan->schema->ncols;
+    if (!scan->required && !(scan->required = sm_malloc((size_t)(n ? n : 1) * sizeof *scan->required)))
+        return sm_err(SM_NOMEM, "out of memory pruning Parquet columns");
+    memcpy(scan->required, required, (size_t)n * sizeof *required);
+    return SM_OK;
+}
+
+/* The statistics comparison of a file column (parquet_stats.c). */
+static int stats_kind(const pq_col *c) {
+    switch (c->conv) {
+    case CV_BOOL: return PQ_SK_BOOL;
+    case CV_I32: case CV_U8: case CV_U16: return c->conv == CV_I32 ? PQ_SK_INT : PQ_SK_UINT32;
+    case CV_U32: return PQ_SK_UINT32;
+    case CV_I64: case CV_TS_US: return PQ_SK_I64;
+    case CV_TS_MS: return PQ_SK_TS_MS;
+    case CV_TS_NS: return PQ_SK_TS_NS;
+    case CV_FLOAT: return PQ_SK_FLOAT;
+    case CV_DOUBLE: return PQ_SK_DOUBLE;
+    case CV_STR: return PQ_SK_BYTES;
+    case CV_DEC32: case CV_DEC64: return PQ_SK_DEC_INT;
+    case CV_DECBIN: return PQ_SK_DEC_BIN;
+    default: return PQ_SK_NONE; /* INT96, UUID, FLOAT16, UINT64, null */
+    }
+}
+
+/* May split sp hold a row passing every filter? */
+static bool split_may_match(const pq_scan *scan, int sp, const sm_scan_filter *f, int nf) {
+    const pq_file *file = &scan->files[scan->splits[sp].file];
+    const pq_row_group *rg = &file->meta.row_groups[scan->splits[sp].rg];
+    for (int i = 0; i < nf; i++) {
+        if (f[i].col < 0 || f[i].col >= scan->schema->ncols) continue;
+        const sm_field *fd = &scan->schema->fields[f[i].col];
+        /* the reader's name matching (duplicates in order) */
+        bool used[1024] = {0};
+        const pq_col *col = NULL;
+        if (file->ncols > 1024) continue;
+        for (int c = 0; c <= f[i].col; c++) {
+            col = find_col(file, scan->schema->fields[c].name, used);
+            if (col) used[col->leaf] = true;
+        }
+        if (!col) {
+            /* the file lacks the column: every row reads null */
+            if (f[i].op != SM_SF_IS_NULL) return false;
+            continue;
+        }
+        bool same = col->type == fd->type &&
+                    (fd->type != SM_DECIMAL || (col->precision == fd->precision && col->scale == fd->scale));
+        bool widen = col->type == SM_INT && fd->type == SM_BIGINT;
+        if (!same && !widen) continue; /* the reader reports the mismatch */
+        if (!pq_stats_may_match(stats_kind(col), col->ptype, col->max_def == 0, &rg->columns[col->leaf].meta,
+                                rg->num_rows, &f[i]))
+            return false;
+    }
+    return true;
+}
+
+static int pq_set_filters(sm_source *s, const sm_scan_filter *f, int nf, const char *text) {
+    pq_scan *scan = s->impl;
+    if (!scan->skip && !(scan->skip = sm_calloc((size_t)scan->nsplits + 1, sizeof *scan->skip)))
+        return sm_err(SM_NOMEM, "out of memory pruning Parquet row groups");
+    scan->nskipped = 0;
+    for (int i = 0; i < scan->nsplits; i++) {
+        scan->skip[i] = nf > 0 && !split_may_match(scan, i, f, nf);
+        scan->nskipped += scan->skip[i];
+    }
+    s->split_skipped = scan->skip;
+    if (!scan->base_description && s->description && !(scan->base_description = sm_strdup(s->description)))
+        return sm_err(SM_NOMEM, "out of memory");
+    sm_buf b = {0};
+    sm_buf_appendf(&b, "%s", scan->base_description ? scan->base_description : "parquet");
+    if (nf > 0 && text)
+        sm_buf_appendf(&b, ", PushedFilters: [%s], row groups read %d of %d", text,
+                       scan->nsplits - scan->nskipped, scan->nsplits);
+    if (!sm_buf_cstr(&b)) {
+        sm_buf_free(&b);
+        return sm_err(SM_NOMEM, "out of memory");
+    }
+    sm_free(s->description);
+    s->description = b.data;
+    return SM_OK;
+}
+
+static void pq_metrics(sm_source *s, sm_scan_metrics *out) {
+    pq_scan *scan = s->impl;
+    out->bytes_read = atomic_load(&scan->bytes_read);
+    out->row_groups_read = atomic_load(&scan->row_groups_read);
+    out->row_groups_total = scan->nsplits;
+    out->row_groups_skipped = scan->skip ? scan->nskipped : 0;
+    int64_t files = 0;
+    for (int fi = 0; fi < scan->nfiles; fi++)
+        for (int i = 0; i < scan->nsplits; i++)
+            if (scan->splits[i].file == fi && !(scan->skip && scan->skip[i])) {
+                files++;
+                break;
+            }
+    out->files = files;
+}
 
 int parquet_source_create(const char *const *paths, int npaths, const char *const *options_kv,
                           const char *schema_ddl, const sm_tz *tz, sm_pool *pool, sm_source **out) {
@@ -1154,6 +1272,9 @@ static int pq_create(const char *const *paths, int npaths, sm_fs_list *given,
     src->nsplits = scan->nsplits;
     src->open = reader_open;
     src->split_file = pq_split_file;
+    src->set_required = pq_set_required;
+    src->set_filters = pq_set_filters;
+    src->metrics = pq_metrics;
     src->free = source_free;
     src->impl = scan;
     src->description = describe(scan);

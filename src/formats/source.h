@@ -21,6 +21,38 @@ typedef struct sm_reader {
     void (*close)(struct sm_reader *r);
 } sm_reader;
 
+/* A simple filter pushed to a scan (plan/scan_filters.c): column `col` of the
+ * scan's schema compared with literal values of exactly that column's type
+ * (strings point into memory valid only during set_filters).  Sources use
+ * them only to skip whole units (Parquet row groups) that statistics prove
+ * cannot hold a matching row; the filter stays in the plan, so rows are
+ * never dropped because of them. */
+typedef enum {
+    SM_SF_EQ, SM_SF_LT, SM_SF_LE, SM_SF_GT, SM_SF_GE, /* col OP vals[0] */
+    SM_SF_IN,                                          /* col IN (vals[0..nvals)) */
+    SM_SF_IS_NULL, SM_SF_NOT_NULL,
+} sm_scan_filter_op;
+
+typedef struct sm_scan_filter {
+    int col;
+    sm_scan_filter_op op;
+    int nvals;
+    const sm_value *vals;
+} sm_scan_filter;
+
+/* What a scan read (EXPLAIN ANALYZE).  Counters (bytes_read,
+ * row_groups_read) only grow: take the difference around an action.  The
+ * others describe the current pruning state (set by set_filters /
+ * set_partitions before the action). */
+typedef struct sm_scan_metrics {
+    int64_t bytes_read;          /* counter: bytes of file data read (Parquet: column chunks) */
+    int64_t row_groups_read;     /* counter: Parquet row groups opened */
+    int64_t files;               /* files the scan reads after pruning */
+    int64_t row_groups_total;    /* Parquet: non-empty row groups before pruning */
+    int64_t row_groups_skipped;  /* Parquet: skipped by statistics */
+    int64_t partitions_read, partitions_total; /* partitioned datasets */
+} sm_scan_metrics;
+
 typedef struct sm_source {
     const char *format;  /* "csv" */
     sm_schema *schema;   /* output schema of every reader */
@@ -52,6 +84,17 @@ typedef struct sm_source {
     int npartitions;
     const sm_batch *partition_values;
     int (*set_partitions)(struct sm_source *s, const bool *keep, const char *filters);
+
+    /* Optional (NULL = no statistics pruning): the simple filters every row
+     * this scan produces must pass, for skipping splits by statistics
+     * (plan/partition_prune.c calls it before set_partitions, before any
+     * split opens; nf == 0 clears).  `text` is their SQL for EXPLAIN
+     * ("PushedFilters: [...]").  Afterwards split_skipped (NULL or nsplits
+     * entries) marks the splits proven empty; they open as empty readers. */
+    int (*set_filters)(struct sm_source *s, const sm_scan_filter *f, int nf, const char *text);
+    const bool *split_skipped;
+    /* Optional: fills *out (zeroed by the caller) for EXPLAIN ANALYZE. */
+    void (*metrics)(struct sm_source *s, sm_scan_metrics *out);
 } sm_source;
 
 #endif

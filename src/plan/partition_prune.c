@@ -20,6 +20,13 @@
  * set_partitions(keep, "pred, pred") — also when nothing is pruned, since
  * one source serves several actions.
  *
+ * The same walk feeds statistics pruning: at a scan whose source has
+ * set_filters, the predicates that are simple comparisons of a scan column
+ * with constants (plan/scan_filters.c) are handed to it, and a Parquet
+ * source skips the row groups whose statistics prove no row passes.  A
+ * scan reached along several paths gets no filters (each path would need
+ * its own); SMELT_NO_PRUNE=1 turns this off.  Filters stay in the plan.
+ *
  * Predicates are kept as (bound expression, column map): map[k] is the
  * current node's column for column k of the predicate's own input, or -1;
  * expressions are never rewritten, and evaluation builds a batch in the
@@ -29,6 +36,7 @@
  * Memory: sm_malloc'd, freed before returning.  Threading: the action's
  * thread, before splits open (like column pruning).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
@@ -37,6 +45,7 @@
 #include "formats/source.h"
 #include "plan/plan.h"
 #include "plan/prune.h"
+#include "plan/scan_filters.h"
 
 typedef struct {
     const sm_expr *e;
@@ -49,6 +58,14 @@ typedef struct {
     bool *keep;    /* npartitions */
     bool touched;  /* some path reached it */
     sm_buf filters;
+    bool partitioned;
+    /* statistics pruning (source->set_filters): the simple filters of the
+     * first path; a scan reached along several paths gets none */
+    int npaths;
+    sm_scan_filter *sf;
+    int nsf;
+    sm_buf sf_text;
+    sm_arena *arena;
 } pp_scan;
 
 typedef struct {
@@ -149,12 +166,38 @@ static void pp_bare(pp_walk *w, const sm_plan *p) {
     pp_node(w, p, NULL, 0);
 }
 
+/* Statistics pruning: the predicates that are simple filters on scan columns
+ * (scan_filters.c), for source->set_filters. */
+static void pp_scan_filters(pp_walk *w, const sm_plan *p, pp_pred *preds, int npreds) {
+    pp_scan *s = pp_scan_for(w, p);
+    if (!s) { w->rc = sm_err(SM_NOMEM, "out of memory pruning partitions"); return; }
+    if (s->npaths++ > 0) { /* a second path: keep it simple and push nothing */
+        s->nsf = 0;
+        return;
+    }
+    if (npreds == 0) return;
+    if (!s->arena && !(s->arena = sm_arena_new())) { w->rc = sm_err(SM_NOMEM, "out of memory"); return; }
+    s->sf = sm_arena_alloc(s->arena, (size_t)npreds * sizeof *s->sf);
+    if (!s->sf) { w->rc = sm_err(SM_NOMEM, "out of memory"); return; }
+    for (int i = 0; i < npreds; i++) {
+        if (!sm_scan_filter_from_expr(s->arena, preds[i].e, preds[i].map, preds[i].ncols, p->source->schema,
+                                      &s->sf[s->nsf]))
+            continue;
+        s->nsf++;
+        const char *name = sm_expr_sql_name(s->arena, preds[i].e);
+        if (name) sm_buf_appendf(&s->sf_text, "%s%s", s->sf_text.len ? ", " : "", name);
+    }
+}
+
 static void pp_scan_node(pp_walk *w, const sm_plan *p, pp_pred *preds, int npreds) {
     const sm_source *src = p->source;
+    if (src && src->set_filters) pp_scan_filters(w, p, preds, npreds);
+    if (w->rc) return;
     if (!src || src->partition_ncols <= 0 || !src->set_partitions || !src->partition_values) return;
     pp_scan *s = pp_scan_for(w, p);
     if (!s) { w->rc = sm_err(SM_NOMEM, "out of memory pruning partitions"); return; }
     s->touched = true;
+    s->partitioned = true;
     int n = src->npartitions;
     int first = src->schema->ncols - src->partition_ncols;
     bool *ok = sm_malloc((size_t)n + 1);
@@ -263,15 +306,23 @@ int sm_plan_prune_partitions(const sm_plan *root) {
     pp_walk w = {0};
     pp_bare(&w, root);
     int rc = w.rc;
+    const char *off = getenv("SMELT_NO_PRUNE"); /* also turns statistics pruning off */
+    bool no_stats = off && *off && strcmp(off, "0") != 0;
     for (int i = 0; i < w.nscans; i++) {
         pp_scan *s = &w.scans[i];
         sm_source *src = s->scan->source;
-        if (rc == SM_OK) {
+        if (rc == SM_OK && src->set_filters) {
+            int n = s->npaths == 1 && !no_stats ? s->nsf : 0;
+            rc = src->set_filters(src, s->sf, n, n && s->sf_text.len ? sm_buf_cstr(&s->sf_text) : NULL);
+        }
+        if (rc == SM_OK && s->partitioned) {
             const char *f = s->filters.len ? sm_buf_cstr(&s->filters) : NULL;
             rc = src->set_partitions(src, s->keep, f);
         }
         sm_free(s->keep);
         sm_buf_free(&s->filters);
+        sm_buf_free(&s->sf_text);
+        if (s->arena) sm_arena_free(s->arena);
     }
     sm_free(w.scans);
     sm_free(w.visited_bare);

@@ -197,6 +197,7 @@ typedef struct sql_stmt {
     sql_name target;       /* the table / view / database named */
     bool or_replace, temporary, global, if_not_exists, if_exists;
     bool extended, formatted, cost, codegen; /* DESCRIBE / EXPLAIN modes */
+    bool analyze;                            /* EXPLAIN ANALYZE */
     char *format;          /* USING fmt */
     char **options;        /* OPTIONS (k 'v', ...): key/value pairs, NULL-terminated */
     int noptions;          /* pairs */

@@ -1480,6 +1480,7 @@ static int sq_statement(parser *p, sql_stmt **out) {
         else if (kw(p, "formatted")) st->formatted = true;
         else if (kw(p, "codegen")) st->codegen = true;
         else if (kw(p, "cost")) st->cost = true;
+        else if (kw(p, "analyze")) st->analyze = true;
         else kw(p, "logical");
         SM_TRY(sq_statement(p, &st->inner));
     } else if (sm_tok_kw(t, "set")) {

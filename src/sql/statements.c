@@ -929,7 +929,7 @@ static int exec_explain(sm_session *s, const sql_stmt *st, const char *text, sm_
     if (!f) return sm_err(SM_NOMEM, "EXPLAIN: out of memory");
     int rc = SM_OK;
     if (df) {
-        rc = sm_df_explain(df, f);
+        rc = st->analyze && in->kind == SQL_STMT_QUERY ? sm_df_explain_analyze(df, f) : sm_df_explain(df, f);
     } else {
         fprintf(f, "== Physical Plan ==\nExecutedCommand\n   +- %.*s\n",
                 in->end > in->pos ? in->end - in->pos : 0, text ? text + in->pos : "");
