@@ -87,6 +87,7 @@ static sm_schema *schema_clone(sm_session *s, const sm_schema *src) {
             return NULL;
         sc->fields[i].precision = src->fields[i].precision; /* DECIMAL */
         sc->fields[i].scale = src->fields[i].scale;
+        sc->fields[i].dt = src->fields[i].dt;
     }
     return sc;
 }
@@ -153,6 +154,7 @@ static sm_expr *column_ref(sm_session *s, const sm_schema *sc, int col) {
     e->nullable = sc->fields[col].nullable;
     e->precision = sc->fields[col].precision; /* DECIMAL */
     e->scale = sc->fields[col].scale;
+    e->dt = sc->fields[col].dt;
     return e;
 }
 
@@ -170,6 +172,7 @@ static sm_dataframe *make_project(sm_dataframe *df, int n, sm_expr **exprs, cons
             return NULL;
         p->schema->fields[i].precision = exprs[i]->precision; /* DECIMAL */
         p->schema->fields[i].scale = exprs[i]->scale;
+        p->schema->fields[i].dt = exprs[i]->dt;
         /* A plain column reference keeps its qualifier (t.col), as Spark keeps
          * the attribute's; a renamed one loses it. */
         const sm_schema *in = df->plan->schema;
@@ -882,6 +885,7 @@ static int split_aggs(agg_split *as, const sm_expr *e, sm_expr **out) {
         ref->nullable = e->nullable;
         ref->precision = e->precision; /* DECIMAL */
         ref->scale = e->scale;
+        ref->dt = e->dt;
         as->naggs++;
         *out = ref;
         return SM_OK;
@@ -944,6 +948,7 @@ static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
         if (schema_set(s, p->schema, k, name, key->type, key->nullable) != SM_OK) return NULL;
         p->schema->fields[k].precision = key->precision; /* DECIMAL */
         p->schema->fields[k].scale = key->scale;
+        p->schema->fields[k].dt = key->dt;
         finals[k] = column_ref(s, p->schema, k);
         names[k] = name;
         if (!finals[k]) return NULL;
@@ -954,6 +959,7 @@ static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
             return NULL;
         p->schema->fields[g->nkeys + a].precision = as.aggs[a]->precision; /* DECIMAL */
         p->schema->fields[g->nkeys + a].scale = as.aggs[a]->scale;
+        p->schema->fields[g->nkeys + a].dt = as.aggs[a]->dt;
     }
     sm_dataframe *agg = sm_df_wrap(s, p);
     if (!agg) return NULL;
@@ -1104,5 +1110,12 @@ const char *sm_df_column_type(const sm_dataframe *df, int col) {
     const sm_field *f = &df->plan->schema->fields[col];
     if (f->type == SM_DECIMAL) /* "decimal(10,2)", kept with the session */
         return sm_arena_printf(df->session->arena, "decimal(%d,%d)", f->precision, f->scale);
+    if (sm_type_is_nested(f->type) && f->dt) { /* "array<int>", "struct<a:int>" */
+        int n = sm_type_format(NULL, 0, f->type, f->precision, f->scale, f->dt);
+        char *buf = sm_arena_alloc(df->session->arena, (size_t)n + 1);
+        if (!buf) return sm_type_name(f->type);
+        sm_type_format(buf, (size_t)n + 1, f->type, f->precision, f->scale, f->dt);
+        return buf;
+    }
     return sm_type_name(f->type);
 }

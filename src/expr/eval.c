@@ -69,6 +69,19 @@ static bool eval_is_const_node(const sm_expr *e);
 static int eval_cast(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     sm_vector *c = NULL;
     SM_TRY(sm_expr_eval(ctx, e->args[0], in, &c));
+    if (sm_type_is_nested(e->cast_to) || sm_type_is_nested(c->type)) {
+        const sm_dtype *to = sm_type_is_nested(e->cast_to) ? e->dt
+                                                            : sm_dtype_scalar(e->cast_to, e->precision, e->scale);
+        int rc;
+        if (!to && c->type == SM_NULLTYPE) /* NULL coerced to a nested type */
+            rc = (*out = sm_vector_new_nulls(e->cast_to, c->length)) ? SM_OK : SM_NOMEM;
+        else if (!to)
+            rc = sm_err(SM_INTERNAL, "CAST to %s without its element types", sm_type_name(e->cast_to));
+        else
+            rc = sm_nested_cast(ctx, c, to, out);
+        sm_vector_unref(c);
+        return rc;
+    }
     int rc = e->cast_to == SM_DECIMAL ? sm_cast_vector_dec(ctx, c, e->precision, e->scale, out)
                                       : sm_cast_vector(ctx, c, e->cast_to, out);
     sm_vector_unref(c);
@@ -163,8 +176,8 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
     }
     /* assemble */
     sm_vector *r;
-    if (e->type == SM_STRING) {
-        r = sm_vector_new(SM_STRING, n);
+    if (sm_type_phys(e->type) == SM_STRING || sm_type_is_nested(e->type)) {
+        r = e->dt ? sm_vector_new_dt(e->dt, n) : sm_vector_new(e->type, n);
         if (!r) {
             rc = SM_NOMEM;
             goto done;
@@ -177,6 +190,7 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
             }
             int64_t src = full[v] ? row : pos[row];
             if (sm_vector_is_null(vals[v], src)) rc = sm_vector_append_null(r);
+            else if (sm_type_is_nested(e->type)) rc = sm_vector_append_from(r, vals[v], src);
             else {
                 int32_t len;
                 const char *s = sm_vector_str(vals[v], src, &len);

@@ -140,6 +140,8 @@ typedef struct sm_expr {
     int nargs;
     struct sm_expr **args;
 
+    const sm_dtype *dt;      /* nested types: the full type of the result (bound trees) or of
+                                the CAST target (cast_to ARRAY / MAP / STRUCT); else NULL */
     /* Set by binding. */
     sm_type type;
     bool nullable;
@@ -299,6 +301,25 @@ extern const sm_func_def sm_funcs_conditional[];
 extern const sm_func_def sm_funcs_interval[]; /* INTERVAL literals (func_interval.c) */
 extern const sm_func_def sm_funcs_string2[]; /* func_string2.c */
 extern const sm_func_def sm_funcs_misc[];    /* func_misc.c */
+extern const sm_func_def sm_funcs_nested[];  /* func_nested.c: arrays, maps, structs */
+
+/* ---- nested values (func_nested.c) ------------------------------------------ */
+
+/* The full type of a bound expression (e->dt, or the scalar's descriptor). */
+const sm_dtype *sm_nested_expr_dtype(const sm_expr *e);
+/* Row `row` of a nested vector as text: CAST AS STRING's form ("[1, 2]",
+ * "{a -> 1}", "{1, x}") or, with hive, the spark-sql shell's ("[1,2]",
+ * {"a":1}, strings quoted inside). */
+int sm_nested_format(const sm_vector *v, int64_t row, const sm_tz *tz, bool hive, sm_buf *b);
+/* sm_value_to_string, but nested values in the Hive form (HiveResult). */
+int sm_value_to_hive_string(const sm_value *v, const sm_tz *tz, sm_buf *buf);
+/* CAST between nested types (element-wise) and of nested values to string. */
+bool sm_nested_cast_allowed(const sm_dtype *from, const sm_dtype *to);
+int sm_nested_cast(const sm_eval_ctx *ctx, const sm_vector *in, const sm_dtype *to, sm_vector **out);
+/* concat(array, ...) (func_string.c's concat delegates when given arrays). */
+int sm_nested_concat_resolve(sm_bind_ctx *ctx, sm_expr *call);
+int sm_nested_concat_eval(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                          sm_vector **out);
 
 /* ---- casts ---------------------------------------------------------------- */
 

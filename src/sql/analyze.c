@@ -247,6 +247,22 @@ static const char *an_unqualified(const sm_schema *sc, const char *name) {
     return dot + 1;
 }
 
+/* Inside an expression a struct field keeps its path: "t.s.a" → "s.a" when
+ * s is a column (Spark prints GetStructField as s.a); else an_unqualified. */
+static const char *an_unqualified_path(const sm_schema *sc, const char *name) {
+    if (sc)
+        for (const char *p = name; p && *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
+            const char *dot = strchr(p, '.');
+            if (!dot) break;
+            for (int i = 0; i < sc->ncols; i++)
+                if (sc->fields[i].name && sc->fields[i].type == SM_STRUCT &&
+                    strlen(sc->fields[i].name) == (size_t)(dot - p) &&
+                    strncasecmp(sc->fields[i].name, p, (size_t)(dot - p)) == 0)
+                    return p;
+        }
+    return an_unqualified(sc, name);
+}
+
 /* A copy of e with qualifiers dropped from column names (for naming). */
 static sm_expr *an_strip_qualifiers(sql_scope *sc, const sm_schema *in, const sm_expr *e) {
     sm_expr *c = sm_expr_copy(A(sc), e);
@@ -257,7 +273,7 @@ static sm_expr *an_strip_qualifiers(sql_scope *sc, const sm_schema *in, const sm
     stack[n++] = c;
     while (n > 0) {
         sm_expr *x = stack[--n];
-        if (x->kind == SM_EX_COLUMN && x->name) x->name = (char *)an_unqualified(in, x->name);
+        if (x->kind == SM_EX_COLUMN && x->name) x->name = (char *)an_unqualified_path(in, x->name);
         for (int i = 0; i < x->nargs && n < 256; i++) stack[n++] = x->args[i];
     }
     return c;
@@ -1113,6 +1129,24 @@ static int an_values(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
             v->scale = (int8_t)scale[c];
         }
         for (int r = 0; r < nr && rc == SM_OK && types[c] != SM_NULLTYPE; r++) {
+            if (sm_type_is_nested(types[c])) { /* arrays, maps, structs: evaluated whole */
+                sm_batch one = {.ncols = 0, .nrows = 1, .cols = NULL};
+                sm_vector *ev = NULL;
+                if (!sm_expr_is_const(b[r][c])) {
+                    rc = an_fail_at(sc, q->rows[r][c]->pos, q->rows[r][c]->end, SM_ANALYSIS,
+                                    "[INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_"
+                                    "TABLE] Invalid inline table. Cannot evaluate the expression "
+                                    "\"%s\" in inline table definition.",
+                                    sm_expr_sql_name(A(sc), q->rows[r][c]));
+                    break;
+                }
+                rc = sm_expr_eval(&ec, b[r][c], &one, &ev);
+                if (rc != SM_OK) break;
+                if (sm_vector_is_null(ev, 0) || ev->type != types[c]) nullable = true;
+                rc = ev->type == types[c] ? sm_vector_append_from(v, ev, 0) : sm_vector_append_null(v);
+                sm_vector_unref(ev);
+                continue;
+            }
             sm_bind_ctx bc;
             sm_session_bind_ctx(sc->s, NULL, sc->text, &bc);
             sm_expr *e = types[c] == SM_DECIMAL ? sm_expr_coerce_dec(&bc, b[r][c], prec[c], scale[c])
@@ -1145,6 +1179,10 @@ static int an_values(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
         if (rc == SM_OK && types[c] == SM_DECIMAL) {
             schema->fields[c].precision = (int8_t)prec[c];
             schema->fields[c].scale = (int8_t)scale[c];
+        }
+        if (rc == SM_OK && sm_type_is_nested(types[c])) {
+            schema->fields[c].dt = v->dt;
+            for (int r = 0; r < nr && !schema->fields[c].dt; r++) schema->fields[c].dt = b[r][c]->dt;
         }
     }
     if (rc != SM_OK) {
@@ -1675,6 +1713,7 @@ static int an_grouping_sets(sql_scope *sc, const sql_select *sel, const an_list 
                 e->nullable = true;
                 e->precision = gb[i]->precision;
                 e->scale = gb[i]->scale;
+                e->dt = gb[i]->dt;
                 gid |= (int64_t)1 << (m - 1 - i);
             }
             proj[s][in->ncols + i] = e;
