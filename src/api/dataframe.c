@@ -139,7 +139,9 @@ static const char *expr_output_name(sm_session *s, const sm_expr *unbound, const
     /* Spark names a plain column reference as the user wrote it ("NAME"
      * for a column called name). */
     if (unbound->kind == SM_EX_COLUMN && unbound->name)
-        return bound->kind == SM_EX_COLUMN && bound->name ? bound->name : unbound->name;
+        return (bound->kind == SM_EX_COLUMN || bound->kind == SM_EX_CALL) && bound->name
+                   ? bound->name /* a struct field s.f is named f */
+                   : unbound->name;
     (void)in;
     /* Spark names select / agg items after resolution: from the bound tree's
      * types and column names ("(k + 1)" for r.k + 1, "date_add(d, 1)") */

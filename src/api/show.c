@@ -235,7 +235,7 @@ static int format_cells(sm_session *s, sm_arena *a, const sm_schema *schema, sm_
                 sm_value val;
                 sm_vector_get(v, r, &val);
                 buf.len = 0;
-                rc = sm_value_to_string(&val, s->tz, &buf);
+                rc = sm_value_to_show_string(&val, s->tz, &buf);
                 if (rc == SM_OK) rc = make_cell(a, buf.data ? buf.data : "", buf.len, truncate, cell);
             }
         }

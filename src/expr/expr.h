@@ -313,6 +313,9 @@ const sm_dtype *sm_nested_expr_dtype(const sm_expr *e);
 int sm_nested_format(const sm_vector *v, int64_t row, const sm_tz *tz, bool hive, sm_buf *b);
 /* sm_value_to_string, but nested values in the Hive form (HiveResult). */
 int sm_value_to_hive_string(const sm_value *v, const sm_tz *tz, sm_buf *buf);
+/* sm_value_to_string as show() prints it: nulls inside nested values are
+ * "NULL" (Spark 3.5's ToPrettyString), not CAST's "null". */
+int sm_value_to_show_string(const sm_value *v, const sm_tz *tz, sm_buf *buf);
 /* CAST between nested types (element-wise) and of nested values to string. */
 bool sm_nested_cast_allowed(const sm_dtype *from, const sm_dtype *to);
 int sm_nested_cast(const sm_eval_ctx *ctx, const sm_vector *in, const sm_dtype *to, sm_vector **out);

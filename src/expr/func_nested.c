@@ -1189,16 +1189,21 @@ static int map_from_arrays_eval(const sm_eval_ctx *ctx, const sm_expr *call, sm_
 
 /* ---- text forms -------------------------------------------------------------------------------- */
 
-static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, bool hive, bool nested,
+/* Text styles: CAST AS STRING (nested nulls "null"), the spark-sql shell's
+ * Hive form, and show()'s (ToPrettyString: nested nulls "NULL"). */
+enum { NZ_CAST, NZ_HIVE, NZ_SHOW };
+
+static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, int style, bool nested,
                          sm_buf *b);
 
-static int nz_format_elem(const sm_vector *v, int64_t row, const sm_tz *tz, bool hive, sm_buf *b) {
-    if (nz_null(v, row)) return sm_buf_append(b, "null", 4);
-    return nz_format_row(v, row, tz, hive, true, b);
+static int nz_format_elem(const sm_vector *v, int64_t row, const sm_tz *tz, int style, sm_buf *b) {
+    if (nz_null(v, row)) return sm_buf_append(b, style == NZ_SHOW ? "NULL" : "null", 4);
+    return nz_format_row(v, row, tz, style, true, b);
 }
 
-static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, bool hive, bool nested,
+static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, int style, bool nested,
                          sm_buf *b) {
+    bool hive = style == NZ_HIVE;
     if (nz_null(v, row)) return sm_buf_append(b, nested ? "null" : "NULL", 4);
     switch (v->type) {
     case SM_ARRAY: {
@@ -1207,7 +1212,7 @@ static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, bool 
         SM_TRY(sm_buf_putc(b, '['));
         for (int64_t k = s; k < e; k++) {
             if (k > s) SM_TRY(hive ? sm_buf_putc(b, ',') : sm_buf_append(b, ", ", 2));
-            SM_TRY(nz_format_elem(v->children[0], k, tz, hive, b));
+            SM_TRY(nz_format_elem(v->children[0], k, tz, style, b));
         }
         return sm_buf_putc(b, ']');
     }
@@ -1217,9 +1222,9 @@ static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, bool 
         SM_TRY(sm_buf_putc(b, '{'));
         for (int64_t k = s; k < e; k++) {
             if (k > s) SM_TRY(hive ? sm_buf_putc(b, ',') : sm_buf_append(b, ", ", 2));
-            SM_TRY(nz_format_elem(v->children[0], k, tz, hive, b));
+            SM_TRY(nz_format_elem(v->children[0], k, tz, style, b));
             SM_TRY(hive ? sm_buf_putc(b, ':') : sm_buf_append(b, " -> ", 4));
-            SM_TRY(nz_format_elem(v->children[1], k, tz, hive, b));
+            SM_TRY(nz_format_elem(v->children[1], k, tz, style, b));
         }
         return sm_buf_putc(b, '}');
     }
@@ -1228,7 +1233,7 @@ static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, bool 
         for (int c = 0; c < v->nchildren; c++) {
             if (c) SM_TRY(hive ? sm_buf_putc(b, ',') : sm_buf_append(b, ", ", 2));
             if (hive) SM_TRY(sm_buf_appendf(b, "\"%s\":", v->dt->fields[c].name));
-            SM_TRY(nz_format_elem(v->children[c], row, tz, hive, b));
+            SM_TRY(nz_format_elem(v->children[c], row, tz, style, b));
         }
         return sm_buf_putc(b, '}');
     }
@@ -1244,7 +1249,13 @@ static int nz_format_row(const sm_vector *v, int64_t row, const sm_tz *tz, bool 
 }
 
 int sm_nested_format(const sm_vector *v, int64_t row, const sm_tz *tz, bool hive, sm_buf *b) {
-    return nz_format_row(v, row, tz, hive, false, b);
+    return nz_format_row(v, row, tz, hive ? NZ_HIVE : NZ_CAST, false, b);
+}
+
+int sm_value_to_show_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
+    if (!v->is_null && sm_type_is_nested(v->type) && v->v.ref.vec)
+        return nz_format_row(v->v.ref.vec, v->v.ref.row, tz, NZ_SHOW, false, buf);
+    return sm_value_to_string(v, tz, buf);
 }
 
 int sm_value_to_hive_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
@@ -1294,7 +1305,7 @@ int sm_nested_cast(const sm_eval_ctx *ctx, const sm_vector *in, const sm_dtype *
                 continue;
             }
             b.len = 0;
-            rc = nz_format_row(in, row, ctx ? ctx->tz : NULL, false, false, &b);
+            rc = nz_format_row(in, row, ctx ? ctx->tz : NULL, NZ_CAST, false, &b);
             if (rc == SM_OK) rc = fx_append_buf(res, &b, false);
         }
         sm_buf_free(&b);

@@ -432,6 +432,7 @@ static int nm_call(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
     }
     if (nm_is(n, "current_schema")) n = "current_database";
     if (nm_is(n, "random")) n = "rand";
+    if (nm_is(n, "array_agg")) n = "collect_list"; /* Spark's alias prints as collect_list */
     if (nm_is(n, "dateadd") && na == 2) n = "date_add"; /* the alias prints as date_add */
     if (nm_is(n, "assert_true") && na == 1) {
         SM_TRY(nm_put(b, "assert_true("));
