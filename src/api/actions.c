@@ -261,6 +261,7 @@ static const char *kind_name(sm_plan_kind k) {
     case SM_PLAN_WINDOW: return "Window";
     case SM_PLAN_SETOP: return "SetOperation";
     case SM_PLAN_EXPAND: return "Expand";
+    case SM_PLAN_GENERATE: return "Generate";
     }
     return "?";
 }

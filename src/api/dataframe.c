@@ -375,6 +375,15 @@ static const char *star_columns(sm_session *s, const sm_schema *in) {
 /* Expands a select list (STAR → every column) and binds it. */
 static sm_dataframe *select_exprs(sm_dataframe *df, int n, sm_expr *const *unbound,
                                   const char *const *texts) {
+    /* generators (explode & co): GENERATE nodes below the projection */
+    sm_expr **gen_items;
+    int gen_n;
+    if (sm_df_plan_generators(&df, n, unbound, &gen_items, &gen_n) != SM_OK) return NULL;
+    if (gen_items != (sm_expr **)unbound) {
+        unbound = gen_items;
+        n = gen_n;
+        texts = NULL;
+    }
     sm_session *s = df->session;
     const sm_schema *in = df->plan->schema;
     /* window (api/window.c): OVER expressions become a WINDOW node under the

@@ -1736,6 +1736,102 @@ static int an_grouping_sets(sql_scope *sc, const sql_select *sel, const an_list 
     return SM_OK;
 }
 
+/* explode / explode_outer / posexplode / posexplode_outer / inline /
+ * inline_outer as a select item (optionally aliased): its kind. */
+static int an_generator_kind(const sm_expr *e, bool *outer) {
+    if (!e || e->kind != SM_EX_CALL || !e->name || e->nargs != 1) return 0;
+    static const struct {
+        const char *name;
+        int kind;
+        bool outer;
+    } gens[] = {{"explode", SM_GEN_EXPLODE, false},       {"explode_outer", SM_GEN_EXPLODE, true},
+                {"posexplode", SM_GEN_POSEXPLODE, false}, {"posexplode_outer", SM_GEN_POSEXPLODE, true},
+                {"inline", SM_GEN_INLINE, false},         {"inline_outer", SM_GEN_INLINE, true}};
+    for (size_t i = 0; i < sizeof gens / sizeof gens[0]; i++)
+        if (strcasecmp(e->name, gens[i].name) == 0) {
+            *outer = gens[i].outer;
+            return gens[i].kind;
+        }
+    return 0;
+}
+
+/* Spark's Generate: SELECT a, explode(arr) AS x FROM t.  The generator's
+ * input is bound against the FROM relation, a GENERATE node appends its
+ * columns, and the item becomes references to them (named as Spark names
+ * them: col, pos, key, value, the struct's fields, or the alias).  *copy
+ * gets the select with the rewritten items (items NULL when there is no
+ * generator). */
+static int an_generators(sql_scope *sc, const sql_select *sel, sm_dataframe **df,
+                         sql_select *copy) {
+    memset(copy, 0, sizeof *copy);
+    int ngen = 0;
+    for (int i = 0; i < sel->nitems; i++) {
+        const sm_expr *e = sel->items[i];
+        if (e->kind == SM_EX_ALIAS && e->nargs == 1) e = e->args[0];
+        bool outer;
+        if (an_generator_kind(e, &outer)) ngen++;
+    }
+    if (ngen == 0) return SM_OK;
+    if (sel->ngroup > 0 || sel->nsets > 0 || sel->group_kind != SQL_GROUP_PLAIN)
+        return an_fail_at(sc, -1, -1, SM_UNSUPPORTED,
+                          "[UNSUPPORTED_FEATURE] A generator in an aggregating SELECT is not "
+                          "supported by smelt yet.");
+    sm_expr **items = NULL;
+    int n = 0, cap = sel->nitems;
+    sm_dataframe *cur = *df;
+    for (int i = 0; i < sel->nitems; i++) {
+        const sm_expr *item = sel->items[i];
+        const sm_expr *g = item->kind == SM_EX_ALIAS && item->nargs == 1 ? item->args[0] : item;
+        bool outer = false;
+        int kind = an_generator_kind(g, &outer);
+        if (!kind) {
+            if (items) items[n++] = sel->items[i];
+            continue;
+        }
+        /* one GENERATE per generator, left to right (Spark nests them) */
+        sm_expr *arg = NULL;
+        SM_TRY(an_bind(sc, cur->plan->schema, g->args[0], false, &arg));
+        int nin = cur->plan->schema->ncols;
+        const char *alias = item->kind == SM_EX_ALIAS ? item->name : NULL;
+        sm_dataframe *gdf = sm_df_generate(cur, arg, kind, outer, alias ? 1 : 0, &alias);
+        if (!gdf) {
+            int rc = sm_errcode() ? sm_errcode() : SM_NOMEM;
+            return rc == SM_NOMEM ? rc : an_fail_at(sc, g->pos, g->end, rc, "%s", sm_errmsg());
+        }
+        sm_schema *gs = gdf->plan->schema;
+        int ng = gs->ncols - nin;
+        sm_expr **ni = sm_arena_alloc(A(sc), sizeof *ni * (size_t)(cap + ng));
+        if (!ni) return SM_NOMEM;
+        if (items) memcpy(ni, items, sizeof *ni * (size_t)n);
+        else
+            for (int k = 0; k < i; k++) ni[n++] = sel->items[k];
+        items = ni;
+        cap += ng;
+        for (int c = nin; c < gs->ncols; c++) {
+            /* a generated name that repeats an earlier column's gets a
+             * private one; the item keeps Spark's through its alias */
+            const char *shown = gs->fields[c].name;
+            for (int k = 0; k < nin; k++)
+                if (gs->fields[k].name && strcasecmp(gs->fields[k].name, shown) == 0) {
+                    char *priv = sm_arena_printf(A(sc), "__generated%d_%s", c, shown);
+                    if (!priv) return SM_NOMEM;
+                    gs->fields[c].name = priv;
+                    break;
+                }
+            sm_expr *ref = sm_expr_column(A(sc), gs->fields[c].name);
+            sm_expr *al = ref ? sm_expr_alias(A(sc), ref, shown) : NULL;
+            if (!al) return SM_NOMEM;
+            items[n++] = al;
+        }
+        cur = gdf;
+    }
+    *copy = *sel;
+    copy->items = items;
+    copy->nitems = n;
+    *df = cur;
+    return SM_OK;
+}
+
 static int an_select(sql_scope *sc, const sql_select *sel, const sm_sort_key *order, int norder,
                      sm_dataframe **out) {
     sm_dataframe *df;
@@ -1792,6 +1888,11 @@ static int an_select(sql_scope *sc, const sql_select *sel, const sm_sort_key *or
             df = f;
         }
     }
+    /* a generator in the select list (explode & co): a GENERATE below the
+     * projection, the item replaced by references to its columns */
+    sql_select gen_sel;
+    SM_TRY(an_generators(sc, sel, &df, &gen_sel));
+    if (gen_sel.items) sel = &gen_sel;
     sc->input = df;
     const sm_schema *in = df->plan->schema;
 
