@@ -1628,16 +1628,26 @@ static int hist_finalize(const sm_expr *call, const void *state, sm_vector *out)
     SM_TRY(sm_vector_set_dt(out, call->dt));
     sm_vector *st = out->children[0];
     sm_vector *xs = st->children[0], *ys = st->children[1];
-    sm_vector *xd = sm_vector_new(SM_DOUBLE, h->used);
-    if (!xd) return SM_NOMEM;
-    for (int i = 0; i < h->used; i++) SM_VEC_F64(xd)[i] = h->bins[i].x;
-    xd->length = h->used;
-    /* x back to the input's type, as Spark's Cast (doubles truncate to integers) */
-    sm_eval_ctx ec = {0};
-    sm_vector *xc = NULL;
+    /* x back to the input's type: integers and temporal values truncated
+     * (Spark's bin.x.toLong / toInt), decimals rounded, floats narrowed */
     const sm_dtype *xt = call->dt->elem->fields[0].type;
-    int rc = sm_nested_cast(&ec, xd, xt, &xc);
-    sm_vector_unref(xd);
+    sm_vector *xc = sm_vector_new_dt(xt, h->used);
+    if (!xc) return SM_NOMEM;
+    int rc = SM_OK;
+    for (int i = 0; i < h->used && rc == SM_OK; i++) {
+        double x = h->bins[i].x;
+        switch (sm_type_phys(xt->id)) {
+        case SM_INT: rc = sm_vector_append_i32(xc, (int32_t)x); break;
+        case SM_BIGINT: rc = sm_vector_append_i64(xc, (int64_t)x); break;
+        case SM_DECIMAL: {
+            __int128 u;
+            if (!sm_dec_from_double(x, xt->precision, xt->scale, &u)) rc = sm_vector_append_null(xc);
+            else rc = sm_vector_append_value(xc, &(sm_value){.type = SM_DECIMAL, .precision = xt->precision, .scale = xt->scale, .v.dec = u});
+            break;
+        }
+        default: rc = sm_vector_append_f64(xc, xt->id == SM_FLOAT ? (double)(float)x : x); break;
+        }
+    }
     for (int i = 0; i < h->used && rc == SM_OK; i++) {
         rc = sm_vector_append_from(xs, xc, i);
         if (rc == SM_OK) rc = sm_vector_append_f64(ys, h->bins[i].y);

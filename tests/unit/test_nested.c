@@ -151,6 +151,21 @@ TEST(nested_compare_equal_hash) {
     sm_vector_unref(v);
 }
 
+TEST(nested_maps_equal_in_any_order) {
+    sm_vector *v = sm_vector_new_dt(sm_dtype_map(int_t(), int_t(), true), 2);
+    int rows[2][2][2] = {{{1, 2}, {2, 3}}, {{2, 3}, {1, 2}}}; /* {1:2, 2:3} and {2:3, 1:2} */
+    for (int r = 0; r < 2; r++) {
+        for (int e = 0; e < 2; e++) {
+            sm_vector_append_i32(v->children[0], rows[r][e][0]);
+            sm_vector_append_i32(v->children[1], rows[r][e][1]);
+        }
+        CHECK_OK(sm_vector_end_list(v));
+    }
+    CHECK(sm_vector_rows_equal(v, 0, v, 1));
+    CHECK(sm_vector_hash_row(v, 0) == sm_vector_hash_row(v, 1));
+    sm_vector_unref(v);
+}
+
 TEST(nested_dtype_parse_and_format) {
     const sm_dtype *t = NULL;
     CHECK_INT(sm_dtype_parse("array<int>", 10, &t), SM_ARRAY);
