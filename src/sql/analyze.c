@@ -1866,6 +1866,33 @@ static int an_select(sql_scope *sc, const sql_select *sel, const sm_sort_key *or
     } else {
         SM_TRY(an_relation(sc, sel->from, &df));
     }
+    /* LATERAL VIEW gen(...) tv AS c1, ...: GENERATE nodes whose columns are
+     * qualified by tv */
+    for (int i = 0; i < sel->nlaterals; i++) {
+        const sql_lateral_view *lv = &sel->laterals[i];
+        bool outer = false;
+        int kind = an_generator_kind(lv->gen, &outer);
+        if (!kind)
+            return an_fail_at(sc, lv->gen->pos, lv->gen->end, SM_ANALYSIS,
+                              "[UNSUPPORTED_GENERATOR.NOT_GENERATOR] The generator is not "
+                              "supported: `%s` is expected to be a generator. However, its class "
+                              "is not a generator.",
+                              lv->gen->name ? lv->gen->name : "?");
+        sm_expr *arg = NULL;
+        SM_TRY(an_bind(sc, df->plan->schema, lv->gen->args[0], false, &arg));
+        int nin = df->plan->schema->ncols;
+        sm_dataframe *gdf = sm_df_generate(df, arg, kind, outer || lv->outer, lv->ncols,
+                                           (const char *const *)lv->cols);
+        if (!gdf) {
+            int rc = sm_errcode() ? sm_errcode() : SM_NOMEM;
+            return rc == SM_NOMEM ? rc
+                                  : an_fail_at(sc, lv->gen->pos, lv->gen->end, rc, "%s", sm_errmsg());
+        }
+        sm_schema *gs = gdf->plan->schema;
+        for (int c = nin; c < gs->ncols; c++)
+            if (!(gs->fields[c].qualifier = sm_arena_strdup(A(sc), lv->table))) return SM_NOMEM;
+        df = gdf;
+    }
     /* WHERE */
     if (where) {
         sc->input = df;
