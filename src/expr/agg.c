@@ -240,6 +240,8 @@ typedef struct {
     const char *s;   /* string (arena copy) */
     int32_t len;
     sm_i128_a8 dec;  /* decimal (unscaled; the scale is the call's) */
+    const sm_vector *nv; /* array / map / struct: row i of nv (a batch's vector until
+                            agg_own copies it into a one-row vector the arena releases) */
 } agg_val;
 
 static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
@@ -252,13 +254,32 @@ static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
     case SM_DOUBLE: out->d = SM_VEC_F64(v)[row]; break;
     case SM_STRING: out->s = sm_vector_str(v, row, &out->len); break;
     case SM_DECIMAL: out->dec = SM_VEC_DEC(v)[row]; break;
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT:
+        out->nv = v;
+        out->i = row;
+        break;
     default: break;
     }
 }
 
+static void agg_unref_vector(void *v) { sm_vector_unref(v); }
+
 /* Copies a string value into the arena (agg_val strings point into batches
  * until copied). */
 static int agg_own(agg_val *v, sm_type t, sm_arena *arena) {
+    if (sm_type_is_nested(t) && v->nv) { /* a private one-row copy */
+        sm_vector *c = v->nv->dt ? sm_vector_new_dt(v->nv->dt, 1) : sm_vector_new(t, 1);
+        if (!c) return SM_NOMEM;
+        if (sm_vector_append_from(c, v->nv, v->i) != SM_OK || sm_arena_on_free(arena, agg_unref_vector, c) != SM_OK) {
+            sm_vector_unref(c);
+            return SM_NOMEM;
+        }
+        v->nv = c;
+        v->i = 0;
+        return SM_OK;
+    }
     if (t != SM_STRING) return SM_OK;
     char *p = sm_arena_alloc(arena, (size_t)v->len + 1);
     if (!p) return SM_NOMEM;
@@ -282,6 +303,9 @@ static inline int agg_cmp(sm_type t, const agg_val *a, const agg_val *b) {
         return a->len < b->len ? -1 : a->len > b->len;
     }
     case SM_DECIMAL: return a->dec < b->dec ? -1 : a->dec > b->dec; /* one scale per column */
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT: return sm_vector_compare_rows(a->nv, a->i, b->nv, b->i);
     default: return a->i < b->i ? -1 : a->i > b->i;
     }
 }
@@ -301,6 +325,9 @@ static int agg_append(sm_vector *out, sm_type t, bool is_null, const agg_val *v)
         x.v.dec = v->dec;
         return sm_vector_append_value(out, &x);
     }
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT: return v->nv ? sm_vector_append_from(out, v->nv, v->i) : sm_vector_append_null(out);
     default: return sm_err(SM_INTERNAL, "aggregate: unexpected result type %s", sm_type_name(t));
     }
 }
@@ -515,7 +542,7 @@ static int mm_update(const sm_expr *call, char *states, const uint32_t *gids, sm
     for (int64_t i = 0; i < n; i++) {
         if (sm_vector_is_null(v, i)) continue;
         mm_state *s = STATE(mm_state, states, gids[i]);
-        agg_val x;
+        agg_val x = {0};
         agg_read(v, i, &x);
         if (s->seen && agg_cmp(v->type, &x, &s->v) * sign <= 0) continue;
         SM_TRY(agg_own(&x, v->type, arena));
@@ -1341,8 +1368,8 @@ static int resolve_acd(sm_bind_ctx *ctx, sm_expr *call) {
 
 /* ---- collect_list / collect_set ---------------------------------------------------- */
 
-/* Every non-null value of the group (scalars; strings copied into the
- * table's arena), in arrival order; the array grows by doubling in the
+/* Every non-null value of the group (strings copied into the table's
+ * arena, nested values into one-row vectors it releases), in arrival order; the array grows by doubling in the
  * arena.  collect_set drops repeats at finalize, keeping first
  * occurrences.  The result is array<T> without null elements. */
 typedef struct {
@@ -1368,14 +1395,14 @@ static int coll_add(coll_state *s, const agg_val *x, sm_type t, sm_arena *arena)
 static int resolve_collect(sm_bind_ctx *ctx, sm_expr *call) {
     SM_TRY(agg_prep(ctx, call));
     const sm_expr *a = call->args[0];
-    if (sm_type_is_nested(a->type) || a->type == SM_INTERVAL_CAL)
+    if (a->type == SM_INTERVAL_CAL)
         return sm_err(SM_UNSUPPORTED,
                       "[UNSUPPORTED_FEATURE] %s of %s values is not supported by smelt yet.",
                       call->name, sm_type_name(a->type));
     if (call->agg->kind == AGG_COLLECT_SET && a->type == SM_MAP)
         return agg_type_error(ctx, call, 0, "non-MAP");
     call->type = SM_ARRAY;
-    call->dt = sm_dtype_array(sm_dtype_scalar(a->type, a->precision, a->scale), false);
+    call->dt = sm_dtype_array(sm_nested_expr_dtype(a), false);
     if (!call->dt) return SM_NOMEM;
     call->nullable = false;
     return SM_OK;

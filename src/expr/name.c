@@ -638,9 +638,6 @@ char *sm_expr_sql_name_bound(sm_arena *a, const sm_expr *e, const sm_expr *bound
     if (e->kind == SM_EX_ALIAS) return sm_arena_strdup(a, e->name ? e->name : "");
     if (e->kind == SM_EX_COLUMN && bound && bound->kind == SM_EX_CALL && bound->name)
         return sm_arena_strdup(a, bound->name); /* s.f (a struct field): named f */
-    if (e->kind == SM_EX_CALL && nm_is(e->name, "__field") && e->nargs == 2 &&
-        e->args[1]->kind == SM_EX_LITERAL)
-        return sm_arena_strndup(a, e->args[1]->lit.v.str.ptr, (size_t)e->args[1]->lit.v.str.len);
     if (bound && bound->kind != e->kind) bound = NULL;
     if (e->kind == SM_EX_COLUMN)
         return sm_arena_strdup(a, bound && bound->name ? bound->name : e->name ? e->name : "");
