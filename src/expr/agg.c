@@ -1484,15 +1484,15 @@ typedef struct {
 typedef struct {
     hist_bin *bins;
     int32_t used, cap, nb;
-    int64_t seed; /* java.util.Random's state; 0 = not seeded yet */
+    uint64_t seed; /* java.util.Random's state (48 bits); 0 = not seeded yet */
 } hist_state;
 
-#define HIST_MULT 0x5DEECE66DLL
-#define HIST_MASK ((1LL << 48) - 1)
+#define HIST_MULT 0x5DEECE66DULL
+#define HIST_MASK ((1ULL << 48) - 1)
 
 static int32_t hist_next(hist_state *h, int bits) {
-    h->seed = (h->seed * HIST_MULT + 0xBLL) & HIST_MASK;
-    return (int32_t)((uint64_t)h->seed >> (48 - bits));
+    h->seed = (h->seed * HIST_MULT + 0xBULL) & HIST_MASK; /* modulo 2^64, then 48 bits */
+    return (int32_t)(uint32_t)(h->seed >> (48 - bits));
 }
 static double hist_next_double(hist_state *h) {
     int64_t a = hist_next(h, 26), b = hist_next(h, 27);
@@ -1501,7 +1501,7 @@ static double hist_next_double(hist_state *h) {
 
 static void hist_init(hist_state *h, int32_t nb) {
     if (h->seed) return;
-    h->seed = (31183LL ^ HIST_MULT) & HIST_MASK;
+    h->seed = (31183ULL ^ HIST_MULT) & HIST_MASK;
     h->nb = nb;
 }
 

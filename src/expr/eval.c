@@ -448,6 +448,8 @@ int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, s
     return SM_OK;
 }
 
+static void eval_unref_vector(void *v) { sm_vector_unref(v); }
+
 int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm_value *out) {
     sm_batch one = {.ncols = 0, .nrows = 1, .cols = NULL};
     sm_vector *v = NULL;
@@ -464,6 +466,15 @@ int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm
         }
         if (x.v.str.len) memcpy(s, x.v.str.ptr, (size_t)x.v.str.len);
         x.v.str.ptr = s;
+    }
+    if (sm_type_is_nested(x.type) && !x.is_null) {
+        /* the value refers to row 0 of v: v lives as long as the arena */
+        if (sm_arena_on_free(a, eval_unref_vector, v) != SM_OK) {
+            sm_vector_unref(v);
+            return SM_NOMEM;
+        }
+        *out = x;
+        return SM_OK;
     }
     sm_vector_unref(v);
     *out = x;

@@ -263,7 +263,8 @@ typedef struct sm_eval_ctx {
 int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out);
 
 /* Evaluates an expression with no column references to a scalar (used for
- * constant folding and literal arguments).  Strings are arena-owned. */
+ * constant folding and literal arguments).  Strings are arena-owned; a
+ * nested value refers to a vector the arena releases. */
 int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm_value *out);
 bool sm_expr_is_const(const sm_expr *e);
 
