@@ -151,6 +151,23 @@ TEST(nested_compare_equal_hash) {
     sm_vector_unref(v);
 }
 
+TEST(nested_ddl_schema_types) {
+    sm_schema *s = NULL;
+    CHECK_OK(sm_schema_parse_ddl("id INT, a ARRAY<INT>, m map<string, array<bigint>> NOT NULL, "
+                                 "s struct<x: int, `y z`: string>",
+                                 &s));
+    CHECK_INT(s->ncols, 4);
+    CHECK(s->fields[1].type == SM_ARRAY && s->fields[1].dt == sm_dtype_array(int_t(), true));
+    char buf[128];
+    sm_dtype_format(buf, sizeof buf, s->fields[2].dt);
+    CHECK_STR(buf, "map<string,array<bigint>>");
+    CHECK(!s->fields[2].nullable);
+    sm_dtype_format(buf, sizeof buf, s->fields[3].dt);
+    CHECK_STR(buf, "struct<x:int,y z:string>");
+    CHECK(s->fields[0].dt == NULL);
+    sm_schema_free(s);
+}
+
 TEST(nested_maps_equal_in_any_order) {
     sm_vector *v = sm_vector_new_dt(sm_dtype_map(int_t(), int_t(), true), 2);
     int rows[2][2][2] = {{{1, 2}, {2, 3}}, {{2, 3}, {1, 2}}}; /* {1:2, 2:3} and {2:3, 1:2} */
