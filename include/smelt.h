@@ -221,6 +221,9 @@ bool sm_result_get_bool(const sm_result *r, int64_t row, int col);
 /* Any value as Spark's string form (CAST AS STRING); NULL for null.  The
  * pointer stays valid until sm_result_free. */
 const char *sm_result_get_string(sm_result *r, int64_t row, int col);
+/* The same, with arrays, maps and structs as the spark-sql shell prints them
+ * (Hive style: [1,2], {"a":1}, {"f":"x"}) instead of CAST AS STRING's form. */
+const char *sm_result_get_hive_string(sm_result *r, int64_t row, int col);
 void sm_result_free(sm_result *r);
 
 /* Iteration over batches as they are produced (rows in partition order). */

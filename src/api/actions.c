@@ -217,6 +217,21 @@ const char *sm_result_get_string(sm_result *r, int64_t row, int col) {
     return s;
 }
 
+const char *sm_result_get_hive_string(sm_result *r, int64_t row, int col) {
+    int64_t i;
+    const sm_vector *v = locate(r, row, col, &i);
+    if (!v || sm_vector_is_null(v, i)) return NULL;
+    if (!sm_type_is_nested(v->type)) return sm_result_get_string(r, row, col);
+    sm_buf b = {0};
+    if (sm_nested_format(v, i, r->tz, true, &b) != SM_OK) {
+        sm_buf_free(&b);
+        return NULL;
+    }
+    char *s = sm_arena_strndup(r->strings, b.data ? b.data : "", b.len);
+    sm_buf_free(&b);
+    return s;
+}
+
 /* ---- iteration --------------------------------------------------------------- */
 
 int sm_df_foreach_batch(sm_dataframe *df, sm_batch_callback cb, void *arg) {
@@ -255,6 +270,7 @@ static const char *kind_name(sm_plan_kind k) {
     case SM_PLAN_WINDOW: return "Window";
     case SM_PLAN_SETOP: return "SetOperation";
     case SM_PLAN_EXPAND: return "Expand";
+    case SM_PLAN_GENERATE: return "Generate";
     }
     return "?";
 }

@@ -120,6 +120,16 @@ sm_dataframe *sm_df_sort_exprs(sm_dataframe *df, int n, const sm_sort_key *keys,
                                const bool *prebound, const char *text);
 /* EXPAND (grouping sets): nsets projections of nexprs expressions bound to
  * df; names the output columns (types from set 0, nullable if any is). */
+/* GENERATE (explode & co, api/generate.c): df's columns then the generator's
+ * over `arg` (bound against df's schema), named names[0..nnames) or Spark's
+ * defaults (col / pos, col / key, value / the struct's fields). */
+sm_dataframe *sm_df_generate(sm_dataframe *df, sm_expr *arg, int kind, bool outer, int nnames,
+                             const char *const *names);
+/* Select items that are generators (explode(a) [AS x], ...) become GENERATE
+ * nodes over *df (updated) and references to their columns; *out the
+ * rewritten items (items itself when there is none). */
+int sm_df_plan_generators(sm_dataframe **df, int n, sm_expr *const *items, sm_expr ***out,
+                          int *nout);
 sm_dataframe *sm_df_expand(sm_dataframe *df, int nsets, int nexprs, sm_expr ***sets,
                            const char **names);
 /* One row, no columns (SELECT without FROM). */

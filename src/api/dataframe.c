@@ -88,6 +88,7 @@ static sm_schema *schema_clone(sm_session *s, const sm_schema *src) {
             return NULL;
         sc->fields[i].precision = src->fields[i].precision; /* DECIMAL */
         sc->fields[i].scale = src->fields[i].scale;
+        sc->fields[i].dt = src->fields[i].dt;
     }
     return sc;
 }
@@ -139,7 +140,9 @@ static const char *expr_output_name(sm_session *s, const sm_expr *unbound, const
     /* Spark names a plain column reference as the user wrote it ("NAME"
      * for a column called name). */
     if (unbound->kind == SM_EX_COLUMN && unbound->name)
-        return bound->kind == SM_EX_COLUMN && bound->name ? bound->name : unbound->name;
+        return (bound->kind == SM_EX_COLUMN || bound->kind == SM_EX_CALL) && bound->name
+                   ? bound->name /* a struct field s.f is named f */
+                   : unbound->name;
     (void)in;
     /* Spark names select / agg items after resolution: from the bound tree's
      * types and column names ("(k + 1)" for r.k + 1, "date_add(d, 1)") */
@@ -154,6 +157,7 @@ static sm_expr *column_ref(sm_session *s, const sm_schema *sc, int col) {
     e->nullable = sc->fields[col].nullable;
     e->precision = sc->fields[col].precision; /* DECIMAL */
     e->scale = sc->fields[col].scale;
+    e->dt = sc->fields[col].dt;
     return e;
 }
 
@@ -171,6 +175,7 @@ static sm_dataframe *make_project(sm_dataframe *df, int n, sm_expr **exprs, cons
             return NULL;
         p->schema->fields[i].precision = exprs[i]->precision; /* DECIMAL */
         p->schema->fields[i].scale = exprs[i]->scale;
+        p->schema->fields[i].dt = exprs[i]->dt;
         /* A plain column reference keeps its qualifier (t.col), as Spark keeps
          * the attribute's; a renamed one loses it. */
         const sm_schema *in = df->plan->schema;
@@ -371,6 +376,15 @@ static const char *star_columns(sm_session *s, const sm_schema *in) {
 /* Expands a select list (STAR → every column) and binds it. */
 static sm_dataframe *select_exprs(sm_dataframe *df, int n, sm_expr *const *unbound,
                                   const char *const *texts) {
+    /* generators (explode & co): GENERATE nodes below the projection */
+    sm_expr **gen_items;
+    int gen_n;
+    if (sm_df_plan_generators(&df, n, unbound, &gen_items, &gen_n) != SM_OK) return NULL;
+    if (gen_items != (sm_expr **)unbound) {
+        unbound = gen_items;
+        n = gen_n;
+        texts = NULL;
+    }
     sm_session *s = df->session;
     const sm_schema *in = df->plan->schema;
     /* window (api/window.c): OVER expressions become a WINDOW node under the
@@ -883,6 +897,7 @@ static int split_aggs(agg_split *as, const sm_expr *e, sm_expr **out) {
         ref->nullable = e->nullable;
         ref->precision = e->precision; /* DECIMAL */
         ref->scale = e->scale;
+        ref->dt = e->dt;
         as->naggs++;
         *out = ref;
         return SM_OK;
@@ -945,6 +960,7 @@ static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
         if (schema_set(s, p->schema, k, name, key->type, key->nullable) != SM_OK) return NULL;
         p->schema->fields[k].precision = key->precision; /* DECIMAL */
         p->schema->fields[k].scale = key->scale;
+        p->schema->fields[k].dt = key->dt;
         finals[k] = column_ref(s, p->schema, k);
         names[k] = name;
         if (!finals[k]) return NULL;
@@ -955,6 +971,7 @@ static sm_dataframe *agg_exprs(sm_grouped *g, int n, sm_expr *const *unbound,
             return NULL;
         p->schema->fields[g->nkeys + a].precision = as.aggs[a]->precision; /* DECIMAL */
         p->schema->fields[g->nkeys + a].scale = as.aggs[a]->scale;
+        p->schema->fields[g->nkeys + a].dt = as.aggs[a]->dt;
     }
     sm_dataframe *agg = sm_df_wrap(s, p);
     if (!agg) return NULL;
@@ -1109,6 +1126,13 @@ const char *sm_df_column_type(const sm_dataframe *df, int col) {
         char ty[48];
         sm_type_format(ty, sizeof ty, f->type, f->precision, f->scale, f->dt);
         return sm_arena_strdup(df->session->arena, ty);
+    }
+    if (sm_type_is_nested(f->type) && f->dt) { /* "array<int>", "struct<a:int>" */
+        int n = sm_type_format(NULL, 0, f->type, f->precision, f->scale, f->dt);
+        char *buf = sm_arena_alloc(df->session->arena, (size_t)n + 1);
+        if (!buf) return sm_type_name(f->type);
+        sm_type_format(buf, (size_t)n + 1, f->type, f->precision, f->scale, f->dt);
+        return buf;
     }
     return sm_type_name(f->type);
 }

@@ -354,6 +354,7 @@ static sm_expr *jn_colref(sm_arena *a, const sm_schema *sc, int col) {
     e->nullable = sc->fields[col].nullable;
     e->precision = sc->fields[col].precision;
     e->scale = sc->fields[col].scale;
+    e->dt = sc->fields[col].dt;
     return e;
 }
 

@@ -64,6 +64,7 @@ static sm_plan *so_cast(sm_session *s, sm_plan *in, const sm_type *types, const 
         e->nullable = sc->fields[c].nullable;
         e->precision = sc->fields[c].precision;
         e->scale = sc->fields[c].scale;
+        e->dt = sc->fields[c].dt;
         exprs[c] = types[c] == SM_DECIMAL ? sm_expr_coerce_dec(&bc, e, prec[c], scale[c])
                                           : sm_expr_coerce(&bc, e, types[c]);
         if (!exprs[c]) return NULL;
@@ -71,6 +72,7 @@ static sm_plan *so_cast(sm_session *s, sm_plan *in, const sm_type *types, const 
         os->fields[c].type = types[c];
         os->fields[c].precision = exprs[c]->precision;
         os->fields[c].scale = exprs[c]->scale;
+        os->fields[c].dt = exprs[c]->dt;
         os->fields[c].nullable = exprs[c]->nullable;
         if (exprs[c] != e) os->fields[c].qualifier = NULL;
     }

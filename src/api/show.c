@@ -239,7 +239,7 @@ static int format_cells(sm_session *s, sm_arena *a, const sm_schema *schema, sm_
                 if (val.type == SM_BINARY) /* show() prints bytes as hex: [41 42] */
                     rc = sm_binary_append_show(&buf, val.v.str.ptr, val.v.str.len);
                 else
-                    rc = sm_value_to_string(&val, s->tz, &buf);
+                    rc = sm_value_to_show_string(&val, s->tz, &buf);
                 if (rc == SM_OK) rc = make_cell(a, buf.data ? buf.data : "", buf.len, truncate, cell);
             }
         }
@@ -310,6 +310,43 @@ int sm_df_show(sm_dataframe *df, int64_t n, int truncate) {
     return rc;
 }
 
+/* printSchema's lines under a nested field (Spark's StructType.treeString):
+ * " |    |-- element: integer (containsNull = true)", key / value for maps,
+ * one line per field for structs; `level` bars of indentation. */
+static void show_schema_line(FILE *out, int level, const char *name, const sm_dtype *t,
+                             const char *flag, bool val) {
+    fputs(" ", out);
+    for (int i = 0; i < level; i++) fputs("|    ", out);
+    char dec[32];
+    if (t->id == SM_DECIMAL) snprintf(dec, sizeof dec, "decimal(%d,%d)", t->precision, t->scale);
+    fprintf(out, "|-- %s: %s", name, t->id == SM_DECIMAL ? dec : sm_type_schema_name(t->id));
+    if (flag) fprintf(out, " (%s = %s)", flag, val ? "true" : "false");
+    fputc('\n', out);
+}
+
+static void show_schema_tree(FILE *out, const sm_dtype *t, int level) {
+    switch (t->id) {
+    case SM_ARRAY:
+        show_schema_line(out, level, "element", t->elem, "containsNull", t->contains_null);
+        show_schema_tree(out, t->elem, level + 1);
+        break;
+    case SM_MAP:
+        show_schema_line(out, level, "key", t->elem, NULL, false);
+        show_schema_tree(out, t->elem, level + 1);
+        show_schema_line(out, level, "value", t->value, "valueContainsNull", t->contains_null);
+        show_schema_tree(out, t->value, level + 1);
+        break;
+    case SM_STRUCT:
+        for (int i = 0; i < t->nfields; i++) {
+            show_schema_line(out, level, t->fields[i].name, t->fields[i].type, "nullable",
+                             t->fields[i].nullable);
+            show_schema_tree(out, t->fields[i].type, level + 1);
+        }
+        break;
+    default: break;
+    }
+}
+
 int sm_df_print_schema_to(sm_dataframe *df, FILE *out) {
     if (!df)
         return sm_errcode() ? sm_errcode() : sm_err(SM_INVALID, "printSchema: the DataFrame is NULL");
@@ -323,6 +360,7 @@ int sm_df_print_schema_to(sm_dataframe *df, FILE *out) {
         fprintf(out, " |-- %s: %s (nullable = %s)\n", f->name ? f->name : "",
                 f->type == SM_DECIMAL ? dec : sm_type_schema_name(f->type),
                 f->nullable ? "true" : "false");
+        if (sm_type_is_nested(f->type) && f->dt) show_schema_tree(out, f->dt, 1);
     }
     fputc('\n', out);
     if (ferror(out)) return sm_err(SM_IO, "printSchema: writing the output failed");

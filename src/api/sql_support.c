@@ -42,6 +42,7 @@ static int ss_field(sm_session *s, sm_field *f, const char *name, const sm_expr 
     f->nullable = e->nullable;
     f->precision = e->precision;
     f->scale = e->scale;
+    f->dt = e->dt;
     if (qualifier && !(f->qualifier = sm_arena_strdup(s->arena, qualifier))) return SM_NOMEM;
     return SM_OK;
 }
@@ -55,6 +56,7 @@ sm_expr *sm_sql_column_ref(sm_session *s, const sm_schema *sc, int col) {
     e->nullable = sc->fields[col].nullable;
     e->precision = sc->fields[col].precision;
     e->scale = sc->fields[col].scale;
+    e->dt = sc->fields[col].dt;
     return e;
 }
 

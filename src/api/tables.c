@@ -204,6 +204,7 @@ sm_dataframe *sm_table_rename(sm_dataframe *df, char *const *names) {
         ex[c]->nullable = in->fields[c].nullable;
         ex[c]->precision = in->fields[c].precision;
         ex[c]->scale = in->fields[c].scale;
+        ex[c]->dt = in->fields[c].dt;
     }
     sc->ncols = n;
     sc->fields = f;

@@ -107,6 +107,7 @@ int sm_window_plan(sm_dataframe *df, int n, sm_expr *const *unbound, const char 
         f->nullable = w.bound[k]->nullable;
         f->precision = w.bound[k]->args[0]->precision;
         f->scale = w.bound[k]->args[0]->scale;
+        f->dt = w.bound[k]->args[0]->dt;
     }
     p->kind = SM_PLAN_WINDOW;
     p->child = df->plan;

@@ -20,9 +20,9 @@
  *          Infinity as strings, timestamps as yyyy-MM-dd'T'HH:mm:ss.SSSXXX,
  *          binary as base64 (checked against PySpark's to_json).
  *
- * Nested values (arrays, maps, structs) print in their CAST AS STRING form;
- * the spark-sql shell prints them Hive-style ([1,2] rather than [1, 2]),
- * which the public API cannot do without the values' types.
+ * Nested values (arrays, maps, structs) print in their CAST AS STRING form,
+ * except in tsv, which prints them as the spark-sql shell does (Hive style:
+ * [1,2], {1:"a"}, {"f":1}; sm_result_get_hive_string).
  *
  * The splitter is a small state machine over the text: normal, '…' and "…"
  * strings (backslash escapes the next character, as Spark's lexer), `…`
@@ -433,7 +433,7 @@ int cli_print_result(sm_dataframe *df, const cli_output *o, FILE *out, int64_t *
         }
         for (int64_t row = 0; row < nrows; row++) {
             for (int col = 0; col < ncols; col++) {
-                const char *v = sm_result_get_string(r, row, col);
+                const char *v = sm_result_get_hive_string(r, row, col);
                 if (col) fputc('\t', out);
                 if (o->hive == CLI_HIVE_DESCRIBE)
                     fprintf(out, "%-20s", v ? v : "");

@@ -112,9 +112,31 @@ typedef struct arena_block {
     _Alignas(16) unsigned char data[];
 } arena_block;
 
+typedef struct arena_cleanup {
+    struct arena_cleanup *next;
+    void (*fn)(void *);
+    void *arg;
+} arena_cleanup;
+
 struct sm_arena {
     arena_block *head;
+    arena_cleanup *cleanups; /* run newest first by reset and free */
 };
+
+int sm_arena_on_free(sm_arena *a, void (*fn)(void *), void *arg) {
+    arena_cleanup *c = sm_arena_alloc(a, sizeof *c);
+    if (!c) return SM_NOMEM;
+    c->fn = fn;
+    c->arg = arg;
+    c->next = a->cleanups;
+    a->cleanups = c;
+    return SM_OK;
+}
+
+static void arena_run_cleanups(sm_arena *a) {
+    for (arena_cleanup *c = a->cleanups; c; c = c->next) c->fn(c->arg);
+    a->cleanups = NULL;
+}
 
 #define ARENA_BLOCK 16384
 
@@ -169,6 +191,7 @@ char *sm_arena_printf(sm_arena *a, const char *fmt, ...) {
 }
 
 void sm_arena_reset(sm_arena *a) {
+    arena_run_cleanups(a);
     arena_block *b = a->head;
     while (b && b->next) {
         arena_block *next = b->next;
@@ -180,6 +203,7 @@ void sm_arena_reset(sm_arena *a) {
 
 void sm_arena_free(sm_arena *a) {
     if (!a) return;
+    arena_run_cleanups(a);
     arena_block *b = a->head;
     while (b) {
         arena_block *next = b->next;

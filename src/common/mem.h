@@ -43,6 +43,10 @@ char *sm_arena_strdup(sm_arena *a, const char *s);
 char *sm_arena_strndup(sm_arena *a, const char *s, size_t n);
 char *sm_arena_printf(sm_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sm_arena_reset(sm_arena *a);                  /* keep first block, drop contents */
+/* Calls fn(arg) when the arena is reset or freed (newest first): for
+ * objects an arena's contents own that live outside it (vectors that
+ * aggregate states hold).  SM_NOMEM. */
+int sm_arena_on_free(sm_arena *a, void (*fn)(void *), void *arg);
 void sm_arena_free(sm_arena *a);
 
 /* Growable byte buffer (strings, output lines). */

@@ -167,6 +167,7 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
     case SM_PLAN_VALUES: return 1;
     case SM_PLAN_FILTER:
     case SM_PLAN_PROJECT:
+    case SM_PLAN_GENERATE:
     case SM_PLAN_EXPAND: return exec_num_partitions(ctx, p->child);
     case SM_PLAN_LIMIT: {
         int n = exec_num_partitions(ctx, p->child);
@@ -518,6 +519,13 @@ static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream
         }
         *out = &ps->base;
         return SM_OK;
+    }
+    case SM_PLAN_GENERATE: {
+        sm_stream *child = NULL;
+        SM_TRY(exec_open(ctx, p->child, part, &child));
+        int rc = exec_generate_open(ctx, p, child, out);
+        if (rc != SM_OK) child->close(child);
+        return rc;
     }
     case SM_PLAN_EXPAND: {
         expand_stream *es = sm_calloc(1, sizeof *es);

@@ -62,6 +62,8 @@ typedef struct sm_stream {
 } sm_stream;
 
 int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p);
+/* GENERATE's stream over an opened child stream (exec/generate.c; takes it). */
+int exec_generate_open(sm_exec_ctx *ctx, const sm_plan *p, sm_stream *child, sm_stream **out);
 int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out);
 
 /* Runs one task per partition of `p` on the pool; each pulls every batch of

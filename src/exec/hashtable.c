@@ -102,6 +102,9 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
                 case SM_DECIMAL: /* one scale per column: equal values, equal bytes */
                     vh = ht_bytes((const char *)&SM_VEC_DEC(v)[i], 16);
                     break;
+                case SM_ARRAY:
+                case SM_MAP:
+                case SM_STRUCT: vh = sm_vector_hash_row(v, i); break;
                 default: vh = 0; break;
                 }
             }
@@ -196,6 +199,11 @@ static inline bool ht_key_eq(const sm_keytab *t, int64_t g, sm_vector *const *co
         }
         case SM_DECIMAL:
             if (SM_VEC_DEC(a)[r] != SM_VEC_DEC(k)[g]) return false;
+            break;
+        case SM_ARRAY:
+        case SM_MAP:
+        case SM_STRUCT:
+            if (!sm_vector_rows_equal(a, r, k, g)) return false;
             break;
         default: break;
         }

@@ -102,6 +102,9 @@ static inline int so_cmp_nonnull(const sm_vector *a, int64_t ra, const sm_vector
             if (a->scale == b->scale) return x < y ? -1 : x > y;
             return sm_dec_cmp(x, a->scale, y, b->scale);
         }
+        case SM_ARRAY:
+        case SM_MAP:
+        case SM_STRUCT: return sm_vector_compare_rows(a, ra, b, rb);
         default: return 0;
         }
     }

@@ -97,6 +97,9 @@ enum {
     AGG_MEDIAN,
     AGG_PERCENTILE_APPROX,
     AGG_MODE,
+    AGG_COLLECT_LIST,
+    AGG_COLLECT_SET,
+    AGG_HISTOGRAM,
     AGG_REGR_COUNT,
     AGG_REGR_AVGX,
     AGG_REGR_AVGY,
@@ -247,6 +250,8 @@ typedef struct {
     const char *s;   /* string (arena copy) */
     int32_t len;
     sm_i128_a8 dec;  /* decimal (unscaled; the scale is the call's) */
+    const sm_vector *nv; /* array / map / struct: row i of nv (a batch's vector until
+                            agg_own copies it into a one-row vector the arena releases) */
 } agg_val;
 
 static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
@@ -265,13 +270,32 @@ static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
     case SM_DOUBLE: out->d = SM_VEC_F64(v)[row]; break;
     case SM_STRING: out->s = sm_vector_str(v, row, &out->len); break;
     case SM_DECIMAL: out->dec = SM_VEC_DEC(v)[row]; break;
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT:
+        out->nv = v;
+        out->i = row;
+        break;
     default: break;
     }
 }
 
+static void agg_unref_vector(void *v) { sm_vector_unref(v); }
+
 /* Copies a string value into the arena (agg_val strings point into batches
  * until copied). */
 static int agg_own(agg_val *v, sm_type t, sm_arena *arena) {
+    if (sm_type_is_nested(t) && v->nv) { /* a private one-row copy */
+        sm_vector *c = v->nv->dt ? sm_vector_new_dt(v->nv->dt, 1) : sm_vector_new(t, 1);
+        if (!c) return SM_NOMEM;
+        if (sm_vector_append_from(c, v->nv, v->i) != SM_OK || sm_arena_on_free(arena, agg_unref_vector, c) != SM_OK) {
+            sm_vector_unref(c);
+            return SM_NOMEM;
+        }
+        v->nv = c;
+        v->i = 0;
+        return SM_OK;
+    }
     if (sm_type_phys(t) != SM_STRING) return SM_OK;
     char *p = sm_arena_alloc(arena, (size_t)v->len + 1);
     if (!p) return SM_NOMEM;
@@ -295,6 +319,9 @@ static inline int agg_cmp(sm_type t, const agg_val *a, const agg_val *b) {
         return a->len < b->len ? -1 : a->len > b->len;
     }
     case SM_DECIMAL: return a->dec < b->dec ? -1 : a->dec > b->dec; /* one scale per column */
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT: return sm_vector_compare_rows(a->nv, a->i, b->nv, b->i);
     default: return a->i < b->i ? -1 : a->i > b->i;
     }
 }
@@ -320,6 +347,9 @@ static int agg_append(sm_vector *out, sm_type t, bool is_null, const agg_val *v)
         x.v.dec = v->dec;
         return sm_vector_append_value(out, &x);
     }
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT: return v->nv ? sm_vector_append_from(out, v->nv, v->i) : sm_vector_append_null(out);
     default: return sm_err(SM_INTERNAL, "aggregate: unexpected result type %s", sm_type_name(t));
     }
 }
@@ -535,7 +565,7 @@ static int mm_update(const sm_expr *call, char *states, const uint32_t *gids, sm
     for (int64_t i = 0; i < n; i++) {
         if (sm_vector_is_null(v, i)) continue;
         mm_state *s = STATE(mm_state, states, gids[i]);
-        agg_val x;
+        agg_val x = {0};
         agg_read(v, i, &x);
         if (s->seen && agg_cmp(v->type, &x, &s->v) * sign <= 0) continue;
         SM_TRY(agg_own(&x, v->type, arena));
@@ -1363,6 +1393,324 @@ static int resolve_acd(sm_bind_ctx *ctx, sm_expr *call) {
 #define AGG_BAG(nm, lo, hi, res, k) {nm, lo, hi, res, k, sizeof(bag_state), bag_update, bag_merge, bag_finalize}
 #define AGG_MOM(nm, k) {nm, 1, 1, resolve_double, k, sizeof(mom_state), mom_update, mom_merge, mom_finalize}
 
+/* ---- collect_list / collect_set ---------------------------------------------------- */
+
+/* Every non-null value of the group (strings copied into the table's
+ * arena, nested values into one-row vectors it releases), in arrival order; the array grows by doubling in the
+ * arena.  collect_set drops repeats at finalize, keeping first
+ * occurrences.  The result is array<T> without null elements. */
+typedef struct {
+    agg_val *items;
+    int64_t len, cap;
+} coll_state;
+
+static int coll_add(coll_state *s, const agg_val *x, sm_type t, sm_arena *arena) {
+    if (s->len == s->cap) {
+        int64_t cap = s->cap ? s->cap * 2 : 8;
+        agg_val *ni = sm_arena_alloc(arena, (size_t)cap * sizeof *ni);
+        if (!ni) return SM_NOMEM;
+        if (s->len) memcpy(ni, s->items, (size_t)s->len * sizeof *ni);
+        s->items = ni;
+        s->cap = cap;
+    }
+    s->items[s->len] = *x;
+    SM_TRY(agg_own(&s->items[s->len], t, arena));
+    s->len++;
+    return SM_OK;
+}
+
+static int resolve_collect(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    const sm_expr *a = call->args[0];
+    if (a->type == SM_INTERVAL_CAL)
+        return sm_err(SM_UNSUPPORTED,
+                      "[UNSUPPORTED_FEATURE] %s of %s values is not supported by smelt yet.",
+                      call->name, sm_type_name(a->type));
+    if (call->agg->kind == AGG_COLLECT_SET && a->type == SM_MAP)
+        return agg_type_error(ctx, call, 0, "non-MAP");
+    call->type = SM_ARRAY;
+    call->dt = sm_dtype_array(sm_nested_expr_dtype(a), false);
+    if (!call->dt) return SM_NOMEM;
+    call->nullable = false;
+    return SM_OK;
+}
+
+static int coll_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
+                       int64_t n, sm_arena *arena) {
+    const sm_vector *v = args[0];
+    sm_type t = sm_type_phys(call->args[0]->type);
+    for (int64_t i = 0; i < n; i++) {
+        if (sm_vector_is_null(v, i)) continue;
+        agg_val x = {0};
+        agg_read(v, i, &x);
+        SM_TRY(coll_add(STATE(coll_state, states, gids[i]), &x, t, arena));
+    }
+    return SM_OK;
+}
+
+static int coll_merge(const sm_expr *call, void *dst, const void *src, sm_arena *arena) {
+    const coll_state *s = src;
+    sm_type t = sm_type_phys(call->args[0]->type);
+    for (int64_t i = 0; i < s->len; i++) SM_TRY(coll_add(dst, &s->items[i], t, arena));
+    return SM_OK;
+}
+
+typedef struct {
+    const agg_val *v;
+    int64_t at;
+} coll_ref;
+
+static int coll_ref_cmp(const void *a, const void *b, void *type) {
+    const coll_ref *x = a, *y = b;
+    int c = agg_cmp(*(const sm_type *)type, x->v, y->v);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+static int coll_at_cmp(const void *a, const void *b) {
+    const coll_ref *x = a, *y = b;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+static int coll_finalize(const sm_expr *call, const void *state, sm_vector *out) {
+    const coll_state *s = state;
+    sm_type t = sm_type_phys(call->args[0]->type);
+    SM_TRY(sm_vector_set_dt(out, call->dt));
+    sm_vector *el = out->children[0];
+    if (call->agg->kind != AGG_COLLECT_SET || s->len < 2) {
+        for (int64_t i = 0; i < s->len; i++) SM_TRY(agg_append(el, t, false, &s->items[i]));
+        return sm_vector_end_list(out);
+    }
+    coll_ref *r = sm_malloc((size_t)s->len * sizeof *r);
+    if (!r) return SM_NOMEM;
+    for (int64_t i = 0; i < s->len; i++) r[i] = (coll_ref){&s->items[i], i};
+    qsort_r(r, (size_t)s->len, sizeof *r, coll_ref_cmp, &t);
+    int64_t k = 0;
+    for (int64_t i = 0; i < s->len; i++)
+        if (k == 0 || agg_cmp(t, r[k - 1].v, r[i].v) != 0) r[k++] = r[i];
+    qsort(r, (size_t)k, sizeof *r, coll_at_cmp);
+    int rc = SM_OK;
+    for (int64_t i = 0; i < k && rc == SM_OK; i++) rc = agg_append(el, t, false, r[i].v);
+    sm_free(r);
+    return rc == SM_OK ? sm_vector_end_list(out) : rc;
+}
+
+/* ---- histogram_numeric(x, nb) ---------------------------------------------------- */
+
+/* Spark's (Hive's) NumericHistogram, after Ben-Haim & Tom-Tov: at most nb
+ * bins (x, y) sorted by x; a value equal to a bin's x adds 1 to its y,
+ * otherwise it becomes a new bin of height 1, and while there are more
+ * than nb bins the two closest neighbours merge into one at their weighted
+ * mean.  Ties between equally close pairs are broken as Hive does, with
+ * java.util.Random(31183) (a per-histogram generator, reproduced here).
+ * Merge concatenates, sorts and trims.  The result is
+ * array<struct<x: T, y: double>> (x cast back to the input's type), null
+ * for a group without values. */
+typedef struct {
+    double x, y;
+} hist_bin;
+
+typedef struct {
+    hist_bin *bins;
+    int32_t used, cap, nb;
+    uint64_t seed; /* java.util.Random's state (48 bits); 0 = not seeded yet */
+} hist_state;
+
+#define HIST_MULT 0x5DEECE66DULL
+#define HIST_MASK ((1ULL << 48) - 1)
+
+static int32_t hist_next(hist_state *h, int bits) {
+    h->seed = (h->seed * HIST_MULT + 0xBULL) & HIST_MASK; /* modulo 2^64, then 48 bits */
+    return (int32_t)(uint32_t)(h->seed >> (48 - bits));
+}
+static double hist_next_double(hist_state *h) {
+    int64_t a = hist_next(h, 26), b = hist_next(h, 27);
+    return (double)((a << 27) + b) * 0x1.0p-53;
+}
+
+static void hist_init(hist_state *h, int32_t nb) {
+    if (h->seed) return;
+    h->seed = (31183ULL ^ HIST_MULT) & HIST_MASK;
+    h->nb = nb;
+}
+
+static void hist_trim(hist_state *h) {
+    while (h->used > h->nb && h->used >= 2) {
+        double smallest = h->bins[1].x - h->bins[0].x;
+        int loc = 0, count = 1;
+        for (int i = 1; i < h->used - 1; i++) {
+            double d = h->bins[i + 1].x - h->bins[i].x;
+            if (d < smallest) {
+                smallest = d;
+                loc = i;
+                count = 1;
+            } else if (d == smallest && hist_next_double(h) <= 1.0 / ++count) {
+                loc = i;
+            }
+        }
+        hist_bin *a = &h->bins[loc], *b = &h->bins[loc + 1];
+        double d = a->y + b->y;
+        a->x *= a->y / d;
+        a->x += b->x / d * b->y;
+        a->y = d;
+        memmove(b, b + 1, (size_t)(h->used - loc - 2) * sizeof *b);
+        h->used--;
+    }
+}
+
+static int hist_reserve(hist_state *h, int32_t need, sm_arena *arena) {
+    if (need <= h->cap) return SM_OK;
+    int32_t cap = h->cap ? h->cap : 8;
+    while (cap < need) cap *= 2;
+    hist_bin *nb = sm_arena_alloc(arena, (size_t)cap * sizeof *nb);
+    if (!nb) return SM_NOMEM;
+    if (h->used) memcpy(nb, h->bins, (size_t)h->used * sizeof *nb);
+    h->bins = nb;
+    h->cap = cap;
+    return SM_OK;
+}
+
+static int hist_add(hist_state *h, double v, sm_arena *arena) {
+    int bin = 0;
+    for (int l = 0, r = h->used; l < r;) {
+        bin = (l + r) / 2;
+        if (h->bins[bin].x > v) {
+            r = bin;
+        } else {
+            if (h->bins[bin].x < v) l = ++bin;
+            else break;
+        }
+    }
+    if (bin < h->used && h->bins[bin].x == v) {
+        h->bins[bin].y++;
+        return SM_OK;
+    }
+    SM_TRY(hist_reserve(h, h->used + 1, arena));
+    memmove(&h->bins[bin + 1], &h->bins[bin], (size_t)(h->used - bin) * sizeof *h->bins);
+    h->bins[bin] = (hist_bin){v, 1.0};
+    if (++h->used > h->nb) hist_trim(h);
+    return SM_OK;
+}
+
+static double hist_value(const sm_vector *v, int64_t i) {
+    switch (v->type) {
+    case SM_DOUBLE:
+    case SM_FLOAT: return SM_VEC_F64(v)[i];
+    case SM_DECIMAL: return sm_dec_to_double(SM_VEC_DEC(v)[i], v->scale);
+    default: {
+        sm_type p = sm_type_phys(v->type);
+        return p == SM_INT ? (double)SM_VEC_I32(v)[i] : (double)SM_VEC_I64(v)[i];
+    }
+    }
+}
+
+static int resolve_histogram(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(agg_prep(ctx, call));
+    sm_expr *a = call->args[0];
+    sm_type t = a->type;
+    if (t == SM_NULLTYPE || t == SM_STRING) {
+        SM_TRY(agg_arg_double(ctx, call, 0));
+        a = call->args[0];
+        t = a->type;
+    }
+    if (!sm_type_is_numeric(t) && t != SM_DATE && t != SM_TIMESTAMP && t != SM_TIMESTAMP_NTZ &&
+        t != SM_INTERVAL_YM && t != SM_INTERVAL_DT)
+        return agg_type_error(ctx, call, 0, "(\"NUMERIC\" or \"TIMESTAMP\" or \"INTERVAL\")");
+    double nb;
+    bool null;
+    if (!sm_expr_is_const(call->args[1]) || !sm_type_is_integral(call->args[1]->type))
+        return agg_type_error(ctx, call, 1, "\"INT\" (a literal)");
+    SM_TRY(agg_const_double(ctx, call, 1, &nb, &null));
+    if (null || nb < 2)
+        return sm_err(SM_ANALYSIS,
+                      "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to data "
+                      "type mismatch: The `nb` must be between [2, 2147483647], but got %.0f.",
+                      sm_expr_sql_name(ctx->arena, call), null ? 0.0 : nb);
+    sm_dtype_field f[2] = {{"x", sm_dtype_scalar(t, a->precision, a->scale), true},
+                           {"y", sm_dtype_scalar(SM_DOUBLE, 0, 0), true}};
+    const sm_dtype *st = sm_dtype_struct(2, f);
+    call->dt = st ? sm_dtype_array(st, true) : NULL;
+    if (!call->dt) return SM_NOMEM;
+    call->type = SM_ARRAY;
+    call->nullable = true;
+    return SM_OK;
+}
+
+static int hist_update(const sm_expr *call, char *states, const uint32_t *gids, sm_vector **args,
+                       int64_t n, sm_arena *arena) {
+    const sm_vector *v = args[0];
+    for (int64_t i = 0; i < n; i++) {
+        hist_state *h = STATE(hist_state, states, gids[i]);
+        hist_init(h, (int32_t)agg_row_double(args[1], i, 2.0));
+        if (sm_vector_is_null(v, i)) continue;
+        SM_TRY(hist_add(h, hist_value(v, i), arena));
+    }
+    return SM_OK;
+}
+
+static int hist_merge(const sm_expr *call, void *dst, const void *src, sm_arena *arena) {
+    (void)call;
+    hist_state *d = dst;
+    const hist_state *s = src;
+    if (!s->seed || s->used == 0) {
+        if (!d->seed && s->seed) hist_init(d, s->nb);
+        return SM_OK;
+    }
+    hist_init(d, s->nb);
+    if (d->used == 0) {
+        SM_TRY(hist_reserve(d, s->used, arena));
+        memcpy(d->bins, s->bins, (size_t)s->used * sizeof *d->bins);
+        d->used = s->used;
+        d->nb = s->nb;
+        return SM_OK;
+    }
+    SM_TRY(hist_reserve(d, d->used + s->used, arena));
+    /* concatenate and sort by x (a stable merge of two sorted runs) */
+    hist_bin *tmp = sm_arena_alloc(arena, (size_t)(d->used + s->used) * sizeof *tmp);
+    if (!tmp) return SM_NOMEM;
+    int i = 0, j = 0, k = 0;
+    while (i < d->used || j < s->used)
+        tmp[k++] = j >= s->used || (i < d->used && d->bins[i].x <= s->bins[j].x) ? d->bins[i++]
+                                                                                   : s->bins[j++];
+    memcpy(d->bins, tmp, (size_t)k * sizeof *tmp);
+    d->used = k;
+    hist_trim(d);
+    return SM_OK;
+}
+
+static int hist_finalize(const sm_expr *call, const void *state, sm_vector *out) {
+    const hist_state *h = state;
+    if (h->used < 1) return sm_vector_append_null(out);
+    SM_TRY(sm_vector_set_dt(out, call->dt));
+    sm_vector *st = out->children[0];
+    sm_vector *xs = st->children[0], *ys = st->children[1];
+    /* x back to the input's type: integers and temporal values truncated
+     * (Spark's bin.x.toLong / toInt), decimals rounded, floats narrowed */
+    const sm_dtype *xt = call->dt->elem->fields[0].type;
+    sm_vector *xc = sm_vector_new_dt(xt, h->used);
+    if (!xc) return SM_NOMEM;
+    int rc = SM_OK;
+    for (int i = 0; i < h->used && rc == SM_OK; i++) {
+        double x = h->bins[i].x;
+        switch (sm_type_phys(xt->id)) {
+        case SM_INT: rc = sm_vector_append_i32(xc, (int32_t)x); break;
+        case SM_BIGINT: rc = sm_vector_append_i64(xc, (int64_t)x); break;
+        case SM_DECIMAL: {
+            __int128 u;
+            if (!sm_dec_from_double(x, xt->precision, xt->scale, &u)) rc = sm_vector_append_null(xc);
+            else rc = sm_vector_append_value(xc, &(sm_value){.type = SM_DECIMAL, .precision = xt->precision, .scale = xt->scale, .v.dec = u});
+            break;
+        }
+        default: rc = sm_vector_append_f64(xc, xt->id == SM_FLOAT ? (double)(float)x : x); break;
+        }
+    }
+    for (int i = 0; i < h->used && rc == SM_OK; i++) {
+        rc = sm_vector_append_from(xs, xc, i);
+        if (rc == SM_OK) rc = sm_vector_append_f64(ys, h->bins[i].y);
+        if (rc == SM_OK) rc = sm_vector_end_struct(st);
+    }
+    sm_vector_unref(xc);
+    return rc == SM_OK ? sm_vector_end_list(out) : rc;
+}
+
 const sm_agg_def sm_aggs[] = {
     AGG_COUNT("count"),
     {"sum", 1, 1, resolve_sum, SM_AGG_SUM, sizeof(sum_state), sum_update, sum_merge, sum_finalize},
@@ -1404,6 +1752,10 @@ const sm_agg_def sm_aggs[] = {
     AGG_BAG("percentile_approx", 2, 3, resolve_percentile_approx, AGG_PERCENTILE_APPROX),
     AGG_BAG("approx_percentile", 2, 3, resolve_percentile_approx, AGG_PERCENTILE_APPROX),
     AGG_BAG("mode", 1, 2, resolve_mode, AGG_MODE),
+    {"collect_list", 1, 1, resolve_collect, AGG_COLLECT_LIST, sizeof(coll_state), coll_update, coll_merge, coll_finalize},
+    {"array_agg", 1, 1, resolve_collect, AGG_COLLECT_LIST, sizeof(coll_state), coll_update, coll_merge, coll_finalize},
+    {"collect_set", 1, 1, resolve_collect, AGG_COLLECT_SET, sizeof(coll_state), coll_update, coll_merge, coll_finalize},
+    {"histogram_numeric", 2, 2, resolve_histogram, AGG_HISTOGRAM, sizeof(hist_state), hist_update, hist_merge, hist_finalize},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL},
 };
 

@@ -509,6 +509,86 @@ static int bind_find_fields(const sm_bind_ctx *ctx, const char *name, int *idx, 
     return n;
 }
 
+#define BIND_NO_FIELD (-1000)
+static int bind_column(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out);
+
+/* a.b.c where a (or t.a) is a struct column: get_struct_field calls over
+ * the longest prefix that names a column.  SM_NOT_FOUND when none does. */
+static int bind_struct_field(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
+    size_t len = strlen(e->name);
+    for (size_t cut = len; cut > 0; cut--) {
+        if (e->name[cut - 1] != '.' || cut == len) continue;
+        char *prefix = sm_arena_strndup(ctx->arena, e->name, cut - 1);
+        if (!prefix) return SM_NOMEM;
+        int idx[1];
+        size_t col_at;
+        /* a prefix must resolve to exactly one column */
+        int *all = sm_malloc(sizeof(int) * (size_t)(ctx->schema->ncols + 1));
+        if (!all) return SM_NOMEM;
+        int n = bind_find_fields(ctx, prefix, all, &col_at);
+        idx[0] = n == 1 ? all[0] : -1;
+        sm_free(all);
+        if (idx[0] < 0) continue;
+        sm_expr col = *e;
+        col.name = prefix;
+        sm_expr *x = NULL;
+        SM_TRY(bind_column(ctx, &col, &x));
+        const char *p = e->name + cut;
+        while (*p) {
+            const char *dot = strchr(p, '.');
+            size_t fl = dot ? (size_t)(dot - p) : strlen(p);
+            if (x->type != SM_STRUCT || !x->dt)
+                return sm_bind_fail(ctx, e,
+                                    "[INVALID_EXTRACT_BASE_FIELD_TYPE] Can't extract a value from "
+                                    "\"%s\". Need a complex type [STRUCT, ARRAY, MAP] but got "
+                                    "\"%s\".",
+                                    x->name ? x->name : prefix, ev_type_upper(x->type));
+            int fi = -1;
+            for (int f = 0; f < x->dt->nfields && fi < 0; f++) {
+                const char *fn = x->dt->fields[f].name;
+                if (strlen(fn) == fl &&
+                    (ctx->case_sensitive ? strncmp(fn, p, fl) : strncasecmp(fn, p, fl)) == 0)
+                    fi = f;
+            }
+            if (fi < 0) {
+                sm_buf b = {0};
+                for (int f = 0; f < x->dt->nfields; f++)
+                    sm_buf_appendf(&b, "%s`%s`", f ? ", " : "", x->dt->fields[f].name);
+                int rc = sm_bind_fail(ctx, e,
+                                      "[FIELD_NOT_FOUND] No such struct field `%.*s` in %s.",
+                                      (int)fl, p, b.data ? sm_buf_cstr(&b) : "");
+                sm_buf_free(&b);
+                return rc;
+            }
+            sm_expr *lit = sm_expr_new(ctx->arena, SM_EX_LITERAL);
+            sm_expr *call = sm_expr_new(ctx->arena, SM_EX_CALL);
+            sm_expr **args = sm_arena_alloc(ctx->arena, 2 * sizeof *args);
+            if (!lit || !call || !args) return SM_NOMEM;
+            lit->lit = (sm_value){.type = SM_INT, .v.i32 = fi};
+            lit->type = SM_INT;
+            lit->col_index = -1;
+            call->pos = e->pos;
+            call->end = e->end;
+            call->name = (char *)x->dt->fields[fi].name;
+            call->fn = sm_func_find("get_struct_field");
+            call->col_index = -1;
+            call->nargs = 2;
+            call->args = args;
+            args[0] = x;
+            args[1] = lit;
+            if (!call->fn) return sm_err(SM_INTERNAL, "get_struct_field is not registered");
+            SM_TRY(call->fn->resolve(ctx, call));
+            call->name = (char *)x->dt->fields[fi].name;
+            x = call;
+            p += fl;
+            if (*p == '.') p++;
+        }
+        *out = x;
+        return SM_OK;
+    }
+    return BIND_NO_FIELD;
+}
+
 static int bind_column(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
     const sm_schema *s = ctx->schema;
     if (!e->name) return sm_err(SM_INTERNAL, "column reference without a name");
@@ -534,6 +614,10 @@ static int bind_column(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
     }
     int at = n == 1 ? idx[0] : -1;
     sm_free(idx);
+    if (at < 0 && strchr(e->name, '.')) {
+        int rc = bind_struct_field(ctx, e, out);
+        if (rc != BIND_NO_FIELD) return rc;
+    }
     if (at < 0) return bind_unresolved_column(ctx, e);
     sm_expr *b = bind_node_copy(ctx, e, 0);
     if (!b) return SM_NOMEM;
@@ -545,6 +629,7 @@ static int bind_column(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
     b->nullable = s->fields[at].nullable;
     b->precision = s->fields[at].precision; /* DECIMAL */
     b->scale = s->fields[at].scale;
+    b->dt = s->fields[at].dt;
     *out = b;
     return SM_OK;
 }
@@ -626,6 +711,13 @@ static int bind_call(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
     b->nullable = true;
     int (*resolve)(sm_bind_ctx *, sm_expr *) = fn ? fn->resolve : agg->resolve;
     if (resolve) SM_TRY(resolve(ctx, b));
+    /* a nested result typed like an argument (coalesce, if, min, first...):
+     * its full type is that argument's */
+    for (int i = 0; i < b->nargs && sm_type_is_nested(b->type) && !b->dt; i++) {
+        const sm_expr *a = b->args[i];
+        while (a->kind == SM_EX_CAST && a->implicit && !a->dt && a->nargs == 1) a = a->args[0];
+        if (a->type == b->type && a->dt) b->dt = a->dt;
+    }
     *out = b;
     return SM_OK;
 }
@@ -643,6 +735,25 @@ static int bind_cast(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
                             "mode on. If you have to cast \"%s\" to \"BINARY\", you can set "
                             "\"spark.sql.ansi.enabled\" as 'false'.",
                             sm_bind_sql(ctx, b), ev_type_upper(from), ev_type_upper(from));
+    if (sm_type_is_nested(from) || sm_type_is_nested(e->cast_to)) {
+        const sm_dtype *to = sm_type_is_nested(e->cast_to) ? e->dt : sm_dtype_scalar(e->cast_to, e->precision, e->scale);
+        if (!to || (from != SM_NULLTYPE && !sm_nested_cast_allowed(sm_nested_expr_dtype(b->args[0]), to))) {
+            char f[256], t[256];
+            sm_type_format(f, sizeof f, from, b->args[0]->precision, b->args[0]->scale, b->args[0]->dt);
+            sm_type_format(t, sizeof t, e->cast_to, e->precision, e->scale, e->dt);
+            for (char *q = f; *q; q++) *q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+            for (char *q = t; *q; q++) *q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+            return sm_bind_fail(ctx, e,
+                                "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"%s\" "
+                                "due to data type mismatch: cannot cast \"%s\" to \"%s\".",
+                                sm_bind_sql(ctx, b), f, t);
+        }
+        b->type = e->cast_to;
+        b->dt = sm_type_is_nested(e->cast_to) ? e->dt : NULL;
+        b->nullable = true;
+        *out = b;
+        return SM_OK;
+    }
     if (!sm_cast_allowed(from, e->cast_to))
         return sm_bind_fail(ctx, e,
                             "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"%s\" due "
@@ -742,6 +853,9 @@ static int bind_case(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **
     b->precision = (int8_t)dp;
     b->scale = (int8_t)ds;
     b->nullable = nullable;
+    b->dt = NULL;
+    for (int i = 0; i < nvals && sm_type_is_nested(b->type); i++)
+        if (vals[i]->dt) b->dt = vals[i]->dt;
     *out = b;
     return SM_OK;
 }
@@ -813,6 +927,7 @@ static int bind_rec(sm_bind_ctx *ctx, const sm_expr *e, bool in_agg, sm_expr **o
         b->nullable = b->args[0]->nullable;
         b->precision = b->args[0]->precision;
         b->scale = b->args[0]->scale;
+        b->dt = b->args[0]->dt;
         *out = b;
         return SM_OK;
     }

@@ -215,6 +215,11 @@ int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
     case SM_INTERVAL_YM: return sm_iv_format_ym(v->v.i32, v->precision, v->scale, false, buf);
     case SM_INTERVAL_DT: return sm_iv_format_dt(v->v.i64, v->precision, v->scale, false, buf);
     case SM_INTERVAL_CAL: return sm_cal_format(&v->v.cal, buf);
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT:
+        if (!v->v.ref.vec) return sm_buf_append(buf, "NULL", 4);
+        return sm_nested_format(v->v.ref.vec, v->v.ref.row, tz, false, buf);
     default: return sm_err(SM_INTERNAL, "sm_value_to_string: unknown type %d", (int)v->type);
     }
     return sm_buf_append(buf, tmp, (size_t)n);
@@ -493,6 +498,8 @@ bool sm_cast_allowed(sm_type from, sm_type to) {
     if (to == SM_BINARY || from == SM_BINARY) return sm_cast_binary_allowed(from, to);
     if (sm_cast_small_involved(from, to) || (to == SM_DECIMAL && from == SM_TIMESTAMP_NTZ))
         return sm_cast_small_allowed(from, to);
+    if (sm_type_is_nested(to)) return false; /* nested casts: sm_nested_cast_allowed */
+    if (sm_type_is_nested(from)) return to == SM_STRING;
     if (to == SM_STRING || from == SM_STRING) return to != SM_NULLTYPE;
     switch (to) {
     case SM_DECIMAL:
@@ -978,6 +985,10 @@ int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_v
         return sm_err(SM_ANALYSIS, "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast \"%s\" to \"%s\".",
                       ev_type_upper(in->type), ev_type_upper(to));
     if (to == SM_BINARY || in->type == SM_BINARY) return sm_cast_binary(ctx, in, to, out);
+    if (to == SM_STRING && sm_type_is_nested(in->type)) {
+        const sm_dtype *st = sm_dtype_scalar(SM_STRING, 0, 0);
+        return st ? sm_nested_cast(ctx, in, st, out) : SM_NOMEM;
+    }
     if (to == SM_STRING) return cast_to_string(ctx, in, n, out);
     if (in->type == SM_STRING) return cast_from_string(ctx, in, to, n, out);
     return cast_fixed(ctx, in, to, n, out);

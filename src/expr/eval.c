@@ -69,7 +69,8 @@ static int eval_lazy_arg(const sm_eval_ctx *ctx, const sm_expr *e, sm_func_needs
         sm_vector *part = NULL, *full = NULL;
         rc = sub ? sm_expr_eval(ctx, a, sub, &part) : SM_NOMEM;
         sm_batch_free(sub);
-        if (rc == SM_OK && !(full = sm_vector_new(part->type, n))) rc = SM_NOMEM;
+        if (rc == SM_OK && !(full = part->dt ? sm_vector_new_dt(part->dt, n) : sm_vector_new(part->type, n)))
+            rc = SM_NOMEM;
         if (rc == SM_OK) {
             full->precision = part->precision;
             full->scale = part->scale;
@@ -116,6 +117,19 @@ static int eval_call(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
 static int eval_cast(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out) {
     sm_vector *c = NULL;
     SM_TRY(sm_expr_eval(ctx, e->args[0], in, &c));
+    if (sm_type_is_nested(e->cast_to) || sm_type_is_nested(c->type)) {
+        const sm_dtype *to = sm_type_is_nested(e->cast_to) ? e->dt
+                                                            : sm_dtype_scalar(e->cast_to, e->precision, e->scale);
+        int rc;
+        if (!to && c->type == SM_NULLTYPE) /* NULL coerced to a nested type */
+            rc = (*out = sm_vector_new_nulls(e->cast_to, c->length)) ? SM_OK : SM_NOMEM;
+        else if (!to)
+            rc = sm_err(SM_INTERNAL, "CAST to %s without its element types", sm_type_name(e->cast_to));
+        else
+            rc = sm_nested_cast(ctx, c, to, out);
+        sm_vector_unref(c);
+        return rc;
+    }
     bool iv_ok;
     int rc = sm_iv_cast_allowed(e->args[0]->type, e->cast_to, &iv_ok)
                  ? sm_iv_cast(ctx, c, e->args[0], e, out) /* expr/interval_ops.c */
@@ -213,8 +227,8 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
     }
     /* assemble */
     sm_vector *r;
-    if (sm_type_phys(e->type) == SM_STRING) {
-        r = sm_vector_new(e->type, n);
+    if (sm_type_phys(e->type) == SM_STRING || sm_type_is_nested(e->type)) {
+        r = e->dt ? sm_vector_new_dt(e->dt, n) : sm_vector_new(e->type, n);
         if (!r) {
             rc = SM_NOMEM;
             goto done;
@@ -227,6 +241,7 @@ static int eval_case(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
             }
             int64_t src = full[v] ? row : pos[row];
             if (sm_vector_is_null(vals[v], src)) rc = sm_vector_append_null(r);
+            else if (sm_type_is_nested(e->type)) rc = sm_vector_append_from(r, vals[v], src);
             else {
                 int32_t len;
                 const char *s = sm_vector_str(vals[v], src, &len);
@@ -500,6 +515,8 @@ int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, s
     return SM_OK;
 }
 
+static void eval_unref_vector(void *v) { sm_vector_unref(v); }
+
 int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm_value *out) {
     sm_batch one = {.ncols = 0, .nrows = 1, .cols = NULL};
     sm_vector *v = NULL;
@@ -516,6 +533,15 @@ int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm
         }
         if (x.v.str.len) memcpy(s, x.v.str.ptr, (size_t)x.v.str.len);
         x.v.str.ptr = s;
+    }
+    if (sm_type_is_nested(x.type) && !x.is_null) {
+        /* the value refers to row 0 of v: v lives as long as the arena */
+        if (sm_arena_on_free(a, eval_unref_vector, v) != SM_OK) {
+            sm_vector_unref(v);
+            return SM_NOMEM;
+        }
+        *out = x;
+        return SM_OK;
     }
     sm_vector_unref(v);
     *out = x;

@@ -140,6 +140,8 @@ typedef struct sm_expr {
     int nargs;
     struct sm_expr **args;
 
+    const sm_dtype *dt;      /* nested types: the full type of the result (bound trees) or of
+                                the CAST target (cast_to ARRAY / MAP / STRUCT); else NULL */
     /* Set by binding. */
     sm_type type;
     bool nullable;
@@ -261,7 +263,8 @@ typedef struct sm_eval_ctx {
 int sm_expr_eval(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *in, sm_vector **out);
 
 /* Evaluates an expression with no column references to a scalar (used for
- * constant folding and literal arguments).  Strings are arena-owned. */
+ * constant folding and literal arguments).  Strings are arena-owned; a
+ * nested value refers to a vector the arena releases. */
 int sm_expr_eval_const(const sm_eval_ctx *ctx, sm_arena *a, const sm_expr *e, sm_value *out);
 bool sm_expr_is_const(const sm_expr *e);
 
@@ -309,6 +312,28 @@ extern const sm_func_def sm_funcs_conditional[];
 extern const sm_func_def sm_funcs_interval[]; /* INTERVAL literals (func_interval.c) */
 extern const sm_func_def sm_funcs_string2[]; /* func_string2.c */
 extern const sm_func_def sm_funcs_misc[];    /* func_misc.c */
+extern const sm_func_def sm_funcs_nested[];  /* func_nested.c: arrays, maps, structs */
+
+/* ---- nested values (func_nested.c) ------------------------------------------ */
+
+/* The full type of a bound expression (e->dt, or the scalar's descriptor). */
+const sm_dtype *sm_nested_expr_dtype(const sm_expr *e);
+/* Row `row` of a nested vector as text: CAST AS STRING's form ("[1, 2]",
+ * "{a -> 1}", "{1, x}") or, with hive, the spark-sql shell's ("[1,2]",
+ * {"a":1}, strings quoted inside). */
+int sm_nested_format(const sm_vector *v, int64_t row, const sm_tz *tz, bool hive, sm_buf *b);
+/* sm_value_to_string, but nested values in the Hive form (HiveResult). */
+int sm_value_to_hive_string(const sm_value *v, const sm_tz *tz, sm_buf *buf);
+/* sm_value_to_string as show() prints it: nulls inside nested values are
+ * "NULL" (Spark 3.5's ToPrettyString), not CAST's "null". */
+int sm_value_to_show_string(const sm_value *v, const sm_tz *tz, sm_buf *buf);
+/* CAST between nested types (element-wise) and of nested values to string. */
+bool sm_nested_cast_allowed(const sm_dtype *from, const sm_dtype *to);
+int sm_nested_cast(const sm_eval_ctx *ctx, const sm_vector *in, const sm_dtype *to, sm_vector **out);
+/* concat(array, ...) (func_string.c's concat delegates when given arrays). */
+int sm_nested_concat_resolve(sm_bind_ctx *ctx, sm_expr *call);
+int sm_nested_concat_eval(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
+                          sm_vector **out);
 
 /* ---- casts ---------------------------------------------------------------- */
 

@@ -326,6 +326,9 @@ static int misc_type_string(const sm_expr *e, char *buf, size_t cap) {
     case SM_DATE: return snprintf(buf, cap, "date");
     case SM_TIMESTAMP: return snprintf(buf, cap, "timestamp");
     case SM_DECIMAL: return snprintf(buf, cap, "decimal(%d,%d)", e->precision, e->scale);
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT: return sm_type_format(buf, cap, e->type, e->precision, e->scale, e->dt);
     default: return snprintf(buf, cap, "%s", sm_type_name(e->type));
     }
 }
@@ -333,7 +336,7 @@ static int misc_type_string(const sm_expr *e, char *buf, size_t cap) {
 static int typeof_eval(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **args, int64_t n,
                        sm_vector **out) {
     (void)ctx, (void)args;
-    char buf[48];
+    char buf[1024];
     misc_type_string(call->args[0], buf, sizeof buf);
     return misc_const_string(n, buf, out);
 }

@@ -358,6 +358,153 @@ static int64_t rx_utf16_index(const char *s, size_t off) {
     return n;
 }
 
+/* ---- regexp_extract_all(str, regexp[, idx]) / split(str, regexp[, limit]) -------------- */
+
+static const sm_dtype *rx_string_array(void) {
+    return sm_dtype_array(sm_dtype_scalar(SM_STRING, 0, 0), true);
+}
+
+static int regexp_extract_all_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    if (call->nargs == 3) SM_TRY(fx_coerce(ctx, call, 2, SM_INT));
+    call->type = SM_ARRAY;
+    call->dt = rx_string_array();
+    if (!call->dt) return SM_NOMEM;
+    call->nullable = fx_any_nullable(call);
+    rx_state *st;
+    return rx_prepare(ctx, call, 1, &st);
+}
+
+static int rx_all_group_err(uint32_t ngroups, int32_t idx) {
+    return sm_err(SM_INVALID,
+                  "[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) `idx` "
+                  "in `regexp_extract_all` is invalid: Expects group index between 0 and %u, "
+                  "but got %d.",
+                  ngroups, idx);
+}
+
+static int regexp_extract_all_eval(const sm_eval_ctx *ectx, const sm_expr *call,
+                                   sm_vector **args, int64_t n, sm_vector **out) {
+    (void)ectx;
+    const rx_state *st = call->state;
+    if (st && st->err.code) return raise_deferred(&st->err);
+    sm_vector *res = sm_vector_new_dt(call->dt, n > 0 ? n : 1);
+    if (!res) return SM_NOMEM;
+    sm_vector *el = res->children[0];
+    rx_matcher m = {.fn = "regexp_extract_all"};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_any_null(args, call->nargs, row)) {
+            rc = sm_vector_append_null(res);
+            continue;
+        }
+        int32_t slen, plen;
+        const char *str = fx_str(args[0], row, &slen);
+        const char *p = fx_str(args[1], row, &plen);
+        if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
+        int32_t idx = call->nargs == 3 ? SM_VEC_I32(args[2])[row] : 1;
+        if (idx < 0 || (uint32_t)idx > m.re->ngroups) {
+            rc = rx_all_group_err(m.re->ngroups, idx);
+            break;
+        }
+        size_t pos = 0;
+        int found;
+        while (rc == SM_OK && (found = rx_next(m.re, m.md, str, (size_t)slen, &pos)) > 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m.md);
+            rc = ov[2 * idx] == PCRE2_UNSET
+                     ? sm_vector_append_str(el, "", 0)
+                     : sm_vector_append_str(el, str + ov[2 * idx],
+                                            (int32_t)(ov[2 * idx + 1] - ov[2 * idx]));
+        }
+        if (rc == SM_OK && found < 0) rc = found;
+        if (rc == SM_OK) rc = sm_vector_end_list(res);
+    }
+    rx_done(&m);
+    return fx_finish(res, rc, out);
+}
+
+static int split_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    SM_TRY(fx_coerce(ctx, call, 0, SM_STRING));
+    SM_TRY(fx_coerce(ctx, call, 1, SM_STRING));
+    if (call->nargs == 3) SM_TRY(fx_coerce(ctx, call, 2, SM_INT));
+    call->type = SM_ARRAY;
+    call->dt = rx_string_array();
+    if (!call->dt) return SM_NOMEM;
+    call->nullable = fx_any_nullable(call);
+    rx_state *st;
+    return rx_prepare(ctx, call, 1, &st);
+}
+
+/* Spark's UTF8String.split: an empty pattern splits a non-empty string into
+ * characters (at most limit pieces); otherwise Java's String.split(regex,
+ * limit) with limit <= 0 meaning no limit and trailing empty pieces kept. */
+static int split_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args, int64_t n,
+                      sm_vector **out) {
+    (void)ectx;
+    const rx_state *st = call->state;
+    if (st && st->err.code) return raise_deferred(&st->err);
+    sm_vector *res = sm_vector_new_dt(call->dt, n > 0 ? n : 1);
+    if (!res) return SM_NOMEM;
+    sm_vector *el = res->children[0];
+    rx_matcher m = {.fn = "split"};
+    int rc = SM_OK;
+    for (int64_t row = 0; row < n && rc == SM_OK; row++) {
+        if (fx_any_null(args, call->nargs, row)) {
+            rc = sm_vector_append_null(res);
+            continue;
+        }
+        int32_t slen, plen;
+        const char *str = fx_str(args[0], row, &slen);
+        const char *p = fx_str(args[1], row, &plen);
+        int64_t limit = call->nargs == 3 ? SM_VEC_I32(args[2])[row] : -1;
+        if (slen > 0 && plen == 0) {
+            int64_t nch = fx_nchars(str, slen);
+            int64_t lim = limit > nch || limit <= 0 ? nch : limit;
+            int64_t at = 0;
+            for (int64_t i = 0; i < lim - 1 && rc == SM_OK; i++) {
+                int l = fx_u8len((unsigned char)str[at]);
+                rc = sm_vector_append_str(el, str + at, l);
+                at += l;
+            }
+            if (rc == SM_OK) rc = sm_vector_append_str(el, str + at, (int32_t)(slen - at));
+            if (rc == SM_OK) rc = sm_vector_end_list(res);
+            continue;
+        }
+        if ((rc = rx_use(&m, st ? st->re : NULL, p, plen))) break;
+        int64_t start = el->length, count = 0;
+        size_t index = 0, pos = 0;
+        bool any = false;
+        int found;
+        while (rc == SM_OK && (found = rx_next(m.re, m.md, str, (size_t)slen, &pos)) > 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m.md);
+            if (limit <= 0 || count < limit - 1) {
+                if (index == 0 && ov[0] == 0 && ov[1] == 0) continue;
+                rc = sm_vector_append_str(el, str + index, (int32_t)(ov[0] - index));
+                count++;
+                index = ov[1];
+                any = true;
+            } else if (count == limit - 1) {
+                rc = sm_vector_append_str(el, str + index, (int32_t)(slen - index));
+                count++;
+                index = ov[1];
+                any = true;
+            }
+        }
+        if (rc == SM_OK && found < 0) rc = found;
+        if (rc != SM_OK) break;
+        if (!any) { /* no match: the whole string */
+            el->length = start; /* nothing was appended */
+            rc = sm_vector_append_str(el, str, slen);
+        } else if (limit <= 0 || count < limit) {
+            rc = sm_vector_append_str(el, str + index, (int32_t)(slen - (int64_t)index));
+        }
+        if (rc == SM_OK) rc = sm_vector_end_list(res);
+    }
+    rx_done(&m);
+    return fx_finish(res, rc, out);
+}
+
 /* regexp_count(str, regexp) = size(regexp_extract_all(str, regexp, 0)), and
  * regexp_substr(str, regexp) = nullif(regexp_extract(str, regexp, 0), ''):
  * Spark's replacements, whose names the pattern errors carry. */
@@ -662,6 +809,8 @@ static int ilike_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **
 const sm_func_def sm_funcs_regex[] = {
     {"regexp_replace", 3, 4, regexp_replace_resolve, regexp_replace_eval, rx_state_release},
     {"regexp_extract", 2, 3, regexp_extract_resolve, regexp_extract_eval, rx_state_release},
+    {"regexp_extract_all", 2, 3, regexp_extract_all_resolve, regexp_extract_all_eval, rx_state_release},
+    {"split", 2, 3, split_resolve, split_eval, rx_state_release},
     {"rlike", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
     {"regexp", 2, 2, rlike_resolve, rlike_eval, rx_state_release},
     {"regexp_like", 2, 2, rlike_resolve, rlike_eval, rx_state_release},

@@ -431,6 +431,19 @@ STR_FUNC(reverse, "S", k_reverse, false)
 STR_FUNC(repeat, "SI", k_repeat, false)
 STR_FUNC(translate, "S", k_translate, false)
 
+/* concat of arrays is func_nested.c's */
+static int concat_any_resolve(sm_bind_ctx *ctx, sm_expr *call) {
+    for (int i = 0; i < call->nargs; i++)
+        if (call->args[i]->type == SM_ARRAY) return sm_nested_concat_resolve(ctx, call);
+    return concat_resolve(ctx, call);
+}
+
+static int concat_any_eval(const sm_eval_ctx *ectx, const sm_expr *call, sm_vector **args,
+                           int64_t n, sm_vector **out) {
+    if (call->type == SM_ARRAY) return sm_nested_concat_eval(ectx, call, args, n, out);
+    return concat_eval(ectx, call, args, n, out);
+}
+
 static int concat_ws_resolve(sm_bind_ctx *ctx, sm_expr *call) {
     SM_TRY(fx_coerce_all(ctx, call, 0, SM_STRING));
     call->type = SM_STRING;
@@ -573,8 +586,8 @@ const sm_func_def sm_funcs_string[] = {
     {"substr", 2, 3, substring_resolve, substring_eval, NULL},
     {"left", 2, 2, left_resolve, left_eval, NULL},
     {"right", 2, 2, right_resolve, right_eval, NULL},
-    {"concat", 0, -1, concat_resolve, concat_eval, NULL},
-    {"||", 2, 2, concat_resolve, concat_eval, NULL},
+    {"concat", 0, -1, concat_any_resolve, concat_any_eval, NULL},
+    {"||", 2, 2, concat_any_resolve, concat_any_eval, NULL},
     {"concat_ws", 1, -1, concat_ws_resolve, concat_ws_eval, NULL},
     {"lpad", 2, 3, lpad_resolve, lpad_eval, NULL},
     {"rpad", 2, 3, rpad_resolve, rpad_eval, NULL},

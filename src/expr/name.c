@@ -239,6 +239,10 @@ static const char *nm_default_args(const char *name, int nargs) {
         {"percentile", 2, ", 1"},
         {"percentile_approx", 2, ", 10000"},
         {"approx_percentile", 2, ", 10000"},
+        {"sort_array", 1, ", true"},
+        {"split", 2, ", -1"},
+        {"regexp_extract_all", 2, ", 1"},
+        {"sentences", 1, ", , "},
     };
     for (size_t k = 0; k < sizeof defs / sizeof defs[0]; k++)
         if (defs[k].nargs == nargs && nm_is(name, defs[k].name)) return defs[k].extra;
@@ -415,6 +419,16 @@ static int nm_call(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
         else SM_TRY(nm_put(b, "1"));
         return nm_put(b, ", NULL)");
     }
+    if (nm_is(n, "__subscript") && na == 2) { /* x[i] */
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
+        SM_TRY(nm_put(b, "["));
+        SM_TRY(nm_sql(b, e->args[1], nm_pair(e, bd, 1)));
+        return nm_put(b, "]");
+    }
+    if (nm_is(n, "__field") && na == 2 && e->args[1]->kind == SM_EX_LITERAL) { /* (x).f */
+        SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
+        return sm_buf_appendf(b, ".%.*s", (int)e->args[1]->lit.v.str.len, e->args[1]->lit.v.str.ptr);
+    }
     if (nm_is(n, "||")) n = "concat";
     /* Spark's builders (func_string2.c, func_misc.c): to_varchar is to_char,
      * and to_char of a date/timestamp is date_format (told apart here by the
@@ -436,6 +450,7 @@ static int nm_call(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
     }
     if (nm_is(n, "current_schema")) n = "current_database";
     if (nm_is(n, "random")) n = "rand";
+    if (nm_is(n, "array_agg")) n = "collect_list"; /* Spark's alias prints as collect_list */
     if (nm_is(n, "dateadd") && na == 2) n = "date_add"; /* the alias prints as date_add */
     if (nm_is(n, "assert_true") && na == 1) {
         SM_TRY(nm_put(b, "assert_true("));
@@ -519,6 +534,12 @@ static int nm_sql(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
             char ty[48];
             return sm_buf_appendf(b, " AS %s)",
                                   sm_iv_type_upper(e->cast_to, e->precision, e->scale, ty, sizeof ty));
+        }
+        if (sm_type_is_nested(e->cast_to) && e->dt) { /* CAST(x AS ARRAY<STRING>) */
+            char t[512];
+            sm_dtype_format(t, sizeof t, e->dt);
+            for (char *q = t; *q; q++) *q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+            return sm_buf_appendf(b, " AS %s)", t);
         }
         return sm_buf_appendf(b, " AS %s)", ev_type_upper(e->cast_to));
     case SM_EX_CASE: return nm_case(b, e, bd);
@@ -641,10 +662,16 @@ char *sm_expr_sql_name_bound(sm_arena *a, const sm_expr *e, const sm_expr *bound
     e = nm_strip(e);
     bound = nm_strip(bound);
     if (!e) return sm_arena_strdup(a, "NULL");
-    if (bound && bound->kind != e->kind) bound = NULL;
     if (e->kind == SM_EX_ALIAS) return sm_arena_strdup(a, e->name ? e->name : "");
+    if (e->kind == SM_EX_COLUMN && bound && bound->kind == SM_EX_CALL && bound->name)
+        return sm_arena_strdup(a, bound->name); /* s.f (a struct field): named f */
+    if (bound && bound->kind != e->kind) bound = NULL;
     if (e->kind == SM_EX_COLUMN)
         return sm_arena_strdup(a, bound && bound->name ? bound->name : e->name ? e->name : "");
+    if (e->kind == SM_EX_CAST && !e->name && e->nargs == 1 && e->args[0] &&
+        sm_type_is_nested(e->cast_to) && e->args[0]->kind != SM_EX_COLUMN &&
+        e->args[0]->kind != SM_EX_ALIAS) /* Spark names a top-level cast to a nested type as its operand */
+        return sm_expr_sql_name_bound(a, e->args[0], bound ? nm_pair(e, bound, 0) : NULL);
     if (e->kind == SM_EX_CAST && !e->name && e->nargs == 1 && e->args[0] &&
         (e->args[0]->kind == SM_EX_COLUMN || e->args[0]->kind == SM_EX_ALIAS)) {
         const sm_expr *c = e->args[0]->kind == SM_EX_COLUMN ? nm_pair(e, bound, 0) : NULL;

@@ -882,6 +882,9 @@ static int op_compare_values(const sm_vector *a, const sm_vector *b, int op, int
         }
         break;
     case SM_NULLTYPE: memset(r, 0, (size_t)n); break;
+    case SM_ARRAY:
+    case SM_MAP:
+    case SM_STRUCT: OP_CMP_LOOP(sm_vector_compare_rows(a, row, b, row)); break;
     default: return sm_err(SM_INTERNAL, "comparison of %s", sm_type_name(a->type));
     }
     return SM_OK;

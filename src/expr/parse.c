@@ -509,7 +509,9 @@ static int ps_type(parser *p, sm_type *out, int8_t *precision, int8_t *scale) {
         end = cur(p)->end;
         adv(p);
     }
-    int ty = sm_type_parse(p->text + pos, (size_t)(end - pos));
+    p->type_dt = NULL;
+    int ty = complex ? sm_dtype_parse(p->text + pos, (size_t)(end - pos), &p->type_dt)
+                     : sm_type_parse(p->text + pos, (size_t)(end - pos));
     if (ty < 0) {
         char up[64];
         int n = 0;
@@ -535,10 +537,12 @@ static int ps_cast(parser *p, int pos, sm_expr **out) {
     sm_type to = SM_NULLTYPE;
     int8_t prec, scale;
     SM_TRY(ps_type(p, &to, &prec, &scale));
+    const sm_dtype *dt = p->type_dt;
     int end = cur(p)->end;
     SM_TRY(ps_expect_op(p, ")"));
     sm_expr *e = sm_expr_cast(p->a, x, to);
     if (!e) return SM_NOMEM;
+    e->dt = dt;
     e->precision = prec;
     e->scale = scale;
     *out = ps_span(e, pos, end);
@@ -607,6 +611,14 @@ static int ps_list(parser *p, sm_expr *first, sm_expr ***out, int *count, int *e
         for (;;) {
             sm_expr *x;
             SM_TRY(ps_expr(p, &x));
+            if (p->alias_args && sm_tok_kw(cur(p), "as") && sm_tok_is_name(peek(p, 1))) {
+                sm_token *t = peek(p, 1); /* struct(a + 1 AS k) */
+                adv(p);
+                adv(p);
+                sm_expr *al = sm_expr_alias(p->a, x, t->str);
+                if (!al) return SM_NOMEM;
+                x = ps_span(al, x->pos, t->end);
+            }
             if (n == cap) {
                 sm_expr **na = sm_arena_alloc(p->a, (size_t)cap * 2 * sizeof *na);
                 if (!na) return SM_NOMEM;
@@ -664,7 +676,11 @@ static int ps_call(parser *p, sm_expr **out) {
     } else {
         if (ps_kw(p, "distinct")) e->distinct = true;
         else ps_kw(p, "all");
-        SM_TRY(ps_list(p, NULL, &e->args, &e->nargs, &end));
+        bool outer_alias = p->alias_args;
+        p->alias_args = strcmp(name, "struct") == 0;
+        int lrc = ps_list(p, NULL, &e->args, &e->nargs, &end);
+        p->alias_args = outer_alias;
+        SM_TRY(lrc);
     }
     if (sm_tok_kw(cur(p), "filter") && sm_tok_op(peek(p, 1), "(")) {
         /* agg(x) FILTER (WHERE cond); Spark's grammar puts it before IGNORE NULLS */
@@ -1475,6 +1491,7 @@ static int ps_colon_cast(parser *p, sm_expr **x) {
     SM_TRY(ps_type(p, &to, &prec, &scale));
     sm_expr *c = sm_expr_cast(p->a, *x, to);
     if (!c) return SM_NOMEM;
+    c->dt = p->type_dt;
     c->precision = prec;
     c->scale = scale;
     *x = ps_span(c, (*x)->pos, p->tk[p->i - 1].end);
@@ -1492,14 +1509,31 @@ static int ps_postfix(parser *p, sm_expr **out) {
             continue;
         }
         sm_token *dot = cur(p), *next = peek(p, 1);
-        if (sm_tok_op(dot, "["))
-            return sm_ps_error(p, SM_UNSUPPORTED, dot->pos,
-                                "[UNSUPPORTED_FEATURE] Subscripts (x[i]) are not supported by "
-                                "smelt yet: it has no array or map types.");
-        if (x->kind != SM_EX_COLUMN)
-            return sm_ps_error(p, SM_UNSUPPORTED, dot->pos,
-                                "[UNSUPPORTED_FEATURE] Field access on an expression is not "
-                                "supported by smelt yet: it has no struct types.");
+        if (sm_tok_op(dot, "[")) { /* x[i]: element of an array, value of a map */
+            adv(p);
+            sm_expr *idx;
+            SM_TRY(ps_expr(p, &idx));
+            int end = cur(p)->end;
+            SM_TRY(ps_expect_op(p, "]"));
+            sm_expr *args[2] = {x, idx};
+            sm_expr *c = sm_expr_call(p->a, "__subscript", 2, args);
+            if (!c) return SM_NOMEM;
+            x = ps_span(c, x->pos, end);
+            continue;
+        }
+        if (x->kind != SM_EX_COLUMN) {
+            /* (expr).field: a struct field of any expression */
+            if (!sm_tok_is_name(next)) return ps_syntax(p, next, false);
+            adv(p);
+            adv(p);
+            sm_value f = {.type = SM_STRING, .v.str = {next->str, (int32_t)strlen(next->str)}};
+            sm_expr *args[2] = {x, sm_expr_literal(p->a, &f)};
+            if (!args[1]) return SM_NOMEM;
+            sm_expr *c = sm_expr_call(p->a, "__field", 2, args);
+            if (!c) return SM_NOMEM;
+            x = ps_span(c, x->pos, next->end);
+            continue;
+        }
         if (sm_tok_op(next, "*")) { /* t.* */
             adv(p);
             adv(p);

@@ -37,6 +37,8 @@ struct sm_parser {
      * struct sql_query *. */
     int (*parse_query)(sm_parser *p, void **out);
     void *hook_data;
+    const sm_dtype *type_dt; /* set by sm_ps_type: the full type when nested, else NULL */
+    bool alias_args;         /* struct(x AS name, ...): aliases allowed in this call's list */
 };
 
 /* Lexes `text` into p (positions relative to text). */

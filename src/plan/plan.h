@@ -62,6 +62,8 @@ typedef enum {
     SM_PLAN_WINDOW,
     SM_PLAN_SETOP,
     SM_PLAN_EXPAND,
+    SM_PLAN_GENERATE, /* explode & co: the child's columns, then the generated ones, one
+                         output row per element of exprs[0] (exec/generate.c) */
 } sm_plan_kind;
 
 typedef enum {
@@ -77,6 +79,9 @@ typedef enum {
 typedef enum { SM_SETOP_INTERSECT, SM_SETOP_EXCEPT } sm_setop_kind;
 
 struct sm_source; /* formats/source.h */
+
+/* GENERATE's generators (Spark's explode, posexplode, inline). */
+enum { SM_GEN_EXPLODE = 1, SM_GEN_POSEXPLODE, SM_GEN_INLINE };
 
 typedef struct sm_plan {
     sm_plan_kind kind;
@@ -112,6 +117,8 @@ typedef struct sm_plan {
     sm_expr ***sets;        /* EXPAND: nsets arrays of nexprs expressions */
     int nsets;
     bool cached;            /* CACHE TABLE / df.cache(): materialized once per session */
+    int gen_kind;           /* GENERATE: SM_GEN_EXPLODE / POSEXPLODE / INLINE on exprs[0] */
+    bool gen_outer;         /* GENERATE: a null or empty collection still gives one row */
 } sm_plan;
 
 /* A one-line description of a node for EXPLAIN ("Filter (x > 1)"). */

@@ -174,6 +174,10 @@ static int prune_node(prune_walk *w, const sm_plan *p, const bool *need) {
         for (int c = 0; c < n && c < ncols; c++) cn[c] = need[c];
         for (int i = 0; i < p->nexprs; i++) prune_expr(p->exprs[i], cn, n);
         break;
+    case SM_PLAN_GENERATE: /* the child's columns pass through first */
+        for (int c = 0; c < n && c < ncols; c++) cn[c] = need[c];
+        prune_expr(p->exprs[0], cn, n);
+        break;
     case SM_PLAN_EXPAND:
         for (int s = 0; s < p->nsets; s++)
             for (int i = 0; i < p->nexprs; i++) prune_expr(p->sets[s][i], cn, n);

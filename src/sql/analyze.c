@@ -247,6 +247,22 @@ static const char *an_unqualified(const sm_schema *sc, const char *name) {
     return dot + 1;
 }
 
+/* Inside an expression a struct field keeps its path: "t.s.a" → "s.a" when
+ * s is a column (Spark prints GetStructField as s.a); else an_unqualified. */
+static const char *an_unqualified_path(const sm_schema *sc, const char *name) {
+    if (sc)
+        for (const char *p = name; p && *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
+            const char *dot = strchr(p, '.');
+            if (!dot) break;
+            for (int i = 0; i < sc->ncols; i++)
+                if (sc->fields[i].name && sc->fields[i].type == SM_STRUCT &&
+                    strlen(sc->fields[i].name) == (size_t)(dot - p) &&
+                    strncasecmp(sc->fields[i].name, p, (size_t)(dot - p)) == 0)
+                    return p;
+        }
+    return an_unqualified(sc, name);
+}
+
 /* A copy of e with qualifiers dropped from column names (for naming). */
 static sm_expr *an_strip_qualifiers(sql_scope *sc, const sm_schema *in, const sm_expr *e) {
     sm_expr *c = sm_expr_copy(A(sc), e);
@@ -257,7 +273,7 @@ static sm_expr *an_strip_qualifiers(sql_scope *sc, const sm_schema *in, const sm
     stack[n++] = c;
     while (n > 0) {
         sm_expr *x = stack[--n];
-        if (x->kind == SM_EX_COLUMN && x->name) x->name = (char *)an_unqualified(in, x->name);
+        if (x->kind == SM_EX_COLUMN && x->name) x->name = (char *)an_unqualified_path(in, x->name);
         for (int i = 0; i < x->nargs && n < 256; i++) stack[n++] = x->args[i];
     }
     return c;
@@ -1125,6 +1141,24 @@ static int an_values(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
             v->scale = (int8_t)scale[c];
         }
         for (int r = 0; r < nr && rc == SM_OK && types[c] != SM_NULLTYPE; r++) {
+            if (sm_type_is_nested(types[c])) { /* arrays, maps, structs: evaluated whole */
+                sm_batch one = {.ncols = 0, .nrows = 1, .cols = NULL};
+                sm_vector *ev = NULL;
+                if (!sm_expr_is_const(b[r][c])) {
+                    rc = an_fail_at(sc, q->rows[r][c]->pos, q->rows[r][c]->end, SM_ANALYSIS,
+                                    "[INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_"
+                                    "TABLE] Invalid inline table. Cannot evaluate the expression "
+                                    "\"%s\" in inline table definition.",
+                                    sm_expr_sql_name(A(sc), q->rows[r][c]));
+                    break;
+                }
+                rc = sm_expr_eval(&ec, b[r][c], &one, &ev);
+                if (rc != SM_OK) break;
+                if (sm_vector_is_null(ev, 0) || ev->type != types[c]) nullable = true;
+                rc = ev->type == types[c] ? sm_vector_append_from(v, ev, 0) : sm_vector_append_null(v);
+                sm_vector_unref(ev);
+                continue;
+            }
             sm_bind_ctx bc;
             sm_session_bind_ctx(sc->s, NULL, sc->text, &bc);
             sm_expr *e = types[c] == SM_DECIMAL ? sm_expr_coerce_dec(&bc, b[r][c], prec[c], scale[c])
@@ -1157,6 +1191,10 @@ static int an_values(sql_scope *sc, const sql_query *q, sm_dataframe **out) {
         if (rc == SM_OK && (types[c] == SM_DECIMAL || iv)) {
             schema->fields[c].precision = (int8_t)prec[c];
             schema->fields[c].scale = (int8_t)scale[c];
+        }
+        if (rc == SM_OK && sm_type_is_nested(types[c])) {
+            schema->fields[c].dt = v->dt;
+            for (int r = 0; r < nr && !schema->fields[c].dt; r++) schema->fields[c].dt = b[r][c]->dt;
         }
     }
     if (rc != SM_OK) {
@@ -1749,6 +1787,7 @@ static int an_grouping_sets(sql_scope *sc, const sql_select *sel, const an_list 
                 e->nullable = true;
                 e->precision = gb[i]->precision;
                 e->scale = gb[i]->scale;
+                e->dt = gb[i]->dt;
                 gid |= (int64_t)1 << (m - 1 - i);
             }
             proj[s][in->ncols + i] = e;
@@ -1768,6 +1807,102 @@ static int an_grouping_sets(sql_scope *sc, const sql_select *sel, const an_list 
     ag->nkeys = m;
     ag->sets = true;
     *agg_input = ex;
+    return SM_OK;
+}
+
+/* explode / explode_outer / posexplode / posexplode_outer / inline /
+ * inline_outer as a select item (optionally aliased): its kind. */
+static int an_generator_kind(const sm_expr *e, bool *outer) {
+    if (!e || e->kind != SM_EX_CALL || !e->name || e->nargs != 1) return 0;
+    static const struct {
+        const char *name;
+        int kind;
+        bool outer;
+    } gens[] = {{"explode", SM_GEN_EXPLODE, false},       {"explode_outer", SM_GEN_EXPLODE, true},
+                {"posexplode", SM_GEN_POSEXPLODE, false}, {"posexplode_outer", SM_GEN_POSEXPLODE, true},
+                {"inline", SM_GEN_INLINE, false},         {"inline_outer", SM_GEN_INLINE, true}};
+    for (size_t i = 0; i < sizeof gens / sizeof gens[0]; i++)
+        if (strcasecmp(e->name, gens[i].name) == 0) {
+            *outer = gens[i].outer;
+            return gens[i].kind;
+        }
+    return 0;
+}
+
+/* Spark's Generate: SELECT a, explode(arr) AS x FROM t.  The generator's
+ * input is bound against the FROM relation, a GENERATE node appends its
+ * columns, and the item becomes references to them (named as Spark names
+ * them: col, pos, key, value, the struct's fields, or the alias).  *copy
+ * gets the select with the rewritten items (items NULL when there is no
+ * generator). */
+static int an_generators(sql_scope *sc, const sql_select *sel, sm_dataframe **df,
+                         sql_select *copy) {
+    memset(copy, 0, sizeof *copy);
+    int ngen = 0;
+    for (int i = 0; i < sel->nitems; i++) {
+        const sm_expr *e = sel->items[i];
+        if (e->kind == SM_EX_ALIAS && e->nargs == 1) e = e->args[0];
+        bool outer;
+        if (an_generator_kind(e, &outer)) ngen++;
+    }
+    if (ngen == 0) return SM_OK;
+    if (sel->ngroup > 0 || sel->nsets > 0 || sel->group_kind != SQL_GROUP_PLAIN)
+        return an_fail_at(sc, -1, -1, SM_UNSUPPORTED,
+                          "[UNSUPPORTED_FEATURE] A generator in an aggregating SELECT is not "
+                          "supported by smelt yet.");
+    sm_expr **items = NULL;
+    int n = 0, cap = sel->nitems;
+    sm_dataframe *cur = *df;
+    for (int i = 0; i < sel->nitems; i++) {
+        const sm_expr *item = sel->items[i];
+        const sm_expr *g = item->kind == SM_EX_ALIAS && item->nargs == 1 ? item->args[0] : item;
+        bool outer = false;
+        int kind = an_generator_kind(g, &outer);
+        if (!kind) {
+            if (items) items[n++] = sel->items[i];
+            continue;
+        }
+        /* one GENERATE per generator, left to right (Spark nests them) */
+        sm_expr *arg = NULL;
+        SM_TRY(an_bind(sc, cur->plan->schema, g->args[0], false, &arg));
+        int nin = cur->plan->schema->ncols;
+        const char *alias = item->kind == SM_EX_ALIAS ? item->name : NULL;
+        sm_dataframe *gdf = sm_df_generate(cur, arg, kind, outer, alias ? 1 : 0, &alias);
+        if (!gdf) {
+            int rc = sm_errcode() ? sm_errcode() : SM_NOMEM;
+            return rc == SM_NOMEM ? rc : an_fail_at(sc, g->pos, g->end, rc, "%s", sm_errmsg());
+        }
+        sm_schema *gs = gdf->plan->schema;
+        int ng = gs->ncols - nin;
+        sm_expr **ni = sm_arena_alloc(A(sc), sizeof *ni * (size_t)(cap + ng));
+        if (!ni) return SM_NOMEM;
+        if (items) memcpy(ni, items, sizeof *ni * (size_t)n);
+        else
+            for (int k = 0; k < i; k++) ni[n++] = sel->items[k];
+        items = ni;
+        cap += ng;
+        for (int c = nin; c < gs->ncols; c++) {
+            /* a generated name that repeats an earlier column's gets a
+             * private one; the item keeps Spark's through its alias */
+            const char *shown = gs->fields[c].name;
+            for (int k = 0; k < nin; k++)
+                if (gs->fields[k].name && strcasecmp(gs->fields[k].name, shown) == 0) {
+                    char *priv = sm_arena_printf(A(sc), "__generated%d_%s", c, shown);
+                    if (!priv) return SM_NOMEM;
+                    gs->fields[c].name = priv;
+                    break;
+                }
+            sm_expr *ref = sm_expr_column(A(sc), gs->fields[c].name);
+            sm_expr *al = ref ? sm_expr_alias(A(sc), ref, shown) : NULL;
+            if (!al) return SM_NOMEM;
+            items[n++] = al;
+        }
+        cur = gdf;
+    }
+    *copy = *sel;
+    copy->items = items;
+    copy->nitems = n;
+    *df = cur;
     return SM_OK;
 }
 
@@ -1805,6 +1940,33 @@ static int an_select(sql_scope *sc, const sql_select *sel, const sm_sort_key *or
     } else {
         SM_TRY(an_relation(sc, sel->from, &df));
     }
+    /* LATERAL VIEW gen(...) tv AS c1, ...: GENERATE nodes whose columns are
+     * qualified by tv */
+    for (int i = 0; i < sel->nlaterals; i++) {
+        const sql_lateral_view *lv = &sel->laterals[i];
+        bool outer = false;
+        int kind = an_generator_kind(lv->gen, &outer);
+        if (!kind)
+            return an_fail_at(sc, lv->gen->pos, lv->gen->end, SM_ANALYSIS,
+                              "[UNSUPPORTED_GENERATOR.NOT_GENERATOR] The generator is not "
+                              "supported: `%s` is expected to be a generator. However, its class "
+                              "is not a generator.",
+                              lv->gen->name ? lv->gen->name : "?");
+        sm_expr *arg = NULL;
+        SM_TRY(an_bind(sc, df->plan->schema, lv->gen->args[0], false, &arg));
+        int nin = df->plan->schema->ncols;
+        sm_dataframe *gdf = sm_df_generate(df, arg, kind, outer || lv->outer, lv->ncols,
+                                           (const char *const *)lv->cols);
+        if (!gdf) {
+            int rc = sm_errcode() ? sm_errcode() : SM_NOMEM;
+            return rc == SM_NOMEM ? rc
+                                  : an_fail_at(sc, lv->gen->pos, lv->gen->end, rc, "%s", sm_errmsg());
+        }
+        sm_schema *gs = gdf->plan->schema;
+        for (int c = nin; c < gs->ncols; c++)
+            if (!(gs->fields[c].qualifier = sm_arena_strdup(A(sc), lv->table))) return SM_NOMEM;
+        df = gdf;
+    }
     /* WHERE */
     if (where) {
         sc->input = df;
@@ -1827,6 +1989,11 @@ static int an_select(sql_scope *sc, const sql_select *sel, const sm_sort_key *or
             df = f;
         }
     }
+    /* a generator in the select list (explode & co): a GENERATE below the
+     * projection, the item replaced by references to its columns */
+    sql_select gen_sel;
+    SM_TRY(an_generators(sc, sel, &df, &gen_sel));
+    if (gen_sel.items) sel = &gen_sel;
     sc->input = df;
     const sm_schema *in = df->plan->schema;
 

@@ -81,6 +81,15 @@ typedef struct {
     sm_window_spec *spec;
 } sql_named_window;
 
+/* FROM ... LATERAL VIEW [OUTER] explode(a) tv [AS] c1, c2 */
+typedef struct sql_lateral_view {
+    sm_expr *gen;  /* the generator call (explode, posexplode, inline and their _outer) */
+    bool outer;
+    char *table;   /* tv: the qualifier of the generated columns */
+    char **cols;   /* the column aliases (ncols 0: Spark's default names) */
+    int ncols;
+} sql_lateral_view;
+
 typedef struct sql_select {
     bool distinct;
     sm_expr **items;     /* the select list: SM_EX_ALIAS for "e AS x"; SM_EX_STAR
@@ -99,6 +108,8 @@ typedef struct sql_select {
     sm_expr *having;
     sql_named_window *windows; /* WINDOW w AS (...) */
     int nwindows;
+    sql_lateral_view *laterals; /* LATERAL VIEWs after FROM, in order */
+    int nlaterals;
 } sql_select;
 
 /* ---- queries ----------------------------------------------------------------- */

@@ -728,7 +728,26 @@ static int sq_select(parser *p, sql_query **out) {
         SQ_PUSH(p, s->items, s->nitems, cap, e);
     } while (op(p, ","));
     if (kw(p, "from")) SM_TRY(sq_from(p, &s->from));
-    if (is_kw(p, "lateral")) return unsupported(p, cur(p)->pos, "LATERAL VIEW");
+    int lcap = 0;
+    while (is_kw(p, "lateral") && sm_tok_kw(peek(p, 1), "view")) {
+        adv(p);
+        adv(p);
+        sql_lateral_view lv = {0};
+        lv.outer = kw(p, "outer");
+        SM_TRY(sm_ps_expr(p, &lv.gen));
+        SM_TRY(sq_ident(p, &lv.table));
+        bool as = kw(p, "as");
+        int ccap = 0;
+        if (as || (cur(p)->kind == SM_TK_IDENT && !sm_lex_is_clause_word(cur(p)->str) &&
+                   !is_kw(p, "lateral"))) {
+            do {
+                char *c;
+                SM_TRY(sq_ident(p, &c));
+                SQ_PUSH(p, lv.cols, lv.ncols, ccap, c);
+            } while (op(p, ","));
+        }
+        SQ_PUSH(p, s->laterals, s->nlaterals, lcap, lv);
+    }
     if (kw(p, "where")) SM_TRY(sm_ps_expr(p, &s->where));
     if (sm_tok_kw(cur(p), "group") && sm_tok_kw(peek(p, 1), "by")) {
         adv(p);

@@ -296,7 +296,7 @@ static int ddl_name(ddl_scan *sc, char **out) {
     return *out ? SM_OK : SM_NOMEM;
 }
 
-static int ddl_type(ddl_scan *sc, sm_type *out, int *prec, int *scale) {
+static int ddl_type(ddl_scan *sc, sm_type *out, int *prec, int *scale, const sm_dtype **dt) {
     int pos, end;
     ddl_word(sc, &pos, &end);
     if (pos == end) return ddl_near(sc);
@@ -337,6 +337,10 @@ static int ddl_type(ddl_scan *sc, sm_type *out, int *prec, int *scale) {
         sc->i = save;
     }
     int t = sm_type_parse_ps(sc->text + pos, (size_t)(end - pos), prec, scale);
+    if (t < 0 && dt && end > pos && sc->text[end - 1] == '>') { /* array<..>, map<..>, struct<..> */
+        t = sm_dtype_parse(sc->text + pos, (size_t)(end - pos), dt);
+        if (t >= 0 && !sm_type_is_nested((sm_type)t)) *dt = NULL;
+    }
     if (t >= 0) {
         *out = (sm_type)t;
         return SM_OK;
@@ -398,6 +402,7 @@ typedef struct {
     sm_type type;
     bool nullable;
     int precision, scale; /* DECIMAL */
+    const sm_dtype *dt;   /* ARRAY / MAP / STRUCT */
 } ddl_col;
 
 static int ddl_columns(ddl_scan *sc, ddl_col **cols, int *ncols, int *cap) {
@@ -418,8 +423,9 @@ static int ddl_columns(ddl_scan *sc, ddl_col **cols, int *ncols, int *cap) {
         c->name = name;
         c->nullable = true;
         c->precision = c->scale = 0;
+        c->dt = NULL;
         ddl_char(sc, ':');
-        SM_TRY(ddl_type(sc, &c->type, &c->precision, &c->scale));
+        SM_TRY(ddl_type(sc, &c->type, &c->precision, &c->scale, &c->dt));
         if (ddl_keyword(sc, "not")) {
             if (!ddl_keyword(sc, "null")) {
                 ddl_skip(sc);
@@ -479,6 +485,7 @@ int sm_schema_parse_ddl(const char *ddl, sm_schema **out) {
             rc = sm_schema_set(s, k, cols[k].name, cols[k].type, cols[k].nullable);
             s->fields[k].precision = (int8_t)cols[k].precision;
             s->fields[k].scale = (int8_t)cols[k].scale;
+            s->fields[k].dt = cols[k].dt;
         }
         if (rc != SM_OK) {
             sm_schema_free(s);

@@ -48,6 +48,7 @@ sm_schema *sm_schema_copy(const sm_schema *src) {
         }
         s->fields[i].precision = src->fields[i].precision; /* DECIMAL */
         s->fields[i].scale = src->fields[i].scale;
+        s->fields[i].dt = src->fields[i].dt;
     }
     return s;
 }

@@ -278,6 +278,53 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n);
 /* New vector of `n` rows, each a copy of `x` (a constant expanded). */
 sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n);
 
+/* ---- nested vectors (types/nested.c) ----------------------------------
+ * An ARRAY / MAP / STRUCT vector has its full type in v->dt and children
+ * made from it (ARRAY: children[0] the elements; MAP: children[0] keys,
+ * children[1] values; STRUCT: children[f] field f, one row per row).  A
+ * nested vector without a dt (sm_vector_new(SM_ARRAY, n), new_nulls) has no
+ * children and only null rows; it adopts the type of the first non-null row
+ * appended with sm_vector_append_from / append_value.
+ *
+ * Builder, for readers (Parquet, JSON) and functions:
+ *     sm_vector *v = sm_vector_new_dt(dt, rows);
+ *     ARRAY:  append each element to v->children[0] (any sm_vector_append_*,
+ *             recursively a nested builder), then sm_vector_end_list(v);
+ *     MAP:    append the keys to children[0] and as many values to
+ *             children[1], then sm_vector_end_list(v);
+ *     STRUCT: append exactly one value (or null) to every children[f], then
+ *             sm_vector_end_struct(v);
+ *     a null row: sm_vector_append_null(v) (a STRUCT appends a null to every
+ *             child itself).
+ * Row i of an ARRAY / MAP spans children rows [off[i], off[i+1]) with
+ * off = SM_VEC_OFF(v) (sm_vector_list_range).
+ *
+ * Equality, hash and ordering of any row (scalar or nested) as Spark groups
+ * and sorts: null = null for grouping, NaN = NaN, -0.0 = 0.0; arrays order
+ * element by element (a null element first) then by length, structs field
+ * by field. */
+sm_vector *sm_vector_new_dt(const sm_dtype *dt, int64_t capacity); /* any type */
+/* Parses a type as Spark's DDL writes it, nested ones included
+ * ("array<int>", "map<string, array<bigint>>", "struct<a: int, `b c` string
+ * NOT NULL>"): its id, *out the descriptor; -1 when it is no type. */
+int sm_dtype_parse(const char *s, size_t len, const sm_dtype **out);
+int sm_vector_set_dt(sm_vector *v, const sm_dtype *dt); /* adopt a type (no-op when set) */
+int sm_vector_end_list(sm_vector *v);
+int sm_vector_end_struct(sm_vector *v);
+static inline void sm_vector_list_range(const sm_vector *v, int64_t row, int64_t *start,
+                                        int64_t *end) {
+    *start = SM_VEC_OFF(v)[row];
+    *end = SM_VEC_OFF(v)[row + 1];
+}
+int sm_vector_compare_rows(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t rb);
+bool sm_vector_rows_equal(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t rb);
+uint64_t sm_vector_hash_row(const sm_vector *v, int64_t row);
+/* vector.c's helpers for nested types (not for general use) */
+int sm_nested_append_null(sm_vector *v);
+int sm_nested_append_from(sm_vector *v, const sm_vector *src, int64_t row);
+sm_vector *sm_nested_take(const sm_vector *src, const int32_t *sel, int64_t n);
+sm_vector *sm_nested_from_value(const sm_value *x, sm_type type, int64_t n);
+
 /* ---- schemas ---------------------------------------------------------- */
 
 typedef struct {

@@ -168,6 +168,7 @@ int sm_vector_append_null(sm_vector *v) {
         memset((char *)v->data + (size_t)v->length * w, 0, w);
     }
     SM_TRY(sm_vector_set_null(v, v->length));
+    if (v->type == SM_STRUCT) SM_TRY(sm_nested_append_null(v));
     v->length++;
     return SM_OK;
 }
@@ -204,6 +205,9 @@ int sm_vector_append_str(sm_vector *v, const char *s, int32_t len) {
 
 int sm_vector_append_value(sm_vector *v, const sm_value *x) {
     if (x->is_null || x->type == SM_NULLTYPE) return sm_vector_append_null(v);
+    if (sm_type_is_nested(v->type))
+        return x->type == v->type && x->v.ref.vec ? sm_nested_append_from(v, x->v.ref.vec, x->v.ref.row)
+                                                  : sm_vector_append_null(v);
     switch (sm_type_phys(v->type)) {
     case SM_BOOLEAN: return sm_vector_append_bool(v, x->v.b);
     case SM_INT: return sm_vector_append_i32(v, x->v.i32);
@@ -238,6 +242,7 @@ int sm_vector_append_from(sm_vector *v, const sm_vector *src, int64_t row) {
         v->scale = src->scale;
     }
     if (sm_vector_is_null(src, row)) return sm_vector_append_null(v);
+    if (sm_type_is_nested(v->type)) return sm_nested_append_from(v, src, row);
     switch (sm_type_phys(v->type)) {
     case SM_BOOLEAN: return sm_vector_append_bool(v, SM_VEC_BOOL(src)[row]);
     case SM_INT: return sm_vector_append_i32(v, SM_VEC_I32(src)[row]);
@@ -297,6 +302,7 @@ void sm_vector_get(const sm_vector *v, int64_t row, sm_value *out) {
 }
 
 sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
+    if (sm_type_is_nested(src->type)) return sm_nested_take(src, sel, n);
     sm_vector *v = sm_vector_new(src->type, n);
     if (!v) return NULL;
     v->precision = src->precision;
@@ -352,6 +358,7 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
 }
 
 sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n) {
+    if (sm_type_is_nested(type)) return sm_nested_from_value(x, type, n);
     sm_vector *v = x->is_null || x->type == SM_NULLTYPE ? sm_vector_new_nulls(type, n)
                                                         : sm_vector_new(type, n);
     if (!v) return NULL;

@@ -1,0 +1,20 @@
+-- explode / explode_outer / posexplode / inline in the select list (Spark's Generate)
+select id, explode(a) from values (1, array(10, 20)), (2, array()), (3, null) as t(id, a);
+select id, explode_outer(a) as x from values (1, array(10, 20)), (2, array()), (3, null) as t(id, a);
+select posexplode(array('a', 'b')), posexplode_outer(array());
+select posexplode(array('a', 'b'));
+select explode(map(1, 'a', 2, 'b'));
+select posexplode(map('k', 1.5));
+select inline(array(named_struct('k', 1, 'v', 'x'), named_struct('k', 2, 'v', 'y')));
+select col, explode(array(col, col + 1)) from values (1), (5) as t(col);
+select explode(array(1, 2)) as c order by c desc;
+select explode(split('a b c', ' ')) as w, 1;
+select explode(1);
+select upper(w) from (select explode(array('x', 'y')) as w) t where w <> 'y';
+select id, x from values (1, array(10, 20)), (2, array()) as t(id, a) lateral view explode(a) tv as x;
+select id, tv.x from values (1, array(10, 20)), (2, array()) as t(id, a) lateral view outer explode(a) tv as x;
+select id, k, v from values (1, map('a', 1)) as t(id, m) lateral view explode(m) e as k, v where v > 0;
+select id, col from values (1, array(1, 2)) as t(id, a) lateral view explode(a) e;
+select id, p, x, y from values (1, array(1, 2)) as t(id, a) lateral view posexplode(a) e as p, x lateral view explode(array(x, x * 10)) f as y;
+select x, count(*) from values (array(1, 2)), (array(2)) as t(a) lateral view explode(a) e as x group by x order by x;
+select id from values (1, array(1)) as t(id, a) lateral view explode(a) e as x, y;
