@@ -175,6 +175,7 @@ static int resolve_sum(sm_bind_ctx *ctx, sm_expr *call) {
         break;
     case SM_DOUBLE: call->type = SM_DOUBLE; break;
     case SM_STRING:
+    case SM_TIMESTAMP: /* Spark casts a timestamp implicitly: seconds as a double */
     case SM_NULLTYPE:
         call->args[0] = sm_expr_coerce(ctx, a, SM_DOUBLE);
         if (!call->args[0]) return SM_NOMEM;
@@ -209,6 +210,11 @@ static int resolve_double(sm_bind_ctx *ctx, sm_expr *call) {
     case SM_DOUBLE:
     case SM_STRING:
     case SM_NULLTYPE:
+        call->args[0] = sm_expr_coerce(ctx, a, SM_DOUBLE);
+        if (!call->args[0]) return SM_NOMEM;
+        break;
+    case SM_TIMESTAMP: /* avg (not stddev...) casts a timestamp implicitly, as Spark */
+        if (!call->agg || call->agg->kind != SM_AGG_AVG) return agg_type_error(ctx, call, 0, "\"NUMERIC\"");
         call->args[0] = sm_expr_coerce(ctx, a, SM_DOUBLE);
         if (!call->args[0]) return SM_NOMEM;
         break;

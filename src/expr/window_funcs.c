@@ -207,13 +207,23 @@ static int wf_bind_bound(sm_bind_ctx *ctx, const sm_expr *at, const sm_window_sp
     if (in->kind != SM_FRAME_PRECEDING && in->kind != SM_FRAME_FOLLOWING) return SM_OK;
     if (!in->offset) return sm_err(SM_INTERNAL, "window frame bound without an offset");
     int64_t months, days, micros;
-    if (!rows && wf_interval_offset(in->offset, &months, &days, &micros)) {
+    if (!rows && wf_interval_offset(in->offset, &months, &days, &micros) &&
+        (key == SM_TIMESTAMP || key == SM_TIMESTAMP_NTZ) && months == 0 &&
+        days > -106751991 && days < 106751991) {
+        /* over a timestamp key a day-time interval is its microseconds
+         * (Spark's timestamp + INTERVAL DAY TO SECOND adds them exactly) */
+        int64_t us = days * 86400000000LL;
+        if (__builtin_add_overflow(us, micros, &us))
+            return sm_bind_fail(ctx, at, "[ARITHMETIC_OVERFLOW] window frame offset %s overflows.",
+                                sm_bind_sql(ctx, in->offset));
+        *val = (sm_value){.type = SM_BIGINT, .v.i64 = us};
+    } else if (!rows && wf_interval_offset(in->offset, &months, &days, &micros)) {
         if (key != SM_DATE || months != 0 || micros != 0 || days < INT32_MIN || days > INT32_MAX)
             return sm_bind_fail(ctx, at,
                                 "[UNSUPPORTED_FEATURE] The feature is not supported: a RANGE "
                                 "window frame with the INTERVAL bound %s over a %s order key "
-                                "(smelt supports whole-day intervals over a DATE key; use a "
-                                "number of days, or order by a number).",
+                                "(smelt supports whole-day intervals over a DATE key and day-time "
+                                "intervals over a TIMESTAMP key; order by a number otherwise).",
                                 sm_bind_sql(ctx, in->offset), ev_type_upper(key));
         *val = (sm_value){.type = SM_INT, .v.i32 = (int32_t)days};
     } else {
@@ -617,8 +627,12 @@ int sm_window_bind(sm_bind_ctx *ctx, const sm_expr *e, sm_expr **out) {
             sm_type kt = bw->order[0].expr->type;
             bool integral_off = (!s_off || (sv.type != SM_DOUBLE && sv.type != SM_DECIMAL)) &&
                                 (!e_off || (ev.type != SM_DOUBLE && ev.type != SM_DECIMAL));
+            int64_t m_, d_, u_;
+            bool iv_off = (!s_off || wf_interval_offset(w->start.offset, &m_, &d_, &u_)) &&
+                          (!e_off || wf_interval_offset(w->end.offset, &m_, &d_, &u_));
             bool ok = kt == SM_INT || kt == SM_BIGINT || kt == SM_DOUBLE || kt == SM_DECIMAL ||
-                      (kt == SM_DATE && integral_off);
+                      (kt == SM_DATE && integral_off) ||
+                      ((kt == SM_TIMESTAMP || kt == SM_TIMESTAMP_NTZ) && iv_off);
             if (!ok)
                 return sm_bind_fail(ctx, e,
                                     "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] "
