@@ -967,6 +967,7 @@ int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_v
         }
         return sm_cast_vector_dec(ctx, in, p, s, out);
     }
+    if (to == SM_BINARY || in->type == SM_BINARY) return sm_cast_binary(ctx, in, to, out);
     if (sm_cast_small_involved(in->type, to)) return sm_cast_small(ctx, in, to, out);
     if (in->type == SM_DECIMAL && to != SM_STRING && to != SM_DECIMAL && to != SM_NULLTYPE &&
         sm_cast_allowed(SM_DECIMAL, to))
@@ -984,7 +985,6 @@ int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_v
     if (!sm_cast_allowed(in->type, to))
         return sm_err(SM_ANALYSIS, "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast \"%s\" to \"%s\".",
                       ev_type_upper(in->type), ev_type_upper(to));
-    if (to == SM_BINARY || in->type == SM_BINARY) return sm_cast_binary(ctx, in, to, out);
     if (to == SM_STRING && sm_type_is_nested(in->type)) {
         const sm_dtype *st = sm_dtype_scalar(SM_STRING, 0, 0);
         return st ? sm_nested_cast(ctx, in, st, out) : SM_NOMEM;

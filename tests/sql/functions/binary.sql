@@ -37,3 +37,4 @@ CREATE TABLE bin_t (id INT, b BINARY) USING parquet;
 INSERT INTO bin_t VALUES (1, X'00FF'), (2, NULL), (3, X'');
 SELECT id, hex(b), length(b) FROM bin_t ORDER BY id;
 CREATE TABLE bin_csv USING csv AS SELECT X'41' AS b;
+SELECT HEX(CAST(CAST(123 AS byte) AS binary)), HEX(CAST(-123S AS binary)), hex(cast(5 as binary)), hex(cast(5L as binary));
