@@ -967,7 +967,10 @@ int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_v
         }
         return sm_cast_vector_dec(ctx, in, p, s, out);
     }
-    if (to == SM_BINARY || in->type == SM_BINARY) return sm_cast_binary(ctx, in, to, out);
+    /* before the small types: CAST(1Y AS BINARY) is one byte */
+    if ((to == SM_BINARY || in->type == SM_BINARY) && in->type != to && in->type != SM_NULLTYPE &&
+        to != SM_NULLTYPE)
+        return sm_cast_binary(ctx, in, to, out);
     if (sm_cast_small_involved(in->type, to)) return sm_cast_small(ctx, in, to, out);
     if (in->type == SM_DECIMAL && to != SM_STRING && to != SM_DECIMAL && to != SM_NULLTYPE &&
         sm_cast_allowed(SM_DECIMAL, to))
