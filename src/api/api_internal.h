@@ -46,6 +46,7 @@ struct sm_session {
     sm_expr **bound;            /* bound trees whose per-query state (compiled
                                    regexes, date patterns) is released at the end */
     int nbound, capbound;
+    struct sm_exec_reuse *reuse; /* breaker results kept across actions (exec/reuse.h) */
 };
 
 struct sm_dataframe {

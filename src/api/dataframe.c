@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "api/api_internal.h"
+#include "exec/reuse.h"
 #include "expr/window_funcs.h" /* window: sm_expr_has_window */
 #include "formats/csv.h"
 #include "formats/dataset.h"
@@ -199,6 +200,7 @@ sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npa
         if (src->free) src->free(src);
         return NULL;
     }
+    if (sm_exec_reuse_add_source(s->reuse, src, paths, npaths) != SM_OK) return NULL;
     sm_plan *p = plan_new(s, SM_PLAN_SCAN, NULL);
     if (!p) return NULL;
     p->source = src;

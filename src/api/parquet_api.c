@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "exec/reuse.h"
 #include "exec/write.h"
 #include "formats/dataset.h"
 #include "formats/parquet.h"
@@ -44,6 +45,7 @@ sm_dataframe *sm_read_parquet_paths(sm_session *s, const char *const *paths, int
         if (src->free) src->free(src);
         return NULL;
     }
+    if (sm_exec_reuse_add_source(s->reuse, src, paths, npaths) != SM_OK) return NULL;
     sm_plan *p = sm_arena_alloc(s->arena, sizeof *p);
     if (!p) return NULL;
     p->kind = SM_PLAN_SCAN;

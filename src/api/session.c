@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/api_internal.h"
+#include "exec/reuse.h"
 #include "catalog/catalog.h"
 #include "expr/binary.h"
 #include "formats/source.h"
@@ -118,6 +119,7 @@ sm_session *sm_session_new(const char *const *conf) {
     s->pool = sm_pool_new(s->threads);
     s->tz = sm_tz_utc();
     s->current_db = "default";
+    s->reuse = sm_exec_reuse_new(-1); /* NULL (no memory): actions just recompute */
     if (!s->arena || !s->pool) {
         sm_session_free(s);
         sm_err(SM_NOMEM, "out of memory creating a session");
@@ -134,6 +136,7 @@ sm_session *sm_session_new(const char *const *conf) {
 
 void sm_session_free(sm_session *s) {
     if (!s) return;
+    sm_exec_reuse_free(s->reuse);
     for (int i = 0; i < s->nsources; i++)
         if (s->sources[i]->free) s->sources[i]->free(s->sources[i]);
     sm_free(s->sources);
@@ -245,6 +248,7 @@ void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *tex
 int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out) {
     SM_TRY(sm_exec_ctx_init(out, s->pool, s->tz, s->ansi));
     if (s->shuffle_partitions > 0) out->shuffle_partitions = s->shuffle_partitions;
+    out->reuse = s->reuse;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     out->eval.now_micros = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;

@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 
 #include "api/tables.h"
+#include "exec/reuse.h"
 #include "fs/commit.h"
 #include "fs/fs.h"
 #include "sql/sql.h"
@@ -532,6 +533,7 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df) 
         if (rc == SM_OK && old->managed && old->location &&
             (!df || strcmp(old->location, location) != 0))
             fs_remove_tree(old->location);
+        if (old->location) sm_exec_reuse_invalidate_path(s->reuse, old->location);
         sm_table_info_free(old);
         SM_TRY(rc);
     }

@@ -9,22 +9,28 @@
  *
  * Algorithm (the same two phases as hashagg.c):
  *   1. Partial: one task per partition of the child; each keeps an sm_keytab
- *      of the keys (hashtable.h) and, when only a subset of columns is the
- *      key, "payload" vectors holding the whole first row of each key, in
- *      insertion order.  With every column as the key, the keytab's own key
- *      vectors are the rows (with Spark's normalized -0.0 / NaN).
+ *      of the keys (hashtable.h).  With every column as the key, the
+ *      keytab's own key vectors are the rows (with Spark's normalized -0.0 /
+ *      NaN).  When only a subset of columns is the key, the rows are not
+ *      copied: a batch holding at least one new key is kept whole, and each
+ *      group records where its first row lies (kept batch, row).
  *   2. Merge: one task per piece of the hash space (ctx->shuffle_partitions);
  *      it walks the partials in partition order, keeps the groups of its
  *      piece that are new to its merged table (so the earliest partition
- *      wins), then emits batches of at most SM_BATCH_ROWS rows as
- *      partition `piece` of the output.
+ *      wins), then emits them as partition `piece` of the output: in the
+ *      full-row mode from the merged key vectors in batches of at most
+ *      SM_BATCH_ROWS rows; in the subset mode the winners, already ordered
+ *      by (partition, kept batch, row), are gathered once, one output batch
+ *      per kept batch (sm_batch_take of its surviving rows) — each row is
+ *      copied exactly once.
  *
  * The driver (partial tables per partition, merge tasks per piece, output
  * batches) is shared with hashagg.c in partials.c.
  *
- * Memory: keys and payload rows are copied out of the input batches (freed
- * after each batch) into vectors owned by the tables; partial tables are
- * freed after the merge.  State is partitioned by hash for later spilling.
+ * Memory: keys are copied out of the input batches into vectors owned by
+ * the tables; in the subset mode the kept input batches live until every
+ * merge task is done, when the partial tables are freed.  State is
+ * partitioned by hash for later spilling.
  */
 #include <string.h>
 
@@ -36,7 +42,12 @@
 typedef struct {
     bool used;
     sm_keytab keys;
-    sm_vector **payload; /* ncols vectors (subset mode only) */
+    /* subset mode: kept input batches and, per group, (batch << 32) | row
+     * of its first row */
+    sm_batch **batches;
+    int nbatches, capbatches;
+    uint64_t *loc;
+    int64_t caploc;
 } dd_table;
 
 typedef struct {
@@ -44,8 +55,8 @@ typedef struct {
     int ncols;       /* columns of the child */
     int nkeys;
     int *key_cols;   /* nkeys column indices */
-    sm_type *col_types, *key_types;
-    bool subset;     /* payload kept apart from the keys */
+    sm_type *key_types;
+    bool subset;     /* a subset of the columns is the key */
     exec_two_phase tp; /* partials: dd_table[tp.npartials] */
 } dd_run;
 
@@ -53,11 +64,11 @@ static dd_table *dd_partial(dd_run *r, int part) { return (dd_table *)r->tp.part
 
 static void dd_table_free(dd_run *r, dd_table *t) {
     if (!t->used) return;
+    (void)r;
     sm_keytab_free(&t->keys);
-    if (t->payload)
-        for (int c = 0; c < r->ncols; c++)
-            if (t->payload[c]) sm_vector_unref(t->payload[c]);
-    sm_free(t->payload);
+    for (int i = 0; i < t->nbatches; i++) sm_batch_free(t->batches[i]);
+    sm_free(t->batches);
+    sm_free(t->loc);
     memset(t, 0, sizeof *t);
 }
 
@@ -65,36 +76,37 @@ static int dd_table_init(dd_run *r, dd_table *t) {
     memset(t, 0, sizeof *t);
     SM_TRY(sm_keytab_init(&t->keys, r->nkeys, r->key_types));
     t->used = true;
-    if (!r->subset) return SM_OK;
-    t->payload = sm_calloc((size_t)r->ncols + 1, sizeof *t->payload);
-    if (!t->payload) {
-        dd_table_free(r, t);
-        return SM_NOMEM;
-    }
-    for (int c = 0; c < r->ncols; c++) {
-        t->payload[c] = sm_vector_new(r->col_types[c], 64);
-        if (!t->payload[c]) {
-            dd_table_free(r, t);
-            return SM_NOMEM;
-        }
-    }
     return SM_OK;
 }
 
-/* Appends rows sel[i] with is_new[i] of `src` columns to t's payload. */
-static int dd_append_payload(dd_run *r, dd_table *t, sm_vector *const *src, const int32_t *sel,
-                             const uint8_t *is_new, int64_t n) {
-    for (int c = 0; c < r->ncols; c++) {
-        sm_vector *dst = t->payload[c];
-        for (int64_t i = 0; i < n; i++) {
-            if (!is_new[i]) continue;
-            int64_t row = sel ? sel[i] : i;
-            int rc = src[c]->type == SM_NULLTYPE || sm_vector_is_null(src[c], row)
-                         ? sm_vector_append_null(dst)
-                         : sm_vector_append_from(dst, src[c], row);
-            if (rc != SM_OK) return rc;
-        }
+/* Subset mode: keeps batch b (taking it) when some of its rows started a
+ * group, recording where each new group's row lies. */
+static int dd_keep_rows(dd_table *t, sm_batch *b, const uint32_t *gids, const uint8_t *is_new,
+                        int64_t n, bool *kept) {
+    *kept = false;
+    int64_t nnew = 0;
+    for (int64_t i = 0; i < n; i++) nnew += is_new[i];
+    if (nnew == 0) return SM_OK;
+    if (t->keys.ngroups > t->caploc) {
+        int64_t cap = t->caploc ? t->caploc : 1024;
+        while (cap < t->keys.ngroups) cap *= 2;
+        uint64_t *l = sm_realloc(t->loc, (size_t)cap * sizeof *l);
+        if (!l) return SM_NOMEM;
+        t->loc = l;
+        t->caploc = cap;
     }
+    if (t->nbatches == t->capbatches) {
+        int cap = t->capbatches ? t->capbatches * 2 : 16;
+        sm_batch **nb = sm_realloc(t->batches, (size_t)cap * sizeof *nb);
+        if (!nb) return SM_NOMEM;
+        t->batches = nb;
+        t->capbatches = cap;
+    }
+    uint64_t bi = (uint64_t)t->nbatches;
+    for (int64_t i = 0; i < n; i++)
+        if (is_new[i]) t->loc[gids[i]] = (bi << 32) | (uint64_t)i;
+    t->batches[t->nbatches++] = b;
+    *kept = true;
     return SM_OK;
 }
 
@@ -103,6 +115,7 @@ static int dd_consume(void *arg, int part, sm_batch *b) {
     dd_table *t = dd_partial(r, part);
     int rc = SM_OK;
     int64_t n = b->nrows;
+    bool kept = false;
     uint64_t *hashes = NULL;
     uint32_t *gids = NULL;
     uint8_t *is_new = NULL;
@@ -120,21 +133,76 @@ static int dd_consume(void *arg, int part, sm_batch *b) {
     for (int k = 0; k < r->nkeys; k++) kv[k] = b->cols[r->key_cols[k]];
     sm_keytab_hash(kv, r->nkeys, n, hashes);
     rc = sm_keytab_insert(&t->keys, kv, hashes, NULL, n, gids, is_new);
-    if (rc == SM_OK && r->subset) rc = dd_append_payload(r, t, b->cols, NULL, is_new, n);
+    if (rc == SM_OK && r->subset) rc = dd_keep_rows(t, b, gids, is_new, n, &kept);
 done:
     sm_free(hashes);
     sm_free(gids);
     sm_free(is_new);
     sm_free(kv);
-    sm_batch_free(b);
+    if (!kept) sm_batch_free(b);
     return rc;
 }
 
 #define DD_CHUNK 4096
 
-static int dd_emit(dd_run *r, int piece, dd_table *m) {
-    sm_vector **cols = r->subset ? m->payload : m->keys.keys;
-    return exec_emit_batches(r->tp.out, piece, cols, r->ncols, 0, m->keys.ngroups, NULL, NULL);
+/* The winners of one merge task in the subset mode: (partition, loc),
+ * ordered by partition, then kept batch, then row. */
+typedef struct {
+    int32_t *part;
+    uint64_t *loc;
+    int64_t n, cap;
+} dd_winners;
+
+static int dd_winners_add(dd_winners *w, int part, const dd_table *t, const int32_t *sel,
+                          const uint8_t *is_new, int64_t ns) {
+    if (w->n + ns > w->cap) {
+        int64_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->n + ns) cap *= 2;
+        int32_t *p = sm_realloc(w->part, (size_t)cap * sizeof *p);
+        if (!p) return SM_NOMEM;
+        w->part = p;
+        uint64_t *l = sm_realloc(w->loc, (size_t)cap * sizeof *l);
+        if (!l) return SM_NOMEM;
+        w->loc = l;
+        w->cap = cap;
+    }
+    for (int64_t i = 0; i < ns; i++) {
+        if (!is_new[i]) continue;
+        w->part[w->n] = part;
+        w->loc[w->n] = t->loc[sel[i]];
+        w->n++;
+    }
+    return SM_OK;
+}
+
+/* Subset mode: one output batch per run of winners from one kept batch. */
+static int dd_emit_winners(dd_run *r, int piece, const dd_winners *w) {
+    int rc = SM_OK;
+    int32_t *rows = NULL;
+    int64_t caprows = 0;
+    for (int64_t i = 0; i < w->n && rc == SM_OK;) {
+        int64_t j = i;
+        uint64_t bi = w->loc[i] >> 32;
+        while (j < w->n && w->part[j] == w->part[i] && (w->loc[j] >> 32) == bi) j++;
+        const sm_batch *src = dd_partial(r, w->part[i])->batches[bi];
+        int64_t n = j - i;
+        if (n > caprows) {
+            sm_free(rows);
+            caprows = n > SM_BATCH_ROWS ? n : SM_BATCH_ROWS;
+            rows = sm_malloc((size_t)caprows * sizeof *rows);
+            if (!rows) {
+                rc = SM_NOMEM;
+                break;
+            }
+        }
+        for (int64_t k = 0; k < n; k++) rows[k] = (int32_t)(w->loc[i + k] & 0xffffffffu);
+        sm_batch *out = sm_batch_take(src, rows, n);
+        if (!out) rc = SM_NOMEM;
+        else rc = sm_mset_add(r->tp.out, piece, out);
+        i = j;
+    }
+    sm_free(rows);
+    return rc;
 }
 
 static int dd_merge_task(void *arg, int piece) {
@@ -142,6 +210,7 @@ static int dd_merge_task(void *arg, int piece) {
     dd_table m;
     int rc = dd_table_init(r, &m);
     if (rc != SM_OK) return rc;
+    dd_winners w = {0};
     int32_t *sel = sm_malloc(DD_CHUNK * sizeof *sel);
     uint32_t *gids = sm_malloc(DD_CHUNK * sizeof *gids);
     uint8_t *is_new = sm_malloc(DD_CHUNK);
@@ -154,13 +223,23 @@ static int dd_merge_task(void *arg, int piece) {
             int64_t ns = exec_select_piece(&t->keys, start, end, piece, r->tp.npieces, sel);
             if (ns == 0) continue;
             rc = sm_keytab_insert(&m.keys, t->keys.keys, t->keys.hashes, sel, ns, gids, is_new);
-            if (rc == SM_OK && r->subset) rc = dd_append_payload(r, &m, t->payload, sel, is_new, ns);
+            if (rc == SM_OK && r->subset) rc = dd_winners_add(&w, p, t, sel, is_new, ns);
         }
     }
-    if (rc == SM_OK) rc = dd_emit(r, piece, &m);
+    if (rc == SM_OK) {
+        if (r->subset) {
+            dd_table_free(r, &m); /* the merged keys are not needed any more */
+            rc = dd_emit_winners(r, piece, &w);
+        } else {
+            rc = exec_emit_batches(r->tp.out, piece, m.keys.keys, r->ncols, 0, m.keys.ngroups,
+                                   NULL, NULL);
+        }
+    }
     sm_free(sel);
     sm_free(gids);
     sm_free(is_new);
+    sm_free(w.part);
+    sm_free(w.loc);
     dd_table_free(r, &m);
     return rc;
 }
@@ -185,9 +264,7 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     int rc = SM_OK;
     r.key_cols = sm_calloc((size_t)r.nkeys + 1, sizeof *r.key_cols);
     r.key_types = sm_calloc((size_t)r.nkeys + 1, sizeof *r.key_types);
-    r.col_types = sm_calloc((size_t)r.ncols + 1, sizeof *r.col_types);
-    if (!r.key_cols || !r.key_types || !r.col_types) rc = SM_NOMEM;
-    for (int c = 0; rc == SM_OK && c < r.ncols; c++) r.col_types[c] = cs->fields[c].type;
+    if (!r.key_cols || !r.key_types) rc = SM_NOMEM;
     for (int k = 0; rc == SM_OK && k < r.nkeys; k++) {
         int c = r.subset ? p->key_cols[k] : k;
         if (c < 0 || c >= r.ncols) {
@@ -200,6 +277,5 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     sm_free(r.key_cols);
     sm_free(r.key_types);
-    sm_free(r.col_types);
     return rc;
 }

@@ -25,6 +25,7 @@
 
 #include "common/status.h"
 #include "exec/metrics.h"
+#include "exec/reuse.h"
 #include "formats/source.h"
 
 /* ---- msets -------------------------------------------------------------- */
@@ -81,6 +82,7 @@ struct sm_exec_cache {
     struct cache_entry {
         const sm_plan *plan;
         sm_mset *mset;
+        bool borrowed; /* pinned in ctx->reuse: released, not freed */
     } *entries;
     int n, cap;
 };
@@ -99,7 +101,10 @@ int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi
 
 void sm_exec_ctx_done(sm_exec_ctx *ctx) {
     if (!ctx->cache) return;
-    for (int i = 0; i < ctx->cache->n; i++) sm_mset_free(ctx->cache->entries[i].mset);
+    for (int i = 0; i < ctx->cache->n; i++) {
+        if (ctx->cache->entries[i].borrowed) sm_exec_reuse_release(ctx->reuse, ctx->cache->entries[i].mset);
+        else sm_mset_free(ctx->cache->entries[i].mset);
+    }
     sm_free(ctx->cache->entries);
     pthread_mutex_destroy(&ctx->cache->lock);
     sm_free(ctx->cache);
@@ -115,7 +120,7 @@ static sm_mset *cache_get(sm_exec_ctx *ctx, const sm_plan *p) {
     return m;
 }
 
-static int cache_put(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *m) {
+static int cache_put(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *m, bool borrowed) {
     struct sm_exec_cache *c = ctx->cache;
     pthread_mutex_lock(&c->lock);
     if (c->n == c->cap) {
@@ -123,7 +128,8 @@ static int cache_put(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *m) {
         struct cache_entry *e = sm_realloc(c->entries, (size_t)cap * sizeof *e);
         if (!e) {
             pthread_mutex_unlock(&c->lock);
-            sm_mset_free(m);
+            if (borrowed) sm_exec_reuse_release(ctx->reuse, m);
+            else sm_mset_free(m);
             return SM_NOMEM;
         }
         c->entries = e;
@@ -131,6 +137,7 @@ static int cache_put(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *m) {
     }
     c->entries[c->n].plan = p;
     c->entries[c->n].mset = m;
+    c->entries[c->n].borrowed = borrowed;
     c->n++;
     pthread_mutex_unlock(&c->lock);
     return SM_OK;
@@ -139,6 +146,14 @@ static int cache_put(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *m) {
 static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     sm_mset *m = cache_get(ctx, p);
     if (m) {
+        *out = m;
+        return SM_OK;
+    }
+    /* kept from an earlier action of the session (not under EXPLAIN
+     * ANALYZE, which must show the work) */
+    bool reusable = ctx->reuse && !ctx->metrics && sm_exec_reuse_eligible(ctx->reuse, p);
+    if (reusable && (m = sm_exec_reuse_get(ctx->reuse, p)) != NULL) {
+        SM_TRY(cache_put(ctx, p, m, true));
         *out = m;
         return SM_OK;
     }
@@ -156,7 +171,8 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     if (ctx->metrics) exec_metrics_breaker_end(&span);
     if (rc != SM_OK) return rc;
-    SM_TRY(cache_put(ctx, p, m));
+    bool kept = reusable && sm_exec_reuse_put(ctx->reuse, p, m);
+    SM_TRY(cache_put(ctx, p, m, kept));
     *out = m;
     return SM_OK;
 }

@@ -51,6 +51,9 @@ typedef struct sm_exec_ctx {
     struct sm_exec_cache *cache;
     /* per-operator metrics for EXPLAIN ANALYZE (exec/metrics.h); NULL: none */
     struct sm_exec_metrics *metrics;
+    /* the session's breaker results kept across actions (exec/reuse.h);
+     * NULL: none */
+    struct sm_exec_reuse *reuse;
 } sm_exec_ctx;
 
 int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi);

@@ -38,6 +38,7 @@
 #include "common/status.h"
 #include "formats/csv_write.h"
 #include "formats/parquet.h"
+#include "exec/reuse.h"
 #include "fs/commit.h"
 #include "fs/partition.h"
 #include "plan/prune.h"
@@ -470,6 +471,8 @@ fail:
     sm_free(job.tasks);
     fs_commit_abort(commit);
 early:
+    /* breaker results kept for later actions may read what this wrote */
+    if (ctx->reuse) sm_exec_reuse_invalidate_path(ctx->reuse, path);
     sm_free(pcols);
     sm_free(dcols);
     sm_free(pnames);
