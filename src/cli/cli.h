@@ -8,6 +8,8 @@
  *
  *   main.c       argument dispatch and `smelt --help`
  *   cmd_file.c   smelt head | schema | count FILE
+ *   cmd_convert.c smelt convert IN OUT
+ *   file_format.c which format (csv, parquet) a path is, by flag or extension
  *   cmd_sql.c    smelt sql (one statement, a file, standard input)
  *   cmd_shell.c  smelt shell (libedit)
  *   output.c     result printing (table, tsv, csv, json), the schema line,
@@ -28,6 +30,26 @@ int cli_cmd_file(const char *cmd, int argc, char **argv);
 int cli_cmd_sql(int argc, char **argv);
 int cli_cmd_shell(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);   /* cmd_run.c: smelt run JOB.yaml */
+int cli_cmd_convert(int argc, char **argv); /* cmd_convert.c: smelt convert IN OUT */
+
+/* ---- file_format.c -------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;          /* "csv", "parquet" */
+    const char *exts[4];       /* extensions, NULL-terminated */
+    bool text;                 /* read with header/inferSchema true unless told */
+    sm_dataframe *(*read)(sm_session *, const char *, const char *const *, const char *);
+    int (*write)(sm_dataframe *, const char *, const char *, const char *const *);
+} cli_file_format;
+
+/* The format called name (case-insensitive), or NULL. */
+const cli_file_format *cli_file_format_named(const char *name);
+/* "csv, parquet": the names, for messages. */
+const char *cli_file_format_names(void);
+/* The format of a path from its extension; for an input (output false) a
+ * directory's first data file, a glob's first match, or a file's "PAR1"
+ * magic.  NULL when nothing says. */
+const cli_file_format *cli_file_format_of_path(const char *path, bool output);
 
 /* ---- output.c --------------------------------------------------------------- */
 

@@ -1,8 +1,12 @@
 /*
- * cmd_file.c — smelt head | schema | count FILE [-n N] [-t WIDTH] [-o key=value]...
+ * cmd_file.c — smelt head | schema | count FILE [-n N] [-t WIDTH] [--from FMT]
+ *              [-o key=value]...
  *
- * CSV files are read with header=true and inferSchema=true unless options
- * say otherwise: a quick look at a file should not need flags.
+ * FILE is a file, a directory or a glob of any format file_format.c knows
+ * (CSV, Parquet), found from the extension or named by --from; a path that
+ * says nothing is read as CSV.  CSV files are read with header=true and
+ * inferSchema=true unless options say otherwise: a quick look at a file
+ * should not need flags.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +21,27 @@ static int fail(const char *what) {
 
 int cli_cmd_file(const char *cmd, int argc, char **argv) {
     const char *file = NULL;
+    const cli_file_format *fmt = NULL;
     long n = 20, width = 20;
     const char *opts[2 * 64 + 5];
     int nopts = 0;
     bool has_header = false, has_infer = false;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-            n = strtol(argv[++i], NULL, 10);
+            char *end;
+            n = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || n < 0) {
+                fprintf(stderr, "smelt %s: -n wants a number of rows, not '%s'\n", cmd, argv[i]);
+                return 2;
+            }
         } else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
             width = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
+            if (!(fmt = cli_file_format_named(argv[++i]))) {
+                fprintf(stderr, "smelt %s: unknown format '%s' (known: %s)\n", cmd, argv[i],
+                        cli_file_format_names());
+                return 2;
+            }
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             char *kv = argv[++i];
             char *eq = strchr(kv, '=');
@@ -54,12 +70,14 @@ int cli_cmd_file(const char *cmd, int argc, char **argv) {
         fprintf(stderr, "smelt %s: missing FILE; see 'smelt --help'\n", cmd);
         return 2;
     }
+    if (!fmt) fmt = cli_file_format_of_path(file, false);
+    if (!fmt) fmt = cli_file_format_named("csv");
     int k = 2 * nopts;
-    if (!has_header) {
+    if (fmt->text && !has_header) {
         opts[k++] = "header";
         opts[k++] = "true";
     }
-    if (!has_infer) {
+    if (fmt->text && !has_infer) {
         opts[k++] = "inferSchema";
         opts[k++] = "true";
     }
@@ -68,7 +86,7 @@ int cli_cmd_file(const char *cmd, int argc, char **argv) {
     sm_session *s = sm_session_new(NULL);
     if (!s) return fail(sm_last_error());
     int rc = 0;
-    sm_dataframe *df = sm_read_csv(s, file, opts, NULL);
+    sm_dataframe *df = fmt->read(s, file, opts, NULL);
     if (!df) {
         rc = fail(sm_last_error());
     } else if (strcmp(cmd, "head") == 0) {

@@ -2,6 +2,7 @@
  * main.c — the `smelt` program: dispatches to a command.
  *
  *   smelt head | schema | count FILE ...   cmd_file.c
+ *   smelt convert IN OUT ...               cmd_convert.c (formats: file_format.c)
  *   smelt sql ...                          cmd_sql.c
  *   smelt shell ...                        cmd_shell.c
  *   smelt run JOB.yaml ...                 cmd_run.c (src/job/)
@@ -25,6 +26,7 @@ static void usage(FILE *out) {
             "  sql [OPTIONS] -f FILE                           ... from a file ('-' = standard input)\n"
             "  shell [OPTIONS]                                 interactive SQL shell\n"
             "  run JOB.yaml [--arg NAME=VALUE]... [--explain]  run a job file (docs/jobs.md)\n"
+            "  convert IN OUT [CONVERT OPTIONS]                rewrite a dataset in another format\n"
             "  head FILE [-n N] [-t WIDTH] [-o key=value]...  show the first N rows (default 20)\n"
             "  schema FILE [-o key=value]...                   print the schema Spark-style\n"
             "  count FILE [-o key=value]...                    count the rows\n"
@@ -47,14 +49,33 @@ static void usage(FILE *out) {
             "                         $SMELT_HOME)\n"
             "  --time                 sql: print \"Time taken: ...\" on stderr after each statement\n"
             "\n"
-            "FILE for head/schema/count is a CSV file, a directory of CSV files, or a glob.\n"
-            "Options are Spark's CSV options (header, inferSchema, sep, quote, escape,\n"
-            "nullValue, mode, ...); header and inferSchema default to true there.\n"
+            "convert options:\n"
+            "  --from FMT, --to FMT   csv | parquet (default: from the extensions: data.csv,\n"
+            "                         out.parquet, or a directory's first data file)\n"
+            "  --header, --no-header  CSV input and output have a header line (default: yes)\n"
+            "  --infer-schema, --no-infer-schema\n"
+            "                         infer CSV input types (default: yes) or read strings\n"
+            "  --sep C                CSV field delimiter, both sides (default ,)\n"
+            "  --schema DDL           the input schema, e.g. \"id INT, name STRING\"\n"
+            "  --compression CODEC    parquet: snappy (default), zstd, gzip, lz4, lz4_raw,\n"
+            "                         brotli, none; csv: none (default), gzip\n"
+            "  --partition-by COLS    write Hive-style COL=value directories (\"year,region\")\n"
+            "  --mode MODE            errorifexists (default), overwrite, append, ignore\n"
+            "  --overwrite            same as --mode overwrite\n"
+            "  -o key=value           any reader option (Spark's names); -w key=value: writer\n"
+            "OUT is a directory of part files and _SUCCESS, committed atomically.\n"
+            "\n"
+            "FILE for head/schema/count (and IN) is a file, a directory or a glob, CSV or\n"
+            "Parquet by extension (--from FMT to say); anything else is read as CSV.\n"
+            "Options are Spark's reader options (for CSV header, inferSchema, sep, quote,\n"
+            "escape, nullValue, mode, ...); CSV header and inferSchema default to true there.\n"
             "\n"
             "examples:\n"
             "  smelt sql \"CREATE TEMP VIEW t USING csv OPTIONS (path 'data/', header true,\n"
             "             inferSchema true); SELECT count(*) FROM t\"\n"
             "  smelt sql --format csv -f report.sql > report.csv\n"
+            "  smelt convert raw/ out.parquet --partition-by country\n"
+            "  smelt head out.parquet -n 5\n"
             "  smelt shell --conf spark.sql.ansi.enabled=true\n");
 }
 
@@ -72,6 +93,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "sql") == 0) return cli_cmd_sql(argc - 2, argv + 2);
     if (strcmp(cmd, "shell") == 0) return cli_cmd_shell(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cli_cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "convert") == 0) return cli_cmd_convert(argc - 2, argv + 2);
     if (strcmp(cmd, "head") == 0 || strcmp(cmd, "schema") == 0 || strcmp(cmd, "count") == 0)
         return cli_cmd_file(cmd, argc - 2, argv + 2);
     fprintf(stderr, "smelt: unknown command '%s'; see 'smelt --help'\n", cmd);

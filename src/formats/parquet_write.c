@@ -21,6 +21,11 @@
  * parquet-mr v1 writes it) until the dictionary's PLAIN size passes
  * dict_page_bytes, then the chunk falls back to PLAIN for its remaining
  * pages (pages already written stay dictionary-encoded, as in parquet-mr).
+ * A chunk whose values are nearly all distinct falls back early: at each
+ * power of two from PQW_DICT_PROBE values, when more than 3/4 of the values
+ * seen are distinct the dictionary cannot pay for itself (an id, a
+ * timestamp), and building it to 1 MiB only to drop it cost most of the
+ * writer's time (a cache miss per value).
  * A page is cut when its estimated size reaches page_bytes: levels as
  * RLE/bit-packed hybrid with a 4-byte length, values PLAIN or 1 byte of bit
  * width + RLE hybrid indices; then compressed.  A row group is flushed when
@@ -46,6 +51,19 @@
 #include "types/decimal.h"
 
 #define PQW_MAX_STAT 4096 /* parquet-mr drops binary statistics larger than this */
+#define PQW_LOOKAHEAD 8 /* rows between a dictionary slot's prefetch and its lookup */
+#define PQW_DICT_PROBE 16384 /* values before the first "mostly distinct?" check */
+
+/* A dictionary hash-table slot: key = the hash's high 32 bits << 32 | entry
+ * index + 1 (0 = empty; the tag skips most key comparisons, and indexes the
+ * table so rehashing needs no key); val = the value itself when it has at
+ * most 8 bytes and a fixed width (compared without touching the dictionary),
+ * else the entry's offset in the dictionary buffer.  16 bytes: a probe hit
+ * on a short value costs one cache line. */
+typedef struct {
+    uint64_t key;
+    uint64_t val;
+} pqw_slot;
 
 /* ---- options ----------------------------------------------------------------- */
 
@@ -129,12 +147,13 @@ typedef struct {
     uint8_t *bools;           /* booleans of the page (one byte each) */
     int64_t nbools, bools_cap;
     int64_t page_values;      /* non-null values in the page */
+    int64_t dict_values;      /* values looked up in the chunk's dictionary */
     /* dictionary */
     bool use_dict;
     sm_buf dict;              /* PLAIN encoding of the dictionary values */
     int64_t *dict_off;        /* offset of entry i in dict */
     int64_t ndict, dict_off_cap;
-    int32_t *table;           /* open addressing: entry index + 1, 0 = empty */
+    pqw_slot *table;          /* open addressing over the dictionary entries */
     int64_t table_cap;
     /* the chunk */
     sm_buf pages;             /* compressed data pages (headers included) */
@@ -358,10 +377,33 @@ static void update_stats(pqw_col *c, const uint8_t *p, int32_t n) {
     }
 }
 
+/* 8 bytes at a time, each word mixed with murmur3's finalizer: every input
+ * bit reaches the low bits the table masks with (byte-wise FNV left the low
+ * bits depending on the low bits of each byte only, and long probe chains). */
+static inline uint64_t hash_mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
+}
+
 static uint64_t hash_bytes(const uint8_t *p, int32_t n) {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
-    for (int32_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
-    return h ^ (h >> 29);
+    int32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = hash_mix(h ^ w) + 0x9e3779b97f4a7c15ull;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, (size_t)(n - i));
+        h = hash_mix(h ^ w ^ ((uint64_t)(n - i) << 59));
+    } else if (n == 0) {
+        h = hash_mix(h);
+    }
+    return h;
 }
 
 /* The dictionary entry's value bytes. */
@@ -378,14 +420,14 @@ static const uint8_t *dict_entry(const pqw_col *c, int64_t i, int32_t *n) {
 }
 
 static int dict_rehash(pqw_col *c, int64_t cap) {
-    int32_t *t = sm_calloc((size_t)cap, sizeof *t);
+    pqw_slot *t = sm_calloc((size_t)cap, sizeof *t);
     if (!t) return SM_NOMEM;
-    for (int64_t i = 0; i < c->ndict; i++) {
-        int32_t n;
-        const uint8_t *p = dict_entry(c, i, &n);
-        uint64_t h = hash_bytes(p, n) & (uint64_t)(cap - 1);
-        while (t[h]) h = (h + 1) & (uint64_t)(cap - 1);
-        t[h] = (int32_t)(i + 1);
+    for (int64_t j = 0; j < c->table_cap; j++) {
+        pqw_slot e = c->table[j];
+        if (!e.key) continue;
+        uint64_t h = (e.key >> 32) & (uint64_t)(cap - 1);
+        while (t[h].key) h = (h + 1) & (uint64_t)(cap - 1);
+        t[h] = e;
     }
     sm_free(c->table);
     c->table = t;
@@ -397,14 +439,34 @@ static int dict_rehash(pqw_col *c, int64_t cap) {
 static int dict_lookup(pqw_col *c, const uint8_t *p, int32_t n, uint32_t *out) {
     if ((c->ndict + 1) * 2 > c->table_cap) SM_TRY(dict_rehash(c, c->table_cap ? c->table_cap * 2 : 1024));
     uint64_t mask = (uint64_t)(c->table_cap - 1);
-    uint64_t h = hash_bytes(p, n) & mask;
-    while (c->table[h]) {
-        int64_t i = c->table[h] - 1;
-        int32_t en;
-        const uint8_t *e = dict_entry(c, i, &en);
-        if (en == n && memcmp(e, p, (size_t)n) == 0) {
-            *out = (uint32_t)i;
-            return SM_OK;
+    uint64_t hash = hash_bytes(p, n), tag = hash >> 32;
+    bool inline_val = c->ptype != PQ_BYTE_ARRAY && n <= 8;
+    uint64_t val = 0;
+    if (inline_val) memcpy(&val, p, (size_t)n);
+    uint64_t h = tag & mask;
+    while (c->table[h].key) {
+        pqw_slot *slot = &c->table[h];
+        if ((slot->key >> 32) == tag) {
+            int64_t i = (int64_t)(uint32_t)slot->key - 1;
+            if (inline_val) {
+                if (slot->val == val) {
+                    *out = (uint32_t)i;
+                    return SM_OK;
+                }
+            } else {
+                const uint8_t *e = (const uint8_t *)c->dict.data + slot->val;
+                int32_t en = n;
+                if (c->ptype == PQ_BYTE_ARRAY) {
+                    uint32_t len;
+                    memcpy(&len, e, 4);
+                    en = (int32_t)len;
+                    e += 4;
+                }
+                if (en == n && memcmp(e, p, (size_t)n) == 0) {
+                    *out = (uint32_t)i;
+                    return SM_OK;
+                }
+            }
         }
         h = (h + 1) & mask;
     }
@@ -421,7 +483,8 @@ static int dict_lookup(pqw_col *c, const uint8_t *p, int32_t n, uint32_t *out) {
         SM_TRY(sm_buf_append(&c->dict, &len, 4));
     }
     SM_TRY(sm_buf_append(&c->dict, p, (size_t)n));
-    c->table[h] = (int32_t)(c->ndict + 1);
+    c->table[h].key = tag << 32 | (uint64_t)(c->ndict + 1);
+    c->table[h].val = inline_val ? val : (uint64_t)c->dict_off[c->ndict];
     *out = (uint32_t)c->ndict++;
     return SM_OK;
 }
@@ -530,7 +593,18 @@ static int add_column(parquet_writer *w, pqw_col *c, const sm_vector *v, int64_t
         c->bools_cap = cap;
     }
     uint8_t tmp[32];
+    bool prefetch = c->use_dict && c->field->type != SM_BOOLEAN && v->type != SM_NULLTYPE;
     for (int64_t row = 0; row < nrows; row++) {
+        /* hash a value PQW_LOOKAHEAD rows ahead and prefetch its slot: the
+         * dictionary lookups are otherwise bound by cache misses */
+        if (prefetch && c->use_dict && row + PQW_LOOKAHEAD < nrows && c->table &&
+            !sm_vector_is_null(v, row + PQW_LOOKAHEAD)) {
+            uint8_t ahead[32];
+            const uint8_t *ap;
+            int32_t an;
+            value_bytes(c, v, row + PQW_LOOKAHEAD, ahead, &ap, &an);
+            __builtin_prefetch(&c->table[(hash_bytes(ap, an) >> 32) & (uint64_t)(c->table_cap - 1)]);
+        }
         bool null = v->type == SM_NULLTYPE || sm_vector_is_null(v, row);
         if (null && !c->optional)
             return sm_err(SM_INVALID, "writing %s: column `%s` is not nullable but row %lld is null", w->path,
@@ -552,7 +626,10 @@ static int add_column(parquet_writer *w, pqw_col *c, const sm_vector *v, int64_t
             if (w->opts->write_stats) update_stats(c, p, n);
             if (c->use_dict) {
                 SM_TRY(dict_lookup(c, p, n, &c->ids[c->nids++]));
-                if ((int64_t)c->dict.len > w->opts->dict_page_bytes) SM_TRY(dict_fallback(c));
+                int64_t seen = ++c->dict_values;
+                if ((int64_t)c->dict.len > w->opts->dict_page_bytes ||
+                    (seen >= PQW_DICT_PROBE && (seen & (seen - 1)) == 0 && c->ndict * 4 > seen * 3))
+                    SM_TRY(dict_fallback(c));
             } else {
                 if (c->ptype == PQ_BYTE_ARRAY) {
                     uint32_t len = (uint32_t)n;
@@ -685,6 +762,7 @@ static int flush_row_group(parquet_writer *w) {
         c->use_dict = w->opts->dictionary && c->field->type != SM_BOOLEAN;
         c->uncompressed = c->num_values = c->null_count = 0;
         c->ndict_pages = c->nplain_pages = 0;
+        c->dict_values = 0;
         c->has_minmax = false;
         c->stats_ok = true;
     }
