@@ -76,6 +76,16 @@ sm_dataframe *sm_read_parquet(sm_session *s, const char *path, const char *const
 sm_dataframe *sm_read_parquet_paths(sm_session *s, const char *const *paths, int npaths,
                                     const char *const *options, const char *schema_ddl);
 
+/* spark.read.json(path): JSON lines (one object per line), or with
+ * {"multiLine", "true"} one object or array of objects per file.  The
+ * schema is inferred as Spark does (fields sorted by name, nested objects
+ * and arrays as struct and array types) unless schema_ddl is given;
+ * options and modes as Spark's.  docs/json.md. */
+sm_dataframe *sm_read_json(sm_session *s, const char *path, const char *const *options,
+                           const char *schema_ddl);
+sm_dataframe *sm_read_json_paths(sm_session *s, const char *const *paths, int npaths,
+                                 const char *const *options, const char *schema_ddl);
+
 /* ---- columns built in C ------------------------------------------------ */
 
 sm_column *sm_col(sm_session *s, const char *name);
@@ -247,6 +257,13 @@ int sm_df_write_csv(sm_dataframe *df, const char *path, const char *mode,
  * them back to the same types. */
 int sm_df_write_parquet(sm_dataframe *df, const char *path, const char *mode,
                         const char *const *options);
+/* df.write.mode(mode).options(...).json(path): JSON lines as Spark writes
+ * them; options ignoreNullFields (true), dateFormat, timestampFormat,
+ * timestampNTZFormat, lineSep, compression (none, gzip), partitionBy,
+ * maxRecordsPerFile.  Writes part-NNNNN-<uuid>-c000.json files and
+ * _SUCCESS, committed atomically. */
+int sm_df_write_json(sm_dataframe *df, const char *path, const char *mode,
+                     const char *const *options);
 
 /* ---- explain ------------------------------------------------------------- */
 

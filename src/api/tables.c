@@ -153,31 +153,38 @@ int sm_table_check_format(const char *format, const char **out) {
         *out = "parquet";
         return SM_OK;
     }
-    static const char *later[] = {"json", "orc", "text", "avro", "binaryFile", "delta",
+    if (strcasecmp(format, "json") == 0 ||
+        strcasecmp(format, "org.apache.spark.sql.execution.datasources.json.JsonFileFormat") == 0) {
+        *out = "json";
+        return SM_OK;
+    }
+    static const char *later[] = {"orc", "text", "avro", "binaryFile", "delta",
                                   "hive", "jdbc", NULL};
     for (int i = 0; later[i]; i++)
         if (strcasecmp(format, later[i]) == 0)
             return sm_err(SM_UNSUPPORTED,
                           "[UNSUPPORTED_DATASOURCE] smelt cannot read or write '%s' tables yet: the "
-                          "data sources available are: csv, parquet. Use USING csv or USING parquet "
-                          "(JSON tables come with issue 4).",
+                          "data sources available are: csv, json, parquet. Use USING csv, json or "
+                          "parquet.",
                           format);
     return sm_err(SM_INVALID,
                   "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find "
                   "packages at `https://spark.apache.org/third-party-projects.html`. The data "
-                  "sources available in smelt are: csv, parquet.",
+                  "sources available in smelt are: csv, json, parquet.",
                   format);
 }
 
 sm_dataframe *sm_table_read_files(sm_session *s, const char *fmt, const char *path,
                                   const char *const *opts, const char *ddl) {
     if (fmt && strcasecmp(fmt, "parquet") == 0) return sm_read_parquet(s, path, opts, ddl);
+    if (fmt && strcasecmp(fmt, "json") == 0) return sm_read_json(s, path, opts, ddl);
     return sm_read_csv(s, path, opts, ddl);
 }
 
 int sm_table_write_files(sm_dataframe *df, const char *fmt, const char *path, const char *mode,
                          const char *const *opts) {
     if (fmt && strcasecmp(fmt, "parquet") == 0) return sm_df_write_parquet(df, path, mode, opts);
+    if (fmt && strcasecmp(fmt, "json") == 0) return sm_df_write_json(df, path, mode, opts);
     return sm_df_write_csv(df, path, mode, opts);
 }
 
@@ -506,7 +513,8 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df) 
                           "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for %s. It must be "
                           "specified manually: give the columns, CREATE TABLE %s (a INT, b "
                           "STRING) USING %s.",
-                          strcmp(fmt, "parquet") == 0 ? "Parquet" : "CSV", spec->name, fmt);
+                          strcmp(fmt, "parquet") == 0 ? "Parquet" : strcmp(fmt, "json") == 0 ? "JSON" : "CSV",
+                          spec->name, fmt);
         }
     }
     sm_schema *schema = NULL;

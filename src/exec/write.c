@@ -37,6 +37,7 @@
 
 #include "common/status.h"
 #include "formats/csv_write.h"
+#include "formats/json.h"
 #include "formats/parquet.h"
 #include "exec/reuse.h"
 #include "fs/commit.h"
@@ -551,4 +552,32 @@ int exec_write_parquet(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, 
     prc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
     common_free(&wc);
     return prc;
+}
+
+/* ---- JSON ----------------------------------------------------------------------- */
+
+static int json_open_fn(const void *opts, const char *path, const sm_schema *schema, const sm_tz *tz,
+                        void **out) {
+    return json_writer_open(path, schema, opts, tz, (json_writer **)out);
+}
+static int json_write_fn(void *w, const sm_batch *b) { return json_writer_write_batch(w, b); }
+static int json_close_fn(void *w) { return json_writer_close(w); }
+static void json_abort_fn(void *w) { json_writer_abort(w); }
+
+int exec_write_json(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
+                    const char *const *options, const sm_tz *tz) {
+    fs_save_mode sm;
+    SM_TRY(fs_save_mode_parse(mode, &sm));
+    SM_TRY(check_names(plan->schema));
+    write_common wc;
+    SM_TRY(common_parse(options, &wc));
+    json_write_opts opts;
+    int rc = json_write_opts_parse(wc.kv, &opts);
+    if (rc) { common_free(&wc); return rc; }
+    exec_file_format fmt = {"json", &opts, json_write_extension(&opts), json_open_fn, json_write_fn,
+                            json_close_fn, json_abort_fn};
+    rc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
+    json_write_opts_free(&opts);
+    common_free(&wc);
+    return rc;
 }

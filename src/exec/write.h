@@ -57,5 +57,10 @@ int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, cons
  * options: compression, parquet.block.size, ...). */
 int exec_write_parquet(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
                        const char *const *options, const sm_tz *tz);
+/* df.write.json(path): JSON lines part files part-NNNNN-<uuid>-c000.json
+ * (formats/json.h: ignoreNullFields, dateFormat, timestampFormat,
+ * compression, ...). */
+int exec_write_json(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
+                    const char *const *options, const sm_tz *tz);
 
 #endif

@@ -33,6 +33,7 @@
 
 #include "common/status.h"
 #include "formats/csv.h"
+#include "formats/json.h"
 #include "formats/parquet.h"
 #include "types/decimal.h"
 
@@ -728,6 +729,8 @@ int ds_source_create(const char *format, const char *const *paths, int npaths,
     const char *ddl = inner_ddl ? inner_ddl : schema_ddl;
     if (!strcmp(format, "parquet"))
         rc = parquet_source_create_list(&fl, inner_kv, ddl, tz, pool, &ds->inner);
+    else if (!strcmp(format, "json"))
+        rc = json_source_create_list(&fl, inner_kv, ddl, tz, pool, &ds->inner);
     else
         rc = csv_source_create_list(&fl, inner_kv, ddl, tz, pool, &ds->inner);
     if (rc) { sm_free(file_part); goto fail; }

@@ -98,6 +98,17 @@ static const char *const parquet_write_opts[] = {
     "compression", "codec", "parquet.compression", "parquet.block.size", "rowGroupSize",
     "parquet.page.size", "pageSize", "parquet.dictionary.page.size", "parquet.enable.dictionary",
     "parquet.compression.codec.zstd.level", "partitionBy", "maxRecordsPerFile", NULL};
+/* JSON options (formats/json.h). */
+static const char *const json_read_opts[] = {
+    "multiLine", "primitivesAsString", "prefersDecimal", "allowComments",
+    "allowUnquotedFieldNames", "allowSingleQuotes", "allowNumericLeadingZeros",
+    "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars",
+    "dateFormat", "timestampFormat", "timestampNTZFormat", "samplingRatio", "dropFieldIfAllNull",
+    "mode", "columnNameOfCorruptRecord", "encoding", "charset", "lineSep", "locale",
+    "pathGlobFilter", "recursiveFileLookup", NULL};
+static const char *const json_write_opts[] = {
+    "ignoreNullFields", "dateFormat", "timestampFormat", "timestampNTZFormat", "compression",
+    "codec", "encoding", "charset", "lineSep", "partitionBy", "maxRecordsPerFile", NULL};
 static const char *const write_bool_opts[] = {"header", "quoteAll", "escapeQuotes",
                                               "ignoreLeadingWhiteSpace",
                                               "ignoreTrailingWhiteSpace", NULL};
@@ -433,20 +444,21 @@ static void check_source(job *j, job_node *n) {
         n->kind = JOB_SRC_FILE;
         n->format = fmt ? get_str(j, fmt, "format", &bad) : "csv";
         bool parquet = n->format && !strcasecmp(n->format, "parquet");
-        if (n->format && strcasecmp(n->format, "csv") && !parquet) {
-            static const char *const later[] = {"json", "orc", "text", "avro", NULL};
+        bool json = n->format && !strcasecmp(n->format, "json");
+        if (n->format && strcasecmp(n->format, "csv") && !parquet && !json) {
+            static const char *const later[] = {"orc", "text", "avro", NULL};
             if (in_list_ci(n->format, later))
-                job_diagf(j, fmt, "format '%s' is not supported yet: smelt reads csv and parquet",
+                job_diagf(j, fmt, "format '%s' is not supported yet: smelt reads csv, json and parquet",
                           n->format);
             else
-                job_diagf(j, fmt, "unknown format '%s'; smelt reads csv and parquet", n->format);
+                job_diagf(j, fmt, "unknown format '%s'; smelt reads csv, json and parquet", n->format);
             bad = true;
         }
         get_list(j, path, "path", 1, &n->paths, &bad);
         char where[160];
         snprintf(where, sizeof where, "source '%s'", n->name);
-        get_options(j, opts, where, parquet ? parquet_read_opts : csv_read_opts, &n->options,
-                    &bad);
+        get_options(j, opts, where, parquet ? parquet_read_opts : json ? json_read_opts : csv_read_opts,
+                    &n->options, &bad);
         if (schema) n->schema = get_str(j, schema, "schema", &bad);
     } else {
         const char *extra = fmt ? "format" : opts ? "options" : schema ? "schema" : NULL;
@@ -844,9 +856,10 @@ static void check_sink(job *j, job_sink *k) {
     if (table) k->table = get_str(j, table, "table", &bad);
     k->format = fmt ? get_str(j, fmt, "format", &bad) : path ? "csv" : NULL;
     bool parquet = k->format && !strcasecmp(k->format, "parquet");
-    if (k->format && strcasecmp(k->format, "csv") && !parquet) {
-        job_diagf(j, fmt, "format '%s' is not supported for writing yet: smelt writes csv and "
-                          "parquet",
+    bool json = k->format && !strcasecmp(k->format, "json");
+    if (k->format && strcasecmp(k->format, "csv") && !parquet && !json) {
+        job_diagf(j, fmt, "format '%s' is not supported for writing yet: smelt writes csv, json "
+                          "and parquet",
                   k->format);
         bad = true;
     }
@@ -862,8 +875,8 @@ static void check_sink(job *j, job_sink *k) {
     }
     char where[160];
     snprintf(where, sizeof where, "sink '%s'", k->name);
-    get_options(j, jy_get(d, "options"), where, parquet ? parquet_write_opts : csv_write_opts,
-                &k->options, &bad);
+    get_options(j, jy_get(d, "options"), where,
+                parquet ? parquet_write_opts : json ? json_write_opts : csv_write_opts, &k->options, &bad);
     /* partition_by: a column or a list of columns (Hive-style col=value/ directories) */
     jy_node *pb = jy_get(d, "partition_by");
     if (pb && !jy_is_null(pb) && k->path) {

@@ -284,6 +284,8 @@ static sm_dataframe *build_source(job *j, job_node *n, sm_session *s) {
         if (!kv) return NULL;
         df = n->format && !strcasecmp(n->format, "parquet")
                  ? sm_read_parquet_paths(s, n->paths.s, n->paths.n, kv, n->schema)
+             : n->format && !strcasecmp(n->format, "json")
+                 ? sm_read_json_paths(s, n->paths.s, n->paths.n, kv, n->schema)
                  : sm_read_csv_paths(s, n->paths.s, n->paths.n, kv, n->schema);
         if (!df) {
             const char *msg = sm_last_error();
@@ -474,6 +476,8 @@ static int64_t count_output(job *j, sm_session *s, const job_sink *k) {
     if (st.files == 0) return 0;
     sm_dataframe *df = k->format && !strcasecmp(k->format, "parquet")
                            ? sm_read_parquet(s, k->path, NULL, NULL)
+                       : k->format && !strcasecmp(k->format, "json")
+                           ? sm_read_json(s, k->path, NULL, NULL)
                            : sm_read_csv(s, k->path, kv, NULL);
     int64_t n = -1;
     if (!df || sm_df_count(df, &n) != SM_OK) return -1;
@@ -555,6 +559,8 @@ int job_run(job *j, const job_run_opts *o) {
         if (!kv) w = SM_NOMEM;
         else if (k->path && k->format && !strcasecmp(k->format, "parquet"))
             w = sm_df_write_parquet(df, k->path, k->mode ? k->mode : "error", kv);
+        else if (k->path && k->format && !strcasecmp(k->format, "json"))
+            w = sm_df_write_json(df, k->path, k->mode ? k->mode : "error", kv);
         else if (k->path) w = sm_df_write_csv(df, k->path, k->mode ? k->mode : "error", kv);
         else w = sm_df_save_as_table(df, k->table, k->format, k->mode, kv);
         double el = now_s() - t.t0;

@@ -397,17 +397,18 @@ static char *an_schema_ddl(sql_scope *sc, const sm_schema *schema) {
 static int an_read_format(sql_scope *sc, const char *format, const char *path,
                           const char *const *options, const char *ddl, int pos, int end,
                           sm_dataframe **out) {
-    if (!format || strcasecmp(format, "csv") == 0 || strcasecmp(format, "parquet") == 0) {
-        sm_dataframe *df = format && strcasecmp(format, "parquet") == 0
-                               ? sm_read_parquet(sc->s, path, options, ddl)
-                               : sm_read_csv(sc->s, path, options, ddl);
+    if (!format || strcasecmp(format, "csv") == 0 || strcasecmp(format, "parquet") == 0 ||
+        strcasecmp(format, "json") == 0) {
+        sm_dataframe *df = format && strcasecmp(format, "parquet") == 0 ? sm_read_parquet(sc->s, path, options, ddl)
+                           : format && strcasecmp(format, "json") == 0  ? sm_read_json(sc->s, path, options, ddl)
+                                                                        : sm_read_csv(sc->s, path, options, ddl);
         if (!df) return an_df_failed();
         *out = df;
         return SM_OK;
     }
     return an_fail_at(sc, pos, end, SM_UNSUPPORTED,
                       "[UNSUPPORTED_DATASOURCE_FOR_DIRECT_QUERY] Unsupported data source type "
-                      "for direct query on files: %s. smelt reads csv and parquet files so far; "
+                      "for direct query on files: %s. smelt reads csv, json and parquet files so far; "
                       "convert the data or query it with another engine.",
                       format);
 }

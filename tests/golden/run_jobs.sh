@@ -98,6 +98,16 @@ if "$bin" run tests/job/partitioned_sink.yaml --arg output="$tmp/part" >"$tmp/pa
 else
   echo "FAIL job_partitioned_sink"; sed 's/^/  | /' "$tmp/part.log"; find "$tmp/part" | head
 fi
+# JSON sources and sinks: nested values through a gzip, partitioned JSON sink and back.
+if "$bin" run tests/job/json_roundtrip.yaml --arg output="$tmp/js" >"$tmp/js.log" 2>&1 &&
+   [ -d "$tmp/js/people/ok=true" ] && [ -d "$tmp/js/people/ok=__HIVE_DEFAULT_PARTITION__" ]; then
+  got=$("$bin" sql --format tsv "SELECT count(*), sum(size(tags)), max(addr.geo.lat), count(ok) FROM json.\`$tmp/js/people\`" 2>&1)
+  files=$(find "$tmp/js/people" -name '*.json.gz' | wc -l)
+  if [ "$got" = "$(printf '4\t3\t1.5\t2')" ] && [ "$files" -eq 3 ]; then echo "PASS job_json_sink"
+  else echo "FAIL job_json_sink: got '$got', $files files"; fi
+else
+  echo "FAIL job_json_sink"; sed 's/^/  | /' "$tmp/js.log"; find "$tmp/js" | head
+fi
 "$bin" run "$tmp/no-such-job.yaml" >"$tmp/nofile.log" 2>&1; rc=$?
 if [ $rc -eq 1 ] && grep -q "cannot read job file" "$tmp/nofile.log"; then
   echo "PASS job_missing_file"

@@ -326,7 +326,7 @@ TEST(stmt_tables_api) {
     /* overwrite reading the table itself */
     CHECK_OK(sm_df_save_as_table(sm_read_table(s, "people"), "people", NULL, "overwrite", NULL));
     CHECK_STR(rows_of(s, "SELECT * FROM people", true), "id:int,name:string\n1|a\n2|b\n");
-    CHECK_INT(sm_df_save_as_table(df, "p2", "json", NULL, NULL), SM_UNSUPPORTED);
+    CHECK_INT(sm_df_save_as_table(df, "p2", "orc", NULL, NULL), SM_UNSUPPORTED);
     CHECK(sm_read_table(s, "nosuch") == NULL);
     CHECK(starts(sm_last_error(), "[TABLE_OR_VIEW_NOT_FOUND] The table or view `nosuch` cannot be found."));
     CHECK_OK(sm_df_create_or_replace_temp_view(df, "tmp"));
