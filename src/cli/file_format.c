@@ -32,7 +32,7 @@
 static const cli_file_format formats[] = {
     {"csv", {".csv", ".tsv", ".txt", NULL}, true, sm_read_csv, sm_df_write_csv},
     {"parquet", {".parquet", ".parq", ".pq", NULL}, false, sm_read_parquet, sm_df_write_parquet},
-    /* {"json", {".json", ".jsonl", ".ndjson", NULL}, false, sm_read_json, sm_df_write_json}, */
+    {"json", {".json", ".jsonl", ".ndjson", NULL}, false, sm_read_json, sm_df_write_json},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 

@@ -55,6 +55,13 @@ cp p.parquet/part-00000-*.parquet noext
 golden parquet-sniffed parquet_schema "$smelt" schema noext
 golden parquet-from-flag parquet_head "$smelt" head --from parquet noext
 
+# ---- JSON lines (nested values) -------------------------------------------------
+golden json-schema json_schema "$smelt" schema "$D/nested.json"
+golden json-head json_head "$smelt" head "$D/nested.json"
+if ok "$smelt" convert "$D/nested.json" j.json && [ -f j.json/_SUCCESS ]; then pass json-to-json
+else fail json-to-json "$(ls j.json 2>&1)"; fi
+golden json-roundtrip-head json_head "$smelt" head j.json
+
 # ---- Parquet -> CSV (directory input, --to) --------------------------------------
 if ok "$smelt" convert p.parquet back --to csv && ls back/part-*.csv >/dev/null 2>&1 &&
    [ "$(head -1 back/part-*.csv)" = "id,name,country,score,joined,last_seen,active" ]; then

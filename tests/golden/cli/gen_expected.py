@@ -72,5 +72,12 @@ write("partitioned_schema", schema(part))
 # ... and the rows of one partition (smelt head part.parquet/country=UK)
 write("partition_uk_head", show(spark.read.parquet(os.path.join(tmp, "part.parquet", "country=UK"))))
 
+# smelt schema|head nested.json; smelt convert nested.json j.csv (b dropped: CSV has no struct)
+js = spark.read.json(os.path.join(HERE, "nested.json"))
+write("json_schema", schema(js))
+write("json_head", show(js))
+js.drop("b").coalesce(1).write.option("header", "true").csv(os.path.join(tmp, "j.csv"))
+write("json_to_csv_head", show(spark.read.options(header="true", inferSchema="true").csv(os.path.join(tmp, "j.csv"))))
+
 shutil.rmtree(tmp)
 spark.stop()
