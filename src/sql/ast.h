@@ -221,6 +221,9 @@ typedef struct sql_stmt {
     bool overwrite;        /* INSERT OVERWRITE */
     char **insert_cols;    /* INSERT INTO t (a, b) */
     int ninsert_cols;
+    char **insert_part;    /* INSERT INTO t PARTITION (p1 = v, p2): the names ... */
+    char **insert_part_val; /* ... and the SQL text of static values (NULL: dynamic) */
+    int ninsert_part;
     char *path;            /* INSERT OVERWRITE DIRECTORY 'path' */
     char *key, *value;     /* SET key=value (value NULL: show it); RESET key */
     bool set_verbose;      /* SET -v */

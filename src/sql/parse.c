@@ -1252,7 +1252,31 @@ static int sq_insert(parser *p, sql_stmt *st) {
     st->kind = SQL_STMT_INSERT;
     kw(p, "table");
     SM_TRY(sq_name(p, &st->target));
-    if (is_kw(p, "partition")) return unsupported(p, cur(p)->pos, "INSERT ... PARTITION");
+    if (kw(p, "partition")) {
+        /* PARTITION (p1 = 'v', p2): static values kept as their SQL text */
+        SM_TRY(expect_op(p, "("));
+        int cap = 8;
+        st->insert_part = sq_alloc(p, sizeof(char *) * (size_t)cap);
+        st->insert_part_val = sq_alloc(p, sizeof(char *) * (size_t)cap);
+        if (!st->insert_part || !st->insert_part_val) return SM_NOMEM;
+        do {
+            if (st->ninsert_part == cap) return unsupported(p, cur(p)->pos, "more than 8 partition columns");
+            char *name;
+            SM_TRY(sq_ident(p, &name));
+            char *val = NULL;
+            if (op(p, "=")) {
+                int from = cur(p)->pos;
+                sm_expr *e;
+                SM_TRY(sm_ps_expr(p, &e));
+                int to = p->tk[p->i - 1].end;
+                val = sm_arena_strndup(p->a, p->text + from, (size_t)(to - from));
+                if (!val) return SM_NOMEM;
+            }
+            st->insert_part[st->ninsert_part] = name;
+            st->insert_part_val[st->ninsert_part++] = val;
+        } while (op(p, ","));
+        SM_TRY(expect_op(p, ")"));
+    }
     if (sm_tok_op(cur(p), "(") && !sm_ps_starts_query(p, 1))
         SM_TRY(sq_ident_list(p, &st->insert_cols, &st->ninsert_cols));
     return sq_query(p, &st->query);

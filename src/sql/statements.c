@@ -373,9 +373,81 @@ static int exec_create_table(sm_session *s, const sql_stmt *st, const char *text
     return empty_result(s, out);
 }
 
+/* INSERT INTO t PARTITION (p1 = 'v', p2) query: the query gives the table's
+ * other columns in order (data columns, then the dynamic partition
+ * columns); static values are added as the partition columns' literals, so
+ * the insert below sees all of the table's columns by position. */
+static int insert_partition_spec(sm_session *s, const sql_stmt *st, sm_dataframe *df,
+                                 sm_dataframe **out) {
+    if (st->overwrite)
+        return sm_err(SM_UNSUPPORTED,
+                      "[UNSUPPORTED_FEATURE] INSERT OVERWRITE ... PARTITION (...) is not supported "
+                      "by smelt yet (it would replace only the named partitions); use INSERT INTO "
+                      "... PARTITION (...) or INSERT OVERWRITE without a PARTITION clause.");
+    sm_catalog *c;
+    SM_TRY(catalog(s, &c));
+    sm_table_info *t = NULL;
+    int rc = sm_catalog_get_table(c, db_of(s, &st->target), st->target.name, &t);
+    if (rc == SM_NOT_FOUND) return sm_table_insert(s, st->target.db, st->target.name, df, NULL, 0, false);
+    SM_TRY(rc);
+    const sm_schema *ts = t->schema;
+    int n = ts->ncols, nstatic = 0;
+    for (int k = 0; k < st->ninsert_part; k++) {
+        bool known = false;
+        for (int i = 0; i < t->npartition; i++)
+            if (strcasecmp(t->partition_cols[i], st->insert_part[k]) == 0) known = true;
+        if (!known) {
+            rc = sm_err(SM_ANALYSIS,
+                        "[PARTITIONS_NOT_FOUND] The partition column `%s` is not a partition column "
+                        "of the table `spark_catalog`.`%s`.`%s`.",
+                        st->insert_part[k], t->db, t->name);
+            sm_table_info_free(t);
+            return rc;
+        }
+        if (st->insert_part_val[k]) nstatic++;
+    }
+    const sm_schema *in = df->plan->schema;
+    if (in->ncols != n - nstatic) {
+        rc = sm_err(SM_ANALYSIS,
+                    "[INSERT_PARTITION_COLUMN_ARITY_MISMATCH] Cannot write to `spark_catalog`.`%s`.`%s`: "
+                    "the query gives %d columns, the table has %d columns of which %d have static "
+                    "partition values.",
+                    t->db, t->name, in->ncols, n, nstatic);
+        sm_table_info_free(t);
+        return rc;
+    }
+    char **tmp = sm_arena_alloc(s->arena, (size_t)(in->ncols + 1) * sizeof *tmp);
+    const char **exprs = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *exprs);
+    if (!tmp || !exprs) rc = SM_NOMEM;
+    for (int i = 0; rc == SM_OK && i < in->ncols; i++)
+        if (!(tmp[i] = sm_arena_printf(s->arena, "__q%d", i))) rc = SM_NOMEM;
+    int next = 0;
+    for (int i = 0; rc == SM_OK && i < n; i++) {
+        const char *val = NULL;
+        for (int k = 0; k < st->ninsert_part; k++)
+            if (strcasecmp(st->insert_part[k], ts->fields[i].name) == 0) val = st->insert_part_val[k];
+        exprs[i] = val ? sm_arena_printf(s->arena, "%s AS `%s`", val, ts->fields[i].name)
+                       : sm_arena_printf(s->arena, "`__q%d`", next++);
+        if (!exprs[i]) rc = SM_NOMEM;
+    }
+    sm_table_info_free(t);
+    SM_TRY(rc);
+    sm_dataframe *w = sm_df_select_expr(sm_table_rename(df, tmp), n, exprs);
+    if (!w) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+    *out = w;
+    return SM_OK;
+}
+
 static int exec_insert(sm_session *s, const sql_stmt *st, const char *text, sm_dataframe **out) {
     sm_dataframe *df;
     SM_TRY(analyze(s, st->query, text, &df));
+    if (st->ninsert_part > 0) {
+        if (st->ninsert_cols > 0)
+            return sm_err(SM_UNSUPPORTED,
+                          "[UNSUPPORTED_FEATURE] INSERT with both a PARTITION clause and a column "
+                          "list is not supported by smelt yet; list the columns in the query.");
+        SM_TRY(insert_partition_spec(s, st, df, &df));
+    }
     SM_TRY(sm_table_insert(s, st->target.db, st->target.name, df, st->insert_cols,
                            st->ninsert_cols, st->overwrite));
     return empty_result(s, out);
