@@ -300,3 +300,88 @@ int pqn_assemble(const pqn_node *root, const pqn_leaves *L, int64_t nrows, sm_ve
     }
     return SM_OK;
 }
+
+/* ---- writing: the tree of a Spark type, and shredding values into levels ---------------- */
+
+int pqn_from_dtype(const char *name, const sm_dtype *dt, bool optional, int D, int R, int *leaf,
+                   sm_arena *arena, pqn_node **out) {
+    if (!dt) return sm_err(SM_INTERNAL, "parquet: column `%s` has no type descriptor", name);
+    pqn_node *n = sm_arena_alloc(arena, sizeof *n);
+    if (!n) return SM_NOMEM;
+    n->name = name;
+    n->dt = dt;
+    n->optional = optional;
+    n->def = D + optional;
+    n->first_leaf = *leaf;
+    switch (dt->id) {
+    case SM_ARRAY:
+    case SM_MAP:
+        n->kind = dt->id == SM_ARRAY ? PQN_LIST : PQN_MAP;
+        n->elem_def = n->def + 1;
+        n->rep = R + 1;
+        n->nchildren = dt->id == SM_ARRAY ? 1 : 2;
+        if (!(n->children = sm_arena_alloc(arena, (size_t)n->nchildren * sizeof *n->children))) return SM_NOMEM;
+        if (dt->id == SM_ARRAY) {
+            SM_TRY(pqn_from_dtype("element", dt->elem, true, n->elem_def, n->rep, leaf, arena, &n->children[0]));
+        } else {
+            SM_TRY(pqn_from_dtype("key", dt->elem, false, n->elem_def, n->rep, leaf, arena, &n->children[0]));
+            SM_TRY(pqn_from_dtype("value", dt->value, true, n->elem_def, n->rep, leaf, arena, &n->children[1]));
+        }
+        break;
+    case SM_STRUCT:
+        n->kind = PQN_STRUCT;
+        if (dt->nfields == 0)
+            return sm_err(SM_UNSUPPORTED, "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] Parquet cannot store the "
+                          "empty struct in column `%s`", name);
+        n->nchildren = dt->nfields;
+        if (!(n->children = sm_arena_alloc(arena, (size_t)n->nchildren * sizeof *n->children))) return SM_NOMEM;
+        for (int i = 0; i < dt->nfields; i++)
+            SM_TRY(pqn_from_dtype(dt->fields[i].name, dt->fields[i].type, true, n->def, R, leaf, arena,
+                                  &n->children[i]));
+        break;
+    default:
+        n->kind = PQN_LEAF;
+        n->leaf = (*leaf)++;
+        n->rep = R;
+        break;
+    }
+    n->nleaves = *leaf - n->first_leaf;
+    *out = n;
+    return SM_OK;
+}
+
+/* Every leaf under n gets (rep, def): a null or empty value. */
+static int sh_empty(const pqn_node *n, int rep, int def, pqn_emit_fn emit, void *ctx) {
+    if (n->kind == PQN_LEAF) return emit(ctx, n, rep, def, NULL, 0);
+    for (int i = 0; i < n->nchildren; i++) SM_TRY(sh_empty(n->children[i], rep, def, emit, ctx));
+    return SM_OK;
+}
+
+static int sh_value(const pqn_node *n, const sm_vector *v, int64_t row, int rep, pqn_emit_fn emit, void *ctx) {
+    bool null = v->type == SM_NULLTYPE || sm_vector_is_null(v, row) ||
+                (sm_type_is_nested(n->dt->id) && v->nchildren != n->nchildren);
+    if (null) {
+        if (!n->optional)
+            return sm_err(SM_INVALID, "field `%s` is not nullable but holds a null", n->name);
+        return sh_empty(n, rep, n->def - 1, emit, ctx);
+    }
+    switch (n->kind) {
+    case PQN_LEAF: return emit(ctx, n, rep, n->def, v, row);
+    case PQN_STRUCT:
+        for (int i = 0; i < n->nchildren; i++) SM_TRY(sh_value(n->children[i], v->children[i], row, rep, emit, ctx));
+        return SM_OK;
+    default: {
+        int64_t s, e;
+        sm_vector_list_range(v, row, &s, &e);
+        if (s == e) return sh_empty(n, rep, n->def, emit, ctx);
+        for (int64_t k = s; k < e; k++)
+            for (int i = 0; i < n->nchildren; i++)
+                SM_TRY(sh_value(n->children[i], v->children[i], k, k == s ? rep : n->rep, emit, ctx));
+        return SM_OK;
+    }
+    }
+}
+
+int pqn_shred(const pqn_node *n, const sm_vector *v, int64_t row, pqn_emit_fn emit, void *ctx) {
+    return sh_value(n, v, row, 0, emit, ctx);
+}

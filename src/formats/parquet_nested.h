@@ -59,4 +59,24 @@ typedef struct {
  * contradict the schema or end early. */
 int pqn_assemble(const pqn_node *root, const pqn_leaves *L, int64_t nrows, sm_vector *out);
 
+/* ---- writing (parquet_write.c) ---- */
+
+/* The tree Spark writes for a column of type dt (3-level LIST with
+ * `element`, MAP with `key_value` / `key` / `value`, groups for structs);
+ * `optional` is the column's nullability, D and R the levels of its parent;
+ * leaves are numbered from *leaf on.  Elements, map values and struct
+ * fields are always OPTIONAL (keys REQUIRED): the nullability of nested
+ * fields is not tracked exactly through every operator (a union of a
+ * non-null and a null field), and every reader accepts OPTIONAL; Spark's
+ * exact flags travel in the row metadata JSON. */
+int pqn_from_dtype(const char *name, const sm_dtype *dt, bool optional, int D, int R, int *leaf,
+                   sm_arena *arena, pqn_node **out);
+
+/* Called for each (rep, def) pair of a leaf; v/row hold the value when def
+ * is the leaf's maximum. */
+typedef int (*pqn_emit_fn)(void *ctx, const pqn_node *leaf, int rep, int def, const sm_vector *v, int64_t row);
+
+/* Shreds row `row` of v (the column of node n) into its leaves' levels. */
+int pqn_shred(const pqn_node *n, const sm_vector *v, int64_t row, pqn_emit_fn emit, void *ctx);
+
 #endif
