@@ -1,5 +1,5 @@
 /*
- * parquet.h — reading and writing Apache Parquet files (flat schemas).
+ * parquet.h — reading and writing Apache Parquet files.
  *
  * Reading:
  *
@@ -26,9 +26,11 @@
  *   unannotated binary alike: the bytes), DECIMAL; FIXED_LEN_BYTE_ARRAY →
  *   string (raw bytes), UUID → string ("8-4-4-4-12" hex, as DuckDB shows
  *   it), FLOAT16 → double, DECIMAL; the UNKNOWN (null) annotation → void.
- * Refused with SM_UNSUPPORTED naming the column: nested columns (groups,
- * repeated fields: lists, maps, structs), TIME, INTERVAL, decimals over 38
- * digits, encrypted files.  Malformed files give SM_MALFORMED naming the file
+ * Nested columns (parquet_nested.c): LIST groups (3-level, legacy 2-level)
+ * → array, MAP / MAP_KEY_VALUE → map, other groups → struct, repeated
+ * fields elsewhere → non-null arrays; written in Spark's layout.
+ * Refused with SM_UNSUPPORTED naming the column: empty groups, TIME,
+ * INTERVAL, decimals over 38 digits, encrypted files.  Malformed files give SM_MALFORMED naming the file
  * and what is wrong; they never crash the reader.
  *
  * Options (keys case-insensitive; unknown ones ignored like Spark):

@@ -44,23 +44,29 @@
 
 #include "common/status.h"
 #include "formats/parquet.h"
+#include "formats/parquet_nested.h"
 #include "fs/fs.h"
 #include "types/decimal.h"
 
 /* How raw physical values become smelt values. */
 enum {
     CV_NULL, CV_BOOL, CV_I32, CV_U8, CV_U16, CV_U32, CV_I64, CV_U64_DEC, CV_TS_MS, CV_TS_US,
-    CV_TS_NS, CV_INT96, CV_FLOAT, CV_DOUBLE, CV_STR, CV_UUID, CV_F16, CV_DEC32, CV_DEC64, CV_DECBIN
+    CV_TS_NS, CV_INT96, CV_FLOAT, CV_DOUBLE, CV_STR, CV_UUID, CV_F16, CV_DEC32, CV_DEC64, CV_DECBIN,
+    CV_NESTED /* a list, map or struct column: `node` (parquet_nested.c) */
 };
 
 typedef struct {
     char *name;
-    int leaf;         /* index of its column chunk in a row group */
+    int leaf;         /* index of its column chunk in a row group (nested: the first) */
     int ptype, type_len;
-    int max_def;      /* 0 (required) or 1 (optional) */
+    int max_def;      /* top-level leaves: 0 (required) or 1 (optional) */
     int conv;         /* CV_... */
     sm_type type;
     int8_t precision, scale;
+    int max_rep;      /* leaves of nested columns: their maximum repetition level */
+    const sm_dtype *dt;      /* CV_NESTED: the column's type */
+    const pqn_node *node;    /* CV_NESTED: its tree; nleaves leaves from `leaf` */
+    int nleaves;
 } pq_col;
 
 typedef struct {
@@ -71,6 +77,8 @@ typedef struct {
     int ncols;
     pq_col *cols;
     int64_t footer_start; /* pages must end before it */
+    int nleaves;
+    pq_col *leaves;       /* every column chunk's leaf (flat columns: copies of cols) */
 } pq_file;
 
 typedef struct {
@@ -326,6 +334,20 @@ static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
     }
 }
 
+/* parquet_nested.c's leaf mapping: a leaf of a nested column. */
+static int map_nested_leaf(void *ctx, const pq_schema_elem *e, int leaf, int max_def, int max_rep,
+                           const sm_dtype **dt) {
+    pq_file *f = ctx;
+    pq_col *c = &f->leaves[leaf];
+    c->name = e->name;
+    c->leaf = leaf;
+    c->max_def = max_def;
+    c->max_rep = max_rep;
+    SM_TRY(map_column(f->path, e, c));
+    *dt = sm_dtype_scalar(c->type, c->precision, c->scale);
+    return *dt ? SM_OK : SM_NOMEM;
+}
+
 static int build_columns(pq_file *f) {
     const pq_file_meta *m = &f->meta;
     if (m->nschema < 1) return sm_err(SM_MALFORMED, "reading %s: the footer has an empty schema", f->path);
@@ -335,53 +357,68 @@ static int build_columns(pq_file *f) {
         return sm_err(SM_MALFORMED, "reading %s: the schema root claims %d columns but the footer lists %d",
                       f->path, n, m->nschema - 1);
     f->cols = sm_arena_alloc(f->arena, (size_t)(n ? n : 1) * sizeof *f->cols);
-    if (!f->cols) return SM_NOMEM;
-    int i = 1;
-    for (int c = 0; c < n; c++, i++) {
+    f->leaves = sm_arena_alloc(f->arena, (size_t)m->nschema * sizeof *f->leaves);
+    if (!f->cols || !f->leaves) return SM_NOMEM;
+    int i = 1, leaf = 0;
+    for (int c = 0; c < n; c++) {
         if (i >= m->nschema)
             return sm_err(SM_MALFORMED, "reading %s: the schema ends before its column %d", f->path, c + 1);
         const pq_schema_elem *e = &m->schema[i];
-        if (e->num_children > 0 || e->type < 0)
-            return unsupported_col(f->path, e->name, "a nested column (a group: struct, list or map)");
-        if (e->repetition == PQ_REPEATED)
-            return unsupported_col(f->path, e->name, "a repeated field (a list)");
+        pq_col *col = &f->cols[c];
+        if (e->num_children > 0 || e->type < 0 || e->repetition == PQ_REPEATED) {
+            /* a list, map or struct (parquet_nested.c) */
+            pqn_node *node;
+            SM_TRY(pqn_build(f->path, m->schema, m->nschema, &i, &leaf, f->arena, map_nested_leaf, f, &node));
+            col->name = e->name;
+            col->leaf = node->first_leaf;
+            col->nleaves = node->nleaves;
+            col->conv = CV_NESTED;
+            col->type = node->dt->id;
+            col->dt = node->dt;
+            col->node = node;
+            col->ptype = -1;
+            continue;
+        }
         if (e->converted == PQ_CT_LIST || e->converted == PQ_CT_MAP || e->converted == PQ_CT_MAP_KEY_VALUE ||
             e->logical.kind == PQ_LT_LIST || e->logical.kind == PQ_LT_MAP)
-            return unsupported_col(f->path, e->name, "a list or map column");
-        pq_col *col = &f->cols[c];
+            return sm_err(SM_MALFORMED, "reading %s: column `%s` is a primitive annotated as a list or map",
+                          f->path, e->name);
         col->name = e->name;
-        col->leaf = c;
+        col->leaf = leaf;
         col->max_def = e->repetition == PQ_REQUIRED ? 0 : 1;
         SM_TRY(map_column(f->path, e, col));
+        f->leaves[leaf++] = *col;
+        i++;
     }
     if (i != m->nschema)
         return sm_err(SM_MALFORMED, "reading %s: the schema lists %d elements but its root has %d children",
                       f->path, m->nschema, n);
     f->ncols = n;
+    f->nleaves = leaf;
     for (int g = 0; g < m->nrow_groups; g++) {
         const pq_row_group *rg = &m->row_groups[g];
         if (rg->num_rows < 0)
             return sm_err(SM_MALFORMED, "reading %s: row group %d has %lld rows", f->path, g,
                           (long long)rg->num_rows);
-        if (rg->ncolumns != n)
-            return sm_err(SM_MALFORMED, "reading %s: row group %d has %d column chunks for %d columns",
-                          f->path, g, rg->ncolumns, n);
-        for (int c = 0; c < n; c++) {
+        if (rg->ncolumns != f->nleaves)
+            return sm_err(SM_MALFORMED, "reading %s: row group %d has %d column chunks for %d leaf columns",
+                          f->path, g, rg->ncolumns, f->nleaves);
+        for (int c = 0; c < f->nleaves; c++) {
             const pq_column_chunk *cc = &rg->columns[c];
             if (cc->encrypted)
                 return sm_err(SM_UNSUPPORTED, "reading %s: column `%s` is encrypted; smelt cannot read "
-                              "encrypted Parquet files", f->path, f->cols[c].name);
+                              "encrypted Parquet files", f->path, f->leaves[c].name);
             if (!cc->has_meta)
                 return sm_err(SM_MALFORMED, "reading %s: row group %d, column `%s` has no metadata",
-                              f->path, g, f->cols[c].name);
+                              f->path, g, f->leaves[c].name);
             if (cc->file_path)
                 return sm_err(SM_UNSUPPORTED, "reading %s: column `%s` lives in another file (%s); "
-                              "smelt reads self-contained Parquet files only", f->path, f->cols[c].name,
+                              "smelt reads self-contained Parquet files only", f->path, f->leaves[c].name,
                               cc->file_path);
-            if (cc->meta.type != f->cols[c].ptype)
+            if (cc->meta.type != f->leaves[c].ptype)
                 return sm_err(SM_MALFORMED, "reading %s: row group %d, column `%s` is %s in its chunk "
-                              "but %s in the schema", f->path, g, f->cols[c].name,
-                              pq_ptype_name(cc->meta.type), pq_ptype_name(f->cols[c].ptype));
+                              "but %s in the schema", f->path, g, f->leaves[c].name,
+                              pq_ptype_name(cc->meta.type), pq_ptype_name(f->leaves[c].ptype));
         }
     }
     return SM_OK;
@@ -432,7 +469,7 @@ static int load_task(void *arg, int i) {
 
 /* ---- decoding pages ---------------------------------------------------------- */
 
-typedef struct {
+typedef struct pq_chunk_s {
     const pq_col *col;       /* NULL: the file lacks the column (all null) */
     const char *path;
     const uint8_t *file;     /* the mapped file */
@@ -459,9 +496,22 @@ typedef struct {
     /* scratch of SM_BATCH_ROWS entries */
     uint32_t *lvl, *ids;
     uint8_t *raw;
+    /* leaves of nested columns: repetition levels and a window of decoded
+     * (rep, def) pairs with their values (parquet_nested.c reads them) */
+    pq_rle_dec rep;
+    uint32_t *rlv;
+    int wpos, wlen, wvpos;
+    sm_vector *wvals;
+    /* a nested column: one chunk per leaf */
+    struct pq_chunk_s *sub;
+    int nsub;
 } pq_chunk;
 
 static void chunk_free(pq_chunk *ch) {
+    for (int i = 0; i < ch->nsub; i++) chunk_free(&ch->sub[i]);
+    sm_free(ch->sub);
+    sm_free(ch->rlv);
+    if (ch->wvals) sm_vector_unref(ch->wvals);
     sm_free(ch->dict_buf);
     sm_free(ch->dict_vals);
     sm_free(ch->page_buf);
@@ -563,7 +613,21 @@ static int next_data_page(pq_chunk *ch) {
                              true, &ch->page_buf, &ch->page_cap));
             const uint8_t *p = ch->page_buf, *end = p + h.uncompressed_page_size;
             ch->def_legacy = false;
+            if (ch->col->max_rep > 0) {
+                if (h.data.rep_encoding != PQ_ENC_RLE)
+                    return sm_err(SM_UNSUPPORTED, "repetition levels encoded %s",
+                                  pq_encoding_name(h.data.rep_encoding));
+                if (end - p < 4) return sm_err(SM_MALFORMED, "a data page too short for its repetition levels");
+                uint32_t n;
+                memcpy(&n, p, 4);
+                p += 4;
+                if (n > (uint64_t)(end - p))
+                    return sm_err(SM_MALFORMED, "repetition levels of %u bytes run past the page", n);
+                pq_rle_init(&ch->rep, p, n, pq_bit_width((uint64_t)ch->col->max_rep));
+                p += n;
+            }
             if (ch->col->max_def > 0) {
+                int bw = pq_bit_width((uint64_t)ch->col->max_def);
                 if (h.data.def_encoding == PQ_ENC_RLE) {
                     if (end - p < 4) return sm_err(SM_MALFORMED, "a data page too short for its definition levels");
                     uint32_t n;
@@ -571,10 +635,10 @@ static int next_data_page(pq_chunk *ch) {
                     p += 4;
                     if (n > (uint64_t)(end - p))
                         return sm_err(SM_MALFORMED, "definition levels of %u bytes run past the page", n);
-                    pq_rle_init(&ch->def, p, n, 1);
+                    pq_rle_init(&ch->def, p, n, bw);
                     p += n;
                 } else if (h.data.def_encoding == PQ_ENC_BIT_PACKED) {
-                    uint64_t n = ((uint64_t)nv + 7) / 8;
+                    uint64_t n = ((uint64_t)nv * (uint64_t)bw + 7) / 8;
                     if (n > (uint64_t)(end - p))
                         return sm_err(SM_MALFORMED, "BIT_PACKED definition levels run past the page");
                     ch->def_legacy = true;
@@ -607,7 +671,10 @@ static int next_data_page(pq_chunk *ch) {
             SM_TRY(page_body(ch, data + d->rep_len + d->def_len, body, ubody, d->is_compressed,
                              &ch->page_buf, &ch->page_cap));
             ch->def_legacy = false;
-            if (ch->col->max_def > 0) pq_rle_init(&ch->def, lv, (size_t)d->def_len, 1);
+            if (ch->col->max_rep > 0)
+                pq_rle_init(&ch->rep, data, (size_t)d->rep_len, pq_bit_width((uint64_t)ch->col->max_rep));
+            if (ch->col->max_def > 0)
+                pq_rle_init(&ch->def, lv, (size_t)d->def_len, pq_bit_width((uint64_t)ch->col->max_def));
             SM_TRY(start_values(ch, d->encoding, ch->page_buf, ubody));
             ch->page_left = d->num_values;
             return SM_OK;
@@ -618,10 +685,15 @@ static int next_data_page(pq_chunk *ch) {
 
 static int read_levels(pq_chunk *ch, uint32_t *out, int n) {
     if (!ch->def_legacy) return pq_rle_get(&ch->def, out, n);
-    for (int i = 0; i < n; i++, ch->legacy_bit++) {
-        uint64_t b = ch->legacy_bit;
-        if ((b >> 3) >= ch->legacy_len) return sm_err(SM_MALFORMED, "BIT_PACKED levels end early");
-        out[i] = (ch->legacy_p[b >> 3] >> (7 - (b & 7))) & 1;
+    int bw = pq_bit_width((uint64_t)ch->col->max_def);
+    for (int i = 0; i < n; i++) {
+        uint32_t x = 0;
+        for (int k = 0; k < bw; k++, ch->legacy_bit++) {
+            uint64_t b = ch->legacy_bit;
+            if ((b >> 3) >= ch->legacy_len) return sm_err(SM_MALFORMED, "BIT_PACKED levels end early");
+            x = (x << 1) | ((ch->legacy_p[b >> 3] >> (7 - (b & 7))) & 1);
+        }
+        out[i] = x;
     }
     return SM_OK;
 }
@@ -766,6 +838,88 @@ static int chunk_read(pq_chunk *ch, sm_vector *v, int64_t row0, int k) {
     return SM_OK;
 }
 
+/* ---- leaves of nested columns (parquet_nested.c reads them as pqn_leaves) ------- */
+
+/* Decodes the next window of (rep, def) pairs of a leaf with their values. */
+static int leaf_refill(pq_chunk *ch) {
+    const pq_col *col = ch->col;
+    if (ch->page_left == 0) SM_TRY(next_data_page(ch));
+    int m = ch->page_left < SM_BATCH_ROWS ? (int)ch->page_left : SM_BATCH_ROWS;
+    if (col->max_rep > 0) SM_TRY(pq_rle_get(&ch->rep, ch->rlv, m));
+    else memset(ch->rlv, 0, (size_t)m * sizeof *ch->rlv);
+    if (col->max_def > 0) SM_TRY(read_levels(ch, ch->lvl, m));
+    else memset(ch->lvl, 0, (size_t)m * sizeof *ch->lvl);
+    int nn = 0;
+    for (int i = 0; i < m; i++) {
+        if (ch->rlv[i] > (uint32_t)col->max_rep || ch->lvl[i] > (uint32_t)col->max_def)
+            return sm_err(SM_MALFORMED, "levels (%u, %u) beyond the leaf's maximum (%d, %d)", ch->rlv[i],
+                          ch->lvl[i], col->max_rep, col->max_def);
+        nn += ch->lvl[i] == (uint32_t)col->max_def;
+    }
+    if (ch->wvals) sm_vector_unref(ch->wvals);
+    ch->wvals = NULL;
+    if (col->conv != CV_NULL && nn > 0) {
+        size_t rw = pq_raw_width(col->ptype);
+        if (ch->page_dict) {
+            SM_TRY(pq_rle_get(&ch->idx, ch->ids, nn));
+            for (int i = 0; i < nn; i++) {
+                if (ch->ids[i] >= (uint32_t)ch->dict_n)
+                    return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
+                                  ch->ids[i], ch->dict_n);
+                memcpy(ch->raw + (size_t)i * rw, (const uint8_t *)ch->dict_vals + (size_t)ch->ids[i] * rw, rw);
+            }
+        } else {
+            SM_TRY(pq_vdec_get(&ch->vd, ch->raw, nn));
+        }
+        ch->wvals = sm_vector_new(col->type, nn);
+        if (!ch->wvals) return SM_NOMEM;
+        ch->wvals->precision = col->precision;
+        ch->wvals->scale = col->scale;
+        SM_TRY(convert(col, ch->raw, NULL, ch->wvals, 0, nn));
+        ch->wvals->length = nn;
+    }
+    ch->page_left -= m;
+    ch->values_left -= m;
+    ch->wpos = ch->wvpos = 0;
+    ch->wlen = m;
+    return SM_OK;
+}
+
+static pq_chunk *leaf_chunk(void *ctx, int leaf) {
+    pq_chunk *ch = ctx;
+    int i = leaf - ch->col->leaf;
+    return i >= 0 && i < ch->nsub ? &ch->sub[i] : NULL;
+}
+
+static int leaf_peek(void *ctx, int leaf, int *rep, int *def, bool *eof) {
+    pq_chunk *ch = leaf_chunk(ctx, leaf);
+    if (!ch) return sm_err(SM_INTERNAL, "parquet: no leaf %d", leaf);
+    *eof = false;
+    if (ch->wpos >= ch->wlen) {
+        if (ch->values_left <= 0) {
+            *eof = true;
+            return SM_OK;
+        }
+        SM_TRY(leaf_refill(ch));
+    }
+    *rep = (int)ch->rlv[ch->wpos];
+    *def = (int)ch->lvl[ch->wpos];
+    return SM_OK;
+}
+
+static int leaf_take(void *ctx, int leaf, sm_vector *dst) {
+    pq_chunk *ch = leaf_chunk(ctx, leaf);
+    if (!ch || ch->wpos >= ch->wlen) return sm_err(SM_INTERNAL, "parquet: leaf %d taken before peeked", leaf);
+    bool value = ch->lvl[ch->wpos++] == (uint32_t)ch->col->max_def;
+    int rc = SM_OK;
+    if (dst) {
+        if (value && ch->wvals) rc = sm_vector_append_from(dst, ch->wvals, ch->wvpos);
+        else rc = sm_vector_append_null(dst);
+    }
+    if (value && ch->wvals) ch->wvpos++;
+    return rc;
+}
+
 /* ---- splits and readers ------------------------------------------------------ */
 
 typedef struct {
@@ -833,6 +987,30 @@ static int reader_next(sm_reader *r0, sm_batch **out) {
         const sm_field *f = &r->scan->schema->fields[c];
         pq_chunk *ch = &r->chunks[c];
         sm_vector *v;
+        if (ch->col && ch->col->conv == CV_NESTED) {
+            v = sm_vector_new_dt(ch->col->dt, n);
+            if (!v) { sm_batch_free(b); return SM_NOMEM; }
+            b->cols[c] = v;
+            pqn_leaves L = {leaf_peek, leaf_take, ch};
+            int rc = pqn_assemble(ch->col->node, &L, n, v);
+            if (rc) {
+                sm_batch_free(b);
+                return sm_err_prefix(rc, "reading %s, column `%s`, row group %d: ", r->file->path, ch->col->name,
+                                     r->rg);
+            }
+            continue;
+        }
+        if (f->dt && sm_type_is_nested(f->type)) { /* not read: nulls of its type */
+            v = sm_vector_new_dt(f->dt, n);
+            for (int64_t i = 0; v && i < n; i++)
+                if (sm_vector_append_null(v) != SM_OK) {
+                    sm_vector_unref(v);
+                    v = NULL;
+                }
+            if (!v) { sm_batch_free(b); return SM_NOMEM; }
+            b->cols[c] = v;
+            continue;
+        }
         if (!ch->col || ch->col->conv == CV_NULL) {
             v = sm_vector_new_nulls(f->type, n);
             if (v) {
@@ -905,7 +1083,7 @@ static int chunk_start(pq_reader *r, pq_chunk *ch, const pq_col *col) {
         return sm_err(SM_UNSUPPORTED, "reading %s: column `%s` is compressed with %s, which smelt does not read",
                       f->path, col->name, pq_codec_name(m->codec));
     int64_t rows = f->meta.row_groups[r->rg].num_rows;
-    if (m->num_values != rows)
+    if (m->num_values != rows && col->max_rep == 0)
         return sm_err(SM_MALFORMED, "reading %s: column `%s`, row group %d holds %lld values for %lld rows",
                       f->path, col->name, r->rg, (long long)m->num_values, (long long)rows);
     int64_t start = m->data_page_offset;
@@ -927,6 +1105,25 @@ static int chunk_start(pq_reader *r, pq_chunk *ch, const pq_col *col) {
     if (!ch->lvl || !ch->ids || !ch->raw) return SM_NOMEM;
     int64_t cs = m->total_compressed_size;
     if (cs > 0) atomic_fetch_add(&r->scan->bytes_read, cs);
+    return SM_OK;
+}
+
+/* A nested column: one chunk per leaf; the output type must be the file's. */
+static int nested_start(pq_reader *r, pq_chunk *ch, const pq_col *col, const sm_field *f) {
+    char a[512], b[512];
+    sm_type_format(a, sizeof a, f->type, f->precision, f->scale, f->dt);
+    sm_type_format(b, sizeof b, col->type, 0, 0, col->dt);
+    if (strcmp(a, b) != 0)
+        return sm_err(SM_ANALYSIS, "reading %s: Parquet column cannot be converted. Column: [%s], Expected: %s, "
+                      "Found: %s", r->file->path, f->name, a, b);
+    ch->col = col;
+    ch->sub = sm_calloc((size_t)col->nleaves + 1, sizeof *ch->sub);
+    if (!ch->sub) return SM_NOMEM;
+    for (int i = 0; i < col->nleaves; i++) {
+        ch->nsub = i + 1;
+        SM_TRY(chunk_start(r, &ch->sub[i], &r->file->leaves[col->leaf + i]));
+        if (!(ch->sub[i].rlv = sm_malloc(SM_BATCH_ROWS * sizeof *ch->sub[i].rlv))) return SM_NOMEM;
+    }
     return SM_OK;
 }
 
@@ -969,9 +1166,11 @@ static int reader_open(sm_source *src, int split, sm_reader **out) {
         const sm_field *f = &scan->schema->fields[c];
         const pq_col *col = find_col(r->file, f->name, used);
         if (!col) continue;
-        used[col->leaf] = true;
+        used[col - r->file->cols] = true;
         if (scan->required && !scan->required[c]) continue; /* pruned: reads as nulls */
-        if ((rc = check_compatible(r->file, col, f)) || (rc = chunk_start(r, &r->chunks[c], col))) {
+        if (col->conv == CV_NESTED) rc = nested_start(r, &r->chunks[c], col, f);
+        else if (!(rc = check_compatible(r->file, col, f))) rc = chunk_start(r, &r->chunks[c], col);
+        if (rc) {
             sm_free(used);
             reader_close(&r->base);
             return rc;
@@ -1027,6 +1226,7 @@ static int schema_from_file(const pq_file *f, sm_schema **out) {
         }
         s->fields[c].precision = f->cols[c].precision;
         s->fields[c].scale = f->cols[c].scale;
+        s->fields[c].dt = f->cols[c].dt;
     }
     *out = s;
     return SM_OK;
@@ -1123,8 +1323,9 @@ static bool split_may_match(const pq_scan *scan, int sp, const sm_scan_filter *f
         if (file->ncols > 1024) continue;
         for (int c = 0; c <= f[i].col; c++) {
             col = find_col(file, scan->schema->fields[c].name, used);
-            if (col) used[col->leaf] = true;
+            if (col) used[col - file->cols] = true;
         }
+        if (col && col->conv == CV_NESTED) continue; /* no statistics for nested columns */
         if (!col) {
             /* the file lacks the column: every row reads null */
             if (f[i].op != SM_SF_IS_NULL) return false;
@@ -1313,6 +1514,7 @@ int parquet_source_project(sm_source *src, int ncols, const int *cols) {
         }
         s->fields[i].precision = f->precision;
         s->fields[i].scale = f->scale;
+        s->fields[i].dt = f->dt;
     }
     sm_schema_free(old);
     scan->schema = s;

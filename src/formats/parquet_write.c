@@ -48,6 +48,7 @@
 
 #include "common/status.h"
 #include "formats/parquet.h"
+#include "formats/parquet_nested.h"
 #include "types/decimal.h"
 
 #define PQW_MAX_STAT 4096 /* parquet-mr drops binary statistics larger than this */
@@ -164,7 +165,20 @@ typedef struct {
     uint8_t min[PQW_MAX_STAT], max[PQW_MAX_STAT];
     int32_t min_len, max_len;
     bool stats_ok;            /* false once a value was too long for statistics */
+    /* leaves of nested columns (parquet_nested.c shreds the values) */
+    int max_def, max_rep;     /* flat columns: optional, 0 */
+    uint32_t *reps;           /* the page's repetition levels */
+    int64_t reps_cap;
+    const char **path;        /* path_in_schema */
+    int npath;
+    sm_field leaf_field;      /* the leaf's scalar type (field points here) */
 } pqw_col;
+
+typedef struct {
+    const sm_field *field;
+    pqn_node *node;           /* nested columns: the tree; NULL for flat ones */
+    int first;                /* its first leaf in cols */
+} pqw_top;
 
 struct parquet_writer {
     char *path;
@@ -172,8 +186,10 @@ struct parquet_writer {
     int64_t offset;           /* bytes written so far */
     const sm_schema *schema;
     const parquet_write_opts *opts;
-    int ncols;
+    int ncols;                /* leaves */
     pqw_col *cols;
+    int ntop;                 /* the schema's columns */
+    pqw_top *top;
     int64_t rg_rows;          /* rows in the current row group */
     sm_arena *arena;          /* footer structures */
     pq_row_group *rgs;
@@ -516,10 +532,17 @@ static int flush_page(parquet_writer *w, pqw_col *c) {
     if (c->nlevels == 0) return SM_OK;
     sm_buf *b = &w->scratch;
     b->len = 0;
-    if (c->optional) {
+    if (c->max_rep > 0) {
         SM_TRY(sm_buf_append(b, "\0\0\0\0", 4));
         size_t at = b->len;
-        SM_TRY(pq_rle_encode(c->levels, c->nlevels, 1, b));
+        SM_TRY(pq_rle_encode(c->reps, c->nlevels, pq_bit_width((uint64_t)c->max_rep), b));
+        uint32_t len = (uint32_t)(b->len - at);
+        memcpy(b->data + at - 4, &len, 4);
+    }
+    if (c->max_def > 0) {
+        SM_TRY(sm_buf_append(b, "\0\0\0\0", 4));
+        size_t at = b->len;
+        SM_TRY(pq_rle_encode(c->levels, c->nlevels, pq_bit_width((uint64_t)c->max_def), b));
         uint32_t len = (uint32_t)(b->len - at);
         memcpy(b->data + at - 4, &len, 4);
     }
@@ -578,7 +601,65 @@ static int dict_fallback(pqw_col *c) {
 static int64_t page_estimate(const pqw_col *c) {
     int64_t values = c->use_dict ? c->nids * 4 : (int64_t)c->plain.len;
     if (c->field->type == SM_BOOLEAN) values = c->nbools / 8;
-    return values + (c->optional ? c->nlevels / 8 : 0);
+    return values + (c->max_def > 0 ? c->nlevels / 8 : 0) + (c->max_rep > 0 ? c->nlevels / 8 : 0);
+}
+
+/* One non-null value of row `row` of v into the page. */
+static int add_value(parquet_writer *w, pqw_col *c, const sm_vector *v, int64_t row) {
+    uint8_t tmp[32];
+    c->page_values++;
+    if (c->field->type == SM_BOOLEAN) {
+        if (c->nbools + 1 > c->bools_cap) {
+            int64_t cap = c->bools_cap ? c->bools_cap * 2 : 1024;
+            uint8_t *nb = sm_realloc(c->bools, (size_t)cap);
+            if (!nb) return SM_NOMEM;
+            c->bools = nb;
+            c->bools_cap = cap;
+        }
+        uint8_t bv[8] = {SM_VEC_BOOL(v)[row] ? 1 : 0};
+        c->bools[c->nbools++] = bv[0];
+        if (w->opts->write_stats) update_stats(c, bv, 1);
+        return SM_OK;
+    }
+    const uint8_t *p;
+    int32_t n;
+    value_bytes(c, v, row, tmp, &p, &n);
+    if (w->opts->write_stats) update_stats(c, p, n);
+    if (c->use_dict) {
+        SM_TRY(grow_u32(&c->ids, &c->ids_cap, c->nids + 1));
+        SM_TRY(dict_lookup(c, p, n, &c->ids[c->nids++]));
+        if ((int64_t)c->dict.len > w->opts->dict_page_bytes) SM_TRY(dict_fallback(c));
+        return SM_OK;
+    }
+    if (c->ptype == PQ_BYTE_ARRAY) {
+        uint32_t len = (uint32_t)n;
+        SM_TRY(sm_buf_append(&c->plain, &len, 4));
+    }
+    return sm_buf_append(&c->plain, p, (size_t)n);
+}
+
+/* parquet_nested.c's emitter: one (rep, def) pair of a leaf. */
+static int emit_level(void *ctx, const pqn_node *leaf, int rep, int def, const sm_vector *v, int64_t row) {
+    parquet_writer *w = ctx;
+    pqw_col *c = &w->cols[leaf->leaf];
+    SM_TRY(grow_u32(&c->levels, &c->levels_cap, c->nlevels + 1));
+    SM_TRY(grow_u32(&c->reps, &c->reps_cap, c->nlevels + 1));
+    c->reps[c->nlevels] = (uint32_t)rep;
+    c->levels[c->nlevels++] = (uint32_t)def;
+    if (def == c->max_def && v) return add_value(w, c, v, row);
+    c->null_count++;
+    return SM_OK;
+}
+
+/* Rows [at, at + n) of a nested column; pages are cut between records. */
+static int add_nested(parquet_writer *w, const pqw_top *t, const sm_vector *v, int64_t at, int64_t n) {
+    for (int64_t row = at; row < at + n; row++) {
+        int rc = pqn_shred(t->node, v, row, emit_level, w);
+        if (rc) return sm_err_prefix(rc, "writing %s, column `%s`: ", w->path, t->field->name);
+        for (int l = t->first; l < t->first + t->node->nleaves; l++)
+            if (page_estimate(&w->cols[l]) >= w->opts->page_bytes) SM_TRY(flush_page(w, &w->cols[l]));
+    }
+    return SM_OK;
 }
 
 static int add_column(parquet_writer *w, pqw_col *c, const sm_vector *v, int64_t nrows) {
@@ -692,11 +773,10 @@ static int flush_row_group(parquet_writer *w) {
         m->type = c->ptype;
         m->codec = w->opts->codec;
         m->num_values = c->num_values;
-        m->path = sm_arena_alloc(w->arena, sizeof(char *));
+        m->path = (char **)c->path;
         m->encodings = sm_arena_alloc(w->arena, 4 * sizeof(int));
-        if (!m->path || !m->encodings) return SM_NOMEM;
-        m->path[0] = c->field->name;
-        m->npath = 1;
+        if (!m->encodings) return SM_NOMEM;
+        m->npath = c->npath;
         int64_t chunk_start = w->offset, uncompressed = 0;
         if (c->ndict_pages > 0) {
             pq_page_header h;
@@ -787,18 +867,47 @@ static void json_str(sm_buf *b, const char *s) {
     sm_buf_putc(b, '"');
 }
 
+/* Spark's DataType.json of a type. */
+static void json_type(sm_buf *b, sm_type id, int precision, int scale, const sm_dtype *dt) {
+    if (dt && id == SM_ARRAY) {
+        sm_buf_appendf(b, "{\"type\":\"array\",\"elementType\":");
+        json_type(b, dt->elem->id, dt->elem->precision, dt->elem->scale, dt->elem);
+        sm_buf_appendf(b, ",\"containsNull\":%s}", dt->contains_null ? "true" : "false");
+    } else if (dt && id == SM_MAP) {
+        sm_buf_appendf(b, "{\"type\":\"map\",\"keyType\":");
+        json_type(b, dt->elem->id, dt->elem->precision, dt->elem->scale, dt->elem);
+        sm_buf_appendf(b, ",\"valueType\":");
+        json_type(b, dt->value->id, dt->value->precision, dt->value->scale, dt->value);
+        sm_buf_appendf(b, ",\"valueContainsNull\":%s}", dt->contains_null ? "true" : "false");
+    } else if (dt && id == SM_STRUCT) {
+        sm_buf_appendf(b, "{\"type\":\"struct\",\"fields\":[");
+        for (int i = 0; i < dt->nfields; i++) {
+            const sm_dtype *t = dt->fields[i].type;
+            sm_buf_appendf(b, "%s{\"name\":", i ? "," : "");
+            json_str(b, dt->fields[i].name);
+            sm_buf_appendf(b, ",\"type\":");
+            json_type(b, t->id, t->precision, t->scale, t);
+            sm_buf_appendf(b, ",\"nullable\":%s,\"metadata\":{}}", dt->fields[i].nullable ? "true" : "false");
+        }
+        sm_buf_appendf(b, "]}");
+    } else if (id == SM_DECIMAL) {
+        sm_buf_appendf(b, "\"decimal(%d,%d)\"", precision, scale);
+    } else {
+        sm_buf_appendf(b, "\"%s\"", sm_type_schema_name(id));
+    }
+}
+
 /* Spark's StructType.json for the schema. */
 static char *spark_schema_json(parquet_writer *w) {
     sm_buf b = {0};
     sm_buf_appendf(&b, "{\"type\":\"struct\",\"fields\":[");
     for (int i = 0; i < w->schema->ncols; i++) {
         const sm_field *f = &w->schema->fields[i];
-        char t[40];
-        if (f->type == SM_DECIMAL) snprintf(t, sizeof t, "decimal(%d,%d)", f->precision, f->scale);
-        else snprintf(t, sizeof t, "%s", sm_type_schema_name(f->type));
         sm_buf_appendf(&b, "%s{\"name\":", i ? "," : "");
         json_str(&b, f->name);
-        sm_buf_appendf(&b, ",\"type\":\"%s\",\"nullable\":%s,\"metadata\":{}}", t, f->nullable ? "true" : "false");
+        sm_buf_appendf(&b, ",\"type\":");
+        json_type(&b, f->type, f->precision, f->scale, f->dt);
+        sm_buf_appendf(&b, ",\"nullable\":%s,\"metadata\":{}}", f->nullable ? "true" : "false");
     }
     sm_buf_appendf(&b, "]}");
     char *r = b.data ? sm_arena_strdup(w->arena, sm_buf_cstr(&b)) : NULL;
@@ -806,23 +915,10 @@ static char *spark_schema_json(parquet_writer *w) {
     return r;
 }
 
-static int write_footer(parquet_writer *w) {
-    pq_file_meta m;
-    memset(&m, 0, sizeof m);
-    m.version = 1;
-    m.nschema = w->ncols + 1;
-    m.schema = sm_arena_alloc(w->arena, (size_t)m.nschema * sizeof *m.schema);
-    if (!m.schema) return SM_NOMEM;
-    m.schema[0] = (pq_schema_elem){.type = -1, .repetition = -1, .name = "spark_schema",
-                                   .num_children = w->ncols, .converted = -1};
-    for (int i = 0; i < w->ncols; i++) {
-        const pqw_col *c = &w->cols[i];
-        pq_schema_elem *e = &m.schema[i + 1];
-        memset(e, 0, sizeof *e);
+/* The schema element of leaf c (name and repetition set by the caller). */
+static void leaf_elem(const pqw_col *c, pq_schema_elem *e) {
         e->type = c->ptype;
         e->type_length = c->type_len;
-        e->repetition = c->optional ? PQ_OPTIONAL : PQ_REQUIRED;
-        e->name = c->field->name;
         e->converted = -1;
         switch (c->field->type) {
         case SM_STRING:
@@ -862,6 +958,64 @@ static int write_footer(parquet_writer *w) {
             break;
         default: break;
         }
+}
+
+/* Schema elements of a nested column's tree, depth first (Spark's layout). */
+static int nested_elems(const parquet_writer *w, const pqn_node *n, pq_schema_elem *out, int *k) {
+    pq_schema_elem *e = &out[(*k)++];
+    memset(e, 0, sizeof *e);
+    e->name = (char *)n->name;
+    e->repetition = n->optional ? PQ_OPTIONAL : PQ_REQUIRED;
+    e->type = -1;
+    e->converted = -1;
+    if (n->kind == PQN_LEAF) {
+        leaf_elem(&w->cols[n->leaf], e);
+        return SM_OK;
+    }
+    e->num_children = n->kind == PQN_STRUCT ? n->nchildren : 1;
+    if (n->kind != PQN_STRUCT) {
+        e->converted = n->kind == PQN_LIST ? PQ_CT_LIST : PQ_CT_MAP;
+        e->logical.kind = n->kind == PQN_LIST ? PQ_LT_LIST : PQ_LT_MAP;
+        pq_schema_elem *r = &out[(*k)++];
+        memset(r, 0, sizeof *r);
+        r->name = n->kind == PQN_LIST ? "list" : "key_value";
+        r->repetition = PQ_REPEATED;
+        r->type = -1;
+        r->converted = -1;
+        r->num_children = n->nchildren;
+    }
+    for (int i = 0; i < n->nchildren; i++) SM_TRY(nested_elems(w, n->children[i], out, k));
+    return SM_OK;
+}
+
+static int count_elems(const pqn_node *n) {
+    int k = 1 + (n->kind == PQN_LIST || n->kind == PQN_MAP);
+    for (int i = 0; i < n->nchildren; i++) k += count_elems(n->children[i]);
+    return k;
+}
+
+static int write_footer(parquet_writer *w) {
+    pq_file_meta m;
+    memset(&m, 0, sizeof m);
+    m.version = 1;
+    m.nschema = 1;
+    for (int i = 0; i < w->ntop; i++) m.nschema += w->top[i].node ? count_elems(w->top[i].node) : 1;
+    m.schema = sm_arena_alloc(w->arena, (size_t)m.nschema * sizeof *m.schema);
+    if (!m.schema) return SM_NOMEM;
+    m.schema[0] = (pq_schema_elem){.type = -1, .repetition = -1, .name = "spark_schema",
+                                   .num_children = w->ntop, .converted = -1};
+    int k = 1;
+    for (int i = 0; i < w->ntop; i++) {
+        if (w->top[i].node) {
+            SM_TRY(nested_elems(w, w->top[i].node, m.schema, &k));
+            continue;
+        }
+        const pqw_col *c = &w->cols[w->top[i].first];
+        pq_schema_elem *e = &m.schema[k++];
+        memset(e, 0, sizeof *e);
+        e->repetition = c->optional ? PQ_OPTIONAL : PQ_REQUIRED;
+        e->name = c->field->name;
+        leaf_elem(c, e);
     }
     m.num_rows = w->total_rows;
     m.row_groups = w->rgs;
@@ -890,6 +1044,7 @@ static void writer_free(parquet_writer *w) {
     for (int i = 0; w->cols && i < w->ncols; i++) {
         pqw_col *c = &w->cols[i];
         sm_free(c->levels);
+        sm_free(c->reps);
         sm_free(c->ids);
         sm_free(c->bools);
         sm_buf_free(&c->plain);
@@ -899,6 +1054,7 @@ static void writer_free(parquet_writer *w) {
         sm_buf_free(&c->pages);
     }
     sm_free(w->cols);
+    sm_free(w->top);
     sm_free(w->rgs);
     sm_buf_free(&w->scratch);
     sm_buf_free(&w->comp);
@@ -907,13 +1063,62 @@ static void writer_free(parquet_writer *w) {
     sm_free(w);
 }
 
+/* Sets up leaf c for field f (a copy of the leaf's type for nested ones);
+ * path: the names above it. */
+static int init_leaf(parquet_writer *w, pqw_col *c, const sm_field *f, const char **path, int depth, int max_def,
+                     int max_rep) {
+    if (path) {
+        c->leaf_field = *f;
+        c->field = &c->leaf_field;
+        c->max_def = max_def;
+        c->max_rep = max_rep;
+        c->optional = max_def > 0;
+    } else {
+        c->field = f;
+        c->optional = f->nullable;
+        c->max_def = c->optional;
+    }
+    SM_TRY(physical(c->field, &c->ptype, &c->type_len));
+    c->use_dict = w->opts->dictionary && c->field->type != SM_BOOLEAN;
+    c->stats_ok = true;
+    c->npath = depth + 1;
+    c->path = sm_arena_alloc(w->arena, (size_t)c->npath * sizeof *c->path);
+    if (!c->path) return SM_NOMEM;
+    for (int i = 0; i < depth; i++) c->path[i] = path[i];
+    c->path[depth] = f->name;
+    return SM_OK;
+}
+
+static int init_leaves(parquet_writer *w, const pqn_node *n, const char **path, int depth) {
+    const char *stack[2 * 64 + 4];
+    if (depth > 2 * 64) return sm_err(SM_UNSUPPORTED, "writing %s: types nested more than 64 deep", w->path);
+    for (int i = 0; i < depth; i++) stack[i] = path[i];
+    if (n->kind == PQN_LEAF) {
+        sm_field *f = sm_arena_alloc(w->arena, sizeof *f);
+        if (!f) return SM_NOMEM;
+        f->name = (char *)n->name;
+        f->type = n->dt->id;
+        f->precision = n->dt->precision;
+        f->scale = n->dt->scale;
+        f->nullable = n->optional;
+        int rc = init_leaf(w, &w->cols[n->leaf], f, stack, depth, n->def, n->rep);
+        if (rc == SM_UNSUPPORTED) sm_err_prefix(rc, "in a nested column: ");
+        return rc;
+    }
+    stack[depth++] = n->name;
+    if (n->kind == PQN_LIST) stack[depth++] = "list";
+    if (n->kind == PQN_MAP) stack[depth++] = "key_value";
+    for (int i = 0; i < n->nchildren; i++) SM_TRY(init_leaves(w, n->children[i], stack, depth));
+    return SM_OK;
+}
+
 int parquet_writer_open(const char *path, const sm_schema *schema, const parquet_write_opts *opts,
                         const sm_tz *tz, parquet_writer **out) {
     (void)tz; /* timestamps are instants: written in UTC */
     *out = NULL;
     for (int i = 0; i < schema->ncols; i++) {
         int pt, len;
-        SM_TRY(physical(&schema->fields[i], &pt, &len));
+        if (!sm_type_is_nested(schema->fields[i].type)) SM_TRY(physical(&schema->fields[i], &pt, &len));
     }
     if (!pq_codec_supported(opts->codec))
         return sm_err(SM_UNSUPPORTED, "smelt cannot write %s-compressed Parquet", pq_codec_name(opts->codec));
@@ -923,19 +1128,40 @@ int parquet_writer_open(const char *path, const sm_schema *schema, const parquet
     w->arena = sm_arena_new();
     w->schema = schema;
     w->opts = opts;
-    w->ncols = schema->ncols;
-    w->cols = sm_calloc((size_t)(w->ncols ? w->ncols : 1), sizeof *w->cols);
-    if (!w->path || !w->arena || !w->cols) {
+    w->ntop = schema->ncols;
+    w->top = sm_calloc((size_t)(w->ntop ? w->ntop : 1), sizeof *w->top);
+    if (!w->path || !w->arena || !w->top) {
         writer_free(w);
         return SM_NOMEM;
     }
-    for (int i = 0; i < w->ncols; i++) {
-        pqw_col *c = &w->cols[i];
-        c->field = &schema->fields[i];
-        physical(c->field, &c->ptype, &c->type_len);
-        c->optional = c->field->nullable;
-        c->use_dict = opts->dictionary && c->field->type != SM_BOOLEAN;
-        c->stats_ok = true;
+    int nleaves = 0;
+    for (int i = 0; i < w->ntop; i++) {
+        const sm_field *f = &schema->fields[i];
+        w->top[i].field = f;
+        w->top[i].first = nleaves;
+        if (!sm_type_is_nested(f->type)) {
+            nleaves++;
+            continue;
+        }
+        int rc = pqn_from_dtype(f->name, f->dt, f->nullable, 0, 0, &nleaves, w->arena, &w->top[i].node);
+        if (rc) {
+            writer_free(w);
+            return rc;
+        }
+    }
+    w->ncols = nleaves;
+    w->cols = sm_calloc((size_t)(w->ncols ? w->ncols : 1), sizeof *w->cols);
+    if (!w->cols) {
+        writer_free(w);
+        return SM_NOMEM;
+    }
+    for (int i = 0; i < w->ntop; i++) {
+        int rc = w->top[i].node ? init_leaves(w, w->top[i].node, NULL, 0)
+                                : init_leaf(w, &w->cols[w->top[i].first], w->top[i].field, NULL, 0, 0, 0);
+        if (rc) {
+            writer_free(w);
+            return rc;
+        }
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -961,17 +1187,19 @@ int parquet_writer_open(const char *path, const sm_schema *schema, const parquet
 }
 
 int parquet_writer_write_batch(parquet_writer *w, const sm_batch *b) {
-    if (b->ncols != w->ncols)
+    if (b->ncols != w->ntop)
         return sm_err(SM_INTERNAL, "writing %s: a batch of %d columns for a schema of %d", w->path, b->ncols,
-                      w->ncols);
+                      w->ntop);
     /* Row groups are cut between slices of at most 1024 rows so a batch
      * cannot overshoot the row group size by much. */
     for (int64_t at = 0; at < b->nrows;) {
         int64_t n = b->nrows - at < 1024 ? b->nrows - at : 1024;
-        for (int i = 0; i < w->ncols; i++) {
+        for (int i = 0; i < w->ntop; i++) {
             sm_vector *v = b->cols[i];
-            if (at == 0 && n == b->nrows) {
-                SM_TRY(add_column(w, &w->cols[i], v, n));
+            if (w->top[i].node) {
+                SM_TRY(add_nested(w, &w->top[i], v, at, n));
+            } else if (at == 0 && n == b->nrows) {
+                SM_TRY(add_column(w, &w->cols[w->top[i].first], v, n));
             } else {
                 int32_t *sel = sm_malloc((size_t)n * sizeof *sel);
                 if (!sel) return SM_NOMEM;
@@ -979,7 +1207,7 @@ int parquet_writer_write_batch(parquet_writer *w, const sm_batch *b) {
                 sm_vector *s = sm_vector_take(v, sel, n);
                 sm_free(sel);
                 if (!s) return SM_NOMEM;
-                int rc = add_column(w, &w->cols[i], s, n);
+                int rc = add_column(w, &w->cols[w->top[i].first], s, n);
                 sm_vector_unref(s);
                 SM_TRY(rc);
             }

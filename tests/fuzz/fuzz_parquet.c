@@ -13,7 +13,9 @@
  *   224..255  decompression with a codec from the next byte.
  * Any crash, sanitizer report or leak is a bug; errors are fine.  Build:
  * `make fuzz`; seeds in tests/fuzz/corpus/fuzz_parquet/ (small conformance
- * files and the crashers found so far).
+ * files and the crashers found so far; file_nested_* hold lists, maps,
+ * structs, legacy 2-level lists and repeated fields, so the schema-tree
+ * mapping and the level assembly of parquet_nested.c are exercised).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -85,8 +85,6 @@ class Refused(Exception):
 def smelt_type(col):
     """(type name, converter kind) of one leaf, or raise Refused."""
     name = col.name
-    if col.max_repetition_level > 0 or col.max_definition_level > 1:
-        raise Refused("nested column `%s` (list, map or struct)" % col.path.split(".")[0])
     pt = col.physical_type
     lt = col.logical_type
     ltn = lt.type.upper() if lt is not None else "NONE"
@@ -228,6 +226,70 @@ def cells(arr, kind, typ):
     return out
 
 
+def unwrap(t):
+    """The storage type of an extension type (variant, json, uuid ...)."""
+    return t.storage_type if isinstance(t, pa.ExtensionType) else t
+
+
+def nested_node(t, schema, leaf):
+    """(node, Spark simpleString) of arrow type t, whose leaves are the Parquet
+    columns schema.column(leaf[0]), ... in order (leaf[0] advances)."""
+    t = unwrap(t)
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        n, s = nested_node(t.value_type, schema, leaf)
+        return ("list", n), "array<%s>" % s
+    if pa.types.is_map(t):
+        kn, ks = nested_node(t.key_type, schema, leaf)
+        vn, vs = nested_node(t.item_type, schema, leaf)
+        return ("map", kn, vn), "map<%s,%s>" % (ks, vs)
+    if pa.types.is_struct(t):
+        if t.num_fields == 0:
+            raise Refused("an empty group (a struct without fields)")
+        nodes, parts = [], []
+        for i in range(t.num_fields):
+            f = t.field(i)
+            n, s = nested_node(f.type, schema, leaf)
+            nodes.append(n)
+            parts.append("%s:%s" % (f.name, s))
+        return ("struct", nodes), "struct<%s>" % ",".join(parts)
+    col = schema.column(leaf[0])
+    leaf[0] += 1
+    typ, kind = smelt_type(col)
+    return ("leaf", kind, typ), typ
+
+
+def nested_texts(arr, node):
+    """Canonical texts of every slot of a pyarrow Array (not chunked):
+    lists [a,b], structs {a,b} (fields in order), maps {k:v,k:v}."""
+    if isinstance(arr.type, pa.ExtensionType):
+        arr = arr.storage
+    if node[0] == "leaf":
+        return cells(pa.chunked_array([arr], arr.type), node[1], node[2])
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    nulls = arr.is_null().to_pylist()
+    out = []
+    if node[0] == "struct":
+        kids = [nested_texts(c, n) for c, n in zip(arr.flatten(), node[1])]
+        for r in range(len(arr)):
+            out.append("NULL" if nulls[r] else "{" + ",".join(k[r] for k in kids) + "}")
+        return out
+    offs = arr.offsets.to_pylist()
+    if node[0] == "map":
+        keys = nested_texts(arr.keys, node[1])
+        vals = nested_texts(arr.items, node[2])
+        for r in range(len(arr)):
+            out.append("NULL" if nulls[r] else
+                       "{" + ",".join("%s:%s" % (keys[k], vals[k]) for k in range(offs[r], offs[r + 1])) + "}")
+        return out
+    elems = nested_texts(arr.values, node[1])
+    for r in range(len(arr)):
+        out.append("NULL" if nulls[r] else "[" + ",".join(elems[offs[r]:offs[r + 1]]) + "]")
+    return out
+
+
 def expected(path):
     try:
         f = pq.ParquetFile(path, coerce_int96_timestamp_unit="us")
@@ -235,14 +297,18 @@ def expected(path):
     except Exception as e:  # not readable at all
         return "status: error\n# pyarrow: %s\n" % str(e).splitlines()[0][:200] if str(e) else "status: error\n"
     try:
-        # nested columns first (a struct's leaves have dotted paths)
+        # nested columns map arrow's type tree onto the Parquet leaves in order
         arrow = schema.to_arrow_schema()
-        for fld in arrow:
-            if pa.types.is_nested(fld.type) and not pa.types.is_dictionary(fld.type):
-                raise Refused("nested column `%s` (list, map or struct)" % fld.name)
         cols = []
-        for i in range(len(schema)):
-            cols.append((schema.column(i).name, ) + smelt_type(schema.column(i)))
+        leaf = [0]
+        for fld in arrow:
+            t = unwrap(fld.type)
+            if pa.types.is_nested(t) and not pa.types.is_dictionary(t):
+                node, typ = nested_node(t, schema, leaf)
+                cols.append((fld.name, typ, node))
+            else:
+                cols.append((fld.name, ) + smelt_type(schema.column(leaf[0])))
+                leaf[0] += 1
     except Refused as r:
         return "status: refused %s\n" % r
     except Exception as e:
@@ -251,7 +317,13 @@ def expected(path):
         table = f.read(use_pandas_metadata=False)
         texts = []
         for i, (name, typ, kind) in enumerate(cols):
-            texts.append(cells(table.column(i), kind, typ))
+            if isinstance(kind, tuple):
+                col = []
+                for ch in table.column(i).chunks:
+                    col.extend(nested_texts(ch, kind))
+                texts.append(col)
+            else:
+                texts.append(cells(table.column(i), kind, typ))
         nrows = table.num_rows
     except Exception as e:
         return "status: error\n# pyarrow: %s\n" % str(e).splitlines()[0][:200]

@@ -90,6 +90,14 @@ def pyarrow_text(path):
     return gen_expected.expected(path)
 
 
+SMELT_NESTED = """
+SELECT id, IF(id % 4 = 3, NULL, array_remove(array(id, NULL, id * 2), 2)) AS a,
+ IF(id % 5 = 4, NULL, map('k' || CAST(id AS STRING), IF(id % 2 = 0, NULL, CAST(id AS DOUBLE)))) AS m,
+ IF(id % 6 = 5, NULL, named_struct('x', CAST(id AS STRING), 'y', array(named_struct('z', id)))) AS s,
+ array(array(CAST(id AS STRING), NULL), IF(id % 3 = 0, NULL, array('u', NULL))) AS aa
+FROM range(0, 40)"""
+
+
 SMELT_TABLE = """
 SELECT * FROM VALUES
  (true, 1, 1, 1.5, 'a', DATE'2024-02-29', TIMESTAMP'2024-02-29 12:34:56.789012',
@@ -119,21 +127,30 @@ def spark_session():
 def spark_text(spark, path):
     """(schema simpleString, sorted rows as TAB-joined CAST AS STRING)."""
     df = spark.read.parquet(path)
-    # smelt reads FLOAT as double (it has no float type): compare as doubles
-    exprs = [("CAST(CAST(`%s` AS DOUBLE) AS STRING)" if f.dataType.simpleString() == "float"
-              else "CAST(`%s` AS STRING)") % f.name for f in df.schema.fields]
+    # smelt has Spark's FLOAT type: both print Float.toString (0.33333334)
+    exprs = ["CAST(`%s` AS STRING)" % f.name for f in df.schema.fields]
     rows = ["\t".join("NULL" if v is None else v for v in r) for r in df.selectExpr(*exprs).collect()]
     return df.schema.simpleString(), sorted(rows)
 
 
 def smelt_text(smelt, wh, path):
-    out = smelt_sql(smelt, wh, "SELECT * FROM parquet.`%s`" % path)
+    # nested columns as CAST AS STRING (the CLI prints them as JSON)
+    cols = ["CAST(`%s` AS STRING)" % n if t.startswith(("array", "map", "struct")) else "`%s`" % n
+            for n, t in smelt_types(smelt, wh, path)]
+    out = smelt_sql(smelt, wh, "SELECT %s FROM parquet.`%s`" % (", ".join(cols) or "*", path))
     return sorted(line for line in out.split("\n") if line != "")
 
 
 def smelt_types(smelt, wh, path):
     out = smelt_sql(smelt, wh, "DESCRIBE SELECT * FROM parquet.`%s`" % path)
-    return [[x.strip() for x in line.split("\t")[:2]] for line in out.split("\n") if line]
+    types = [[x.strip() for x in line.split("\t")[:2]] for line in out.split("\n") if line]
+    nested = [n for n, t in types if t in ("array", "map", "struct")]
+    if nested:  # DESCRIBE prints nested types without their parameters: ask typeof()
+        out = smelt_sql(smelt, wh, "SELECT %s FROM parquet.`%s` LIMIT 1" % (
+            ", ".join("typeof(`%s`)" % n for n in nested), path))
+        full = dict(zip(nested, out.split("\n")[0].split("\t")))
+        types = [[n, full.get(n, t)] for n, t in types]
+    return types
 
 
 def main():
@@ -163,6 +180,10 @@ def main():
                   "CAST(id AS DOUBLE) / 7 AS d, IF(id %% 5 = 0, NULL, DATE'2000-01-01' + CAST(id %% 9000 AS INT)) "
                   "AS dt FROM range(0, 200000)" % big)
         written += part_files(big)
+        # nested: arrays, maps, structs with nulls at every level
+        nested = os.path.join(tmp, "smelt_nested")
+        smelt_sql(args.smelt, wh, "INSERT OVERWRITE DIRECTORY '%s' USING parquet %s" % (nested, SMELT_NESTED))
+        written += part_files(nested)
         for f in written:
             name = os.path.relpath(f, tmp)
             if has_pa:
@@ -184,6 +205,12 @@ def main():
                 def norm(v):
                     if isinstance(v, float) and v != v:
                         return "NaN"
+                    if isinstance(v, dict) and set(v) == {"key", "value"} and isinstance(v["key"], list):
+                        v = list(zip(v["key"], v["value"]))  # DuckDB's older map form
+                    if isinstance(v, dict):
+                        return {k: norm(x) for k, x in v.items()}
+                    if isinstance(v, (list, tuple)):
+                        return [norm(x) for x in v]
                     if isinstance(v, datetime.datetime):
                         return v.replace(tzinfo=None) if v.tzinfo is None else v.astimezone(
                             datetime.timezone.utc).replace(tzinfo=None)
@@ -257,6 +284,25 @@ def main():
             for name, kw in variants:
                 f = os.path.join(tmp, "pyarrow_%s.parquet" % name)
                 pq.write_table(table, f, **kw)
+                others.append(f)
+            # nested columns: lists (3-level), maps, structs, nulls at every level
+            ntab = pa.table({
+                "id": pa.array(rows[:500], pa.int64()),
+                "l": pa.array([None if i % 7 == 0 else [] if i % 7 == 1 else [i, None, -i] for i in rows[:500]],
+                              pa.list_(pa.int32())),
+                "ll": pa.array([[["a%d" % i], None, []] if i % 3 else None for i in rows[:500]],
+                               pa.list_(pa.list_(pa.string()))),
+                "m": pa.array([None if i % 5 == 0 else [("k%d" % i, None if i % 2 else i / 2)] for i in rows[:500]],
+                              pa.map_(pa.string(), pa.float64())),
+                "st": pa.array([None if i % 4 == 0 else {"a": None if i % 3 == 0 else i, "b": ["x"] * (i % 3)}
+                                for i in rows[:500]],
+                               pa.struct([("a", pa.int16()), ("b", pa.list_(pa.string()))])),
+            })
+            for name, kw in [("nested", {}), ("nested_v2_small_pages", dict(data_page_version="2.0",
+                                                                              data_page_size=256)),
+                             ("nested_legacy_lists", dict(use_compliant_nested_type=False))]:
+                f = os.path.join(tmp, "pyarrow_%s.parquet" % name)
+                pq.write_table(ntab, f, **kw)
                 others.append(f)
         if has_duck:
             import duckdb

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/status.h"
@@ -69,16 +70,47 @@ static void pqc_cell(sm_buf *b, const sm_vector *v, int64_t row) {
         break;
     }
     case SM_DECIMAL: pqc_i128(b, SM_VEC_DEC(v)[row]); break;
+    /* nested: lists [a,b], structs {a,b} (fields in order), maps {k:v,k:v} */
+    case SM_ARRAY:
+    case SM_MAP: {
+        if (v->nchildren < 1) {
+            sm_buf_appendf(b, "?");
+            break;
+        }
+        int64_t s0, s1;
+        sm_vector_list_range(v, row, &s0, &s1);
+        sm_buf_putc(b, v->type == SM_ARRAY ? '[' : '{');
+        for (int64_t k = s0; k < s1; k++) {
+            if (k > s0) sm_buf_putc(b, ',');
+            pqc_cell(b, v->children[0], k);
+            if (v->type == SM_MAP && v->nchildren > 1) {
+                sm_buf_putc(b, ':');
+                pqc_cell(b, v->children[1], k);
+            }
+        }
+        sm_buf_putc(b, v->type == SM_ARRAY ? ']' : '}');
+        break;
+    }
+    case SM_STRUCT:
+        sm_buf_putc(b, '{');
+        for (int c = 0; c < v->nchildren; c++) {
+            if (c) sm_buf_putc(b, ',');
+            pqc_cell(b, v->children[c], row);
+        }
+        sm_buf_putc(b, '}');
+        break;
     default: sm_buf_appendf(b, "?"); break;
     }
 }
 
-static const char *pqc_type(const sm_field *f, char *buf) {
-    if (f->type == SM_DECIMAL) {
-        snprintf(buf, 32, "decimal(%d,%d)", f->precision, f->scale);
-        return buf;
-    }
-    return sm_type_name(f->type);
+/* Appends Spark's simpleString of the column's type. */
+static void pqc_type(sm_buf *out, const sm_field *f) {
+    int n = sm_type_format(NULL, 0, f->type, f->precision, f->scale, f->dt);
+    char *buf = malloc((size_t)n + 1);
+    if (!buf) return;
+    sm_type_format(buf, (size_t)n + 1, f->type, f->precision, f->scale, f->dt);
+    sm_buf_append(out, buf, (size_t)n);
+    free(buf);
 }
 
 /* Reads `path` through the Parquet source into the canonical text (without
@@ -126,10 +158,10 @@ static int pqc_dump(const char *path, sm_buf *out) {
     if (rc == SM_OK) {
         sm_buf_appendf(out, "status: ok\nschema: ");
         for (int c = 0; c < nc; c++) {
-            char tb[32];
             if (c) sm_buf_putc(out, '\t');
             pqc_esc(out, s->fields[c].name, (int32_t)strlen(s->fields[c].name));
-            sm_buf_appendf(out, ":%s", pqc_type(&s->fields[c], tb));
+            sm_buf_putc(out, ':');
+            pqc_type(out, &s->fields[c]);
         }
         sm_buf_appendf(out, "\nrows: %lld\ndigest:", (long long)nrows);
         for (int c = 0; c < nc; c++) sm_buf_appendf(out, " %016llx", (unsigned long long)h[c]);
