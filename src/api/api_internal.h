@@ -138,4 +138,10 @@ sm_dataframe *sm_df_one_row(sm_session *s);
 /* range(start, end, step): one BIGINT column "id". */
 sm_dataframe *sm_df_range(sm_session *s, int64_t start, int64_t end, int64_t step);
 
+/* A scan of files of one format ("csv", "parquet", "json") as a DataFrame
+ * (api/dataframe.c; sm_read_csv_paths, sm_read_parquet_paths and
+ * sm_read_json_paths are this with their format). */
+sm_dataframe *sm_read_format_paths(sm_session *s, const char *format, const char *const *paths,
+                                   int npaths, const char *const *options, const char *schema_ddl);
+
 #endif

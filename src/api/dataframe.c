@@ -190,11 +190,19 @@ static sm_dataframe *make_project(sm_dataframe *df, int n, sm_expr **exprs, cons
 
 /* ---- reading ------------------------------------------------------------ */
 
-sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npaths,
-                                const char *const *options, const char *schema_ddl) {
+/* A scan of files of one format ("csv", "parquet", "json"): the dataset
+ * source (listing, partition discovery, the format's reader), registered
+ * with the session (freed with it) and with the result cache (exec/reuse.c:
+ * results over these paths may be kept across actions). */
+sm_dataframe *sm_read_format_paths(sm_session *s, const char *format, const char *const *paths,
+                                   int npaths, const char *const *options, const char *schema_ddl) {
     if (!s) return NULL;
+    if (!paths || npaths <= 0 || !paths[0]) {
+        sm_err(SM_INVALID, "read_%s: no path given; pass a file, a directory or a glob", format);
+        return NULL;
+    }
     sm_source *src;
-    if (ds_source_create("csv", paths, npaths, options, schema_ddl, s->tz, s->pool, &src) != SM_OK)
+    if (ds_source_create(format, paths, npaths, options, schema_ddl, s->tz, s->pool, &src) != SM_OK)
         return NULL;
     if (sm_session_add_source(s, src) != SM_OK) {
         if (src->free) src->free(src);
@@ -209,10 +217,37 @@ sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npa
     return sm_df_wrap(s, p);
 }
 
+sm_dataframe *sm_read_csv_paths(sm_session *s, const char *const *paths, int npaths,
+                                const char *const *options, const char *schema_ddl) {
+    return sm_read_format_paths(s, "csv", paths, npaths, options, schema_ddl);
+}
+
 sm_dataframe *sm_read_csv(sm_session *s, const char *path, const char *const *options,
                           const char *schema_ddl) {
     const char *paths[1] = {path};
     return sm_read_csv_paths(s, paths, 1, options, schema_ddl);
+}
+
+sm_dataframe *sm_read_parquet_paths(sm_session *s, const char *const *paths, int npaths,
+                                    const char *const *options, const char *schema_ddl) {
+    return sm_read_format_paths(s, "parquet", paths, npaths, options, schema_ddl);
+}
+
+sm_dataframe *sm_read_parquet(sm_session *s, const char *path, const char *const *options,
+                              const char *schema_ddl) {
+    const char *paths[1] = {path};
+    return sm_read_parquet_paths(s, paths, 1, options, schema_ddl);
+}
+
+sm_dataframe *sm_read_json_paths(sm_session *s, const char *const *paths, int npaths,
+                                 const char *const *options, const char *schema_ddl) {
+    return sm_read_format_paths(s, "json", paths, npaths, options, schema_ddl);
+}
+
+sm_dataframe *sm_read_json(sm_session *s, const char *path, const char *const *options,
+                           const char *schema_ddl) {
+    const char *paths[1] = {path};
+    return sm_read_json_paths(s, paths, 1, options, schema_ddl);
 }
 
 sm_dataframe *sm_df_from_batches(sm_session *s, const sm_schema *schema, sm_batch **batches,
