@@ -486,6 +486,37 @@ int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs
     return exec_write_files_ex(ctx, plan, path, sm, fmt, tz, NULL, 0);
 }
 
+/* ---- the checks every format's write makes first ---------------------------------- */
+
+/* The save mode, the column names, a type the format cannot hold (`refuses`,
+ * NULL = none: Spark's UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE before anything
+ * is written), then the options every format shares (*wc, freed by the
+ * caller with common_free once this returns SM_OK). */
+static int write_begin(const sm_plan *plan, const char *mode, const char *const *options,
+                       const char *format, bool (*refuses)(const sm_field *), fs_save_mode *sm,
+                       write_common *wc) {
+    SM_TRY(fs_save_mode_parse(mode, sm));
+    SM_TRY(check_names(plan->schema));
+    for (int i = 0; refuses && i < plan->schema->ncols; i++) {
+        const sm_field *f = &plan->schema->fields[i];
+        if (!refuses(f)) continue;
+        char ty[256];
+        sm_type_format(ty, sizeof ty, f->type, f->precision, f->scale, f->dt);
+        for (char *q = ty; *q; q++)
+            if (*q >= 'a' && *q <= 'z') *q = (char)(*q - 'a' + 'A');
+        return sm_err(SM_UNSUPPORTED,
+                      "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The %s datasource doesn't support the "
+                      "column `%s` of the type \"%s\".",
+                      format, f->name, ty);
+    }
+    return common_parse(options, wc);
+}
+
+/* CSV holds no binary and no nested values (Spark 3.5 refuses them too). */
+static bool csv_refuses(const sm_field *f) { return f->type == SM_BINARY || sm_type_is_nested(f->type); }
+/* Parquet has no void column. */
+static bool parquet_refuses(const sm_field *f) { return f->type == SM_NULLTYPE; }
+
 /* ---- CSV ------------------------------------------------------------------------ */
 
 static int csv_open_fn(const void *opts, const char *path, const sm_schema *schema, const sm_tz *tz,
@@ -499,16 +530,8 @@ static void csv_abort_fn(void *w) { csv_writer_abort(w); }
 int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
                    const char *const *options, const sm_tz *tz) {
     fs_save_mode sm;
-    SM_TRY(fs_save_mode_parse(mode, &sm));
-    SM_TRY(check_names(plan->schema));
-    for (int i = 0; i < plan->schema->ncols; i++)
-        if (plan->schema->fields[i].type == SM_BINARY)
-            return sm_err(SM_UNSUPPORTED,
-                          "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support "
-                          "the column `%s` of the type \"BINARY\".",
-                          plan->schema->fields[i].name);
     write_common wc;
-    SM_TRY(common_parse(options, &wc));
+    SM_TRY(write_begin(plan, mode, options, "CSV", csv_refuses, &sm, &wc));
     csv_write_opts opts;
     int rc = csv_write_opts_parse(wc.kv, &opts);
     if (rc) { common_free(&wc); return rc; }
@@ -533,20 +556,11 @@ static void pq_abort_fn(void *w) { parquet_writer_abort(w); }
 int exec_write_parquet(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
                        const char *const *options, const sm_tz *tz) {
     fs_save_mode sm;
-    SM_TRY(fs_save_mode_parse(mode, &sm));
-    SM_TRY(check_names(plan->schema));
     write_common wc;
-    SM_TRY(common_parse(options, &wc));
+    SM_TRY(write_begin(plan, mode, options, "Parquet", parquet_refuses, &sm, &wc));
     parquet_write_opts opts;
     int prc = parquet_write_opts_parse(wc.kv, &opts);
     if (prc) { common_free(&wc); return prc; }
-    /* types Parquet cannot hold fail before anything is written */
-    for (int i = 0; i < plan->schema->ncols; i++)
-        if (plan->schema->fields[i].type == SM_NULLTYPE && (common_free(&wc), true))
-            return sm_err(SM_UNSUPPORTED,
-                          "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Parquet datasource doesn't support "
-                          "the column `%s` of the type \"VOID\".",
-                          plan->schema->fields[i].name);
     exec_file_format fmt = {"parquet", &opts, parquet_write_extension(&opts), pq_open_fn, pq_write_fn,
                             pq_close_fn, pq_abort_fn};
     prc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
@@ -567,10 +581,8 @@ static void json_abort_fn(void *w) { json_writer_abort(w); }
 int exec_write_json(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, const char *mode,
                     const char *const *options, const sm_tz *tz) {
     fs_save_mode sm;
-    SM_TRY(fs_save_mode_parse(mode, &sm));
-    SM_TRY(check_names(plan->schema));
     write_common wc;
-    SM_TRY(common_parse(options, &wc));
+    SM_TRY(write_begin(plan, mode, options, "JSON", NULL, &sm, &wc));
     json_write_opts opts;
     int rc = json_write_opts_parse(wc.kv, &opts);
     if (rc) { common_free(&wc); return rc; }

@@ -10,3 +10,4 @@ SELECT * FROM written;
 DESCRIBE written;
 
 CREATE TABLE p (a INT) USING parquet2;
+INSERT OVERWRITE DIRECTORY 'build/tmp-sql-dir-nested' USING csv SELECT array(1, 2) AS a;
