@@ -37,20 +37,18 @@
 #include "formats/csv_write.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "common/mem.h"
 #include "common/status.h"
 #include "expr/cast_small.h"
 #include "expr/expr.h"
+#include "fs/textout.h"
 #include "types/decimal.h"
 
-#define CSVW_BUF_SIZE (1 << 20)
 #define CSVW_DEFAULT_DATE "yyyy-MM-dd"
 #define CSVW_DEFAULT_TS "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"
 
@@ -383,54 +381,14 @@ struct csv_writer {
     const csv_write_opts *o;
     const sm_tz *tz;
     csvw_rules rules;
-    char *path;
-    int fd;
-    z_stream z;
-    bool z_open;
-    sm_buf out;   /* pending text */
+    fs_textout t; /* the file; t.out is the pending text */
     sm_buf tmp;   /* formatted dates/timestamps */
-    unsigned char *zbuf;
 };
 
-static int w_write_all(csv_writer *w, const char *p, size_t n) {
-    while (n > 0) {
-        ssize_t k = write(w->fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0)
-            return sm_err(SM_IO, "cannot write '%s': %s. Check the free space and permissions "
-                          "of the output directory.", w->path, strerror(errno));
-        p += k;
-        n -= (size_t)k;
-    }
-    return SM_OK;
-}
-
-static int w_flush(csv_writer *w, bool finish) {
-    if (!w->o->gzip) {
-        int rc = w_write_all(w, w->out.data, w->out.len);
-        w->out.len = 0;
-        return rc;
-    }
-    w->z.next_in = (Bytef *)w->out.data;
-    w->z.avail_in = (uInt)w->out.len;
-    int zrc;
-    do {
-        w->z.next_out = w->zbuf;
-        w->z.avail_out = CSVW_BUF_SIZE;
-        zrc = deflate(&w->z, finish ? Z_FINISH : Z_NO_FLUSH);
-        if (zrc == Z_STREAM_ERROR)
-            return sm_err(SM_INTERNAL, "gzip compression failed writing '%s'", w->path);
-        int rc = w_write_all(w, (const char *)w->zbuf, CSVW_BUF_SIZE - w->z.avail_out);
-        if (rc) return rc;
-    } while (w->z.avail_out == 0 || (finish && zrc != Z_STREAM_END));
-    w->out.len = 0;
-    return SM_OK;
-}
-
 static inline int w_put(csv_writer *w, const char *s, size_t n) {
-    if (w->out.len + n > w->out.cap && sm_buf_reserve(&w->out, n)) return SM_NOMEM;
-    memcpy(w->out.data + w->out.len, s, n);
-    w->out.len += n;
+    if (w->t.out.len + n > w->t.out.cap && sm_buf_reserve(&w->t.out, n)) return SM_NOMEM;
+    memcpy(w->t.out.data + w->t.out.len, s, n);
+    w->t.out.len += n;
     return SM_OK;
 }
 
@@ -445,40 +403,25 @@ int csv_writer_open(const char *path, const sm_schema *schema, const csv_write_o
     w->schema = schema;
     w->o = o;
     w->tz = tz ? tz : sm_tz_utc();
-    w->fd = -1;
     rules_init(&w->rules, o);
-    w->path = sm_strdup(path);
-    if (!w->path || sm_buf_reserve(&w->out, CSVW_BUF_SIZE + 4096)) goto nomem;
-    if (o->gzip) {
-        w->zbuf = sm_malloc(CSVW_BUF_SIZE);
-        if (!w->zbuf) goto nomem;
-        if (deflateInit2(&w->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                         Z_DEFAULT_STRATEGY) != Z_OK)
-            goto nomem;
-        w->z_open = true;
-    }
-    w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (w->fd < 0) {
-        int rc = sm_err(SM_IO, "cannot create '%s': %s. Check that the output directory is "
-                        "writable.", path, strerror(errno));
-        csv_writer_abort(w);
-        return rc;
+    int orc = fs_textout_open(&w->t, path, o->gzip);
+    if (orc) {
+        sm_buf_free(&w->tmp);
+        sm_free(w);
+        return orc;
     }
     if (o->header) {
         int rc = SM_OK;
         for (int c = 0; c < schema->ncols && !rc; c++) {
             if (c) rc = w_sep(w);
             const char *name = schema->fields[c].name ? schema->fields[c].name : "";
-            if (!rc) rc = field(&w->rules, c, name, (int)strlen(name), &w->out);
+            if (!rc) rc = field(&w->rules, c, name, (int)strlen(name), &w->t.out);
         }
         if (!rc) rc = w_eol(w);
         if (rc) { csv_writer_abort(w); return rc; }
     }
     *out = w;
     return SM_OK;
-nomem:
-    csv_writer_abort(w);
-    return SM_NOMEM;
 }
 
 /* Writes digits of v (any int64) to p; returns the length. */
@@ -542,54 +485,54 @@ static int fmt_ntz_default(int64_t us, char *buf) {
 
 static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) {
     const csvw_rules *r = &w->rules;
-    if (sm_vector_is_null(v, row)) return field_slow(r, col, NULL, 0, true, &w->out);
+    if (sm_vector_is_null(v, row)) return field_slow(r, col, NULL, 0, true, &w->t.out);
     char buf[64];
     int n;
     switch (v->type) {
     case SM_BOOLEAN:
-        return SM_VEC_BOOL(v)[row] ? field(r, col, "true", 4, &w->out)
-                                   : field(r, col, "false", 5, &w->out);
+        return SM_VEC_BOOL(v)[row] ? field(r, col, "true", 4, &w->t.out)
+                                   : field(r, col, "false", 5, &w->t.out);
     case SM_INT:
     case SM_TINYINT:
     case SM_SMALLINT:
         n = fmt_i64(SM_VEC_I32(v)[row], buf);
-        return field(r, col, buf, n, &w->out);
+        return field(r, col, buf, n, &w->t.out);
     case SM_FLOAT:
         n = sm_format_float(SM_VEC_F64(v)[row], buf);
-        return field(r, col, buf, n, &w->out);
+        return field(r, col, buf, n, &w->t.out);
     case SM_TIMESTAMP_NTZ: /* Spark's default timestampNTZFormat */
         n = fmt_ntz_default(SM_VEC_I64(v)[row], buf);
-        return field(r, col, buf, n, &w->out);
+        return field(r, col, buf, n, &w->t.out);
     case SM_BIGINT:
         n = fmt_i64(SM_VEC_I64(v)[row], buf);
-        return field(r, col, buf, n, &w->out);
+        return field(r, col, buf, n, &w->t.out);
     case SM_DOUBLE:
         n = sm_format_double(SM_VEC_F64(v)[row], buf);
-        return field(r, col, buf, n, &w->out);
+        return field(r, col, buf, n, &w->t.out);
     case SM_DECIMAL: /* Decimal.toString, as Spark's CSV writer */
         n = sm_dec_format(SM_VEC_DEC(v)[row], v->scale, buf);
-        return field(r, col, buf, n, &w->out);
+        return field(r, col, buf, n, &w->t.out);
     case SM_STRING: {
         int32_t len;
         const char *s = sm_vector_str(v, row, &len);
-        return field(r, col, s, len, &w->out);
+        return field(r, col, s, len, &w->t.out);
     }
     case SM_DATE: {
         int32_t days = SM_VEC_I32(v)[row];
         if (!w->o->date_fmt) {
             n = sm_format_date(days, buf);
-            return field(r, col, buf, n, &w->out);
+            return field(r, col, buf, n, &w->t.out);
         }
         w->tmp.len = 0;
         int rc = sm_dtfmt_format(w->o->date_fmt, (int64_t)days * SM_MICROS_PER_DAY, sm_tz_utc(),
                                  &w->tmp);
         if (rc) return rc;
-        return field(r, col, w->tmp.data, (int)w->tmp.len, &w->out);
+        return field(r, col, w->tmp.data, (int)w->tmp.len, &w->t.out);
     }
     case SM_TIMESTAMP: {
         int64_t us = SM_VEC_I64(v)[row];
         if (!w->o->ts_fmt && (n = fmt_ts_default(us, w->tz, buf)) >= 0)
-            return field(r, col, buf, n, &w->out);
+            return field(r, col, buf, n, &w->t.out);
         w->tmp.len = 0;
         int rc;
         if (w->o->ts_fmt) {
@@ -603,18 +546,18 @@ static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) 
             }
         }
         if (rc) return rc;
-        return field(r, col, w->tmp.data, (int)w->tmp.len, &w->out);
+        return field(r, col, w->tmp.data, (int)w->tmp.len, &w->t.out);
     }
     case SM_NULLTYPE:
     default:
-        return field_slow(r, col, NULL, 0, true, &w->out);
+        return field_slow(r, col, NULL, 0, true, &w->t.out);
     }
 }
 
 int csv_writer_write_batch(csv_writer *w, const sm_batch *b) {
     int ncols = b->ncols;
     if (ncols != w->schema->ncols)
-        return sm_err(SM_INTERNAL, "writing '%s': batch has %d columns, schema %d", w->path,
+        return sm_err(SM_INTERNAL, "writing '%s': batch has %d columns, schema %d", w->t.path,
                       ncols, w->schema->ncols);
     for (int64_t row = 0; row < b->nrows; row++) {
         for (int col = 0; col < ncols; col++) {
@@ -622,37 +565,21 @@ int csv_writer_write_batch(csv_writer *w, const sm_batch *b) {
             SM_TRY(write_value(w, b->cols[col], row, col));
         }
         SM_TRY(w_eol(w));
-        if (w->out.len >= CSVW_BUF_SIZE) SM_TRY(w_flush(w, false));
+        SM_TRY(fs_textout_maybe_flush(&w->t));
     }
     return SM_OK;
 }
 
-static void w_free(csv_writer *w) {
-    if (w->z_open) deflateEnd(&w->z);
-    if (w->fd >= 0) close(w->fd);
-    sm_buf_free(&w->out);
-    sm_buf_free(&w->tmp);
-    sm_free(w->zbuf);
-    sm_free(w->path);
-    sm_free(w);
-}
-
 int csv_writer_close(csv_writer *w) {
-    int rc = w_flush(w, true);
-    if (!rc && close(w->fd) != 0)
-        rc = sm_err(SM_IO, "cannot write '%s': %s. Check the free space of the output "
-                    "directory.", w->path, strerror(errno));
-    w->fd = -1;
-    w_free(w);
+    int rc = fs_textout_close(&w->t);
+    sm_buf_free(&w->tmp);
+    sm_free(w);
     return rc;
 }
 
 void csv_writer_abort(csv_writer *w) {
     if (!w) return;
-    if (w->fd >= 0) {
-        close(w->fd);
-        w->fd = -1;
-        unlink(w->path);
-    }
-    w_free(w);
+    fs_textout_abort(&w->t);
+    sm_buf_free(&w->tmp);
+    sm_free(w);
 }

@@ -22,22 +22,20 @@
  * descriptor; the schema and options must outlive it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "common/mem.h"
 #include "common/status.h"
 #include "expr/cast_small.h"
 #include "expr/expr.h"
 #include "formats/json.h"
+#include "fs/textout.h"
 #include "types/decimal.h"
 
-#define JW_BUF_SIZE (1 << 20)
 
 static int set_str(char **dst, const char *v) {
     sm_free(*dst);
@@ -279,55 +277,8 @@ struct json_writer {
     const sm_schema *schema;
     const json_write_opts *o;
     const sm_tz *tz;
-    char *path;
-    int fd;
-    z_stream z;
-    bool z_open;
-    sm_buf out;
-    unsigned char *zbuf;
+    fs_textout t; /* the file; t.out is the pending text */
 };
-
-static int w_write_all(json_writer *w, const char *p, size_t n) {
-    while (n > 0) {
-        ssize_t k = write(w->fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0)
-            return sm_err(SM_IO, "cannot write '%s': %s. Check the free space and permissions "
-                          "of the output directory.", w->path, strerror(errno));
-        p += k;
-        n -= (size_t)k;
-    }
-    return SM_OK;
-}
-
-static int w_flush(json_writer *w, bool finish) {
-    if (!w->o->gzip) {
-        int rc = w_write_all(w, w->out.data, w->out.len);
-        w->out.len = 0;
-        return rc;
-    }
-    w->z.next_in = (Bytef *)w->out.data;
-    w->z.avail_in = (uInt)w->out.len;
-    int zrc;
-    do {
-        w->z.next_out = w->zbuf;
-        w->z.avail_out = JW_BUF_SIZE;
-        zrc = deflate(&w->z, finish ? Z_FINISH : Z_NO_FLUSH);
-        if (zrc == Z_STREAM_ERROR) return sm_err(SM_INTERNAL, "gzip compression failed writing '%s'", w->path);
-        int rc = w_write_all(w, (const char *)w->zbuf, JW_BUF_SIZE - w->z.avail_out);
-        if (rc) return rc;
-    } while (w->z.avail_out == 0 || (finish && zrc != Z_STREAM_END));
-    w->out.len = 0;
-    return SM_OK;
-}
-
-static void w_free(json_writer *w) {
-    if (w->z_open) deflateEnd(&w->z);
-    sm_buf_free(&w->out);
-    sm_free(w->zbuf);
-    sm_free(w->path);
-    sm_free(w);
-}
 
 int json_writer_open(const char *path, const sm_schema *schema, const json_write_opts *o, const sm_tz *tz,
                      json_writer **out) {
@@ -337,57 +288,34 @@ int json_writer_open(const char *path, const sm_schema *schema, const json_write
     w->schema = schema;
     w->o = o;
     w->tz = tz ? tz : sm_tz_utc();
-    w->fd = -1;
-    w->path = sm_strdup(path);
-    if (!w->path || sm_buf_reserve(&w->out, JW_BUF_SIZE + 4096)) goto nomem;
-    if (o->gzip) {
-        w->zbuf = sm_malloc(JW_BUF_SIZE);
-        if (!w->zbuf) goto nomem;
-        if (deflateInit2(&w->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            goto nomem;
-        w->z_open = true;
-    }
-    w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (w->fd < 0) {
-        int rc = sm_err(SM_IO, "cannot create '%s': %s. Check that the output directory is writable.", path,
-                        strerror(errno));
-        w_free(w);
+    int rc = fs_textout_open(&w->t, path, o->gzip);
+    if (rc) {
+        sm_free(w);
         return rc;
     }
     *out = w;
     return SM_OK;
-nomem:
-    w_free(w);
-    return sm_err(SM_NOMEM, "out of memory opening a JSON writer");
 }
 
 int json_writer_write_batch(json_writer *w, const sm_batch *b) {
     size_t sep = strlen(w->o->line_sep);
     for (int64_t r = 0; r < b->nrows; r++) {
-        int rc = json_format_row(w->o, w->schema, w->tz, b, r, &w->out);
-        if (rc == SM_OK) rc = sm_buf_append(&w->out, w->o->line_sep, sep);
+        int rc = json_format_row(w->o, w->schema, w->tz, b, r, &w->t.out);
+        if (rc == SM_OK) rc = sm_buf_append(&w->t.out, w->o->line_sep, sep);
         if (rc) return rc == SM_NOMEM ? sm_err(SM_NOMEM, "out of memory writing JSON") : rc;
-        if (w->out.len >= JW_BUF_SIZE) SM_TRY(w_flush(w, false));
+        SM_TRY(fs_textout_maybe_flush(&w->t));
     }
     return SM_OK;
 }
 
 int json_writer_close(json_writer *w) {
-    int rc = w_flush(w, true);
-    if (!rc && close(w->fd) != 0)
-        rc = sm_err(SM_IO, "cannot write '%s': %s. Check the free space of the output directory.", w->path,
-                    strerror(errno));
-    else if (rc) close(w->fd);
-    w->fd = -1;
-    w_free(w);
+    int rc = fs_textout_close(&w->t);
+    sm_free(w);
     return rc;
 }
 
 void json_writer_abort(json_writer *w) {
     if (!w) return;
-    if (w->fd >= 0) {
-        close(w->fd);
-        unlink(w->path);
-    }
-    w_free(w);
+    fs_textout_abort(&w->t);
+    sm_free(w);
 }
