@@ -313,6 +313,7 @@ extern const sm_func_def sm_funcs_interval[]; /* INTERVAL literals (func_interva
 extern const sm_func_def sm_funcs_string2[]; /* func_string2.c */
 extern const sm_func_def sm_funcs_misc[];    /* func_misc.c */
 extern const sm_func_def sm_funcs_nested[];  /* func_nested.c: arrays, maps, structs */
+extern const sm_func_def sm_funcs_json[];    /* func_json.c: from_json, to_json, get_json_object, ... */
 
 /* ---- nested values (func_nested.c) ------------------------------------------ */
 

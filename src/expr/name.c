@@ -465,6 +465,10 @@ static int nm_call(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
          nm_is(n, "last_value") || nm_is(n, "any_value") || nm_is(n, "approx_count_distinct")) &&
         na == 2)
         na = 1;
+    /* from_json / to_json / schema_of_json print only their input (the
+     * schema and options are not children); a map target is "entries" */
+    if (nm_is(n, "from_json") && bd && bd->fn && bd->type == SM_MAP) return nm_put(b, "entries");
+    if ((nm_is(n, "from_json") || nm_is(n, "to_json") || nm_is(n, "schema_of_json")) && na >= 2) na = 1;
     bool paren = nm_is(n, "if");
     if (paren) SM_TRY(nm_put(b, "("));
     const char *pretty = nm_pretty_name(n);

@@ -27,7 +27,7 @@ static const sm_func_def *const reg_tables[] = {
     sm_funcs_binary, /* first: handles binary arguments, hands the rest on (func_binary.c) */
     sm_funcs_operators, sm_funcs_string, sm_funcs_regex,       sm_funcs_datetime,
     sm_funcs_math,      sm_funcs_hash,   sm_funcs_conditional, sm_funcs_interval,
-    sm_funcs_string2,   sm_funcs_misc,   sm_funcs_nested,
+    sm_funcs_string2,   sm_funcs_misc,   sm_funcs_nested,      sm_funcs_json,
 };
 #define REG_NTABLES ((int)(sizeof reg_tables / sizeof reg_tables[0]))
 

@@ -111,6 +111,20 @@ int json_node_serialize(const json_doc *d, int32_t n, sm_buf *out);
 /* Appends s as a JSON string literal with Jackson's escaping. */
 int json_escape_string(sm_buf *out, const char *s, int32_t len);
 
+/* ---- conversion (json_read.c) ----------------------------------------- */
+
+/* What the converters need (the reader's scan, or from_json's options). */
+typedef struct json_conv_cfg {
+    const json_options *opt;
+    const sm_tz *tz;
+    const sm_dtfmt *date_fmt, *ts_fmt; /* NULL: Spark's default parsing */
+} json_conv_cfg;
+/* Appends node ni of d (ni < 0: null) converted to dt to v as JacksonParser
+ * does (v NULL: a dry run); *bad (may be NULL) gets whether some value did
+ * not convert (that value is null).  SM_OK or SM_NOMEM. */
+int json_convert(const json_conv_cfg *cfg, const json_doc *d, int32_t ni, const sm_dtype *dt, sm_vector *v,
+                 bool *bad);
+
 /* ---- inference (json_infer.c) ------------------------------------------ */
 
 /* The type of one value as JsonInferSchema.inferField gives it (never NULL
@@ -146,6 +160,9 @@ int json_writer_write_batch(json_writer *w, const sm_batch *b);
 int json_writer_close(json_writer *w);
 void json_writer_abort(json_writer *w);
 /* One row of b as a JSON object (no line separator), appended to out. */
+/* One value (row `row` of v, of type dt; null → null) as JSON, appended. */
+int json_format_value(const json_write_opts *o, const sm_tz *tz, const sm_vector *v, int64_t row,
+                      const sm_dtype *dt, sm_buf *out);
 int json_format_row(const json_write_opts *o, const sm_schema *schema, const sm_tz *tz,
                     const sm_batch *b, int64_t row, sm_buf *out);
 

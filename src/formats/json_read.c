@@ -207,7 +207,7 @@ static void next_line(const json_options *o, const char *p, const char *end, con
 /* ---- conversion ------------------------------------------------------------------ */
 
 typedef struct {
-    const json_scan *scan;
+    const json_conv_cfg *cfg;
     const json_doc *d;
     bool bad;
 } conv_ctx;
@@ -322,7 +322,7 @@ static int conv_struct(conv_ctx *c, sm_vector *v, int32_t ni, const sm_dtype *dt
 
 static int conv(conv_ctx *c, sm_vector *v, int32_t ni, const sm_dtype *dt) {
     const json_doc *d = c->d;
-    const json_scan *scan = c->scan;
+    const json_conv_cfg *scan = c->cfg;
     if (ni < 0 || d->nodes[ni].kind == JN_NULL || dt->id == SM_NULLTYPE) return APPEND(sm_vector_append_null(v));
     const json_node *n = &d->nodes[ni];
     const char *t = json_text(d, n);
@@ -348,7 +348,7 @@ static int conv(conv_ctx *c, sm_vector *v, int32_t ni, const sm_dtype *dt) {
         else if (k == JN_NAN) x = NAN;
         else if (k == JN_POS_INF) x = INFINITY;
         else if (k == JN_NEG_INF) x = -INFINITY;
-        else if (k == JN_STRING && scan->opt.allow_nonnumeric && special_double(t, n->len, &x)) {
+        else if (k == JN_STRING && scan->opt->allow_nonnumeric && special_double(t, n->len, &x)) {
         } else return conv_bad(c, v);
         if (dt->id == SM_FLOAT) x = (double)(float)x;
         return APPEND(sm_vector_append_f64(v, x));
@@ -451,6 +451,14 @@ static int conv(conv_ctx *c, sm_vector *v, int32_t ni, const sm_dtype *dt) {
     }
 }
 
+int json_convert(const json_conv_cfg *cfg, const json_doc *d, int32_t ni, const sm_dtype *dt, sm_vector *v,
+                 bool *bad) {
+    conv_ctx c = {cfg, d, false};
+    int rc = conv(&c, v, ni, dt);
+    if (bad) *bad = c.bad;
+    return rc;
+}
+
 /* ---- reader ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -495,7 +503,8 @@ static int append_row(json_reader *r, sm_batch *b, int32_t obj, bool bad_record,
     const json_scan *scan = r->scan;
     const sm_schema *sc = scan->schema;
     const json_doc *d = &r->doc;
-    conv_ctx c = {scan, d, bad_record};
+    json_conv_cfg cfg = {&scan->opt, scan->tz, scan->date_fmt, scan->ts_fmt};
+    conv_ctx c = {&cfg, d, bad_record};
     int ncols = sc->ncols;
     for (int i = 0; i < ncols; i++) r->slot[i] = -1;
     if (obj >= 0) {

@@ -245,6 +245,12 @@ static int put_value(const jw_ctx *c, const sm_vector *v, int64_t row, const sm_
     }
 }
 
+int json_format_value(const json_write_opts *o, const sm_tz *tz, const sm_vector *v, int64_t row,
+                      const sm_dtype *dt, sm_buf *out) {
+    jw_ctx c = {o, tz ? tz : sm_tz_utc()};
+    return put_value(&c, v, row, dt, out);
+}
+
 int json_format_row(const json_write_opts *o, const sm_schema *schema, const sm_tz *tz, const sm_batch *b,
                     int64_t row, sm_buf *out) {
     jw_ctx c = {o, tz ? tz : sm_tz_utc()};

@@ -1814,6 +1814,10 @@ static int an_grouping_sets(sql_scope *sc, const sql_select *sel, const an_list 
 /* explode / explode_outer / posexplode / posexplode_outer / inline /
  * inline_outer as a select item (optionally aliased): its kind. */
 static int an_generator_kind(const sm_expr *e, bool *outer) {
+    if (e && e->kind == SM_EX_CALL && e->name && e->nargs >= 2 && strcasecmp(e->name, "json_tuple") == 0) {
+        *outer = false; /* planned as inline(array(__json_tuple(...))): func_json.c */
+        return SM_GEN_INLINE;
+    }
     if (!e || e->kind != SM_EX_CALL || !e->name || e->nargs != 1) return 0;
     static const struct {
         const char *name;
@@ -1864,8 +1868,14 @@ static int an_generators(sql_scope *sc, const sql_select *sel, sm_dataframe **df
             continue;
         }
         /* one GENERATE per generator, left to right (Spark nests them) */
-        sm_expr *arg = NULL;
-        SM_TRY(an_bind(sc, cur->plan->schema, g->args[0], false, &arg));
+        sm_expr *arg = NULL, *input = g->args[0];
+        if (strcasecmp(g->name, "json_tuple") == 0) {
+            sm_expr *t = sm_expr_call(A(sc), "__json_tuple", g->nargs, g->args);
+            input = t ? sm_expr_call(A(sc), "array", 1, &t) : NULL;
+            if (!input) return SM_NOMEM;
+            input->pos = g->pos, input->end = g->end;
+        }
+        SM_TRY(an_bind(sc, cur->plan->schema, input, false, &arg));
         int nin = cur->plan->schema->ncols;
         const char *alias = item->kind == SM_EX_ALIAS ? item->name : NULL;
         sm_dataframe *gdf = sm_df_generate(cur, arg, kind, outer, alias ? 1 : 0, &alias);
