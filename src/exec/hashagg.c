@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "exec/dictkeys.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
 #include "exec/partials.h"
@@ -69,6 +70,7 @@ typedef struct {
     int64_t cap;       /* groups the state arrays hold */
     sm_keytab *dsets;  /* per aggregate; initialized for distinct ones */
     sm_arena *arena;
+    exec_dict_keys dk; /* a dictionary-encoded single key (dictkeys.h) */
 } ha_table;
 
 typedef struct {
@@ -95,6 +97,7 @@ static void ha_table_free(ha_run *r, ha_table *t) {
             if (r->aggs[a].distinct) sm_keytab_free(&t->dsets[a]);
     sm_free(t->dsets);
     if (t->arena) sm_arena_free(t->arena);
+    exec_dict_keys_free(&t->dk);
     memset(t, 0, sizeof *t);
 }
 
@@ -243,8 +246,12 @@ static int ha_consume_batch(ha_run *r, ha_table *t, const sm_batch *b) {
         rc = sm_expr_eval(&r->ctx->eval, r->plan->keys[k], b, &kv[k]);
         if (rc != SM_OK) goto done;
     }
-    sm_keytab_hash(kv, r->nkeys, n, hashes);
-    rc = sm_keytab_insert(&t->keys, kv, hashes, NULL, n, gids, NULL);
+    if (r->nkeys == 1 && exec_dict_keys_usable(kv[0])) {
+        rc = exec_dict_keys_groups(&t->dk, &t->keys, kv[0], n, gids);
+    } else {
+        sm_keytab_hash(kv, r->nkeys, n, hashes);
+        rc = sm_keytab_insert(&t->keys, kv, hashes, NULL, n, gids, NULL);
+    }
     if (rc == SM_OK) rc = ha_table_reserve(r, t);
     if (rc != SM_OK) goto done;
     for (int a = 0; a < r->naggs && rc == SM_OK; a++) {

@@ -122,7 +122,15 @@ void sm_vector_unref(sm_vector *v) {
     sm_free(v->bytes);
     for (int i = 0; i < v->nchildren; i++) sm_vector_unref(v->children[i]);
     sm_free(v->children);
+    sm_vector_drop_dict(v);
     sm_free(v);
+}
+
+void sm_vector_drop_dict(sm_vector *v) {
+    if (v->dict) sm_vector_unref(v->dict);
+    sm_free(v->dict_codes);
+    v->dict = NULL;
+    v->dict_codes = NULL;
 }
 
 int sm_vector_reserve(sm_vector *v, int64_t rows) { return grow_rows(v, rows); }
