@@ -846,12 +846,14 @@ static int dict_strings(pq_chunk *ch, const uint32_t *lvl, sm_vector *v, int64_t
     const int32_t *doff = SM_VEC_OFF(d);
     const uint32_t *ids = ch->ids;
     int64_t total = 0;
-    for (int i = 0; i < nn; i++) {
-        if (ids[i] >= (uint32_t)ch->dict_n)
-            return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
-                          ids[i], ch->dict_n);
-        total += doff[ids[i] + 1] - doff[ids[i]];
-    }
+    uint32_t bad = 0, dn = (uint32_t)ch->dict_n;
+    for (int i = 0; i < nn; i++) bad |= ids[i] >= dn;
+    if (bad)
+        for (int i = 0; i < nn; i++)
+            if (ids[i] >= dn)
+                return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
+                              ids[i], ch->dict_n);
+    for (int i = 0; i < nn; i++) total += doff[ids[i] + 1] - doff[ids[i]];
     SM_TRY(sm_vector_reserve_bytes(v, total + 16));
     int32_t *off = SM_VEC_OFF(v);
     int32_t *codes = ch->codes;
@@ -882,6 +884,31 @@ static int dict_strings(pq_chunk *ch, const uint32_t *lvl, sm_vector *v, int64_t
     return SM_OK;
 }
 
+/* raw[0..nn) = dictionary values ch->ids[0..nn) (range-checked first), with
+ * fixed-size moves for the common widths. */
+static int dict_gather(pq_chunk *ch, int nn, size_t rw) {
+    const uint32_t *ids = ch->ids;
+    uint32_t bad = 0, dn = (uint32_t)ch->dict_n;
+    for (int i = 0; i < nn; i++) bad |= ids[i] >= dn;
+    if (bad)
+        for (int i = 0; i < nn; i++)
+            if (ids[i] >= dn)
+                return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
+                              ids[i], ch->dict_n);
+    const uint8_t *d = ch->dict_vals;
+    uint8_t *out = ch->raw;
+    if (rw == 4) {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * 4, d + (size_t)ids[i] * 4, 4);
+    } else if (rw == 8) {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * 8, d + (size_t)ids[i] * 8, 8);
+    } else if (rw == 16) {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * 16, d + (size_t)ids[i] * 16, 16);
+    } else {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * rw, d + (size_t)ids[i] * rw, rw);
+    }
+    return SM_OK;
+}
+
 /* Reads the next k (<= SM_BATCH_ROWS) rows of the chunk into v at row0. */
 static int chunk_read(pq_chunk *ch, sm_vector *v, int64_t row0, int k) {
     size_t rw = pq_raw_width(ch->col->ptype);
@@ -893,10 +920,14 @@ static int chunk_read(pq_chunk *ch, sm_vector *v, int64_t row0, int k) {
         if (ch->col->max_def > 0) {
             SM_TRY(read_levels(ch, ch->lvl, n));
             nn = 0;
+            uint32_t over = 0; /* branch-free, so the loop vectorizes */
             for (int i = 0; i < n; i++) {
-                if (ch->lvl[i] > 1) return sm_err(SM_MALFORMED, "a definition level of %u (at most 1 here)", ch->lvl[i]);
+                over |= ch->lvl[i] & ~1u;
                 nn += (int)ch->lvl[i];
             }
+            if (over)
+                for (int i = 0; i < n; i++)
+                    if (ch->lvl[i] > 1) return sm_err(SM_MALFORMED, "a definition level of %u (at most 1 here)", ch->lvl[i]);
             lvl = nn == n ? NULL : ch->lvl;
         }
         if (ch->page_dict && ch->dict_vec) {
@@ -904,12 +935,7 @@ static int chunk_read(pq_chunk *ch, sm_vector *v, int64_t row0, int k) {
             SM_TRY(dict_strings(ch, lvl, v, row0, n, nn));
         } else if (ch->page_dict) {
             SM_TRY(pq_rle_get(&ch->idx, ch->ids, nn));
-            for (int i = 0; i < nn; i++) {
-                if (ch->ids[i] >= (uint32_t)ch->dict_n)
-                    return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
-                                  ch->ids[i], ch->dict_n);
-                memcpy(ch->raw + (size_t)i * rw, (const uint8_t *)ch->dict_vals + (size_t)ch->ids[i] * rw, rw);
-            }
+            SM_TRY(dict_gather(ch, nn, rw));
         } else {
             ch->codes_ok = false;
             SM_TRY(pq_vdec_get(&ch->vd, ch->raw, nn));
