@@ -9,7 +9,9 @@
  *      states indexed by group id (agg.h).  Per batch: evaluate the key
  *      expressions, hash the whole batch, insert/find every row (→ group
  *      ids), evaluate each aggregate's arguments and fold the batch into the
- *      states with the aggregate's vectorized update.
+ *      states with the aggregate's vectorized update.  A single string key
+ *      carrying dictionary codes (sm_vector.dict, from the Parquet reader)
+ *      gets its group ids by code instead (dictkeys.c).
  *   2. Merge: the key space is cut by hash into `npieces` pieces
  *      (ctx->shuffle_partitions; 1 for a global aggregate).  One task per
  *      piece walks every partial, in partition order, takes the groups of

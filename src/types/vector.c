@@ -362,6 +362,14 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
             }
     }
     v->length = n;
+    if (src->dict && src->dict_codes) { /* the dictionary side channel follows the rows */
+        int32_t *codes = sm_malloc((size_t)(n ? n : 1) * sizeof *codes);
+        if (codes) { /* without memory the copy is a plain vector, still correct */
+            for (int64_t i = 0; i < n; i++) codes[i] = src->dict_codes[sel[i]];
+            v->dict = sm_vector_ref(src->dict);
+            v->dict_codes = codes;
+        }
+    }
     return v;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "smelt.h"
+#include "common/mem.h"
 #include "common/status.h"
 #include "formats/parquet.h"
 #include "test.h"
@@ -192,4 +193,36 @@ TEST(group_by_dictionary_key_same_results) {
         free(noagg);
     }
     sm_session_free(s);
+}
+
+/* sm_vector_take carries the side channel with the rows it gathers (a filter
+ * before the group-by keeps the codes); unref frees it. */
+TEST(take_keeps_dictionary_codes) {
+    sm_vector *d = sm_vector_new(SM_STRING, 3);
+    sm_vector *v = sm_vector_new(SM_STRING, 5);
+    const char *names[] = {"x", "yy", "zzz"};
+    const int32_t codes[] = {2, 0, -1, 1, 2};
+    for (int i = 0; i < 3; i++) sm_vector_append_str(d, names[i], (int32_t)strlen(names[i]));
+    for (int i = 0; i < 5; i++) {
+        if (codes[i] < 0) sm_vector_append_null(v);
+        else sm_vector_append_str(v, names[codes[i]], (int32_t)strlen(names[codes[i]]));
+    }
+    v->dict = sm_vector_ref(d);
+    v->dict_codes = sm_malloc(5 * sizeof(int32_t));
+    memcpy(v->dict_codes, codes, sizeof codes);
+    const int32_t sel[] = {4, 2, 3};
+    sm_vector *t = sm_vector_take(v, sel, 3);
+    CHECK(t && t->dict == d && t->dict_codes);
+    if (t && t->dict_codes) {
+        CHECK_INT(t->dict_codes[0], 2);
+        CHECK_INT(t->dict_codes[1], -1);
+        CHECK_INT(t->dict_codes[2], 1);
+        CHECK(sm_vector_is_null(t, 1));
+    }
+    sm_vector_drop_dict(v);
+    CHECK(v->dict == NULL && v->dict_codes == NULL);
+    sm_vector_unref(t);
+    sm_vector_unref(v);
+    CHECK_INT(d->refcount, 1);
+    sm_vector_unref(d);
 }
