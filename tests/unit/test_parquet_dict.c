@@ -161,7 +161,7 @@ TEST(group_by_dictionary_key_same_results) {
     const char *tails[] = {
         "SELECT k, count(*), sum(v), min(v), max(v), min(f) FROM %s GROUP BY k ORDER BY k",
         "SELECT f, count(*), sum(v) FROM %s GROUP BY f ORDER BY f",
-        "SELECT k, count(*), avg(v) FROM %s WHERE v % 3 = 1 AND k IS NOT NULL GROUP BY k ORDER BY k",
+        "SELECT k, count(*), avg(v) FROM %s WHERE v %% 3 = 1 AND k IS NOT NULL GROUP BY k ORDER BY k",
         "SELECT k, count(DISTINCT f), first(v) FROM %s GROUP BY k ORDER BY k",
         "SELECT upper(k) AS u, count(*) FROM %s GROUP BY upper(k) ORDER BY u",
         "SELECT k, f, count(*) FROM %s GROUP BY k, f ORDER BY k, f LIMIT 50",
