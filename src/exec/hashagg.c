@@ -9,7 +9,9 @@
  *      states indexed by group id (agg.h).  Per batch: evaluate the key
  *      expressions, hash the whole batch, insert/find every row (→ group
  *      ids), evaluate each aggregate's arguments and fold the batch into the
- *      states with the aggregate's vectorized update.
+ *      states with the aggregate's vectorized update.  A single string key
+ *      carrying dictionary codes (sm_vector.dict, from the Parquet reader)
+ *      gets its group ids by code instead (dictkeys.c).
  *   2. Merge: the key space is cut by hash into `npieces` pieces
  *      (ctx->shuffle_partitions; 1 for a global aggregate).  One task per
  *      piece walks every partial, in partition order, takes the groups of
@@ -50,6 +52,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "exec/dictkeys.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
 #include "exec/partials.h"
@@ -69,6 +72,7 @@ typedef struct {
     int64_t cap;       /* groups the state arrays hold */
     sm_keytab *dsets;  /* per aggregate; initialized for distinct ones */
     sm_arena *arena;
+    exec_dict_keys dk; /* a dictionary-encoded single key (dictkeys.h) */
 } ha_table;
 
 typedef struct {
@@ -95,6 +99,7 @@ static void ha_table_free(ha_run *r, ha_table *t) {
             if (r->aggs[a].distinct) sm_keytab_free(&t->dsets[a]);
     sm_free(t->dsets);
     if (t->arena) sm_arena_free(t->arena);
+    exec_dict_keys_free(&t->dk);
     memset(t, 0, sizeof *t);
 }
 
@@ -243,8 +248,12 @@ static int ha_consume_batch(ha_run *r, ha_table *t, const sm_batch *b) {
         rc = sm_expr_eval(&r->ctx->eval, r->plan->keys[k], b, &kv[k]);
         if (rc != SM_OK) goto done;
     }
-    sm_keytab_hash(kv, r->nkeys, n, hashes);
-    rc = sm_keytab_insert(&t->keys, kv, hashes, NULL, n, gids, NULL);
+    if (r->nkeys == 1 && exec_dict_keys_usable(kv[0])) {
+        rc = exec_dict_keys_groups(&t->dk, &t->keys, kv[0], n, gids);
+    } else {
+        sm_keytab_hash(kv, r->nkeys, n, hashes);
+        rc = sm_keytab_insert(&t->keys, kv, hashes, NULL, n, gids, NULL);
+    }
     if (rc == SM_OK) rc = ha_table_reserve(r, t);
     if (rc != SM_OK) goto done;
     for (int a = 0; a < r->naggs && rc == SM_OK; a++) {

@@ -39,6 +39,7 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -481,6 +482,9 @@ typedef struct pq_chunk_s {
     void *dict_vals;
     int32_t dict_n;
     bool has_dict;
+    sm_vector *dict_vec;     /* CV_STR: the dictionary as a string vector (+16 bytes of padding) */
+    int32_t *codes;          /* the batch being read: dictionary codes per row, or NULL */
+    bool codes_ok;           /* every value of that batch came from dictionary pages */
     /* current data page */
     uint8_t *page_buf;
     size_t page_cap;
@@ -512,6 +516,7 @@ static void chunk_free(pq_chunk *ch) {
     sm_free(ch->sub);
     sm_free(ch->rlv);
     if (ch->wvals) sm_vector_unref(ch->wvals);
+    if (ch->dict_vec) sm_vector_unref(ch->dict_vec);
     sm_free(ch->dict_buf);
     sm_free(ch->dict_vals);
     sm_free(ch->page_buf);
@@ -535,6 +540,35 @@ static int page_body(pq_chunk *ch, const uint8_t *src, size_t n, size_t out_len,
     if (n == 0 && out_len == 0) return SM_OK; /* an empty page body is never compressed */
     int codec = compressed ? ch->codec : PQ_CODEC_UNCOMPRESSED;
     return pq_decompress(codec, src, n, *buf, out_len);
+}
+
+/* The string dictionary as a vector: rows are read from it by copying
+ * (dict_strings) and batches reference it as their dictionary side channel
+ * (sm_vector.dict).  Its bytes end with 16 zero bytes of padding so short
+ * strings are copied with fixed-size moves. */
+static int dict_vector(pq_chunk *ch) {
+    const pq_bin *d = ch->dict_vals;
+    int64_t total = 0;
+    for (int32_t i = 0; i < ch->dict_n; i++) total += d[i].len;
+    sm_vector *v = sm_vector_new(ch->col->type, ch->dict_n);
+    if (!v) return SM_NOMEM;
+    if (sm_vector_reserve_bytes(v, total + 16) != SM_OK) {
+        sm_vector_unref(v);
+        return SM_NOMEM;
+    }
+    int32_t *off = SM_VEC_OFF(v);
+    int64_t o = 0;
+    off[0] = 0;
+    for (int32_t i = 0; i < ch->dict_n; i++) {
+        if (d[i].len) memcpy(v->bytes + o, d[i].ptr, (size_t)d[i].len);
+        o += d[i].len;
+        off[i + 1] = (int32_t)o;
+    }
+    memset(v->bytes + o, 0, 16);
+    v->bytes_len = o;
+    v->length = ch->dict_n;
+    ch->dict_vec = v;
+    return SM_OK;
 }
 
 static int load_dictionary(pq_chunk *ch, const pq_page_header *h, const uint8_t *data) {
@@ -563,6 +597,7 @@ static int load_dictionary(pq_chunk *ch, const pq_page_header *h, const uint8_t 
     SM_TRY(rc);
     ch->dict_n = n;
     ch->has_dict = true;
+    if (ch->col->conv == CV_STR && n > 0) SM_TRY(dict_vector(ch));
     return SM_OK;
 }
 
@@ -801,6 +836,79 @@ static int convert(const pq_col *col, const void *raw, const uint32_t *lvl, sm_v
     return SM_OK;
 }
 
+/* Rows [row0, row0+k) of string vector v from dictionary ids ch->ids[0..nn)
+ * (lvl as in convert): the bytes are reserved once and strings of up to 16
+ * bytes copied with two fixed 8-byte moves (the dictionary and the
+ * reservation both have 16 bytes of slack).  Records the codes when the batch
+ * collects them (ch->codes). */
+static int dict_strings(pq_chunk *ch, const uint32_t *lvl, sm_vector *v, int64_t row0, int k, int nn) {
+    const sm_vector *d = ch->dict_vec;
+    const int32_t *doff = SM_VEC_OFF(d);
+    const uint32_t *ids = ch->ids;
+    int64_t total = 0;
+    uint32_t bad = 0, dn = (uint32_t)ch->dict_n;
+    for (int i = 0; i < nn; i++) bad |= ids[i] >= dn;
+    if (bad)
+        for (int i = 0; i < nn; i++)
+            if (ids[i] >= dn)
+                return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
+                              ids[i], ch->dict_n);
+    for (int i = 0; i < nn; i++) total += doff[ids[i] + 1] - doff[ids[i]];
+    SM_TRY(sm_vector_reserve_bytes(v, total + 16));
+    int32_t *off = SM_VEC_OFF(v);
+    int32_t *codes = ch->codes;
+    char *out = v->bytes;
+    int64_t o = v->bytes_len;
+    for (int r = 0, j = 0; r < k; r++) {
+        int64_t row = row0 + r;
+        if (lvl && !lvl[r]) {
+            SM_TRY(sm_vector_set_null(v, row));
+            off[row + 1] = (int32_t)o;
+            if (codes) codes[row] = -1;
+            continue;
+        }
+        uint32_t id = ids[j++];
+        int32_t s = doff[id], len = doff[id + 1] - s;
+        const char *src = d->bytes + s;
+        if (len <= 16) {
+            memcpy(out + o, src, 8);
+            memcpy(out + o + 8, src + 8, 8);
+        } else {
+            memcpy(out + o, src, (size_t)len);
+        }
+        o += len;
+        off[row + 1] = (int32_t)o;
+        if (codes) codes[row] = (int32_t)id;
+    }
+    v->bytes_len = o;
+    return SM_OK;
+}
+
+/* raw[0..nn) = dictionary values ch->ids[0..nn) (range-checked first), with
+ * fixed-size moves for the common widths. */
+static int dict_gather(pq_chunk *ch, int nn, size_t rw) {
+    const uint32_t *ids = ch->ids;
+    uint32_t bad = 0, dn = (uint32_t)ch->dict_n;
+    for (int i = 0; i < nn; i++) bad |= ids[i] >= dn;
+    if (bad)
+        for (int i = 0; i < nn; i++)
+            if (ids[i] >= dn)
+                return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
+                              ids[i], ch->dict_n);
+    const uint8_t *d = ch->dict_vals;
+    uint8_t *out = ch->raw;
+    if (rw == 4) {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * 4, d + (size_t)ids[i] * 4, 4);
+    } else if (rw == 8) {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * 8, d + (size_t)ids[i] * 8, 8);
+    } else if (rw == 16) {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * 16, d + (size_t)ids[i] * 16, 16);
+    } else {
+        for (int i = 0; i < nn; i++) memcpy(out + (size_t)i * rw, d + (size_t)ids[i] * rw, rw);
+    }
+    return SM_OK;
+}
+
 /* Reads the next k (<= SM_BATCH_ROWS) rows of the chunk into v at row0. */
 static int chunk_read(pq_chunk *ch, sm_vector *v, int64_t row0, int k) {
     size_t rw = pq_raw_width(ch->col->ptype);
@@ -812,24 +920,27 @@ static int chunk_read(pq_chunk *ch, sm_vector *v, int64_t row0, int k) {
         if (ch->col->max_def > 0) {
             SM_TRY(read_levels(ch, ch->lvl, n));
             nn = 0;
+            uint32_t over = 0; /* branch-free, so the loop vectorizes */
             for (int i = 0; i < n; i++) {
-                if (ch->lvl[i] > 1) return sm_err(SM_MALFORMED, "a definition level of %u (at most 1 here)", ch->lvl[i]);
+                over |= ch->lvl[i] & ~1u;
                 nn += (int)ch->lvl[i];
             }
+            if (over)
+                for (int i = 0; i < n; i++)
+                    if (ch->lvl[i] > 1) return sm_err(SM_MALFORMED, "a definition level of %u (at most 1 here)", ch->lvl[i]);
             lvl = nn == n ? NULL : ch->lvl;
         }
-        if (ch->page_dict) {
+        if (ch->page_dict && ch->dict_vec) {
             SM_TRY(pq_rle_get(&ch->idx, ch->ids, nn));
-            for (int i = 0; i < nn; i++) {
-                if (ch->ids[i] >= (uint32_t)ch->dict_n)
-                    return sm_err(SM_MALFORMED, "dictionary index %u out of range (the dictionary has %d values)",
-                                  ch->ids[i], ch->dict_n);
-                memcpy(ch->raw + (size_t)i * rw, (const uint8_t *)ch->dict_vals + (size_t)ch->ids[i] * rw, rw);
-            }
+            SM_TRY(dict_strings(ch, lvl, v, row0, n, nn));
+        } else if (ch->page_dict) {
+            SM_TRY(pq_rle_get(&ch->idx, ch->ids, nn));
+            SM_TRY(dict_gather(ch, nn, rw));
         } else {
+            ch->codes_ok = false;
             SM_TRY(pq_vdec_get(&ch->vd, ch->raw, nn));
         }
-        SM_TRY(convert(ch->col, ch->raw, lvl, v, row0, n));
+        if (!(ch->page_dict && ch->dict_vec)) SM_TRY(convert(ch->col, ch->raw, lvl, v, row0, n));
         ch->page_left -= n;
         ch->values_left -= n;
         row0 += n;
@@ -935,6 +1046,7 @@ typedef struct {
     pq_chunk *chunks;         /* one per output column */
     const pq_col **convs;     /* the file's column, possibly NULL */
     pq_col *widen;            /* output-typed copies where the file's type is narrower */
+    bool keep_dict;          /* attach dictionary codes to string vectors (SMELT_PARQUET_DICT != 0) */
 } pq_reader;
 
 static void reader_close(sm_reader *r0) {
@@ -1026,11 +1138,24 @@ static int reader_next(sm_reader *r0, sm_batch **out) {
         v = new_vec(&ff, n);
         if (!v) { sm_batch_free(b); return SM_NOMEM; }
         b->cols[c] = v;
+        ch->codes = NULL;
+        if (r->keep_dict && ch->col->conv == CV_STR && !(ch->codes = sm_malloc((size_t)n * sizeof *ch->codes))) {
+            sm_batch_free(b);
+            return SM_NOMEM;
+        }
+        ch->codes_ok = true;
         int rc = chunk_read(ch, v, 0, n);
         if (rc == SM_OK) {
             v->length = n;
+            if (ch->codes && ch->codes_ok && ch->dict_vec) { /* the side channel (sm_vector.dict) */
+                v->dict = sm_vector_ref(ch->dict_vec);
+                v->dict_codes = ch->codes;
+                ch->codes = NULL;
+            }
             rc = widen_vec(&b->cols[c], f);
         }
+        sm_free(ch->codes);
+        ch->codes = NULL;
         if (rc) {
             sm_batch_free(b);
             return sm_err_prefix(rc, "reading %s, column `%s`, row group %d: ", r->file->path, ch->col->name, r->rg);
@@ -1136,6 +1261,8 @@ static int reader_open(sm_source *src, int split, sm_reader **out) {
     r->base.next = reader_next;
     r->base.close = reader_close;
     r->scan = scan;
+    const char *kd = getenv("SMELT_PARQUET_DICT");
+    r->keep_dict = !(kd && strcmp(kd, "0") == 0);
     r->file = &scan->files[scan->splits[split].file];
     r->rg = scan->splits[split].rg;
     r->rows_left = scan->skip && scan->skip[split] ? 0 : r->file->meta.row_groups[r->rg].num_rows;

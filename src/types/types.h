@@ -227,7 +227,19 @@ typedef struct sm_vector {
     const sm_dtype *dt;            /* nested types: the full type; else NULL */
     int nchildren;                 /* ARRAY 1, MAP 2, STRUCT nfields */
     struct sm_vector **children;   /* one reference each */
+    /* Dictionary side channel (optional, STRING/BINARY only; set by the
+     * Parquet reader for dictionary-encoded chunks): when dict is non-NULL,
+     * every valid row i equals row dict_codes[i] of dict (a reference), and
+     * dict_codes has length rows (-1 at null rows).  Consumers may use it
+     * (hash aggregation groups by code) or ignore it; a vector carrying it is
+     * a complete plain vector too.  Code that changes the rows of a vector
+     * in place must call sm_vector_drop_dict first; unref frees both. */
+    struct sm_vector *dict;
+    int32_t *dict_codes;
 } sm_vector;
+
+/* Drops the dictionary side channel (see sm_vector.dict). */
+void sm_vector_drop_dict(sm_vector *v);
 
 /* New vector with room for `capacity` rows, length 0. NULL on NOMEM. */
 sm_vector *sm_vector_new(sm_type type, int64_t capacity);

@@ -122,7 +122,15 @@ void sm_vector_unref(sm_vector *v) {
     sm_free(v->bytes);
     for (int i = 0; i < v->nchildren; i++) sm_vector_unref(v->children[i]);
     sm_free(v->children);
+    sm_vector_drop_dict(v);
     sm_free(v);
+}
+
+void sm_vector_drop_dict(sm_vector *v) {
+    if (v->dict) sm_vector_unref(v->dict);
+    sm_free(v->dict_codes);
+    v->dict = NULL;
+    v->dict_codes = NULL;
 }
 
 int sm_vector_reserve(sm_vector *v, int64_t rows) { return grow_rows(v, rows); }
@@ -354,6 +362,14 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
             }
     }
     v->length = n;
+    if (src->dict && src->dict_codes) { /* the dictionary side channel follows the rows */
+        int32_t *codes = sm_malloc((size_t)(n ? n : 1) * sizeof *codes);
+        if (codes) { /* without memory the copy is a plain vector, still correct */
+            for (int64_t i = 0; i < n; i++) codes[i] = src->dict_codes[sel[i]];
+            v->dict = sm_vector_ref(src->dict);
+            v->dict_codes = codes;
+        }
+    }
     return v;
 }
 
