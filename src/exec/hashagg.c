@@ -43,16 +43,30 @@
  *
  * Memory: keys live in the keytab's vectors (copied out of input batches,
  * which are freed after each batch); strings held by states live in the
- * table's arena.  All state is partitioned by hash, so a later version can
- * spill pieces under a memory budget.  Partial tables are freed after the
- * merge; the output mset belongs to the caller.
+ * table's arena.  Partial tables are freed after the merge; the output mset
+ * belongs to the caller.
+ *
+ * Spilling (ctx->memory_limit, exec/spill.h): when the counted memory
+ * passes the budget while the partial tables grow, the in-memory attempt is
+ * abandoned (its tables freed) and the child is run again with every input
+ * row routed by a hash of its group key into HA_SPILL_FANOUT spill files
+ * (whole input rows: aggregate states need no serialization).  Then each
+ * file is aggregated on its own into one table and emitted; a file whose
+ * table would pass the working budget is re-partitioned with a different
+ * hash seed (up to HA_SPILL_LEVELS deep; past that it is aggregated over
+ * the budget).  Global aggregates (one group) and DISTINCT aggregates do not
+ * spill.  The output itself is materialized in memory, like every breaker's.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
+#include "exec/metrics.h"
 #include "exec/partials.h"
+#include "exec/spill.h"
 #include "expr/agg.h"
 
 typedef struct {
@@ -78,6 +92,12 @@ typedef struct {
     sm_type *key_types;
     ha_agg *aggs;
     exec_two_phase tp; /* partials: ha_table[tp.npartials] */
+    /* spilling under ctx->memory_limit (see "spilling" below) */
+    bool can_spill;
+    _Atomic bool overflow;          /* the in-memory attempt hit the budget */
+    struct ha_spill_set *spill_dst; /* where ha_spill_consume routes batches */
+    int64_t work_budget;            /* bytes one spill partition's table may use */
+    int64_t spilled_bytes, spilled_parts;
 } ha_run;
 
 static ha_table *ha_partial(ha_run *r, int part) { return (ha_table *)r->tp.partials + part; }
@@ -288,6 +308,10 @@ static int ha_consume(void *arg, int part, sm_batch *b) {
     if (!t->used) rc = ha_table_init(r, t);
     if (rc == SM_OK) rc = ha_consume_batch(r, t, b);
     sm_batch_free(b);
+    if (rc == SM_OK && r->can_spill && sm_mem_in_use() > r->ctx->memory_limit) {
+        atomic_store(&r->overflow, true); /* exec_hashagg starts over, spilling */
+        rc = sm_err(SM_INTERNAL, "hash aggregate: memory budget reached");
+    }
     return rc;
 }
 
@@ -476,6 +500,234 @@ static int ha_prepare(ha_run *r) {
 
 static void ha_free_partial(void *arg, void *table) { ha_table_free(arg, table); }
 
+/* ---- spilling ------------------------------------------------------------------------ */
+
+#define HA_SPILL_FANOUT 32
+#define HA_SPILL_LEVELS 4
+
+typedef struct ha_spill_set {
+    int level; /* hash seed */
+    FILE *f[HA_SPILL_FANOUT];
+    pthread_mutex_t lock[HA_SPILL_FANOUT];
+    _Atomic int64_t bytes;
+} ha_spill_set;
+
+static void ha_spill_set_free(ha_spill_set *ss) {
+    if (!ss) return;
+    for (int i = 0; i < HA_SPILL_FANOUT; i++) {
+        sm_spill_close(ss->f[i]);
+        pthread_mutex_destroy(&ss->lock[i]);
+    }
+    sm_free(ss);
+}
+
+static ha_spill_set *ha_spill_set_new(int level) {
+    ha_spill_set *ss = sm_calloc(1, sizeof *ss);
+    if (!ss) return NULL;
+    ss->level = level;
+    for (int i = 0; i < HA_SPILL_FANOUT; i++) pthread_mutex_init(&ss->lock[i], NULL);
+    for (int i = 0; i < HA_SPILL_FANOUT; i++) {
+        ss->f[i] = sm_spill_open();
+        if (!ss->f[i]) {
+            ha_spill_set_free(ss);
+            return NULL;
+        }
+    }
+    return ss;
+}
+
+/* The spill partition of a key hash at a level: a different mix per level,
+ * so a partition re-partitioned one level down spreads. */
+static int ha_spill_part(uint64_t h, int level) {
+    uint64_t x = h ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(level + 1));
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return (int)(x % HA_SPILL_FANOUT);
+}
+
+/* Writes the rows of b into ss's files by the hash of their group keys. */
+static int ha_spill_route(ha_run *r, ha_spill_set *ss, const sm_batch *b) {
+    int64_t n = b->nrows;
+    if (n == 0) return SM_OK;
+    int rc = SM_OK;
+    sm_vector **kv = sm_calloc((size_t)r->nkeys + 1, sizeof *kv);
+    uint64_t *hashes = sm_malloc((size_t)n * sizeof *hashes);
+    int32_t *sel = sm_malloc((size_t)n * sizeof *sel);
+    sm_vector **cols = sm_calloc((size_t)b->ncols + 1, sizeof *cols);
+    int64_t start[HA_SPILL_FANOUT + 1] = {0}, fill[HA_SPILL_FANOUT];
+    uint8_t *part = sm_malloc((size_t)n);
+    if (!kv || !hashes || !sel || !cols || !part) {
+        rc = SM_NOMEM;
+        goto done;
+    }
+    for (int k = 0; k < r->nkeys && rc == SM_OK; k++)
+        rc = sm_expr_eval(&r->ctx->eval, r->plan->keys[k], b, &kv[k]);
+    if (rc != SM_OK) goto done;
+    sm_keytab_hash(kv, r->nkeys, n, hashes);
+    for (int64_t i = 0; i < n; i++) {
+        part[i] = (uint8_t)ha_spill_part(hashes[i], ss->level);
+        start[part[i] + 1]++;
+    }
+    for (int p = 0; p < HA_SPILL_FANOUT; p++) start[p + 1] += start[p];
+    memcpy(fill, start, sizeof fill);
+    for (int64_t i = 0; i < n; i++) sel[fill[part[i]]++] = (int32_t)i;
+    for (int p = 0; p < HA_SPILL_FANOUT && rc == SM_OK; p++) {
+        int64_t np = start[p + 1] - start[p];
+        if (np == 0) continue;
+        for (int c = 0; c < b->ncols && rc == SM_OK; c++) {
+            cols[c] = np == n ? sm_vector_ref(b->cols[c]) : sm_vector_take(b->cols[c], sel + start[p], np);
+            if (!cols[c]) rc = SM_NOMEM;
+        }
+        int64_t bytes = 0;
+        if (rc == SM_OK) {
+            pthread_mutex_lock(&ss->lock[p]);
+            rc = sm_spill_write_cols(ss->f[p], cols, b->ncols, &bytes);
+            pthread_mutex_unlock(&ss->lock[p]);
+            atomic_fetch_add(&ss->bytes, bytes);
+        }
+        ha_unref_all(cols, b->ncols);
+        memset(cols, 0, (size_t)b->ncols * sizeof *cols);
+    }
+done:
+    if (kv) ha_unref_all(kv, r->nkeys);
+    sm_free(kv);
+    sm_free(hashes);
+    sm_free(sel);
+    sm_free(cols);
+    sm_free(part);
+    return rc;
+}
+
+static int ha_spill_consume(void *arg, int part, sm_batch *b) {
+    ha_run *r = arg;
+    int rc = ha_spill_route(r, r->spill_dst, b);
+    sm_batch_free(b);
+    return rc;
+}
+
+/* Emits every group of t into the output partitions of their pieces. */
+static int ha_emit_spilled(ha_run *r, ha_table *t, sm_mset *out) {
+    int npieces = r->tp.npieces;
+    int64_t ng = t->keys.ngroups;
+    int32_t *sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel);
+    if (!sel) return SM_NOMEM;
+    int rc = SM_OK;
+    for (int piece = 0; piece < npieces && rc == SM_OK; piece++) {
+        for (int64_t st = 0; st < ng && rc == SM_OK; st += SM_BATCH_ROWS) {
+            int64_t end = st + SM_BATCH_ROWS < ng ? st + SM_BATCH_ROWS : ng;
+            int64_t ns = exec_select_piece(&t->keys, st, end, piece, npieces, sel);
+            if (ns == 0) continue;
+            sm_batch *b = sm_batch_new(r->nkeys + r->naggs, ns);
+            if (!b) {
+                rc = SM_NOMEM;
+                break;
+            }
+            for (int k = 0; k < r->nkeys && rc == SM_OK; k++)
+                if (!(b->cols[k] = sm_vector_take(t->keys.keys[k], sel, ns))) rc = SM_NOMEM;
+            for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+                const ha_agg *ag = &r->aggs[a];
+                sm_vector *v = sm_vector_new(ag->call->type, ns);
+                b->cols[r->nkeys + a] = v;
+                if (!v) {
+                    rc = SM_NOMEM;
+                    break;
+                }
+                size_t sz = ag->def->state_size;
+                for (int64_t i = 0; i < ns && rc == SM_OK; i++)
+                    rc = ag->def->finalize(ag->call, t->states[a] + (size_t)sel[i] * sz, v);
+            }
+            if (rc != SM_OK) {
+                sm_batch_free(b);
+                break;
+            }
+            rc = sm_mset_add(out, piece, b);
+        }
+    }
+    sm_free(sel);
+    return rc;
+}
+
+/* Aggregates the rows of spill file f (level `level`) into out, re-partitioning
+ * it when its table would pass the working budget. */
+static int ha_spill_process(ha_run *r, FILE *f, int level, sm_mset *out) {
+    if (fseek(f, 0, SEEK_SET) != 0) return sm_err(SM_IO, "rewinding a spill file");
+    ha_table t;
+    int rc = ha_table_init(r, &t);
+    if (rc != SM_OK) return rc;
+    int64_t base = sm_mem_in_use();
+    bool over = false;
+    for (;;) {
+        sm_batch *b = NULL;
+        rc = sm_spill_read_batch(f, &b);
+        if (rc != SM_OK || !b) break;
+        rc = ha_consume_batch(r, &t, b);
+        sm_batch_free(b);
+        if (rc != SM_OK) break;
+        if (sm_pool_cancelled()) break;
+        if (level + 1 < HA_SPILL_LEVELS && sm_mem_in_use() - base > r->work_budget) {
+            over = true;
+            break;
+        }
+    }
+    if (rc == SM_OK && !over) rc = ha_emit_spilled(r, &t, out);
+    ha_table_free(r, &t);
+    if (rc != SM_OK || !over) return rc;
+    /* too big: split this file again with the next level's hash */
+    ha_spill_set *ss = ha_spill_set_new(level + 1);
+    if (!ss) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+    if (fseek(f, 0, SEEK_SET) != 0) rc = sm_err(SM_IO, "rewinding a spill file");
+    while (rc == SM_OK) {
+        sm_batch *b = NULL;
+        rc = sm_spill_read_batch(f, &b);
+        if (rc != SM_OK || !b) break;
+        rc = ha_spill_route(r, ss, b);
+        sm_batch_free(b);
+    }
+    r->spilled_bytes += atomic_load(&ss->bytes);
+    r->spilled_parts += HA_SPILL_FANOUT;
+    for (int i = 0; i < HA_SPILL_FANOUT && rc == SM_OK; i++) {
+        rc = ha_spill_process(r, ss->f[i], level + 1, out);
+        sm_spill_close(ss->f[i]); /* frees its disk space now */
+        ss->f[i] = NULL;
+    }
+    ha_spill_set_free(ss);
+    return rc;
+}
+
+/* The spilling run: routes the child's rows into spill files, then
+ * aggregates them file by file. */
+static int ha_spill_run(ha_run *r, sm_mset **out) {
+    int64_t limit = r->ctx->memory_limit;
+    int64_t free_now = limit - sm_mem_in_use();
+    r->work_budget = free_now > limit / 4 ? free_now : limit / 4;
+    sm_mset *m = sm_mset_new(r->tp.npieces);
+    ha_spill_set *ss = ha_spill_set_new(0);
+    int rc = m && ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
+    r->spill_dst = ss;
+    if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, ha_spill_consume, r);
+    if (ss) {
+        r->spilled_bytes += atomic_load(&ss->bytes);
+        r->spilled_parts += HA_SPILL_FANOUT;
+    }
+    for (int i = 0; i < HA_SPILL_FANOUT && rc == SM_OK; i++) {
+        rc = ha_spill_process(r, ss->f[i], 0, m);
+        sm_spill_close(ss->f[i]);
+        ss->f[i] = NULL;
+    }
+    ha_spill_set_free(ss);
+    r->spill_dst = NULL;
+    sm_exec_metrics_spilled(r->ctx, r->plan, r->spilled_bytes, r->spilled_parts);
+    if (rc != SM_OK) {
+        sm_mset_free(m);
+        return rc;
+    }
+    *out = m;
+    return SM_OK;
+}
+
 int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     ha_run r = {0};
     r.ctx = ctx;
@@ -491,7 +743,13 @@ int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         .arg = &r,
     };
     int rc = ha_prepare(&r);
+    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && r.nkeys > 0;
+    for (int a = 0; r.can_spill && a < r.naggs; a++) r.can_spill &= !r.aggs[a].distinct;
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
+    if (rc != SM_OK && atomic_load(&r.overflow)) {
+        sm_err_clear();
+        rc = ha_spill_run(&r, out);
+    }
     sm_free(r.key_types);
     sm_free(r.aggs);
     return rc;
