@@ -97,7 +97,6 @@ typedef struct {
     _Atomic bool overflow;          /* the in-memory attempt hit the budget */
     struct ha_spill_set *spill_dst; /* where ha_spill_consume routes batches */
     int64_t work_budget;            /* bytes one spill partition's table may use */
-    int64_t spilled_bytes, spilled_parts;
 } ha_run;
 
 static ha_table *ha_partial(ha_run *r, int part) { return (ha_table *)r->tp.partials + part; }
@@ -308,7 +307,9 @@ static int ha_consume(void *arg, int part, sm_batch *b) {
     if (!t->used) rc = ha_table_init(r, t);
     if (rc == SM_OK) rc = ha_consume_batch(r, t, b);
     sm_batch_free(b);
-    if (rc == SM_OK && r->can_spill && sm_mem_in_use() > r->ctx->memory_limit) {
+    /* a quarter of headroom: a table's next growth doubles its slots */
+    if (rc == SM_OK && r->can_spill &&
+        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4) {
         atomic_store(&r->overflow, true); /* exec_hashagg starts over, spilling */
         rc = sm_err(SM_INTERNAL, "hash aggregate: memory budget reached");
     }
@@ -650,14 +651,34 @@ static int ha_emit_spilled(ha_run *r, ha_table *t, sm_mset *out) {
     return rc;
 }
 
-/* Aggregates the rows of spill file f (level `level`) into out, re-partitioning
- * it when its table would pass the working budget. */
-static int ha_spill_process(ha_run *r, FILE *f, int level, sm_mset *out) {
+/* Bytes a table holds (slots, keys, hashes, states; not strings its
+ * states keep in the arena): what a spill partition's table is held to. */
+static int64_t ha_table_bytes(const ha_run *r, const ha_table *t) {
+    int64_t n = (int64_t)t->keys.nslots * 8 + t->keys.cap_groups * 8;
+    for (int k = 0; k < r->nkeys; k++) {
+        const sm_vector *v = t->keys.keys[k];
+        n += v->capacity * (int64_t)(sm_type_width(v->type) + 1) + v->bytes_cap;
+    }
+    for (int a = 0; a < r->naggs; a++) n += t->cap * (int64_t)r->aggs[a].def->state_size;
+    return n;
+}
+
+typedef struct {
+    ha_run *r;
+    ha_spill_set *ss;
+    sm_mset *out;
+    pthread_mutex_t out_lock;
+    _Atomic int64_t bytes, parts; /* re-partitioned ones */
+} ha_spill_job;
+
+/* Aggregates the rows of spill file f (level `level`) into j->out,
+ * re-partitioning it when its table would pass the working budget. */
+static int ha_spill_process(ha_spill_job *j, FILE *f, int level) {
+    ha_run *r = j->r;
     if (fseek(f, 0, SEEK_SET) != 0) return sm_err(SM_IO, "rewinding a spill file");
     ha_table t;
     int rc = ha_table_init(r, &t);
     if (rc != SM_OK) return rc;
-    int64_t base = sm_mem_in_use();
     bool over = false;
     for (;;) {
         sm_batch *b = NULL;
@@ -667,12 +688,16 @@ static int ha_spill_process(ha_run *r, FILE *f, int level, sm_mset *out) {
         sm_batch_free(b);
         if (rc != SM_OK) break;
         if (sm_pool_cancelled()) break;
-        if (level + 1 < HA_SPILL_LEVELS && sm_mem_in_use() - base > r->work_budget) {
+        if (level + 1 < HA_SPILL_LEVELS && ha_table_bytes(r, &t) > r->work_budget) {
             over = true;
             break;
         }
     }
-    if (rc == SM_OK && !over) rc = ha_emit_spilled(r, &t, out);
+    if (rc == SM_OK && !over && !sm_pool_cancelled()) {
+        pthread_mutex_lock(&j->out_lock);
+        rc = ha_emit_spilled(r, &t, j->out);
+        pthread_mutex_unlock(&j->out_lock);
+    }
     ha_table_free(r, &t);
     if (rc != SM_OK || !over) return rc;
     /* too big: split this file again with the next level's hash */
@@ -686,10 +711,10 @@ static int ha_spill_process(ha_run *r, FILE *f, int level, sm_mset *out) {
         rc = ha_spill_route(r, ss, b);
         sm_batch_free(b);
     }
-    r->spilled_bytes += atomic_load(&ss->bytes);
-    r->spilled_parts += HA_SPILL_FANOUT;
+    atomic_fetch_add(&j->bytes, atomic_load(&ss->bytes));
+    atomic_fetch_add(&j->parts, HA_SPILL_FANOUT);
     for (int i = 0; i < HA_SPILL_FANOUT && rc == SM_OK; i++) {
-        rc = ha_spill_process(r, ss->f[i], level + 1, out);
+        rc = ha_spill_process(j, ss->f[i], level + 1);
         sm_spill_close(ss->f[i]); /* frees its disk space now */
         ss->f[i] = NULL;
     }
@@ -697,34 +722,41 @@ static int ha_spill_process(ha_run *r, FILE *f, int level, sm_mset *out) {
     return rc;
 }
 
+static int ha_spill_task(void *arg, int i) {
+    ha_spill_job *j = arg;
+    int rc = ha_spill_process(j, j->ss->f[i], 0);
+    return rc;
+}
+
 /* The spilling run: routes the child's rows into spill files, then
- * aggregates them file by file. */
+ * aggregates them, one file per task, each table held to a share of the
+ * budget. */
 static int ha_spill_run(ha_run *r, sm_mset **out) {
     int64_t limit = r->ctx->memory_limit;
     int64_t free_now = limit - sm_mem_in_use();
-    r->work_budget = free_now > limit / 4 ? free_now : limit / 4;
-    sm_mset *m = sm_mset_new(r->tp.npieces);
-    ha_spill_set *ss = ha_spill_set_new(0);
-    int rc = m && ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
-    r->spill_dst = ss;
+    int threads = sm_pool_threads(r->ctx->pool);
+    r->work_budget = (free_now > limit / 4 ? free_now : limit / 4) / 2 / (threads > 0 ? threads : 1);
+    ha_spill_job j = {.r = r};
+    pthread_mutex_init(&j.out_lock, NULL);
+    j.out = sm_mset_new(r->tp.npieces);
+    j.ss = ha_spill_set_new(0);
+    int rc = j.out && j.ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
+    r->spill_dst = j.ss;
     if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, ha_spill_consume, r);
-    if (ss) {
-        r->spilled_bytes += atomic_load(&ss->bytes);
-        r->spilled_parts += HA_SPILL_FANOUT;
+    if (j.ss) {
+        atomic_fetch_add(&j.bytes, atomic_load(&j.ss->bytes));
+        atomic_fetch_add(&j.parts, HA_SPILL_FANOUT);
     }
-    for (int i = 0; i < HA_SPILL_FANOUT && rc == SM_OK; i++) {
-        rc = ha_spill_process(r, ss->f[i], 0, m);
-        sm_spill_close(ss->f[i]);
-        ss->f[i] = NULL;
-    }
-    ha_spill_set_free(ss);
+    if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, HA_SPILL_FANOUT, ha_spill_task, &j);
+    ha_spill_set_free(j.ss);
     r->spill_dst = NULL;
-    sm_exec_metrics_spilled(r->ctx, r->plan, r->spilled_bytes, r->spilled_parts);
+    pthread_mutex_destroy(&j.out_lock);
+    sm_exec_metrics_spilled(r->ctx, r->plan, atomic_load(&j.bytes), atomic_load(&j.parts));
     if (rc != SM_OK) {
-        sm_mset_free(m);
+        sm_mset_free(j.out);
         return rc;
     }
-    *out = m;
+    *out = j.out;
     return SM_OK;
 }
 
