@@ -49,7 +49,7 @@
  * Spilling (ctx->memory_limit, exec/spill.h): when the counted memory
  * passes the budget while the partial tables grow, the in-memory attempt is
  * abandoned (its tables freed) and the child is run again with every input
- * row routed by a hash of its group key into HA_SPILL_FANOUT spill files
+ * row routed by a hash of its group key into SM_SPILL_FANOUT spill files
  * (whole input rows: aggregate states need no serialization).  Then each
  * file is aggregated on its own into one table and emitted; a file whose
  * table would pass the working budget is re-partitioned with a different
@@ -95,7 +95,7 @@ typedef struct {
     /* spilling under ctx->memory_limit (see "spilling" below) */
     bool can_spill;
     _Atomic bool overflow;          /* the in-memory attempt hit the budget */
-    struct ha_spill_set *spill_dst; /* where ha_spill_consume routes batches */
+    struct sm_spill_set *spill_dst; /* where ha_spill_consume routes batches */
     int64_t work_budget;            /* bytes one spill partition's table may use */
 } ha_run;
 
@@ -503,102 +503,25 @@ static void ha_free_partial(void *arg, void *table) { ha_table_free(arg, table);
 
 /* ---- spilling ------------------------------------------------------------------------ */
 
-#define HA_SPILL_FANOUT 32
 #define HA_SPILL_LEVELS 4
 
-typedef struct ha_spill_set {
-    int level; /* hash seed */
-    FILE *f[HA_SPILL_FANOUT];
-    pthread_mutex_t lock[HA_SPILL_FANOUT];
-    _Atomic int64_t bytes;
-} ha_spill_set;
-
-static void ha_spill_set_free(ha_spill_set *ss) {
-    if (!ss) return;
-    for (int i = 0; i < HA_SPILL_FANOUT; i++) {
-        sm_spill_close(ss->f[i]);
-        pthread_mutex_destroy(&ss->lock[i]);
-    }
-    sm_free(ss);
-}
-
-static ha_spill_set *ha_spill_set_new(int level) {
-    ha_spill_set *ss = sm_calloc(1, sizeof *ss);
-    if (!ss) return NULL;
-    ss->level = level;
-    for (int i = 0; i < HA_SPILL_FANOUT; i++) pthread_mutex_init(&ss->lock[i], NULL);
-    for (int i = 0; i < HA_SPILL_FANOUT; i++) {
-        ss->f[i] = sm_spill_open();
-        if (!ss->f[i]) {
-            ha_spill_set_free(ss);
-            return NULL;
-        }
-    }
-    return ss;
-}
-
-/* The spill partition of a key hash at a level: a different mix per level,
- * so a partition re-partitioned one level down spreads. */
-static int ha_spill_part(uint64_t h, int level) {
-    uint64_t x = h ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(level + 1));
-    x ^= x >> 31;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return (int)(x % HA_SPILL_FANOUT);
-}
-
 /* Writes the rows of b into ss's files by the hash of their group keys. */
-static int ha_spill_route(ha_run *r, ha_spill_set *ss, const sm_batch *b) {
+static int ha_spill_route(ha_run *r, sm_spill_set *ss, const sm_batch *b) {
     int64_t n = b->nrows;
     if (n == 0) return SM_OK;
     int rc = SM_OK;
     sm_vector **kv = sm_calloc((size_t)r->nkeys + 1, sizeof *kv);
     uint64_t *hashes = sm_malloc((size_t)n * sizeof *hashes);
-    int32_t *sel = sm_malloc((size_t)n * sizeof *sel);
-    sm_vector **cols = sm_calloc((size_t)b->ncols + 1, sizeof *cols);
-    int64_t start[HA_SPILL_FANOUT + 1] = {0}, fill[HA_SPILL_FANOUT];
-    uint8_t *part = sm_malloc((size_t)n);
-    if (!kv || !hashes || !sel || !cols || !part) {
-        rc = SM_NOMEM;
-        goto done;
-    }
+    if (!kv || !hashes) rc = SM_NOMEM;
     for (int k = 0; k < r->nkeys && rc == SM_OK; k++)
         rc = sm_expr_eval(&r->ctx->eval, r->plan->keys[k], b, &kv[k]);
-    if (rc != SM_OK) goto done;
-    sm_keytab_hash(kv, r->nkeys, n, hashes);
-    for (int64_t i = 0; i < n; i++) {
-        part[i] = (uint8_t)ha_spill_part(hashes[i], ss->level);
-        start[part[i] + 1]++;
+    if (rc == SM_OK) {
+        sm_keytab_hash(kv, r->nkeys, n, hashes);
+        rc = sm_spill_set_route(ss, b, hashes);
     }
-    for (int p = 0; p < HA_SPILL_FANOUT; p++) start[p + 1] += start[p];
-    memcpy(fill, start, sizeof fill);
-    for (int64_t i = 0; i < n; i++) sel[fill[part[i]]++] = (int32_t)i;
-    for (int p = 0; p < HA_SPILL_FANOUT && rc == SM_OK; p++) {
-        int64_t np = start[p + 1] - start[p];
-        if (np == 0) continue;
-        for (int c = 0; c < b->ncols && rc == SM_OK; c++) {
-            cols[c] = np == n ? sm_vector_ref(b->cols[c]) : sm_vector_take(b->cols[c], sel + start[p], np);
-            if (!cols[c]) rc = SM_NOMEM;
-        }
-        int64_t bytes = 0;
-        if (rc == SM_OK) {
-            pthread_mutex_lock(&ss->lock[p]);
-            rc = sm_spill_write_cols(ss->f[p], cols, b->ncols, &bytes);
-            pthread_mutex_unlock(&ss->lock[p]);
-            atomic_fetch_add(&ss->bytes, bytes);
-        }
-        ha_unref_all(cols, b->ncols);
-        memset(cols, 0, (size_t)b->ncols * sizeof *cols);
-    }
-done:
     if (kv) ha_unref_all(kv, r->nkeys);
     sm_free(kv);
     sm_free(hashes);
-    sm_free(sel);
-    sm_free(cols);
-    sm_free(part);
     return rc;
 }
 
@@ -665,7 +588,7 @@ static int64_t ha_table_bytes(const ha_run *r, const ha_table *t) {
 
 typedef struct {
     ha_run *r;
-    ha_spill_set *ss;
+    sm_spill_set *ss;
     sm_mset *out;
     pthread_mutex_t out_lock;
     _Atomic int64_t bytes, parts; /* re-partitioned ones */
@@ -701,7 +624,7 @@ static int ha_spill_process(ha_spill_job *j, FILE *f, int level) {
     ha_table_free(r, &t);
     if (rc != SM_OK || !over) return rc;
     /* too big: split this file again with the next level's hash */
-    ha_spill_set *ss = ha_spill_set_new(level + 1);
+    sm_spill_set *ss = sm_spill_set_new(level + 1);
     if (!ss) return sm_errcode() ? sm_errcode() : SM_NOMEM;
     if (fseek(f, 0, SEEK_SET) != 0) rc = sm_err(SM_IO, "rewinding a spill file");
     while (rc == SM_OK) {
@@ -711,20 +634,20 @@ static int ha_spill_process(ha_spill_job *j, FILE *f, int level) {
         rc = ha_spill_route(r, ss, b);
         sm_batch_free(b);
     }
-    atomic_fetch_add(&j->bytes, atomic_load(&ss->bytes));
-    atomic_fetch_add(&j->parts, HA_SPILL_FANOUT);
-    for (int i = 0; i < HA_SPILL_FANOUT && rc == SM_OK; i++) {
-        rc = ha_spill_process(j, ss->f[i], level + 1);
-        sm_spill_close(ss->f[i]); /* frees its disk space now */
-        ss->f[i] = NULL;
+    atomic_fetch_add(&j->bytes, sm_spill_set_bytes(ss));
+    atomic_fetch_add(&j->parts, SM_SPILL_FANOUT);
+    for (int i = 0; i < SM_SPILL_FANOUT && rc == SM_OK; i++) {
+        rc = ha_spill_process(j, sm_spill_set_file(ss, i), level + 1);
+        sm_spill_set_close_file(ss, i);
     }
-    ha_spill_set_free(ss);
+    sm_spill_set_free(ss);
     return rc;
 }
 
 static int ha_spill_task(void *arg, int i) {
     ha_spill_job *j = arg;
-    int rc = ha_spill_process(j, j->ss->f[i], 0);
+    int rc = ha_spill_process(j, sm_spill_set_file(j->ss, i), 0);
+    sm_spill_set_close_file(j->ss, i);
     return rc;
 }
 
@@ -739,16 +662,16 @@ static int ha_spill_run(ha_run *r, sm_mset **out) {
     ha_spill_job j = {.r = r};
     pthread_mutex_init(&j.out_lock, NULL);
     j.out = sm_mset_new(r->tp.npieces);
-    j.ss = ha_spill_set_new(0);
+    j.ss = sm_spill_set_new(0);
     int rc = j.out && j.ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
     r->spill_dst = j.ss;
     if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, ha_spill_consume, r);
     if (j.ss) {
-        atomic_fetch_add(&j.bytes, atomic_load(&j.ss->bytes));
-        atomic_fetch_add(&j.parts, HA_SPILL_FANOUT);
+        atomic_fetch_add(&j.bytes, sm_spill_set_bytes(j.ss));
+        atomic_fetch_add(&j.parts, SM_SPILL_FANOUT);
     }
-    if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, HA_SPILL_FANOUT, ha_spill_task, &j);
-    ha_spill_set_free(j.ss);
+    if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, SM_SPILL_FANOUT, ha_spill_task, &j);
+    sm_spill_set_free(j.ss);
     r->spill_dst = NULL;
     pthread_mutex_destroy(&j.out_lock);
     sm_exec_metrics_spilled(r->ctx, r->plan, atomic_load(&j.bytes), atomic_load(&j.parts));

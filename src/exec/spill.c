@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -273,4 +275,102 @@ int sm_spill_read_batch(FILE *f, sm_batch **out) {
     }
     *out = b;
     return SM_OK;
+}
+
+/* ---- spill sets ------------------------------------------------------------ */
+
+struct sm_spill_set {
+    int level;
+    FILE *f[SM_SPILL_FANOUT];
+    pthread_mutex_t lock[SM_SPILL_FANOUT];
+    _Atomic int64_t bytes;
+};
+
+void sm_spill_set_free(sm_spill_set *ss) {
+    if (!ss) return;
+    for (int i = 0; i < SM_SPILL_FANOUT; i++) {
+        sm_spill_close(ss->f[i]);
+        pthread_mutex_destroy(&ss->lock[i]);
+    }
+    sm_free(ss);
+}
+
+sm_spill_set *sm_spill_set_new(int level) {
+    sm_spill_set *ss = sm_calloc(1, sizeof *ss);
+    if (!ss) return NULL;
+    ss->level = level;
+    for (int i = 0; i < SM_SPILL_FANOUT; i++) pthread_mutex_init(&ss->lock[i], NULL);
+    for (int i = 0; i < SM_SPILL_FANOUT; i++) {
+        ss->f[i] = sm_spill_open();
+        if (!ss->f[i]) {
+            sm_spill_set_free(ss);
+            return NULL;
+        }
+    }
+    return ss;
+}
+
+FILE *sm_spill_set_file(sm_spill_set *ss, int i) { return ss->f[i]; }
+
+void sm_spill_set_close_file(sm_spill_set *ss, int i) {
+    sm_spill_close(ss->f[i]);
+    ss->f[i] = NULL;
+}
+
+int64_t sm_spill_set_bytes(sm_spill_set *ss) { return atomic_load(&ss->bytes); }
+
+/* A different mix per level, so a file re-partitioned one level down spreads. */
+static int spill_part(uint64_t h, int level) {
+    uint64_t x = h ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(level + 1));
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return (int)(x % SM_SPILL_FANOUT);
+}
+
+int sm_spill_set_route(sm_spill_set *ss, const sm_batch *b, const uint64_t *hashes) {
+    int64_t n = b->nrows;
+    if (n == 0) return SM_OK;
+    int rc = SM_OK;
+    int32_t *sel = sm_malloc((size_t)n * sizeof *sel);
+    sm_vector **cols = sm_calloc((size_t)b->ncols + 1, sizeof *cols);
+    uint8_t *part = sm_malloc((size_t)n);
+    int64_t start[SM_SPILL_FANOUT + 1] = {0}, fill[SM_SPILL_FANOUT];
+    if (!sel || !cols || !part) {
+        rc = SM_NOMEM;
+        goto done;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        part[i] = (uint8_t)spill_part(hashes[i], ss->level);
+        start[part[i] + 1]++;
+    }
+    for (int p = 0; p < SM_SPILL_FANOUT; p++) start[p + 1] += start[p];
+    memcpy(fill, start, sizeof fill);
+    for (int64_t i = 0; i < n; i++) sel[fill[part[i]]++] = (int32_t)i;
+    for (int p = 0; p < SM_SPILL_FANOUT && rc == SM_OK; p++) {
+        int64_t np = start[p + 1] - start[p];
+        if (np == 0) continue;
+        for (int c = 0; c < b->ncols && rc == SM_OK; c++) {
+            cols[c] = np == n ? sm_vector_ref(b->cols[c])
+                              : sm_vector_take(b->cols[c], sel + start[p], np);
+            if (!cols[c]) rc = SM_NOMEM;
+        }
+        int64_t bytes = 0;
+        if (rc == SM_OK) {
+            pthread_mutex_lock(&ss->lock[p]);
+            rc = sm_spill_write_cols(ss->f[p], cols, b->ncols, &bytes);
+            pthread_mutex_unlock(&ss->lock[p]);
+            atomic_fetch_add(&ss->bytes, bytes);
+        }
+        for (int c = 0; c < b->ncols; c++)
+            if (cols[c]) sm_vector_unref(cols[c]);
+        memset(cols, 0, (size_t)b->ncols * sizeof *cols);
+    }
+done:
+    sm_free(sel);
+    sm_free(cols);
+    sm_free(part);
+    return rc;
 }

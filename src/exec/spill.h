@@ -47,6 +47,20 @@ void sm_spill_on_signal(void);
  * until a query spills). */
 void sm_spill_install_signal_handlers(void);
 
+/* A set of SM_SPILL_FANOUT spill files that rows are routed to by a hash
+ * (Grace partitioning); `level` seeds the hash → file mapping, so a file
+ * re-partitioned one level down spreads over the next set.  Writers may
+ * route concurrently (a lock per file). */
+#define SM_SPILL_FANOUT 32
+typedef struct sm_spill_set sm_spill_set;
+sm_spill_set *sm_spill_set_new(int level); /* NULL on error (message set) */
+void sm_spill_set_free(sm_spill_set *ss);  /* closes the files left */
+FILE *sm_spill_set_file(sm_spill_set *ss, int i);
+void sm_spill_set_close_file(sm_spill_set *ss, int i); /* frees its disk space now */
+int64_t sm_spill_set_bytes(sm_spill_set *ss);
+/* Writes row i of b to file sm_spill_part(hashes[i], level) of ss. */
+int sm_spill_set_route(sm_spill_set *ss, const sm_batch *b, const uint64_t *hashes);
+
 /* Appends columns cols[0..ncols) (equal lengths) to f; *bytes += the bytes
  * written. */
 int sm_spill_write_cols(FILE *f, sm_vector *const *cols, int ncols, int64_t *bytes);

@@ -2,7 +2,7 @@
  * test_spill.c — the memory budget (smelt.memory.limit) and hash
  * aggregation spilling (exec/spill.c, exec/hashagg.c): a group-by with many
  * distinct keys under an 8 MB budget gives the rows of an unconstrained run
- * while its counted memory stays near the budget; the spill directory is
+ * while its counted memory stays near the budget, so does a DISTINCT; the spill directory is
  * gone afterwards, also when the query fails midway; bad sizes are rejected.
  */
 #define _GNU_SOURCE
@@ -109,6 +109,27 @@ TEST(spill_groupby_under_8mb_equals_unconstrained) {
     const char *plan = rows_of(ex, true);
     CHECK(strstr(plan, "spilled=") != NULL);
     CHECK(strstr(plan, " in 32 partitions") != NULL || strstr(plan, " partitions]") != NULL);
+    sm_session_free(s);
+    teardown();
+}
+
+TEST(spill_distinct_under_8mb_equals_unconstrained) {
+    setup();
+    const char *q = "SELECT count(*), sum(hash(k, m)), min(k), max(k) FROM "
+                    "(SELECT DISTINCT k, v % 7 AS m FROM t)";
+    sm_session *s = session(NULL);
+    CHECK(s != NULL);
+    char expected[1024];
+    snprintf(expected, sizeof expected, "%s", rows_of(sm_sql(s, q), false));
+    sm_session_free(s);
+    CHECK(strncmp(expected, "600000,", 7) == 0);
+    s = session("8m");
+    CHECK(s != NULL);
+    CHECK_STR(rows_of(sm_sql(s, q), false), expected);
+    const char *plan = rows_of(sm_sql(s, "EXPLAIN ANALYZE SELECT DISTINCT k, v % 7 FROM t"), true);
+    CHECK(strstr(plan, "spilled=") != NULL);
+    CHECK_STR(sm_spill_dir(), "");
+    CHECK_INT(leftovers(), 0);
     sm_session_free(s);
     teardown();
 }
