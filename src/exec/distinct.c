@@ -73,6 +73,7 @@ typedef struct {
     const sm_plan *plan;
     bool can_spill;
     _Atomic bool overflow;
+    int64_t mem_start; /* sm_mem_in_use when the breaker began */
     struct sm_spill_set *spill_dst;
     int64_t work_budget;
     pthread_mutex_t out_lock;
@@ -160,7 +161,8 @@ done:
     sm_free(kv);
     if (!kept) sm_batch_free(b);
     if (rc == SM_OK && r->can_spill &&
-        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4) {
+        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4 &&
+        sm_mem_in_use() - r->mem_start > r->ctx->memory_limit / 16) {
         atomic_store(&r->overflow, true); /* exec_distinct starts over, spilling */
         rc = sm_err(SM_INTERNAL, "distinct: memory budget reached");
     }
@@ -451,6 +453,7 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     r.plan = p;
     r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && !r.subset && r.ncols > 0;
+    r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     if (rc != SM_OK && atomic_load(&r.overflow)) {
         sm_err_clear();

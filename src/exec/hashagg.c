@@ -95,6 +95,7 @@ typedef struct {
     /* spilling under ctx->memory_limit (see "spilling" below) */
     bool can_spill;
     _Atomic bool overflow;          /* the in-memory attempt hit the budget */
+    int64_t mem_start;              /* sm_mem_in_use when the breaker began */
     struct sm_spill_set *spill_dst; /* where ha_spill_consume routes batches */
     int64_t work_budget;            /* bytes one spill partition's table may use */
 } ha_run;
@@ -309,7 +310,8 @@ static int ha_consume(void *arg, int part, sm_batch *b) {
     sm_batch_free(b);
     /* a quarter of headroom: a table's next growth doubles its slots */
     if (rc == SM_OK && r->can_spill &&
-        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4) {
+        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4 &&
+        sm_mem_in_use() - r->mem_start > r->ctx->memory_limit / 16) {
         atomic_store(&r->overflow, true); /* exec_hashagg starts over, spilling */
         rc = sm_err(SM_INTERNAL, "hash aggregate: memory budget reached");
     }
@@ -699,6 +701,7 @@ int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     };
     int rc = ha_prepare(&r);
     r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && r.nkeys > 0;
+    r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */
     for (int a = 0; r.can_spill && a < r.naggs; a++) r.can_spill &= !r.aggs[a].distinct;
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     if (rc != SM_OK && atomic_load(&r.overflow)) {
