@@ -27,6 +27,7 @@ struct sm_session {
     bool ansi;              /* spark.sql.ansi.enabled */
     bool case_sensitive;    /* spark.sql.caseSensitive */
     int shuffle_partitions; /* 0 = one per thread */
+    int64_t memory_limit;   /* smelt.memory.limit in bytes; 0 = the default */
     struct sm_conf_entry {
         char *key, *value;
     } *conf;

@@ -15,6 +15,7 @@
 
 #include "api/api_internal.h"
 #include "exec/reuse.h"
+#include "exec/spill.h"
 #include "catalog/catalog.h"
 #include "expr/binary.h"
 #include "formats/source.h"
@@ -82,6 +83,8 @@ int sm_session_set(sm_session *s, const char *key, const char *value) {
         SM_TRY(parse_bool(key, value, &s->case_sensitive));
     } else if (strcasecmp(key, "spark.sql.shuffle.partitions") == 0) {
         SM_TRY(parse_int(key, value, 1, &s->shuffle_partitions));
+    } else if (strcasecmp(key, "smelt.memory.limit") == 0) {
+        SM_TRY(sm_parse_mem_size("setting smelt.memory.limit", value, &s->memory_limit));
     } else if (strcasecmp(key, "spark.sql.warehouse.dir") == 0) {
         if (s->catalog)
             return sm_err(SM_INVALID, "setting spark.sql.warehouse.dir: the catalog is already "
@@ -123,6 +126,12 @@ sm_session *sm_session_new(const char *const *conf) {
     if (!s->arena || !s->pool) {
         sm_session_free(s);
         sm_err(SM_NOMEM, "out of memory creating a session");
+        return NULL;
+    }
+    const char *mem = getenv("SMELT_MEMORY_LIMIT");
+    if (mem && *mem && sm_session_set(s, "smelt.memory.limit", mem) != SM_OK) {
+        sm_err_prefix(SM_INVALID, "environment variable SMELT_MEMORY_LIMIT: ");
+        sm_session_free(s);
         return NULL;
     }
     for (int i = 0; conf && conf[i] && conf[i + 1]; i += 2) {
@@ -248,6 +257,7 @@ void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *tex
 int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out) {
     SM_TRY(sm_exec_ctx_init(out, s->pool, s->tz, s->ansi));
     if (s->shuffle_partitions > 0) out->shuffle_partitions = s->shuffle_partitions;
+    if (s->memory_limit > 0) out->memory_limit = s->memory_limit;
     out->reuse = s->reuse;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

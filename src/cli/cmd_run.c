@@ -30,6 +30,8 @@ static void run_usage(FILE *out) {
             "  --explain          print each sink's plan instead of running\n"
             "  --conf KEY=VALUE   a session setting, e.g. spark.sql.session.timeZone=UTC\n"
             "  --warehouse DIR    the catalog's warehouse (for table sources and sinks)\n"
+            "  --memory-limit SIZE  memory budget (e.g. 2g; default 60%% of RAM): past it,\n"
+            "                     aggregations spill to temporary files under $TMPDIR\n"
             "  --quiet            no progress lines or summary\n"
             "  The format is described in docs/jobs.md.\n");
 }
@@ -67,10 +69,12 @@ int cli_cmd_run(int argc, char **argv) {
     if (!args || !conf) { fprintf(stderr, "smelt run: out of memory\n"); goto done; }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
-        bool takes = !strcmp(a, "--arg") || !strcmp(a, "--conf") || !strcmp(a, "--warehouse");
+        bool takes = !strcmp(a, "--arg") || !strcmp(a, "--conf") || !strcmp(a, "--warehouse") ||
+                     !strcmp(a, "--memory-limit");
         if (!strncmp(a, "--arg=", 6)) { a = "--arg"; val = argv[i] + 6; }
         else if (!strncmp(a, "--conf=", 7)) { a = "--conf"; val = argv[i] + 7; }
         else if (!strncmp(a, "--warehouse=", 12)) { a = "--warehouse"; val = argv[i] + 12; }
+        else if (!strncmp(a, "--memory-limit=", 15)) { a = "--memory-limit"; val = argv[i] + 15; }
         else if (takes) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "smelt run: %s needs a value; see 'smelt run --help'\n", a);
@@ -91,6 +95,10 @@ int cli_cmd_run(int argc, char **argv) {
             else conf[nconf++] = val;
         } else if (!strcmp(a, "--warehouse")) {
             warehouse = val;
+        } else if (!strcmp(a, "--memory-limit")) {
+            static char mem_conf[256];
+            snprintf(mem_conf, sizeof mem_conf, "smelt.memory.limit=%s", val);
+            conf[nconf++] = mem_conf;
         } else if (!strcmp(a, "--explain")) {
             explain = true;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {

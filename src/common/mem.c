@@ -25,6 +25,7 @@ static atomic_llong mem_in_use, mem_peak, mem_fail_countdown;
 
 int64_t sm_mem_in_use(void) { return atomic_load(&mem_in_use); }
 int64_t sm_mem_peak(void) { return atomic_load(&mem_peak); }
+void sm_mem_peak_reset(void) { atomic_store(&mem_peak, atomic_load(&mem_in_use)); }
 void sm_mem_fail_after(int64_t n) { atomic_store(&mem_fail_countdown, n); }
 int64_t sm_mem_fail_pending(void) {
     long long n = atomic_load(&mem_fail_countdown);

@@ -27,8 +27,10 @@ char *sm_strndup(const char *s, size_t n);
 
 /* Bytes currently allocated through sm_malloc and friends (all threads). */
 int64_t sm_mem_in_use(void);
-/* Peak of sm_mem_in_use since start. */
+/* Peak of sm_mem_in_use since start (or since sm_mem_peak_reset). */
 int64_t sm_mem_peak(void);
+/* Restarts the peak at the current sm_mem_in_use (tests, benchmarks). */
+void sm_mem_peak_reset(void);
 /* Test hook: make the n-th allocation from now fail (0 disables). */
 void sm_mem_fail_after(int64_t n);
 /* Test hook: allocations left before the injected failure fires; 0 when none

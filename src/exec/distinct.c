@@ -29,15 +29,26 @@
  *
  * Memory: keys are copied out of the input batches into vectors owned by
  * the tables; in the subset mode the kept input batches live until every
- * merge task is done, when the partial tables are freed.  State is
- * partitioned by hash for later spilling.
+ * merge task is done, when the partial tables are freed.
+ *
+ * Spilling (full-row mode only; exec/spill.h): when counted memory passes
+ * three quarters of ctx->memory_limit while the partial tables grow, they
+ * are dropped and the child runs again with its rows routed by hash into
+ * spill files; each file is then deduplicated on its own (in parallel),
+ * re-partitioned with another hash seed when its table passes its share of
+ * the budget.  The subset mode (which keeps the first row of each key in
+ * input order) does not spill yet.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
+#include "exec/metrics.h"
 #include "exec/partials.h"
+#include "exec/spill.h"
 
 typedef struct {
     bool used;
@@ -58,6 +69,15 @@ typedef struct {
     sm_type *key_types;
     bool subset;     /* a subset of the columns is the key */
     exec_two_phase tp; /* partials: dd_table[tp.npartials] */
+    /* spilling under ctx->memory_limit (full-row mode; see "spilling") */
+    const sm_plan *plan;
+    bool can_spill;
+    _Atomic bool overflow;
+    int64_t mem_start; /* sm_mem_in_use when the breaker began */
+    struct sm_spill_set *spill_dst;
+    int64_t work_budget;
+    pthread_mutex_t out_lock;
+    _Atomic int64_t spill_bytes, spill_parts;
 } dd_run;
 
 static dd_table *dd_partial(dd_run *r, int part) { return (dd_table *)r->tp.partials + part; }
@@ -140,6 +160,12 @@ done:
     sm_free(is_new);
     sm_free(kv);
     if (!kept) sm_batch_free(b);
+    if (rc == SM_OK && r->can_spill &&
+        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4 &&
+        sm_mem_in_use() - r->mem_start > r->ctx->memory_limit / 16) {
+        atomic_store(&r->overflow, true); /* exec_distinct starts over, spilling */
+        rc = sm_err(SM_INTERNAL, "distinct: memory budget reached");
+    }
     return rc;
 }
 
@@ -246,6 +272,157 @@ static int dd_merge_task(void *arg, int piece) {
 
 static void dd_free_partial(void *arg, void *table) { dd_table_free(arg, table); }
 
+/* ---- spilling ------------------------------------------------------------------------ */
+
+#define DD_SPILL_LEVELS 4
+
+static int dd_spill_route(dd_run *r, sm_spill_set *ss, const sm_batch *b) {
+    uint64_t *hashes = sm_malloc((size_t)(b->nrows ? b->nrows : 1) * sizeof *hashes);
+    if (!hashes) return SM_NOMEM;
+    sm_keytab_hash(b->cols, b->ncols, b->nrows, hashes);
+    int rc = sm_spill_set_route(ss, b, hashes);
+    sm_free(hashes);
+    return rc;
+}
+
+static int dd_spill_consume(void *arg, int part, sm_batch *b) {
+    dd_run *r = arg;
+    int rc = dd_spill_route(r, r->spill_dst, b);
+    sm_batch_free(b);
+    return rc;
+}
+
+/* Emits every row of t into the output partitions of their pieces. */
+static int dd_emit_spilled(dd_run *r, dd_table *t) {
+    int32_t *sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel);
+    if (!sel) return SM_NOMEM;
+    int rc = SM_OK;
+    int64_t ng = t->keys.ngroups;
+    for (int piece = 0; piece < r->tp.npieces && rc == SM_OK; piece++) {
+        for (int64_t st = 0; st < ng && rc == SM_OK; st += SM_BATCH_ROWS) {
+            int64_t end = st + SM_BATCH_ROWS < ng ? st + SM_BATCH_ROWS : ng;
+            int64_t ns = exec_select_piece(&t->keys, st, end, piece, r->tp.npieces, sel);
+            if (ns == 0) continue;
+            sm_batch *b = sm_batch_new(r->ncols, ns);
+            if (!b) {
+                rc = SM_NOMEM;
+                break;
+            }
+            for (int c = 0; c < r->ncols && rc == SM_OK; c++)
+                if (!(b->cols[c] = sm_vector_take(t->keys.keys[c], sel, ns))) rc = SM_NOMEM;
+            if (rc != SM_OK) {
+                sm_batch_free(b);
+                break;
+            }
+            rc = sm_mset_add(r->tp.out, piece, b);
+        }
+    }
+    sm_free(sel);
+    return rc;
+}
+
+static int64_t dd_table_bytes(const dd_run *r, const dd_table *t) {
+    int64_t n = (int64_t)t->keys.nslots * 8 + t->keys.cap_groups * 8;
+    for (int k = 0; k < r->nkeys; k++) {
+        const sm_vector *v = t->keys.keys[k];
+        n += v->capacity * (int64_t)(sm_type_width(v->type) + 1) + v->bytes_cap;
+    }
+    return n;
+}
+
+static int dd_spill_process(dd_run *r, FILE *f, int level) {
+    if (fseek(f, 0, SEEK_SET) != 0) return sm_err(SM_IO, "rewinding a spill file");
+    dd_table t;
+    int rc = dd_table_init(r, &t);
+    if (rc != SM_OK) return rc;
+    bool over = false;
+    uint64_t *hashes = NULL;
+    uint32_t *gids = NULL;
+    for (;;) {
+        sm_batch *b = NULL;
+        rc = sm_spill_read_batch(f, &b);
+        if (rc != SM_OK || !b) break;
+        sm_free(hashes);
+        sm_free(gids);
+        hashes = sm_malloc((size_t)(b->nrows ? b->nrows : 1) * sizeof *hashes);
+        gids = sm_malloc((size_t)(b->nrows ? b->nrows : 1) * sizeof *gids);
+        if (!hashes || !gids) rc = SM_NOMEM;
+        if (rc == SM_OK) {
+            sm_keytab_hash(b->cols, b->ncols, b->nrows, hashes);
+            rc = sm_keytab_insert(&t.keys, b->cols, hashes, NULL, b->nrows, gids, NULL);
+        }
+        sm_batch_free(b);
+        if (rc != SM_OK || sm_pool_cancelled()) break;
+        if (level + 1 < DD_SPILL_LEVELS && dd_table_bytes(r, &t) > r->work_budget) {
+            over = true;
+            break;
+        }
+    }
+    sm_free(hashes);
+    sm_free(gids);
+    if (rc == SM_OK && !over && !sm_pool_cancelled()) {
+        pthread_mutex_lock(&r->out_lock);
+        rc = dd_emit_spilled(r, &t);
+        pthread_mutex_unlock(&r->out_lock);
+    }
+    dd_table_free(r, &t);
+    if (rc != SM_OK || !over) return rc;
+    sm_spill_set *ss = sm_spill_set_new(level + 1);
+    if (!ss) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+    if (fseek(f, 0, SEEK_SET) != 0) rc = sm_err(SM_IO, "rewinding a spill file");
+    while (rc == SM_OK) {
+        sm_batch *b = NULL;
+        rc = sm_spill_read_batch(f, &b);
+        if (rc != SM_OK || !b) break;
+        rc = dd_spill_route(r, ss, b);
+        sm_batch_free(b);
+    }
+    atomic_fetch_add(&r->spill_bytes, sm_spill_set_bytes(ss));
+    atomic_fetch_add(&r->spill_parts, SM_SPILL_FANOUT);
+    for (int i = 0; i < SM_SPILL_FANOUT && rc == SM_OK; i++) {
+        rc = dd_spill_process(r, sm_spill_set_file(ss, i), level + 1);
+        sm_spill_set_close_file(ss, i);
+    }
+    sm_spill_set_free(ss);
+    return rc;
+}
+
+static int dd_spill_task(void *arg, int i) {
+    dd_run *r = arg;
+    int rc = dd_spill_process(r, sm_spill_set_file(r->spill_dst, i), 0);
+    sm_spill_set_close_file(r->spill_dst, i);
+    return rc;
+}
+
+static int dd_spill_run(dd_run *r, sm_mset **out) {
+    int64_t limit = r->ctx->memory_limit;
+    int64_t free_now = limit - sm_mem_in_use();
+    int threads = sm_pool_threads(r->ctx->pool);
+    r->work_budget = (free_now > limit / 4 ? free_now : limit / 4) / 2 / (threads > 0 ? threads : 1);
+    pthread_mutex_init(&r->out_lock, NULL);
+    r->tp.out = sm_mset_new(r->tp.npieces);
+    r->spill_dst = sm_spill_set_new(0);
+    int rc = r->tp.out && r->spill_dst ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
+    if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, dd_spill_consume, r);
+    if (r->spill_dst) {
+        atomic_fetch_add(&r->spill_bytes, sm_spill_set_bytes(r->spill_dst));
+        atomic_fetch_add(&r->spill_parts, SM_SPILL_FANOUT);
+    }
+    if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, SM_SPILL_FANOUT, dd_spill_task, r);
+    sm_spill_set_free(r->spill_dst);
+    r->spill_dst = NULL;
+    pthread_mutex_destroy(&r->out_lock);
+    sm_exec_metrics_spilled(r->ctx, r->plan, atomic_load(&r->spill_bytes), atomic_load(&r->spill_parts));
+    if (rc != SM_OK) {
+        sm_mset_free(r->tp.out);
+        r->tp.out = NULL;
+        return rc;
+    }
+    *out = r->tp.out;
+    r->tp.out = NULL;
+    return SM_OK;
+}
+
 int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     dd_run r = {0};
     r.ctx = ctx;
@@ -274,7 +451,14 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         r.key_cols[k] = c;
         r.key_types[k] = cs->fields[c].type;
     }
+    r.plan = p;
+    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && !r.subset && r.ncols > 0;
+    r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
+    if (rc != SM_OK && atomic_load(&r.overflow)) {
+        sm_err_clear();
+        rc = dd_spill_run(&r, out);
+    }
     sm_free(r.key_cols);
     sm_free(r.key_types);
     return rc;

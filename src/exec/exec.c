@@ -26,6 +26,7 @@
 #include "common/status.h"
 #include "exec/metrics.h"
 #include "exec/reuse.h"
+#include "exec/spill.h"
 #include "formats/source.h"
 
 /* ---- msets -------------------------------------------------------------- */
@@ -93,6 +94,7 @@ int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi
     ctx->eval.tz = tz;
     ctx->eval.ansi = ansi;
     ctx->shuffle_partitions = sm_pool_threads(pool);
+    ctx->memory_limit = sm_memory_limit_default();
     ctx->cache = sm_calloc(1, sizeof *ctx->cache);
     if (!ctx->cache) return SM_NOMEM;
     pthread_mutex_init(&ctx->cache->lock, NULL);

@@ -54,6 +54,9 @@ typedef struct sm_exec_ctx {
     /* the session's breaker results kept across actions (exec/reuse.h);
      * NULL: none */
     struct sm_exec_reuse *reuse;
+    /* memory budget in bytes of counted memory (sm_mem_in_use): breakers
+     * spill to disk past it (exec/spill.h); 0: no limit */
+    int64_t memory_limit;
 } sm_exec_ctx;
 
 int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi);

@@ -45,17 +45,31 @@
  *
  * Memory: keys live in the keytab's vectors (copied out of input batches,
  * which are freed after each batch); strings held by states live in the
- * table's arena.  All state is partitioned by hash, so a later version can
- * spill pieces under a memory budget.  Partial tables are freed after the
- * merge; the output mset belongs to the caller.
+ * table's arena.  Partial tables are freed after the merge; the output mset
+ * belongs to the caller.
+ *
+ * Spilling (ctx->memory_limit, exec/spill.h): when the counted memory
+ * passes the budget while the partial tables grow, the in-memory attempt is
+ * abandoned (its tables freed) and the child is run again with every input
+ * row routed by a hash of its group key into SM_SPILL_FANOUT spill files
+ * (whole input rows: aggregate states need no serialization).  Then each
+ * file is aggregated on its own into one table and emitted; a file whose
+ * table would pass the working budget is re-partitioned with a different
+ * hash seed (up to HA_SPILL_LEVELS deep; past that it is aggregated over
+ * the budget).  Global aggregates (one group) and DISTINCT aggregates do not
+ * spill.  The output itself is materialized in memory, like every breaker's.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "common/status.h"
 #include "exec/dictkeys.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
+#include "exec/metrics.h"
 #include "exec/partials.h"
+#include "exec/spill.h"
 #include "expr/agg.h"
 
 typedef struct {
@@ -82,6 +96,12 @@ typedef struct {
     sm_type *key_types;
     ha_agg *aggs;
     exec_two_phase tp; /* partials: ha_table[tp.npartials] */
+    /* spilling under ctx->memory_limit (see "spilling" below) */
+    bool can_spill;
+    _Atomic bool overflow;          /* the in-memory attempt hit the budget */
+    int64_t mem_start;              /* sm_mem_in_use when the breaker began */
+    struct sm_spill_set *spill_dst; /* where ha_spill_consume routes batches */
+    int64_t work_budget;            /* bytes one spill partition's table may use */
 } ha_run;
 
 static ha_table *ha_partial(ha_run *r, int part) { return (ha_table *)r->tp.partials + part; }
@@ -297,6 +317,13 @@ static int ha_consume(void *arg, int part, sm_batch *b) {
     if (!t->used) rc = ha_table_init(r, t);
     if (rc == SM_OK) rc = ha_consume_batch(r, t, b);
     sm_batch_free(b);
+    /* a quarter of headroom: a table's next growth doubles its slots */
+    if (rc == SM_OK && r->can_spill &&
+        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4 &&
+        sm_mem_in_use() - r->mem_start > r->ctx->memory_limit / 16) {
+        atomic_store(&r->overflow, true); /* exec_hashagg starts over, spilling */
+        rc = sm_err(SM_INTERNAL, "hash aggregate: memory budget reached");
+    }
     return rc;
 }
 
@@ -485,6 +512,188 @@ static int ha_prepare(ha_run *r) {
 
 static void ha_free_partial(void *arg, void *table) { ha_table_free(arg, table); }
 
+/* ---- spilling ------------------------------------------------------------------------ */
+
+#define HA_SPILL_LEVELS 4
+
+/* Writes the rows of b into ss's files by the hash of their group keys. */
+static int ha_spill_route(ha_run *r, sm_spill_set *ss, const sm_batch *b) {
+    int64_t n = b->nrows;
+    if (n == 0) return SM_OK;
+    int rc = SM_OK;
+    sm_vector **kv = sm_calloc((size_t)r->nkeys + 1, sizeof *kv);
+    uint64_t *hashes = sm_malloc((size_t)n * sizeof *hashes);
+    if (!kv || !hashes) rc = SM_NOMEM;
+    for (int k = 0; k < r->nkeys && rc == SM_OK; k++)
+        rc = sm_expr_eval(&r->ctx->eval, r->plan->keys[k], b, &kv[k]);
+    if (rc == SM_OK) {
+        sm_keytab_hash(kv, r->nkeys, n, hashes);
+        rc = sm_spill_set_route(ss, b, hashes);
+    }
+    if (kv) ha_unref_all(kv, r->nkeys);
+    sm_free(kv);
+    sm_free(hashes);
+    return rc;
+}
+
+static int ha_spill_consume(void *arg, int part, sm_batch *b) {
+    ha_run *r = arg;
+    int rc = ha_spill_route(r, r->spill_dst, b);
+    sm_batch_free(b);
+    return rc;
+}
+
+/* Emits every group of t into the output partitions of their pieces. */
+static int ha_emit_spilled(ha_run *r, ha_table *t, sm_mset *out) {
+    int npieces = r->tp.npieces;
+    int64_t ng = t->keys.ngroups;
+    int32_t *sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel);
+    if (!sel) return SM_NOMEM;
+    int rc = SM_OK;
+    for (int piece = 0; piece < npieces && rc == SM_OK; piece++) {
+        for (int64_t st = 0; st < ng && rc == SM_OK; st += SM_BATCH_ROWS) {
+            int64_t end = st + SM_BATCH_ROWS < ng ? st + SM_BATCH_ROWS : ng;
+            int64_t ns = exec_select_piece(&t->keys, st, end, piece, npieces, sel);
+            if (ns == 0) continue;
+            sm_batch *b = sm_batch_new(r->nkeys + r->naggs, ns);
+            if (!b) {
+                rc = SM_NOMEM;
+                break;
+            }
+            for (int k = 0; k < r->nkeys && rc == SM_OK; k++)
+                if (!(b->cols[k] = sm_vector_take(t->keys.keys[k], sel, ns))) rc = SM_NOMEM;
+            for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+                const ha_agg *ag = &r->aggs[a];
+                sm_vector *v = sm_vector_new(ag->call->type, ns);
+                b->cols[r->nkeys + a] = v;
+                if (!v) {
+                    rc = SM_NOMEM;
+                    break;
+                }
+                size_t sz = ag->def->state_size;
+                for (int64_t i = 0; i < ns && rc == SM_OK; i++)
+                    rc = ag->def->finalize(ag->call, t->states[a] + (size_t)sel[i] * sz, v);
+            }
+            if (rc != SM_OK) {
+                sm_batch_free(b);
+                break;
+            }
+            rc = sm_mset_add(out, piece, b);
+        }
+    }
+    sm_free(sel);
+    return rc;
+}
+
+/* Bytes a table holds (slots, keys, hashes, states; not strings its
+ * states keep in the arena): what a spill partition's table is held to. */
+static int64_t ha_table_bytes(const ha_run *r, const ha_table *t) {
+    int64_t n = (int64_t)t->keys.nslots * 8 + t->keys.cap_groups * 8;
+    for (int k = 0; k < r->nkeys; k++) {
+        const sm_vector *v = t->keys.keys[k];
+        n += v->capacity * (int64_t)(sm_type_width(v->type) + 1) + v->bytes_cap;
+    }
+    for (int a = 0; a < r->naggs; a++) n += t->cap * (int64_t)r->aggs[a].def->state_size;
+    return n;
+}
+
+typedef struct {
+    ha_run *r;
+    sm_spill_set *ss;
+    sm_mset *out;
+    pthread_mutex_t out_lock;
+    _Atomic int64_t bytes, parts; /* re-partitioned ones */
+} ha_spill_job;
+
+/* Aggregates the rows of spill file f (level `level`) into j->out,
+ * re-partitioning it when its table would pass the working budget. */
+static int ha_spill_process(ha_spill_job *j, FILE *f, int level) {
+    ha_run *r = j->r;
+    if (fseek(f, 0, SEEK_SET) != 0) return sm_err(SM_IO, "rewinding a spill file");
+    ha_table t;
+    int rc = ha_table_init(r, &t);
+    if (rc != SM_OK) return rc;
+    bool over = false;
+    for (;;) {
+        sm_batch *b = NULL;
+        rc = sm_spill_read_batch(f, &b);
+        if (rc != SM_OK || !b) break;
+        rc = ha_consume_batch(r, &t, b);
+        sm_batch_free(b);
+        if (rc != SM_OK) break;
+        if (sm_pool_cancelled()) break;
+        if (level + 1 < HA_SPILL_LEVELS && ha_table_bytes(r, &t) > r->work_budget) {
+            over = true;
+            break;
+        }
+    }
+    if (rc == SM_OK && !over && !sm_pool_cancelled()) {
+        pthread_mutex_lock(&j->out_lock);
+        rc = ha_emit_spilled(r, &t, j->out);
+        pthread_mutex_unlock(&j->out_lock);
+    }
+    ha_table_free(r, &t);
+    if (rc != SM_OK || !over) return rc;
+    /* too big: split this file again with the next level's hash */
+    sm_spill_set *ss = sm_spill_set_new(level + 1);
+    if (!ss) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+    if (fseek(f, 0, SEEK_SET) != 0) rc = sm_err(SM_IO, "rewinding a spill file");
+    while (rc == SM_OK) {
+        sm_batch *b = NULL;
+        rc = sm_spill_read_batch(f, &b);
+        if (rc != SM_OK || !b) break;
+        rc = ha_spill_route(r, ss, b);
+        sm_batch_free(b);
+    }
+    atomic_fetch_add(&j->bytes, sm_spill_set_bytes(ss));
+    atomic_fetch_add(&j->parts, SM_SPILL_FANOUT);
+    for (int i = 0; i < SM_SPILL_FANOUT && rc == SM_OK; i++) {
+        rc = ha_spill_process(j, sm_spill_set_file(ss, i), level + 1);
+        sm_spill_set_close_file(ss, i);
+    }
+    sm_spill_set_free(ss);
+    return rc;
+}
+
+static int ha_spill_task(void *arg, int i) {
+    ha_spill_job *j = arg;
+    int rc = ha_spill_process(j, sm_spill_set_file(j->ss, i), 0);
+    sm_spill_set_close_file(j->ss, i);
+    return rc;
+}
+
+/* The spilling run: routes the child's rows into spill files, then
+ * aggregates them, one file per task, each table held to a share of the
+ * budget. */
+static int ha_spill_run(ha_run *r, sm_mset **out) {
+    int64_t limit = r->ctx->memory_limit;
+    int64_t free_now = limit - sm_mem_in_use();
+    int threads = sm_pool_threads(r->ctx->pool);
+    r->work_budget = (free_now > limit / 4 ? free_now : limit / 4) / 2 / (threads > 0 ? threads : 1);
+    ha_spill_job j = {.r = r};
+    pthread_mutex_init(&j.out_lock, NULL);
+    j.out = sm_mset_new(r->tp.npieces);
+    j.ss = sm_spill_set_new(0);
+    int rc = j.out && j.ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
+    r->spill_dst = j.ss;
+    if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, ha_spill_consume, r);
+    if (j.ss) {
+        atomic_fetch_add(&j.bytes, sm_spill_set_bytes(j.ss));
+        atomic_fetch_add(&j.parts, SM_SPILL_FANOUT);
+    }
+    if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, SM_SPILL_FANOUT, ha_spill_task, &j);
+    sm_spill_set_free(j.ss);
+    r->spill_dst = NULL;
+    pthread_mutex_destroy(&j.out_lock);
+    sm_exec_metrics_spilled(r->ctx, r->plan, atomic_load(&j.bytes), atomic_load(&j.parts));
+    if (rc != SM_OK) {
+        sm_mset_free(j.out);
+        return rc;
+    }
+    *out = j.out;
+    return SM_OK;
+}
+
 int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     ha_run r = {0};
     r.ctx = ctx;
@@ -500,7 +709,14 @@ int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         .arg = &r,
     };
     int rc = ha_prepare(&r);
+    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && r.nkeys > 0;
+    r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */
+    for (int a = 0; r.can_spill && a < r.naggs; a++) r.can_spill &= !r.aggs[a].distinct;
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
+    if (rc != SM_OK && atomic_load(&r.overflow)) {
+        sm_err_clear();
+        rc = ha_spill_run(&r, out);
+    }
     sm_free(r.key_types);
     sm_free(r.aggs);
     return rc;

@@ -183,6 +183,13 @@ void exec_metrics_consumed(sm_op_metrics *op, int64_t ns) {
 
 /* ---- EXPLAIN ANALYZE text ---------------------------------------------------------- */
 
+void sm_exec_metrics_spilled(sm_exec_ctx *ctx, const sm_plan *p, int64_t bytes, int64_t partitions) {
+    sm_op_metrics *op = ctx->metrics ? sm_exec_metrics_find(ctx->metrics, p) : NULL;
+    if (!op) return;
+    atomic_fetch_add(&op->spill_bytes, bytes);
+    atomic_fetch_add(&op->spill_partitions, partitions);
+}
+
 static void put_bytes(sm_buf *b, int64_t n) {
     if (n < 1024) sm_buf_appendf(b, "%lld B", (long long)n);
     else if (n < 1024 * 1024) sm_buf_appendf(b, "%.1f KiB", n / 1024.0);
@@ -208,6 +215,13 @@ static void print_node(const sm_exec_metrics *m, sm_arena *a, const sm_plan *p, 
             sm_buf_appendf(&b, ", peak memory=");
             if (mask) sm_buf_appendf(&b, "*");
             else put_bytes(&b, grow > 0 ? grow : 0);
+        }
+        int64_t spilled = atomic_load(&op->spill_bytes);
+        if (spilled > 0 || atomic_load(&op->spill_partitions) > 0) {
+            sm_buf_appendf(&b, ", spilled=");
+            if (mask) sm_buf_appendf(&b, "*");
+            else put_bytes(&b, spilled);
+            sm_buf_appendf(&b, " in %lld partitions", (long long)atomic_load(&op->spill_partitions));
         }
         if (op->has_scan) {
             sm_scan_metrics now = {0};

@@ -13,7 +13,9 @@
  * its consume callbacks inside those tasks.  Memory is the largest growth
  * of the process's counted memory (sm_mem_in_use) seen while a breaker
  * ran, sampled per batch: an estimate of its hash table or sort buffer
- * (concurrent work is included).
+ * (concurrent work is included).  A breaker that spilled under the memory
+ * budget adds the bytes it wrote to spill files and the number of spill
+ * partitions (re-partitioned ones counted again): sm_exec_metrics_spilled.
  */
 #ifndef SM_EXEC_METRICS_H
 #define SM_EXEC_METRICS_H
@@ -28,6 +30,7 @@ typedef struct sm_op_metrics {
     const sm_plan *node;
     _Atomic int64_t rows, batches, time_ns, streams;
     _Atomic int64_t mem_base, mem_peak; /* breakers: in-use at start, largest seen */
+    _Atomic int64_t spill_bytes, spill_partitions; /* breakers that spilled (exec/spill.h) */
     bool breaker_ran;
     bool has_scan;
     sm_scan_metrics scan_before; /* source metrics when the action started */
@@ -46,6 +49,9 @@ void sm_exec_metrics_free(sm_exec_metrics *m);
 sm_op_metrics *sm_exec_metrics_find(const sm_exec_metrics *m, const sm_plan *p);
 
 int64_t sm_exec_now_ns(void);
+
+/* Adds spilled bytes and partitions to p's counters (no-op without metrics). */
+void sm_exec_metrics_spilled(sm_exec_ctx *ctx, const sm_plan *p, int64_t bytes, int64_t partitions);
 
 /* exec.c's hooks. */
 int exec_metrics_wrap(sm_exec_ctx *ctx, const sm_plan *p, sm_stream **s);

@@ -42,6 +42,7 @@
 #include "catalog/catalog.h"
 #include "fs/commit.h"
 #include "fs/fs.h"
+#include "exec/spill.h"
 #include "fs/partition.h"
 #include "sql/sql.h"
 
@@ -1019,6 +1020,10 @@ typedef struct {
 } st_setting;
 
 static const st_setting SETTINGS[] = {
+    {"smelt.memory.limit",
+     "Memory budget of a query (bytes, or with a unit: 512m, 2g); hash aggregation spills to "
+     "temporary files past it (default: 60% of physical memory).",
+     "0.2.0"},
     {"smelt.threads", "Worker threads of the session (default: the number of CPUs).", "0.1.0"},
     {"spark.sql.ansi.enabled",
      "When true, Spark SQL uses an ANSI compliant dialect instead of being Hive compliant: "
@@ -1060,6 +1065,10 @@ static const char *setting_value(sm_session *s, const char *key) {
     if (strcasecmp(key, "spark.sql.session.timeZone") == 0) return sm_tz_name(s->tz);
     if (strcasecmp(key, "spark.sql.warehouse.dir") == 0) return warehouse_uri(s);
     if (strcasecmp(key, "smelt.threads") == 0) return sm_arena_printf(s->arena, "%d", s->threads);
+    if (strcasecmp(key, "smelt.memory.limit") == 0)
+        return sm_arena_printf(s->arena, "%lld",
+                               (long long)(s->memory_limit > 0 ? s->memory_limit
+                                                               : sm_memory_limit_default()));
     const char *v = sm_session_get(s, key);
     if (v) return v;
     if (strcasecmp(key, "spark.sql.shuffle.partitions") == 0) return "200";
@@ -1123,6 +1132,7 @@ static int reset_one(sm_session *s, const char *key) {
     if (strcasecmp(key, "spark.sql.caseSensitive") == 0) s->case_sensitive = false;
     if (strcasecmp(key, "spark.sql.session.timeZone") == 0) s->tz = sm_tz_utc();
     if (strcasecmp(key, "spark.sql.shuffle.partitions") == 0) s->shuffle_partitions = 0;
+    if (strcasecmp(key, "smelt.memory.limit") == 0) s->memory_limit = 0;
     for (int i = 0; i < s->nconf; i++) {
         if (strcasecmp(s->conf[i].key, key) == 0) {
             s->conf[i] = s->conf[--s->nconf];
@@ -1144,6 +1154,7 @@ static int exec_reset(sm_session *s, const sql_stmt *st, sm_dataframe **out) {
         s->case_sensitive = false;
         s->tz = sm_tz_utc();
         s->shuffle_partitions = 0;
+        s->memory_limit = 0;
     }
     return empty_result(s, out);
 }

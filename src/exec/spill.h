@@ -1,0 +1,71 @@
+/*
+ * spill.h — the memory budget and spill files (exec/spill.c).
+ *
+ * Budget: the session setting smelt.memory.limit (CLI --memory-limit SIZE,
+ * environment SMELT_MEMORY_LIMIT) sets ctx->memory_limit, in bytes of counted
+ * memory (common/mem.h); the default is 60% of physical RAM.  Operators
+ * compare sm_mem_in_use() with it and spill when it is reached.
+ *
+ * Spill files: one directory per process, $TMPDIR/smelt-spill-<pid>-XXXXXX,
+ * created on first use.  A spill file is created in it and unlinked at once,
+ * so it disappears when closed (or when the process dies); the directory is
+ * removed when the last spill file of the process is closed, at exit, and by
+ * the SIGINT/SIGTERM handlers installed with the directory.
+ *
+ * Batch format: a batch is written as its vectors' buffers, copied; the
+ * nested types' descriptors are interned for the life of the process, so
+ * they are written as pointers (spill files never outlive the process).
+ */
+#ifndef SM_EXEC_SPILL_H
+#define SM_EXEC_SPILL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "types/types.h"
+
+/* Parses a size: a whole number of bytes with an optional unit b, k, kb,
+ * kib, m, mb, mib, g, gb, gib, t, tb, tib (case-insensitive, powers of 1024),
+ * e.g. "8MB", "2g", "400m", "1048576".  SM_INVALID with a message naming
+ * `what` otherwise (or when the size is below 1 MB). */
+int sm_parse_mem_size(const char *what, const char *text, int64_t *out);
+/* 60% of physical RAM (1 GB when unknown). */
+int64_t sm_memory_limit_default(void);
+
+/* A new spill file, read-write, already unlinked.  NULL on error (message
+ * set).  Close with sm_spill_close. */
+FILE *sm_spill_open(void);
+void sm_spill_close(FILE *f);
+/* The spill directory's path while it exists ("" otherwise): tests. */
+const char *sm_spill_dir(void);
+/* Removes the spill directory now (async-signal-safe). */
+void sm_spill_on_signal(void);
+/* Installs SIGINT/SIGTERM handlers that remove the spill directory, then
+ * re-raise the signal with the default action, where the signal still has
+ * its default action (done when the directory is first created, so a
+ * program that never spills keeps its signals; the CLI is such a program
+ * until a query spills). */
+void sm_spill_install_signal_handlers(void);
+
+/* A set of SM_SPILL_FANOUT spill files that rows are routed to by a hash
+ * (Grace partitioning); `level` seeds the hash → file mapping, so a file
+ * re-partitioned one level down spreads over the next set.  Writers may
+ * route concurrently (a lock per file). */
+#define SM_SPILL_FANOUT 32
+typedef struct sm_spill_set sm_spill_set;
+sm_spill_set *sm_spill_set_new(int level); /* NULL on error (message set) */
+void sm_spill_set_free(sm_spill_set *ss);  /* closes the files left */
+FILE *sm_spill_set_file(sm_spill_set *ss, int i);
+void sm_spill_set_close_file(sm_spill_set *ss, int i); /* frees its disk space now */
+int64_t sm_spill_set_bytes(sm_spill_set *ss);
+/* Writes row i of b to file sm_spill_part(hashes[i], level) of ss. */
+int sm_spill_set_route(sm_spill_set *ss, const sm_batch *b, const uint64_t *hashes);
+
+/* Appends columns cols[0..ncols) (equal lengths) to f; *bytes += the bytes
+ * written. */
+int sm_spill_write_cols(FILE *f, sm_vector *const *cols, int ncols, int64_t *bytes);
+/* Reads the next batch written by sm_spill_write_cols; *out = NULL at the
+ * end of the file. */
+int sm_spill_read_batch(FILE *f, sm_batch **out);
+
+#endif
