@@ -236,7 +236,7 @@ def main():
     print('machine: %s' % mach)
     print('engines: smelt %s, %s' % (rev, ', '.join('%s %s' % e for e in engines)), flush=True)
     raw = gen_data(o['rows'], data_root) if any(w != 'tpch' for w in o['workloads']) else None
-    out_root = os.path.join(data_root, 'out')
+    out_root = os.path.join(data_root, 'out-suite-%d' % os.getpid())  # others use out/
     names = ['smelt'] + [e[0] for e in engines]
     results = {}   # (work, engine) -> list of seconds | error string
     rowsets = {}   # (work, engine) -> output rows
