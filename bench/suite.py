@@ -306,7 +306,9 @@ def main():
     if o['record']:
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
         cmd = 'bench/run.sh ' + ' '.join(sys.argv[1:])
-        sec = ['', '## `%s` — %s, smelt %s, %d rows' % (cmd.strip(), stamp, rev, o['rows']), '',
+        size = ', '.join(([('%d rows' % o['rows'])] if raw else []) +
+                         (['TPC-H SF %s' % o['sf']] if 'tpch' in o['workloads'] else []))
+        sec = ['', '## `%s` — %s, smelt %s, %s' % (cmd.strip(), stamp, rev, size), '',
                'Machine: %s.  Engines: %s.' % (mach, ', '.join('%s %s' % e for e in engines)), '',
                table, ''] + ['- ' + n for n in notes]
         with open(os.path.join(ROOT, 'bench', 'RESULTS.md'), 'a') as f:
