@@ -193,11 +193,13 @@ def run_tpch(o, build, notes):
     ok = wrong = 0
     smelt_s = duck_s = 0.0
     worst = (0.0, '')
+    per = []
     for line in p.stdout.splitlines():
         m = re.match(r'q(\d+)\s+(\S+)\s+([\d.]+)s\s+\(duckdb ([\d.]+)s\)', line)
         if not m:
             continue
         q, status, s, d = m.group(1), m.group(2), float(m.group(3)), float(m.group(4))
+        per.append('q%s %.2f/%.2f%s' % (q, s, d, '' if status.startswith('ok') else ' ' + status))
         if status.startswith('ok'):
             ok += 1
             smelt_s += s
@@ -211,6 +213,7 @@ def run_tpch(o, build, notes):
                  'same CSV files); %d ok, %d wrong or failed; totals over the ok queries; slowest '
                  'against DuckDB: %s at %.2fx DuckDB\'s time.' % (o['sf'], ok, wrong, worst[1],
                                                                    worst[0]))
+    notes.append('tpch per query, smelt s / DuckDB s: ' + ', '.join(per))
     return smelt_s, duck_s
 
 
