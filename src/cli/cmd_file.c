@@ -5,8 +5,8 @@
  * FILE is a file, a directory or a glob of any format file_format.c knows
  * (CSV, Parquet), found from the extension or named by --from; a path that
  * says nothing is read as CSV.  CSV files are read with header=true and
- * inferSchema=true unless options say otherwise: a quick look at a file
- * should not need flags.
+ * inferSchema=true unless options say otherwise (count skips inference: it
+ * reads no column): a quick look at a file should not need flags.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +77,9 @@ int cli_cmd_file(const char *cmd, int argc, char **argv) {
         opts[k++] = "header";
         opts[k++] = "true";
     }
-    if (fmt->text && !has_infer) {
+    /* count needs no types: no column is read, so rows are only counted
+     * (csv_count_rows) and an inference pass would double the work. */
+    if (fmt->text && !has_infer && strcmp(cmd, "count") != 0) {
         opts[k++] = "inferSchema";
         opts[k++] = "true";
     }

@@ -144,6 +144,7 @@ typedef struct csv_scan {
     bool *data_required;  /* per data column: convert it (NULL = all); set_required */
     bool *out_skip;       /* per output column: produced all-null (pruned) */
     bool pruned;          /* some data column is not required */
+    bool count_only;      /* no data column required: rows counted, not tokenized */
 } csv_scan;
 
 int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types);

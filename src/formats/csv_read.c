@@ -39,6 +39,16 @@
  * array of scalars first and appended only when it is kept, so dropping a
  * row never has to undo appends.
  *
+ * Counting.  When column pruning leaves no data column required (count(*)),
+ * Spark's UnivocityParser returns an empty row per line without tokenizing
+ * it; without multiLine, lines come from Hadoop's LineReader, so quotes do
+ * not join lines.  csv_count_rows does the same: it finds line ends with
+ * SIMD (\n or \r) and skips blank and comment lines, never splitting fields.
+ *
+ * Known gap: with multiLine, Spark's univocity detects the first line
+ * separator ("\n" in a file with \n lines) and keeps a lone or trailing \r
+ * in the value; smelt treats \r as a record end there too.
+ *
  * Memory: fields point into the mapped file or into the tokenizer's scratch
  * buffer (escaped quoted fields, reset per record): no per-field malloc.
  * Threading: a source is read-only after create; each reader owns its
@@ -700,6 +710,53 @@ static int append_value(sm_vector *vec, const sm_value *v) {
     }
 }
 
+/* First \n or \r in [p, end), or end. */
+static const char *csv_find_eol(const char *p, const char *end) {
+#if defined(__SSE2__)
+    const __m128i vnl = _mm_set1_epi8('\n'), vcr = _mm_set1_epi8('\r');
+    for (; p + 16 <= end; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, vnl), _mm_cmpeq_epi8(v, vcr)));
+        if (m) return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < end && *p != '\n' && *p != '\r') p++;
+    return p;
+}
+
+/* Counts up to max rows from r->pos without tokenizing: the path for a scan
+ * that requires no column (count(*)).  Spark's UnivocityParser.parse returns
+ * an empty row for every line without parsing it when column pruning leaves
+ * no required column, and without multiLine the lines come from Hadoop's
+ * LineReader (quotes do not join lines) after filterCommentAndEmpty.  So a
+ * row is every line that is not blank after trimming and not a comment;
+ * lines starting with a byte <= ' ' or the comment character go through the
+ * tokenizer's own skip rules. */
+static int csv_count_rows(csv_reader *r, int64_t max, int64_t *rows_out) {
+    const csv_options *o = &r->scan->opt;
+    int64_t rows = 0;
+    while (rows < max && r->pos < r->stop) {
+        const char *p = r->pos, *next;
+        unsigned char c0 = (unsigned char)*p;
+        if (c0 <= ' ' || (o->comment >= 0 && c0 == (unsigned)o->comment)) {
+            const char *rec_end;
+            bool skip;
+            int rc = csv_next_record(&r->tok, p, r->end, &rec_end, &next, &skip);
+            if (rc) return rc == SM_NOMEM ? sm_err(SM_NOMEM, "out of memory parsing CSV") : rc;
+            r->pos = next;
+            if (skip) continue;
+        } else {
+            const char *e = csv_find_eol(p, r->end);
+            r->pos = e < r->end ? e + term_len(o, e, r->end) : r->end;
+        }
+        if (r->header_pending) { r->header_pending = false; continue; }
+        rows++;
+    }
+    *rows_out = rows;
+    return SM_OK;
+}
+
 static int csv_reader_next(sm_reader *base, sm_batch **out) {
     csv_reader *r = (csv_reader *)base;
     const csv_scan *scan = r->scan;
@@ -723,7 +780,8 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
     int64_t rows = 0;
     int rc = SM_OK;
     int nd = scan->ndata_cols;
-    while (rows < SM_BATCH_ROWS && r->pos < r->stop) {
+    if (scan->count_only) rc = csv_count_rows(r, SM_BATCH_ROWS, &rows);
+    while (!scan->count_only && rows < SM_BATCH_ROWS && r->pos < r->stop) {
         const char *rec = r->pos, *rec_end, *next;
         bool skip;
         rc = csv_next_record(&r->tok, rec, r->end, &rec_end, &next, &skip);
@@ -857,6 +915,12 @@ static int csv_set_required(sm_source *s, const bool *required) {
         if (!req) pruned = true;
     }
     scan->pruned = pruned;
+    /* No column required: rows are counted, not tokenized (csv_count_rows).
+     * Only for line-based reading with the default line ends; multiLine
+     * and lineSep keep the tokenizer. */
+    bool any = false;
+    for (int i = 0; i < nd; i++) any = any || scan->data_required[i];
+    scan->count_only = pruned && !any && !scan->opt.multiline && !scan->opt.line_sep;
     return SM_OK;
 }
 
