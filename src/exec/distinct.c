@@ -330,6 +330,10 @@ static int64_t dd_table_bytes(const dd_run *r, const dd_table *t) {
     return n;
 }
 
+static int dd_spill_process(dd_run *r, FILE *f, int level);
+static int dd_resplit_route(void *r, sm_spill_set *ss, const sm_batch *b) { return dd_spill_route(r, ss, b); }
+static int dd_resplit_process(void *r, FILE *f, int level) { return dd_spill_process(r, f, level); }
+
 static int dd_spill_process(dd_run *r, FILE *f, int level) {
     if (fseek(f, 0, SEEK_SET) != 0) return sm_err(SM_IO, "rewinding a spill file");
     dd_table t;
@@ -367,24 +371,9 @@ static int dd_spill_process(dd_run *r, FILE *f, int level) {
     }
     dd_table_free(r, &t);
     if (rc != SM_OK || !over) return rc;
-    sm_spill_set *ss = sm_spill_set_new(level + 1);
-    if (!ss) return sm_errcode() ? sm_errcode() : SM_NOMEM;
-    if (fseek(f, 0, SEEK_SET) != 0) rc = sm_err(SM_IO, "rewinding a spill file");
-    while (rc == SM_OK) {
-        sm_batch *b = NULL;
-        rc = sm_spill_read_batch(f, &b);
-        if (rc != SM_OK || !b) break;
-        rc = dd_spill_route(r, ss, b);
-        sm_batch_free(b);
-    }
-    atomic_fetch_add(&r->spill_bytes, sm_spill_set_bytes(ss));
-    atomic_fetch_add(&r->spill_parts, SM_SPILL_FANOUT);
-    for (int i = 0; i < SM_SPILL_FANOUT && rc == SM_OK; i++) {
-        rc = dd_spill_process(r, sm_spill_set_file(ss, i), level + 1);
-        sm_spill_set_close_file(ss, i);
-    }
-    sm_spill_set_free(ss);
-    return rc;
+    /* too big: split this file again with the next level's hash */
+    return sm_spill_resplit(f, level, dd_resplit_route, dd_resplit_process, r, &r->spill_bytes,
+                            &r->spill_parts);
 }
 
 static int dd_spill_task(void *arg, int i) {

@@ -607,6 +607,12 @@ typedef struct {
 
 /* Aggregates the rows of spill file f (level `level`) into j->out,
  * re-partitioning it when its table would pass the working budget. */
+static int ha_spill_process(ha_spill_job *j, FILE *f, int level);
+static int ha_resplit_route(void *j, sm_spill_set *ss, const sm_batch *b) {
+    return ha_spill_route(((ha_spill_job *)j)->r, ss, b);
+}
+static int ha_resplit_process(void *j, FILE *f, int level) { return ha_spill_process(j, f, level); }
+
 static int ha_spill_process(ha_spill_job *j, FILE *f, int level) {
     ha_run *r = j->r;
     if (fseek(f, 0, SEEK_SET) != 0) return sm_err(SM_IO, "rewinding a spill file");
@@ -635,24 +641,7 @@ static int ha_spill_process(ha_spill_job *j, FILE *f, int level) {
     ha_table_free(r, &t);
     if (rc != SM_OK || !over) return rc;
     /* too big: split this file again with the next level's hash */
-    sm_spill_set *ss = sm_spill_set_new(level + 1);
-    if (!ss) return sm_errcode() ? sm_errcode() : SM_NOMEM;
-    if (fseek(f, 0, SEEK_SET) != 0) rc = sm_err(SM_IO, "rewinding a spill file");
-    while (rc == SM_OK) {
-        sm_batch *b = NULL;
-        rc = sm_spill_read_batch(f, &b);
-        if (rc != SM_OK || !b) break;
-        rc = ha_spill_route(r, ss, b);
-        sm_batch_free(b);
-    }
-    atomic_fetch_add(&j->bytes, sm_spill_set_bytes(ss));
-    atomic_fetch_add(&j->parts, SM_SPILL_FANOUT);
-    for (int i = 0; i < SM_SPILL_FANOUT && rc == SM_OK; i++) {
-        rc = ha_spill_process(j, sm_spill_set_file(ss, i), level + 1);
-        sm_spill_set_close_file(ss, i);
-    }
-    sm_spill_set_free(ss);
-    return rc;
+    return sm_spill_resplit(f, level, ha_resplit_route, ha_resplit_process, j, &j->bytes, &j->parts);
 }
 
 static int ha_spill_task(void *arg, int i) {

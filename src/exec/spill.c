@@ -374,3 +374,25 @@ done:
     sm_free(part);
     return rc;
 }
+
+int sm_spill_resplit(FILE *f, int level, sm_spill_route_fn route, sm_spill_process_fn process,
+                     void *arg, _Atomic int64_t *bytes, _Atomic int64_t *parts) {
+    sm_spill_set *ss = sm_spill_set_new(level + 1);
+    if (!ss) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+    int rc = fseek(f, 0, SEEK_SET) != 0 ? sm_err(SM_IO, "rewinding a spill file") : SM_OK;
+    while (rc == SM_OK) {
+        sm_batch *b = NULL;
+        rc = sm_spill_read_batch(f, &b);
+        if (rc != SM_OK || !b) break;
+        rc = route(arg, ss, b);
+        sm_batch_free(b);
+    }
+    atomic_fetch_add(bytes, sm_spill_set_bytes(ss));
+    atomic_fetch_add(parts, SM_SPILL_FANOUT);
+    for (int i = 0; i < SM_SPILL_FANOUT && rc == SM_OK; i++) {
+        rc = process(arg, sm_spill_set_file(ss, i), level + 1);
+        sm_spill_set_close_file(ss, i);
+    }
+    sm_spill_set_free(ss);
+    return rc;
+}

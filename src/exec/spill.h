@@ -61,6 +61,16 @@ int64_t sm_spill_set_bytes(sm_spill_set *ss);
 /* Writes row i of b to file sm_spill_part(hashes[i], level) of ss. */
 int sm_spill_set_route(sm_spill_set *ss, const sm_batch *b, const uint64_t *hashes);
 
+/* A spill file too big to process at `level`: its batches are routed by
+ * route() into a new set at level + 1 (each operator hashes its own keys
+ * with that level's seed), then each new file is handed to process() at
+ * level + 1 and released.  Adds the bytes written and the files made to
+ * *bytes and *parts (EXPLAIN ANALYZE's spill counters). */
+typedef int (*sm_spill_route_fn)(void *arg, sm_spill_set *ss, const sm_batch *b);
+typedef int (*sm_spill_process_fn)(void *arg, FILE *f, int level);
+int sm_spill_resplit(FILE *f, int level, sm_spill_route_fn route, sm_spill_process_fn process,
+                     void *arg, _Atomic int64_t *bytes, _Atomic int64_t *parts);
+
 /* Appends columns cols[0..ncols) (equal lengths) to f; *bytes += the bytes
  * written. */
 int sm_spill_write_cols(FILE *f, sm_vector *const *cols, int ncols, int64_t *bytes);
