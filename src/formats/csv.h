@@ -123,10 +123,7 @@ bool csv_parse_bool(const char *s, int32_t n, bool *out);
 
 /* Schema inference over files (csv_infer.c).  types[ncols] in/out: starts
  * at SM_NULLTYPE; becomes the merged type of every column. */
-typedef struct csv_split {
-    int file;
-    int64_t start, end;
-} csv_split;
+typedef sm_fs_split csv_split;
 
 typedef struct csv_scan {
     csv_options opt;

@@ -1022,68 +1022,8 @@ static int make_names(char **raw, int n, bool header, char ***out) {
     return SM_OK;
 }
 
-static int build_splits(csv_scan *scan) {
-    int cap = scan->nfiles + 1, n = 0;
-    for (int f = 0; f < scan->nfiles; f++)
-        if (!scan->opt.multiline) cap += (int)(scan->sizes[f] / csv_split_bytes) + 1;
-    scan->splits = sm_calloc((size_t)cap, sizeof *scan->splits);
-    if (!scan->splits) return SM_NOMEM;
-    for (int f = 0; f < scan->nfiles; f++) {
-        int64_t size = scan->sizes[f];
-        if (sm_fs_is_compressed(scan->files[f])) {
-            /* not splittable: one split to the end of the decompressed text */
-            scan->splits[n++] = (csv_split){f, 0, INT64_MAX};
-            continue;
-        }
-        if (scan->opt.multiline || size <= csv_split_bytes) {
-            scan->splits[n++] = (csv_split){f, 0, size};
-            continue;
-        }
-        for (int64_t s = 0; s < size; s += csv_split_bytes) {
-            int64_t e = s + csv_split_bytes;
-            /* Avoid a tiny tail split (Spark allows 10% slop). */
-            if (size - e < csv_split_bytes / 10) e = size;
-            scan->splits[n++] = (csv_split){f, s, e};
-            if (e == size) break;
-        }
-    }
-    scan->nsplits = n;
-    return SM_OK;
-}
 
-static char *describe(const csv_scan *scan) {
-    sm_buf b = {0};
-    sm_buf_appendf(&b, "csv [");
-    for (int i = 0; i < scan->nfiles && i < 3; i++) {
-        const char *base = strrchr(scan->files[i], '/');
-        sm_buf_appendf(&b, "%s%s", i ? ", " : "", base ? base + 1 : scan->files[i]);
-    }
-    if (scan->nfiles > 3) sm_buf_appendf(&b, ", ...");
-    sm_buf_appendf(&b, "] %d file%s, %d split%s", scan->nfiles, scan->nfiles == 1 ? "" : "s",
-                   scan->nsplits, scan->nsplits == 1 ? "" : "s");
-    return b.data ? (char *)sm_buf_cstr(&b) : NULL;
-}
 
-/* Spark packs input files into partitions largest first (FilePartition
- * sorts splits by length, descending, stably over the listing order), so
- * the rows of the largest file come first.  Order-sensitive results —
- * which duplicate dropDuplicates keeps, first() — depend on it; checked
- * with PySpark on two files with conflicting duplicates.  Insertion sort:
- * stable, and file lists are short enough. */
-static void order_files_like_spark(csv_scan *scan) {
-    for (int i = 1; i < scan->nfiles; i++) {
-        char *f = scan->files[i];
-        int64_t sz = scan->sizes[i];
-        int j = i - 1;
-        while (j >= 0 && scan->sizes[j] < sz) {
-            scan->files[j + 1] = scan->files[j];
-            scan->sizes[j + 1] = scan->sizes[j];
-            j--;
-        }
-        scan->files[j + 1] = f;
-        scan->sizes[j + 1] = sz;
-    }
-}
 
 static int csv_split_file(sm_source *s, int split, int *file, int64_t *bytes) {
     const csv_scan *scan = s->impl;
@@ -1135,8 +1075,10 @@ static int csv_create(const char *const *paths, int npaths, sm_fs_list *given,
         scan->sizes[i] = fl.files[i].size;
     }
     sm_free(fl.files);
-    order_files_like_spark(scan);
-    if ((rc = build_splits(scan))) goto nomem;
+    sm_fs_order_like_spark(scan->files, scan->sizes, scan->nfiles);
+    if ((rc = sm_fs_text_splits(scan->files, scan->sizes, scan->nfiles, csv_split_bytes,
+                                scan->opt.multiline, &scan->splits, &scan->nsplits)))
+        goto nomem;
 
     if (schema_ddl && *schema_ddl) {
         sm_schema *user;
@@ -1198,7 +1140,7 @@ static int csv_create(const char *const *paths, int npaths, sm_fs_list *given,
     src->split_file = csv_split_file;
     src->free = csv_source_free;
     src->impl = scan;
-    src->description = describe(scan);
+    src->description = sm_fs_describe_files("csv", scan->files, scan->nfiles, scan->nsplits);
     *out = src;
     return SM_OK;
 nomem:

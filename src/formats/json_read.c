@@ -139,10 +139,7 @@ void json_options_free(json_options *o) {
 
 /* ---- scan ----------------------------------------------------------------------- */
 
-typedef struct {
-    int file;
-    int64_t start, end;
-} json_split;
+typedef sm_fs_split json_split;
 
 typedef struct json_scan {
     json_options opt;
@@ -836,61 +833,8 @@ static int json_split_file(sm_source *s, int split, int *file, int64_t *bytes) {
     return SM_OK;
 }
 
-static int build_splits(json_scan *scan) {
-    int64_t sb = json_split_bytes > 0 ? json_split_bytes : 1;
-    int cap = scan->nfiles + 1, n = 0;
-    for (int f = 0; f < scan->nfiles; f++)
-        if (!scan->opt.multiline) cap += (int)(scan->sizes[f] / sb) + 1;
-    scan->splits = sm_calloc((size_t)cap, sizeof *scan->splits);
-    if (!scan->splits) return sm_err(SM_NOMEM, "out of memory");
-    for (int f = 0; f < scan->nfiles; f++) {
-        int64_t size = scan->sizes[f];
-        if (sm_fs_is_compressed(scan->files[f])) {
-            scan->splits[n++] = (json_split){f, 0, INT64_MAX};
-            continue;
-        }
-        if (scan->opt.multiline || size <= sb) {
-            scan->splits[n++] = (json_split){f, 0, size};
-            continue;
-        }
-        for (int64_t s = 0; s < size; s += sb) {
-            int64_t e = s + sb;
-            if (size - e < sb / 10) e = size;
-            scan->splits[n++] = (json_split){f, s, e};
-            if (e == size) break;
-        }
-    }
-    scan->nsplits = n;
-    return SM_OK;
-}
 
-static char *describe(const json_scan *scan) {
-    sm_buf b = {0};
-    sm_buf_appendf(&b, "json [");
-    for (int i = 0; i < scan->nfiles && i < 3; i++) {
-        const char *base = strrchr(scan->files[i], '/');
-        sm_buf_appendf(&b, "%s%s", i ? ", " : "", base ? base + 1 : scan->files[i]);
-    }
-    if (scan->nfiles > 3) sm_buf_appendf(&b, ", ...");
-    sm_buf_appendf(&b, "] %d file%s, %d split%s", scan->nfiles, scan->nfiles == 1 ? "" : "s",
-                   scan->nsplits, scan->nsplits == 1 ? "" : "s");
-    return b.data ? (char *)sm_buf_cstr(&b) : NULL;
-}
 
-static void order_files_like_spark(json_scan *scan) {
-    for (int i = 1; i < scan->nfiles; i++) {
-        char *f = scan->files[i];
-        int64_t sz = scan->sizes[i];
-        int j = i - 1;
-        while (j >= 0 && scan->sizes[j] < sz) {
-            scan->files[j + 1] = scan->files[j];
-            scan->sizes[j + 1] = scan->sizes[j];
-            j--;
-        }
-        scan->files[j + 1] = f;
-        scan->sizes[j + 1] = sz;
-    }
-}
 
 static const sm_dtype *field_dtype(const sm_field *f) {
     return f->dt ? f->dt : sm_dtype_scalar(f->type, f->precision, f->scale);
@@ -952,8 +896,10 @@ static int json_create(const char *const *paths, int npaths, sm_fs_list *given,
         scan->sizes[i] = fl.files[i].size;
     }
     sm_free(fl.files);
-    order_files_like_spark(scan);
-    if ((rc = build_splits(scan))) goto fail;
+    sm_fs_order_like_spark(scan->files, scan->sizes, scan->nfiles);
+    if ((rc = sm_fs_text_splits(scan->files, scan->sizes, scan->nfiles, json_split_bytes,
+                                scan->opt.multiline, &scan->splits, &scan->nsplits)))
+        goto fail;
 
     if (schema_ddl && *schema_ddl) {
         if ((rc = sm_schema_parse_ddl(schema_ddl, &scan->schema))) goto fail;
@@ -1005,7 +951,7 @@ static int json_create(const char *const *paths, int npaths, sm_fs_list *given,
     src->split_file = json_split_file;
     src->free = json_source_free;
     src->impl = scan;
-    src->description = describe(scan);
+    src->description = sm_fs_describe_files("json", scan->files, scan->nfiles, scan->nsplits);
     *out = src;
     return SM_OK;
 fail:

@@ -64,6 +64,24 @@ void sm_fs_unmap(sm_fs_map *m);
 /* True when `path` names a compressed file smelt decompresses on reading
  * (gzip: ".gz").  Such files are read whole, as one split. */
 bool sm_fs_is_compressed(const char *path);
+
+/* ---- splits of text files (fs/splits.c) ------------------------------------ */
+
+/* A byte range of input file `file`; end = INT64_MAX: to the end of a
+ * compressed file's decompressed text. */
+typedef struct sm_fs_split {
+    int file;
+    int64_t start, end;
+} sm_fs_split;
+/* Orders files largest first, stably, as Spark packs them. */
+void sm_fs_order_like_spark(char **files, int64_t *sizes, int n);
+/* Cuts files into ranges of split_bytes (whole_files: one split a file, as
+ * for multiLine records); *out (sm_free) holds *nout splits. */
+int sm_fs_text_splits(char *const *files, const int64_t *sizes, int nfiles, int64_t split_bytes,
+                      bool whole_files, sm_fs_split **out, int *nout);
+/* "csv [a.csv, b.csv, ...] 5 files, 9 splits" for EXPLAIN (sm_free'd by the
+ * caller; NULL on NOMEM). */
+char *sm_fs_describe_files(const char *format, char *const *files, int nfiles, int nsplits);
 /* The decompressed contents of a compressed file (compress.c); offsets
  * given to sm_fs_map_range for such a file are offsets in this text. */
 int sm_fs_inflate_file(const char *path, sm_fs_map *out);
