@@ -104,6 +104,41 @@ static bool format_double_fast(double a, char *digits, int *nd, int *exp10) {
     return false;
 }
 
+/* Java's Double.toString / Float.toString layout of a decimal significand
+ * (digits[0..nd), one digit before the point) times 10^exp10: plain
+ * between 10^-3 and 10^7, "d.dddE<exp>" outside; trailing zeros dropped
+ * but one kept after the point.  buf needs nd + 16 bytes. */
+int sm_format_java_digits(char *buf, bool neg, const char *digits, int nd, int exp10) {
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    char *o = buf;
+    if (neg) *o++ = '-';
+    if (exp10 >= -3 && exp10 < 7) {
+        if (exp10 >= 0) {
+            for (int i = 0; i <= exp10; i++) *o++ = i < nd ? digits[i] : '0';
+            *o++ = '.';
+            if (nd > exp10 + 1)
+                for (int i = exp10 + 1; i < nd; i++) *o++ = digits[i];
+            else
+                *o++ = '0';
+        } else {
+            *o++ = '0';
+            *o++ = '.';
+            for (int i = 0; i < -exp10 - 1; i++) *o++ = '0';
+            for (int i = 0; i < nd; i++) *o++ = digits[i];
+        }
+    } else {
+        *o++ = digits[0];
+        *o++ = '.';
+        if (nd > 1)
+            for (int i = 1; i < nd; i++) *o++ = digits[i];
+        else
+            *o++ = '0';
+        o += sprintf(o, "E%d", exp10);
+    }
+    *o = '\0';
+    return (int)(o - buf);
+}
+
 int sm_format_double(double d, char *buf) {
     if (isnan(d)) return (int)(strcpy(buf, "NaN"), 3);
     if (isinf(d)) {
@@ -159,35 +194,7 @@ int sm_format_double(double d, char *buf) {
             if (*p >= '0' && *p <= '9') digits[nd++] = *p;
         exp10 = (*p == 'e') ? atoi(p + 1) : 0;
     }
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
-
-    char *o = buf;
-    if (neg) *o++ = '-';
-    if (exp10 >= -3 && exp10 < 7) {
-        if (exp10 >= 0) {
-            for (int i = 0; i <= exp10; i++) *o++ = i < nd ? digits[i] : '0';
-            *o++ = '.';
-            if (nd > exp10 + 1)
-                for (int i = exp10 + 1; i < nd; i++) *o++ = digits[i];
-            else
-                *o++ = '0';
-        } else {
-            *o++ = '0';
-            *o++ = '.';
-            for (int i = 0; i < -exp10 - 1; i++) *o++ = '0';
-            for (int i = 0; i < nd; i++) *o++ = digits[i];
-        }
-    } else {
-        *o++ = digits[0];
-        *o++ = '.';
-        if (nd > 1)
-            for (int i = 1; i < nd; i++) *o++ = digits[i];
-        else
-            *o++ = '0';
-        o += sprintf(o, "E%d", exp10);
-    }
-    *o = '\0';
-    return (int)(o - buf);
+    return sm_format_java_digits(buf, neg, digits, nd, exp10);
 }
 
 /* ---- values → text --------------------------------------------------------- */

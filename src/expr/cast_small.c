@@ -102,34 +102,7 @@ int sm_format_float(double d, char *buf) {
             if (*p >= '0' && *p <= '9') digits[nd++] = *p;
         exp10 = (*p == 'e') ? atoi(p + 1) : 0;
     }
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
-    char *o = buf;
-    if (neg) *o++ = '-';
-    if (exp10 >= -3 && exp10 < 7) {
-        if (exp10 >= 0) {
-            for (int i = 0; i <= exp10; i++) *o++ = i < nd ? digits[i] : '0';
-            *o++ = '.';
-            if (nd > exp10 + 1)
-                for (int i = exp10 + 1; i < nd; i++) *o++ = digits[i];
-            else
-                *o++ = '0';
-        } else {
-            *o++ = '0';
-            *o++ = '.';
-            for (int i = 0; i < -exp10 - 1; i++) *o++ = '0';
-            for (int i = 0; i < nd; i++) *o++ = digits[i];
-        }
-    } else {
-        *o++ = digits[0];
-        *o++ = '.';
-        if (nd > 1)
-            for (int i = 1; i < nd; i++) *o++ = digits[i];
-        else
-            *o++ = '0';
-        o += sprintf(o, "E%d", exp10);
-    }
-    *o = '\0';
-    return (int)(o - buf);
+    return sm_format_java_digits(buf, neg, digits, nd, exp10);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */

@@ -353,5 +353,8 @@ bool sm_cast_allowed(sm_type from, sm_type to);
 int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf);
 /* Spark's double → string ("1.0", "1.0E10", "NaN", "Infinity", "-0.0"). */
 int sm_format_double(double d, char *buf); /* buf needs 32 */
+/* Java's toString layout of digits[0..nd) x 10^exp10 (expr/cast.c; used by
+ * sm_format_double and sm_format_float). */
+int sm_format_java_digits(char *buf, bool neg, const char *digits, int nd, int exp10);
 
 #endif
