@@ -55,6 +55,12 @@ void sm_session_free(sm_session *s);
  * count). */
 int sm_session_set(sm_session *s, const char *key, const char *value);
 const char *sm_session_get(sm_session *s, const char *key);
+/* The session's event log file (JSON lines per job, stage, task and
+ * operator: docs/event-log.md), opened on first use from the settings
+ * smelt.eventLog.path, or spark.eventLog.enabled=true with
+ * spark.eventLog.dir; NULL when none is configured or it cannot be opened
+ * (then sm_last_error() says why). */
+const char *sm_session_event_log_path(sm_session *s);
 /* The message of the last failure on this thread. */
 const char *sm_last_error(void);
 

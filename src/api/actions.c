@@ -18,7 +18,7 @@ int sm_df_collect_batches(sm_dataframe *df, sm_batch ***out, int *nbatches) {
     if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
     sm_exec_ctx ctx;
     SM_TRY(sm_plan_prune_columns(df->plan));
-    SM_TRY(sm_session_exec_ctx(df->session, &ctx));
+    SM_TRY(sm_session_job_begin(df->session, &ctx, df->plan, "collect"));
     sm_mset *m = NULL;
     int rc = exec_collect(&ctx, df->plan, &m);
     if (rc == SM_OK) {
@@ -38,7 +38,7 @@ int sm_df_collect_batches(sm_dataframe *df, sm_batch ***out, int *nbatches) {
         }
     }
     sm_mset_free(m);
-    sm_exec_ctx_done(&ctx);
+    sm_session_job_end(&ctx, df->plan, rc);
     return rc;
 }
 
@@ -59,7 +59,7 @@ int sm_df_count(sm_dataframe *df, int64_t *out) {
     if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
     sm_exec_ctx ctx;
     SM_TRY(sm_plan_prune_columns_count(df->plan));
-    SM_TRY(sm_session_exec_ctx(df->session, &ctx));
+    SM_TRY(sm_session_job_begin(df->session, &ctx, df->plan, "count"));
     int rc = SM_OK;
     int n = exec_num_partitions(&ctx, df->plan);
     if (n < 0) {
@@ -76,7 +76,7 @@ int sm_df_count(sm_dataframe *df, int64_t *out) {
             sm_free(job.per_part);
         }
     }
-    sm_exec_ctx_done(&ctx);
+    sm_session_job_end(&ctx, df->plan, rc);
     return rc;
 }
 

@@ -48,6 +48,8 @@ struct sm_session {
                                    regexes, date patterns) is released at the end */
     int nbound, capbound;
     struct sm_exec_reuse *reuse; /* breaker results kept across actions (exec/reuse.h) */
+    struct sm_event_log *events; /* the event log, once opened (exec/eventlog.h) */
+    char *events_path;           /* the file it was opened at */
 };
 
 struct sm_dataframe {
@@ -84,6 +86,15 @@ void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *tex
                          sm_bind_ctx *out);
 /* An execution context for one action. */
 int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out);
+/* An action (a job in the event log): the execution context, and the
+ * JobStart event when the session has an event log (spark.eventLog.*,
+ * smelt.eventLog.path); sm_session_job_end writes the operator metrics and
+ * JobEnd and releases the context.  `action` names it ("count"). */
+int sm_session_job_begin(sm_session *s, sm_exec_ctx *ctx, const sm_plan *root, const char *action);
+void sm_session_job_end(sm_exec_ctx *ctx, const sm_plan *root, int rc);
+/* The session's event log, opened on first use; *out NULL when none is
+ * configured.  An error when it cannot be opened. */
+int sm_session_event_log(sm_session *s, struct sm_event_log **out);
 /* The session's catalog, opened on first use (warehouse from the setting
  * spark.sql.warehouse.dir, $SMELT_HOME, or ./smelt-warehouse). */
 int sm_session_catalog(sm_session *s, struct sm_catalog **out);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "api/api_internal.h"
+#include "exec/eventlog.h"
 #include "exec/metrics.h"
 #include "plan/prune.h"
 
@@ -28,14 +29,19 @@ int sm_df_explain_analyze_opts(sm_dataframe *df, bool mask_times, FILE *out) {
     SM_TRY(sm_plan_prune_columns(df->plan));
     sm_exec_ctx ctx;
     SM_TRY(sm_session_exec_ctx(df->session, &ctx));
+    ctx.no_reuse = true;
     ctx.metrics = sm_exec_metrics_new(df->plan);
     if (!ctx.metrics) {
         sm_exec_ctx_done(&ctx);
         return sm_err(SM_NOMEM, "out of memory collecting metrics");
     }
-    int rc = exec_foreach_batch(&ctx, df->plan, ea_consume, NULL);
+    struct sm_event_log *log;
+    int rc = sm_session_event_log(df->session, &log);
+    if (rc == SM_OK) rc = exec_event_job_begin(&ctx, log, df->plan, "explain_analyze");
+    if (rc == SM_OK) rc = exec_foreach_batch(&ctx, df->plan, ea_consume, NULL);
     ctx.metrics->wall_ns = sm_exec_now_ns() - ctx.metrics->start_ns;
     if (rc == SM_OK) sm_exec_metrics_print(ctx.metrics, df->plan, mask_times, out);
+    exec_event_job_end(&ctx, df->plan, rc);
     sm_exec_metrics_free(ctx.metrics);
     ctx.metrics = NULL;
     sm_exec_ctx_done(&ctx);

@@ -12,8 +12,10 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/api_internal.h"
+#include "exec/eventlog.h"
 #include "exec/reuse.h"
 #include "exec/spill.h"
 #include "catalog/catalog.h"
@@ -83,6 +85,9 @@ int sm_session_set(sm_session *s, const char *key, const char *value) {
         SM_TRY(parse_bool(key, value, &s->case_sensitive));
     } else if (strcasecmp(key, "spark.sql.shuffle.partitions") == 0) {
         SM_TRY(parse_int(key, value, 1, &s->shuffle_partitions));
+    } else if (strcasecmp(key, "spark.eventLog.enabled") == 0) {
+        bool on;
+        SM_TRY(parse_bool(key, value, &on));
     } else if (strcasecmp(key, "smelt.memory.limit") == 0) {
         SM_TRY(sm_parse_mem_size("setting smelt.memory.limit", value, &s->memory_limit));
     } else if (strcasecmp(key, "spark.sql.warehouse.dir") == 0) {
@@ -146,6 +151,8 @@ sm_session *sm_session_new(const char *const *conf) {
 void sm_session_free(sm_session *s) {
     if (!s) return;
     sm_exec_reuse_free(s->reuse);
+    sm_event_log_close(s->events);
+    sm_free(s->events_path);
     for (int i = 0; i < s->nsources; i++)
         if (s->sources[i]->free) s->sources[i]->free(s->sources[i]);
     sm_free(s->sources);
@@ -252,6 +259,85 @@ void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *tex
     out->ansi = s->ansi;
     out->case_sensitive = s->case_sensitive;
     out->arena = s->arena;
+}
+
+/* The file the settings name: smelt.eventLog.path, else, with
+ * spark.eventLog.enabled=true, <spark.eventLog.dir or /tmp/spark-events>/
+ * smelt-<ms>-<pid>.jsonl (one file per session, as Spark writes one per
+ * application).  NULL: no event log. */
+static char *event_log_file(sm_session *s) {
+    const char *path = sm_session_get(s, "smelt.eventLog.path");
+    if (path && *path) return sm_strdup(path);
+    const char *on = sm_session_get(s, "spark.eventLog.enabled");
+    if (!on || strcasecmp(on, "true") != 0) return NULL;
+    const char *dir = sm_session_get(s, "spark.eventLog.dir");
+    if (!dir || !*dir) dir = "/tmp/spark-events";
+    if (strncmp(dir, "file://", 7) == 0) dir += 7;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sm_buf b = {0};
+    sm_buf_appendf(&b, "%s/smelt-%lld-%d.jsonl", dir,
+                   (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, (int)getpid());
+    char *r = sm_buf_cstr(&b) ? sm_strdup(sm_buf_cstr(&b)) : NULL;
+    sm_buf_free(&b);
+    return r;
+}
+
+int sm_session_event_log(sm_session *s, struct sm_event_log **out) {
+    *out = NULL;
+    char *want = event_log_file(s);
+    if (!want) {
+        if (s->events) { /* turned off */
+            int rc = sm_event_log_close(s->events);
+            s->events = NULL;
+            sm_free(s->events_path);
+            s->events_path = NULL;
+            return rc;
+        }
+        return SM_OK;
+    }
+    /* an explicit path that changed: reopen; a directory setting keeps the
+     * session's first file */
+    bool explicit_path = sm_session_get(s, "smelt.eventLog.path") != NULL;
+    if (s->events && (!explicit_path || strcmp(s->events_path, want) == 0)) {
+        sm_free(want);
+        *out = s->events;
+        return SM_OK;
+    }
+    if (s->events) {
+        sm_event_log_close(s->events);
+        sm_free(s->events_path);
+        s->events = NULL;
+        s->events_path = NULL;
+    }
+    s->events = sm_event_log_open(want);
+    if (!s->events) {
+        sm_free(want);
+        return sm_errcode();
+    }
+    s->events_path = want;
+    *out = s->events;
+    return SM_OK;
+}
+
+const char *sm_session_event_log_path(sm_session *s) {
+    struct sm_event_log *log;
+    if (!s || sm_session_event_log(s, &log) != SM_OK || !log) return NULL;
+    return s->events_path;
+}
+
+int sm_session_job_begin(sm_session *s, sm_exec_ctx *ctx, const sm_plan *root, const char *action) {
+    SM_TRY(sm_session_exec_ctx(s, ctx));
+    struct sm_event_log *log;
+    int rc = sm_session_event_log(s, &log);
+    if (rc == SM_OK) rc = exec_event_job_begin(ctx, log, root, action);
+    if (rc != SM_OK) sm_exec_ctx_done(ctx);
+    return rc;
+}
+
+void sm_session_job_end(sm_exec_ctx *ctx, const sm_plan *root, int rc) {
+    exec_event_job_end(ctx, root, rc);
+    sm_exec_ctx_done(ctx);
 }
 
 int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out) {

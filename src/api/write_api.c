@@ -28,9 +28,9 @@ static int write_with(sm_dataframe *df, const char *path, const char *mode, cons
                       "ending with NULL, e.g. {%s, NULL}",
                       what, options[nopts - 1], example);
     sm_exec_ctx ctx;
-    SM_TRY(sm_session_exec_ctx(df->session, &ctx));
+    SM_TRY(sm_session_job_begin(df->session, &ctx, df->plan, what));
     int rc = fn(&ctx, df->plan, path, mode, options, df->session->tz);
-    sm_exec_ctx_done(&ctx);
+    sm_session_job_end(&ctx, df->plan, rc);
     return rc;
 }
 

@@ -32,6 +32,8 @@ static void run_usage(FILE *out) {
             "  --warehouse DIR    the catalog's warehouse (for table sources and sinks)\n"
             "  --memory-limit SIZE  memory budget (e.g. 2g; default 60%% of RAM): past it,\n"
             "                     aggregations spill to temporary files under $TMPDIR\n"
+            "  --event-log FILE   append JSON lines per job, stage, task and operator to FILE\n"
+            "                     (docs/event-log.md; also spark.eventLog.enabled/.dir)\n"
             "  --quiet            no progress lines or summary\n"
             "  The format is described in docs/jobs.md.\n");
 }
@@ -70,11 +72,12 @@ int cli_cmd_run(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
         bool takes = !strcmp(a, "--arg") || !strcmp(a, "--conf") || !strcmp(a, "--warehouse") ||
-                     !strcmp(a, "--memory-limit");
+                     !strcmp(a, "--memory-limit") || !strcmp(a, "--event-log");
         if (!strncmp(a, "--arg=", 6)) { a = "--arg"; val = argv[i] + 6; }
         else if (!strncmp(a, "--conf=", 7)) { a = "--conf"; val = argv[i] + 7; }
         else if (!strncmp(a, "--warehouse=", 12)) { a = "--warehouse"; val = argv[i] + 12; }
         else if (!strncmp(a, "--memory-limit=", 15)) { a = "--memory-limit"; val = argv[i] + 15; }
+        else if (!strncmp(a, "--event-log=", 12)) { a = "--event-log"; val = argv[i] + 12; }
         else if (takes) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "smelt run: %s needs a value; see 'smelt run --help'\n", a);
@@ -99,6 +102,10 @@ int cli_cmd_run(int argc, char **argv) {
             static char mem_conf[256];
             snprintf(mem_conf, sizeof mem_conf, "smelt.memory.limit=%s", val);
             conf[nconf++] = mem_conf;
+        } else if (!strcmp(a, "--event-log")) {
+            static char ev_conf[4200];
+            snprintf(ev_conf, sizeof ev_conf, "smelt.eventLog.path=%s", val);
+            conf[nconf++] = ev_conf;
         } else if (!strcmp(a, "--explain")) {
             explain = true;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {

@@ -66,7 +66,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, sql_opts *o, bool 
         bool takes = strcmp(a, "-e") == 0 || strcmp(a, "-f") == 0 ||
                      strcmp(a, "--format") == 0 || strcmp(a, "--conf") == 0 ||
                      strcmp(a, "--warehouse") == 0 || strcmp(a, "--truncate") == 0 ||
-                     strcmp(a, "--memory-limit") == 0;
+                     strcmp(a, "--memory-limit") == 0 || strcmp(a, "--event-log") == 0;
         if (takes && !val) {
             fprintf(stderr, "smelt %s: %s needs a value; see 'smelt --help'\n", cmd, a);
             return 2;
@@ -100,6 +100,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, sql_opts *o, bool 
             if (add_conf(o, "spark.sql.warehouse.dir", val)) return 2;
         } else if (strcmp(a, "--memory-limit") == 0) {
             if (add_conf(o, "smelt.memory.limit", val)) return 2;
+        } else if (strcmp(a, "--event-log") == 0) {
+            if (add_conf(o, "smelt.eventLog.path", val)) return 2;
         } else if (strcmp(a, "--truncate") == 0) {
             o->out.truncate = atoi(val);
         } else if (strcmp(a, "--header") == 0) {

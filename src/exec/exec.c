@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "exec/eventlog.h"
 #include "exec/metrics.h"
 #include "exec/reuse.h"
 #include "exec/spill.h"
@@ -153,8 +154,9 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     /* kept from an earlier action of the session (not under EXPLAIN
      * ANALYZE, which must show the work) */
-    bool reusable = ctx->reuse && !ctx->metrics && sm_exec_reuse_eligible(ctx->reuse, p);
+    bool reusable = ctx->reuse && !ctx->no_reuse && sm_exec_reuse_eligible(ctx->reuse, p);
     if (reusable && (m = sm_exec_reuse_get(ctx->reuse, p)) != NULL) {
+        exec_event_reused(ctx, p);
         SM_TRY(cache_put(ctx, p, m, true));
         *out = m;
         return SM_OK;
@@ -603,21 +605,28 @@ typedef struct {
     int (*consume)(void *, int, sm_batch *);
     void *arg;
     struct sm_op_metrics *consumer; /* metrics: the breaker consume works for */
+    exec_event_stage *events;       /* event log: the stage these tasks run in */
 } foreach_job;
 
 static int foreach_task(void *argp, int part) {
     foreach_job *job = argp;
     sm_stream *s;
-    SM_TRY(exec_open(job->ctx, job->p, part, &s));
-    int rc = SM_OK;
+    int64_t t0 = job->events ? sm_exec_now_ns() : 0, rows = 0, batches = 0;
+    int rc = exec_open(job->ctx, job->p, part, &s);
+    if (rc != SM_OK) {
+        if (job->events) exec_event_task_end(job->ctx, job->events, part, 0, 0, sm_exec_now_ns() - t0, rc);
+        return rc;
+    }
     for (;;) {
         sm_batch *b;
         rc = s->next(s, &b);
         if (rc != SM_OK || !b) break;
+        rows += b->nrows;
+        batches++;
         if (job->consumer) {
-            int64_t t0 = sm_exec_now_ns();
+            int64_t c0 = sm_exec_now_ns();
             rc = job->consume(job->arg, part, b);
-            exec_metrics_consumed(job->consumer, sm_exec_now_ns() - t0);
+            exec_metrics_consumed(job->consumer, sm_exec_now_ns() - c0);
         } else {
             rc = job->consume(job->arg, part, b);
         }
@@ -625,6 +634,7 @@ static int foreach_task(void *argp, int part) {
         if (sm_pool_cancelled()) break;
     }
     s->close(s);
+    if (job->events) exec_event_task_end(job->ctx, job->events, part, rows, batches, sm_exec_now_ns() - t0, rc);
     return rc;
 }
 
@@ -632,11 +642,17 @@ int exec_foreach_batch(sm_exec_ctx *ctx, const sm_plan *p,
                        int (*consume)(void *arg, int part, sm_batch *b), void *arg) {
     int n = exec_num_partitions(ctx, p);
     if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
-    foreach_job job = {ctx, p, consume, arg, NULL};
+    foreach_job job = {ctx, p, consume, arg, NULL, NULL};
     if (!ctx->metrics) return sm_pool_run(ctx->pool, n, foreach_task, &job);
     exec_metrics_span span;
     job.consumer = exec_metrics_stage_begin(&span);
+    exec_event_stage st;
+    if (ctx->events) {
+        exec_event_stage_begin(ctx, p, job.consumer ? exec_event_kind_name(job.consumer->node) : NULL, n, &st);
+        job.events = &st;
+    }
     int rc = sm_pool_run(ctx->pool, n, foreach_task, &job);
+    if (ctx->events) exec_event_stage_end(ctx, &st, rc);
     exec_metrics_stage_end(&span);
     return rc;
 }

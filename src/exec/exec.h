@@ -57,6 +57,15 @@ typedef struct sm_exec_ctx {
     /* memory budget in bytes of counted memory (sm_mem_in_use): breakers
      * spill to disk past it (exec/spill.h); 0: no limit */
     int64_t memory_limit;
+    /* the session's event log (exec/eventlog.h); NULL: none.  job_id and
+     * job_t0 number and time the current action; metrics_for_log: metrics
+     * were made for the log (not by EXPLAIN ANALYZE) */
+    struct sm_event_log *events;
+    int64_t job_id, job_t0;
+    bool metrics_for_log;
+    /* EXPLAIN ANALYZE: compute every breaker (no results kept from earlier
+     * actions), so the metrics show the work */
+    bool no_reuse;
 } sm_exec_ctx;
 
 int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi);

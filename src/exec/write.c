@@ -29,6 +29,7 @@
 #include "exec/write.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@
 #include "formats/csv_write.h"
 #include "formats/json.h"
 #include "formats/parquet.h"
+#include "exec/eventlog.h"
 #include "exec/reuse.h"
 #include "fs/commit.h"
 #include "fs/partition.h"
@@ -77,6 +79,7 @@ typedef struct {
     int ndcols;
     int64_t max_records;          /* maxRecordsPerFile, 0 = no limit */
     const char *const *pcol_names;
+    _Atomic int64_t rows_written, files_written; /* for the event log */
 } write_job;
 
 static uint64_t key_hash(const char *s, size_t n) {
@@ -160,7 +163,9 @@ static int open_file(write_job *job, int part, part_file *f) {
                  f->fileno, job->fmt->extension);
     }
     f->rows = 0;
-    return job->fmt->open(job->fmt->opts, name, job->schema, job->tz, &f->w);
+    SM_TRY(job->fmt->open(job->fmt->opts, name, job->schema, job->tz, &f->w));
+    atomic_fetch_add(&job->files_written, 1);
+    return SM_OK;
 }
 
 /* Writes rows sel[0..n) of the data batch to file f, rotating files at
@@ -233,6 +238,7 @@ static int write_consume(void *arg, int part, sm_batch *b) {
     sm_batch *data = b;
     sm_batch *view = NULL;
     if (b->nrows == 0) goto done;
+    atomic_fetch_add(&job->rows_written, b->nrows);
     if (job->npcols > 0) {
         view = sm_batch_new(job->ndcols, b->nrows);
         if (!view) { rc = SM_NOMEM; goto done; }
@@ -434,7 +440,7 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
     if (fs_commit_skip(commit)) { rc = fs_commit_finish(commit); goto early; }
 
     write_job job = {dschema, fmt, tz, fs_commit_staging(commit), fs_commit_uuid(commit), NULL, 0,
-                     pcols, npcols, dcols, ndcols, max_records, pnames};
+                     pcols, npcols, dcols, ndcols, max_records, pnames, 0, 0};
     job.nparts = exec_num_partitions(ctx, plan);
     if (job.nparts < 0) {
         rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
@@ -465,6 +471,8 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
     for (int i = 0; i < job.nparts; i++) task_files_free(&job.tasks[i], fmt, false);
     sm_free(job.tasks);
     rc = fs_commit_finish(commit);
+    if (rc == SM_OK)
+        exec_event_output(ctx, path, atomic_load(&job.rows_written), atomic_load(&job.files_written));
     goto early;
 
 fail:

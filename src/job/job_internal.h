@@ -162,6 +162,17 @@ int job_diagf(job *j, const jy_node *at, const char *fmt, ...)
  * close enough to be a likely typo; else NULL. */
 const char *job_suggest(const char *s, const char *const *names);
 
+/* The run summary's numbers from the session's event log (job_events.c):
+ * the totals of the events in bytes [from, to) of the file at path. */
+typedef struct {
+    int64_t jobs, stages, tasks, failed_tasks, scans;
+    int64_t rows_read, bytes_read, rows_written, files_written, outputs;
+    int64_t spill_bytes, peak_memory;
+    int64_t reused; /* breaker results taken from an earlier action */
+} job_event_stats;
+long job_events_size(const char *path); /* -1 when absent */
+int job_events_read(const char *path, long from, long to, job_event_stats *st);
+
 /* Operation names, for suggestions and parsing (job_check.c). */
 job_op job_op_lookup(const char *name);
 

@@ -43,6 +43,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "job/job_internal.h"
 
@@ -526,13 +527,39 @@ typedef struct {
     double seconds;
     int64_t rows, bytes;
     bool ran;
+    job_event_stats ev; /* from the event log; ev.jobs == 0: none recorded */
 } sink_stats;
+
+/* The event log the summary reads: the session's own (--event-log,
+ * spark.eventLog.*), else a temporary file for this run, removed at the
+ * end (*tmp says which). */
+static const char *summary_log(sm_session *s, char *tmp, size_t n) {
+    tmp[0] = '\0';
+    if (!sm_session_get(s, "smelt.eventLog.path") && !sm_session_get(s, "spark.eventLog.enabled")) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(tmp, n, "%s/smelt-run-XXXXXX.jsonl", dir && *dir ? dir : "/tmp");
+        int fd = mkstemps(tmp, 6);
+        if (fd < 0) {
+            tmp[0] = '\0';
+            return NULL;
+        }
+        close(fd);
+        if (sm_session_set(s, "smelt.eventLog.path", tmp) != SM_OK) {
+            unlink(tmp);
+            tmp[0] = '\0';
+            return NULL;
+        }
+    }
+    return sm_session_event_log_path(s);
+}
 
 int job_run(job *j, const job_run_opts *o) {
     FILE *log = o ? o->log : NULL;
     if (!j->session) return SM_INVALID; /* job_build first */
     sink_stats *st = sm_calloc((size_t)(j->nsinks + 1), sizeof *st);
     if (!st) return SM_NOMEM;
+    char tmp_log[4200];
+    const char *events = summary_log(j->session, tmp_log, sizeof tmp_log);
     int rc = SM_OK;
     for (int i = 0; i < j->nsinks && rc == SM_OK; i++) {
         job_sink *k = &j->sinks[i];
@@ -555,6 +582,7 @@ int job_run(job *j, const job_run_opts *o) {
             ticking = pthread_create(&th, NULL, tick_main, &t) == 0;
         }
         const char **kv = kv_array(j, &k->options);
+        long ev_from = job_events_size(events);
         int w;
         if (!kv) w = SM_NOMEM;
         else if (k->path && k->format && !strcasecmp(k->format, "parquet"))
@@ -588,7 +616,12 @@ int job_run(job *j, const job_run_opts *o) {
         file_stats fs = {0};
         if (k->path) path_stats(k->path, true, &fs);
         st[i].bytes = k->path ? fs.bytes : -1;
-        st[i].rows = count_output(j, j->session, k);
+        if (job_events_read(events, ev_from, job_events_size(events), &st[i].ev) != SM_OK)
+            memset(&st[i].ev, 0, sizeof st[i].ev);
+        /* rows written as the writer counted them; without an event log, by
+         * reading the output back (only for the summary) */
+        if (st[i].ev.outputs > 0) st[i].rows = st[i].ev.rows_written;
+        else st[i].rows = log && o->summary ? count_output(j, j->session, k) : -1;
     }
     if (log && o->summary) {
         double total = now_s() - j->t0; /* checking and building included */
@@ -622,14 +655,30 @@ int job_run(job *j, const job_run_opts *o) {
             else
                 fprintf(log, "  sink   %-14s wrote ? rows, %s in %.2f s  (%s)\n", k->name, b1,
                         st[i].seconds, sink_target(k));
+            const job_event_stats *e = &st[i].ev;
+            if (e->jobs > 0) {
+                human_bytes(b2, sizeof b2, e->spill_bytes);
+                fprintf(log, "         %-14s read %lld row%s in %lld scan%s%s%s%s; %lld job%s, %lld stage%s, "
+                        "%lld task%s%s%s\n", "", (long long)e->rows_read, e->rows_read == 1 ? "" : "s",
+                        (long long)e->scans, e->scans == 1 ? "" : "s",
+                        e->reused > 0 ? " (and " : "", e->reused > 0 ? "results kept from an earlier sink" : "",
+                        e->reused > 0 ? ")" : "", (long long)e->jobs,
+                        e->jobs == 1 ? "" : "s", (long long)e->stages, e->stages == 1 ? "" : "s",
+                        (long long)e->tasks, e->tasks == 1 ? "" : "s",
+                        e->spill_bytes > 0 ? ", spilled " : "", e->spill_bytes > 0 ? b2 : "");
+            }
         }
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         human_bytes(b1, sizeof b1, sm_mem_peak());
         human_bytes(b2, sizeof b2, (int64_t)ru.ru_maxrss * 1024);
         fprintf(log, "  peak memory %s (smelt allocator), max resident %s\n", b1, b2);
-        fprintf(log, "  (rows read per source are not counted: the engine has no scan counters "
-                     "yet; rows written are counted by reading each output back)\n");
+        if (events && !tmp_log[0]) fprintf(log, "  event log %s\n", events);
+    }
+    if (tmp_log[0]) {
+        sm_session_set(j->session, "smelt.eventLog.path", ""); /* closes it */
+        sm_session_event_log_path(j->session);
+        unlink(tmp_log);
     }
     sm_free(st);
     return rc;

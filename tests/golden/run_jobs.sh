@@ -32,7 +32,8 @@ for c in sample:examples/drivendata/data seed7:$dd/input2 messy:$dd/messy; do
 done
 
 # Rerun over the same output: replaced (mode overwrite), same rows.
-if "$bin" run $job --arg input=examples/drivendata/data --arg output="$tmp/sample" \
+mkdir -p "$tmp/tmpd"
+if TMPDIR="$tmp/tmpd" "$bin" run $job --arg input=examples/drivendata/data --arg output="$tmp/sample" \
      >"$tmp/rerun.log" 2>&1 &&
    $cmp job_rerun "$dd/expected/sample/grouped.csv" "$tmp/sample/grouped" >/dev/null; then
   echo "PASS job_drivendata_rerun"
@@ -40,16 +41,36 @@ else
   echo "FAIL job_drivendata_rerun"; sed 's/^/  /' "$tmp/rerun.log"
 fi
 
-# The summary: a line per sink written with its rows (counted from the
-# output: grouped.csv has a header line), a line per source, peak memory.
+# The summary: a line per sink written with its rows (as the writer counted
+# them: grouped.csv has a header line) and the rows its scans read (the
+# input's data lines: 2 files with a header each), from the event log; a
+# line per source, peak memory.  The run's temporary event log is removed.
 rows=$(($(wc -l < "$dd/expected/sample/grouped.csv") - 1))
+in_rows=$(($(cat examples/drivendata/data/*.csv | wc -l) - 2))
 if grep -q "writing sink grouped .* done" "$tmp/rerun.log" &&
    grep -q "sink *grouped *wrote $rows rows" "$tmp/rerun.log" &&
+   grep -q "read $in_rows rows in 1 scan; 1 job, [0-9]* stages, [0-9]* tasks" "$tmp/rerun.log" &&
    grep -q "source *raw *read 2 files" "$tmp/rerun.log" &&
-   grep -q "peak memory" "$tmp/rerun.log"; then
+   grep -q "peak memory" "$tmp/rerun.log" &&
+   ! grep -q "event log" "$tmp/rerun.log" &&
+   [ -z "$(ls -A "$tmp/tmpd")" ]; then
   echo "PASS job_summary"
 else
-  echo "FAIL job_summary (want 'wrote $rows rows' for grouped)"; sed 's/^/  /' "$tmp/rerun.log"
+  echo "FAIL job_summary (want 'wrote $rows rows' for grouped, 'read $in_rows rows')"; sed 's/^/  /' "$tmp/rerun.log"
+fi
+
+# --event-log FILE: the run's jobs, stages, tasks and operators as JSON
+# lines (docs/event-log.md), named in the summary.
+if "$bin" run $job --arg input=examples/drivendata/data --arg output="$tmp/sample" \
+     --event-log "$tmp/events.jsonl" >"$tmp/events.log" 2>&1 &&
+   grep -q "event log $tmp/events.jsonl" "$tmp/events.log" &&
+   [ "$(grep -c '"Event":"JobEnd","Job ID":[0-9]*,"Result":"succeeded"' "$tmp/events.jsonl")" -eq 2 ] &&
+   [ "$(grep -c '"Event":"OutputCommitted"' "$tmp/events.jsonl")" -eq 2 ] &&
+   grep -q "\"Event\":\"OutputCommitted\".*\"Rows\":$rows," "$tmp/events.jsonl" &&
+   grep -q '"Event":"TaskEnd"' "$tmp/events.jsonl"; then
+  echo "PASS job_event_log"
+else
+  echo "FAIL job_event_log"; sed 's/^/  /' "$tmp/events.log"; head -5 "$tmp/events.jsonl" 2>/dev/null
 fi
 
 # --explain: each sink's plan, nothing written.
