@@ -616,6 +616,41 @@ static int insert_into_view_error(const char *db, const char *name, bool temp) {
 
 int sm_table_insert(sm_session *s, const char *db, const char *name, sm_dataframe *df,
                     char *const *cols, int ncols, bool overwrite) {
+    return sm_table_insert_ex(s, db, name, df, cols, ncols, overwrite, NULL);
+}
+
+/* The writer options of a partitioned overwrite (exec/write.c): the
+ * session's partitionOverwriteMode, and the directory a static PARTITION
+ * clause replaces. */
+static const char **with_overwrite_mode(sm_session *s, const char **fopts, const char *prefix,
+                                        int npartition) {
+    if (!fopts) return NULL;
+    const char *mode = sm_session_get(s, "spark.sql.sources.partitionOverwriteMode");
+    /* a PARTITION clause with a value for every partition column is a
+     * static overwrite whatever the mode (Spark: dynamic overwrite needs a
+     * dynamic partition column) */
+    int depth = 0;
+    for (const char *q = prefix; q && *q; q++) depth += *q == '/';
+    if (prefix && depth + 1 == npartition) mode = "static";
+    int n = 0;
+    while (fopts[n]) n++;
+    const char **o = sm_arena_alloc(s->arena, sizeof(char *) * (size_t)(n + 5));
+    if (!o) return NULL;
+    memcpy(o, fopts, sizeof(char *) * (size_t)n);
+    if (mode) {
+        o[n++] = "partitionOverwriteMode";
+        o[n++] = mode;
+    }
+    if (prefix) {
+        o[n++] = "__partitionOverwritePrefix";
+        o[n++] = prefix;
+    }
+    o[n] = NULL;
+    return o;
+}
+
+int sm_table_insert_ex(sm_session *s, const char *db, const char *name, sm_dataframe *df,
+                       char *const *cols, int ncols, bool overwrite, const char *overwrite_prefix) {
     if (!df) return sm_errcode() ? sm_errcode() : sm_err(SM_INVALID, "insert: the DataFrame is NULL");
     if (!db && sm_session_temp_view(s, name)) return insert_into_view_error(NULL, name, true);
     sm_catalog *c;
@@ -714,6 +749,7 @@ int sm_table_insert(sm_session *s, const char *db, const char *name, sm_datafram
     if (rc == SM_OK) {
         const char **fopts = with_partition_by(s, file_options(s, t->options), t->partition_cols,
                                                t->npartition);
+        if (overwrite && t->npartition > 0) fopts = with_overwrite_mode(s, fopts, overwrite_prefix, t->npartition);
         if (!fopts) rc = SM_NOMEM;
         if (rc == SM_OK) rc = mkdirs(t->location);
         if (rc == SM_OK)

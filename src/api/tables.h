@@ -54,6 +54,12 @@ int sm_table_create(sm_session *s, const sm_table_spec *spec, sm_dataframe *df);
  * Spark's ANSI store-assignment checks and casts. */
 int sm_table_insert(sm_session *s, const char *db, const char *name, sm_dataframe *df,
                     char *const *cols, int ncols, bool overwrite);
+/* The same; an overwrite of a partitioned table replaces only the
+ * partitions under overwrite_prefix ("p1=a": INSERT OVERWRITE ...
+ * PARTITION (p1 = 'a', ...)) when given, or only those the insert writes
+ * under spark.sql.sources.partitionOverwriteMode=dynamic. */
+int sm_table_insert_ex(sm_session *s, const char *db, const char *name, sm_dataframe *df,
+                       char *const *cols, int ncols, bool overwrite, const char *overwrite_prefix);
 
 /* "csv" when `format` (NULL = the default) is one smelt can use for
  * tables; otherwise an error naming what exists. */

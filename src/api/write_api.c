@@ -7,6 +7,8 @@
  * write operator (exec/write.c) in one execution context.  Option values and
  * the save mode are validated there, before the plan runs.
  */
+#include <strings.h>
+
 #include "api/api_internal.h"
 #include "exec/write.h"
 
@@ -27,6 +29,21 @@ static int write_with(sm_dataframe *df, const char *path, const char *mode, cons
                       "%s: option '%s' has no value; options are key/value pairs "
                       "ending with NULL, e.g. {%s, NULL}",
                       what, options[nopts - 1], example);
+    /* the session's spark.sql.sources.partitionOverwriteMode, unless the
+     * write names its own (DataFrameWriter.option wins, as in Spark) */
+    const char *pom = sm_session_get(df->session, "spark.sql.sources.partitionOverwriteMode");
+    for (int i = 0; pom && i < nopts; i += 2)
+        if (!strcasecmp(options[i], "partitionOverwriteMode")) pom = NULL;
+    const char **with = NULL;
+    if (pom) {
+        with = sm_arena_alloc(df->session->arena, sizeof(char *) * (size_t)(nopts + 3));
+        if (!with) return SM_NOMEM;
+        for (int i = 0; i < nopts; i++) with[i] = options[i];
+        with[nopts] = "partitionOverwriteMode";
+        with[nopts + 1] = pom;
+        with[nopts + 2] = NULL;
+        options = with;
+    }
     sm_exec_ctx ctx;
     SM_TRY(sm_session_job_begin(df->session, &ctx, df->plan, what));
     int rc = fn(&ctx, df->plan, path, mode, options, df->session->tz);

@@ -210,25 +210,30 @@ static int write_rows(write_job *job, int part, part_file *f, const sm_batch *da
 
 /* The directory of row `row`: col=value/... (escaped; null and "" are
  * __HIVE_DEFAULT_PARTITION__). */
-static int row_dir(write_job *job, const sm_batch *b, int64_t row, sm_buf *out) {
+int exec_partition_dir(const char *const *names, const sm_value *vals, int n, const sm_tz *tz,
+                       sm_buf *out) {
     sm_buf val = {0};
     int rc = SM_OK;
-    for (int i = 0; i < job->npcols && rc == SM_OK; i++) {
-        int c = job->pcols[i];
-        const sm_vector *v = b->cols[c];
+    for (int i = 0; i < n && rc == SM_OK; i++) {
         if (i && sm_buf_putc(out, '/')) { rc = SM_NOMEM; break; }
         val.len = 0;
-        sm_value x;
-        sm_vector_get(v, row, &x);
-        if (!x.is_null && x.type != SM_NULLTYPE) rc = sm_value_to_string(&x, job->tz, &val);
+        const sm_value *x = &vals[i];
+        if (!x->is_null && x->type != SM_NULLTYPE) rc = sm_value_to_string(x, tz, &val);
         if (rc) break;
-        if (fs_escape_path_name(job->pcol_names[i], (int32_t)strlen(job->pcol_names[i]), out) ||
+        if (fs_escape_path_name(names[i], (int32_t)strlen(names[i]), out) ||
             sm_buf_putc(out, '=')) { rc = SM_NOMEM; break; }
         if (val.len == 0) rc = sm_buf_append(out, FS_DEFAULT_PARTITION, strlen(FS_DEFAULT_PARTITION)) ? SM_NOMEM : SM_OK;
         else rc = fs_escape_path_name(val.data, (int32_t)val.len, out);
     }
     sm_buf_free(&val);
     return rc;
+}
+
+static int row_dir(write_job *job, const sm_batch *b, int64_t row, sm_buf *out) {
+    sm_value vals[64];
+    if (job->npcols > 64) return sm_err(SM_UNSUPPORTED, "more than 64 partition columns");
+    for (int i = 0; i < job->npcols; i++) sm_vector_get(b->cols[job->pcols[i]], row, &vals[i]);
+    return exec_partition_dir(job->pcol_names, vals, job->npcols, job->tz, out);
 }
 
 static int write_consume(void *arg, int part, sm_batch *b) {
@@ -328,11 +333,13 @@ static int check_names(const sm_schema *s) {
 }
 
 /* Splits the write options into the format's and the writer's own:
- * partitionBy ("a,b"; DataFrameWriter.partitionBy) and maxRecordsPerFile. */
+ * partitionBy ("a,b"; DataFrameWriter.partitionBy), maxRecordsPerFile,
+ * partitionOverwriteMode, and the SQL layer's __partitionOverwritePrefix
+ * (INSERT OVERWRITE ... PARTITION (p = v): the directory it replaces). */
 typedef struct {
     const char **kv;       /* the format's options */
     char *partition_by;    /* copy, or NULL */
-    int64_t max_records;
+    exec_write_layout layout;
 } write_common;
 
 static void common_free(write_common *c) {
@@ -351,6 +358,18 @@ static int common_parse(const char *const *options, write_common *c) {
         if (!strcasecmp(k, "partitionBy")) {
             sm_free(c->partition_by);
             if (!(c->partition_by = sm_strdup(v))) return sm_err(SM_NOMEM, "out of memory");
+            c->layout.partition_by = c->partition_by;
+        } else if (!strcasecmp(k, "partitionOverwriteMode")) {
+            if (strcasecmp(v, "static") && strcasecmp(v, "dynamic")) {
+                common_free(c);
+                return sm_err(SM_INVALID, "option partitionOverwriteMode: '%s' is not a mode; use "
+                              "STATIC (an overwrite replaces the whole output, or the partitions "
+                              "a PARTITION clause names) or DYNAMIC (only the partitions the "
+                              "write produces)", v);
+            }
+            c->layout.dynamic_overwrite = !strcasecmp(v, "dynamic");
+        } else if (!strcmp(k, "__partitionOverwritePrefix")) {
+            c->layout.overwrite_prefix = v;
         } else if (!strcasecmp(k, "maxRecordsPerFile")) {
             char *end;
             errno = 0;
@@ -359,7 +378,7 @@ static int common_parse(const char *const *options, write_common *c) {
                 common_free(c);
                 return sm_err(SM_INVALID, "option maxRecordsPerFile: '%s' is not a number of rows", v);
             }
-            c->max_records = x > 0 ? x : 0; /* Spark: 0 or negative = no limit */
+            c->layout.max_records = x > 0 ? x : 0; /* Spark: 0 or negative = no limit */
         } else {
             c->kv[w++] = k;
             c->kv[w++] = v;
@@ -369,8 +388,11 @@ static int common_parse(const char *const *options, write_common *c) {
 }
 
 int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode sm,
-                        const exec_file_format *fmt, const sm_tz *tz, const char *partition_by,
-                        int64_t max_records) {
+                        const exec_file_format *fmt, const sm_tz *tz, const exec_write_layout *layout) {
+    static const exec_write_layout plain = {0};
+    if (!layout) layout = &plain;
+    const char *partition_by = layout->partition_by;
+    int64_t max_records = layout->max_records;
     SM_TRY(check_names(plan->schema));
     const sm_schema *in = plan->schema;
     int ncols = in->ncols;
@@ -438,6 +460,15 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
     rc = fs_commit_begin(path, sm, &commit);
     if (rc) goto early;
     if (fs_commit_skip(commit)) { rc = fs_commit_finish(commit); goto early; }
+    if (sm == FS_SAVE_OVERWRITE && npcols > 0 && (layout->dynamic_overwrite || layout->overwrite_prefix)) {
+        const char *dirs[1] = {layout->overwrite_prefix};
+        int depth = 0;
+        for (const char *q = layout->overwrite_prefix; q && *q; q++) depth += *q == '/';
+        bool whole_spec = layout->overwrite_prefix && depth + 1 == npcols;
+        rc = fs_commit_replace_partitions(commit, layout->dynamic_overwrite ? NULL : dirs,
+                                          layout->dynamic_overwrite ? 0 : 1, whole_spec);
+        if (rc) goto fail;
+    }
 
     write_job job = {dschema, fmt, tz, fs_commit_staging(commit), fs_commit_uuid(commit), NULL, 0,
                      pcols, npcols, dcols, ndcols, max_records, pnames, 0, 0};
@@ -491,7 +522,7 @@ early:
 
 int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode sm,
                      const exec_file_format *fmt, const sm_tz *tz) {
-    return exec_write_files_ex(ctx, plan, path, sm, fmt, tz, NULL, 0);
+    return exec_write_files_ex(ctx, plan, path, sm, fmt, tz, NULL);
 }
 
 /* ---- the checks every format's write makes first ---------------------------------- */
@@ -545,7 +576,7 @@ int exec_write_csv(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, cons
     if (rc) { common_free(&wc); return rc; }
     exec_file_format fmt = {"csv", &opts, csv_write_extension(&opts), csv_open_fn, csv_write_fn,
                             csv_close_fn, csv_abort_fn};
-    rc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
+    rc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, &wc.layout);
     csv_write_opts_free(&opts);
     common_free(&wc);
     return rc;
@@ -571,7 +602,7 @@ int exec_write_parquet(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, 
     if (prc) { common_free(&wc); return prc; }
     exec_file_format fmt = {"parquet", &opts, parquet_write_extension(&opts), pq_open_fn, pq_write_fn,
                             pq_close_fn, pq_abort_fn};
-    prc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
+    prc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, &wc.layout);
     common_free(&wc);
     return prc;
 }
@@ -596,7 +627,7 @@ int exec_write_json(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, con
     if (rc) { common_free(&wc); return rc; }
     exec_file_format fmt = {"json", &opts, json_write_extension(&opts), json_open_fn, json_write_fn,
                             json_close_fn, json_abort_fn};
-    rc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, wc.partition_by, wc.max_records);
+    rc = exec_write_files_ex(ctx, plan, path, sm, &fmt, tz, &wc.layout);
     json_write_opts_free(&opts);
     common_free(&wc);
     return rc;

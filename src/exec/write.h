@@ -32,16 +32,35 @@ typedef struct exec_file_format {
 int exec_write_files(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode mode,
                      const exec_file_format *fmt, const sm_tz *tz);
 
+/* How the rows are laid out and what an overwrite replaces. */
+typedef struct {
+    const char *partition_by;  /* "a,b" or NULL */
+    int64_t max_records;       /* maxRecordsPerFile; 0 = no limit */
+    /* mode overwrite of a partitioned write: replace only the partitions
+     * the job writes (partitionOverwriteMode=dynamic) ... */
+    bool dynamic_overwrite;
+    /* ... or only the partitions under this directory ("p1=a": INSERT
+     * OVERWRITE ... PARTITION (p1 = 'a'), Spark's static mode); NULL: the
+     * whole output */
+    const char *overwrite_prefix;
+} exec_write_layout;
+
 /* The same with Hive-style partitioning: partition_by "a,b" (columns of
  * the plan, case-insensitive; NULL/"" = none) writes each row, without
  * those columns, under a=<v>/b=<w>/ (Spark's escaping, null and "" as
  * __HIVE_DEFAULT_PARTITION__), files part-NNNNN-<uuid>.cNNN<ext>;
  * max_records > 0 starts a new file (c001, c002, ...) every max_records
  * rows (Spark's maxRecordsPerFile).  The CSV and Parquet entry points
- * below take both as the options partitionBy and maxRecordsPerFile. */
+ * below take both as the options partitionBy and maxRecordsPerFile, and
+ * partitionOverwriteMode (static | dynamic) for mode overwrite.
+ * layout NULL: one directory, the whole output replaced. */
 int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path, fs_save_mode mode,
-                        const exec_file_format *fmt, const sm_tz *tz, const char *partition_by,
-                        int64_t max_records);
+                        const exec_file_format *fmt, const sm_tz *tz, const exec_write_layout *layout);
+
+/* The directory of one partition ("a=1/b=x", Spark's escaping and
+ * __HIVE_DEFAULT_PARTITION__ for null and ""), appended to out. */
+int exec_partition_dir(const char *const *names, const sm_value *vals, int n, const sm_tz *tz,
+                       sm_buf *out);
 
 /* df.write.mode(mode).options(...).csv(path): runs `plan` with one task per
  * partition, each writing part-NNNNN-<uuid>-c000.csv (.csv.gz with gzip) in a

@@ -72,6 +72,11 @@ struct fs_commit {
     char uuid[37];
     char **made;   /* parent directories created by begin, outermost first */
     int nmade;
+    /* fs_commit_replace_partitions: replace only these directories of the
+     * target (relative), or, with part_dynamic, those the job staged */
+    bool part_replace, part_dynamic, part_keep_empty;
+    char **part_dirs;
+    int npart_dirs;
 };
 
 int fs_save_mode_parse(const char *name, fs_save_mode *out) {
@@ -279,7 +284,15 @@ static int mkdirs_parent(fs_commit *c, const char *dir) {
     return SM_OK;
 }
 
+static void part_dirs_free(fs_commit *c) {
+    for (int i = 0; i < c->npart_dirs; i++) sm_free(c->part_dirs[i]);
+    sm_free(c->part_dirs);
+    c->part_dirs = NULL;
+    c->npart_dirs = 0;
+}
+
 static void commit_free(fs_commit *c) {
+    part_dirs_free(c);
     if (!c) return;
     for (int i = 0; i < c->nmade; i++) sm_free(c->made[i]);
     sm_free(c->made);
@@ -519,6 +532,180 @@ static int finish_append(fs_commit *c) {
     return rc;
 }
 
+static int part_dirs_add(fs_commit *c, const char *rel) {
+    char **d = sm_realloc(c->part_dirs, sizeof(char *) * (size_t)(c->npart_dirs + 1));
+    if (!d) return SM_NOMEM;
+    c->part_dirs = d;
+    if (!(d[c->npart_dirs] = sm_strdup(rel))) return SM_NOMEM;
+    c->npart_dirs++;
+    return SM_OK;
+}
+
+int fs_commit_replace_partitions(fs_commit *c, const char *const *dirs, int n, bool keep_empty) {
+    if (c->skip) return SM_OK;
+    c->part_replace = true;
+    c->part_keep_empty = keep_empty;
+    c->part_dynamic = dirs == NULL;
+    for (int i = 0; dirs && i < n; i++) {
+        const char *d = dirs[i];
+        if (!d || !*d || d[0] == '/' || strstr(d, ".."))
+            return sm_err(SM_INTERNAL, "partition directory '%s' is not a relative path", d ? d : "");
+        SM_TRY(part_dirs_add(c, d));
+    }
+    return SM_OK;
+}
+
+/* The staged partition directories that hold files (relative paths), for
+ * dynamic overwrite: a directory with a file in it is a partition. */
+static int staged_leaves(fs_commit *c, const char *rel) {
+    sm_buf dir = {0};
+    if (sm_buf_appendf(&dir, "%s%s%s", c->staging, *rel ? "/" : "", rel) || !sm_buf_cstr(&dir)) {
+        sm_buf_free(&dir);
+        return SM_NOMEM;
+    }
+    DIR *d = opendir(dir.data);
+    if (!d) {
+        int e = errno;
+        sm_buf_free(&dir);
+        return sm_err(SM_IO, "cannot list staging directory '%s': %s", c->staging, strerror(e));
+    }
+    int rc = SM_OK;
+    bool has_file = false;
+    struct dirent *de;
+    sm_buf sub = {0}, full = {0};
+    while (rc == SM_OK && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+            (!*rel && !strcmp(de->d_name, "_SUCCESS")))
+            continue;
+        sub.len = full.len = 0;
+        if (sm_buf_appendf(&sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name) ||
+            sm_buf_appendf(&full, "%s/%s", c->staging, sub.data)) {
+            rc = SM_NOMEM;
+            break;
+        }
+        struct stat st;
+        if (lstat(full.data, &st) == 0 && S_ISDIR(st.st_mode)) rc = staged_leaves(c, sub.data);
+        else has_file = true;
+    }
+    closedir(d);
+    if (rc == SM_OK && has_file && *rel) rc = part_dirs_add(c, rel);
+    sm_buf_free(&dir);
+    sm_buf_free(&sub);
+    sm_buf_free(&full);
+    return rc;
+}
+
+/* mkdir -p of the parent directories of base/rel. */
+static int mkdirs_under(const char *base, const char *rel) {
+    sm_buf b = {0};
+    if (sm_buf_appendf(&b, "%s/%s", base, rel) || !sm_buf_cstr(&b)) {
+        sm_buf_free(&b);
+        return SM_NOMEM;
+    }
+    int rc = SM_OK;
+    for (char *p = b.data + strlen(base) + 1; (p = strchr(p, '/')) != NULL; p++) {
+        *p = 0;
+        if (mkdir(b.data, 0777) != 0 && errno != EEXIST)
+            rc = sm_err(SM_IO, "cannot create directory %s: %s", b.data, strerror(errno));
+        *p = '/';
+        if (rc) break;
+    }
+    sm_buf_free(&b);
+    return rc;
+}
+
+/* Replaces the chosen partition directories of an existing target: each
+ * old one is moved into a hidden trash directory inside the target, the
+ * staged one (if any) moved into its place; on a failure everything moved
+ * is moved back.  Then _SUCCESS, and the trash and staging are removed. */
+static int finish_partitions(fs_commit *c) {
+    if (c->part_dynamic) SM_TRY(staged_leaves(c, ""));
+    sm_buf trash = {0};
+    if (sm_buf_appendf(&trash, "%s/.smelt-replaced-%s", c->target, c->uuid) || !sm_buf_cstr(&trash)) {
+        sm_buf_free(&trash);
+        return SM_NOMEM;
+    }
+    int n = c->npart_dirs, rc = SM_OK;
+    /* 1 = old moved aside, 2 = new moved in, 4 = left empty */
+    unsigned char *state = sm_calloc((size_t)(n ? n : 1), 1);
+    if (!state || mkdir(trash.data, 0777) != 0) {
+        rc = state ? sm_err(SM_IO, "cannot create %s: %s", trash.data, strerror(errno)) : SM_NOMEM;
+        sm_free(state);
+        sm_buf_free(&trash);
+        return rc;
+    }
+    sm_buf from = {0}, to = {0};
+    for (int i = 0; rc == SM_OK && i < n; i++) {
+        const char *rel = c->part_dirs[i];
+        from.len = to.len = 0;
+        if (sm_buf_appendf(&from, "%s/%s", c->target, rel) || sm_buf_appendf(&to, "%s/%s", trash.data, rel)) {
+            rc = SM_NOMEM;
+            break;
+        }
+        struct stat st;
+        if (lstat(from.data, &st) != 0) continue;
+        rc = mkdirs_under(trash.data, rel);
+        if (rc == SM_OK && rename(from.data, to.data) != 0)
+            rc = sm_err(SM_IO, "cannot move the old partition %s/%s aside: %s. The output is unchanged.",
+                        c->display, rel, strerror(errno));
+        if (rc == SM_OK) state[i] |= 1;
+    }
+    for (int i = 0; rc == SM_OK && i < n; i++) {
+        const char *rel = c->part_dirs[i];
+        from.len = to.len = 0;
+        if (sm_buf_appendf(&from, "%s/%s", c->staging, rel) || sm_buf_appendf(&to, "%s/%s", c->target, rel)) {
+            rc = SM_NOMEM;
+            break;
+        }
+        struct stat st;
+        if (lstat(from.data, &st) != 0) { /* static: nothing written there */
+            if (c->part_keep_empty && (state[i] & 1)) {
+                rc = mkdirs_under(c->target, rel);
+                if (rc == SM_OK && mkdir(to.data, 0777) != 0 && errno != EEXIST)
+                    rc = sm_err(SM_IO, "cannot create %s: %s", to.data, strerror(errno));
+                if (rc == SM_OK) state[i] |= 4;
+            }
+            continue;
+        }
+        rc = mkdirs_under(c->target, rel);
+        if (rc == SM_OK && rename(from.data, to.data) != 0)
+            rc = sm_err(SM_IO, "cannot move the new partition into %s/%s: %s. The output is unchanged.",
+                        c->display, rel, strerror(errno));
+        if (rc == SM_OK) state[i] |= 2;
+    }
+    /* anything staged outside the replaced directories (static mode: rows
+     * outside the PARTITION clause's values cannot occur; dynamic: none) is
+     * appended like any other write */
+    if (rc == SM_OK) rc = finish_append(c);
+    if (rc != SM_OK) {
+        for (int i = n - 1; i >= 0; i--) {
+            const char *rel = c->part_dirs[i];
+            from.len = to.len = 0;
+            if (state[i] & 2) {
+                if (sm_buf_appendf(&from, "%s/%s", c->target, rel) ||
+                    sm_buf_appendf(&to, "%s/%s", c->staging, rel))
+                    continue;
+                rename(from.data, to.data);
+            }
+            from.len = to.len = 0;
+            if ((state[i] & 4) && !sm_buf_appendf(&from, "%s/%s", c->target, rel)) rmdir(from.data);
+            from.len = to.len = 0;
+            if (state[i] & 1) {
+                if (sm_buf_appendf(&from, "%s/%s", trash.data, rel) ||
+                    sm_buf_appendf(&to, "%s/%s", c->target, rel))
+                    continue;
+                rename(from.data, to.data);
+            }
+        }
+    }
+    fs_remove_tree(trash.data);
+    sm_free(state);
+    sm_buf_free(&trash);
+    sm_buf_free(&from);
+    sm_buf_free(&to);
+    return rc;
+}
+
 int fs_commit_finish(fs_commit *c) {
     if (c->skip) {
         commit_free(c);
@@ -534,6 +721,17 @@ int fs_commit_finish(fs_commit *c) {
             goto fail;
         }
         rc = finish_append(c);
+        if (rc) goto fail;
+        commit_free(c);
+        return SM_OK;
+    }
+    if (c->mode == FS_SAVE_OVERWRITE && exists && c->part_replace) {
+        if (!S_ISDIR(st.st_mode)) {
+            rc = sm_err(SM_IO, "cannot overwrite partitions of %s: it is a file, not a directory.",
+                        c->display);
+            goto fail;
+        }
+        rc = finish_partitions(c);
         if (rc) goto fail;
         commit_free(c);
         return SM_OK;

@@ -52,6 +52,17 @@ const char *fs_commit_display(const fs_commit *c);
  * append, files already moved are taken back out) and the staging directory
  * is removed.  Frees c either way. */
 int fs_commit_finish(fs_commit *c);
+/* Overwrite mode of a partitioned output: at finish, replace only some
+ * partition directories of an existing target instead of the whole of it
+ * (everything else stays): the directories `dirs` (relative to the target,
+ * e.g. "p1=a" — INSERT OVERWRITE ... PARTITION (p1 = 'a'), removed even when
+ * the job wrote nothing under them), or, with dirs NULL, every partition
+ * directory the job staged files in (partitionOverwriteMode=dynamic).
+ * Old directories are moved aside first and put back if a move fails.
+ * keep_empty: a named directory the job wrote nothing under is left empty
+ * rather than removed (a whole partition spec: the partition stays, as in
+ * Spark's catalog). */
+int fs_commit_replace_partitions(fs_commit *c, const char *const *dirs, int n, bool keep_empty);
 /* Removes the staging directory and any parent directories begin created;
  * frees c.  Safe with NULL. */
 void fs_commit_abort(fs_commit *c);

@@ -43,6 +43,7 @@
 #include "fs/commit.h"
 #include "fs/fs.h"
 #include "exec/spill.h"
+#include "exec/write.h"
 #include "fs/partition.h"
 #include "sql/sql.h"
 
@@ -374,17 +375,76 @@ static int exec_create_table(sm_session *s, const sql_stmt *st, const char *text
     return empty_result(s, out);
 }
 
+/* INSERT OVERWRITE t PARTITION (p1 = 'a', p2) query replaces, in Spark's
+ * static mode, every partition under p1=a (even when the query gives no
+ * rows there): *prefix is that directory, from the leading static values
+ * cast to their columns' types and formatted as the writer names
+ * directories.  NULL when no partition column has a static value (the
+ * whole table is replaced, as without a PARTITION clause). */
+static int static_prefix(sm_session *s, const sql_stmt *st, const sm_table_info *t, char **prefix) {
+    const sm_schema *ts = t->schema;
+    sm_buf q = {0};
+    const char *names[64];
+    int nstatic = 0;
+    const char *dynamic = NULL;
+    int rc = SM_OK;
+    for (int i = 0; i < t->npartition && rc == SM_OK; i++) {
+        const char *val = NULL;
+        for (int k = 0; k < st->ninsert_part; k++)
+            if (strcasecmp(st->insert_part[k], t->partition_cols[i]) == 0) val = st->insert_part_val[k];
+        if (!val) {
+            if (!dynamic) dynamic = t->partition_cols[i];
+            continue;
+        }
+        if (dynamic) {
+            rc = sm_err(SM_ANALYSIS,
+                        "[UNSUPPORTED_FEATURE] INSERT OVERWRITE ... PARTITION: the static partition "
+                        "column `%s` follows the dynamic partition column `%s`; give static values "
+                        "to the leading partition columns only.",
+                        t->partition_cols[i], dynamic);
+            break;
+        }
+        int c = sm_schema_find(ts, t->partition_cols[i]);
+        char ty[128];
+        if (c < 0 || nstatic >= 64) { rc = sm_err(SM_INTERNAL, "partition column `%s`", t->partition_cols[i]); break; }
+        sm_type_format(ty, sizeof ty, ts->fields[c].type, ts->fields[c].precision, ts->fields[c].scale,
+                       ts->fields[c].dt);
+        sm_buf_appendf(&q, "%sCAST(%s AS %s)", nstatic ? ", " : "SELECT ", val, ty);
+        names[nstatic++] = ts->fields[c].name;
+    }
+    if (rc != SM_OK || nstatic == 0) {
+        sm_buf_free(&q);
+        return rc;
+    }
+    sm_dataframe *one = sm_sql(s, sm_buf_cstr(&q));
+    sm_buf_free(&q);
+    sm_batch **bs = NULL;
+    int nb = 0;
+    if (!one) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+    SM_TRY(sm_df_collect_batches(one, &bs, &nb));
+    sm_value vals[64];
+    const sm_batch *b = NULL;
+    for (int i = 0; i < nb && !b; i++)
+        if (bs[i]->nrows > 0) b = bs[i];
+    if (!b) rc = sm_err(SM_INTERNAL, "INSERT OVERWRITE: the PARTITION values gave no row");
+    for (int i = 0; rc == SM_OK && i < nstatic; i++) sm_vector_get(b->cols[i], 0, &vals[i]);
+    sm_buf dir = {0};
+    if (rc == SM_OK) rc = exec_partition_dir(names, vals, nstatic, s->tz, &dir);
+    if (rc == SM_OK && !(*prefix = sm_arena_strdup(s->arena, sm_buf_cstr(&dir) ? dir.data : "")))
+        rc = SM_NOMEM;
+    sm_buf_free(&dir);
+    for (int i = 0; i < nb; i++) sm_batch_free(bs[i]);
+    sm_free(bs);
+    return rc;
+}
+
 /* INSERT INTO t PARTITION (p1 = 'v', p2) query: the query gives the table's
  * other columns in order (data columns, then the dynamic partition
  * columns); static values are added as the partition columns' literals, so
  * the insert below sees all of the table's columns by position. */
 static int insert_partition_spec(sm_session *s, const sql_stmt *st, sm_dataframe *df,
-                                 sm_dataframe **out) {
-    if (st->overwrite)
-        return sm_err(SM_UNSUPPORTED,
-                      "[UNSUPPORTED_FEATURE] INSERT OVERWRITE ... PARTITION (...) is not supported "
-                      "by smelt yet (it would replace only the named partitions); use INSERT INTO "
-                      "... PARTITION (...) or INSERT OVERWRITE without a PARTITION clause.");
+                                 sm_dataframe **out, char **prefix) {
+    *prefix = NULL;
     sm_catalog *c;
     SM_TRY(catalog(s, &c));
     sm_table_info *t = NULL;
@@ -417,6 +477,10 @@ static int insert_partition_spec(sm_session *s, const sql_stmt *st, sm_dataframe
         sm_table_info_free(t);
         return rc;
     }
+    if (st->overwrite && (rc = static_prefix(s, st, t, prefix)) != SM_OK) {
+        sm_table_info_free(t);
+        return rc;
+    }
     char **tmp = sm_arena_alloc(s->arena, (size_t)(in->ncols + 1) * sizeof *tmp);
     const char **exprs = sm_arena_alloc(s->arena, (size_t)(n ? n : 1) * sizeof *exprs);
     if (!tmp || !exprs) rc = SM_NOMEM;
@@ -427,7 +491,12 @@ static int insert_partition_spec(sm_session *s, const sql_stmt *st, sm_dataframe
         const char *val = NULL;
         for (int k = 0; k < st->ninsert_part; k++)
             if (strcasecmp(st->insert_part[k], ts->fields[i].name) == 0) val = st->insert_part_val[k];
-        exprs[i] = val ? sm_arena_printf(s->arena, "%s AS `%s`", val, ts->fields[i].name)
+        char ty[128];
+        sm_type_format(ty, sizeof ty, ts->fields[i].type, ts->fields[i].precision, ts->fields[i].scale,
+                       ts->fields[i].dt);
+        /* a static value is cast to its column's type (Spark converts the
+         * PARTITION clause's values to the partition columns' types) */
+        exprs[i] = val ? sm_arena_printf(s->arena, "CAST(%s AS %s) AS `%s`", val, ty, ts->fields[i].name)
                        : sm_arena_printf(s->arena, "`__q%d`", next++);
         if (!exprs[i]) rc = SM_NOMEM;
     }
@@ -441,16 +510,17 @@ static int insert_partition_spec(sm_session *s, const sql_stmt *st, sm_dataframe
 
 static int exec_insert(sm_session *s, const sql_stmt *st, const char *text, sm_dataframe **out) {
     sm_dataframe *df;
+    char *prefix = NULL;
     SM_TRY(analyze(s, st->query, text, &df));
     if (st->ninsert_part > 0) {
         if (st->ninsert_cols > 0)
             return sm_err(SM_UNSUPPORTED,
                           "[UNSUPPORTED_FEATURE] INSERT with both a PARTITION clause and a column "
                           "list is not supported by smelt yet; list the columns in the query.");
-        SM_TRY(insert_partition_spec(s, st, df, &df));
+        SM_TRY(insert_partition_spec(s, st, df, &df, &prefix));
     }
-    SM_TRY(sm_table_insert(s, st->target.db, st->target.name, df, st->insert_cols,
-                           st->ninsert_cols, st->overwrite));
+    SM_TRY(sm_table_insert_ex(s, st->target.db, st->target.name, df, st->insert_cols,
+                              st->ninsert_cols, st->overwrite, prefix));
     return empty_result(s, out);
 }
 
@@ -675,6 +745,53 @@ static int exec_show_columns(sm_session *s, const sql_stmt *st, sm_dataframe **o
     return rows_df(&r, out);
 }
 
+/* The partition directories under dir/rel at depth `left` more levels
+ * ("a=1/b=x", as on disk), data files or not: an INSERT OVERWRITE of a
+ * whole partition spec with no rows leaves its directory empty and the
+ * partition listed, as Spark's catalog keeps it. */
+static int list_partition_dirs(const char *dir, const char *rel, int left, st_rows *r) {
+    sm_buf path = {0};
+    if (sm_buf_appendf(&path, "%s%s%s", dir, *rel ? "/" : "", rel) || !sm_buf_cstr(&path)) {
+        sm_buf_free(&path);
+        return SM_NOMEM;
+    }
+    DIR *d = opendir(path.data);
+    sm_buf_free(&path);
+    if (!d) return SM_OK;
+    int rc = SM_OK, n = 0, cap = 0;
+    char **names = NULL;
+    struct dirent *de;
+    while (rc == SM_OK && (de = readdir(d)) != NULL) {
+        if (fs_hidden_name(de->d_name) || !strchr(de->d_name, '=')) continue;
+        sm_buf full = {0};
+        struct stat sb;
+        sm_buf_appendf(&full, "%s/%s%s%s", dir, rel, *rel ? "/" : "", de->d_name);
+        bool isdir = sm_buf_cstr(&full) && stat(full.data, &sb) == 0 && S_ISDIR(sb.st_mode);
+        sm_buf_free(&full);
+        if (!isdir) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nn = sm_realloc(names, sizeof(char *) * (size_t)cap);
+            if (!nn) { rc = SM_NOMEM; break; }
+            names = nn;
+        }
+        if (!(names[n] = sm_strdup(de->d_name))) { rc = SM_NOMEM; break; }
+        n++;
+    }
+    closedir(d);
+    if (rc == SM_OK) qsort(names, (size_t)n, sizeof *names, cmp_str);
+    for (int i = 0; rc == SM_OK && i < n; i++) {
+        sm_buf sub = {0};
+        if (sm_buf_appendf(&sub, "%s%s%s", rel, *rel ? "/" : "", names[i]) || !sm_buf_cstr(&sub)) rc = SM_NOMEM;
+        else if (left > 1) rc = list_partition_dirs(dir, sub.data, left - 1, r);
+        else rc = rows_add(r, (const char *[]){sub.data});
+        sm_buf_free(&sub);
+    }
+    for (int i = 0; i < n; i++) sm_free(names[i]);
+    sm_free(names);
+    return rc;
+}
+
 /* SHOW PARTITIONS t: the partition directories of the table's location
  * ("a=1/b=x", escaped as on disk), sorted, as Spark lists them. */
 static int exec_show_partitions(sm_session *s, const sql_stmt *st, sm_dataframe **out) {
@@ -692,15 +809,7 @@ static int exec_show_partitions(sm_session *s, const sql_stmt *st, sm_dataframe 
     st_rows r;
     const char *cols[] = {"partition"};
     rc = rows_init(&r, s, 1, cols, NULL);
-    fs_dataset d;
-    memset(&d, 0, sizeof d);
-    const char *paths[1] = {t->location};
-    if (rc == SM_OK && t->location) {
-        struct stat sb;
-        if (stat(t->location, &sb) == 0) rc = fs_dataset_list(paths, 1, NULL, s->pool, &d);
-    }
-    for (int i = 0; rc == SM_OK && i < d.nparts; i++) rc = rows_add(&r, (const char *[]){d.parts[i].dir});
-    fs_dataset_free(&d);
+    if (rc == SM_OK && t->location) rc = list_partition_dirs(t->location, "", t->npartition, &r);
     sm_table_info_free(t);
     if (rc != SM_OK) {
         rows_free(&r);

@@ -306,6 +306,47 @@ TEST(write_append_merges_partition_dirs) {
     sm_session_free(s);
 }
 
+/* partitionOverwriteMode=dynamic (the write option, or the session's
+ * spark.sql.sources.partitionOverwriteMode): an overwrite replaces only the
+ * partitions it writes; static (the default) replaces the whole output. */
+TEST(dynamic_partition_overwrite) {
+    char out[512], p[1024];
+    snprintf(out, sizeof out, "%s/dyn", tmpdir());
+    sm_session *s = session();
+    sm_dataframe *a = sm_sql(s, "SELECT * FROM VALUES (1, 'x', 1), (2, 'y', 1), (3, 'y', 2) AS t(id, p, q)");
+    sm_dataframe *b = sm_sql(s, "SELECT * FROM VALUES (4, 'y', 1), (5, 'z', 1) AS t(id, p, q)");
+    const char *o[] = {"partitionBy", "p,q", NULL};
+    const char *dyn[] = {"partitionBy", "p,q", "partitionOverwriteMode", "DYNAMIC", NULL};
+    CHECK_OK(sm_df_write_csv(a, out, "overwrite", o));
+    CHECK_OK(sm_df_write_csv(b, out, "overwrite", dyn));
+    CHECK_STR(rows_of(sm_read_csv(s, out, NULL, NULL), false), "1,x,1|3,y,2|4,y,1|5,z,1");
+    snprintf(p, sizeof p, "%s/p=y/q=1", out);
+    CHECK_INT(count_files(p, ".csv"), 1);
+    snprintf(p, sizeof p, "%s/_SUCCESS", out);
+    CHECK(exists(p));
+    /* no hidden leftovers (staging, the replaced partitions) */
+    DIR *d = opendir(out);
+    int hidden = 0;
+    for (struct dirent *de; d && (de = readdir(d));)
+        hidden += de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    if (d) closedir(d);
+    CHECK_INT(hidden, 0);
+    /* the session's setting; an option saying static wins over it */
+    CHECK_OK(sm_session_set(s, "spark.sql.sources.partitionOverwriteMode", "dynamic"));
+    sm_dataframe *c = sm_sql(s, "SELECT * FROM VALUES (6, 'x', 1) AS t(id, p, q)");
+    CHECK_OK(sm_df_write_csv(c, out, "overwrite", o));
+    CHECK_STR(rows_of(sm_read_csv(s, out, NULL, NULL), false), "3,y,2|4,y,1|5,z,1|6,x,1");
+    const char *st[] = {"partitionBy", "p,q", "partitionOverwriteMode", "static", NULL};
+    CHECK_OK(sm_df_write_csv(c, out, "overwrite", st));
+    CHECK_STR(rows_of(sm_read_csv(s, out, NULL, NULL), false), "6,x,1");
+    /* a mode that does not exist */
+    const char *bad[] = {"partitionBy", "p,q", "partitionOverwriteMode", "sometimes", NULL};
+    CHECK(sm_df_write_csv(c, out, "overwrite", bad) != 0);
+    CHECK(strstr(sm_last_error(), "partitionOverwriteMode: 'sometimes' is not a mode") != NULL);
+    CHECK_STR(rows_of(sm_read_csv(s, out, NULL, NULL), false), "6,x,1");
+    sm_session_free(s);
+}
+
 TEST(max_records_per_file) {
     char out[512], p[1024];
     snprintf(out, sizeof out, "%s/mrpf", tmpdir());
