@@ -113,33 +113,12 @@ static int not_found(const char *db, const char *name) {
                   as_written);
 }
 
-static void type_sql(const sm_field *f, bool upper, char *buf, size_t n) {
-    if (f->type == SM_DECIMAL)
-        snprintf(buf, n, "%s(%d,%d)", upper ? "DECIMAL" : "decimal", f->precision, f->scale);
-    else
-        snprintf(buf, n, "%s", sm_type_name(f->type));
-    if (upper)
-        for (char *p = buf; *p; p++) *p = (char)toupper((unsigned char)*p);
-}
-
 /* "`a` INT, `b` DECIMAL(10,2)" in the arena. */
 static char *schema_ddl(sm_session *s, const sm_schema *sc) {
     sm_buf b = {0};
-    for (int i = 0; i < sc->ncols; i++) {
-        char t[64];
-        type_sql(&sc->fields[i], true, t, sizeof t);
-        if (sm_buf_appendf(&b, "%s`", i ? ", " : "") != SM_OK) goto nomem;
-        for (const char *p = sc->fields[i].name; *p; p++)
-            if ((*p == '`' && sm_buf_putc(&b, '`') != SM_OK) || sm_buf_putc(&b, *p) != SM_OK)
-                goto nomem;
-        if (sm_buf_appendf(&b, "` %s", t) != SM_OK) goto nomem;
-    }
-    char *r = sm_arena_strdup(s->arena, b.data ? sm_buf_cstr(&b) : "");
+    char *r = sm_schema_ddl(sc, false, &b) == SM_OK ? sm_arena_strdup(s->arena, b.data) : NULL;
     sm_buf_free(&b);
     return r;
-nomem:
-    sm_buf_free(&b);
-    return NULL;
 }
 
 int sm_table_check_format(const char *format, const char **out) {
@@ -720,15 +699,15 @@ int sm_table_insert_ex(sm_session *s, const char *db, const char *name, sm_dataf
     for (int i = 0; i < in->ncols; i++)
         if (!(tmp[i] = sm_arena_printf(s->arena, "__c%d", i))) rc = SM_NOMEM;
     for (int i = 0; rc == SM_OK && i < n; i++) {
-        char ty[64];
-        type_sql(&ts->fields[i], true, ty, sizeof ty);
+        char ty[1024];
+        sm_field_type_ddl(&ts->fields[i], ty, sizeof ty);
         if (source[i] < 0) {
             exprs[i] = sm_arena_printf(s->arena, "CAST(NULL AS %s) AS `%s`", ty, ts->fields[i].name);
         } else {
             const sm_field *f = &in->fields[source[i]];
             if (!can_store(f, &ts->fields[i])) {
-                char from[64];
-                type_sql(f, true, from, sizeof from);
+                char from[1024];
+                sm_field_type_ddl(f, from, sizeof from);
                 rc = sm_err(SM_ANALYSIS,
                             "[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST] Cannot write "
                             "incompatible data for the table `spark_catalog`.`%s`.`%s`: Cannot "

@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "types/decimal.h"
 #include "common/mem.h"
 #include "common/status.h"
 
@@ -72,7 +73,7 @@ static const char *CAT_SCHEMA =
     "CREATE TABLE IF NOT EXISTS table_columns("
     "  db TEXT NOT NULL, name TEXT NOT NULL, pos INTEGER NOT NULL, col_name TEXT NOT NULL,"
     "  type INTEGER NOT NULL, precision INTEGER, scale INTEGER, nullable INTEGER NOT NULL,"
-    "  comment TEXT, PRIMARY KEY (db, name, pos));"
+    "  comment TEXT, type_ddl TEXT, PRIMARY KEY (db, name, pos));"
     "CREATE TABLE IF NOT EXISTS table_options("
     "  db TEXT NOT NULL, name TEXT NOT NULL, pos INTEGER NOT NULL, key TEXT NOT NULL,"
     "  value TEXT, PRIMARY KEY (db, name, pos));"
@@ -81,6 +82,19 @@ static const char *CAT_SCHEMA =
     "  PRIMARY KEY (db, name, pos));";
 
 /* ---- helpers ------------------------------------------------------------ */
+
+static int cat_exec(sm_catalog *c, const char *sql);
+
+/* Metastores written before table_columns.type_ddl existed get the column
+ * (NULL for their rows: the type id columns describe those). */
+static int cat_add_type_ddl(sm_catalog *c) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT type_ddl FROM table_columns LIMIT 0", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_finalize(st);
+        return SM_OK;
+    }
+    return cat_exec(c, "ALTER TABLE table_columns ADD COLUMN type_ddl TEXT");
+}
 
 static char *cat_lower(const char *s) {
     char *r = sm_strdup(s ? s : "");
@@ -194,6 +208,7 @@ int sm_catalog_open(const char *warehouse_dir, sm_catalog **out) {
     sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     int rc = cat_begin(c);
     if (rc == SM_OK) rc = cat_exec(c, CAT_SCHEMA);
+    if (rc == SM_OK) rc = cat_add_type_ddl(c);
     if (rc == SM_OK) {
         sqlite3_stmt *st;
         rc = cat_prepare(c,
@@ -462,36 +477,31 @@ static int table_lookup(sm_catalog *c, const char *db, const char *name, bool *f
     return SM_OK;
 }
 
-/* Spark's DDL spelling of a column type. */
-static void type_ddl(const sm_field *f, char *buf, size_t n) {
-    if (f->type == SM_DECIMAL)
-        snprintf(buf, n, "DECIMAL(%d,%d)", f->precision, f->scale);
-    else {
-        const char *t = sm_type_name(f->type);
-        size_t i = 0;
-        for (; t[i] && i + 1 < n; i++) buf[i] = (char)toupper((unsigned char)t[i]);
-        buf[i] = 0;
+/* The type of a stored column: from type_ddl when present (exact, and
+ * independent of smelt's type id numbering), else the id columns. */
+static int column_type(sqlite3_stmt *st, int col_ddl, sm_field *f) {
+    const char *t = (const char *)sqlite3_column_text(st, col_ddl);
+    if (!t || !*t) return SM_OK;
+    size_t len = strlen(t);
+    const sm_dtype *dt = NULL;
+    int ty = sm_dtype_parse(t, len, &dt);
+    if (ty >= 0 && sm_type_is_nested((sm_type)ty)) {
+        f->type = (sm_type)ty;
+        f->dt = dt;
+        return SM_OK;
     }
-}
-
-static int schema_ddl(const sm_schema *s, sm_buf *b) {
-    for (int i = 0; s && i < s->ncols; i++) {
-        char t[64];
-        type_ddl(&s->fields[i], t, sizeof t);
-        SM_TRY(sm_buf_appendf(b, "%s`", i ? ", " : ""));
-        for (const char *p = s->fields[i].name; *p; p++) {
-            if (*p == '`') SM_TRY(sm_buf_putc(b, '`'));
-            SM_TRY(sm_buf_putc(b, *p));
-        }
-        SM_TRY(sm_buf_appendf(b, "` %s%s", t, s->fields[i].nullable ? "" : " NOT NULL"));
-    }
-    sm_buf_cstr(b);
+    int p = 0, s = 0;
+    ty = sm_type_parse_ps(t, len, &p, &s);
+    if (ty < 0) return sm_err(SM_MALFORMED, "the catalog holds a column type smelt cannot read: '%s'", t);
+    f->type = (sm_type)ty;
+    f->precision = (int8_t)p;
+    f->scale = (int8_t)s;
     return SM_OK;
 }
 
 static int insert_table(sm_catalog *c, const char *db, const char *name, const sm_table_info *t) {
     sm_buf ddl = {0};
-    int rc = schema_ddl(t->schema, &ddl);
+    int rc = sm_schema_ddl(t->schema, true, &ddl);
     sqlite3_stmt *st = NULL;
     if (rc == SM_OK)
         rc = cat_prepare(c,
@@ -517,7 +527,8 @@ static int insert_table(sm_catalog *c, const char *db, const char *name, const s
         const sm_field *f = &t->schema->fields[i];
         rc = cat_prepare(c,
                          "INSERT INTO table_columns(db, name, pos, col_name, type, precision, "
-                         "scale, nullable, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         "scale, nullable, comment, type_ddl) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                          &st);
         if (rc != SM_OK) break;
         cat_bind_text(st, 1, db);
@@ -529,6 +540,9 @@ static int insert_table(sm_catalog *c, const char *db, const char *name, const s
         sqlite3_bind_int(st, 7, f->scale);
         sqlite3_bind_int(st, 8, f->nullable ? 1 : 0);
         cat_bind_text(st, 9, t->column_comments ? t->column_comments[i] : NULL);
+        char ty[1024];
+        sm_field_type_ddl(f, ty, sizeof ty);
+        cat_bind_text(st, 10, ty);
         rc = cat_step_done(c, st, "registering a column");
     }
     for (int i = 0; rc == SM_OK && t->options && t->options[i] && t->options[i + 1]; i += 2) {
@@ -620,7 +634,7 @@ void sm_table_info_free(sm_table_info *t) {
 static int read_columns(sm_catalog *c, sm_table_info *t) {
     sqlite3_stmt *st;
     SM_TRY(cat_prepare(c,
-                       "SELECT col_name, type, precision, scale, nullable, comment "
+                       "SELECT col_name, type, precision, scale, nullable, comment, type_ddl "
                        "FROM table_columns WHERE db = ?1 AND name = ?2 ORDER BY pos",
                        &st));
     cat_bind_text(st, 1, t->db);
@@ -648,6 +662,7 @@ static int read_columns(sm_catalog *c, sm_table_info *t) {
         fields[n].nullable = sqlite3_column_int(st, 4) != 0;
         comments[n] = col_dup(st, 5);
         n++;
+        if ((rc = column_type(st, 6, &fields[n - 1])) != SM_OK) break;
         if (!fields[n - 1].name) {
             rc = SM_NOMEM;
             break;

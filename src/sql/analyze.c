@@ -377,19 +377,7 @@ static sm_dataframe *an_lookup_cte(sql_scope *sc, const char *name) {
 /* The DDL text of a catalog schema, for sm_read_csv. */
 static char *an_schema_ddl(sql_scope *sc, const sm_schema *schema) {
     sm_buf b = {0};
-    for (int i = 0; i < schema->ncols; i++) {
-        const sm_field *f = &schema->fields[i];
-        sm_buf_appendf(&b, "%s`", i ? ", " : "");
-        for (const char *p = f->name; *p; p++) {
-            if (*p == '`') sm_buf_putc(&b, '`');
-            sm_buf_putc(&b, *p);
-        }
-        if (f->type == SM_DECIMAL)
-            sm_buf_appendf(&b, "` DECIMAL(%d,%d)", f->precision, f->scale);
-        else
-            sm_buf_appendf(&b, "` %s", sm_type_name(f->type));
-    }
-    char *r = sm_arena_strdup(A(sc), b.data ? sm_buf_cstr(&b) : "");
+    char *r = sm_schema_ddl(schema, false, &b) == SM_OK ? sm_arena_strdup(A(sc), b.data) : NULL;
     sm_buf_free(&b);
     return r;
 }

@@ -193,6 +193,7 @@ typedef struct {
     char *name;
     sm_type type;
     int8_t precision, scale;
+    const struct sm_dtype *dt; /* ARRAY / MAP / STRUCT: the whole type */
     bool not_null;
     char *comment;
 } sql_column_def;

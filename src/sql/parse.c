@@ -1078,6 +1078,7 @@ static int sq_columns(parser *p, bool typed, sql_column_def **out, int *count) {
         if (typed) {
             op(p, ":");
             SM_TRY(sm_ps_type(p, &c.type, &c.precision, &c.scale));
+            c.dt = p->type_dt;
         }
         for (;;) {
             if (sm_tok_kw(cur(p), "not") && sm_tok_kw(peek(p, 1), "null")) {

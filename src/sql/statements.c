@@ -172,14 +172,11 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Spark's type names: lower case for DESCRIBE, upper for DDL. */
+/* Spark's type names: simpleString for DESCRIBE (decimal(10,2),
+ * array<int>), DDL text for statements (sm_field_type_ddl). */
 static void type_text(const sm_field *f, bool upper, char *buf, size_t n) {
-    if (f->type == SM_DECIMAL)
-        snprintf(buf, n, "%s(%d,%d)", upper ? "DECIMAL" : "decimal", f->precision, f->scale);
-    else
-        snprintf(buf, n, "%s", sm_type_name(f->type));
-    if (upper)
-        for (char *p = buf; *p; p++) *p = (char)toupper((unsigned char)*p);
+    if (upper) sm_field_type_ddl(f, buf, n);
+    else sm_type_format(buf, n, f->type, f->precision, f->scale, f->dt);
 }
 
 static int catalog(sm_session *s, sm_catalog **c) { return sm_session_catalog(s, c); }
@@ -255,7 +252,7 @@ static int view_over_files(sm_session *s, const sql_stmt *st, sm_dataframe **out
         for (int i = 0; i < st->ncolumns; i++) {
             sm_field f = {.type = st->columns[i].type, .precision = st->columns[i].precision,
                           .scale = st->columns[i].scale};
-            char t[64];
+            char t[1024];
             type_text(&f, true, t, sizeof t);
             sm_buf_appendf(&b, "%s`%s` %s", i ? ", " : "", st->columns[i].name, t);
         }
@@ -365,7 +362,7 @@ static int exec_create_table(sm_session *s, const sql_stmt *st, const char *text
         for (int i = 0; i < st->ncolumns; i++) {
             const sql_column_def *d = &st->columns[i];
             sc->fields[i] = (sm_field){.name = d->name, .type = d->type, .nullable = !d->not_null,
-                                       .precision = d->precision, .scale = d->scale};
+                                       .precision = d->precision, .scale = d->scale, .dt = d->dt};
             comments[i] = d->comment;
         }
         spec.schema = sc;
@@ -405,7 +402,7 @@ static int static_prefix(sm_session *s, const sql_stmt *st, const sm_table_info 
             break;
         }
         int c = sm_schema_find(ts, t->partition_cols[i]);
-        char ty[128];
+        char ty[1024];
         if (c < 0 || nstatic >= 64) { rc = sm_err(SM_INTERNAL, "partition column `%s`", t->partition_cols[i]); break; }
         sm_type_format(ty, sizeof ty, ts->fields[c].type, ts->fields[c].precision, ts->fields[c].scale,
                        ts->fields[c].dt);
@@ -491,7 +488,7 @@ static int insert_partition_spec(sm_session *s, const sql_stmt *st, sm_dataframe
         const char *val = NULL;
         for (int k = 0; k < st->ninsert_part; k++)
             if (strcasecmp(st->insert_part[k], ts->fields[i].name) == 0) val = st->insert_part_val[k];
-        char ty[128];
+        char ty[1024];
         sm_type_format(ty, sizeof ty, ts->fields[i].type, ts->fields[i].precision, ts->fields[i].scale,
                        ts->fields[i].dt);
         /* a static value is cast to its column's type (Spark converts the
@@ -900,7 +897,7 @@ static int exec_show_create(sm_session *s, const sql_stmt *st, sm_dataframe **ou
     } else {
         rc = sm_buf_appendf(&b, "CREATE TABLE spark_catalog.%s.%s (\n", t->db, t->name);
         for (int i = 0; rc == SM_OK && i < sc->ncols; i++) {
-            char ty[64];
+            char ty[1024];
             type_text(&sc->fields[i], true, ty, sizeof ty);
             rc = sm_buf_appendf(&b, "  %s %s%s", sc->fields[i].name, ty,
                                 sc->fields[i].nullable ? "" : " NOT NULL");
@@ -944,7 +941,7 @@ static int exec_show_create(sm_session *s, const sql_stmt *st, sm_dataframe **ou
 
 static int describe_columns(st_rows *r, const sm_schema *sc, char **comments) {
     for (int i = 0; i < sc->ncols; i++) {
-        char ty[64];
+        char ty[1024];
         type_text(&sc->fields[i], false, ty, sizeof ty);
         SM_TRY(rows_add3(r, sc->fields[i].name, ty, comments ? comments[i] : NULL));
     }
@@ -983,7 +980,7 @@ static int exec_describe_table(sm_session *s, const sql_stmt *st, sm_dataframe *
         if (rc == SM_OK) rc = rows_add3(&r, "# col_name", "data_type", "comment");
         for (int i = 0; rc == SM_OK && i < t->npartition; i++) {
             int c = sm_schema_find(t->schema, t->partition_cols[i]);
-            char ty[64] = "";
+            char ty[1024] = "";
             if (c >= 0) type_text(&t->schema->fields[c], false, ty, sizeof ty);
             rc = rows_add3(&r, t->partition_cols[i], ty,
                            c >= 0 && t->column_comments ? t->column_comments[c] : NULL);

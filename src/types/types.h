@@ -362,6 +362,14 @@ int sm_schema_set(sm_schema *s, int col, const char *name, sm_type type, bool nu
 int sm_schema_find(const sm_schema *s, const char *name);
 /* Parses "id INT, name STRING" (Spark's DDL; backquoted names allowed). */
 int sm_schema_parse_ddl(const char *ddl, sm_schema **out);
+/* A column's type as Spark's DataType.sql writes it, which
+ * sm_schema_parse_ddl and CAST read back: INT, DECIMAL(10,2), INTERVAL DAY
+ * TO SECOND, ARRAY<STRUCT<a: INT, `b c`: STRING>> (field names keep their
+ * case). */
+void sm_field_type_ddl(const sm_field *f, char *buf, size_t cap);
+/* "`a` INT, `b` array<int>" (names backquoted); not_null adds NOT NULL to
+ * non-nullable columns.  Appends to out (NUL-terminated). */
+int sm_schema_ddl(const sm_schema *s, bool not_null, sm_buf *out);
 
 /* ---- batches ---------------------------------------------------------- */
 
