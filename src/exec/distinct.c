@@ -17,19 +17,27 @@
  *   2. Merge: one task per piece of the hash space (ctx->shuffle_partitions);
  *      it walks the partials in partition order, keeps the groups of its
  *      piece that are new to its merged table (so the earliest partition
- *      wins), then emits them as partition `piece` of the output: in the
- *      full-row mode from the merged key vectors in batches of at most
- *      SM_BATCH_ROWS rows; in the subset mode the winners, already ordered
- *      by (partition, kept batch, row), are gathered once, one output batch
- *      per kept batch (sm_batch_take of its surviving rows) — each row is
- *      copied exactly once.
+ *      wins).  In the full-row mode it emits them as partition `piece` of
+ *      the output, from the merged key vectors in batches of at most
+ *      SM_BATCH_ROWS rows.  In the subset mode it marks each winner's row
+ *      in its kept batch's `keep` bytes (rows of different pieces are
+ *      different bytes, so merge tasks never write the same one).
+ *   3. Emit (subset mode, the two-phase driver's finish step): output
+ *      partition j takes the kept batches of a contiguous range of input
+ *      partitions, in order, so the result keeps the input order.  A batch
+ *      whose rows all won is handed over as it is; one that keeps at least
+ *      half is compacted in place (vectors it alone references; shared ones
+ *      are copied); one that keeps fewer has its winners copied out.  Most
+ *      rows are therefore never copied: a deduplicated first day of data
+ *      costs no copy and no new memory.
  *
  * The driver (partial tables per partition, merge tasks per piece, output
  * batches) is shared with hashagg.c in partials.c.
  *
  * Memory: keys are copied out of the input batches into vectors owned by
- * the tables; in the subset mode the kept input batches live until every
- * merge task is done, when the partial tables are freed.
+ * the tables; in the subset mode the kept input batches live until the
+ * emit step hands them (or copies of their winners) to the output, and the
+ * partial tables free the rest.
  *
  * Spilling (full-row mode only; exec/spill.h): when counted memory passes
  * three quarters of ctx->memory_limit while the partial tables grow, they
@@ -56,6 +64,7 @@ typedef struct {
     /* subset mode: kept input batches and, per group, (batch << 32) | row
      * of its first row */
     sm_batch **batches;
+    uint8_t **keep; /* per kept batch: 1 for the rows that won their key */
     int nbatches, capbatches;
     uint64_t *loc;
     int64_t caploc;
@@ -86,8 +95,12 @@ static void dd_table_free(dd_run *r, dd_table *t) {
     if (!t->used) return;
     (void)r;
     sm_keytab_free(&t->keys);
-    for (int i = 0; i < t->nbatches; i++) sm_batch_free(t->batches[i]);
+    for (int i = 0; i < t->nbatches; i++) {
+        sm_batch_free(t->batches[i]);
+        sm_free(t->keep[i]);
+    }
     sm_free(t->batches);
+    sm_free(t->keep);
     sm_free(t->loc);
     memset(t, 0, sizeof *t);
 }
@@ -120,11 +133,17 @@ static int dd_keep_rows(dd_table *t, sm_batch *b, const uint32_t *gids, const ui
         sm_batch **nb = sm_realloc(t->batches, (size_t)cap * sizeof *nb);
         if (!nb) return SM_NOMEM;
         t->batches = nb;
+        uint8_t **nk = sm_realloc(t->keep, (size_t)cap * sizeof *nk);
+        if (!nk) return SM_NOMEM;
+        t->keep = nk;
         t->capbatches = cap;
     }
+    uint8_t *keep = sm_calloc((size_t)n, 1);
+    if (!keep) return SM_NOMEM;
     uint64_t bi = (uint64_t)t->nbatches;
     for (int64_t i = 0; i < n; i++)
         if (is_new[i]) t->loc[gids[i]] = (bi << 32) | (uint64_t)i;
+    t->keep[t->nbatches] = keep;
     t->batches[t->nbatches++] = b;
     *kept = true;
     return SM_OK;
@@ -171,64 +190,137 @@ done:
 
 #define DD_CHUNK 4096
 
-/* The winners of one merge task in the subset mode: (partition, loc),
- * ordered by partition, then kept batch, then row. */
-typedef struct {
-    int32_t *part;
-    uint64_t *loc;
-    int64_t n, cap;
-} dd_winners;
-
-static int dd_winners_add(dd_winners *w, int part, const dd_table *t, const int32_t *sel,
-                          const uint8_t *is_new, int64_t ns) {
-    if (w->n + ns > w->cap) {
-        int64_t cap = w->cap ? w->cap : 4096;
-        while (cap < w->n + ns) cap *= 2;
-        int32_t *p = sm_realloc(w->part, (size_t)cap * sizeof *p);
-        if (!p) return SM_NOMEM;
-        w->part = p;
-        uint64_t *l = sm_realloc(w->loc, (size_t)cap * sizeof *l);
-        if (!l) return SM_NOMEM;
-        w->loc = l;
-        w->cap = cap;
-    }
+/* Subset mode: marks the rows of the groups new to the merged table
+ * (sel[i] with is_new[i]) as winners in their kept batches.  Each row
+ * belongs to one piece, so merge tasks write disjoint bytes. */
+static void dd_mark_winners(dd_table *t, const int32_t *sel, const uint8_t *is_new, int64_t ns) {
     for (int64_t i = 0; i < ns; i++) {
         if (!is_new[i]) continue;
-        w->part[w->n] = part;
-        w->loc[w->n] = t->loc[sel[i]];
-        w->n++;
+        uint64_t loc = t->loc[sel[i]];
+        t->keep[loc >> 32][loc & 0xffffffffu] = 1;
     }
+}
+
+/* Moves rows sel[0..k) (ascending, sel[i] >= i) of v to rows [0, k), in
+ * place: every read index is at or after every write index still to come,
+ * so nothing is overwritten before it is read.  String offsets are the one
+ * exception (off[i] is rewritten one step before row i may be read), so the
+ * original off[i] is carried in `start`. */
+static void dd_compact_vector(sm_vector *v, const int32_t *sel, int64_t k) {
+    if (v->dict) sm_vector_drop_dict(v);
+    if (v->type != SM_NULLTYPE) {
+        size_t w = sm_type_width(v->type);
+        if (sm_type_phys(v->type) == SM_STRING) {
+            int32_t *off = SM_VEC_OFF(v);
+            int32_t pos = off[0], start = off[0];
+            for (int64_t i = 0; i < k; i++) {
+                int64_t r = sel[i];
+                int32_t a = r == i ? start : off[r], e = off[r + 1];
+                if (pos != a) memmove(v->bytes + pos, v->bytes + a, (size_t)(e - a));
+                pos += e - a;
+                start = off[i + 1];
+                off[i + 1] = pos;
+            }
+            v->bytes_len = pos;
+        } else if (w == 4) {
+            int32_t *d = v->data;
+            for (int64_t i = 0; i < k; i++) d[i] = d[sel[i]];
+        } else if (w == 8) {
+            int64_t *d = v->data;
+            for (int64_t i = 0; i < k; i++) d[i] = d[sel[i]];
+        } else if (w == 1) {
+            uint8_t *d = v->data;
+            for (int64_t i = 0; i < k; i++) d[i] = d[sel[i]];
+        } else if (w == 16) {
+            __int128 *d = v->data;
+            for (int64_t i = 0; i < k; i++) d[i] = d[sel[i]];
+        }
+        if (v->validity) {
+            uint8_t *bits = v->validity;
+            for (int64_t i = 0; i < k; i++) {
+                int64_t r = sel[i];
+                if (bits[r >> 3] & (1u << (r & 7))) bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+                else bits[i >> 3] &= (uint8_t)~(1u << (i & 7));
+            }
+        }
+    }
+    v->length = k;
+}
+
+/* Subset mode, output: batch bi of partial t keeps its winning rows.  A
+ * batch that keeps every row is handed over as it is; one that keeps at
+ * least half of them is compacted in place (each vector it alone holds;
+ * a shared one is copied); otherwise its winners are copied out.  *out is
+ * NULL when no row won; t->batches[bi] is NULL when the batch was handed
+ * over. */
+static int dd_output_batch(dd_table *t, int bi, int32_t *sel, sm_batch **out) {
+    *out = NULL;
+    sm_batch *b = t->batches[bi];
+    const uint8_t *keep = t->keep[bi];
+    int64_t n = b->nrows, k = 0;
+    for (int64_t i = 0; i < n; i++) {
+        sel[k] = (int32_t)i;
+        k += keep[i];
+    }
+    if (k == 0) return SM_OK;
+    if (k * 2 < n) {
+        *out = sm_batch_take(b, sel, k);
+        return *out ? SM_OK : SM_NOMEM;
+    }
+    t->batches[bi] = NULL;
+    *out = b;
+    if (k == n) return SM_OK;
+    for (int c = 0; c < b->ncols; c++) {
+        sm_vector *v = b->cols[c];
+        if (v->refcount == 1 && !sm_type_is_nested(v->type)) {
+            dd_compact_vector(v, sel, k);
+            continue;
+        }
+        sm_vector *nv = sm_vector_take(v, sel, k);
+        if (!nv) return SM_NOMEM; /* *out is freed by the caller */
+        sm_vector_unref(v);
+        b->cols[c] = nv;
+    }
+    b->nrows = k;
     return SM_OK;
 }
 
-/* Subset mode: one output batch per run of winners from one kept batch. */
-static int dd_emit_winners(dd_run *r, int piece, const dd_winners *w) {
-    int rc = SM_OK;
-    int32_t *rows = NULL;
-    int64_t caprows = 0;
-    for (int64_t i = 0; i < w->n && rc == SM_OK;) {
-        int64_t j = i;
-        uint64_t bi = w->loc[i] >> 32;
-        while (j < w->n && w->part[j] == w->part[i] && (w->loc[j] >> 32) == bi) j++;
-        const sm_batch *src = dd_partial(r, w->part[i])->batches[bi];
-        int64_t n = j - i;
-        if (n > caprows) {
-            sm_free(rows);
-            caprows = n > SM_BATCH_ROWS ? n : SM_BATCH_ROWS;
-            rows = sm_malloc((size_t)caprows * sizeof *rows);
-            if (!rows) {
-                rc = SM_NOMEM;
-                break;
+/* Subset mode: output partition j receives the winners of the partials
+ * [j * np / npieces, (j + 1) * np / npieces), batch by batch, so the result
+ * keeps the input order. */
+static int dd_emit_task(void *arg, int j) {
+    dd_run *r = arg;
+    int np = r->tp.npartials, npieces = r->tp.npieces;
+    int lo = (int)((int64_t)j * np / npieces), hi = (int)((int64_t)(j + 1) * np / npieces);
+    int32_t *sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel);
+    int rc = sel ? SM_OK : SM_NOMEM;
+    for (int p = lo; p < hi && rc == SM_OK; p++) {
+        dd_table *t = dd_partial(r, p);
+        if (!t->used) continue;
+        for (int bi = 0; bi < t->nbatches && rc == SM_OK; bi++) {
+            if (t->batches[bi]->nrows > SM_BATCH_ROWS) {
+                sm_free(sel);
+                sel = sm_malloc((size_t)t->batches[bi]->nrows * sizeof *sel);
+                if (!sel) {
+                    rc = SM_NOMEM;
+                    break;
+                }
             }
+            sm_batch *ob = NULL;
+            rc = dd_output_batch(t, bi, sel, &ob);
+            if (rc != SM_OK) sm_batch_free(ob);
+            else if (ob) rc = sm_mset_add(r->tp.out, j, ob);
+            if (rc == SM_OK && sm_pool_cancelled()) break;
         }
-        for (int64_t k = 0; k < n; k++) rows[k] = (int32_t)(w->loc[i + k] & 0xffffffffu);
-        sm_batch *out = sm_batch_take(src, rows, n);
-        if (!out) rc = SM_NOMEM;
-        else rc = sm_mset_add(r->tp.out, piece, out);
-        i = j;
     }
-    sm_free(rows);
+    sm_free(sel);
     return rc;
+}
+
+static int dd_finish(void *arg) {
+    dd_run *r = arg;
+    if (!r->subset) return SM_OK;
+    return sm_pool_run(r->ctx->pool, r->tp.npieces, dd_emit_task, r);
 }
 
 static int dd_merge_task(void *arg, int piece) {
@@ -236,7 +328,6 @@ static int dd_merge_task(void *arg, int piece) {
     dd_table m;
     int rc = dd_table_init(r, &m);
     if (rc != SM_OK) return rc;
-    dd_winners w = {0};
     int32_t *sel = sm_malloc(DD_CHUNK * sizeof *sel);
     uint32_t *gids = sm_malloc(DD_CHUNK * sizeof *gids);
     uint8_t *is_new = sm_malloc(DD_CHUNK);
@@ -249,23 +340,17 @@ static int dd_merge_task(void *arg, int piece) {
             int64_t ns = exec_select_piece(&t->keys, start, end, piece, r->tp.npieces, sel);
             if (ns == 0) continue;
             rc = sm_keytab_insert(&m.keys, t->keys.keys, t->keys.hashes, sel, ns, gids, is_new);
-            if (rc == SM_OK && r->subset) rc = dd_winners_add(&w, p, t, sel, is_new, ns);
+            if (rc == SM_OK && r->subset) dd_mark_winners(t, sel, is_new, ns);
         }
     }
     if (rc == SM_OK) {
-        if (r->subset) {
-            dd_table_free(r, &m); /* the merged keys are not needed any more */
-            rc = dd_emit_winners(r, piece, &w);
-        } else {
+        if (!r->subset) /* the subset mode emits in dd_finish */
             rc = exec_emit_batches(r->tp.out, piece, m.keys.keys, r->ncols, 0, m.keys.ngroups,
                                    NULL, NULL);
-        }
     }
     sm_free(sel);
     sm_free(gids);
     sm_free(is_new);
-    sm_free(w.part);
-    sm_free(w.loc);
     dd_table_free(r, &m);
     return rc;
 }
@@ -425,6 +510,7 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         .consume = dd_consume,
         .merge = dd_merge_task,
         .free_table = dd_free_partial,
+        .finish = dd_finish,
         .arg = &r,
     };
     int rc = SM_OK;

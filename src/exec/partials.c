@@ -4,9 +4,10 @@
  *
  * exec_two_phase_run: counts the child's partitions, allocates one zeroed
  * partial table per partition and the output mset, runs consume over every
- * batch of the child, then merge once per piece on the pool; whatever
- * happened, it frees every partial table (free_table is called on tables
- * that were never used, which are still zeroed) and, on failure, the mset.
+ * batch of the child, then merge once per piece on the pool, then the
+ * optional finish callback; whatever happened, it frees every partial
+ * table (free_table is called on tables that were never used, which are
+ * still zeroed) and, on failure, the mset.
  *
  * exec_emit_batches: a merged table's rows [0, nrows) become batches of at
  * most SM_BATCH_ROWS rows; one batch holding every row shares the table's
@@ -34,6 +35,7 @@ int exec_two_phase_run(sm_exec_ctx *ctx, const sm_plan *child, exec_two_phase *t
     }
     if (rc == SM_OK) rc = exec_foreach_batch(ctx, child, tp->consume, tp->arg);
     if (rc == SM_OK) rc = sm_pool_run(ctx->pool, tp->npieces, tp->merge, tp->arg);
+    if (rc == SM_OK && tp->finish) rc = tp->finish(tp->arg);
     if (tp->partials)
         for (int i = 0; i < tp->npartials; i++)
             tp->free_table(tp->arg, (char *)tp->partials + (size_t)i * tp->table_size);

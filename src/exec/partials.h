@@ -34,6 +34,9 @@ typedef struct exec_two_phase {
     int (*consume)(void *arg, int part, sm_batch *b); /* owns b; partial of `part` */
     int (*merge)(void *arg, int piece);               /* fills partition `piece` of out */
     void (*free_table)(void *arg, void *table);       /* also called on zeroed tables */
+    /* optional: runs after every merge task succeeded, before the partial
+     * tables are freed (distinct.c emits its kept input batches here) */
+    int (*finish)(void *arg);
     void *arg;
     /* set by exec_two_phase_run, valid while the callbacks run */
     void *partials;     /* npartials tables of table_size bytes, zeroed at first */

@@ -104,6 +104,81 @@ static bool format_double_fast(double a, char *digits, int *nd, int *exp10) {
     return false;
 }
 
+/* The printf search below (%.{p-1}e for p = 15, 16, 17 until strtod reads
+ * the text back as a) done exactly in 128-bit integers, without printf or
+ * strtod, for normal values in Java's plain-notation range [1e-3, 1e7),
+ * where a = M / 2^s with 29 <= s <= 62.  For each p: n = a * 10^k rounded
+ * to nearest (k = p - 1 - floor(log10 a) fractional digits, so n has p
+ * digits) is exactly what printf prints, and n / 10^k reads back as a iff
+ * it lies strictly inside a's rounding interval, |n/10^k - a| < 2^-(s+1).
+ * Gives up (false) on every case whose answer depends on a tie rule or on
+ * an interval that is not symmetric: a decimal half-way in rounding, a
+ * decimal exactly on the interval's edge, a power of two (whose lower
+ * neighbour is closer), a rounding that carries into another digit; the
+ * printf search then decides, so results are identical to it. */
+static bool format_double_exact(double a, char *digits, int *nd, int *exp10) {
+    static const uint64_t p10[] = {1ULL,
+                                   10ULL,
+                                   100ULL,
+                                   1000ULL,
+                                   10000ULL,
+                                   100000ULL,
+                                   1000000ULL,
+                                   10000000ULL,
+                                   100000000ULL,
+                                   1000000000ULL,
+                                   10000000000ULL,
+                                   100000000000ULL,
+                                   1000000000000ULL,
+                                   10000000000000ULL,
+                                   100000000000000ULL,
+                                   1000000000000000ULL,
+                                   10000000000000000ULL,
+                                   100000000000000000ULL,
+                                   1000000000000000000ULL,
+                                   10000000000000000000ULL};
+    typedef unsigned __int128 u128;
+    uint64_t bits;
+    memcpy(&bits, &a, 8);
+    int be = (int)((bits >> 52) & 0x7ff);
+    uint64_t frac = bits & ((1ULL << 52) - 1);
+    if (be == 0 || frac == 0) return false; /* subnormal / power of two */
+    uint64_t m = frac | (1ULL << 52);
+    int s = 1075 - be;
+    if (s < 29 || s > 62) return false;
+    int e10 = 7;
+    for (int j = 6; j >= -3; j--) {
+        bool ge = j >= 0 ? (u128)m >= ((u128)p10[j] << s) : ((u128)m * p10[-j]) >= ((u128)1 << s);
+        if (ge) {
+            e10 = j;
+            break;
+        }
+    }
+    if (e10 == 7) return false; /* below 1e-3 */
+    u128 mask = ((u128)1 << s) - 1, half = (u128)1 << (s - 1);
+    for (int p = 15; p <= 17; p++) {
+        int k = p - 1 - e10; /* 8 .. 19 */
+        u128 num = (u128)m * p10[k];
+        u128 r = num & mask;
+        uint64_t n = (uint64_t)(num >> s);
+        if (r == half) return false;
+        if (r > half) n++;
+        if (n >= p10[p]) return false;
+        u128 ns = (u128)n << s;
+        u128 diff = ns > num ? ns - num : num - ns;
+        if (diff * 2 == (u128)p10[k]) return false;
+        if (diff * 2 > (u128)p10[k]) continue;
+        for (int i = p - 1; i >= 0; i--) {
+            digits[i] = (char)('0' + n % 10);
+            n /= 10;
+        }
+        *nd = p;
+        *exp10 = e10;
+        return true;
+    }
+    return false;
+}
+
 /* Java's Double.toString / Float.toString layout of a decimal significand
  * (digits[0..nd), one digit before the point) times 10^exp10: plain
  * between 10^-3 and 10^7, "d.dddE<exp>" outside; trailing zeros dropped
@@ -177,7 +252,8 @@ int sm_format_double(double d, char *buf) {
         memcpy(digits, tmp, (size_t)len);
         nd = len;
         exp10 = len - 1 + insig;
-    } else if (a >= 1e-3 && a < 1e7 && format_double_fast(a, digits, &nd, &exp10)) {
+    } else if (a >= 1e-3 && a < 1e7 && (format_double_fast(a, digits, &nd, &exp10) ||
+                                         format_double_exact(a, digits, &nd, &exp10))) {
         /* plain-notation range, found without printf */
     } else {
         char tmp[48];

@@ -125,6 +125,30 @@ bool csv_parse_bool(const char *s, int32_t n, bool *out);
  * at SM_NULLTYPE; becomes the merged type of every column. */
 typedef sm_fs_split csv_split;
 
+/* Batches parsed while inferring the schema (csv_infer.c builds them,
+ * csv_read.c hands them out once): the rows of one split from file offset
+ * `start` to the split's end, converted with the inferred types. */
+typedef struct csv_split_cache {
+    int64_t start;      /* file offset of the first cached record */
+    int nbatches, cap, next;
+    struct sm_batch **batches;
+} csv_split_cache;
+
+void csv_split_cache_free(csv_split_cache *c);
+
+struct csv_scan;
+
+/* The reader's conversion of one field's text to `type` (false: the text
+ * does not convert) and its append, shared with the cache builder. */
+bool csv_convert_field(const struct csv_scan *scan, sm_type type, const char *s, int32_t n,
+                       sm_value *v);
+int csv_append_value(sm_vector *vec, const sm_value *v);
+
+/* Bytes of counted memory (sm_mem_in_use) past which inference stops
+ * keeping parsed batches: SMELT_CSV_CACHE_MEMORY, default a quarter of
+ * RAM; 0 turns the cache off. */
+int64_t csv_cache_limit(void);
+
 typedef struct csv_scan {
     csv_options opt;
     const sm_tz *tz;
@@ -142,6 +166,9 @@ typedef struct csv_scan {
     bool *out_skip;       /* per output column: produced all-null (pruned) */
     bool pruned;          /* some data column is not required */
     bool count_only;      /* no data column required: rows counted, not tokenized */
+    /* per split: batches parsed during inference, or NULL; a reader takes
+     * its split's (atomically) and the next reader parses again */
+    csv_split_cache *_Atomic *cache;
 } csv_scan;
 
 int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types);

@@ -84,6 +84,23 @@ static bool strict_iso_date(const char *s, int32_t n) {
     return d <= maxd;
 }
 
+/* The commonest timestamp texts, checked without parsing them: a valid
+ * yyyy-MM-dd, optionally followed by ' ' or 'T' and a valid HH:mm:ss.
+ * Every text this accepts, Spark's stringToTimestamp (and
+ * sm_parse_timestamp) accepts in any time zone; anything else goes to the
+ * full parser, so the answer never changes. */
+static bool fast_timestamp(const char *s, int32_t n) {
+    if ((n != 10 && n != 19) || !strict_iso_date(s, 10) || s[0] == '0') return false;
+    if (n == 10) return true;
+    if ((s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return false;
+    for (int i = 11; i < 19; i++)
+        if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9')) return false;
+    int hh = (s[11] - '0') * 10 + (s[12] - '0');
+    int mi = (s[14] - '0') * 10 + (s[15] - '0');
+    int ss = (s[17] - '0') * 10 + (s[18] - '0');
+    return hh < 24 && mi < 60 && ss < 60;
+}
+
 /* BigDecimal-parsable integer with scale <= 0 and precision <= 38: that
  * precision, or 0. */
 static int big_integer(const char *s, int32_t n) {
@@ -135,7 +152,7 @@ static sm_type try_from(const csv_scan *scan, step st, const char *s, int32_t n,
     ts : {
         int64_t us;
         if (scan->ts_fmt ? sm_dtfmt_parse(scan->ts_fmt, s, n, scan->tz, &us)
-                         : sm_parse_timestamp(s, n, scan->tz, &us))
+                         : (fast_timestamp(s, n) || sm_parse_timestamp(s, n, scan->tz, &us)))
             return SM_TIMESTAMP;
     } /* fall through */
     case ST_BOOL: {
@@ -171,7 +188,71 @@ typedef struct {
     int ncols;
     sm_type *types; /* nsplits * ncols */
     int *precs;     /* nsplits * ncols: DECIMAL precisions */
+    csv_split_cache **caches; /* nsplits, or NULL: keep parsed batches */
+    int64_t cache_limit;
 } infer_job;
+
+/* Types whose conversion (csv_convert_field) succeeds exactly when
+ * inferField keeps the type: then a converted field leaves the type as it
+ * is, and a split whose every field converted has its final types.  A
+ * date must also pass inference's own test (strict yyyy-MM-dd without
+ * dateFormat; the reader's parser is more lenient).  Decimal and the null
+ * type do not qualify: a precision can still grow, a null column has no
+ * vector type yet. */
+static bool cacheable(sm_type t) {
+    return t == SM_INT || t == SM_BIGINT || t == SM_DOUBLE || t == SM_BOOLEAN || t == SM_STRING ||
+           t == SM_TIMESTAMP || t == SM_DATE;
+}
+
+/* The batch being filled while inference keeps parsed rows. */
+static sm_batch *cache_batch_new(const sm_type *types, int ncols, const int64_t *str_bytes) {
+    sm_batch *b = sm_batch_new(ncols, 0);
+    if (!b) return NULL;
+    for (int c = 0; c < ncols; c++) {
+        b->cols[c] = sm_vector_new(types[c], SM_BATCH_ROWS);
+        if (!b->cols[c] ||
+            (str_bytes[c] > 0 && sm_vector_reserve_bytes(b->cols[c], str_bytes[c] + str_bytes[c] / 8))) {
+            sm_batch_free(b);
+            return NULL;
+        }
+    }
+    return b;
+}
+
+static int cache_push(csv_split_cache *c, sm_batch *b) {
+    if (c->nbatches == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 16;
+        sm_batch **nb = sm_realloc(c->batches, (size_t)cap * sizeof *nb);
+        if (!nb) return SM_NOMEM;
+        c->batches = nb;
+        c->cap = cap;
+    }
+    c->batches[c->nbatches++] = b;
+    return SM_OK;
+}
+
+/* Converts one record into `cur` with the split's types; false when a
+ * field does not convert (its type would change: the cache is dropped). */
+static bool cache_record(const csv_scan *scan, const csv_tokenizer *t, const sm_type *types,
+                         int ncols, sm_batch *cur) {
+    for (int c = 0; c < ncols; c++) {
+        const char *s;
+        int32_t n;
+        sm_value v;
+        if (c >= t->nfields || !csv_field_text(&scan->opt, &t->fields[c], &s, &n)) {
+            if (sm_vector_append_null(cur->cols[c])) return false;
+            continue;
+        }
+        if ((types[c] == SM_DATE && !scan->date_fmt && !strict_iso_date(s, n)) ||
+            !csv_convert_field(scan, types[c], s, n, &v)) {
+            /* empty text: inference ignores it, the reader makes it null */
+            if (n == 0 && sm_vector_append_null(cur->cols[c]) == SM_OK) continue;
+            return false;
+        }
+        if (csv_append_value(cur->cols[c], &v)) return false;
+    }
+    return true;
+}
 
 static int infer_split(void *arg, int split) {
     infer_job *job = arg;
@@ -208,6 +289,16 @@ static int infer_split(void *arg, int split) {
     csv_tokenizer t;
     int rc = csv_tokenizer_init(&t, &scan->opt);
     int64_t nrec = 0;
+    /* Keeping parsed rows (job->caches): once every column of this split
+     * has a cacheable type, each record is converted with those types
+     * instead of being inferred; the first field that does not convert
+     * drops the cache and inference goes on as usual. */
+    bool may_cache = job->caches != NULL && !tbuf, caching = false;
+    csv_split_cache *cache = NULL;
+    sm_batch *cur = NULL;
+    int64_t cur_rows = 0;
+    int64_t *str_bytes = may_cache ? sm_calloc((size_t)job->ncols + 1, sizeof *str_bytes) : NULL;
+    if (!str_bytes) may_cache = false;
     while (rc == SM_OK && p < pstop) {
         const char *re, *nx;
         bool skip;
@@ -216,6 +307,29 @@ static int infer_split(void *arg, int split) {
         p = nx;
         if (skip) continue;
         if (header_pending) { header_pending = false; continue; }
+        if (caching) {
+            bool ok = cur || (cur = cache_batch_new(types, job->ncols, str_bytes)) != NULL;
+            ok = ok && cache_record(scan, &t, types, job->ncols, cur);
+            if (ok && ++cur_rows == SM_BATCH_ROWS) {
+                cur->nrows = cur_rows;
+                for (int c = 0; c < job->ncols; c++)
+                    if (types[c] == SM_STRING) str_bytes[c] = cur->cols[c]->bytes_len;
+                ok = cache_push(cache, cur) == SM_OK && sm_mem_in_use() <= job->cache_limit;
+                if (cache->nbatches && cache->batches[cache->nbatches - 1] == cur) cur = NULL;
+                cur_rows = 0;
+            }
+            if (ok) {
+                if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
+                continue;
+            }
+            /* drop the cache; this record is inferred below */
+            sm_batch_free(cur);
+            cur = NULL;
+            csv_split_cache_free(cache);
+            cache = NULL;
+            caching = may_cache = false;
+            sm_err_clear();
+        }
         int n = t.nfields < job->ncols ? t.nfields : job->ncols;
         for (int c = 0; c < n; c++) {
             const char *s;
@@ -224,8 +338,25 @@ static int infer_split(void *arg, int split) {
             if (types[c] == SM_STRING) continue;
             types[c] = infer_field(scan, types[c], &precs[c], s, len2);
         }
+        if (may_cache && !caching) {
+            bool all = true;
+            for (int c = 0; c < job->ncols && all; c++) all = cacheable(types[c]);
+            if (all && (cache = sm_calloc(1, sizeof *cache)) != NULL) {
+                cache->start = p - d; /* the next record's file offset */
+                caching = true;
+            }
+        }
         if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
     }
+    if (caching && rc == SM_OK && cur && cur_rows > 0) {
+        cur->nrows = cur_rows;
+        if (cache_push(cache, cur) == SM_OK) cur = NULL;
+        else caching = false;
+    }
+    sm_batch_free(cur);
+    sm_free(str_bytes);
+    if (caching && rc == SM_OK && !sm_pool_cancelled()) job->caches[split] = cache;
+    else csv_split_cache_free(cache);
     if (rc == SM_NOMEM) sm_err(SM_NOMEM, "out of memory inferring a CSV schema");
     csv_tokenizer_free(&t);
     sm_free(tbuf);
@@ -235,8 +366,13 @@ static int infer_split(void *arg, int split) {
 
 int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types) {
     infer_job job = {scan, ncols, sm_calloc((size_t)scan->nsplits * ncols + 1, sizeof(sm_type)),
-                     sm_calloc((size_t)scan->nsplits * ncols + 1, sizeof(int))};
+                     sm_calloc((size_t)scan->nsplits * ncols + 1, sizeof(int)), NULL, 0};
+    job.cache_limit = csv_cache_limit();
+    if (job.cache_limit > 0 && scan->opt.mode == CSV_PERMISSIVE && !scan->opt.multiline &&
+        !scan->opt.latin1 && scan->corrupt_index < 0 && !scan->cache)
+        job.caches = sm_calloc((size_t)scan->nsplits + 1, sizeof *job.caches);
     if (!job.types || !job.precs) {
+        sm_free(job.caches);
         sm_free(job.types);
         sm_free(job.precs);
         return sm_err(SM_NOMEM, "out of memory inferring a CSV schema");
@@ -261,6 +397,19 @@ int csv_infer_types(csv_scan *scan, sm_pool *pool, int ncols, sm_type *types) {
             }
         }
     }
+    /* A split's parsed rows are good when its types are the merged ones. */
+    for (int sp = 0; job.caches && sp < scan->nsplits; sp++) {
+        csv_split_cache *c = job.caches[sp];
+        if (!c) continue;
+        bool same = rc == SM_OK;
+        for (int col = 0; col < ncols && same; col++) same = job.types[(size_t)sp * ncols + col] == types[col];
+        if (same && !scan->cache &&
+            !(scan->cache = sm_calloc((size_t)scan->nsplits + 1, sizeof *scan->cache)))
+            same = false;
+        if (same) scan->cache[sp] = c;
+        else csv_split_cache_free(c);
+    }
+    sm_free(job.caches);
     sm_free(job.types);
     sm_free(job.precs);
     return rc;

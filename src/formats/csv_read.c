@@ -61,6 +61,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdatomic.h>
+#include <unistd.h>
 
 #include "types/decimal.h"
 #include "common/mem.h"
@@ -534,6 +536,8 @@ typedef struct {
     bool done;
     csv_tokenizer tok;
     sm_value *vals;
+    csv_split_cache *cache; /* taken from the scan: served once r->pos reaches r->stop */
+    int64_t *str_bytes;     /* per output column: string bytes of the last batch */
 } csv_reader;
 
 /* Line number (1-based) of the record starting at file offset `off`. */
@@ -710,6 +714,59 @@ static int append_value(sm_vector *vec, const sm_value *v) {
     }
 }
 
+bool csv_convert_field(const csv_scan *scan, sm_type type, const char *s, int32_t n,
+                       sm_value *v) {
+    return convert(scan, type, s, n, v);
+}
+
+int csv_append_value(sm_vector *vec, const sm_value *v) { return append_value(vec, v); }
+
+void csv_split_cache_free(csv_split_cache *c) {
+    if (!c) return;
+    for (int i = c->next; i < c->nbatches; i++) sm_batch_free(c->batches[i]);
+    sm_free(c->batches);
+    sm_free(c);
+}
+
+int64_t csv_cache_limit(void) {
+    const char *env = getenv("SMELT_CSV_CACHE_MEMORY");
+    if (env && *env) {
+        char *end;
+        long long v = strtoll(env, &end, 10);
+        if (end != env && v >= 0) return (int64_t)v;
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || psz <= 0) return (int64_t)1 << 30;
+    return (int64_t)pages * psz / 4;
+}
+
+/* The next batch parsed during inference (csv_infer.c), pruned as this
+ * scan reads: columns it does not require become all-null vectors. */
+static int csv_cache_next(csv_reader *r, sm_batch **out) {
+    const csv_scan *scan = r->scan;
+    csv_split_cache *c = r->cache;
+    *out = NULL;
+    if (c->next >= c->nbatches) {
+        csv_split_cache_free(c);
+        r->cache = NULL;
+        r->done = true;
+        return SM_OK;
+    }
+    sm_batch *b = c->batches[c->next++];
+    for (int i = 0; scan->pruned && i < b->ncols; i++) {
+        if (!scan->out_skip[i]) continue;
+        sm_vector *nv = sm_vector_new_nulls(scan->schema->fields[i].type, b->nrows);
+        if (!nv) {
+            sm_batch_free(b);
+            return sm_err(SM_NOMEM, "out of memory reading CSV");
+        }
+        sm_vector_unref(b->cols[i]);
+        b->cols[i] = nv;
+    }
+    *out = b;
+    return SM_OK;
+}
+
 /* First \n or \r in [p, end), or end. */
 static const char *csv_find_eol(const char *p, const char *end) {
 #if defined(__SSE2__)
@@ -763,6 +820,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
     const sm_schema *schema = scan->schema;
     *out = NULL;
     if (r->done) return SM_OK;
+    if (r->cache && r->pos >= r->stop) return csv_cache_next(r, out);
     int ncols = schema->ncols;
     sm_batch *b = sm_batch_new(ncols, 0);
     if (!b) return sm_err(SM_NOMEM, "out of memory reading CSV");
@@ -776,6 +834,13 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
         if (!b->cols[c]) { sm_batch_free(b); return sm_err(SM_NOMEM, "out of memory reading CSV"); }
         b->cols[c]->precision = schema->fields[c].precision; /* DECIMAL */
         b->cols[c]->scale = schema->fields[c].scale;
+        /* strings: room for as many bytes as the last batch had, so the
+         * byte buffer does not grow by doubling (realloc copies) */
+        if (r->str_bytes && r->str_bytes[c] > 0 &&
+            sm_vector_reserve_bytes(b->cols[c], r->str_bytes[c] + r->str_bytes[c] / 8) != SM_OK) {
+            sm_batch_free(b);
+            return sm_err(SM_NOMEM, "out of memory reading CSV");
+        }
     }
     int64_t rows = 0;
     int rc = SM_OK;
@@ -830,8 +895,13 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
         b->cols[c]->scale = schema->fields[c].scale;
     }
     if (rc) { sm_batch_free(b); return rc; }
-    if (r->pos >= r->stop) r->done = true;
-    if (rows == 0) { sm_batch_free(b); return SM_OK; }
+    if (r->pos >= r->stop && !r->cache) r->done = true;
+    if (rows == 0) {
+        sm_batch_free(b);
+        return r->cache ? csv_cache_next(r, out) : SM_OK;
+    }
+    for (int c = 0; r->str_bytes && c < ncols; c++)
+        if (b->cols[c] && b->cols[c]->type == SM_STRING) r->str_bytes[c] = b->cols[c]->bytes_len;
     b->nrows = rows;
     *out = b;
     return SM_OK;
@@ -844,6 +914,8 @@ static void csv_reader_close(sm_reader *base) {
     sm_fs_unmap(&r->map);
     sm_free(r->latin_buf);
     sm_free(r->vals);
+    sm_free(r->str_bytes);
+    csv_split_cache_free(r->cache);
     sm_free(r);
 }
 
@@ -862,8 +934,20 @@ static int csv_open(sm_source *s, int split, sm_reader **out) {
         csv_reader_close(&r->base);
         return sm_err(SM_NOMEM, "out of memory opening a CSV split");
     }
-    int rc = csv_reader_open_data(r);
+    r->str_bytes = sm_calloc((size_t)scan->schema->ncols + 1, sizeof *r->str_bytes);
+    int rc = r->str_bytes ? csv_reader_open_data(r) : sm_err(SM_NOMEM, "out of memory opening a CSV split");
     if (rc) { csv_reader_close(&r->base); return rc; }
+    /* Rows parsed during inference: read up to where they start, then
+     * serve them (csv_cache_next).  Taken once; later readers parse. */
+    if (scan->cache && !scan->opt.latin1 && !r->latin_buf) {
+        csv_split_cache *c = atomic_exchange(&scan->cache[split], NULL);
+        if (c && r->data + c->start >= r->pos && r->data + c->start <= r->stop) {
+            r->stop = r->data + c->start;
+            r->cache = c;
+        } else {
+            csv_split_cache_free(c);
+        }
+    }
     *out = &r->base;
     return SM_OK;
 }
@@ -883,6 +967,10 @@ static void csv_scan_free(csv_scan *scan) {
     sm_free(scan->data_to_out);
     sm_free(scan->data_required);
     sm_free(scan->out_skip);
+    if (scan->cache) {
+        for (int i = 0; i < scan->nsplits; i++) csv_split_cache_free(scan->cache[i]);
+        sm_free((void *)scan->cache);
+    }
     if (scan->schema) sm_schema_free(scan->schema);
     sm_free(scan);
 }

@@ -839,6 +839,21 @@ int sm_format_date(int32_t days, char *buf) {
     int64_t y;
     int m, d;
     civil_from_days64(days, &y, &m, &d);
+    if (y >= 0 && y <= 9999) { /* the common case without printf (CSV writers call this per row) */
+        int yi = (int)y;
+        buf[0] = (char)('0' + yi / 1000);
+        buf[1] = (char)('0' + yi / 100 % 10);
+        buf[2] = (char)('0' + yi / 10 % 10);
+        buf[3] = (char)('0' + yi % 10);
+        buf[4] = '-';
+        buf[5] = (char)('0' + m / 10);
+        buf[6] = (char)('0' + m % 10);
+        buf[7] = '-';
+        buf[8] = (char)('0' + d / 10);
+        buf[9] = (char)('0' + d % 10);
+        buf[10] = '\0';
+        return 10;
+    }
     int n = put_year(buf, y);
     return n + sprintf(buf + n, "-%02d-%02d", m, d);
 }

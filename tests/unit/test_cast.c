@@ -8,6 +8,8 @@
  * ratios, integers) created with Python's random.seed(7).
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test.h"
@@ -188,6 +190,50 @@ TEST(format_double_is_java_double_to_string) {
         CHECK_STR(buf, java_doubles[i].s);
         CHECK_INT(n, strlen(java_doubles[i].s));
     }
+}
+
+/* The printf search of sm_format_double (15, 16, 17 digits until strtod
+ * reads it back) as it was before the exact 128-bit path replaced it in the
+ * plain range: both must agree on every value. */
+static int ref_format_double(double a, char *buf) {
+    char tmp[48], digits[32];
+    int nd = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, a);
+        if (strtod(tmp, NULL) == a) break;
+    }
+    const char *p = tmp;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9') digits[nd++] = *p;
+    return sm_format_java_digits(buf, false, digits, nd, atoi(p + 1));
+}
+
+TEST(format_double_exact_path_equals_printf_search) {
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    int checked = 0;
+    for (int i = 0; i < 400000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double a;
+        switch (i % 4) {
+        case 0: a = (double)(x % 100000) / 100 + (double)((x >> 20) % 100000) / 100; break;
+        case 1: a = (double)(x % 1000000000) / 1e6 * 3.0 / 7.0; break;
+        case 2: a = ldexp((double)(x >> 11), -53) * pow(10, (double)(x % 11) - 3); break;
+        default: a = (double)(x % 10000) / 1000 - (double)((x >> 30) % 10000) / 100000; break;
+        }
+        a = fabs(a);
+        if (!(a >= 1e-3 && a < 1e7) || a == floor(a)) continue;
+        char want[48], got[48];
+        ref_format_double(a, want);
+        sm_format_double(a, got);
+        if (strcmp(want, got) != 0) {
+            CHECK_STR(got, want);
+            break;
+        }
+        checked++;
+    }
+    CHECK(checked > 300000);
 }
 
 /* ---- string → numbers, booleans ------------------------------------------------------ */
