@@ -254,6 +254,68 @@ static int jn_conjunct(sm_session *s, sm_bind_ctx *bc, int nl, sm_expr *c, jn_sp
     return jn_add_residual(bc, sp, c);
 }
 
+/* True when e can be evaluated below the join on the right side alone: it
+ * reads right columns only, is deterministic and has no subquery. */
+static bool jn_pushable(const sm_expr *e) {
+    if (e->kind == SM_EX_SUBQUERY || e->kind == SM_EX_EXISTS || e->kind == SM_EX_IN_SUBQUERY ||
+        e->kind == SM_EX_OUTER_REF || e->kind == SM_EX_WINDOW || e->agg)
+        return false;
+    if (e->kind == SM_EX_CALL && e->name) {
+        static const char *const nondet[] = {"rand", "randn", "random", "uuid", "shuffle",
+                                             "monotonically_increasing_id", "spark_partition_id",
+                                             "input_file_name", "raise_error", NULL};
+        for (int i = 0; nondet[i]; i++)
+            if (strcasecmp(e->name, nondet[i]) == 0) return false;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (!jn_pushable(e->args[i])) return false;
+    return true;
+}
+
+/* Residual conjuncts over the right side only filter the right input before
+ * the join when that cannot change the result: inner, left outer, left
+ * semi and left anti joins (a right row failing them never matches, and
+ * no join type here outputs unmatched right rows).  TPC-H Q13's
+ * "o_comment NOT LIKE ..." in a LEFT JOIN's ON then runs once per order
+ * instead of once per candidate pair. */
+static int jn_push_right(sm_session *s, sm_bind_ctx *bc, int nl, sm_join_type type, jn_split *sp,
+                         sm_plan **right) {
+    if (!sp->residual || !(type == SM_JOIN_INNER || type == SM_JOIN_LEFT ||
+                           type == SM_JOIN_LEFT_SEMI || type == SM_JOIN_LEFT_ANTI))
+        return SM_OK;
+    sm_expr *stack[64], *keep = NULL, *push = NULL;
+    int n = 0;
+    stack[n++] = sp->residual;
+    while (n > 0) {
+        sm_expr *c = stack[--n];
+        if (c->kind == SM_EX_CALL && c->name && strcmp(c->name, "and") == 0 && c->nargs == 2 &&
+            n + 2 <= 64) {
+            stack[n++] = c->args[1];
+            stack[n++] = c->args[0];
+            continue;
+        }
+        bool right_only = jn_sides(c, nl) == 2 && jn_pushable(c);
+        sm_expr *x = right_only ? jn_rebase(s->arena, c, nl) : c;
+        if (!x) return SM_NOMEM;
+        sm_expr **acc = right_only ? &push : &keep;
+        if (!*acc) {
+            *acc = x;
+        } else {
+            sm_expr *args[2] = {*acc, x};
+            if (!(*acc = jn_call(bc, "and", 2, args))) return sm_errcode() ? sm_errcode() : SM_NOMEM;
+        }
+    }
+    if (!push) return SM_OK;
+    sm_plan *f = jn_plan(s, SM_PLAN_FILTER);
+    if (!f) return SM_NOMEM;
+    f->child = *right;
+    f->schema = (*right)->schema;
+    f->cond = push;
+    *right = f;
+    sp->residual = keep;
+    return SM_OK;
+}
+
 /* The JOIN node over df and other; cond (unbound, or NULL) with its text. */
 static sm_plan *jn_node(sm_dataframe *df, sm_dataframe *other, const sm_expr *cond,
                         const char *text, sm_join_type type) {
@@ -286,6 +348,11 @@ static sm_plan *jn_node(sm_dataframe *df, sm_dataframe *other, const sm_expr *co
     }
     children[0] = df->plan;
     children[1] = other->plan;
+    if (cond) {
+        sm_bind_ctx bc;
+        sm_session_bind_ctx(s, both, text, &bc);
+        if (jn_push_right(s, &bc, nl, type, &sp, &children[1]) != SM_OK) return NULL;
+    }
     p->children = children;
     p->nchildren = 2;
     p->join_type = type;

@@ -181,9 +181,11 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     return SM_OK;
 }
 
+static int shared_scan_parts(sm_exec_ctx *ctx, const sm_plan *p);
+
 int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
     switch (p->kind) {
-    case SM_PLAN_SCAN: return p->source->nsplits;
+    case SM_PLAN_SCAN: return p->shared_scan ? shared_scan_parts(ctx, p) : p->source->nsplits;
     case SM_PLAN_VALUES: return 1;
     case SM_PLAN_FILTER:
     case SM_PLAN_PROJECT:
@@ -208,6 +210,82 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
         return m->nparts;
     }
     }
+}
+
+/* ---- scans read more than once (plan/scan_share.c) ---------------------- */
+
+typedef struct {
+    const sm_plan *p;
+    sm_mset *m;
+} shared_scan_job;
+
+/* True when v is a plain vector whose rows are all null: a column the
+ * scan was told not to produce (column pruning), or one with no values. */
+static bool all_null_plain(const sm_vector *v) {
+    if (!v || !v->validity || v->nchildren || v->dict || v->type == SM_NULLTYPE) return false;
+    int64_t full = v->length / 8;
+    for (int64_t i = 0; i < full; i++)
+        if (v->validity[i]) return false;
+    for (int64_t r = full * 8; r < v->length; r++)
+        if (v->validity[r >> 3] & (1u << (r & 7))) return false;
+    return true;
+}
+
+static int shared_scan_task(void *arg, int part) {
+    shared_scan_job *job = arg;
+    sm_reader *rd = NULL;
+    int ncols = job->p->schema->ncols;
+    /* Kept batches share one all-null vector per column and length instead
+     * of each holding its own (pruned columns of a wide table). */
+    sm_vector **nulls = sm_calloc((size_t)(ncols ? ncols : 1), sizeof *nulls);
+    if (!nulls) return sm_err(SM_NOMEM, "out of memory reading a shared scan");
+    int rc = job->p->source->open(job->p->source, part, &rd);
+    for (; rc == SM_OK;) {
+        sm_batch *b = NULL;
+        if ((rc = rd->next(rd, &b)) != SM_OK || !b) break;
+        for (int c = 0; c < b->ncols && c < ncols; c++) {
+            sm_vector *v = b->cols[c];
+            if (!all_null_plain(v)) continue;
+            sm_vector *n = nulls[c];
+            if (n && n->length == v->length && n->type == v->type &&
+                n->precision == v->precision && n->scale == v->scale && n->dt == v->dt) {
+                b->cols[c] = sm_vector_ref(n);
+                sm_vector_unref(v);
+            } else {
+                sm_vector_unref(n);
+                nulls[c] = sm_vector_ref(v);
+            }
+        }
+        if ((rc = sm_mset_add(job->m, part, b)) != SM_OK) break;
+        if (sm_pool_cancelled()) break;
+    }
+    if (rd) rd->close(rd);
+    for (int c = 0; c < ncols; c++) sm_vector_unref(nulls[c]);
+    sm_free(nulls);
+    return rc;
+}
+
+/* A shared scan is read once per action, all splits in parallel, into the
+ * action's cache; its readers stream the kept batches (exec_open_raw). */
+static int shared_scan_parts(sm_exec_ctx *ctx, const sm_plan *p) {
+    sm_mset *m = cache_get(ctx, p);
+    if (m) return m->nparts;
+    int n = p->source->nsplits;
+    shared_scan_job job = {p, sm_mset_new(n)};
+    if (!job.m) {
+        sm_err(SM_NOMEM, "out of memory reading a shared scan");
+        return -1;
+    }
+    exec_metrics_span span;
+    if (ctx->metrics) exec_metrics_breaker_begin(ctx, p, &span);
+    int rc = sm_pool_run(ctx->pool, n, shared_scan_task, &job);
+    if (ctx->metrics) exec_metrics_breaker_end(&span);
+    if (rc == SM_OK) rc = cache_put(ctx, p, job.m, false);
+    if (rc != SM_OK) {
+        sm_mset_free(job.m);
+        return -1;
+    }
+    return n;
 }
 
 /* ---- streams -------------------------------------------------------------- */
@@ -488,6 +566,8 @@ static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream
     *out = NULL;
     switch (p->kind) {
     case SM_PLAN_SCAN: {
+        const sm_mset *kept = p->shared_scan ? cache_get(ctx, p) : NULL;
+        if (kept) return exec_mset_stream(kept, part, out);
         scan_stream *ss = sm_calloc(1, sizeof *ss);
         if (!ss) return SM_NOMEM;
         ss->base.next = scan_next;

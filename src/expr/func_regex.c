@@ -25,6 +25,7 @@
  * character.  The escape character (default `\`) may only precede `_`, `%` or
  * itself, as Spark requires.
  */
+#define _GNU_SOURCE /* memmem */
 #include <string.h>
 #include <strings.h>
 
@@ -677,6 +678,78 @@ static bool lk_match(const lk_tok *tok, int nt, const char *s, int32_t len) {
     return t == nt;
 }
 
+/* Patterns of literals and % only ('%special%requests%', 'abc%', '%xyz'):
+ * the literal runs must appear in order, the first at the start unless the
+ * pattern starts with %, the last at the end unless it ends with %.
+ * Leftmost matching with memmem decides it without backtracking.  UTF-8 is
+ * self-synchronizing, so byte search never matches inside a character. */
+typedef struct {
+    char *bytes;    /* the literal runs, back to back */
+    int32_t *len;   /* nseg run lengths */
+    int nseg;
+    bool open_start, open_end;
+} lk_segs;
+
+static void lk_segs_free(lk_segs *g) {
+    sm_free(g->bytes);
+    sm_free(g->len);
+    memset(g, 0, sizeof *g);
+}
+
+/* Fills g when the pattern has no '_'; false otherwise (or out of memory). */
+static bool lk_segs_make(const lk_tok *tok, int nt, lk_segs *g) {
+    memset(g, 0, sizeof *g);
+    if (nt == 0) return false;
+    for (int t = 0; t < nt; t++)
+        if (tok[t].kind == LK_ONE) return false;
+    g->bytes = sm_malloc((size_t)nt * 4 + 1);
+    g->len = sm_malloc((size_t)nt * sizeof *g->len);
+    if (!g->bytes || !g->len) {
+        lk_segs_free(g);
+        return false;
+    }
+    g->open_start = tok[0].kind == LK_ANY;
+    g->open_end = tok[nt - 1].kind == LK_ANY;
+    int32_t pos = 0;
+    bool in_run = false;
+    for (int t = 0; t < nt; t++) {
+        if (tok[t].kind == LK_ANY) {
+            in_run = false;
+            continue;
+        }
+        if (!in_run) g->len[g->nseg++] = 0;
+        in_run = true;
+        memcpy(g->bytes + pos, tok[t].ch, tok[t].len);
+        pos += tok[t].len;
+        g->len[g->nseg - 1] += tok[t].len;
+    }
+    return true;
+}
+
+static bool lk_segs_match(const lk_segs *g, const char *s, int32_t len) {
+    const char *b = g->bytes;
+    int32_t pos = 0;
+    for (int i = 0; i < g->nseg; i++) {
+        int32_t l = g->len[i];
+        bool first = i == 0, last = i == g->nseg - 1;
+        if (last && !g->open_end) {
+            if (len - pos < l || memcmp(s + len - l, b, (size_t)l) != 0) return false;
+            if (first && !g->open_start && len != l) return false;
+            return true;
+        }
+        if (first && !g->open_start) {
+            if (len < l || memcmp(s, b, (size_t)l) != 0) return false;
+            pos = l;
+        } else {
+            const char *hit = l <= len - pos ? memmem(s + pos, (size_t)(len - pos), b, (size_t)l) : NULL;
+            if (!hit) return false;
+            pos = (int32_t)(hit - s) + l;
+        }
+        b += l;
+    }
+    return g->nseg > 0 || g->open_start || len == 0;
+}
+
 typedef struct {
     bool fixed;         /* pattern constant (and non-null) */
     bool null_pattern;  /* constant NULL pattern */
@@ -751,6 +824,21 @@ static int like_eval_common(const sm_expr *call, sm_vector **args, int64_t n, sm
     int32_t tok_cap = 0;
     sm_buf low = {0}, lowp = {0};
     int rc = SM_OK;
+    lk_segs segs;
+    bool fast = !ci && st && st->fixed && !st->null_pattern && lk_segs_make(st->pat.tok, st->pat.ntok, &segs);
+    for (int64_t row = 0; fast && row < n; row++) {
+        if (fx_null(args[0], row) || fx_null(args[1], row)) {
+            if ((rc = fx_set_null(res, row))) break;
+            continue;
+        }
+        int32_t slen;
+        const char *s = fx_str(args[0], row, &slen);
+        o[row] = lk_segs_match(&segs, s, slen);
+    }
+    if (fast) {
+        lk_segs_free(&segs);
+        return fx_finish(res, rc, out);
+    }
     for (int64_t row = 0; row < n && rc == SM_OK; row++) {
         if (fx_null(args[0], row) || fx_null(args[1], row) || (st && st->null_pattern)) {
             rc = fx_set_null(res, row);

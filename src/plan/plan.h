@@ -119,6 +119,8 @@ typedef struct sm_plan {
     bool cached;            /* CACHE TABLE / df.cache(): materialized once per session */
     int gen_kind;           /* GENERATE: SM_GEN_EXPLODE / POSEXPLODE / INLINE on exprs[0] */
     bool gen_outer;         /* GENERATE: a null or empty collection still gives one row */
+    bool shared_scan;       /* SCAN: read more than once by the running action, so it is
+                               read once and kept (set by sm_plan_mark_shared_scans) */
 } sm_plan;
 
 /* A one-line description of a node for EXPLAIN ("Filter (x > 1)"). */

@@ -206,6 +206,7 @@ int sm_plan_required_columns(const sm_plan *root, const sm_plan *scan, bool *out
 static int prune_run(const sm_plan *root, bool rows_only) {
     if (!root) return SM_OK;
     SM_TRY(sm_plan_prune_partitions(root));
+    sm_plan_mark_shared_scans(root);
     const char *off = getenv("SMELT_NO_PRUNE");
     bool all = off && *off && strcmp(off, "0") != 0;
     prune_walk w = {0};

@@ -890,6 +890,49 @@ static double an_ndv_estimate(double sample_ndv, double sample_rows, double rel_
     return sample_ndv / sample_rows * rel_rows;
 }
 
+/* An OR over several relations implies, for each relation that every
+ * branch constrains, the OR of those constraints alone:
+ *   (n1.name = 'FRANCE' AND n2.name = 'GERMANY') OR (n1.name = 'GERMANY' AND n2.name = 'FRANCE')
+ * implies n1.name = 'FRANCE' OR n1.name = 'GERMANY' (and the same for n2).
+ * The implied conjuncts are appended (the OR itself stays, as the join
+ * condition), so they filter their relation before the joins (TPC-H Q7,
+ * Q19) and its size estimate sees them. */
+static int an_derive_or(sql_scope *sc, sm_dataframe **df, int nl, sm_expr *e, uint64_t mask,
+                        sm_expr ***conj, int *nc, int *capc) {
+    if (!an_is_call(e, "or") || !mask || !(mask & (mask - 1)) || sql_has_subquery(e)) return SM_OK;
+    sm_expr **d = NULL;
+    int nd = 0, capd = 0;
+    SM_TRY(an_split(sc, e, "or", &d, &nd, &capd));
+    if (nd < 2) return SM_OK;
+    for (int l = 0; l < nl; l++) {
+        if (!(mask & ((uint64_t)1 << l))) continue;
+        sm_expr *ors = NULL;
+        bool all = true;
+        for (int i = 0; i < nd && all; i++) {
+            sm_expr **c = NULL;
+            int ncj = 0, cap = 0;
+            SM_TRY(an_conjuncts(sc, d[i], &c, &ncj, &cap));
+            sm_expr *mine = NULL;
+            for (int k = 0; k < ncj; k++)
+                if (an_conjunct_mask(sc, df, nl, c[k]) == ((uint64_t)1 << l)) mine = an_and(sc, mine, c[k]);
+            if (!mine) {
+                all = false;
+                break;
+            }
+            if (!ors) {
+                ors = mine;
+            } else {
+                sm_expr *args[2] = {ors, mine};
+                if (!(ors = sm_expr_call(A(sc), "or", 2, args))) return SM_NOMEM;
+                ors->pos = e->pos;
+                ors->end = e->end;
+            }
+        }
+        if (all && ors) SM_TRY(an_split(sc, ors, "and", conj, nc, capc));
+    }
+    return SM_OK;
+}
+
 /* FROM a, b, c WHERE ...: *where_left is what remains for the filter. */
 static int an_comma_join(sql_scope *sc, const sql_relation *from, sm_expr *where,
                          sm_dataframe **out, sm_expr **where_left) {
@@ -917,6 +960,11 @@ static int an_comma_join(sql_scope *sc, const sql_relation *from, sm_expr *where
             }
         }
     }
+    /* relations constrained in every branch of an OR get the implied filter */
+    int nc1 = nc;
+    for (int i = 0; i < nc1; i++)
+        SM_TRY(an_derive_or(sc, df, nl, conj[i], an_conjunct_mask(sc, df, nl, conj[i]), &conj, &nc,
+                            &capc));
     uint64_t *mask = sm_arena_alloc(A(sc), (size_t)(nc ? nc : 1) * sizeof *mask);
     bool *used = sm_arena_alloc(A(sc), (size_t)(nc ? nc : 1));
     if (!mask || !used) return SM_NOMEM;

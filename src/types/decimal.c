@@ -27,18 +27,27 @@
 
 typedef unsigned __int128 u128;
 
-static const u128 dec_p10_19 = 10000000000000000000ull; /* 10^19 */
+
+/* 10^0 .. 10^38, computed at compile time (sm_dec_pow10 is on the hot path of
+ * parsing, rescaling and every precision check). */
+#define DEC_P19 ((__int128)10000000000000000000ull)
+static const __int128 dec_pow10_tab[39] = {
+    1ll, 10ll, 100ll, 1000ll, 10000ll, 100000ll, 1000000ll, 10000000ll, 100000000ll,
+    1000000000ll, 10000000000ll, 100000000000ll, 1000000000000ll, 10000000000000ll,
+    100000000000000ll, 1000000000000000ll, 10000000000000000ll, 100000000000000000ll,
+    1000000000000000000ll, DEC_P19, DEC_P19 * 10, DEC_P19 * 100, DEC_P19 * 1000,
+    DEC_P19 * 10000, DEC_P19 * 100000, DEC_P19 * 1000000, DEC_P19 * 10000000,
+    DEC_P19 * 100000000, DEC_P19 * 1000000000, DEC_P19 * 10000000000ll,
+    DEC_P19 * 100000000000ll, DEC_P19 * 1000000000000ll, DEC_P19 * 10000000000000ll,
+    DEC_P19 * 100000000000000ll, DEC_P19 * 1000000000000000ll,
+    DEC_P19 * 10000000000000000ll, DEC_P19 * 100000000000000000ll,
+    DEC_P19 * 1000000000000000000ll, DEC_P19 * DEC_P19,
+};
 
 __int128 sm_dec_pow10(int n) {
     if (n <= 0) return 1;
     if (n > 38) n = 38;
-    __int128 r = 1;
-    while (n >= 19) {
-        r *= (__int128)dec_p10_19;
-        n -= 19;
-    }
-    while (n-- > 0) r *= 10;
-    return r;
+    return dec_pow10_tab[n];
 }
 
 static u128 dec_abs(__int128 u) { return u < 0 ? (u128)0 - (u128)u : (u128)u; }
@@ -419,7 +428,31 @@ int sm_dec_cmp(__int128 a, int sa, __int128 b, int sb) {
 
 /* ---- text -------------------------------------------------------------------- */
 
+/* The common text "[-]ddd[.dd]" with at most `scale` fraction digits and
+ * at most 18 digits at the target scale: exact in int64, no rounding.
+ * Returns false to let the general path decide (it gives the same value
+ * whenever this one answers). */
+static bool dec_parse_short(const char *s, size_t len, int scale, __int128 *out) {
+    if (len == 0 || len > 18 || scale < 0 || scale > 18) return false;
+    size_t i = 0;
+    bool neg = s[0] == '-';
+    if (s[0] == '-' || s[0] == '+') i++;
+    int64_t acc = 0;
+    size_t nint = 0, nfrac = 0;
+    while (i < len && (unsigned)(s[i] - '0') <= 9) acc = acc * 10 + (s[i++] - '0'), nint++;
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && (unsigned)(s[i] - '0') <= 9) acc = acc * 10 + (s[i++] - '0'), nfrac++;
+    }
+    if (i != len || nint + nfrac == 0 || (int)nfrac > scale || nint + (size_t)scale > 18)
+        return false;
+    acc *= (int64_t)dec_pow10_tab[scale - (int)nfrac];
+    *out = neg ? -(__int128)acc : (__int128)acc;
+    return true;
+}
+
 int sm_dec_parse(const char *s, size_t len, int scale, __int128 *out) {
+    if (dec_parse_short(s, len, scale, out)) return 0;
     size_t i = 0;
     bool neg = false;
     if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';

@@ -320,6 +320,40 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
         return v;
     }
     size_t w = sm_type_width(src->type);
+    /* the validity bits in one pass, allocated at the first null */
+    if (src->validity && !src->dict) {
+        const uint8_t *sv = src->validity;
+        uint8_t *vb = NULL;
+        for (int64_t i = 0; i < n; i++) {
+            int32_t r = sel[i];
+            if (sv[r >> 3] & (1u << (r & 7))) continue;
+            if (!vb) {
+                size_t nb = bitmap_bytes(v->capacity > n ? v->capacity : n);
+                vb = sm_malloc(nb ? nb : 1);
+                if (!vb) {
+                    sm_vector_unref(v);
+                    return NULL;
+                }
+                memset(vb, 0xff, nb ? nb : 1);
+            }
+            vb[i >> 3] &= (uint8_t)~(1u << (i & 7));
+        }
+        v->validity = vb;
+        if (vb) { /* all null (a pruned column): the values are never read */
+            int64_t full = n / 8;
+            bool any = false;
+            for (int64_t i = 0; i < full && !any; i++) any = vb[i] != 0;
+            for (int64_t i = full * 8; i < n && !any; i++) any = (vb[i >> 3] >> (i & 7)) & 1;
+            if (!any) {
+                if (sm_type_phys(src->type) == SM_STRING)
+                    memset(v->data, 0, (size_t)(n + 1) * sizeof(int32_t));
+                else if (w && n)
+                    memset(v->data, 0, (size_t)n * w);
+                v->length = n;
+                return v;
+            }
+        }
+    }
     if (sm_type_phys(src->type) == SM_STRING) {
         const int32_t *so = SM_VEC_OFF(src);
         int64_t total = 0;
@@ -354,7 +388,7 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
         __int128 *d = v->data;
         for (int64_t i = 0; i < n; i++) d[i] = s[sel[i]];
     }
-    if (src->validity) {
+    if (src->validity && src->dict) {
         for (int64_t i = 0; i < n; i++)
             if (sm_vector_is_null(src, sel[i]) && sm_vector_set_null(v, i) != SM_OK) {
                 sm_vector_unref(v);

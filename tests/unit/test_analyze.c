@@ -243,6 +243,59 @@ TEST(comma_joins_use_where_equalities) {
     CHECK(strstr(error_of("SELECT a FROM t, u"), "[AMBIGUOUS_REFERENCE]") != NULL);
 }
 
+/* True when some FILTER of the plan is below a JOIN. */
+static bool has_filter_below_join(const sm_plan *p, bool below) {
+    if (!p) return false;
+    if (p->kind == SM_PLAN_FILTER && below) return true;
+    bool b = below || p->kind == SM_PLAN_JOIN;
+    if (has_filter_below_join(p->child, b)) return true;
+    for (int i = 0; i < p->nchildren; i++)
+        if (has_filter_below_join(p->children[i], b)) return true;
+    return false;
+}
+
+/* An OR over two relations implies a filter on each relation every branch
+ * constrains (TPC-H Q7); the rows are those of the OR alone. */
+TEST(comma_join_or_implies_filters) {
+    setup();
+    const char *q = "SELECT t.a, u.name FROM t, u WHERE (t.b = 2 AND u.name = 'one') OR "
+                    "(t.b = 5 AND u.name = 'two')";
+    sm_dataframe *df = an(q);
+    CHECK(df != NULL);
+    if (df) CHECK(has_filter_below_join(df->plan, false));
+    CHECK_STR(Q(q), "1,one|2,two");
+    CHECK_STR(Q("SELECT t.a, u.name FROM t, u WHERE (t.b = 2 AND u.name = 'one') OR t.b = 5"),
+              "1,one|2,four|2,one|2,two");
+}
+
+/* A LEFT JOIN's ON conjunct over the right side only filters the right input
+ * first (TPC-H Q13); unmatched left rows stay. */
+TEST(left_join_on_right_only_conjunct) {
+    setup();
+    const char *q = "SELECT t.a, u.name FROM t LEFT JOIN u ON t.a = u.a AND u.name <> 'two'";
+    sm_dataframe *df = an(q);
+    CHECK(df != NULL);
+    if (df) CHECK(has_filter_below_join(df->plan, false));
+    CHECK_STR(Q(q), "1,one|1,one|2,NULL|3,NULL");
+    CHECK_STR(Q("SELECT t.a, u.name FROM t RIGHT JOIN u ON t.a = u.a AND u.name <> 'two'"),
+              "1,one|1,one|NULL,four|NULL,two");
+    CHECK_STR(Q("SELECT t.a FROM t LEFT ANTI JOIN u ON t.a = u.a AND u.name <> 'two'"), "2|3");
+}
+
+/* Constant LIKE patterns of literals and % take the segment matcher. */
+TEST(like_constant_patterns) {
+    setup();
+    CHECK_STR(QO("SELECT s LIKE 'abc', s LIKE 'a%c', s LIKE '%bc', s LIKE 'ab%', s LIKE '%', "
+                 "s LIKE '%b%', s LIKE 'a%a', s LIKE '%special%requests%' FROM VALUES ('abc'), "
+                 "('ab'), (''), ('xabcx'), (NULL), ('a special, requests') AS w(s)"),
+              "true,true,true,true,true,true,false,false|"
+              "false,false,false,true,true,true,false,false|"
+              "false,false,false,false,true,false,false,false|"
+              "false,false,false,false,true,true,false,false|"
+              "NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL|"
+              "false,false,false,false,true,false,false,true");
+}
+
 TEST(explicit_joins) {
     setup();
     CHECK_STR(Q("SELECT * FROM t JOIN u ON t.a = u.a"), "1,2,x,1,one|1,3,y,1,one|2,5,NULL,2,two");

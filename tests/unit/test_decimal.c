@@ -58,6 +58,30 @@ TEST(dec_format_is_bigdecimal_tostring) {
     CHECK_STR(fmt(-max, 38), "-0.99999999999999999999999999999999999999");
 }
 
+/* The short path (at most 18 digits at the target scale, no rounding) and
+ * the general path agree at their boundary. */
+TEST(dec_parse_short_and_long_agree) {
+    __int128 u;
+    CHECK_INT(sm_dec_parse("-0.07", 5, 2, &u), 0);
+    CHECK_STR(fmt(u, 2), "-0.07");
+    CHECK_INT(sm_dec_parse("-0", 2, 2, &u), 0);
+    CHECK_STR(fmt(u, 2), "0.00");
+    CHECK_INT(sm_dec_parse("9999999999999999.9", 18, 2, &u), 0); /* 18 digits: short */
+    CHECK_STR(fmt(u, 2), "9999999999999999.90");
+    CHECK_INT(sm_dec_parse("99999999999999999.9", 19, 2, &u), 0); /* 19: general */
+    CHECK_STR(fmt(u, 2), "99999999999999999.90");
+    CHECK_INT(sm_dec_parse("123456789012345678", 18, 1, &u), 0); /* 19 at scale 1 */
+    CHECK_STR(fmt(u, 1), "123456789012345678.0");
+    CHECK_INT(sm_dec_parse("0.125", 5, 2, &u), 0); /* more fraction digits: rounds */
+    CHECK_STR(fmt(u, 2), "0.13");
+    CHECK_INT(sm_dec_parse("-", 1, 2, &u), 1);
+    CHECK_INT(sm_dec_parse("1.2.3", 5, 2, &u), 1);
+    CHECK_INT(sm_dec_parse("12", 2, 0, &u), 0);
+    CHECK_STR(fmt(u, 0), "12");
+    CHECK(sm_dec_pow10(38) / sm_dec_pow10(19) == sm_dec_pow10(19));
+    CHECK(sm_dec_pow10(20) == sm_dec_pow10(19) * 10);
+}
+
 TEST(dec_parse_rounds_half_up) {
     __int128 u;
     CHECK_INT(sm_dec_parse("1.255", 5, 2, &u), 0);

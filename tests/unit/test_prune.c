@@ -166,3 +166,42 @@ TEST(prune_malformed_rows_follow_spark) {
                "1,NULL;4,4,x,6;7,7,8;9,9,10,11,12");
     sm_session_free(s);
 }
+
+/* A scan read by both sides of a self-join (or a union) is read once and
+ * kept for the action (plan/scan_share.c); under a LIMIT it is not.  The
+ * rows are the same as reading it twice. */
+TEST(prune_marks_scans_read_twice) {
+    sm_session *s = sm_session_new(NULL);
+    const char *path = write_file("t2.csv", DATA);
+    const char *opts[] = {"header", "true", "inferSchema", "true", NULL};
+    sm_dataframe *t = sm_read_csv(s, path, opts, NULL);
+    CHECK(t != NULL);
+    sm_plan *scan = (sm_plan *)find_scan(t->plan);
+    CHECK(scan != NULL);
+    sm_dataframe *l = sm_df_alias(t, "l"), *r = sm_df_alias(t, "r");
+    sm_dataframe *j = sm_df_select_expr(sm_df_join(l, sm_df_filter(r, "r.a > 1"), "l.a = r.a", "inner"),
+                                        2, (const char *[]){"l.b", "r.c"});
+    sm_plan_mark_shared_scans(j->plan);
+    CHECK(scan->shared_scan);
+    sm_plan_mark_shared_scans(t->plan);
+    CHECK(!scan->shared_scan);
+    sm_dataframe *lim = sm_df_union(sm_df_limit(t, 1), t);
+    sm_plan_mark_shared_scans(lim->plan);
+    CHECK(!scan->shared_scan);
+    /* an aggregate over the scan is materialized once: its input is read once */
+    sm_dataframe *agg = sm_grouped_agg(sm_df_group_by(t, 1, (const char *[]){"b"}), 1,
+                                       (const char *[]){"sum(c)"});
+    sm_plan_mark_shared_scans(sm_df_union(agg, agg)->plan);
+    CHECK(!scan->shared_scan);
+    CHECK_BOTH(sm_df_order_by(j, 1, (const char *[]){"r.c"}), "y,20;x,30;z,40");
+    CHECK_ROWS(sm_df_order_by(sm_df_select_expr(lim, 1, (const char *[]){"a"}), 1, (const char *[]){"a"}),
+               "1;1;2;3;4");
+    sm_dataframe *u = sm_df_union(sm_df_filter(t, "a < 3"), sm_df_filter(t, "a > 2"));
+    CHECK_ROWS(u, "1,x,10,1.5;2,y,20,2.5;3,x,30,3.5;4,z,40,4.5");
+    char buf[4096];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    CHECK_OK(sm_df_explain_analyze(sm_df_select_expr(j, 1, (const char *[]){"r.c"}), f));
+    fclose(f);
+    CHECK(strstr(buf, "Scan csv") != NULL);
+    sm_session_free(s);
+}
