@@ -72,6 +72,7 @@ struct fs_commit {
     char uuid[37];
     char **made;   /* parent directories created by begin, outermost first */
     int nmade;
+    bool follower; /* fs_commit_join: another process commits */
 };
 
 int fs_save_mode_parse(const char *name, fs_save_mode *out) {
@@ -359,8 +360,26 @@ fail:
     return rc;
 }
 
+int fs_commit_join(const char *staging, const char *uuid, bool skip, fs_commit **out) {
+    fs_commit *c = sm_calloc(1, sizeof *c);
+    if (!c) return SM_NOMEM;
+    c->follower = true;
+    c->skip = skip;
+    snprintf(c->uuid, sizeof c->uuid, "%s", uuid);
+    if (!(c->staging = sm_strdup(staging ? staging : ""))) {
+        sm_free(c);
+        return SM_NOMEM;
+    }
+    *out = c;
+    return SM_OK;
+}
+
 void fs_commit_abort(fs_commit *c) {
     if (!c) return;
+    if (c->follower) {
+        commit_free(c);
+        return;
+    }
     int saved_code = sm_errcode();
     char saved[1024];
     snprintf(saved, sizeof saved, "%s", sm_errmsg());
@@ -520,7 +539,7 @@ static int finish_append(fs_commit *c) {
 }
 
 int fs_commit_finish(fs_commit *c) {
-    if (c->skip) {
+    if (c->skip || c->follower) {
         commit_free(c);
         return SM_OK;
     }
