@@ -10,6 +10,8 @@
 #   make fuzz       libFuzzer targets (clang) in build-fuzz/; make test runs
 #                   each for a short smoke run (tests/fuzz/run_fuzz.sh)
 #   make install    PREFIX=/usr/local: library, header, pkg-config file
+#   make MPI=1|0    with / without the MPI backend of the exchange layer
+#                   (default: with it when mpicc is found; docs/mpi.md)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -28,10 +30,16 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
-CFLAGS_ALL := -std=gnu17 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Isrc $(CFLAGS)
-LIBS    := -lpcre2-8 -lz -lcrypto -lsqlite3 -lyaml -ledit -lsnappy -lzstd -llz4 -lbrotlienc -lbrotlidec -lpthread -lm
+# MPI (Open MPI or MPICH): found through mpicc; MPI=0 builds threads only.
+MPI     ?= $(shell command -v mpicc >/dev/null 2>&1 && echo 1 || echo 0)
+ifeq ($(MPI),1)
+MPI_CFLAGS := -DSMELT_MPI $(shell mpicc --showme:compile 2>/dev/null || mpicc -compile_info 2>/dev/null | tr ' ' '\n' | grep '^-I' | tr '\n' ' ')
+MPI_LIBS   := $(shell mpicc --showme:link 2>/dev/null || mpicc -link_info 2>/dev/null | tr ' ' '\n' | grep '^-[lLW]' | tr '\n' ' ')
+endif
+CFLAGS_ALL := -std=gnu17 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Isrc $(MPI_CFLAGS) $(CFLAGS)
+LIBS    := -lpcre2-8 -lz -lcrypto -lsqlite3 -lyaml -ledit -lsnappy -lzstd -llz4 -lbrotlienc -lbrotlidec $(MPI_LIBS) -lpthread -lm
 
-LAYERS  := common types fs formats expr plan exec catalog api sql job
+LAYERS  := common types fs formats expr plan exec exchange catalog api sql job
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 CLI_SRC := $(wildcard src/cli/*.c)

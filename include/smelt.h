@@ -282,6 +282,25 @@ int sm_df_explain(sm_dataframe *df, FILE *out);
  * prints times and memory as "*" (for golden tests). */
 int sm_df_explain_analyze(sm_dataframe *df, FILE *out);
 
+/* ---- distributed runs (MPI; docs/mpi.md) ----------------------------------- */
+
+/* Call first in main(): when an MPI launcher (mpirun, mpiexec, srun) started
+ * the program, initializes MPI and joins its job; otherwise does nothing and
+ * the program is rank 0 of 1.  Every rank then runs the same program: each
+ * reads its share of the input, rows move between ranks at shuffles, every
+ * action's result is complete on every rank, writes are committed once. */
+int sm_dist_init(int *argc, char ***argv);
+int sm_dist_rank(void);
+int sm_dist_size(void);
+/* True when this library was built with MPI. */
+bool sm_dist_available(void);
+/* Ends a step (a statement, a job): all ranks agree on its status rc (a
+ * rank that failed alone makes every rank fail with its message). */
+int sm_dist_step_end(int rc);
+/* Ends the whole job on every rank at once, exit status `code`. */
+void sm_dist_abort(int code);
+void sm_dist_finalize(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,7 +4,7 @@
 # --test for the tools the tests need too (clang for the libFuzzer targets).
 set -e
 pkgs="gcc make libpcre2-dev zlib1g-dev libssl-dev libsqlite3-dev libyaml-dev libedit-dev libsnappy-dev libzstd-dev liblz4-dev libbrotli-dev python3"
-[ "${1:-}" = "--test" ] && pkgs="$pkgs clang libclang-rt-14-dev"
+[ "${1:-}" = "--test" ] && pkgs="$pkgs clang libclang-rt-14-dev openmpi-bin libopenmpi-dev"
 need=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"

@@ -18,7 +18,7 @@ for b in "$@"; do
     echo "$b/$(basename "$t"): $p passed, $f failed"
     total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
   done
-  for s in tests/golden/run_*.sh tests/conformance/run_*.sh tests/fuzz/run_*.sh; do
+  for s in tests/golden/run_*.sh tests/conformance/run_*.sh tests/fuzz/run_*.sh tests/mpi/run_*.sh; do
     [ -x "$s" ] || continue
     "$s" "$b" >"$log" 2>&1; rc=$?
     p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")

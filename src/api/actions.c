@@ -21,6 +21,12 @@ int sm_df_collect_batches(sm_dataframe *df, sm_batch ***out, int *nbatches) {
     SM_TRY(sm_session_job_begin(df->session, &ctx, df->plan, "collect"));
     sm_mset *m = NULL;
     int rc = exec_collect(&ctx, df->plan, &m);
+    if (ctx.dist) { /* every rank's rows, on every rank (exchange/dist.c) */
+        sm_mset *all = NULL;
+        rc = ctx.dist->gather(&ctx, rc, rc == SM_OK ? m : NULL, &all);
+        if (rc != SM_OK) sm_mset_free(m);
+        m = all;
+    }
     if (rc == SM_OK) {
         int total = 0;
         for (int p = 0; p < m->nparts; p++) total += m->parts[p].nbatches;
@@ -64,6 +70,8 @@ int sm_df_count(sm_dataframe *df, int64_t *out) {
     int n = exec_num_partitions(&ctx, df->plan);
     if (n < 0) {
         rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
+        int64_t total = 0;
+        if (ctx.dist) rc = ctx.dist->sum(&ctx, rc, &total); /* the others wait there */
     } else {
         count_job job = {sm_calloc((size_t)(n ? n : 1), sizeof(int64_t))};
         if (!job.per_part) {
@@ -72,6 +80,7 @@ int sm_df_count(sm_dataframe *df, int64_t *out) {
             rc = exec_foreach_batch(&ctx, df->plan, count_consume, &job);
             int64_t total = 0;
             for (int i = 0; i < n; i++) total += job.per_part[i];
+            if (ctx.dist) rc = ctx.dist->sum(&ctx, rc, &total); /* over the ranks */
             if (rc == SM_OK) *out = total;
             sm_free(job.per_part);
         }

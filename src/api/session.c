@@ -16,6 +16,7 @@
 
 #include "api/api_internal.h"
 #include "exec/eventlog.h"
+#include "exchange/exchange.h"
 #include "exec/reuse.h"
 #include "exec/spill.h"
 #include "catalog/catalog.h"
@@ -348,5 +349,17 @@ int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     out->eval.now_micros = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    /* distributed (docs/mpi.md): every rank runs the action; results kept
+     * across actions could differ between ranks, so none are; the ranks
+     * agree on the action's clock (and on whether every rank got here) */
+    if ((out->dist = xch_dist()) != NULL) {
+        out->reuse = NULL;
+        xch_step_reset();
+        int rc = out->dist->agree(out, SM_OK, &out->eval.now_micros);
+        if (rc != SM_OK) {
+            sm_exec_ctx_done(out);
+            return rc;
+        }
+    }
     return SM_OK;
 }

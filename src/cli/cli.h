@@ -30,6 +30,14 @@ int cli_cmd_file(const char *cmd, int argc, char **argv);
 int cli_cmd_sql(int argc, char **argv);
 int cli_cmd_shell(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);   /* cmd_run.c: smelt run JOB.yaml */
+/* launch.c: `run|sql --ranks N [--hosts H | --hostfile F]` re-executes the
+ * command under mpirun (returns only on failure: the exit status); under an
+ * MPI launcher the options are dropped from argv (*argc updated) and -1
+ * returned, as when they are absent.  cli_rank_setup: ranks other than 0
+ * print nothing (stdout and stderr to /dev/null; SMELT_RANK_OUTPUT=1 keeps
+ * them). */
+int cli_launch_ranks(int *argc, char **argv);
+int cli_rank_setup(void);
 int cli_cmd_convert(int argc, char **argv); /* cmd_convert.c: smelt convert IN OUT */
 
 /* ---- file_format.c -------------------------------------------------------------- */

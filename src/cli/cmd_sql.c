@@ -232,6 +232,8 @@ static int run_cb(void *arg, const char *text, size_t len) {
         out.hive = cli_hive_form(stmt);
         rc = cli_print_result(df, &out, stdout, &rows);
     }
+    /* distributed: the ranks agree on each statement's outcome */
+    if (sm_dist_size() > 1 && sm_dist_step_end(rc) != 0) rc = 1;
     if (rc) {
         if (run->nstmts > 1 && run->source)
             fprintf(stderr, "Error in query at line %d of %s: %s\n",

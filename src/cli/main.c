@@ -32,6 +32,10 @@ static void usage(FILE *out) {
             "  count FILE [-o key=value]...                    count the rows\n"
             "  version                                         print the version\n"
             "\n"
+            "distributed (MPI, docs/mpi.md): mpirun -n N smelt run|sql ...; or\n"
+            "  run|sql ... --ranks N [--hosts H1,H2 | --hostfile FILE]\n"
+            "                         start N processes under mpirun (the same output)\n"
+            "\n"
             "sql and shell options:\n"
             "  -e QUERY               the statements to run (same as the QUERY argument)\n"
             "  -f FILE                read statements from FILE ('-' for standard input)\n"
@@ -87,7 +91,32 @@ static void usage(FILE *out) {
             "  smelt shell --conf spark.sql.ansi.enabled=true\n");
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Under an MPI launcher every rank runs the same command (docs/mpi.md);
+ * `--ranks N` starts the launcher itself (launch.c). */
 int main(int argc, char **argv) {
+    int lrc = cli_launch_ranks(&argc, argv);
+    if (lrc >= 0) return lrc;
+    if (sm_dist_init(&argc, &argv) != 0) {
+        fprintf(stderr, "smelt: %s\n", sm_last_error());
+        return 1;
+    }
+    if (cli_rank_setup() != 0) sm_dist_abort(1);
+    int status = dispatch(argc, argv);
+    if (sm_dist_size() > 1) {
+        /* every rank ends with the same status; a rank that failed alone
+         * makes the others fail with its message */
+        if (sm_dist_step_end(status ? 1 : 0) != 0 && status == 0) {
+            fprintf(stderr, "smelt: %s\n", sm_last_error());
+            status = 1;
+        }
+    }
+    sm_dist_finalize();
+    return status;
+}
+
+static int dispatch(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(argc < 2 ? stderr : stdout);

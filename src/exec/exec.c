@@ -164,7 +164,8 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     int rc;
     exec_metrics_span span;
     if (ctx->metrics) exec_metrics_breaker_begin(ctx, p, &span);
-    switch (p->kind) {
+    if (ctx->dist) rc = ctx->dist->materialize(ctx, p, &m); /* exchange/dist.c */
+    else switch (p->kind) {
     case SM_PLAN_AGGREGATE: rc = exec_hashagg(ctx, p, &m); break;
     case SM_PLAN_DISTINCT: rc = exec_distinct(ctx, p, &m); break;
     case SM_PLAN_SORT: rc = exec_sort(ctx, p, &m); break;
@@ -182,11 +183,26 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
 }
 
 static int shared_scan_parts(sm_exec_ctx *ctx, const sm_plan *p);
+/* Distributed: a scan's splits are dealt to the ranks, split i to rank
+ * i % nranks (dist_split maps this rank's partition to its split). */
+static bool dist_deals(const sm_exec_ctx *ctx, const sm_plan *p) {
+    return ctx->dist && p->source->format != ctx->dist->local_format;
+}
+static int dist_nsplits(const sm_exec_ctx *ctx, const sm_plan *p) {
+    int n = p->source->nsplits, r = ctx->dist->rank, k = ctx->dist->nranks;
+    return n > r ? (n - r + k - 1) / k : 0;
+}
+static int dist_split(const sm_exec_ctx *ctx, int part) {
+    return ctx->dist->rank + part * ctx->dist->nranks;
+}
 
 int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
+    if (ctx->dist && p->kind == SM_PLAN_LIMIT) goto breaker; /* gathered to rank 0 */
     switch (p->kind) {
-    case SM_PLAN_SCAN: return p->shared_scan ? shared_scan_parts(ctx, p) : p->source->nsplits;
-    case SM_PLAN_VALUES: return 1;
+    case SM_PLAN_SCAN:
+        if (dist_deals(ctx, p)) return dist_nsplits(ctx, p);
+        return p->shared_scan ? shared_scan_parts(ctx, p) : p->source->nsplits;
+    case SM_PLAN_VALUES: return ctx->dist && ctx->dist->rank != 0 ? 0 : 1;
     case SM_PLAN_FILTER:
     case SM_PLAN_PROJECT:
     case SM_PLAN_GENERATE:
@@ -204,7 +220,8 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
         }
         return total;
     }
-    default: {
+    default:
+    breaker: {
         sm_mset *m;
         if (materialize(ctx, p, &m) != SM_OK) return -1;
         return m->nparts;
@@ -564,6 +581,7 @@ int exec_open(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
 
 static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream **out) {
     *out = NULL;
+    if (ctx->dist && p->kind == SM_PLAN_LIMIT) goto breaker; /* gathered to rank 0 */
     switch (p->kind) {
     case SM_PLAN_SCAN: {
         const sm_mset *kept = p->shared_scan ? cache_get(ctx, p) : NULL;
@@ -572,7 +590,7 @@ static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream
         if (!ss) return SM_NOMEM;
         ss->base.next = scan_next;
         ss->base.close = scan_close;
-        int rc = p->source->open(p->source, part, &ss->reader);
+        int rc = p->source->open(p->source, dist_deals(ctx, p) ? dist_split(ctx, part) : part, &ss->reader);
         if (rc != SM_OK) {
             sm_free(ss);
             return rc;
@@ -668,7 +686,8 @@ static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream
         }
         return sm_err(SM_INTERNAL, "union: partition out of range");
     }
-    default: {
+    default:
+    breaker: {
         sm_mset *m;
         SM_TRY(materialize(ctx, p, &m));
         if (part >= m->nparts) return sm_err(SM_INTERNAL, "partition %d out of range", part);

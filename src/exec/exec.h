@@ -43,6 +43,34 @@ int sm_mset_add(sm_mset *m, int part, sm_batch *b); /* takes ownership */
 int64_t sm_mset_rows(const sm_mset *m);
 void sm_mset_free(sm_mset *m);
 
+struct sm_exec_ctx;
+struct fs_commit;
+
+/* Distributed execution over ranks (src/exchange/dist.c, docs/mpi.md):
+ * the hooks the executor calls when ctx->dist is set (more than one rank).
+ * Scans read only their share of the splits (split i on rank i % nranks),
+ * VALUES rows exist on rank 0 only, and every breaker and LIMIT is
+ * materialized by `materialize`, which moves its input rows between the
+ * ranks first.  Sources whose format is `local_format` (the exchange's own,
+ * rows already on this rank) are not dealt. */
+typedef struct sm_exec_dist {
+    int rank, nranks;
+    const char *local_format;
+    int (*materialize)(struct sm_exec_ctx *ctx, const sm_plan *p, struct sm_mset **out);
+    /* the write protocol (exec/write.c): rank 0 begins the commit, the others
+     * join its staging directory; commit_end agrees on every rank's status,
+     * then rank 0 finishes (or aborts) and every rank gets its result */
+    int (*commit_begin)(struct sm_exec_ctx *ctx, const char *path, int mode, struct fs_commit **out);
+    int (*commit_end)(struct sm_exec_ctx *ctx, struct fs_commit *c, int local_rc);
+    /* agrees on a status and combines *flag with MAX over the ranks */
+    int (*agree)(struct sm_exec_ctx *ctx, int local_rc, int64_t *flag);
+    /* the action's result rows: every rank's parts, on rank 0 (in rank
+     * order; empty elsewhere); the input mset is taken */
+    int (*gather)(struct sm_exec_ctx *ctx, int local_rc, struct sm_mset *in, struct sm_mset **out);
+    /* *v summed over the ranks */
+    int (*sum)(struct sm_exec_ctx *ctx, int local_rc, int64_t *v);
+} sm_exec_dist;
+
 typedef struct sm_exec_ctx {
     sm_eval_ctx eval;
     sm_pool *pool;
@@ -66,6 +94,8 @@ typedef struct sm_exec_ctx {
     /* EXPLAIN ANALYZE: compute every breaker (no results kept from earlier
      * actions), so the metrics show the work */
     bool no_reuse;
+    /* distributed execution (above); NULL: this process alone */
+    const sm_exec_dist *dist;
 } sm_exec_ctx;
 
 int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi);

@@ -80,6 +80,7 @@ typedef struct {
     int64_t max_records;          /* maxRecordsPerFile, 0 = no limit */
     const char *const *pcol_names;
     _Atomic int64_t rows_written, files_written; /* for the event log */
+    int rank, nranks;             /* distributed: part numbers part * nranks + rank */
 } write_job;
 
 static uint64_t key_hash(const char *s, size_t n) {
@@ -154,6 +155,7 @@ static int make_dirs(const char *staging, const char *dir) {
 
 static int open_file(write_job *job, int part, part_file *f) {
     char name[4400];
+    if (job->nranks > 1) part = part * job->nranks + job->rank; /* unique across ranks */
     if (f->dir[0]) {
         if (f->fileno == 0) SM_TRY(make_dirs(job->staging, f->dir));
         snprintf(name, sizeof name, "%s/%s/part-%05d-%s.c%03d%s", job->staging, f->dir, part,
@@ -457,7 +459,8 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
     if (rc) goto early;
 
     fs_commit *commit = NULL;
-    rc = fs_commit_begin(path, sm, &commit);
+    /* distributed (exchange/dist.c): rank 0 begins, the others join */
+    rc = ctx->dist ? ctx->dist->commit_begin(ctx, path, (int)sm, &commit) : fs_commit_begin(path, sm, &commit);
     if (rc) goto early;
     if (fs_commit_skip(commit)) { rc = fs_commit_finish(commit); goto early; }
     if (sm == FS_SAVE_OVERWRITE && npcols > 0 && (layout->dynamic_overwrite || layout->overwrite_prefix)) {
@@ -471,7 +474,11 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
     }
 
     write_job job = {dschema, fmt, tz, fs_commit_staging(commit), fs_commit_uuid(commit), NULL, 0,
-                     pcols, npcols, dcols, ndcols, max_records, pnames, 0, 0};
+                     pcols, npcols, dcols, ndcols, max_records, pnames, 0, 0, 0, 0};
+    if (ctx->dist) {
+        job.rank = ctx->dist->rank;
+        job.nranks = ctx->dist->nranks;
+    }
     job.nparts = exec_num_partitions(ctx, plan);
     if (job.nparts < 0) {
         rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
@@ -484,6 +491,12 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
     if (rc) goto fail;
     bool any = false;
     for (int i = 0; i < job.nparts; i++) any |= job.tasks[i].n > 0;
+    if (ctx->dist) { /* one empty file for the whole job, by rank 0 */
+        int64_t flag = any;
+        rc = ctx->dist->agree(ctx, SM_OK, &flag);
+        if (rc) goto fail;
+        any = flag != 0 || ctx->dist->rank != 0;
+    }
     if (!any && npcols == 0) {
         /* An empty result still gets one file: Spark's empty DataFrame. */
         if (job.nparts == 0) {
@@ -501,7 +514,7 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
     if (rc) goto fail;
     for (int i = 0; i < job.nparts; i++) task_files_free(&job.tasks[i], fmt, false);
     sm_free(job.tasks);
-    rc = fs_commit_finish(commit);
+    rc = ctx->dist ? ctx->dist->commit_end(ctx, commit, SM_OK) : fs_commit_finish(commit);
     if (rc == SM_OK)
         exec_event_output(ctx, path, atomic_load(&job.rows_written), atomic_load(&job.files_written));
     goto early;
@@ -509,7 +522,8 @@ int exec_write_files_ex(sm_exec_ctx *ctx, const sm_plan *plan, const char *path,
 fail:
     for (int i = 0; job.tasks && i < job.nparts; i++) task_files_free(&job.tasks[i], fmt, true);
     sm_free(job.tasks);
-    fs_commit_abort(commit);
+    if (ctx->dist) rc = ctx->dist->commit_end(ctx, commit, rc); /* every rank agrees, rank 0 aborts */
+    else fs_commit_abort(commit);
 early:
     /* breaker results kept for later actions may read what this wrote */
     if (ctx->reuse) sm_exec_reuse_invalidate_path(ctx->reuse, path);

@@ -77,6 +77,7 @@ struct fs_commit {
     bool part_replace, part_dynamic, part_keep_empty;
     char **part_dirs;
     int npart_dirs;
+    bool follower; /* fs_commit_join: another process commits */
 };
 
 int fs_save_mode_parse(const char *name, fs_save_mode *out) {
@@ -372,8 +373,26 @@ fail:
     return rc;
 }
 
+int fs_commit_join(const char *staging, const char *uuid, bool skip, fs_commit **out) {
+    fs_commit *c = sm_calloc(1, sizeof *c);
+    if (!c) return SM_NOMEM;
+    c->follower = true;
+    c->skip = skip;
+    snprintf(c->uuid, sizeof c->uuid, "%s", uuid);
+    if (!(c->staging = sm_strdup(staging ? staging : ""))) {
+        sm_free(c);
+        return SM_NOMEM;
+    }
+    *out = c;
+    return SM_OK;
+}
+
 void fs_commit_abort(fs_commit *c) {
     if (!c) return;
+    if (c->follower) {
+        commit_free(c);
+        return;
+    }
     int saved_code = sm_errcode();
     char saved[1024];
     snprintf(saved, sizeof saved, "%s", sm_errmsg());
@@ -707,7 +726,7 @@ static int finish_partitions(fs_commit *c) {
 }
 
 int fs_commit_finish(fs_commit *c) {
-    if (c->skip) {
+    if (c->skip || c->follower) {
         commit_free(c);
         return SM_OK;
     }

@@ -67,6 +67,12 @@ int fs_commit_replace_partitions(fs_commit *c, const char *const *dirs, int n, b
  * frees c.  Safe with NULL. */
 void fs_commit_abort(fs_commit *c);
 
+/* A handle on a commit that another process (MPI rank 0) began: files are
+ * written into `staging` (its fs_commit_staging) under its uuid; finish and
+ * abort only free the handle, the leader moves or removes the files.
+ * (exchange/dist.c) */
+int fs_commit_join(const char *staging, const char *uuid, bool skip, fs_commit **out);
+
 /* A random (version 4) UUID from /dev/urandom: 36 characters + NUL. */
 int fs_uuid(char out[37]);
 /* Removes a file or a directory tree (does not follow symbolic links).

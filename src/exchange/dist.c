@@ -1,0 +1,434 @@
+/*
+ * dist.c — distributed execution: the executor's hooks (sm_exec_dist in
+ * exec.h) on the world communicator (comm.c), docs/mpi.md.
+ *
+ * Every rank plans the same job and runs the same actions in the same
+ * order.  Scans read split i on rank i % nranks (exec.c).  A breaker is
+ * materialized here, in three steps:
+ *   1. each child whose rows must move runs as a local stage on this rank's
+ *      threads, its batches routed to ranks (shuffle.c): by the hash of the
+ *      breaker's key (aggregate keys, distinct columns, equi-join keys, set
+ *      operation rows) to owner(hash) — so each key's rows meet on one rank —
+ *      or all to rank 0 (global aggregates, sorts, windows, null-aware anti
+ *      joins, outer joins without keys), or to every rank (the right side of
+ *      an inner/left/semi/anti join without keys: a broadcast);
+ *   2. the rows a rank receives become a rank-local scan (xd_source, format
+ *      XD_LOCAL: exec.c does not deal its splits);
+ *   3. the breaker's own operator (exec_hashagg, exec_join, ...) runs on a
+ *      copy of the node whose children are those scans.  Breakers that ran
+ *      on rank 0 alone give every other rank an empty result.
+ * The breaker's output therefore lives spread over the ranks (or on rank
+ * 0); narrow operators above it stream it per rank as usual.  LIMIT takes
+ * up to limit + offset rows on each rank, gathers them to rank 0 and cuts
+ * there.  Actions gather the final rows to every rank (gather): rank 0
+ * prints them, and analysis-time actions (the SQL analyzer samples
+ * relations to order joins, subqueries count) see the same rows everywhere,
+ * so every rank keeps planning alike.
+ *
+ * Every collective starts with the status agreement (xch_sync), so a rank
+ * that fails makes every rank fail at the next exchange with its message.
+ *
+ * Memory: the received msets belong to the scan sources, which live until
+ * the breaker's operator has returned (its output references vectors, not
+ * the sources).  Only the main thread calls these hooks (materialize runs
+ * from exec_num_partitions, before tasks start).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/status.h"
+#include "exchange/exchange.h"
+#include "exec/hashtable.h"
+#include "formats/source.h"
+#include "fs/commit.h"
+
+static const char XD_LOCAL[] = "exchange";
+
+/* ---- a rank-local scan over received rows ---------------------------------------- */
+
+typedef struct {
+    sm_source base;
+    sm_mset *m;
+} xd_source;
+
+typedef struct {
+    sm_reader base;
+    sm_stream *s;
+} xd_reader;
+
+static int xd_reader_next(sm_reader *r, sm_batch **out) {
+    xd_reader *x = (xd_reader *)r;
+    return x->s->next(x->s, out);
+}
+static void xd_reader_close(sm_reader *r) {
+    xd_reader *x = (xd_reader *)r;
+    if (x->s) x->s->close(x->s);
+    sm_free(x);
+}
+static int xd_source_open(sm_source *s, int split, sm_reader **out) {
+    xd_source *xs = (xd_source *)s;
+    xd_reader *r = sm_calloc(1, sizeof *r);
+    if (!r) return SM_NOMEM;
+    r->base.next = xd_reader_next;
+    r->base.close = xd_reader_close;
+    int rc = exec_mset_stream(xs->m, split, &r->s);
+    if (rc != SM_OK) {
+        sm_free(r);
+        return rc;
+    }
+    *out = &r->base;
+    return SM_OK;
+}
+
+/* A SCAN node over m (taken) with the schema of `like`. */
+static sm_plan *xd_scan(const sm_plan *like, sm_mset *m) {
+    xd_source *xs = sm_calloc(1, sizeof *xs);
+    sm_plan *p = sm_calloc(1, sizeof *p);
+    if (!xs || !p) {
+        sm_free(xs);
+        sm_free(p);
+        sm_mset_free(m);
+        return NULL;
+    }
+    xs->base.format = XD_LOCAL;
+    xs->base.schema = like->schema;
+    xs->base.nsplits = m->nparts;
+    xs->base.open = xd_source_open;
+    xs->base.impl = xs;
+    xs->m = m;
+    p->kind = SM_PLAN_SCAN;
+    p->schema = like->schema;
+    p->source = &xs->base;
+    return p;
+}
+
+static void xd_scan_free(sm_plan *p) {
+    if (!p) return;
+    xd_source *xs = (xd_source *)p->source;
+    sm_mset_free(xs->m);
+    sm_free(xs);
+    sm_free(p);
+}
+
+/* ---- routing a child stage ------------------------------------------------------ */
+
+typedef struct {
+    sm_exec_ctx *ctx;
+    xch_shuffle *x;
+    int to;                 /* a rank, XCH_ALL, or XCH_ROUTE_ROWS */
+    sm_expr *const *keys;   /* by key expressions ... */
+    int nkeys;
+    const int *key_cols;    /* ... or by columns (NULL + nkeys 0: every column) */
+    int nkey_cols;
+} xd_route;
+
+static int xd_route_consume(void *arg, int part, sm_batch *b) {
+    xd_route *r = arg;
+    if (r->to != XCH_ROUTE_ROWS || r->ctx->dist->nranks == 1)
+        return xch_shuffle_add(r->x, part, b, r->to == XCH_ROUTE_ROWS ? 0 : r->to, NULL);
+    int n = r->keys ? r->nkeys : r->key_cols ? r->nkey_cols : b->ncols;
+    sm_vector **kv = sm_calloc((size_t)n + 1, sizeof *kv);
+    uint64_t *h = sm_malloc((size_t)(b->nrows + 1) * sizeof *h);
+    int *dest = sm_malloc((size_t)(b->nrows + 1) * sizeof *dest);
+    int rc = kv && h && dest ? SM_OK : SM_NOMEM;
+    for (int k = 0; rc == SM_OK && k < n; k++) {
+        if (r->keys) rc = sm_expr_eval(&r->ctx->eval, r->keys[k], b, &kv[k]);
+        else kv[k] = sm_vector_ref(b->cols[r->key_cols ? r->key_cols[k] : k]);
+    }
+    if (rc == SM_OK) {
+        sm_keytab_hash(kv, n, b->nrows, h);
+        for (int64_t i = 0; i < b->nrows; i++) dest[i] = xch_owner(h[i], r->ctx->dist->nranks);
+        rc = xch_shuffle_add(r->x, part, b, XCH_ROUTE_ROWS, dest);
+        b = NULL;
+    }
+    for (int k = 0; kv && k < n; k++)
+        if (kv[k]) sm_vector_unref(kv[k]);
+    sm_free(kv);
+    sm_free(h);
+    sm_free(dest);
+    if (b) sm_batch_free(b);
+    return rc;
+}
+
+/* Runs `child` on this rank and moves its rows as `r` says; *out = a scan
+ * of the rows this rank received (nparts partitions: the pool's threads). */
+static int xd_exchange(sm_exec_ctx *ctx, const sm_plan *child, xd_route r, sm_plan **out) {
+    *out = NULL;
+    int n = exec_num_partitions(ctx, child);
+    int rc = n < 0 ? (sm_errcode() ? sm_errcode() : SM_INTERNAL) : SM_OK;
+    r.ctx = ctx;
+    r.x = xch_shuffle_new(xch_world(), n > 0 ? n : 0);
+    if (rc == SM_OK && !r.x) rc = SM_NOMEM;
+    if (rc == SM_OK) rc = exec_foreach_batch(ctx, child, xd_route_consume, &r);
+    int nparts = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
+    sm_mset *m = NULL;
+    SM_TRY(xch_shuffle_run(r.x, rc, nparts, &m));
+    if (!(*out = xd_scan(child, m))) return SM_NOMEM;
+    return SM_OK;
+}
+
+static xd_route route_to(int rank) { return (xd_route){.to = rank}; }
+static xd_route route_exprs(sm_expr *const *keys, int n) {
+    return (xd_route){.to = XCH_ROUTE_ROWS, .keys = keys, .nkeys = n};
+}
+static xd_route route_cols(const int *cols, int n) {
+    return (xd_route){.to = XCH_ROUTE_ROWS, .key_cols = n > 0 ? cols : NULL, .nkey_cols = n};
+}
+
+/* ---- breakers ----------------------------------------------------------------------- */
+
+static int xd_run_breaker(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    switch (p->kind) {
+    case SM_PLAN_AGGREGATE: return exec_hashagg(ctx, p, out);
+    case SM_PLAN_DISTINCT: return exec_distinct(ctx, p, out);
+    case SM_PLAN_SORT: return exec_sort(ctx, p, out);
+    case SM_PLAN_JOIN: return exec_join(ctx, p, out);
+    case SM_PLAN_WINDOW: return exec_window(ctx, p, out);
+    case SM_PLAN_SETOP: return exec_setop(ctx, p, out);
+    default: return sm_err(SM_INTERNAL, "distributed: node kind %d is not a breaker", p->kind);
+    }
+}
+
+static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+
+static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    if (p->kind == SM_PLAN_LIMIT) return xd_limit(ctx, p, out);
+    int rank = ctx->dist->rank;
+    /* how each child's rows move; root_only: the operator runs on rank 0 */
+    xd_route routes[2];
+    bool moves[2] = {true, true}, root_only = false;
+    int nch = 1;
+    const sm_plan *kids[2] = {p->child, NULL};
+    switch (p->kind) {
+    case SM_PLAN_AGGREGATE:
+        if (p->nkeys == 0) {
+            routes[0] = route_to(0);
+            root_only = true;
+        } else {
+            routes[0] = route_exprs(p->keys, p->nkeys);
+        }
+        break;
+    case SM_PLAN_DISTINCT: routes[0] = route_cols(p->key_cols, p->nkey_cols); break;
+    case SM_PLAN_SORT:
+    case SM_PLAN_WINDOW:
+        routes[0] = route_to(0);
+        root_only = true;
+        break;
+    case SM_PLAN_SETOP:
+        nch = 2;
+        kids[0] = p->children[0];
+        kids[1] = p->children[1];
+        routes[0] = routes[1] = route_cols(NULL, 0);
+        break;
+    case SM_PLAN_JOIN:
+        nch = 2;
+        kids[0] = p->children[0];
+        kids[1] = p->children[1];
+        if (p->njoin_keys > 0 && !p->null_aware) {
+            routes[0] = route_exprs(p->left_keys, p->njoin_keys);
+            routes[1] = route_exprs(p->right_keys, p->njoin_keys);
+        } else if (!p->null_aware && p->join_type != SM_JOIN_RIGHT && p->join_type != SM_JOIN_FULL) {
+            /* left rows stay, the right side goes everywhere */
+            moves[0] = false;
+            routes[1] = (xd_route){.to = XCH_ALL};
+        } else {
+            routes[0] = routes[1] = route_to(0);
+            root_only = true;
+        }
+        break;
+    default: return xd_run_breaker(ctx, p, out);
+    }
+    sm_plan *scans[2] = {NULL, NULL};
+    int rc = SM_OK;
+    for (int i = 0; i < nch && rc == SM_OK; i++)
+        if (moves[i]) rc = xd_exchange(ctx, kids[i], routes[i], &scans[i]);
+    if (rc == SM_OK && root_only && rank != 0) {
+        *out = sm_mset_new(1);
+        if (!*out) rc = SM_NOMEM;
+    } else if (rc == SM_OK) {
+        sm_plan copy = *p;
+        sm_plan *children[2] = {NULL, NULL};
+        if (nch == 1) {
+            copy.child = scans[0];
+        } else {
+            for (int i = 0; i < 2; i++) children[i] = scans[i] ? scans[i] : p->children[i];
+            copy.children = children;
+            if (p->child == p->children[0]) copy.child = children[0];
+        }
+        rc = xd_run_breaker(ctx, &copy, out);
+    }
+    for (int i = 0; i < 2; i++) xd_scan_free(scans[i]);
+    return rc;
+}
+
+/* LIMIT n OFFSET k: up to n + k rows from each rank, in partition order,
+ * gathered to rank 0 in rank order, where the offset and limit are cut. */
+static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    int64_t off = p->offset > 0 ? p->offset : 0;
+    int64_t want = p->limit < 0 ? INT64_MAX : p->limit + off;
+    xch_shuffle *x = xch_shuffle_new(xch_world(), 1);
+    int rc = x ? SM_OK : SM_NOMEM;
+    int n = rc == SM_OK ? exec_num_partitions(ctx, p->child) : 0;
+    if (n < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    int64_t got = 0;
+    for (int part = 0; rc == SM_OK && part < n && got < want; part++) {
+        sm_stream *s = NULL;
+        rc = exec_open(ctx, p->child, part, &s);
+        while (rc == SM_OK && got < want) {
+            sm_batch *b;
+            rc = s->next(s, &b);
+            if (rc != SM_OK || !b) break;
+            if (b->nrows > want - got) {
+                int64_t k = want - got;
+                int32_t *sel = sm_malloc((size_t)k * sizeof *sel);
+                sm_batch *t = NULL;
+                if (sel) {
+                    for (int64_t i = 0; i < k; i++) sel[i] = (int32_t)i;
+                    t = sm_batch_take(b, sel, k);
+                }
+                sm_free(sel);
+                sm_batch_free(b);
+                if (!t) {
+                    rc = SM_NOMEM;
+                    break;
+                }
+                b = t;
+            }
+            got += b->nrows;
+            rc = xch_shuffle_add(x, 0, b, 0, NULL);
+        }
+        if (s) s->close(s);
+    }
+    int size = ctx->dist->nranks;
+    sm_mset *all = NULL;
+    SM_TRY(xch_shuffle_run(x, rc, size, &all));
+    sm_mset *m = sm_mset_new(1);
+    if (!m) {
+        sm_mset_free(all);
+        return SM_NOMEM;
+    }
+    int64_t skip = off, left = p->limit < 0 ? INT64_MAX : p->limit;
+    for (int s = 0; s < all->nparts && rc == SM_OK; s++) {
+        struct sm_mpart *mp = &all->parts[s];
+        for (int i = 0; i < mp->nbatches && rc == SM_OK; i++) {
+            sm_batch *b = mp->batches[i];
+            mp->batches[i] = NULL;
+            if (skip >= b->nrows || left == 0) {
+                skip -= skip >= b->nrows ? b->nrows : 0;
+                sm_batch_free(b);
+                continue;
+            }
+            int64_t k = b->nrows - skip < left ? b->nrows - skip : left;
+            if (skip > 0 || k < b->nrows) {
+                int32_t *sel = sm_malloc((size_t)k * sizeof *sel);
+                sm_batch *t = NULL;
+                if (sel) {
+                    for (int64_t j = 0; j < k; j++) sel[j] = (int32_t)(skip + j);
+                    t = sm_batch_take(b, sel, k);
+                }
+                sm_free(sel);
+                sm_batch_free(b);
+                if (!t) {
+                    rc = SM_NOMEM;
+                    break;
+                }
+                b = t;
+            }
+            skip = 0;
+            left -= b->nrows;
+            rc = sm_mset_add(m, 0, b);
+        }
+        mp->nbatches = 0;
+    }
+    sm_mset_free(all);
+    if (rc != SM_OK) {
+        sm_mset_free(m);
+        return rc;
+    }
+    *out = m;
+    return SM_OK;
+}
+
+/* ---- actions and writes ------------------------------------------------------------ */
+
+static int xd_agree(sm_exec_ctx *ctx, int local_rc, int64_t *flag) { return xch_sync(local_rc, flag); }
+
+static int xd_gather(sm_exec_ctx *ctx, int local_rc, sm_mset *in, sm_mset **out) {
+    *out = NULL;
+    xch_shuffle *x = xch_shuffle_new(xch_world(), 1);
+    int rc = local_rc == SM_OK && !x ? SM_NOMEM : local_rc;
+    for (int p = 0; in && p < in->nparts; p++) {
+        for (int i = 0; i < in->parts[p].nbatches; i++) {
+            sm_batch *b = in->parts[p].batches[i];
+            in->parts[p].batches[i] = NULL;
+            if (rc == SM_OK) rc = xch_shuffle_add(x, 0, b, XCH_ALL, NULL);
+            else sm_batch_free(b);
+        }
+        in->parts[p].nbatches = 0;
+    }
+    sm_mset_free(in);
+    return xch_shuffle_run(x, rc, ctx->dist->nranks, out);
+}
+
+static int xd_sum(sm_exec_ctx *ctx, int local_rc, int64_t *v) {
+    SM_TRY(xch_sync(local_rc, NULL));
+    xch_comm *c = xch_world();
+    int rc = c->allreduce(c, v, 1, XCH_SUM);
+    if (rc != SM_OK) c->abort(c, 1);
+    return rc;
+}
+
+static int xd_commit_begin(sm_exec_ctx *ctx, const char *path, int mode, fs_commit **out) {
+    xch_comm *c = xch_world();
+    fs_commit *fc = NULL;
+    *out = NULL;
+    int rc = c->rank == 0 ? fs_commit_begin(path, (fs_save_mode)mode, &fc) : SM_OK;
+    rc = xch_sync(rc, NULL);
+    if (rc != SM_OK) {
+        fs_commit_abort(fc);
+        return rc;
+    }
+    struct {
+        int32_t skip;
+        char uuid[40];
+        char staging[4096];
+    } info;
+    memset(&info, 0, sizeof info);
+    if (c->rank == 0) {
+        info.skip = fs_commit_skip(fc);
+        snprintf(info.uuid, sizeof info.uuid, "%s", fs_commit_uuid(fc));
+        const char *st = fs_commit_staging(fc);
+        snprintf(info.staging, sizeof info.staging, "%s", st ? st : "");
+    }
+    rc = c->bcast(c, &info, sizeof info, 0);
+    if (rc != SM_OK) c->abort(c, 1);
+    if (c->rank == 0) {
+        *out = fc;
+        return SM_OK;
+    }
+    return fs_commit_join(info.staging, info.uuid, info.skip != 0, out);
+}
+
+static int xd_commit_end(sm_exec_ctx *ctx, fs_commit *fc, int local_rc) {
+    int rc = xch_sync(local_rc, NULL);
+    if (rc != SM_OK) {
+        fs_commit_abort(fc); /* rank 0 removes the staging directory: every rank is done */
+        return rc;
+    }
+    int frc = fs_commit_finish(fc); /* rank 0 moves the files; the others only free */
+    return xch_sync(frc, NULL);
+}
+
+void xch_dist_fill(sm_exec_dist *d, xch_comm *c);
+void xch_dist_fill(sm_exec_dist *d, xch_comm *c) {
+    memset(d, 0, sizeof *d);
+    d->rank = c->rank;
+    d->nranks = c->size;
+    d->local_format = XD_LOCAL;
+    d->materialize = xd_materialize;
+    d->commit_begin = xd_commit_begin;
+    d->commit_end = xd_commit_end;
+    d->agree = xd_agree;
+    d->gather = xd_gather;
+    d->sum = xd_sum;
+}

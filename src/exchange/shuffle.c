@@ -1,0 +1,278 @@
+/*
+ * shuffle.c — moving rows between ranks in bounded rounds (exchange.h:
+ * xch_shuffle_*).
+ *
+ * Sending side: the tasks of a stage hand their batches to xch_shuffle_add
+ * with a destination (a rank, every rank, or a rank per row).  Rows are
+ * cut by destination (sm_batch_take) and serialized (serialize.c) into a
+ * buffer per (source partition, destination rank); each task writes only
+ * its own partition's buffers, so no locks.
+ *
+ * xch_shuffle_run (main thread, every rank): first the status agreement
+ * (a rank whose stage failed makes every rank fail here), then rounds.  In
+ * a round each rank packs, for every destination d, whole serialized
+ * batches from its buffers (source partitions in order, batches in order)
+ * up to round_bytes (at least one batch, so a batch larger than the limit
+ * still moves), exchanges the byte counts (alltoall) and the bytes
+ * (alltoallv), and decodes what it received into batches.  An allreduce
+ * says whether any rank has bytes left; the rounds end when none has.
+ * Memory per round is bounded by round_bytes per destination on both sides;
+ * the sending buffers hold this rank's share of the stage's output (see
+ * docs/mpi.md: streaming the stage into the rounds is a later step).
+ *
+ * Receiving side: batches from rank s keep their order.  With nparts ==
+ * the number of ranks (a gather), partition s holds exactly rank s's rows
+ * in order, so concatenating the partitions gives rank order; otherwise
+ * received batches are dealt round-robin over nparts partitions for the
+ * local tasks that follow.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/status.h"
+#include "exchange/exchange.h"
+
+typedef struct {
+    sm_buf buf;
+    size_t *ends; /* end offset of each serialized batch */
+    int64_t n, cap;
+} xs_out;
+
+struct xch_shuffle {
+    xch_comm *c;
+    int nsrc;
+    xs_out *outs; /* nsrc * size: [part * size + dest] */
+    int64_t rows_sent, bytes_sent;
+};
+
+size_t xch_round_bytes(const xch_comm *c) {
+    size_t total = 64u << 20;
+    const char *e = getenv("SMELT_EXCHANGE_ROUND_BYTES");
+    if (e && *e) {
+        long long v = atoll(e);
+        if (v > 0) total = (size_t)v;
+    }
+    size_t per = total / (size_t)(c->size > 0 ? c->size : 1);
+    if (per < 4096) per = 4096;
+    if (per > (size_t)INT_MAX / 4) per = (size_t)INT_MAX / 4;
+    return per;
+}
+
+xch_shuffle *xch_shuffle_new(xch_comm *c, int nsrc_parts) {
+    xch_shuffle *x = sm_calloc(1, sizeof *x);
+    if (!x) return NULL;
+    x->c = c;
+    x->nsrc = nsrc_parts;
+    x->outs = sm_calloc((size_t)(nsrc_parts > 0 ? nsrc_parts : 1) * (size_t)c->size, sizeof *x->outs);
+    if (!x->outs) {
+        sm_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+static void xs_free(xch_shuffle *x) {
+    if (!x) return;
+    for (int i = 0; i < x->nsrc * x->c->size; i++) {
+        sm_buf_free(&x->outs[i].buf);
+        sm_free(x->outs[i].ends);
+    }
+    sm_free(x->outs);
+    sm_free(x);
+}
+
+static int xs_put(xs_out *o, const sm_batch *b) {
+    if (b->nrows == 0) return SM_OK;
+    if (o->n == o->cap) {
+        int64_t cap = o->cap ? o->cap * 2 : 16;
+        size_t *e = sm_realloc(o->ends, (size_t)cap * sizeof *e);
+        if (!e) return SM_NOMEM;
+        o->ends = e;
+        o->cap = cap;
+    }
+    SM_TRY(xch_batch_write(&o->buf, b));
+    o->ends[o->n++] = o->buf.len;
+    return SM_OK;
+}
+
+int xch_shuffle_add(xch_shuffle *x, int part, sm_batch *b, int to, const int *dest) {
+    int size = x->c->size, rc = SM_OK;
+    xs_out *outs = &x->outs[(size_t)part * (size_t)size];
+    if (to >= 0) {
+        rc = xs_put(&outs[to], b);
+    } else if (to == XCH_ALL) {
+        for (int d = 0; d < size && rc == SM_OK; d++) rc = xs_put(&outs[d], b);
+    } else {
+        int32_t *sel = sm_malloc((size_t)(b->nrows > 0 ? b->nrows : 1) * sizeof *sel);
+        if (!sel) rc = SM_NOMEM;
+        for (int d = 0; d < size && rc == SM_OK; d++) {
+            int64_t n = 0;
+            for (int64_t r = 0; r < b->nrows; r++)
+                if (dest[r] == d) sel[n++] = (int32_t)r;
+            if (n == 0) continue;
+            if (n == b->nrows) {
+                rc = xs_put(&outs[d], b);
+                continue;
+            }
+            sm_batch *t = sm_batch_take(b, sel, n);
+            if (!t) {
+                rc = SM_NOMEM;
+                break;
+            }
+            rc = xs_put(&outs[d], t);
+            sm_batch_free(t);
+        }
+        sm_free(sel);
+    }
+    sm_batch_free(b);
+    return rc;
+}
+
+/* The cursor of one destination: the source partition and batch next to send. */
+typedef struct {
+    int part;
+    int64_t batch;
+} xs_cursor;
+
+/* Bytes of whole batches from cursor cu for destination d, up to limit (at
+ * least one batch when any is left); advances a copy in *next. */
+static size_t xs_pack_size(xch_shuffle *x, int d, xs_cursor cu, size_t limit, xs_cursor *next) {
+    size_t total = 0;
+    int size = x->c->size;
+    while (cu.part < x->nsrc) {
+        xs_out *o = &x->outs[(size_t)cu.part * (size_t)size + (size_t)d];
+        if (cu.batch >= o->n) {
+            cu.part++;
+            cu.batch = 0;
+            continue;
+        }
+        size_t start = cu.batch ? o->ends[cu.batch - 1] : 0;
+        size_t len = o->ends[cu.batch] - start;
+        if (total > 0 && total + len > limit) break;
+        total += len;
+        cu.batch++;
+    }
+    *next = cu;
+    return total;
+}
+
+static void xs_pack_copy(xch_shuffle *x, int d, xs_cursor cu, xs_cursor end, char *dst) {
+    int size = x->c->size;
+    while (cu.part < end.part || (cu.part == end.part && cu.batch < end.batch)) {
+        xs_out *o = &x->outs[(size_t)cu.part * (size_t)size + (size_t)d];
+        if (cu.batch >= o->n) {
+            cu.part++;
+            cu.batch = 0;
+            continue;
+        }
+        size_t start = cu.batch ? o->ends[cu.batch - 1] : 0;
+        size_t len = o->ends[cu.batch] - start;
+        memcpy(dst, o->buf.data + start, len);
+        dst += len;
+        cu.batch++;
+    }
+}
+
+int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
+    *out = NULL;
+    int rc = xch_sync(local_rc, NULL);
+    if (rc != SM_OK || !x) {
+        xs_free(x);
+        return rc != SM_OK ? rc : SM_NOMEM;
+    }
+    xch_comm *c = x->c;
+    int size = c->size;
+    bool gather = nparts == size;
+    size_t limit = xch_round_bytes(c);
+    sm_mset *m = sm_mset_new(nparts);
+    xs_cursor *cur = sm_calloc((size_t)size, sizeof *cur), *nxt = sm_calloc((size_t)size, sizeof *nxt);
+    int *sc = sm_calloc((size_t)size * 4, sizeof *sc);
+    if (!m || !cur || !nxt || !sc) rc = SM_NOMEM;
+    int *sd = sc + size, *rcn = sc + 2 * size, *rd = sc + 3 * size;
+    char *sbuf = NULL, *rbuf = NULL;
+    int64_t dealt = 0;
+    for (int round = 0;; round++) {
+        /* what this rank sends this round (a failed rank sends nothing but
+         * still takes part, so that every rank sees the error) */
+        size_t stotal = 0;
+        int64_t more = 0;
+        for (int d = 0; d < size; d++) {
+            size_t n = rc == SM_OK ? xs_pack_size(x, d, cur[d], limit, &nxt[d]) : 0;
+            if (rc != SM_OK) nxt[d] = cur[d];
+            if (n > (size_t)INT_MAX - stotal) {
+                rc = sm_err(SM_UNSUPPORTED, "exchange: one batch is larger than 2 GiB");
+                n = 0;
+            }
+            sc[d] = (int)n;
+            sd[d] = (int)stotal;
+            stotal += n;
+        }
+        if (rc == SM_OK) {
+            sm_free(sbuf);
+            sbuf = sm_malloc(stotal ? stotal : 1);
+            if (!sbuf) rc = SM_NOMEM;
+        }
+        if (rc == SM_OK)
+            for (int d = 0; d < size; d++) {
+                xs_pack_copy(x, d, cur[d], nxt[d], sbuf + sd[d]);
+                cur[d] = nxt[d];
+                xs_cursor probe;
+                if (xs_pack_size(x, d, cur[d], 1, &probe) > 0) more = 1;
+            }
+        if (rc != SM_OK)
+            for (int d = 0; d < size; d++) sc[d] = 0;
+        /* the agreement doubles as "does anyone have more?" */
+        int64_t flag = more;
+        int arc = xch_sync(rc, &flag);
+        if (arc != SM_OK) {
+            rc = arc;
+            break;
+        }
+        rc = c->alltoall_int(c, sc, rcn);
+        size_t rtotal = 0;
+        for (int s = 0; rc == SM_OK && s < size; s++) {
+            rd[s] = (int)rtotal;
+            rtotal += (size_t)rcn[s];
+        }
+        if (rc == SM_OK) {
+            sm_free(rbuf);
+            rbuf = sm_malloc(rtotal ? rtotal : 1);
+            if (!rbuf) rc = SM_NOMEM;
+        }
+        if (rc == SM_OK) rc = c->alltoallv(c, sbuf ? sbuf : "", sc, sd, rbuf, rcn, rd);
+        if (rc != SM_OK) {
+            c->abort(c, 1); /* a broken communicator cannot agree on anything */
+            break;
+        }
+        for (int s = 0; s < size && rc == SM_OK; s++) {
+            size_t at = (size_t)rd[s], end = at + (size_t)rcn[s];
+            while (at < end && rc == SM_OK) {
+                sm_batch *b;
+                size_t used;
+                rc = xch_batch_read(rbuf + at, end - at, &used, &b);
+                if (rc != SM_OK) break;
+                at += used;
+                int part = gather ? s : (int)(dealt++ % nparts);
+                rc = sm_mset_add(m, part, b);
+            }
+        }
+        if (!flag) {
+            /* nobody had more; still agree on the decoding above */
+            rc = xch_sync(rc, NULL);
+            break;
+        }
+    }
+    sm_free(sbuf);
+    sm_free(rbuf);
+    sm_free(cur);
+    sm_free(nxt);
+    sm_free(sc);
+    xs_free(x);
+    if (rc != SM_OK) {
+        sm_mset_free(m);
+        return rc;
+    }
+    *out = m;
+    return SM_OK;
+}

@@ -1,0 +1,132 @@
+#!/bin/sh
+# Distributed runs (docs/mpi.md): the same queries and job on 1 process and on
+# 2, 3 and 4 MPI ranks must give the same rows; a write commits once; a rank
+# that fails makes the job fail cleanly, with its message and no output.
+#   tests/mpi/run_mpi.sh BUILD_DIR
+# Prints PASS/FAIL lines (tests/run.sh counts them); "skipped: no MPI" when
+# mpirun is missing or BUILD_DIR/smelt was built without MPI.
+cd "$(dirname "$0")/../.." || exit 2
+B=${1:-build}
+case "$B" in /*) SMELT=$B/smelt ;; *) SMELT=$PWD/$B/smelt ;; esac
+if ! command -v mpirun >/dev/null 2>&1; then echo "skipped: no MPI (mpirun not found)"; exit 0; fi
+[ -x "$SMELT" ] || { echo "FAIL mpi: $SMELT is missing"; exit 1; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export HWLOC_COMPONENTS=-gl OMPI_MCA_btl_vader_single_copy_mechanism=none
+# sanitizer builds: Open MPI's own allocations are not ours to report
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
+# small rounds, so that every shuffle takes several
+export SMELT_EXCHANGE_ROUND_BYTES=65536
+T=$(mktemp -d "${TMPDIR:-/tmp}/smelt-mpi-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+MPIRUN="timeout 120 mpirun --bind-to none"
+pass() { echo "PASS mpi: $1"; }
+fail() { echo "FAIL mpi: $1"; [ -f "$2" ] && head -30 "$2"; }
+
+if ! $MPIRUN -n 2 "$SMELT" sql --format tsv "SELECT 1" >"$T/probe" 2>&1; then
+    if grep -q "built without MPI" "$T/probe"; then echo "skipped: no MPI ($SMELT was built without it)"; exit 0; fi
+    fail "mpirun -n 2 smelt sql 'SELECT 1'" "$T/probe"; exit 1
+fi
+
+# ---- data: 7 files of a fact table (so the splits spread over the ranks) and a dimension
+mkdir -p "$T/facts" "$T/dim"
+i=0
+for f in 1 2 3 4 5 6 7; do
+    { echo "id,k,name,v,tag"
+      n=0
+      while [ $n -lt $((150 + f * 40)) ]; do
+          i=$((i + 1)); n=$((n + 1))
+          k=$((i % 13)); [ $((i % 17)) -eq 0 ] && k=""
+          tag="t$((i % 5))"; [ $((i % 11)) -eq 0 ] && tag=""
+          echo "$i,$k,n$((i % 50)),$((i * 3)).5,$tag"
+      done; } >"$T/facts/part$f.csv"
+done
+{ echo "k,dname"; for k in 0 1 2 3 4 5 6 7 8 9 10 14; do echo "$k,d$k"; done; echo ",dnull"; } >"$T/dim/dim.csv"
+
+cat >"$T/q.sql" <<SQL
+CREATE TEMP VIEW f USING csv OPTIONS (path '$T/facts', header true, inferSchema true);
+CREATE TEMP VIEW d USING csv OPTIONS (path '$T/dim', header true, inferSchema true);
+SELECT count(*) FROM f;
+SELECT k, count(*), sum(v), min(name), max(id), count(DISTINCT tag), avg(id) FROM f GROUP BY k ORDER BY k;
+SELECT count(*), sum(v), avg(v), min(tag), max(tag), count(DISTINCT name) FROM f;
+SELECT DISTINCT name, tag FROM f ORDER BY name, tag;
+SELECT f.id, f.k, d.dname FROM f JOIN d ON f.k = d.k ORDER BY f.id;
+SELECT f.id, d.dname FROM f LEFT JOIN d ON f.k = d.k WHERE f.id % 9 = 0 ORDER BY f.id;
+SELECT d.k, d.dname, count(f.id) FROM f FULL OUTER JOIN d ON f.k = d.k GROUP BY d.k, d.dname ORDER BY d.k, d.dname;
+SELECT count(*) FROM f LEFT SEMI JOIN d ON f.k = d.k;
+SELECT count(*) FROM f LEFT ANTI JOIN d ON f.k = d.k;
+SELECT count(*) FROM f WHERE k NOT IN (SELECT k FROM d WHERE k > 5);
+SELECT count(*), sum(f.id) FROM f CROSS JOIN d WHERE d.k < 3;
+SELECT name FROM f WHERE id < 400 INTERSECT SELECT name FROM f WHERE id > 900 ORDER BY name;
+SELECT tag FROM f EXCEPT SELECT tag FROM f WHERE id > 1200 ORDER BY tag;
+SELECT id, k, row_number() OVER (PARTITION BY k ORDER BY id DESC) rn FROM f WHERE id % 7 = 0 ORDER BY id;
+SELECT id, v FROM f ORDER BY v DESC, id LIMIT 5;
+SELECT id FROM f ORDER BY id LIMIT 4 OFFSET 10;
+SELECT count(*) FROM (SELECT * FROM f LIMIT 100);
+SELECT k, count(*) FROM (SELECT DISTINCT k, tag FROM f) GROUP BY k ORDER BY k;
+SELECT count(*) FROM (SELECT id FROM f UNION ALL SELECT k FROM d);
+SQL
+"$SMELT" sql --format tsv -f "$T/q.sql" >"$T/q1.out" 2>"$T/q1.err" || fail "queries on one process" "$T/q1.err"
+for n in 1 2 3 4; do
+    if $MPIRUN -n $n "$SMELT" sql --format tsv -f "$T/q.sql" >"$T/q$n.mpi" 2>"$T/q$n.err" &&
+        cmp -s "$T/q1.out" "$T/q$n.mpi"; then
+        pass "queries on $n rank(s) = one process ($(wc -l <"$T/q1.out") lines)"
+    else
+        fail "queries on $n rank(s) differ from one process" "$T/q$n.err"
+        diff "$T/q1.out" "$T/q$n.mpi" | head -20
+    fi
+done
+if "$SMELT" sql --format tsv --ranks 3 -f "$T/q.sql" >"$T/qr.out" 2>"$T/qr.err" && cmp -s "$T/q1.out" "$T/qr.out"; then
+    pass "smelt sql --ranks 3 starts mpirun itself"
+else
+    fail "smelt sql --ranks 3" "$T/qr.err"
+fi
+
+# ---- the chapter-9 job: the same files' rows, one commit
+rows() { for f in "$1"/part-*; do tail -n +2 "$f"; done | sort; }
+"$SMELT" run examples/drivendata/job.yaml --quiet --arg input=examples/drivendata/data --arg output="$T/job1" \
+    2>"$T/job1.err" || fail "drivendata job on one process" "$T/job1.err"
+for n in 2 3 4; do
+    if $MPIRUN -n $n "$SMELT" run examples/drivendata/job.yaml --quiet --arg input=examples/drivendata/data \
+        --arg output="$T/job$n" 2>"$T/job$n.err" &&
+        [ "$(rows "$T/job1/filtered")" = "$(rows "$T/job$n/filtered")" ] &&
+        [ "$(rows "$T/job1/grouped")" = "$(rows "$T/job$n/grouped")" ] &&
+        [ -f "$T/job$n/filtered/_SUCCESS" ] && [ -f "$T/job$n/grouped/_SUCCESS" ]; then
+        pass "drivendata job on $n ranks = one process"
+    else
+        fail "drivendata job on $n ranks" "$T/job$n.err"
+    fi
+done
+if "$SMELT" run examples/drivendata/job.yaml --quiet --ranks 2 --arg input=examples/drivendata/data \
+    --arg output="$T/jobr" 2>"$T/jobr.err" && [ "$(rows "$T/job1/grouped")" = "$(rows "$T/jobr/grouped")" ]; then
+    pass "smelt run --ranks 2"
+else
+    fail "smelt run --ranks 2" "$T/jobr.err"
+fi
+
+# ---- a write on 3 ranks: every rank's part files, one _SUCCESS, no staging left
+if $MPIRUN -n 3 "$SMELT" sql "CREATE TEMP VIEW f USING csv OPTIONS (path '$T/facts', header true, inferSchema true);
+    INSERT OVERWRITE DIRECTORY '$T/w3' USING csv OPTIONS (header true) SELECT DISTINCT * FROM f" 2>"$T/w3.err" &&
+    [ -f "$T/w3/_SUCCESS" ] && [ "$(ls "$T/w3" | grep -c '^part-')" -ge 3 ] &&
+    [ -z "$(ls -a "$T" | grep smelt-staging)" ] &&
+    [ "$(for p in "$T"/w3/part-*; do tail -n +2 "$p"; done | sort)" = "$(for p in "$T"/facts/*.csv; do tail -n +2 "$p"; done | sort)" ]; then
+    pass "a write on 3 ranks commits every rank's rows once"
+else
+    fail "write on 3 ranks" "$T/w3.err"; ls -la "$T" "$T/w3"
+fi
+
+# ---- a rank that fails: one file is malformed; only the rank reading it fails
+mkdir -p "$T/bad"
+{ echo "id,k"; i=0; while [ $i -lt 300 ]; do i=$((i + 1)); echo "$i,$((i % 3))"; done; } >"$T/bad/a.csv"
+{ echo "id,k"; echo "1,2"; echo "x,oops"; } >"$T/bad/b.csv"
+start=$(date +%s)
+$MPIRUN -n 2 "$SMELT" sql "CREATE TEMP VIEW b (id INT, k INT) USING csv OPTIONS (path '$T/bad', header true, mode 'FAILFAST');
+    INSERT OVERWRITE DIRECTORY '$T/wbad' USING csv SELECT k, count(*) FROM b GROUP BY k" >"$T/bad.out" 2>"$T/bad.err"
+rc=$?
+took=$(( $(date +%s) - start ))
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ ! -e "$T/wbad" ] && grep -q "rank 1 of 2" "$T/bad.err" &&
+    grep -qi "malformed" "$T/bad.err" && [ -z "$(ls -a "$T" | grep smelt-staging)" ]; then
+    pass "a failing rank fails the job with its message and no output (${took}s)"
+else
+    fail "failing rank (exit $rc, ${took}s)" "$T/bad.err"; ls -a "$T"
+fi
+exit 0
