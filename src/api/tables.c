@@ -116,6 +116,8 @@ static int not_found(const char *db, const char *name) {
 static void type_sql(const sm_field *f, bool upper, char *buf, size_t n) {
     if (f->type == SM_DECIMAL)
         snprintf(buf, n, "%s(%d,%d)", upper ? "DECIMAL" : "decimal", f->precision, f->scale);
+    else if (f->type == SM_TIME)
+        snprintf(buf, n, "%s(%d)", upper ? "TIME" : "time", sm_time_prec(f->precision));
     else
         snprintf(buf, n, "%s", sm_type_name(f->type));
     if (upper)

@@ -466,6 +466,8 @@ static int table_lookup(sm_catalog *c, const char *db, const char *name, bool *f
 static void type_ddl(const sm_field *f, char *buf, size_t n) {
     if (f->type == SM_DECIMAL)
         snprintf(buf, n, "DECIMAL(%d,%d)", f->precision, f->scale);
+    else if (f->type == SM_TIME)
+        snprintf(buf, n, "TIME(%d)", sm_time_prec(f->precision));
     else {
         const char *t = sm_type_name(f->type);
         size_t i = 0;

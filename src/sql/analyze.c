@@ -386,6 +386,8 @@ static char *an_schema_ddl(sql_scope *sc, const sm_schema *schema) {
         }
         if (f->type == SM_DECIMAL)
             sm_buf_appendf(&b, "` DECIMAL(%d,%d)", f->precision, f->scale);
+        else if (f->type == SM_TIME)
+            sm_buf_appendf(&b, "` TIME(%d)", sm_time_prec(f->precision));
         else
             sm_buf_appendf(&b, "` %s", sm_type_name(f->type));
     }

@@ -175,6 +175,8 @@ static int cmp_str(const void *a, const void *b) {
 static void type_text(const sm_field *f, bool upper, char *buf, size_t n) {
     if (f->type == SM_DECIMAL)
         snprintf(buf, n, "%s(%d,%d)", upper ? "DECIMAL" : "decimal", f->precision, f->scale);
+    else if (f->type == SM_TIME)
+        snprintf(buf, n, "%s(%d)", upper ? "TIME" : "time", sm_time_prec(f->precision));
     else
         snprintf(buf, n, "%s", sm_type_name(f->type));
     if (upper)
