@@ -545,6 +545,7 @@ static int nm_sql(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
         SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         if (e->cast_to == SM_DECIMAL)
             return sm_buf_appendf(b, " AS DECIMAL(%d,%d))", e->precision, e->scale);
+        if (e->cast_to == SM_TIME) return sm_buf_appendf(b, " AS TIME(%d))", sm_time_prec(e->precision));
         if (e->cast_to == SM_INTERVAL_YM || e->cast_to == SM_INTERVAL_DT ||
             e->cast_to == SM_INTERVAL_CAL) {
             char ty[48];

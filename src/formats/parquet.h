@@ -32,8 +32,8 @@
  * → array, MAP / MAP_KEY_VALUE → map, other groups → struct, repeated
  * fields elsewhere → non-null arrays; written in Spark's layout.  Groups
  * without any primitive leaf are left out (as pyarrow does).
- * Refused with SM_UNSUPPORTED naming the column: empty groups inside lists
- * and maps, INTERVAL, decimals over 38 digits, encrypted files.  Malformed files give SM_MALFORMED naming the file
+ * Refused with SM_UNSUPPORTED naming the column: an empty group as a map's
+ * key or value, INTERVAL, decimals over 38 digits, encrypted files.  Malformed files give SM_MALFORMED naming the file
  * and what is wrong; they never crash the reader.
  *
  * Options (keys case-insensitive; unknown ones ignored like Spark):

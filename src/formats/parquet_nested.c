@@ -236,7 +236,7 @@ bool pqn_leafless(const pq_schema_elem *schema, int nschema, int pos, int *end) 
         else leaves++;
     }
     *end = pos;
-    return leaves == 0;
+    return leaves == 0 && todo == 0; /* a schema ending inside it is malformed: the builder says so */
 }
 
 int pqn_build(const char *file, const pq_schema_elem *schema, int nschema, int *pos, int *leaf,

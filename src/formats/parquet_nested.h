@@ -45,9 +45,10 @@ int pqn_build(const char *file, const pq_schema_elem *schema, int nschema, int *
 
 /* Does the subtree of schema[pos] hold no primitive leaf (a group without
  * fields, or of such groups only)?  *end is the position after the
- * subtree (clamped to nschema).  Such groups carry no levels, so nothing
- * can tell their values: they are left out of the schema (a top-level
- * column or a struct field), as pyarrow does. */
+ * subtree (clamped to nschema); false when the schema ends inside it.
+ * Such groups carry no levels, so nothing can tell their values: they are
+ * left out of the schema (a top-level column or a struct field), as
+ * pyarrow does. */
 bool pqn_leafless(const pq_schema_elem *schema, int nschema, int pos, int *end);
 
 /* The leaves' level streams, as the assembly reads them. */

@@ -152,6 +152,15 @@ TEST(time_sql_literals_casts_and_functions) {
     CHECK_STR(q(s, "SELECT TIME'10:00' < TIME'11:00', TIME'10:00' = CAST('10:00:00' AS TIME), "
                    "TIME'10:00:00.5' > TIME'10:00:00.25'", true),
               "true,true,true");
+    /* column names as Spark 4.1 gives them */
+    sm_dataframe *n = sm_sql(s, "SELECT TIME'12:34:56.50', CAST('10:00' AS TIME(3)), hour(TIME'01:02:03')");
+    CHECK(n != NULL);
+    if (n) {
+        CHECK_STR(sm_df_column_name(n, 0), "TIME '12:34:56.5'");
+        CHECK_STR(sm_df_column_name(n, 1), "CAST(10:00 AS TIME(3))");
+        CHECK_STR(sm_df_column_name(n, 2), "hour(TIME '01:02:03')");
+        CHECK_STR(sm_df_column_type(n, 1), "time(3)");
+    }
     /* a malformed TIME literal is a parse error */
     CHECK(sm_sql(s, "SELECT TIME'25:00'") == NULL);
     CHECK(strstr(sm_last_error(), "INVALID_TYPED_LITERAL") != NULL);
