@@ -187,6 +187,7 @@ int64_t sm_result_get_int(const sm_result *r, int64_t row, int col) {
     case SM_DATE: return SM_VEC_I32(v)[i];
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_TIMESTAMP: return SM_VEC_I64(v)[i];
     case SM_FLOAT:
     case SM_DOUBLE: return (int64_t)SM_VEC_F64(v)[i];

@@ -1159,7 +1159,7 @@ const char *sm_df_column_type(const sm_dataframe *df, int col) {
     const sm_field *f = &df->plan->schema->fields[col];
     if (f->type == SM_DECIMAL) /* "decimal(10,2)", kept with the session */
         return sm_arena_printf(df->session->arena, "decimal(%d,%d)", f->precision, f->scale);
-    if (f->type == SM_INTERVAL_YM || f->type == SM_INTERVAL_DT) { /* "interval day to second" */
+    if (f->type == SM_INTERVAL_YM || f->type == SM_INTERVAL_DT || f->type == SM_TIME) { /* "interval day to second", "time(6)" */
         char ty[48];
         sm_type_format(ty, sizeof ty, f->type, f->precision, f->scale, f->dt);
         return sm_arena_strdup(df->session->arena, ty);

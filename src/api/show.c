@@ -319,7 +319,8 @@ static void show_schema_line(FILE *out, int level, const char *name, const sm_dt
     for (int i = 0; i < level; i++) fputs("|    ", out);
     char dec[32];
     if (t->id == SM_DECIMAL) snprintf(dec, sizeof dec, "decimal(%d,%d)", t->precision, t->scale);
-    fprintf(out, "|-- %s: %s", name, t->id == SM_DECIMAL ? dec : sm_type_schema_name(t->id));
+    if (t->id == SM_TIME) snprintf(dec, sizeof dec, "time(%d)", sm_time_prec(t->precision));
+    fprintf(out, "|-- %s: %s", name, t->id == SM_DECIMAL || t->id == SM_TIME ? dec : sm_type_schema_name(t->id));
     if (flag) fprintf(out, " (%s = %s)", flag, val ? "true" : "false");
     fputc('\n', out);
 }
@@ -357,8 +358,9 @@ int sm_df_print_schema_to(sm_dataframe *df, FILE *out) {
         const sm_field *f = &schema->fields[c];
         char dec[32];
         if (f->type == SM_DECIMAL) snprintf(dec, sizeof dec, "decimal(%d,%d)", f->precision, f->scale);
+        if (f->type == SM_TIME) snprintf(dec, sizeof dec, "time(%d)", sm_time_prec(f->precision));
         fprintf(out, " |-- %s: %s (nullable = %s)\n", f->name ? f->name : "",
-                f->type == SM_DECIMAL ? dec : sm_type_schema_name(f->type),
+                f->type == SM_DECIMAL || f->type == SM_TIME ? dec : sm_type_schema_name(f->type),
                 f->nullable ? "true" : "false");
         if (sm_type_is_nested(f->type) && f->dt) show_schema_tree(out, f->dt, 1);
     }

@@ -85,6 +85,7 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
                 case SM_DATE: vh = (uint64_t)(int64_t)SM_VEC_I32(v)[i]; break;
                 case SM_BIGINT:
                 case SM_TIMESTAMP_NTZ:
+                case SM_TIME:
                 case SM_INTERVAL_DT:
                 case SM_TIMESTAMP: vh = (uint64_t)SM_VEC_I64(v)[i]; break;
                 case SM_FLOAT:
@@ -181,6 +182,7 @@ static inline bool ht_key_eq(const sm_keytab *t, int64_t g, sm_vector *const *co
             break;
         case SM_BIGINT:
         case SM_TIMESTAMP_NTZ:
+        case SM_TIME:
         case SM_INTERVAL_DT:
         case SM_TIMESTAMP:
             if (SM_VEC_I64(a)[r] != SM_VEC_I64(k)[g]) return false;

@@ -85,6 +85,7 @@ static inline int so_cmp_nonnull(const sm_vector *a, int64_t ra, const sm_vector
         case SM_DATE: return so_cmp_i64(SM_VEC_I32(a)[ra], SM_VEC_I32(b)[rb]);
         case SM_BIGINT:
         case SM_TIMESTAMP_NTZ:
+        case SM_TIME:
         case SM_INTERVAL_DT:
         case SM_TIMESTAMP: return so_cmp_i64(SM_VEC_I64(a)[ra], SM_VEC_I64(b)[rb]);
         case SM_FLOAT:
@@ -152,6 +153,7 @@ static uint64_t so_prefix(const sm_sort_key *k, const sm_vector *v, int64_t row)
     case SM_DATE: p = (uint64_t)(int64_t)SM_VEC_I32(v)[row] ^ top; break;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_INTERVAL_DT:
     case SM_TIMESTAMP: p = (uint64_t)SM_VEC_I64(v)[row] ^ top; break;
     case SM_FLOAT:

@@ -270,6 +270,7 @@ static inline void agg_read(const sm_vector *v, int64_t row, agg_val *out) {
     case SM_DATE: out->i = SM_VEC_I32(v)[row]; break;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_INTERVAL_DT:
     case SM_TIMESTAMP: out->i = SM_VEC_I64(v)[row]; break;
     case SM_FLOAT:
@@ -343,6 +344,7 @@ static int agg_append(sm_vector *out, sm_type t, bool is_null, const agg_val *v)
     case SM_DATE: return sm_vector_append_i32(out, (int32_t)v->i);
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_INTERVAL_DT:
     case SM_TIMESTAMP: return sm_vector_append_i64(out, v->i);
     case SM_FLOAT:

@@ -63,6 +63,8 @@
 
 #include "common/status.h"
 #include "expr/cast_small.h"
+#include "expr/cast_time.h"
+#include "types/timeofday.h"
 #include "expr/binary.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
@@ -295,6 +297,7 @@ int sm_value_to_string(const sm_value *v, const sm_tz *tz, sm_buf *buf) {
     case SM_SMALLINT: n = snprintf(tmp, sizeof tmp, "%" PRId32, v->v.i32); break;
     case SM_FLOAT: n = sm_format_float(v->v.f64, tmp); break;
     case SM_TIMESTAMP_NTZ: n = sm_format_timestamp(v->v.i64, sm_tz_utc(), tmp); break;
+    case SM_TIME: n = sm_format_time(v->v.i64, tmp); break;
     case SM_INTERVAL_YM: return sm_iv_format_ym(v->v.i32, v->precision, v->scale, false, buf);
     case SM_INTERVAL_DT: return sm_iv_format_dt(v->v.i64, v->precision, v->scale, false, buf);
     case SM_INTERVAL_CAL: return sm_cal_format(&v->v.cal, buf);
@@ -578,6 +581,7 @@ bool sm_cast_allowed(sm_type from, sm_type to) {
     bool iv_ok;
     if (sm_iv_cast_allowed(from, to, &iv_ok)) return iv_ok; /* expr/interval_ops.c */
     if (from == to || from == SM_NULLTYPE) return true;
+    if (sm_cast_time_involved(from, to)) return sm_cast_time_allowed(from, to);
     if (to == SM_BINARY || from == SM_BINARY) return sm_cast_binary_allowed(from, to);
     if (sm_cast_small_involved(from, to) || (to == SM_DECIMAL && from == SM_TIMESTAMP_NTZ))
         return sm_cast_small_allowed(from, to);
@@ -1050,6 +1054,8 @@ int sm_cast_vector(const sm_eval_ctx *ctx, const sm_vector *in, sm_type to, sm_v
         }
         return sm_cast_vector_dec(ctx, in, p, s, out);
     }
+    if (sm_cast_time_involved(in->type, to))
+        return sm_cast_time(ctx, in, to, in->type == SM_TIME ? in->precision : sm_time_slot(6), out);
     /* before the small types: CAST(1Y AS BINARY) is one byte */
     if ((to == SM_BINARY || in->type == SM_BINARY) && in->type != to && in->type != SM_NULLTYPE &&
         to != SM_NULLTYPE)

@@ -36,6 +36,7 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "expr/interval.h"
+#include "expr/cast_time.h"
 #include "expr/eval_internal.h"
 #include "expr/expr.h"
 #include "types/decimal.h"
@@ -133,6 +134,8 @@ static int eval_cast(const sm_eval_ctx *ctx, const sm_expr *e, const sm_batch *i
     bool iv_ok;
     int rc = sm_iv_cast_allowed(e->args[0]->type, e->cast_to, &iv_ok)
                  ? sm_iv_cast(ctx, c, e->args[0], e, out) /* expr/interval_ops.c */
+             : sm_cast_time_involved(c->type, e->cast_to) || (e->cast_to == SM_TIME && c->precision != e->precision)
+                 ? sm_cast_time(ctx, c, e->cast_to, e->precision, out) /* expr/cast_time.c */
              : e->cast_to == SM_DECIMAL ? sm_cast_vector_dec(ctx, c, e->precision, e->scale, out)
                                         : sm_cast_vector(ctx, c, e->cast_to, out);
     sm_vector_unref(c);
@@ -313,6 +316,7 @@ static void eval_in_scalar(const sm_vector *a, const sm_value *x, int64_t n, uin
         break;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_INTERVAL_DT:
     case SM_TIMESTAMP:
         for (row = 0; row < n; row++) found[row] |= SM_VEC_I64(a)[row] == x->v.i64;
@@ -357,6 +361,7 @@ static void eval_in_vector(const sm_vector *a, const sm_vector *b, int64_t n, ui
         case SM_DATE: eq = SM_VEC_I32(a)[row] == SM_VEC_I32(b)[row]; break;
         case SM_BIGINT:
         case SM_TIMESTAMP_NTZ:
+        case SM_TIME:
         case SM_INTERVAL_DT:
         case SM_TIMESTAMP: eq = SM_VEC_I64(a)[row] == SM_VEC_I64(b)[row]; break;
         case SM_FLOAT:

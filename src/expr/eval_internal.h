@@ -94,6 +94,7 @@ static inline const char *ev_type_upper(sm_type t) {
     case SM_SMALLINT: return "SMALLINT";
     case SM_FLOAT: return "FLOAT";
     case SM_TIMESTAMP_NTZ: return "TIMESTAMP_NTZ";
+    case SM_TIME: return "TIME";
     case SM_BINARY: return "BINARY";
     default: return "UNKNOWN";
     }

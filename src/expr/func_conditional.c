@@ -223,6 +223,7 @@ static int cond_cmp(const sm_vector *a, int64_t ra, const sm_vector *b, int64_t 
     }
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_TIMESTAMP: {
         int64_t x = SM_VEC_I64(a)[ra], y = SM_VEC_I64(b)[rb];
         return (x > y) - (x < y);

@@ -406,7 +406,10 @@ static int dt_extract(const sm_eval_ctx *ctx, const sm_expr *call, sm_vector **a
             continue;
         }
         int32_t v;
-        if (f >= DF_HOUR) {
+        if (f >= DF_HOUR && args[0]->type == SM_TIME) { /* Spark 4.1: nanoseconds since midnight */
+            int64_t secs = SM_VEC_I64(args[0])[row] / 1000000000;
+            v = (int32_t)(f == DF_HOUR ? secs / 3600 : f == DF_MINUTE ? secs / 60 % 60 : secs % 60);
+        } else if (f >= DF_HOUR) {
             int64_t us = SM_VEC_I64(args[0])[row];
             int64_t local = dt_utc_to_local(us, tz);
             int64_t tod = local - (int64_t)sm_micros_to_days(local) * SM_MICROS_PER_DAY;
@@ -429,6 +432,7 @@ static int resolve_date_int(sm_bind_ctx *ctx, sm_expr *call) {
 static int resolve_time_int(sm_bind_ctx *ctx, sm_expr *call) {
     call->type = SM_INT;
     call->nullable = true;
+    if (call->args[0]->type == SM_TIME) return SM_OK; /* hour/minute/second of a time (Spark 4.1) */
     return dt_coerce_datelike(ctx, call, 0, SM_TIMESTAMP);
 }
 

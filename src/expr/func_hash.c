@@ -99,7 +99,8 @@ static int32_t hash_fold(const sm_vector *v, int64_t row, int32_t seed) {
     case SM_DOUBLE: return sm_murmur3_double(SM_VEC_F64(v)[row], seed);
     case SM_TINYINT:
     case SM_SMALLINT: return sm_murmur3_int(SM_VEC_I32(v)[row], seed);
-    case SM_TIMESTAMP_NTZ: return sm_murmur3_long(SM_VEC_I64(v)[row], seed);
+    case SM_TIMESTAMP_NTZ:
+    case SM_TIME: return sm_murmur3_long(SM_VEC_I64(v)[row], seed);
     case SM_FLOAT: { /* Float.floatToIntBits, -0.0 as 0.0, NaN canonical */
         float f = (float)SM_VEC_F64(v)[row];
         int32_t bits = 0;

@@ -328,7 +328,8 @@ static int misc_type_string(const sm_expr *e, char *buf, size_t cap) {
     case SM_DECIMAL: return snprintf(buf, cap, "decimal(%d,%d)", e->precision, e->scale);
     case SM_ARRAY:
     case SM_MAP:
-    case SM_STRUCT: return sm_type_format(buf, cap, e->type, e->precision, e->scale, e->dt);
+    case SM_STRUCT:
+    case SM_TIME: return sm_type_format(buf, cap, e->type, e->precision, e->scale, e->dt);
     default: return snprintf(buf, cap, "%s", sm_type_name(e->type));
     }
 }

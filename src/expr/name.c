@@ -59,6 +59,7 @@
 #include "expr/cast_small.h"
 #include "expr/expr.h"
 #include "types/datetime.h"
+#include "types/timeofday.h"
 #include "types/decimal.h"
 
 static int nm_sql(sm_buf *b, const sm_expr *e, const sm_expr *bd);
@@ -94,6 +95,9 @@ static int nm_literal(sm_buf *b, const sm_expr *e) {
     case SM_TIMESTAMP_NTZ:
         sm_format_timestamp(v->v.i64, sm_tz_utc(), tmp);
         return sm_buf_appendf(b, "TIMESTAMP_NTZ '%s'", tmp);
+    case SM_TIME:
+        sm_format_time(v->v.i64, tmp);
+        return sm_buf_appendf(b, "TIME '%s'", tmp);
     case SM_DECIMAL: {
         if (e->name) return nm_put(b, e->name); /* as written, normalized */
         char d[48];
@@ -133,6 +137,14 @@ static int nm_typed_literal(sm_buf *b, const sm_expr *e) {
             return sm_buf_appendf(b, "DATE '%s'", tmp);
         }
         return sm_buf_appendf(b, "DATE '%.*s'", (int)len, str);
+    }
+    if (e->cast_to == SM_TIME) {
+        int64_t nanos;
+        if (sm_parse_time(str, len, SM_TIME_DEFAULT_PRECISION, &nanos)) {
+            sm_format_time(nanos, tmp);
+            return sm_buf_appendf(b, "TIME '%s'", tmp);
+        }
+        return sm_buf_appendf(b, "TIME '%.*s'", (int)len, str);
     }
     int64_t micros;
     if (e->cast_to == SM_TIMESTAMP_NTZ) {
@@ -533,6 +545,7 @@ static int nm_sql(sm_buf *b, const sm_expr *e, const sm_expr *bd) {
         SM_TRY(nm_sql(b, e->args[0], nm_pair(e, bd, 0)));
         if (e->cast_to == SM_DECIMAL)
             return sm_buf_appendf(b, " AS DECIMAL(%d,%d))", e->precision, e->scale);
+        if (e->cast_to == SM_TIME) return sm_buf_appendf(b, " AS TIME(%d))", sm_time_prec(e->precision));
         if (e->cast_to == SM_INTERVAL_YM || e->cast_to == SM_INTERVAL_DT ||
             e->cast_to == SM_INTERVAL_CAL) {
             char ty[48];

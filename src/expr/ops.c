@@ -849,6 +849,7 @@ static int op_compare_values(const sm_vector *a, const sm_vector *b, int op, int
     case SM_DATE: OP_CMP_PRIM(int32_t, SM_VEC_I32); break;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_INTERVAL_DT:
     case SM_TIMESTAMP: OP_CMP_PRIM(int64_t, SM_VEC_I64); break;
     case SM_FLOAT:

@@ -87,6 +87,7 @@
 #include "expr/lexer.h"
 #include "expr/parse_internal.h"
 #include "types/datetime.h"
+#include "types/timeofday.h"
 #include "types/decimal.h"
 
 #define PS_MAX_DEPTH 200
@@ -525,6 +526,11 @@ static int ps_type(parser *p, sm_type *out, int8_t *precision, int8_t *scale) {
                             "[UNSUPPORTED_DATATYPE] Unsupported data type \"%s\".", up);
     }
     *out = (sm_type)ty;
+    if (ty == SM_TIME) { /* time(p): the precision */
+        int ip = 0, is = 0;
+        sm_type_parse_ps(p->text + pos, (size_t)(end - pos), &ip, &is);
+        *precision = (int8_t)ip;
+    }
     return SM_OK;
 }
 
@@ -771,6 +777,7 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
     int pos = kw->pos;
     bool is_date = sm_tok_kw(kw, "date");
     bool is_ntz = sm_tok_kw(kw, "timestamp_ntz");
+    bool is_time = sm_tok_kw(kw, "time");
     adv(p);
     sm_expr *s;
     SM_TRY(ps_string(p, &s));
@@ -780,6 +787,9 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
     if (is_date) {
         int32_t days;
         ok = sm_parse_date(str, len, &days);
+    } else if (is_time) { /* Spark 4.1's TIME '...' literal: time(6) */
+        int64_t nanos;
+        ok = sm_parse_time(str, len, SM_TIME_DEFAULT_PRECISION, &nanos);
     } else if (is_ntz) {
         int64_t micros;
         ok = sm_parse_timestamp_ntz(str, len, false, &micros);
@@ -787,14 +797,15 @@ static int ps_typed_literal(parser *p, sm_expr **out) {
         int64_t micros;
         ok = sm_parse_timestamp(str, len, sm_tz_utc(), &micros);
     }
-    const char *tyname = is_date ? "DATE" : is_ntz ? "TIMESTAMP_NTZ" : "TIMESTAMP";
+    const char *tyname = is_date ? "DATE" : is_time ? "TIME" : is_ntz ? "TIMESTAMP_NTZ" : "TIMESTAMP";
     if (!ok)
         return sm_ps_error(p, SM_PARSE, pos,
                             "[INVALID_TYPED_LITERAL] The value of the typed literal \"%s\" is "
                             "invalid: '%.*s'.",
                             tyname, len > 100 ? 100 : (int)len, str);
-    sm_expr *e = sm_expr_cast(p->a, s, is_date ? SM_DATE : is_ntz ? SM_TIMESTAMP_NTZ : SM_TIMESTAMP);
+    sm_expr *e = sm_expr_cast(p->a, s, is_date ? SM_DATE : is_time ? SM_TIME : is_ntz ? SM_TIMESTAMP_NTZ : SM_TIMESTAMP);
     if (!e) return SM_NOMEM;
+    if (is_time) e->precision = sm_time_slot(SM_TIME_DEFAULT_PRECISION);
     e->name = sm_arena_strdup(p->a, tyname);
     if (!e->name) return SM_NOMEM;
     *out = ps_span(e, pos, s->end);
@@ -1446,7 +1457,7 @@ static int ps_primary(parser *p, sm_expr **out) {
                 if (done) return SM_OK;
             }
             if (next->kind == SM_TK_STRING) {
-                if (sm_tok_kw(t, "date") || sm_tok_kw(t, "timestamp") ||
+                if (sm_tok_kw(t, "date") || sm_tok_kw(t, "timestamp") || sm_tok_kw(t, "time") ||
                     sm_tok_kw(t, "timestamp_ltz") || sm_tok_kw(t, "timestamp_ntz"))
                     return ps_typed_literal(p, out);
                 if (sm_tok_kw(t, "timestamp_ntz") || sm_tok_kw(t, "interval") ||

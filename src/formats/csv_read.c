@@ -64,6 +64,7 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
+#include "types/timeofday.h"
 #include "types/decimal.h"
 #include "common/mem.h"
 #include "common/status.h"
@@ -663,6 +664,8 @@ static bool convert(const csv_scan *scan, sm_type type, const char *s, int32_t n
         if (!csv_parse_double(o, s, n, &v->v.f64)) return false;
         v->v.f64 = (double)(float)v->v.f64;
         return true;
+    case SM_TIME: /* Spark 4.1: the CAST rules of string → time */
+        return sm_parse_time(s, n, 6, &v->v.i64);
     case SM_TIMESTAMP_NTZ:
         if (scan->ts_fmt) return sm_dtfmt_parse(scan->ts_fmt, s, n, sm_tz_utc(), &v->v.i64);
         return sm_parse_timestamp_ntz(s, n, false, &v->v.i64);
@@ -705,6 +708,7 @@ static int append_value(sm_vector *vec, const sm_value *v) {
     case SM_DATE: return sm_vector_append_i32(vec, v->v.i32);
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_TIMESTAMP: return sm_vector_append_i64(vec, v->v.i64);
     case SM_FLOAT:
     case SM_DOUBLE: return sm_vector_append_f64(vec, v->v.f64);

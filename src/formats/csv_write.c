@@ -47,6 +47,7 @@
 #include "expr/cast_small.h"
 #include "expr/expr.h"
 #include "fs/textout.h"
+#include "types/timeofday.h"
 #include "types/decimal.h"
 
 #define CSVW_DEFAULT_DATE "yyyy-MM-dd"
@@ -499,6 +500,9 @@ static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) 
         return field(r, col, buf, n, &w->t.out);
     case SM_FLOAT:
         n = sm_format_float(SM_VEC_F64(v)[row], buf);
+        return field(r, col, buf, n, &w->t.out);
+    case SM_TIME: /* Spark 4.1: the time as text (HH:mm:ss[.fraction]) */
+        n = sm_format_time(SM_VEC_I64(v)[row], buf);
         return field(r, col, buf, n, &w->t.out);
     case SM_TIMESTAMP_NTZ: /* Spark's default timestampNTZFormat */
         n = fmt_ntz_default(SM_VEC_I64(v)[row], buf);

@@ -48,6 +48,7 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "formats/json.h"
+#include "types/timeofday.h"
 #include "types/decimal.h"
 
 int64_t json_split_bytes = 32LL << 20;
@@ -405,6 +406,11 @@ static int conv(conv_ctx *c, sm_vector *v, int32_t ni, const sm_dtype *dt) {
             days = (int32_t)x;
         }
         return APPEND(sm_vector_append_i32(v, days));
+    }
+    case SM_TIME: { /* Spark 4.1: a string, by the CAST rules of string → time */
+        int64_t ns;
+        if (k != JN_STRING || !sm_parse_time(t, n->len, sm_time_prec(dt->precision), &ns)) return conv_bad(c, v);
+        return APPEND(sm_vector_append_i64(v, ns));
     }
     case SM_TIMESTAMP:
     case SM_TIMESTAMP_NTZ: {

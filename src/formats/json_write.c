@@ -34,6 +34,7 @@
 #include "expr/expr.h"
 #include "formats/json.h"
 #include "fs/textout.h"
+#include "types/timeofday.h"
 #include "types/decimal.h"
 
 
@@ -183,6 +184,13 @@ static int put_value(const jw_ctx *c, const sm_vector *v, int64_t row, const sm_
     case SM_DATE: {
         SM_TRY(sm_buf_putc(out, '"'));
         SM_TRY(sm_dtfmt_format(c->o->date_fmt, (int64_t)SM_VEC_I32(v)[row] * 86400000000LL, sm_tz_utc(), out));
+        return sm_buf_putc(out, '"');
+    }
+    case SM_TIME: { /* Spark 4.1: a string "HH:mm:ss[.fraction]" */
+        char tb[32];
+        int n = sm_format_time(SM_VEC_I64(v)[row], tb);
+        SM_TRY(sm_buf_putc(out, '"'));
+        SM_TRY(sm_buf_append(out, tb, (size_t)n));
         return sm_buf_putc(out, '"');
     }
     case SM_TIMESTAMP:

@@ -22,15 +22,18 @@
  *   TIMESTAMP(MILLIS|MICROS|NANOS) → timestamp (nanoseconds floor to
  *   microseconds; non-UTC-adjusted values are read as if UTC, smelt having
  *   no TIMESTAMP_NTZ), DECIMAL; INT96 → timestamp (Spark's legacy format);
+ *   TIME(MILLIS|MICROS|NANOS), TIME_MILLIS/MICROS → time(6) (nanoseconds
+ *   floor to microseconds, values wrapped into one day);
  *   FLOAT, DOUBLE → double; BYTE_ARRAY → string (STRING, ENUM, JSON, BSON and
  *   unannotated binary alike: the bytes), DECIMAL; FIXED_LEN_BYTE_ARRAY →
  *   string (raw bytes), UUID → string ("8-4-4-4-12" hex, as DuckDB shows
  *   it), FLOAT16 → double, DECIMAL; the UNKNOWN (null) annotation → void.
  * Nested columns (parquet_nested.c): LIST groups (3-level, legacy 2-level)
  * → array, MAP / MAP_KEY_VALUE → map, other groups → struct, repeated
- * fields elsewhere → non-null arrays; written in Spark's layout.
- * Refused with SM_UNSUPPORTED naming the column: empty groups, TIME,
- * INTERVAL, decimals over 38 digits, encrypted files.  Malformed files give SM_MALFORMED naming the file
+ * fields elsewhere → non-null arrays; written in Spark's layout.  Groups
+ * without any primitive leaf are left out (as pyarrow does).
+ * Refused with SM_UNSUPPORTED naming the column: an empty group as a map's
+ * key or value, INTERVAL, decimals over 38 digits, encrypted files.  Malformed files give SM_MALFORMED naming the file
  * and what is wrong; they never crash the reader.
  *
  * Options (keys case-insensitive; unknown ones ignored like Spark):

@@ -11,7 +11,10 @@
  *     standard 3-level list; elements nullable when it is OPTIONAL);
  *   - a group annotated MAP or MAP_KEY_VALUE holds one REPEATED group of two
  *     fields, the key and the value (values nullable when OPTIONAL);
- *   - any other group is a struct of its fields (an empty one is refused);
+ *   - any other group is a struct of its fields; a group without any
+ *     primitive leaf beneath it (an empty group, or groups of such) is left
+ *     out, as pyarrow leaves it out (no levels exist to tell its values;
+ *     Spark 3.5 lists it as struct<> and then fails to read the file);
  *   - a REPEATED field anywhere else (a struct's field, a top-level column)
  *     is a non-null array of non-null elements of its type.
  *
@@ -187,8 +190,16 @@ static int nb_convert(pqn_builder *b, int D, int R, bool optional, int depth, pq
     if (!n || !(n->children = sm_arena_alloc(b->arena, (size_t)nc * sizeof *n->children))) return SM_NOMEM;
     n->optional = optional;
     n->def = D;
-    n->nchildren = nc;
-    for (int i = 0; i < nc; i++) SM_TRY(nb_field(b, D, R, true, depth + 1, &n->children[i]));
+    n->nchildren = 0;
+    for (int i = 0; i < nc; i++) {
+        int end;
+        if (b->pos < b->n && pqn_leafless(b->s, b->n, b->pos, &end)) {
+            b->pos = end; /* a field without leaves: left out */
+            continue;
+        }
+        SM_TRY(nb_field(b, D, R, true, depth + 1, &n->children[n->nchildren++]));
+    }
+    if (n->nchildren == 0) return nb_unsupported(b, "an empty group (a struct without fields)");
     *out = n;
     return nb_finish(b, n);
 }
@@ -213,6 +224,19 @@ static int nb_field(pqn_builder *b, int D, int R, bool wrap, int depth, pqn_node
     }
     bool opt = e->repetition == PQ_OPTIONAL;
     return nb_convert(b, D + opt, R, opt, depth, out);
+}
+
+bool pqn_leafless(const pq_schema_elem *schema, int nschema, int pos, int *end) {
+    /* elements still to visit in the subtree; a group adds its children */
+    int64_t todo = 1, leaves = 0;
+    while (todo > 0 && pos < nschema) {
+        const pq_schema_elem *e = &schema[pos++];
+        todo--;
+        if (is_group(e)) todo += e->num_children > 0 ? e->num_children : 0;
+        else leaves++;
+    }
+    *end = pos;
+    return leaves == 0 && todo == 0; /* a schema ending inside it is malformed: the builder says so */
 }
 
 int pqn_build(const char *file, const pq_schema_elem *schema, int nschema, int *pos, int *leaf,

@@ -43,6 +43,14 @@ typedef int (*pqn_map_leaf_fn)(void *ctx, const pq_schema_elem *e, int leaf, int
 int pqn_build(const char *file, const pq_schema_elem *schema, int nschema, int *pos, int *leaf,
               sm_arena *arena, pqn_map_leaf_fn map_leaf, void *ctx, pqn_node **out);
 
+/* Does the subtree of schema[pos] hold no primitive leaf (a group without
+ * fields, or of such groups only)?  *end is the position after the
+ * subtree (clamped to nschema); false when the schema ends inside it.
+ * Such groups carry no levels, so nothing can tell their values: they are
+ * left out of the schema (a top-level column or a struct field), as
+ * pyarrow does. */
+bool pqn_leafless(const pq_schema_elem *schema, int nschema, int pos, int *end);
+
 /* The leaves' level streams, as the assembly reads them. */
 typedef struct {
     /* the next (repetition, definition) pair of leaf `leaf`; *eof when its

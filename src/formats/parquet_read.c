@@ -52,7 +52,7 @@
 /* How raw physical values become smelt values. */
 enum {
     CV_NULL, CV_BOOL, CV_I32, CV_U8, CV_U16, CV_U32, CV_I64, CV_U64_DEC, CV_TS_MS, CV_TS_US,
-    CV_TS_NS, CV_INT96, CV_FLOAT, CV_DOUBLE, CV_STR, CV_UUID, CV_F16, CV_DEC32, CV_DEC64, CV_DECBIN,
+    CV_TS_NS, CV_TIME_MS, CV_TIME_US, CV_TIME_NS, CV_INT96, CV_FLOAT, CV_DOUBLE, CV_STR, CV_UUID, CV_F16, CV_DEC32, CV_DEC64, CV_DECBIN,
     CV_NESTED /* a list, map or struct column: `node` (parquet_nested.c) */
 };
 
@@ -234,8 +234,19 @@ static int map_column(const char *file, const pq_schema_elem *e, pq_col *c) {
                           e->name, pq_ptype_name(e->type));
         }
     }
-    if (lt->kind == PQ_LT_TIME || ct == PQ_CT_TIME_MILLIS || ct == PQ_CT_TIME_MICROS)
-        return unsupported_col(file, e->name, "a TIME column (Spark 3.5 has no time type)");
+    if (lt->kind == PQ_LT_TIME || (lt->kind == PQ_LT_NONE && (ct == PQ_CT_TIME_MILLIS || ct == PQ_CT_TIME_MICROS))) {
+        /* Spark 4.1's TimeType(6), isAdjustedToUTC either way; nanoseconds
+         * floor to microseconds, values outside a day wrap as pyarrow does */
+        int unit = lt->kind == PQ_LT_TIME ? lt->unit : ct == PQ_CT_TIME_MILLIS ? PQ_UNIT_MILLIS : PQ_UNIT_MICROS;
+        int need = unit == PQ_UNIT_MILLIS ? PQ_INT32 : PQ_INT64;
+        if (!unit || e->type != need)
+            return sm_err(SM_MALFORMED, "reading %s: column `%s` is a TIME%s stored as %s", file, e->name,
+                          unit ? "" : " without a unit", pq_ptype_name(e->type));
+        c->type = SM_TIME;
+        c->precision = sm_time_slot(6);
+        c->conv = unit == PQ_UNIT_MILLIS ? CV_TIME_MS : unit == PQ_UNIT_MICROS ? CV_TIME_US : CV_TIME_NS;
+        return SM_OK;
+    }
     if (ct == PQ_CT_INTERVAL) return unsupported_col(file, e->name, "an INTERVAL column");
     if (lt->kind == PQ_LT_VARIANT || lt->kind == PQ_LT_GEOMETRY || lt->kind == PQ_LT_GEOGRAPHY ||
         lt->kind == PQ_LT_OTHER)
@@ -360,12 +371,18 @@ static int build_columns(pq_file *f) {
     f->cols = sm_arena_alloc(f->arena, (size_t)(n ? n : 1) * sizeof *f->cols);
     f->leaves = sm_arena_alloc(f->arena, (size_t)m->nschema * sizeof *f->leaves);
     if (!f->cols || !f->leaves) return SM_NOMEM;
-    int i = 1, leaf = 0;
+    int i = 1, leaf = 0, kept = 0;
     for (int c = 0; c < n; c++) {
         if (i >= m->nschema)
             return sm_err(SM_MALFORMED, "reading %s: the schema ends before its column %d", f->path, c + 1);
         const pq_schema_elem *e = &m->schema[i];
-        pq_col *col = &f->cols[c];
+        pq_col *col = &f->cols[kept++];
+        int end;
+        if ((e->num_children > 0 || e->type < 0) && pqn_leafless(m->schema, m->nschema, i, &end)) {
+            kept--; /* a group without leaves: no column (parquet_nested.c) */
+            i = end;
+            continue;
+        }
         if (e->num_children > 0 || e->type < 0 || e->repetition == PQ_REPEATED) {
             /* a list, map or struct (parquet_nested.c) */
             pqn_node *node;
@@ -394,7 +411,7 @@ static int build_columns(pq_file *f) {
     if (i != m->nschema)
         return sm_err(SM_MALFORMED, "reading %s: the schema lists %d elements but its root has %d children",
                       f->path, m->nschema, n);
-    f->ncols = n;
+    f->ncols = kept;
     f->nleaves = leaf;
     for (int g = 0; g < m->nrow_groups; g++) {
         const pq_row_group *rg = &m->row_groups[g];
@@ -767,6 +784,19 @@ static int put_str(sm_vector *v, int64_t row, const char *s, int32_t len) {
     return SM_OK;
 }
 
+/* A Parquet TIME value of `unit_ns` nanoseconds per unit as a time(6):
+ * nanoseconds since midnight, floored to a microsecond, wrapped into one
+ * day (a negative value, as a timetz file may hold, is that much before
+ * midnight: pyarrow's datetime.time does the same). */
+static int64_t time_of_day(int64_t v, int64_t unit_ns) {
+    __int128 t = (__int128)v * unit_ns;
+    __int128 us = t / 1000 - (t % 1000 < 0);
+    __int128 day = (__int128)86400 * 1000000;
+    us %= day;
+    if (us < 0) us += day;
+    return (int64_t)us * 1000;
+}
+
 /* Converts nn raw values into rows [row0, row0+k) of v; lvl[r] == 1 marks a
  * value row (lvl NULL: all rows are values). */
 static int convert(const pq_col *col, const void *raw, const uint32_t *lvl, sm_vector *v, int64_t row0,
@@ -798,6 +828,9 @@ static int convert(const pq_col *col, const void *raw, const uint32_t *lvl, sm_v
         EACH(int64_t x = s[j]; SM_VEC_I64(v)[row] = x / 1000 - (x % 1000 < 0));
         break;
     }
+    case CV_TIME_MS: { const int32_t *s = raw; EACH(SM_VEC_I64(v)[row] = time_of_day(s[j], 1000000)); break; }
+    case CV_TIME_US: { const int64_t *s = raw; EACH(SM_VEC_I64(v)[row] = time_of_day(s[j], 1000)); break; }
+    case CV_TIME_NS: { const int64_t *s = raw; EACH(SM_VEC_I64(v)[row] = time_of_day(s[j], 1)); break; }
     case CV_INT96: {
         const uint8_t *s = raw;
         EACH(uint64_t nanos; uint32_t jd; memcpy(&nanos, s + 12 * (size_t)j, 8); memcpy(&jd, s + 12 * (size_t)j + 8, 4);

@@ -215,6 +215,7 @@ static int physical(const sm_field *f, int *ptype, int *len) {
     case SM_DATE: *ptype = PQ_INT32; return SM_OK;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_TIMESTAMP: *ptype = PQ_INT64; return SM_OK;
     case SM_DOUBLE: *ptype = PQ_DOUBLE; return SM_OK;
     case SM_FLOAT: *ptype = PQ_FLOAT; return SM_OK;
@@ -259,6 +260,12 @@ static void value_bytes(const pqw_col *c, const sm_vector *v, int64_t row, uint8
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
     case SM_TIMESTAMP: memcpy(buf, &SM_VEC_I64(v)[row], 8); *n = 8; break;
+    case SM_TIME: { /* TIME(MICROS): nanoseconds since midnight / 1000 */
+        int64_t us = SM_VEC_I64(v)[row] / 1000;
+        memcpy(buf, &us, 8);
+        *n = 8;
+        break;
+    }
     case SM_DOUBLE: memcpy(buf, &SM_VEC_F64(v)[row], 8); *n = 8; break;
     case SM_FLOAT: {
         float f = (float)SM_VEC_F64(v)[row];
@@ -309,6 +316,7 @@ static int cmp_values(const pqw_col *c, const uint8_t *a, int32_t na, const uint
     }
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_TIMESTAMP: {
         int64_t x, y;
         memcpy(&x, a, 8);
@@ -892,6 +900,8 @@ static void json_type(sm_buf *b, sm_type id, int precision, int scale, const sm_
         sm_buf_appendf(b, "]}");
     } else if (id == SM_DECIMAL) {
         sm_buf_appendf(b, "\"decimal(%d,%d)\"", precision, scale);
+    } else if (id == SM_TIME) {
+        sm_buf_appendf(b, "\"time(%d)\"", sm_time_prec(precision));
     } else {
         sm_buf_appendf(b, "\"%s\"", sm_type_schema_name(id));
     }
@@ -937,6 +947,11 @@ static void leaf_elem(const pqw_col *c, pq_schema_elem *e) {
             break;
         case SM_TIMESTAMP_NTZ: /* TIMESTAMP(isAdjustedToUTC=false, MICROS), no converted type */
             e->logical.kind = PQ_LT_TIMESTAMP;
+            e->logical.utc = false;
+            e->logical.unit = PQ_UNIT_MICROS;
+            break;
+        case SM_TIME: /* Spark 4.1: TIME(isAdjustedToUTC=false, MICROS), no converted type */
+            e->logical.kind = PQ_LT_TIME;
             e->logical.utc = false;
             e->logical.unit = PQ_UNIT_MICROS;
             break;

@@ -6,6 +6,7 @@
  *     int integer → INT   smallint short → SMALLINT   tinyint byte → TINYINT
  *     bigint long                               → BIGINT
  *     double → DOUBLE   float real → FLOAT   timestamp_ntz → TIMESTAMP_NTZ
+ *     time, time(p) → TIME (p = 0..6, default 6)
  *     string varchar(n) char(n) character(n)    → STRING
  *     boolean → BOOLEAN   date → DATE   timestamp timestamp_ltz → TIMESTAMP
  *     void → NULL type
@@ -143,6 +144,13 @@ int sm_type_parse_ps(const char *s, size_t len, int *precision, int *scale) {
         return SM_DECIMAL;
     }
     if (nparams > 1) return -1;
+    if (ddl_word_eq(s, w, "time")) { /* Spark 4.1's TimeType: time(p), p = 0..6, default 6 */
+        long p = has_len ? params[0] : 6;
+        if (p < 0 || p > 6) return -1;
+        if (precision) *precision = sm_time_slot((int)p);
+        if (scale) *scale = 0;
+        return SM_TIME;
+    }
     static const struct {
         const char *name;
         sm_type type;

@@ -123,7 +123,7 @@ done:
 
 const sm_dtype *sm_dtype_scalar(sm_type id, int precision, int scale) {
     sm_dtype k = {.id = id};
-    if (id == SM_DECIMAL || id == SM_INTERVAL_YM || id == SM_INTERVAL_DT) {
+    if (id == SM_DECIMAL || id == SM_INTERVAL_YM || id == SM_INTERVAL_DT || id == SM_TIME) {
         k.precision = (int8_t)precision;
         k.scale = (int8_t)scale;
     }
@@ -171,6 +171,10 @@ static void format_into(char *buf, size_t cap, size_t *len, sm_type t, int p, in
     switch (t) {
     case SM_DECIMAL:
         snprintf(tmp, sizeof tmp, "decimal(%d,%d)", p, s);
+        put(buf, cap, len, tmp);
+        return;
+    case SM_TIME:
+        snprintf(tmp, sizeof tmp, "time(%d)", sm_time_prec(p));
         put(buf, cap, len, tmp);
         return;
     case SM_INTERVAL_YM:

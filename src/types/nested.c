@@ -45,7 +45,8 @@ sm_vector *sm_vector_new_dt(const sm_dtype *dt, int64_t capacity) {
     if (!dt) return NULL;
     sm_vector *v = sm_vector_new(dt->id, capacity);
     if (!v) return NULL;
-    if (dt->id == SM_DECIMAL || dt->id == SM_INTERVAL_YM || dt->id == SM_INTERVAL_DT) {
+    if (dt->id == SM_DECIMAL || dt->id == SM_INTERVAL_YM || dt->id == SM_INTERVAL_DT ||
+        dt->id == SM_TIME) {
         v->precision = dt->precision;
         v->scale = dt->scale;
     }

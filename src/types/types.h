@@ -49,6 +49,11 @@
  *             Nested types carry their full type in `dt` (an interned
  *             sm_dtype, below); vectors, fields and expressions of a nested
  *             type set it, others leave it NULL.
+ *   TIME      int64_t nanoseconds since midnight, 0 .. 86399999999999 (Spark
+ *             4.1's TimeType and its internal value); precision p (0..6, the
+ *             fraction digits; the precision slot holds 6 - p, see
+ *             sm_time_prec) — values are truncated to it, so the
+ *             nanoseconds below a microsecond are always zero
  *   NULL      (no data; every row null) — the type of a bare NULL literal
  *
  * sm_type_phys() names the storage class of a type (INT, BIGINT, DOUBLE,
@@ -91,6 +96,8 @@ typedef enum {
     SM_ARRAY,
     SM_MAP,
     SM_STRUCT,
+    SM_TIME, /* time(p): Spark 4.1's TimeType; the precision slot holds 6 - p
+                (sm_time_prec / sm_time_slot) */
     SM_TYPE_COUNT
 } sm_type;
 
@@ -107,7 +114,7 @@ typedef struct {
 } sm_cal_interval;
 
 /* The storage class of a type: SM_INT for TINYINT, SMALLINT, DATE and
- * INTERVAL_YM; SM_BIGINT for TIMESTAMP, TIMESTAMP_NTZ and INTERVAL_DT;
+ * INTERVAL_YM; SM_BIGINT for TIMESTAMP, TIMESTAMP_NTZ, TIME and INTERVAL_DT;
  * SM_DOUBLE for FLOAT; SM_STRING for BINARY; the type itself otherwise. */
 static inline sm_type sm_type_phys(sm_type t) {
     switch (t) {
@@ -117,12 +124,19 @@ static inline sm_type sm_type_phys(sm_type t) {
     case SM_INTERVAL_YM: return SM_INT;
     case SM_TIMESTAMP:
     case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
     case SM_INTERVAL_DT: return SM_BIGINT;
     case SM_FLOAT: return SM_DOUBLE;
     case SM_BINARY: return SM_STRING;
     default: return t;
     }
 }
+/* TIME's precision p (0..6) is kept in the precision slot as 6 - p, so a
+ * slot left zero by code that carries only decimal precisions (coercions,
+ * VALUES, set operations) means the default, time(6). */
+static inline int sm_time_prec(int slot) { return slot < 0 || slot > 6 ? 6 : 6 - slot; }
+static inline int8_t sm_time_slot(int p) { return (int8_t)(p < 0 || p > 6 ? 0 : 6 - p); }
+
 /* Types whose data buffer holds int32 offsets (length+1 of them). */
 static inline bool sm_type_has_offsets(sm_type t) {
     return t == SM_STRING || t == SM_BINARY || t == SM_ARRAY || t == SM_MAP;

@@ -21,15 +21,15 @@ static const char *const type_names[SM_TYPE_COUNT] = {
     "void",   "boolean",  "int",      "bigint", "double",        "string",
     "date",   "timestamp", "decimal", "tinyint", "smallint",     "float",
     "binary", "timestamp_ntz", "interval", "interval", "interval", "array",
-    "map",    "struct"};
+    "map",    "struct", "time"};
 static const char *const schema_names[SM_TYPE_COUNT] = {
     "void",   "boolean",  "integer",  "long",   "double",        "string",
     "date",   "timestamp", "decimal", "byte",   "short",         "float",
     "binary", "timestamp_ntz", "interval", "interval", "interval", "array",
-    "map",    "struct"};
+    "map",    "struct", "time"};
 /* bytes per value in `data` (offsets for STRING, BINARY, ARRAY, MAP) */
 static const size_t type_widths[SM_TYPE_COUNT] = {0, 1, 4, 8, 8, 4, 4, 8, 16, 4,
-                                                  4, 8, 4, 8, 4, 8, 16, 4, 4, 0};
+                                                  4, 8, 4, 8, 4, 8, 16, 4, 4, 0, 8};
 _Static_assert(sizeof(sm_cal_interval) == 16, "calendar intervals fill a 16-byte slot");
 
 const char *sm_type_name(sm_type t) { return t < SM_TYPE_COUNT ? type_names[t] : "unknown"; }
@@ -412,7 +412,7 @@ sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n) {
     sm_vector *v = x->is_null || x->type == SM_NULLTYPE ? sm_vector_new_nulls(type, n)
                                                         : sm_vector_new(type, n);
     if (!v) return NULL;
-    if (type == SM_DECIMAL || type == SM_INTERVAL_YM || type == SM_INTERVAL_DT) {
+    if (type == SM_DECIMAL || type == SM_INTERVAL_YM || type == SM_INTERVAL_DT || type == SM_TIME) {
         /* the value's type is the vector's */
         v->precision = x->precision;
         v->scale = x->scale;

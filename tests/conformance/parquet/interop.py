@@ -9,7 +9,9 @@ when its package is missing); the unit suite does not need them.
 1. smelt → others.  smelt writes a table holding every type it writes
    (boolean, int, bigint, double, string, date, timestamp, decimals stored as
    INT32 / INT64 / FIXED_LEN_BYTE_ARRAY) with nulls and edge values, under
-   each codec, through `INSERT OVERWRITE DIRECTORY ... USING parquet`.
+   each codec, through `INSERT OVERWRITE DIRECTORY ... USING parquet`; and a
+   table of TIME columns (Spark 4.1's type: pyarrow and DuckDB only, Spark
+   3.5 has no TIME).
    - pyarrow reads each file to the values smelt reads (the canonical text
      of gen_expected.py against pq_dump, built here from pq_canon.h);
    - DuckDB reads the same values as pyarrow (Python objects compared);
@@ -18,7 +20,9 @@ when its package is missing); the unit suite does not need them.
 2. others → smelt.  pyarrow (every physical/logical type it writes, with and
    without dictionaries, data pages v1 and v2, DELTA / BYTE_STREAM_SPLIT
    encodings, each codec), DuckDB (COPY ... TO (FORMAT parquet)) and PySpark
-   (default, INT96 timestamps, legacy decimals) write files; smelt reads
+   (default, INT96 timestamps, legacy decimals) write files, and pyarrow
+   (time32[ms], time64[us], time64[ns]) and DuckDB (TIME) write TIME
+   columns; smelt reads
    each to pyarrow's values (canonical text) and, where Spark reads the file,
    to Spark's text.
 
@@ -116,6 +120,18 @@ AS t(b, i, l, d, s, dt, ts, d1, d2, d3)
 """
 
 
+# Spark 4.1's TIME type (time(p)); PySpark 3.5 cannot read it, so only
+# pyarrow and DuckDB check these files.
+SMELT_TIME = """
+SELECT * FROM VALUES
+ (1, TIME'00:00:00', CAST('12:34:56.5' AS TIME(3))),
+ (2, TIME'23:59:59.999999', NULL),
+ (3, NULL, CAST('07:08:09' AS TIME(0))),
+ (4, TIME'12:00:00.000001', CAST('23:59:59.999' AS TIME(3)))
+AS t(id, t6, t3)
+"""
+
+
 def spark_session():
     from pyspark.sql import SparkSession
     spark = (SparkSession.builder.master("local[1]").config("spark.sql.ansi.enabled", "false")
@@ -184,6 +200,10 @@ def main():
         nested = os.path.join(tmp, "smelt_nested")
         smelt_sql(args.smelt, wh, "INSERT OVERWRITE DIRECTORY '%s' USING parquet %s" % (nested, SMELT_NESTED))
         written += part_files(nested)
+        # TIME columns (INT64 TIME(isAdjustedToUTC=false, MICROS), as Spark 4.1 writes)
+        tdir = os.path.join(tmp, "smelt_time")
+        smelt_sql(args.smelt, wh, "INSERT OVERWRITE DIRECTORY '%s' USING parquet %s" % (tdir, SMELT_TIME))
+        written += part_files(tdir)
         for f in written:
             name = os.path.relpath(f, tmp)
             if has_pa:
@@ -219,7 +239,7 @@ def main():
                 d_rows = sorted(repr([norm(v) for v in r]) for r in d)
                 report(a_rows == d_rows, "DuckDB reads smelt's " + name,
                        "\n" + "\n".join(x + " | " + y for x, y in zip(a_rows, d_rows) if x != y))
-            if spark is not None and "big" not in name:
+            if spark is not None and "big" not in name and "time" not in name:
                 try:
                     schema, rows = spark_text(spark, f)
                 except Exception as e:  # Spark ships no brotli codec
@@ -298,6 +318,18 @@ def main():
                                 for i in rows[:500]],
                                pa.struct([("a", pa.int16()), ("b", pa.list_(pa.string()))])),
             })
+            # TIME: time32[ms], time64[us], time64[ns] (pyarrow writes TIME MILLIS / MICROS / NANOS)
+            ttab = pa.table({
+                "id": pa.array(rows[:300], pa.int32()),
+                "ms": pa.array([nul(i * 287999 % 86400000, i) for i in rows[:300]], pa.time32("ms")),
+                "us": pa.array([nul(i * 287999999 % 86400000000, i) for i in rows[:300]], pa.time64("us")),
+                "ns": pa.array([nul(i * 287999999000 % 86400000000000, i) for i in rows[:300]],
+                               pa.time64("ns")),
+            })
+            for name, kw in [("time", {}), ("time_plain_v2", dict(use_dictionary=False, data_page_version="2.0"))]:
+                f = os.path.join(tmp, "pyarrow_%s.parquet" % name)
+                pq.write_table(ttab, f, **kw)
+                others.append(f)
             for name, kw in [("nested", {}), ("nested_v2_small_pages", dict(data_page_version="2.0",
                                                                               data_page_size=256)),
                              ("nested_legacy_lists", dict(use_compliant_nested_type=False))]:
@@ -319,6 +351,11 @@ def main():
                     FROM range(0, 5000) r(i)) TO 'FILE' (FORMAT parquet, COMPRESSION CODEC)""".replace(
                     "FILE", f).replace("CODEC", codec))
                 others.append(f)
+            f = os.path.join(tmp, "duckdb_time.parquet")  # DuckDB TIME: INT64 TIME(MICROS)
+            duckdb.sql("""COPY (SELECT i::INTEGER AS i, CASE WHEN i % 9 = 4 THEN NULL ELSE
+                TIME '00:00:00' + INTERVAL (i * 7919) SECOND + INTERVAL (i) MICROSECOND END AS t
+                FROM range(0, 2000) r(i)) TO 'FILE' (FORMAT parquet)""".replace("FILE", f))
+            others.append(f)
         if spark is not None:
             base = spark.sql("""SELECT id, CAST(id AS INT) AS i, CAST(id % 100 AS TINYINT) AS t,
                 CAST(id AS SMALLINT) AS sm, id / 3 AS d, CAST(id / 3 AS FLOAT) AS f,

@@ -53,7 +53,10 @@ static void pqc_cell(sm_buf *b, const sm_vector *v, int64_t row) {
     case SM_DATE: sm_buf_appendf(b, "%d", SM_VEC_I32(v)[row]); break;
     case SM_BIGINT:
     case SM_TIMESTAMP_NTZ:
-    case SM_TIMESTAMP: sm_buf_appendf(b, "%lld", (long long)SM_VEC_I64(v)[row]); break;
+    case SM_TIMESTAMP:
+    case SM_TIME: /* nanoseconds since midnight */
+        sm_buf_appendf(b, "%lld", (long long)SM_VEC_I64(v)[row]);
+        break;
     case SM_FLOAT:
     case SM_DOUBLE: {
         double d = SM_VEC_F64(v)[row];
