@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "common/mem.h"
 #include "common/status.h"
 #include "exec/metrics.h"
 #include "exec/reuse.h"
@@ -45,6 +46,8 @@ sm_mset *sm_mset_new(int nparts) {
 
 int sm_mset_add(sm_mset *m, int part, sm_batch *b) {
     struct sm_mpart *p = &m->parts[part];
+    if (m->spill_at > 0 && (p->spill || sm_mem_in_use() > m->spill_at))
+        return sm_mset_spill_batch(m, part, b);
     if (p->nbatches == p->cap) {
         int cap = p->cap ? p->cap * 2 : 8;
         sm_batch **nb = sm_realloc(p->batches, (size_t)cap * sizeof *nb);
@@ -71,6 +74,7 @@ void sm_mset_free(sm_mset *m) {
     for (int i = 0; i < m->nparts; i++) {
         for (int j = 0; j < m->parts[i].nbatches; j++) sm_batch_free(m->parts[i].batches[j]);
         sm_free(m->parts[i].batches);
+        sm_mset_spill_free(m, i);
     }
     sm_free(m->parts);
     sm_free(m);
@@ -173,7 +177,7 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     if (ctx->metrics) exec_metrics_breaker_end(&span);
     if (rc != SM_OK) return rc;
-    bool kept = reusable && sm_exec_reuse_put(ctx->reuse, p, m);
+    bool kept = reusable && !sm_mset_spilled(m) && sm_exec_reuse_put(ctx->reuse, p, m);
     SM_TRY(cache_put(ctx, p, m, kept));
     *out = m;
     return SM_OK;
@@ -245,6 +249,8 @@ static int mset_next(sm_stream *s, sm_batch **out) {
     sm_batch *const *arr = ms->values ? ms->values : ms->m->parts[ms->part].batches;
     int n = ms->values ? ms->nvalues : ms->m->parts[ms->part].nbatches;
     *out = NULL;
+    if (ms->next >= n && !ms->values && ms->m->parts[ms->part].spill)
+        return sm_mset_read_spilled(ms->m, ms->part, ms->next++ - n, out);
     if (ms->next >= n) return SM_OK;
     *out = batch_share(arr[ms->next++]);
     return *out ? SM_OK : SM_NOMEM;
