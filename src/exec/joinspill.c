@@ -85,21 +85,8 @@ bool exec_join_can_spill(const sm_exec_ctx *ctx, const sm_plan *p) {
     return ctx->memory_limit > 0 && p->njoin_keys > 0;
 }
 
-static int gj_collect_consume(void *arg, int part, sm_batch *b) { return sm_mset_add(arg, part, b); }
-
 int exec_join_collect_build(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
-    int n = exec_num_partitions(ctx, p->children[1]);
-    if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
-    sm_mset *m = sm_mset_new(n);
-    if (!m) return SM_NOMEM;
-    sm_mset_spill_under(m, ctx->memory_limit);
-    int rc = exec_foreach_batch(ctx, p->children[1], gj_collect_consume, m);
-    if (rc != SM_OK) {
-        sm_mset_free(m);
-        return rc;
-    }
-    *out = m;
-    return SM_OK;
+    return exec_collect_spilling(ctx, p->children[1], out);
 }
 
 bool exec_join_must_spill(const sm_exec_ctx *ctx, const sm_plan *p, const sm_mset *build) {

@@ -129,3 +129,20 @@ int sm_mset_unspill(sm_mset *m) {
     }
     return SM_OK;
 }
+
+static int mset_collect_consume(void *arg, int part, sm_batch *b) { return sm_mset_add(arg, part, b); }
+
+int exec_collect_spilling(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    int n = exec_num_partitions(ctx, p);
+    if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    sm_mset *m = sm_mset_new(n);
+    if (!m) return SM_NOMEM;
+    sm_mset_spill_under(m, ctx->memory_limit);
+    int rc = exec_foreach_batch(ctx, p, mset_collect_consume, m);
+    if (rc != SM_OK) {
+        sm_mset_free(m);
+        return rc;
+    }
+    *out = m;
+    return SM_OK;
+}

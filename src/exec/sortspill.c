@@ -142,6 +142,7 @@ static void xs_unref_cols(sm_vector **cols, int n) {
 
 static void xs_buf_clear(xs_run *r, xs_buf *bf) {
     for (int i = 0; i < bf->n; i++) {
+        if (!bf->batches[i]) continue; /* moved elsewhere with its keys (top-k) */
         sm_batch_free(bf->batches[i]);
         for (int k = 0; k < r->nsort; k++) sm_vector_unref(bf->keys[(size_t)i * r->nsort + k]);
     }
@@ -441,6 +442,204 @@ int exec_sort_external(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     if (m) sm_mset_spill_under(m, limit);
     if (rc == SM_OK && r.nruns > 0) rc = xs_merge_runs(&r, r.runs, r.nruns, NULL, m);
     sm_exec_metrics_spilled(ctx, p, atomic_load(&r.bytes), atomic_load(&r.runs_made));
+    xs_free(&r);
+    if (rc != SM_OK) {
+        sm_mset_free(m);
+        return rc;
+    }
+    *out = m;
+    return SM_OK;
+}
+
+/* ---- top-k: LIMIT over ORDER BY -------------------------------------------------- */
+
+/* Sorts buffer bf and keeps its first k rows (data and key columns), in
+ * order, as its new content. */
+static int xs_compact(xs_run *r, xs_buf *bf, int64_t k) {
+    int64_t n = bf->rows;
+    if (n == 0) return SM_OK;
+    int64_t keep = n < k ? n : k;
+    int nc = r->ncols + r->nsort;
+    xs_ref *refs = sm_malloc((size_t)n * sizeof *refs), *tmp = sm_malloc((size_t)n * sizeof *tmp);
+    sm_vector **cols = sm_calloc((size_t)nc, sizeof *cols);
+    int nout = (int)((keep + SM_BATCH_ROWS - 1) / SM_BATCH_ROWS);
+    sm_batch **ob = sm_calloc((size_t)(nout > 0 ? nout : 1), sizeof *ob);
+    sm_vector **ok = sm_calloc((size_t)(nout > 0 ? nout : 1) * (size_t)(r->nsort ? r->nsort : 1), sizeof *ok);
+    int rc = refs && tmp && cols && ob && ok ? SM_OK : SM_NOMEM;
+    if (rc == SM_OK) {
+        int64_t at = 0;
+        for (int bi = 0; bi < bf->n; bi++) {
+            const sm_vector *k0 = r->nsort ? bf->keys[(size_t)bi * r->nsort] : NULL;
+            for (int64_t row = 0; row < bf->batches[bi]->nrows; row++)
+                refs[at++] = (xs_ref){k0 ? exec_sort_prefix(&r->sk[0], k0, row) : 0, (uint32_t)bi,
+                                      (uint32_t)row};
+        }
+        xs_sort(r, bf, refs, tmp, n);
+    }
+    int made = 0;
+    for (int64_t start = 0; rc == SM_OK && start < keep; start += SM_BATCH_ROWS) {
+        int64_t m = keep - start < SM_BATCH_ROWS ? keep - start : SM_BATCH_ROWS;
+        rc = xs_new_cols(bf->batches[0], bf->keys, r->ncols, r->nsort, m, cols);
+        for (int c = 0; rc == SM_OK && c < nc; c++)
+            for (int64_t i = 0; rc == SM_OK && i < m; i++) {
+                const xs_ref *x = &refs[start + i];
+                const sm_vector *src = c < r->ncols ? bf->batches[x->batch]->cols[c]
+                                                    : bf->keys[(size_t)x->batch * r->nsort + (c - r->ncols)];
+                rc = sm_vector_append_from(cols[c], src, x->row);
+            }
+        sm_batch *b = rc == SM_OK ? sm_batch_new(r->ncols, m) : NULL;
+        if (rc == SM_OK && !b) rc = SM_NOMEM;
+        if (rc != SM_OK) {
+            xs_unref_cols(cols, nc);
+            break;
+        }
+        memcpy(b->cols, cols, (size_t)r->ncols * sizeof *cols);
+        memcpy(ok + (size_t)made * r->nsort, cols + r->ncols, (size_t)r->nsort * sizeof *cols);
+        memset(cols, 0, (size_t)nc * sizeof *cols);
+        ob[made++] = b;
+    }
+    sm_free(refs);
+    sm_free(tmp);
+    sm_free(cols);
+    if (rc != SM_OK) {
+        for (int i = 0; i < made; i++) {
+            sm_batch_free(ob[i]);
+            for (int j = 0; j < r->nsort; j++) sm_vector_unref(ok[(size_t)i * r->nsort + j]);
+        }
+        sm_free(ob);
+        sm_free(ok);
+        return rc;
+    }
+    xs_buf_clear(r, bf);
+    sm_free(bf->batches);
+    sm_free(bf->keys);
+    bf->batches = ob;
+    bf->keys = ok;
+    bf->n = made;
+    bf->cap = nout > 0 ? nout : 1;
+    bf->rows = keep;
+    return SM_OK;
+}
+
+typedef struct {
+    xs_run *r;
+    int64_t k;
+} xs_topk;
+
+#define XS_TOPK_MAX_HELD (4 << 20) /* rows all partitions' buffers may hold together */
+
+static int xs_topk_consume(void *arg, int part, sm_batch *b) {
+    xs_topk *t = arg;
+    xs_run *r = t->r;
+    xs_buf *bf = &r->bufs[part];
+    if (b->nrows == 0) {
+        sm_batch_free(b);
+        return SM_OK;
+    }
+    if (bf->n == bf->cap) {
+        int cap = bf->cap ? bf->cap * 2 : 16;
+        sm_batch **nb = sm_realloc(bf->batches, (size_t)cap * sizeof *nb);
+        if (nb) bf->batches = nb;
+        sm_vector **nk = nb ? sm_realloc(bf->keys, (size_t)cap * (size_t)(r->nsort ? r->nsort : 1) * sizeof *nk) : NULL;
+        if (!nb || !nk) {
+            sm_batch_free(b);
+            return SM_NOMEM;
+        }
+        bf->keys = nk;
+        bf->cap = cap;
+    }
+    sm_vector **kv = bf->keys + (size_t)bf->n * r->nsort;
+    for (int k = 0; k < r->nsort; k++) {
+        int rc = sm_expr_eval(&r->ctx->eval, r->sk[k].expr, b, &kv[k]);
+        if (rc != SM_OK) {
+            for (int j = 0; j < k; j++) sm_vector_unref(kv[j]);
+            sm_batch_free(b);
+            return rc;
+        }
+    }
+    bf->batches[bf->n++] = b;
+    bf->rows += b->nrows;
+    if (bf->rows >= 2 * t->k + SM_BATCH_ROWS) return xs_compact(r, bf, t->k);
+    return SM_OK;
+}
+
+int exec_sort_topk(sm_exec_ctx *ctx, const sm_plan *p, int64_t k, sm_mset **out) {
+    xs_run r = {0};
+    r.ctx = ctx;
+    r.p = p;
+    r.sk = p->sort_keys;
+    r.nsort = p->nsort;
+    r.ncols = p->child->schema->ncols;
+    pthread_mutex_init(&r.lock, NULL);
+    xs_topk t = {&r, k};
+    int rc = SM_OK;
+    r.nbufs = exec_num_partitions(ctx, p->child);
+    if (r.nbufs < 0) {
+        r.nbufs = 0;
+        rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    }
+    /* every partition's buffer lives until the end: with many partitions
+     * and a large k, the whole sort (which spills) is the better deal */
+    if (rc == SM_OK && (2 * k + SM_BATCH_ROWS) * (int64_t)r.nbufs > XS_TOPK_MAX_HELD) {
+        pthread_mutex_destroy(&r.lock);
+        return exec_sort(ctx, p, out);
+    }
+    if (rc == SM_OK && !(r.bufs = sm_calloc((size_t)r.nbufs + 1, sizeof *r.bufs))) rc = SM_NOMEM;
+    if (rc == SM_OK) rc = exec_foreach_batch(ctx, p->child, xs_topk_consume, &t);
+    /* every partition's survivors into one buffer, in partition order (equal
+     * keys then keep the in-memory sort's order), and its first k rows */
+    xs_buf *all = r.bufs ? &r.bufs[r.nbufs] : NULL; /* the spare slot */
+    for (int i = 0; rc == SM_OK && all && i < r.nbufs; i++) {
+        xs_buf *bf = &r.bufs[i];
+        for (int bi = 0; rc == SM_OK && bi < bf->n; bi++) {
+            if (all->n == all->cap) {
+                int cap = all->cap ? all->cap * 2 : 16;
+                sm_batch **nb = sm_realloc(all->batches, (size_t)cap * sizeof *nb);
+                if (nb) all->batches = nb;
+                sm_vector **nk = nb ? sm_realloc(all->keys, (size_t)cap * (size_t)(r.nsort ? r.nsort : 1) * sizeof *nk) : NULL;
+                if (!nb || !nk) {
+                    rc = SM_NOMEM;
+                    break;
+                }
+                all->keys = nk;
+                all->cap = cap;
+            }
+            all->batches[all->n] = bf->batches[bi];
+            memcpy(all->keys + (size_t)all->n * r.nsort, bf->keys + (size_t)bi * r.nsort,
+                   (size_t)r.nsort * sizeof *all->keys);
+            all->n++;
+            all->rows += bf->batches[bi]->nrows;
+            bf->batches[bi] = NULL;
+        }
+        if (rc == SM_OK) {
+            bf->n = 0;
+            bf->rows = 0;
+        }
+    }
+    if (rc == SM_OK && all) rc = xs_compact(&r, all, k);
+    sm_mset *m = NULL;
+    if (rc == SM_OK && !(m = sm_mset_new(1))) rc = SM_NOMEM;
+    for (int bi = 0; rc == SM_OK && all && bi < all->n; bi++) {
+        rc = sm_mset_add(m, 0, all->batches[bi]);
+        all->batches[bi] = NULL;
+    }
+    if (all) { /* the kept batches went to m; their keys are freed with the rest */
+        int nb = all->n;
+        for (int bi = 0; bi < nb; bi++)
+            if (!all->batches[bi]) {
+                for (int j = 0; j < r.nsort; j++) sm_vector_unref(all->keys[(size_t)bi * r.nsort + j]);
+            }
+        int w = 0;
+        for (int bi = 0; bi < nb; bi++)
+            if (all->batches[bi]) {
+                all->batches[w] = all->batches[bi];
+                memmove(all->keys + (size_t)w * r.nsort, all->keys + (size_t)bi * r.nsort,
+                        (size_t)r.nsort * sizeof *all->keys);
+                w++;
+            }
+        all->n = w;
+    }
+    r.nbufs += 1; /* xs_free frees the spare slot too */
     xs_free(&r);
     if (rc != SM_OK) {
         sm_mset_free(m);

@@ -20,4 +20,11 @@ int exec_sort_cmp_rows(const sm_sort_key *sk, int nsort, sm_vector *const *kx, i
  * fit; it runs the child again). */
 int exec_sort_external(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 
+/* sortspill.c: the first k rows of the SORT node p, in its order (exactly
+ * the in-memory sort's first k), holding about 2k rows per input partition
+ * at a time: LIMIT over ORDER BY (exec.c) uses it instead of sorting
+ * everything.  When the partitions' buffers together could pass 4M rows it
+ * returns the whole sort (exec_sort) instead. */
+int exec_sort_topk(sm_exec_ctx *ctx, const sm_plan *p, int64_t k, sm_mset **out);
+
 #endif

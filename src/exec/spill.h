@@ -98,6 +98,10 @@ int sm_mset_read_spilled(const struct sm_mset *m, int part, int i, sm_batch **ou
 bool sm_mset_spilled(const struct sm_mset *m);
 int64_t sm_mset_spilled_bytes(const struct sm_mset *m);
 void sm_mset_spill_free(struct sm_mset *m, int part);
+/* exec_collect into an mset made with sm_mset_spill_under(ctx->memory_limit). */
+struct sm_exec_ctx;
+struct sm_plan;
+int exec_collect_spilling(struct sm_exec_ctx *ctx, const struct sm_plan *p, struct sm_mset **out);
 /* Reads every spilled batch back into memory (the mset stays spillable no
  * more). */
 int sm_mset_unspill(struct sm_mset *m);

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -172,9 +175,42 @@ TEST(spill_not_in_keeps_null_semantics) {
 TEST(spill_window_under_budget) {
     setup();
     /* a window's output is materialized: it must read back in order */
+    /* many window partitions: the input is cut by PARTITION BY into spill files */
+    same_under_budget("SELECT count(*), sum(r), sum(hash(id, r, lg, rs, mx)) FROM (SELECT id, "
+                   "row_number() OVER (PARTITION BY k ORDER BY id DESC) AS r, "
+                   "lag(s, 1, 'none') OVER (PARTITION BY k ORDER BY id) AS lg, "
+                   "sum(id) OVER (PARTITION BY k ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS rs, "
+                   "max(d) OVER (PARTITION BY k) AS mx FROM " T ")",
+                   false, "60000,", true);
+    /* few, large window partitions (re-partitioning cannot split them) */
     same_under_budget("SELECT id, k, r FROM (SELECT id, k, row_number() OVER (PARTITION BY k % 7 "
                       "ORDER BY id) AS r FROM " T ") ORDER BY id",
-                      true, NULL, false);
+                      true, NULL, true);
+    teardown();
+}
+
+TEST(spill_topk_limit_over_sort_does_not_spill) {
+    setup();
+    sm_session *s = session("1m");
+    CHECK(s != NULL);
+    /* LIMIT over ORDER BY keeps only the first rows: the same rows as the
+     * window numbering of the whole sort, and no spill */
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s",
+             ordered_digest(sm_sql(s, "SELECT id, k, s FROM (SELECT id, k, s, row_number() OVER "
+                                      "(ORDER BY s DESC, k NULLS LAST, id) AS rn FROM " T
+                                      ") WHERE rn > 30 AND rn <= 5030 ORDER BY rn")));
+    CHECK(strncmp(expected, "5000 rows", 9) == 0);
+    const char *q = "SELECT id, k, s FROM " T " ORDER BY s DESC, k NULLS LAST, id LIMIT 5000 OFFSET 30";
+    CHECK_STR(ordered_digest(sm_sql(s, q)), expected);
+    char ex[2048];
+    snprintf(ex, sizeof ex, "EXPLAIN ANALYZE %s", q);
+    const char *plan = rows_of(sm_sql(s, ex), true);
+    if (strstr(plan, "spilled=")) T_FAIL("top-k spilled: %s", plan);
+    CHECK_STR(rows_of(sm_sql(s, "SELECT id FROM " T " ORDER BY id DESC LIMIT 3"), true), "59999|59998|59997");
+    CHECK_STR(rows_of(sm_sql(s, "SELECT id FROM " T " ORDER BY id LIMIT 0"), true), "");
+    CHECK_STR(sm_spill_dir(), "");
+    sm_session_free(s);
     teardown();
 }
 
@@ -195,5 +231,30 @@ TEST(spill_files_removed_after_failed_sort_and_join) {
     CHECK_STR(sm_spill_dir(), "");
     CHECK_INT(leftovers(), 0);
     sm_session_free(s);
+    teardown();
+}
+
+TEST(spill_dir_removed_when_killed) {
+    setup();
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) { /* the child spills until it is killed */
+        sm_session *s = session("1m");
+        for (int i = 0; s && i < 1000; i++)
+            rows_of(sm_sql(s, "SELECT count(*) FROM " L " a FULL JOIN " R " b ON a.lk = b.rk"), false);
+        _exit(0);
+    }
+    /* wait for its spill directory, then SIGTERM it while it spills */
+    bool seen = false;
+    for (int i = 0; i < 2000 && !seen; i++) {
+        seen = leftovers() > 0;
+        if (!seen) nanosleep(&(struct timespec){0, 5000000}, NULL);
+    }
+    CHECK(seen);
+    kill(pid, SIGTERM);
+    int st = 0;
+    CHECK(waitpid(pid, &st, 0) == pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    CHECK_INT(leftovers(), 0);
     teardown();
 }
