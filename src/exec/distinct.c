@@ -475,6 +475,7 @@ static int dd_spill_run(dd_run *r, sm_mset **out) {
     r->work_budget = (free_now > limit / 4 ? free_now : limit / 4) / 2 / (threads > 0 ? threads : 1);
     pthread_mutex_init(&r->out_lock, NULL);
     r->tp.out = sm_mset_new(r->tp.npieces);
+    sm_mset_spill_under(r->tp.out, limit); /* the output may spill too (exec/msetspill.c) */
     r->spill_dst = sm_spill_set_new(0);
     int rc = r->tp.out && r->spill_dst ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
     if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, dd_spill_consume, r);

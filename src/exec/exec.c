@@ -23,10 +23,12 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "common/mem.h"
 #include "common/status.h"
 #include "exec/eventlog.h"
 #include "exec/metrics.h"
 #include "exec/reuse.h"
+#include "exec/sortspill.h"
 #include "exec/spill.h"
 #include "formats/source.h"
 
@@ -46,6 +48,8 @@ sm_mset *sm_mset_new(int nparts) {
 
 int sm_mset_add(sm_mset *m, int part, sm_batch *b) {
     struct sm_mpart *p = &m->parts[part];
+    if (m->spill_at > 0 && (p->spill || sm_mem_in_use() > m->spill_at))
+        return sm_mset_spill_batch(m, part, b);
     if (p->nbatches == p->cap) {
         int cap = p->cap ? p->cap * 2 : 8;
         sm_batch **nb = sm_realloc(p->batches, (size_t)cap * sizeof *nb);
@@ -72,6 +76,7 @@ void sm_mset_free(sm_mset *m) {
     for (int i = 0; i < m->nparts; i++) {
         for (int j = 0; j < m->parts[i].nbatches; j++) sm_batch_free(m->parts[i].batches[j]);
         sm_free(m->parts[i].batches);
+        sm_mset_spill_free(m, i);
     }
     sm_free(m->parts);
     sm_free(m);
@@ -176,7 +181,7 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     if (ctx->metrics) exec_metrics_breaker_end(&span);
     if (rc != SM_OK) return rc;
-    bool kept = reusable && sm_exec_reuse_put(ctx->reuse, p, m);
+    bool kept = reusable && !sm_mset_spilled(m) && sm_exec_reuse_put(ctx->reuse, p, m);
     SM_TRY(cache_put(ctx, p, m, kept));
     *out = m;
     return SM_OK;
@@ -196,6 +201,49 @@ static int dist_split(const sm_exec_ctx *ctx, int part) {
     return ctx->dist->rank + part * ctx->dist->nranks;
 }
 
+/* LIMIT n [OFFSET m] directly over a SORT (or over the LIMIT -1 OFFSET m
+ * node SQL's OFFSET makes, over a SORT) that is not materialized yet, with
+ * n plus the offsets at most a million rows: the sort keeps only its first
+ * rows (exec_sort_topk), cached under the LIMIT node, so neither the whole
+ * sort's memory nor its spill is needed.  Returns the SORT node (NULL: not
+ * this case), the rows to keep and the rows the inner OFFSET skips. */
+#define SM_TOPK_MAX_ROWS 1000000
+static const sm_plan *limit_topk(sm_exec_ctx *ctx, const sm_plan *p, int64_t *k, int64_t *skip) {
+    if (p->kind != SM_PLAN_LIMIT || p->limit < 0 || !p->child) return NULL;
+    const sm_plan *c = p->child;
+    int64_t inner = 0;
+    if (c->kind == SM_PLAN_LIMIT && c->limit < 0 && c->child) {
+        inner = c->offset > 0 ? c->offset : 0;
+        c = c->child;
+    }
+    if (c->kind != SM_PLAN_SORT) return NULL;
+    int64_t n = p->limit + (p->offset > 0 ? p->offset : 0) + inner;
+    if (n > SM_TOPK_MAX_ROWS || n < 0) return NULL;
+    if (cache_get(ctx, p) == NULL && cache_get(ctx, c) != NULL) return NULL; /* sorted already */
+    if (k) *k = n;
+    if (skip) *skip = inner;
+    return c;
+}
+
+static int limit_topk_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    sm_mset *m = cache_get(ctx, p);
+    if (m) {
+        *out = m;
+        return SM_OK;
+    }
+    int64_t k = 0;
+    const sm_plan *sort = limit_topk(ctx, p, &k, NULL);
+    if (!sort) return sm_err(SM_INTERNAL, "limit: not a top-k");
+    exec_metrics_span span;
+    if (ctx->metrics) exec_metrics_breaker_begin(ctx, sort, &span);
+    int rc = exec_sort_topk(ctx, sort, k, &m);
+    if (ctx->metrics) exec_metrics_breaker_end(&span);
+    if (rc != SM_OK) return rc;
+    SM_TRY(cache_put(ctx, p, m, false));
+    *out = m;
+    return SM_OK;
+}
+
 int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
     if (ctx->dist && p->kind == SM_PLAN_LIMIT) goto breaker; /* gathered to rank 0 */
     switch (p->kind) {
@@ -208,6 +256,10 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
     case SM_PLAN_GENERATE:
     case SM_PLAN_EXPAND: return exec_num_partitions(ctx, p->child);
     case SM_PLAN_LIMIT: {
+        if (limit_topk(ctx, p, NULL, NULL)) { /* LIMIT over ORDER BY: the first rows only */
+            sm_mset *m;
+            return limit_topk_materialize(ctx, p, &m) == SM_OK ? 1 : -1;
+        }
         int n = exec_num_partitions(ctx, p->child);
         return n < 0 ? n : 1;
     }
@@ -342,6 +394,8 @@ static int mset_next(sm_stream *s, sm_batch **out) {
     sm_batch *const *arr = ms->values ? ms->values : ms->m->parts[ms->part].batches;
     int n = ms->values ? ms->nvalues : ms->m->parts[ms->part].nbatches;
     *out = NULL;
+    if (ms->next >= n && !ms->values && ms->m->parts[ms->part].spill)
+        return sm_mset_read_spilled(ms->m, ms->part, ms->next++ - n, out);
     if (ms->next >= n) return SM_OK;
     *out = batch_share(arr[ms->next++]);
     return *out ? SM_OK : SM_NOMEM;
@@ -475,6 +529,7 @@ typedef struct {
     int child_part, nchild_parts;
     int64_t remaining; /* rows still to return (INT64_MAX: no limit) */
     int64_t skip;      /* rows of OFFSET still to skip */
+    const sm_mset *topk; /* LIMIT over ORDER BY: the sort's first rows (limit_topk) */
 } limit_stream;
 
 /* Rows [from, from + n) of `in` as a new batch. */
@@ -493,7 +548,8 @@ static int limit_next(sm_stream *s, sm_batch **out) {
     while (ls->remaining > 0) {
         if (!ls->child) {
             if (ls->child_part >= ls->nchild_parts) return SM_OK;
-            SM_TRY(exec_open(ls->ctx, ls->p->child, ls->child_part++, &ls->child));
+            if (ls->topk) SM_TRY(exec_mset_stream(ls->topk, ls->child_part++, &ls->child));
+            else SM_TRY(exec_open(ls->ctx, ls->p->child, ls->child_part++, &ls->child));
         }
         sm_batch *in;
         SM_TRY(ls->child->next(ls->child, &in));
@@ -669,6 +725,20 @@ static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream
         ls->p = p;
         ls->remaining = p->limit < 0 ? INT64_MAX : p->limit;
         ls->skip = p->offset > 0 ? p->offset : 0;
+        int64_t inner_skip = 0;
+        if (limit_topk(ctx, p, NULL, &inner_skip)) { /* read the first rows kept by the top-k sort */
+            ls->skip += inner_skip;
+            sm_mset *m;
+            int rc = limit_topk_materialize(ctx, p, &m);
+            if (rc != SM_OK) {
+                sm_free(ls);
+                return rc;
+            }
+            ls->topk = m;
+            ls->nchild_parts = 1;
+            *out = &ls->base;
+            return SM_OK;
+        }
         ls->nchild_parts = exec_num_partitions(ctx, p->child);
         if (ls->nchild_parts < 0) {
             sm_free(ls);

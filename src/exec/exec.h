@@ -34,8 +34,14 @@ typedef struct sm_mset {
     struct sm_mpart {
         sm_batch **batches;
         int nbatches, cap;
-        int64_t nrows;
+        int64_t nrows; /* every row, in memory and spilled */
+        /* batches after the in-memory ones, written to a spill file once
+         * the budget was reached (exec/msetspill.c); NULL: none */
+        struct sm_mspill *spill;
     } *parts;
+    /* > 0: sm_mset_add writes a batch to its part's spill file instead of
+     * keeping it when sm_mem_in_use() is above this (sm_mset_spill_under) */
+    int64_t spill_at;
 } sm_mset;
 
 sm_mset *sm_mset_new(int nparts);

@@ -662,6 +662,7 @@ static int ha_spill_run(ha_run *r, sm_mset **out) {
     ha_spill_job j = {.r = r};
     pthread_mutex_init(&j.out_lock, NULL);
     j.out = sm_mset_new(r->tp.npieces);
+    sm_mset_spill_under(j.out, limit); /* the output may spill too (exec/msetspill.c) */
     j.ss = sm_spill_set_new(0);
     int rc = j.out && j.ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
     r->spill_dst = j.ss;

@@ -45,6 +45,10 @@
  * the row's hash, then only read; matched[] bytes are set with relaxed
  * atomic stores by the probe tasks and read after they all finished.
  *
+ * Under a memory budget with equi-keys, the right side is collected into a
+ * spilling mset first; one that does not fit makes the join a grace hash
+ * join (exec/joinspill.c), which calls exec_join_part (below) per partition.
+ *
  * Memory: the collected right side is freed once concatenated; build, key
  * vectors, hashes, tables and chains are freed before exec_join returns;
  * the output mset belongs to the caller.  Input left batches are freed by
@@ -55,6 +59,8 @@
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
+#include "exec/joinspill.h"
+#include "exec/spill.h"
 
 #define HJ_CHUNK 8192
 #define HJ_END (-2) /* entry marker: the left row's candidates are done */
@@ -175,10 +181,10 @@ static int hj_build_piece(void *arg, int piece) {
     return rc;
 }
 
-static int hj_build(hj_run *r) {
+/* m: the right side already collected (taken), or NULL to collect it. */
+static int hj_build(hj_run *r, sm_mset *m) {
     const sm_plan *p = r->p;
-    sm_mset *m = NULL;
-    SM_TRY(exec_collect(r->ctx, p->children[1], &m));
+    if (!m) SM_TRY(exec_collect(r->ctx, p->children[1], &m));
     int64_t n = sm_mset_rows(m);
     if (n >= INT32_MAX - 1) {
         sm_mset_free(m);
@@ -445,12 +451,21 @@ int exec_join(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     r.rs = p->children[1]->schema;
     r.nkeys = p->njoin_keys;
     r.npieces = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
-    int rc = hj_build(&r);
+    /* under a memory budget, a build side that does not fit makes it a
+     * grace hash join (exec/joinspill.c) */
+    sm_mset *bm = NULL;
+    if (exec_join_can_spill(ctx, p)) {
+        int src = exec_join_collect_build(ctx, p, &bm);
+        if (src != SM_OK) return src;
+        if (exec_join_must_spill(ctx, p, bm)) return exec_join_grace(ctx, p, bm, out);
+    }
+    int rc = hj_build(&r, bm);
     int nleft = rc == SM_OK ? exec_num_partitions(ctx, p->children[0]) : 0;
     if (rc == SM_OK && nleft < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
     if (rc == SM_OK) {
         r.out = sm_mset_new(nleft + (hj_keeps_build(r.type) ? 1 : 0));
         if (!r.out) rc = SM_NOMEM;
+        sm_mset_spill_under(r.out, ctx->memory_limit);
     }
     if (rc == SM_OK) rc = exec_foreach_batch(ctx, p->children[0], hj_consume, &r);
     if (rc == SM_OK && hj_keeps_build(r.type)) rc = hj_emit_unmatched(&r, nleft);
@@ -461,4 +476,30 @@ int exec_join(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     *out = r.out;
     return SM_OK;
+}
+
+int exec_join_part(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_join_next_fn next,
+                   void *arg, sm_mset *out, int outpart) {
+    hj_run r = {0};
+    r.ctx = ctx;
+    r.p = p;
+    r.type = p->join_type;
+    r.ls = p->children[0]->schema;
+    r.rs = p->children[1]->schema;
+    r.nkeys = p->njoin_keys;
+    r.npieces = 1;
+    r.out = out;
+    int rc = hj_build(&r, build);
+    /* inside a task, the build's pieces run inline and are skipped once
+     * another task failed: the tables are then not there to probe */
+    bool cancelled = sm_pool_cancelled();
+    while (rc == SM_OK && !cancelled) {
+        sm_batch *b = NULL;
+        rc = next(arg, &b);
+        if (rc != SM_OK || !b) break;
+        rc = hj_consume(&r, outpart, b);
+    }
+    if (rc == SM_OK && !cancelled && hj_keeps_build(r.type)) rc = hj_emit_unmatched(&r, outpart);
+    hj_free(&r);
+    return rc;
 }

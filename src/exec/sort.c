@@ -25,14 +25,20 @@
  * doubles).
  *
  * Memory: every input batch is held until the output is built, then freed;
- * key vectors likewise.  The output mset belongs to the caller.  A later
- * version will spill sorted runs under a memory budget.
+ * key vectors likewise.  The output mset belongs to the caller and spills past
+ * half the budget (exec/msetspill.c).  Under a memory budget, a gather that
+ * would not fit stops and the external merge sort (exec/sortspill.c) runs
+ * instead.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
+#include "common/mem.h"
 #include "common/status.h"
 #include "exec/exec.h"
+#include "exec/sortspill.h"
+#include "exec/spill.h"
 #include "types/decimal.h"
 
 typedef struct {
@@ -62,6 +68,12 @@ typedef struct {
     /* output */
     sm_batch **out_batches;
     int64_t nout;
+    /* under a memory budget: the gather stops and the external sort
+     * (exec/sortspill.c) takes over when the in-memory sort would not fit */
+    bool can_spill;
+    int64_t mem_start;
+    _Atomic int64_t rows_seen;
+    _Atomic bool overflow;
 } so_run;
 
 /* ---- comparing ------------------------------------------------------------------ */
@@ -187,6 +199,26 @@ static uint64_t so_prefix(const sm_sort_key *k, const sm_vector *v, int64_t row)
     return k->descending ? ~p : p;
 }
 
+uint64_t exec_sort_prefix(const sm_sort_key *k, const sm_vector *v, int64_t row) {
+    return so_prefix(k, v, row);
+}
+
+int exec_sort_cmp_rows(const sm_sort_key *sk, int nsort, sm_vector *const *kx, int64_t rx,
+                       sm_vector *const *ky, int64_t ry) {
+    for (int k = 0; k < nsort; k++) {
+        const sm_vector *a = kx[k], *b = ky[k];
+        bool na = sm_vector_is_null(a, rx), nb = sm_vector_is_null(b, ry);
+        if (na || nb) {
+            if (na == nb) continue;
+            int c = na ? -1 : 1;
+            return sk[k].nulls_first ? c : -c;
+        }
+        int c = so_cmp_nonnull(a, rx, b, ry);
+        if (c) return sk[k].descending ? -c : c;
+    }
+    return 0;
+}
+
 static inline int so_cmp_refs(const so_run *r, const so_ref *x, const so_ref *y) {
     if (x->prefix != y->prefix) return x->prefix < y->prefix ? -1 : 1;
     const sm_sort_key *sk = r->plan->sort_keys;
@@ -286,6 +318,14 @@ static int so_consume(void *arg, int part, sm_batch *b) {
     }
     p->batches[p->nbatches++] = b;
     p->nrows += b->nrows;
+    if (r->can_spill) { /* references (2 x 16 bytes a row) must fit too */
+        int64_t rows = atomic_fetch_add(&r->rows_seen, b->nrows) + b->nrows;
+        int64_t limit = r->ctx->memory_limit, used = sm_mem_in_use();
+        if (used + rows * 32 > limit - limit / 4 && used - r->mem_start > limit / 16) {
+            atomic_store(&r->overflow, true); /* exec_sort starts over, spilling */
+            return sm_err(SM_INTERNAL, "sort: memory budget reached");
+        }
+    }
     return SM_OK;
 }
 
@@ -378,7 +418,14 @@ int exec_sort(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     r.parts = sm_calloc((size_t)r.nparts + 1, sizeof *r.parts);
     r.run_start = sm_calloc((size_t)r.nparts + 1, sizeof *r.run_start);
     if (!r.parts || !r.run_start) rc = SM_NOMEM;
+    r.can_spill = ctx->memory_limit > 0;
+    r.mem_start = sm_mem_in_use();
     if (rc == SM_OK) rc = exec_foreach_batch(ctx, p->child, so_consume, &r);
+    if (rc != SM_OK && atomic_load(&r.overflow)) {
+        so_free(&r);
+        sm_err_clear();
+        return exec_sort_external(ctx, p, out);
+    }
     if (rc == SM_OK) {
         for (int i = 0; i < r.nparts; i++) {
             r.run_start[i] = r.nrows;
@@ -412,6 +459,7 @@ int exec_sort(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     sm_mset *m = NULL;
     if (rc == SM_OK && !(m = sm_mset_new(1))) rc = SM_NOMEM;
+    if (m && r.can_spill) sm_mset_spill_under(m, ctx->memory_limit);
     for (int64_t i = 0; rc == SM_OK && i < r.nout; i++) {
         rc = sm_mset_add(m, 0, r.out_batches[i]);
         r.out_batches[i] = NULL;

@@ -5,6 +5,7 @@
 #include "exec/spill.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -66,10 +67,16 @@ static bool spill_atexit_set;
 static void spill_atexit(void) { sm_spill_on_signal(); }
 static void spill_signal(int sig);
 
+/* the name of a spill file between its creation and its unlink (only where
+ * O_TMPFILE is not supported), so a signal in between removes it too */
+static char spill_pending[4200];
+static volatile sig_atomic_t spill_pending_set;
+
 void sm_spill_on_signal(void) {
+    if (spill_pending_set) unlink(spill_pending);
     if (spill_dir_exists) {
         spill_dir_exists = 0;
-        rmdir(spill_path); /* files in it are unlinked as soon as made */
+        rmdir(spill_path); /* files in it have no names (O_TMPFILE) or are unlinked as soon as made */
     }
 }
 
@@ -105,15 +112,24 @@ FILE *sm_spill_open(void) {
     pthread_mutex_lock(&spill_lock);
     FILE *f = NULL;
     if (spill_make_dir() == SM_OK) {
-        char path[4200];
-        static unsigned long seq;
-        snprintf(path, sizeof path, "%s/spill-%lu", spill_path, seq++);
-        f = fopen(path, "w+b");
+#ifdef O_TMPFILE
+        /* a file that never has a name: nothing to remove, ever */
+        int fd = open(spill_path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd >= 0 && !(f = fdopen(fd, "w+b"))) close(fd);
+        if (f) spill_open_files++;
+#endif
         if (!f) {
-            sm_err(SM_IO, "cannot create spill file %s: %s", path, strerror(errno));
-        } else {
-            unlink(path);
-            spill_open_files++;
+            static unsigned long seq;
+            snprintf(spill_pending, sizeof spill_pending, "%s/spill-%lu", spill_path, seq++);
+            spill_pending_set = 1;
+            f = fopen(spill_pending, "w+b");
+            if (!f) {
+                sm_err(SM_IO, "cannot create spill file %s: %s", spill_pending, strerror(errno));
+            } else {
+                unlink(spill_pending);
+                spill_open_files++;
+            }
+            spill_pending_set = 0;
         }
         if (!f && spill_open_files == 0) sm_spill_on_signal();
     }

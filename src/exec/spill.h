@@ -19,6 +19,7 @@
 #ifndef SM_EXEC_SPILL_H
 #define SM_EXEC_SPILL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -77,5 +78,32 @@ int sm_spill_write_cols(FILE *f, sm_vector *const *cols, int ncols, int64_t *byt
 /* Reads the next batch written by sm_spill_write_cols; *out = NULL at the
  * end of the file. */
 int sm_spill_read_batch(FILE *f, sm_batch **out);
+
+/* ---- spilled msets (exec/msetspill.c) ----------------------------------------------
+ * A breaker's output (sm_mset) may live partly on disk: after
+ * sm_mset_spill_under(m, limit), sm_mset_add keeps a batch in memory only
+ * while counted memory is below half the limit; once a part has written a
+ * batch to its spill file, every later batch of that part goes there too, so
+ * a part is its in-memory batches, then its spilled ones, in order.
+ * exec_mset_stream reads the spilled batches back one at a time (a lock per
+ * part: streams over one part may run concurrently).  Code that walks
+ * parts[].batches directly sees only the in-memory ones: it must only get
+ * msets made without sm_mset_spill_under (exec_collect's), or call
+ * sm_mset_unspill first.  An mset with spilled batches is not kept across
+ * actions (exec/reuse.c). */
+struct sm_mset;
+void sm_mset_spill_under(struct sm_mset *m, int64_t limit);
+int sm_mset_spill_batch(struct sm_mset *m, int part, sm_batch *b); /* takes b */
+int sm_mset_read_spilled(const struct sm_mset *m, int part, int i, sm_batch **out);
+bool sm_mset_spilled(const struct sm_mset *m);
+int64_t sm_mset_spilled_bytes(const struct sm_mset *m);
+void sm_mset_spill_free(struct sm_mset *m, int part);
+/* exec_collect into an mset made with sm_mset_spill_under(ctx->memory_limit). */
+struct sm_exec_ctx;
+struct sm_plan;
+int exec_collect_spilling(struct sm_exec_ctx *ctx, const struct sm_plan *p, struct sm_mset **out);
+/* Reads every spilled batch back into memory (the mset stays spillable no
+ * more). */
+int sm_mset_unspill(struct sm_mset *m);
 
 #endif

@@ -61,6 +61,8 @@
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
+#include "exec/spill.h"
+#include "exec/windowspill.h"
 #include "expr/agg.h"
 #include "expr/window_funcs.h"
 #include "types/decimal.h"
@@ -933,13 +935,23 @@ int exec_window(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         if (!e || e->kind != SM_EX_WINDOW || !e->window || e->nargs != 1 || !e->window->has_frame)
             return sm_err(SM_INTERNAL, "window: expression %d is not a bound window expression", i);
     }
+    /* under a memory budget, an input that does not fit is partitioned by
+     * the PARTITION BY keys into spill files (exec/windowspill.c) */
+    sm_mset *m = NULL;
+    if (!exec_window_can_spill(ctx, p)) SM_TRY(exec_collect(ctx, p->child, &m));
+    else {
+        SM_TRY(exec_collect_spilling(ctx, p->child, &m));
+        if (exec_window_must_spill(ctx, p, m)) return exec_window_grace(ctx, p, m, out);
+    }
+    return exec_window_mset(ctx, p, m, out);
+}
+
+int exec_window_mset(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *m, sm_mset **out) {
     int nin = p->child->schema->ncols;
     int *order = sm_malloc((size_t)p->nexprs * sizeof *order); /* expressions in pass order */
     int *pos = sm_malloc((size_t)p->nexprs * sizeof *pos);     /* pass position of each expression */
     bool *done = sm_calloc((size_t)p->nexprs, sizeof *done);
-    sm_mset *m = NULL;
     int rc = order && pos && done ? SM_OK : SM_NOMEM;
-    if (rc == SM_OK) rc = exec_collect(ctx, p->child, &m);
     int placed = 0, ncols = nin;
     for (int i = 0; rc == SM_OK && i < p->nexprs; i++) {
         if (done[i]) continue;
@@ -979,4 +991,17 @@ int exec_window(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     *out = m;
     return SM_OK;
+}
+
+bool exec_window_can_spill(const sm_exec_ctx *ctx, const sm_plan *p) {
+    if (ctx->memory_limit <= 0 || p->nexprs == 0) return false;
+    const sm_window_spec *w0 = p->exprs[0]->window;
+    if (w0->npartition == 0) return false; /* one window partition: nothing to split */
+    for (int i = 1; i < p->nexprs; i++) {
+        const sm_window_spec *w = p->exprs[i]->window;
+        if (w->npartition != w0->npartition) return false;
+        for (int k = 0; k < w0->npartition; k++)
+            if (!wn_expr_equal(w->partition[k], w0->partition[k])) return false;
+    }
+    return true;
 }

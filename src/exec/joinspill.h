@@ -1,0 +1,32 @@
+/*
+ * joinspill.h — the grace hash join (exec/joinspill.c) and the hook into
+ * exec/hashjoin.c it uses: one in-memory hash join of a build mset against
+ * a stream of probe batches.
+ */
+#ifndef SM_EXEC_JOINSPILL_H
+#define SM_EXEC_JOINSPILL_H
+
+#include "exec/exec.h"
+
+/* The next probe (left) batch, *out = NULL at the end; the batch is the
+ * caller's. */
+typedef int (*sm_join_next_fn)(void *arg, sm_batch **out);
+
+/* hashjoin.c: joins build (the right side's rows, taken) with every batch
+ * next() gives, on one thread, adding the output to part `outpart` of out
+ * (for right / full joins the unmatched build rows too, at the end). */
+int exec_join_part(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_join_next_fn next,
+                   void *arg, sm_mset *out, int outpart);
+
+/* joinspill.c */
+/* A budget is set and the join has equi-keys (nested loops never spill). */
+bool exec_join_can_spill(const sm_exec_ctx *ctx, const sm_plan *p);
+/* Collects the right side into an mset that spills past the budget. */
+int exec_join_collect_build(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+/* The collected build side spilled, or its hash table would pass three
+ * quarters of the budget. */
+bool exec_join_must_spill(const sm_exec_ctx *ctx, const sm_plan *p, const sm_mset *build);
+/* The whole join as a grace hash join (takes build). */
+int exec_join_grace(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_mset **out);
+
+#endif
