@@ -332,6 +332,12 @@ static int dd_merge_task(void *arg, int piece) {
     uint32_t *gids = sm_malloc(DD_CHUNK * sizeof *gids);
     uint8_t *is_new = sm_malloc(DD_CHUNK);
     if (!sel || !gids || !is_new) rc = SM_NOMEM;
+    /* room for this piece's share of every partial's groups up front, so
+     * the merged table does not rehash while it grows */
+    int64_t all = 0;
+    for (int p = 0; p < r->tp.npartials; p++) all += dd_partial(r, p)->keys.ngroups;
+    if (rc == SM_OK && all > 0)
+        rc = sm_keytab_reserve(&m.keys, all / r->tp.npieces + all / r->tp.npieces / 16 + 64);
     for (int p = 0; p < r->tp.npartials && rc == SM_OK; p++) {
         dd_table *t = dd_partial(r, p);
         if (!t->used || sm_pool_cancelled()) continue;

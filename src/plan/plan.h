@@ -119,6 +119,12 @@ typedef struct sm_plan {
     bool cached;            /* CACHE TABLE / df.cache(): materialized once per session */
     int gen_kind;           /* GENERATE: SM_GEN_EXPLODE / POSEXPLODE / INLINE on exprs[0] */
     bool gen_outer;         /* GENERATE: a null or empty collection still gives one row */
+    /* PROJECT, FILTER: bit i set = output column i (i < 64) is not read
+     * by the action being run, which then gets an all-null column instead
+     * of evaluating exprs[i] (PROJECT) or copying the column's passing rows
+     * (FILTER); set by plan/prune.c before each action, like a scan's
+     * required columns (0: produce everything) */
+    uint64_t unused_cols;
 } sm_plan;
 
 /* A one-line description of a node for EXPLAIN ("Filter (x > 1)"). */
