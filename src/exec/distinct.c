@@ -19,12 +19,16 @@
  *      piece that are new to its merged table (so the earliest partition
  *      wins).  In the full-row mode it emits them as partition `piece` of
  *      the output, from the merged key vectors in batches of at most
- *      SM_BATCH_ROWS rows.  In the subset mode it marks each winner's row
- *      in its kept batch's `keep` bytes (rows of different pieces are
- *      different bytes, so merge tasks never write the same one).
+ *      SM_BATCH_ROWS rows.  In the subset mode the merge is
+ *      radix-partitioned (dd_merge_subset: the piece's groups are listed
+ *      per sub-piece of more hash bits, each merged in a cache-sized table)
+ *      and marks each winning group in its partial's `won` bytes (groups of
+ *      different pieces are different bytes, so merge tasks never write the
+ *      same one).
  *   3. Emit (subset mode, the two-phase driver's finish step): output
  *      partition j takes the kept batches of a contiguous range of input
- *      partitions, in order, so the result keeps the input order.  A batch
+ *      partitions, in order, so the result keeps the input order; won
+ *      groups mark their first rows in the kept batches' `keep` bytes.  A batch
  *      whose rows all won is handed over as it is; one that keeps at least
  *      half is compacted in place (vectors it alone references; shared ones
  *      are copied); one that keeps fewer has its winners copied out.  Most
@@ -65,6 +69,7 @@ typedef struct {
      * of its first row */
     sm_batch **batches;
     uint8_t **keep; /* per kept batch: 1 for the rows that won their key */
+    uint8_t *won;   /* per group: 1 when its first row won (set by the merge) */
     int nbatches, capbatches;
     uint64_t *loc;
     int64_t caploc;
@@ -102,6 +107,7 @@ static void dd_table_free(dd_run *r, dd_table *t) {
     sm_free(t->batches);
     sm_free(t->keep);
     sm_free(t->loc);
+    sm_free(t->won);
     memset(t, 0, sizeof *t);
 }
 
@@ -126,6 +132,10 @@ static int dd_keep_rows(dd_table *t, sm_batch *b, const uint32_t *gids, const ui
         uint64_t *l = sm_realloc(t->loc, (size_t)cap * sizeof *l);
         if (!l) return SM_NOMEM;
         t->loc = l;
+        uint8_t *w = sm_realloc(t->won, (size_t)cap);
+        if (!w) return SM_NOMEM;
+        memset(w + t->caploc, 0, (size_t)(cap - t->caploc));
+        t->won = w;
         t->caploc = cap;
     }
     if (t->nbatches == t->capbatches) {
@@ -190,35 +200,33 @@ done:
 
 #define DD_CHUNK 4096
 
-/* Subset mode: marks the rows of the groups new to the merged table
- * (sel[i] with is_new[i]) as winners in their kept batches.  Each row
- * belongs to one piece, so merge tasks write disjoint bytes. */
+/* Subset mode: marks the groups new to the merged table (sel[i] with
+ * is_new[i]) as won.  Each group belongs to one piece, so merge tasks
+ * write disjoint bytes.  The emit step turns won groups into kept rows,
+ * walking the groups in order (sequential, unlike the merge's order). */
 static void dd_mark_winners(dd_table *t, const int32_t *sel, const uint8_t *is_new, int64_t ns) {
-    for (int64_t i = 0; i < ns; i++) {
-        if (!is_new[i]) continue;
-        uint64_t loc = t->loc[sel[i]];
-        t->keep[loc >> 32][loc & 0xffffffffu] = 1;
-    }
+    for (int64_t i = 0; i < ns; i++)
+        if (is_new[i]) t->won[sel[i]] = 1;
 }
 
 /* Moves rows sel[0..k) (ascending, sel[i] >= i) of v to rows [0, k), in
  * place: every read index is at or after every write index still to come,
- * so nothing is overwritten before it is read.  String offsets are the one
- * exception (off[i] is rewritten one step before row i may be read), so the
- * original off[i] is carried in `start`. */
+ * so nothing is overwritten before it is read.  (String offsets: step i
+ * writes off[i + 1] and step i + 1 reads off[sel[i + 1]]; when
+ * sel[i + 1] == i + 1 no row before it was dropped, so the value written is
+ * the one that was there.) */
 static void dd_compact_vector(sm_vector *v, const int32_t *sel, int64_t k) {
     if (v->dict) sm_vector_drop_dict(v);
     if (v->type != SM_NULLTYPE) {
         size_t w = sm_type_width(v->type);
         if (sm_type_phys(v->type) == SM_STRING) {
             int32_t *off = SM_VEC_OFF(v);
-            int32_t pos = off[0], start = off[0];
+            int32_t pos = off[0];
             for (int64_t i = 0; i < k; i++) {
                 int64_t r = sel[i];
-                int32_t a = r == i ? start : off[r], e = off[r + 1];
+                int32_t a = off[r], e = off[r + 1];
                 if (pos != a) memmove(v->bytes + pos, v->bytes + a, (size_t)(e - a));
                 pos += e - a;
-                start = off[i + 1];
                 off[i + 1] = pos;
             }
             v->bytes_len = pos;
@@ -297,6 +305,11 @@ static int dd_emit_task(void *arg, int j) {
     for (int p = lo; p < hi && rc == SM_OK; p++) {
         dd_table *t = dd_partial(r, p);
         if (!t->used) continue;
+        for (int64_t g = 0; g < t->keys.ngroups; g++) {
+            if (!t->won[g]) continue;
+            uint64_t loc = t->loc[g];
+            t->keep[loc >> 32][loc & 0xffffffffu] = 1;
+        }
         for (int bi = 0; bi < t->nbatches && rc == SM_OK; bi++) {
             if (t->batches[bi]->nrows > SM_BATCH_ROWS) {
                 sm_free(sel);
@@ -323,8 +336,83 @@ static int dd_finish(void *arg) {
     return sm_pool_run(r->ctx->pool, r->tp.npieces, dd_emit_task, r);
 }
 
+/* Subset mode: the merge of one piece, radix-partitioned.  The piece's
+ * groups of every partial are first listed as (partial << 32 | group) in
+ * nsub sub-pieces (more hash bits), each list in partition then group
+ * order; then each sub-piece is merged into a table of its own, small
+ * enough to stay in cache, instead of one table of millions of groups
+ * whose every insert is a random memory access.  Winners are the same: in
+ * each sub-piece the earliest (partition, first row) of a key wins. */
+static int dd_merge_subset(dd_run *r, int piece) {
+    int np = r->tp.npartials, npieces = r->tp.npieces;
+    int64_t all = 0;
+    for (int p = 0; p < np; p++) all += dd_partial(r, p)->keys.ngroups;
+    int64_t est = all / npieces + 1;
+    int nsub = 1;
+    while (nsub < 1024 && est / nsub > 16384) nsub *= 2;
+    int rc = SM_OK;
+    int64_t *cnt = sm_calloc((size_t)nsub + 1, sizeof *cnt);
+    int32_t *sel = sm_malloc(DD_CHUNK * sizeof *sel);
+    uint32_t *gids = sm_malloc(DD_CHUNK * sizeof *gids);
+    uint8_t *is_new = sm_malloc(DD_CHUNK);
+    uint64_t *ent = NULL;
+    if (!cnt || !sel || !gids || !is_new) rc = SM_NOMEM;
+    /* sub-piece: hash bits 20.. (the slot index of a small table uses the
+     * low bits, the piece the top ones) */
+#define DD_SUB(h) ((int)(((h) >> 20) & (uint64_t)(nsub - 1)))
+    for (int p = 0; p < np && rc == SM_OK; p++) {
+        const dd_table *t = dd_partial(r, p);
+        for (int64_t g = 0; g < t->keys.ngroups; g++) {
+            uint64_t h = t->keys.hashes[g];
+            if (sm_keytab_piece(h, npieces) == piece) cnt[DD_SUB(h) + 1]++;
+        }
+    }
+    for (int i = 0; rc == SM_OK && i < nsub; i++) cnt[i + 1] += cnt[i]; /* start of sub i */
+    if (rc == SM_OK && !(ent = sm_malloc((size_t)(cnt[nsub] ? cnt[nsub] : 1) * sizeof *ent)))
+        rc = SM_NOMEM;
+    int64_t *pos = NULL;
+    if (rc == SM_OK && !(pos = sm_malloc((size_t)nsub * sizeof *pos))) rc = SM_NOMEM;
+    if (rc == SM_OK) {
+        memcpy(pos, cnt, (size_t)nsub * sizeof *pos);
+        for (int p = 0; p < np; p++) {
+            const dd_table *t = dd_partial(r, p);
+            for (int64_t g = 0; g < t->keys.ngroups; g++) {
+                uint64_t h = t->keys.hashes[g];
+                if (sm_keytab_piece(h, npieces) == piece)
+                    ent[pos[DD_SUB(h)]++] = (uint64_t)p << 32 | (uint64_t)g;
+            }
+        }
+    }
+#undef DD_SUB
+    for (int sub = 0; sub < nsub && rc == SM_OK && !sm_pool_cancelled(); sub++) {
+        int64_t lo = cnt[sub], hi = cnt[sub + 1];
+        if (lo == hi) continue;
+        sm_keytab m;
+        if ((rc = sm_keytab_init(&m, r->nkeys, r->key_types)) != SM_OK) break;
+        rc = sm_keytab_reserve(&m, hi - lo);
+        for (int64_t i = lo; i < hi && rc == SM_OK;) {
+            int p = (int)(ent[i] >> 32);
+            int64_t ns = 0;
+            while (i < hi && (int)(ent[i] >> 32) == p && ns < DD_CHUNK)
+                sel[ns++] = (int32_t)(ent[i++] & 0xffffffffu);
+            dd_table *t = dd_partial(r, p);
+            rc = sm_keytab_insert(&m, t->keys.keys, t->keys.hashes, sel, ns, gids, is_new);
+            if (rc == SM_OK) dd_mark_winners(t, sel, is_new, ns);
+        }
+        sm_keytab_free(&m);
+    }
+    sm_free(pos);
+    sm_free(ent);
+    sm_free(cnt);
+    sm_free(sel);
+    sm_free(gids);
+    sm_free(is_new);
+    return rc;
+}
+
 static int dd_merge_task(void *arg, int piece) {
     dd_run *r = arg;
+    if (r->subset) return dd_merge_subset(r, piece);
     dd_table m;
     int rc = dd_table_init(r, &m);
     if (rc != SM_OK) return rc;
@@ -332,6 +420,12 @@ static int dd_merge_task(void *arg, int piece) {
     uint32_t *gids = sm_malloc(DD_CHUNK * sizeof *gids);
     uint8_t *is_new = sm_malloc(DD_CHUNK);
     if (!sel || !gids || !is_new) rc = SM_NOMEM;
+    /* room for this piece's share of every partial's groups up front, so
+     * the merged table does not rehash while it grows */
+    int64_t all = 0;
+    for (int p = 0; p < r->tp.npartials; p++) all += dd_partial(r, p)->keys.ngroups;
+    if (rc == SM_OK && all > 0)
+        rc = sm_keytab_reserve(&m.keys, all / r->tp.npieces + all / r->tp.npieces / 16 + 64);
     for (int p = 0; p < r->tp.npartials && rc == SM_OK; p++) {
         dd_table *t = dd_partial(r, p);
         if (!t->used || sm_pool_cancelled()) continue;

@@ -469,7 +469,24 @@ static int filter_next(sm_stream *s, sm_batch **out) {
             sm_batch_free(in);
             continue;
         }
-        sm_batch *res = sm_batch_take(in, fs->sel, n);
+        sm_batch *res;
+        if (fs->p->unused_cols) { /* columns nothing above reads stay null (prune.c) */
+            res = sm_batch_new(in->ncols, n);
+            for (int c = 0; res && c < in->ncols; c++) {
+                res->cols[c] = c < 64 && (fs->p->unused_cols >> c & 1)
+                                   ? sm_vector_new_nulls(in->cols[c]->type, n)
+                                   : sm_vector_take(in->cols[c], fs->sel, n);
+                if (!res->cols[c]) {
+                    sm_batch_free(res);
+                    res = NULL;
+                    break;
+                }
+                res->cols[c]->precision = in->cols[c]->precision;
+                res->cols[c]->scale = in->cols[c]->scale;
+            }
+        } else {
+            res = sm_batch_take(in, fs->sel, n);
+        }
         sm_batch_free(in);
         if (!res) return SM_NOMEM;
         *out = res;
@@ -503,7 +520,18 @@ static int project_next(sm_stream *s, sm_batch **out) {
         return SM_NOMEM;
     }
     for (int i = 0; i < ps->p->nexprs; i++) {
-        int rc = sm_expr_eval(&ps->ctx->eval, ps->p->exprs[i], in, &res->cols[i]);
+        int rc;
+        if (i < 64 && (ps->p->unused_cols >> i & 1)) { /* nothing above reads it (prune.c) */
+            const sm_field *f = &ps->p->schema->fields[i];
+            res->cols[i] = sm_vector_new_nulls(f->type, in->nrows);
+            if (res->cols[i]) {
+                res->cols[i]->precision = f->precision;
+                res->cols[i]->scale = f->scale;
+            }
+            rc = res->cols[i] ? SM_OK : SM_NOMEM;
+        } else {
+            rc = sm_expr_eval(&ps->ctx->eval, ps->p->exprs[i], in, &res->cols[i]);
+        }
         if (rc != SM_OK) {
             sm_batch_free(res);
             sm_batch_free(in);

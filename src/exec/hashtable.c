@@ -291,3 +291,15 @@ int64_t sm_keytab_find(const sm_keytab *t, sm_vector *const *cols, int64_t r, ui
         }
     }
 }
+
+int sm_keytab_reserve(sm_keytab *t, int64_t ngroups) {
+    while ((uint64_t)ngroups * 2 > t->nslots) SM_TRY(ht_grow_slots(t));
+    if (ngroups > t->cap_groups) {
+        uint64_t *nh = sm_realloc(t->hashes, (size_t)ngroups * sizeof *nh);
+        if (!nh) return SM_NOMEM;
+        t->hashes = nh;
+        t->cap_groups = ngroups;
+    }
+    for (int c = 0; c < t->nkeys; c++) SM_TRY(sm_vector_reserve(t->keys[c], ngroups));
+    return SM_OK;
+}

@@ -51,6 +51,12 @@ void sm_keytab_hash(sm_vector *const *cols, int ncols, int64_t n, uint64_t *hash
 int sm_keytab_insert(sm_keytab *t, sm_vector *const *cols, const uint64_t *hashes,
                      const int32_t *sel, int64_t n, uint32_t *gids, uint8_t *is_new);
 
+/* Makes room for `ngroups` groups in all (slots, hashes and key vectors),
+ * so inserting up to that many never rehashes or regrows.  A hint: more
+ * groups still fit, by growing as usual.  SM_NOMEM leaves t as it was
+ * usable. */
+int sm_keytab_reserve(sm_keytab *t, int64_t ngroups);
+
 /* Looks up row r of cols (whose hash is `hash`) without inserting: its group
  * id, or -1 when absent.  Read-only, so many threads may probe one table
  * that nobody modifies. */

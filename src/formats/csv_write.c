@@ -206,6 +206,8 @@ typedef struct {
     unsigned char special[256]; /* anything that leaves the fast path */
     char newline;               /* univocity's normalized newline */
     bool denormalize;           /* '\n' inside values becomes line_sep */
+    bool plain_numbers;         /* no byte numbers, dates and timestamps are made of is
+                                 * special: they are written without the quoting checks */
 } csvw_rules;
 
 static void rules_init(csvw_rules *r, const csv_write_opts *o) {
@@ -221,6 +223,13 @@ static void rules_init(csvw_rules *r, const csv_write_opts *o) {
     r->special[(unsigned char)o->quote] = 1;
     r->special[(unsigned char)o->escape] = 1;
     r->special[(unsigned char)o->sep[0]] = 1;
+    /* every byte sm_format_double/float, fmt_i64, sm_format_date and
+     * fmt_ts_default can write ("-1.5E-7", "NaN", "-Infinity",
+     * "+10000-01-01", "2024-01-01T00:00:00.000+05:30") */
+    static const char number_bytes[] = "0123456789+-.:EINTZafinty";
+    r->plain_numbers = !o->quote_all;
+    for (const char *c = number_bytes; *c; c++)
+        if (r->special[(unsigned char)*c] || *c == o->comment) r->plain_numbers = false;
 }
 
 static inline bool is_ws(unsigned char c) { return c <= ' '; }
@@ -487,6 +496,32 @@ static int fmt_ntz_default(int64_t us, char *buf) {
 static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) {
     const csvw_rules *r = &w->rules;
     if (sm_vector_is_null(v, row)) return field_slow(r, col, NULL, 0, true, &w->t.out);
+    if (r->plain_numbers) {
+        /* formatted straight into the output: nothing in them needs quotes */
+        sm_buf *o = &w->t.out;
+        if (o->len + 64 > o->cap && sm_buf_reserve(o, 64)) return SM_NOMEM;
+        char *p = o->data + o->len;
+        int n = -1;
+        switch (v->type) {
+        case SM_INT:
+        case SM_TINYINT:
+        case SM_SMALLINT: n = fmt_i64(SM_VEC_I32(v)[row], p); break;
+        case SM_BIGINT: n = fmt_i64(SM_VEC_I64(v)[row], p); break;
+        case SM_DOUBLE: n = sm_format_double(SM_VEC_F64(v)[row], p); break;
+        case SM_FLOAT: n = sm_format_float(SM_VEC_F64(v)[row], p); break;
+        case SM_DATE:
+            if (!w->o->date_fmt) n = sm_format_date(SM_VEC_I32(v)[row], p);
+            break;
+        case SM_TIMESTAMP:
+            if (!w->o->ts_fmt) n = fmt_ts_default(SM_VEC_I64(v)[row], w->tz, p);
+            break;
+        default: break;
+        }
+        if (n >= 0) {
+            o->len += (size_t)n;
+            return SM_OK;
+        }
+    }
     char buf[64];
     int n;
     switch (v->type) {

@@ -121,6 +121,12 @@ typedef struct sm_plan {
     bool gen_outer;         /* GENERATE: a null or empty collection still gives one row */
     bool shared_scan;       /* SCAN: read more than once by the running action, so it is
                                read once and kept (set by sm_plan_mark_shared_scans) */
+    /* PROJECT, FILTER: bit i set = output column i (i < 64) is not read
+     * by the action being run, which then gets an all-null column instead
+     * of evaluating exprs[i] (PROJECT) or copying the column's passing rows
+     * (FILTER); set by plan/prune.c before each action, like a scan's
+     * required columns (0: produce everything) */
+    uint64_t unused_cols;
 } sm_plan;
 
 /* A one-line description of a node for EXPLAIN ("Filter (x > 1)"). */

@@ -25,8 +25,16 @@
  * by the node's earlier visits stops the walk there (the walk from a node
  * depends only on its need set), which keeps DAG walks linear in practice.
  *
+ * Projections and filters: the outputs of a PROJECT or FILTER that nothing
+ * above reads are marked in its unused_cols bits (the first 64 outputs),
+ * and exec.c gives all-null columns for them instead of evaluating the
+ * expressions or copying the filtered rows (as Spark's ColumnPruning drops
+ * them), so a job's second action over the same DataFrame does not
+ * recompute or copy columns only the first one wrote.
+ *
  * SMELT_NO_PRUNE=1 in the environment tells every scan it needs all
- * columns (for comparison runs and tests).
+ * columns, and every projection to evaluate everything (for comparison
+ * runs and tests).
  *
  * Memory: everything is sm_malloc'd here and freed before returning.
  * Threading: called by the thread that starts an action, before any split
@@ -66,14 +74,19 @@ static void prune_expr(const sm_expr *e, bool *need, int ncols) {
     }
 }
 
-/* Records `need` for p; returns 1 when it adds nothing to earlier visits. */
-static int prune_record(prune_walk *w, const sm_plan *p, const bool *need, int ncols) {
+/* Records `need` for p; *covered is set when it adds nothing to earlier
+ * visits.  Returns a status (SM_NOMEM is 1: it must not read as "covered",
+ * or the walk would stop there and leave stale masks below). */
+static int prune_record(prune_walk *w, const sm_plan *p, const bool *need, int ncols,
+                        bool *covered) {
+    *covered = false;
     for (int i = 0; i < w->n; i++) {
         if (w->seen[i].node != p) continue;
         bool added = false;
         for (int c = 0; c < ncols; c++)
             if (need[c] && !w->seen[i].need[c]) { w->seen[i].need[c] = true; added = true; }
-        return added ? 0 : 1;
+        *covered = !added;
+        return SM_OK;
     }
     if (w->n == w->cap) {
         int cap = w->cap ? w->cap * 2 : 16;
@@ -107,9 +120,10 @@ static int prune_child_all(prune_walk *w, const sm_plan *child) {
 static int prune_node(prune_walk *w, const sm_plan *p, const bool *need) {
     if (!p) return SM_OK;
     int ncols = prune_ncols(p);
-    int rc = prune_record(w, p, need, ncols);
-    if (rc < 0 || rc > 1) return rc;
-    if (rc == 1) return SM_OK;
+    bool covered;
+    int rc = prune_record(w, p, need, ncols, &covered);
+    if (rc != SM_OK) return rc;
+    if (covered) return SM_OK;
     if (p->kind == SM_PLAN_SCAN || p->kind == SM_PLAN_VALUES) return SM_OK;
     if (p->kind == SM_PLAN_DISTINCT || p->kind == SM_PLAN_SETOP) {
         if (p->child) SM_TRY(prune_child_all(w, p->child));
@@ -221,6 +235,15 @@ static int prune_run(const sm_plan *root, bool rows_only) {
     }
     for (int i = 0; rc == SM_OK && i < w.n; i++) {
         const sm_plan *p = w.seen[i].node;
+        if (p->kind == SM_PLAN_PROJECT || p->kind == SM_PLAN_FILTER) {
+            /* the plan is the session's; actions run one at a time */
+            uint64_t unused = 0;
+            for (int c = 0; !all && c < 64 && c < prune_ncols(p); c++)
+                if (!w.seen[i].need[c] && !sm_type_is_nested(p->schema->fields[c].type))
+                    unused |= 1ULL << c;
+            ((sm_plan *)p)->unused_cols = unused;
+            continue;
+        }
         if (p->kind != SM_PLAN_SCAN || !p->source || !p->source->set_required) continue;
         if (all)
             for (int c = 0; c < prune_ncols(p); c++) w.seen[i].need[c] = true;

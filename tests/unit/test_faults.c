@@ -189,7 +189,7 @@ static int pipeline_drivendata(int threads, const char *out) {
     if (n != 5) T_FAIL("drivendata: %lld filtered rows, expected 5", (long long)n);
     int64_t seen = 0;
     if ((rc = sm_df_foreach_batch(grouped, count_rows_cb, &seen)) != 0) goto done;
-    if (seen != 3) T_FAIL("drivendata: %lld groups, expected 3", (long long)seen);
+    if (seen != 3) T_FAIL("drivendata: %lld groups, expected 3 (n=%d)", (long long)seen, g_n);
     FILE *devnull = fopen("/dev/null", "w");
     if (devnull) {
         rc = sm_df_show_to(df, 20, 20, devnull);

@@ -139,6 +139,30 @@ TEST(prune_masks_for_plan_shapes) {
 
 static const char *BAD = "a,b,c\n1,2,3\n4,x,6\n7,8\n9,10,11,12\n";
 
+/* Outputs of a projection or filter that nothing above reads are marked
+ * unused (their expressions are not evaluated, their rows not copied), per
+ * action: a later action that reads them gets them back. */
+TEST(prune_unused_projection_and_filter_outputs) {
+    sm_session *s = sm_session_new(NULL);
+    const char *path = write_file("u.csv", DATA);
+    const char *opts[] = {"header", "true", "inferSchema", "true", NULL};
+    sm_dataframe *t = sm_read_csv(s, path, opts, NULL);
+    sm_dataframe *e = sm_df_with_column(t, "up", "upper(b)");
+    sm_dataframe *f = sm_df_filter(e, "a > 1");
+    sm_dataframe *g = sm_grouped_agg(sm_df_group_by(f, 1, (const char *[]){"b"}), 1,
+                                     (const char *[]){"sum(c)"});
+    CHECK(f && g && e->plan->kind == SM_PLAN_PROJECT && f->plan->kind == SM_PLAN_FILTER);
+    CHECK_OK(sm_plan_prune_columns(g->plan));
+    CHECK(e->plan->unused_cols == ((1u << 3) | (1u << 4)));              /* d, up */
+    CHECK(f->plan->unused_cols == ((1u << 0) | (1u << 3) | (1u << 4))); /* a too */
+    CHECK_BOTH(sm_df_order_by(g, 1, (const char *[]){"b"}), "x,30;y,20;z,40");
+    CHECK_BOTH(f, "2,y,20,2.5,Y;3,x,30,3.5,X;4,z,40,4.5,Z");
+    CHECK_OK(sm_plan_prune_columns(f->plan));
+    CHECK(e->plan->unused_cols == 0 && f->plan->unused_cols == 0);
+    CHECK_BOTH(sm_df_select_expr(f, 1, (const char *[]){"up"}), "Y;X;Z");
+    sm_session_free(s);
+}
+
 TEST(prune_malformed_rows_follow_spark) {
     sm_session *s = sm_session_new(NULL);
     const char *path = write_file("bad.csv", BAD);
