@@ -29,7 +29,7 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 CFLAGS_ALL := -std=gnu17 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Isrc $(CFLAGS)
-LIBS    := -lpcre2-8 -lz -lcrypto -lsqlite3 -lyaml -ledit -lsnappy -lzstd -llz4 -lbrotlienc -lbrotlidec -lpthread -lm
+LIBS    := -lpcre2-8 -lz -lbz2 -lcrypto -lsqlite3 -lyaml -ledit -lsnappy -lzstd -llz4 -lbrotlienc -lbrotlidec -lpthread -lm
 
 LAYERS  := common types fs formats expr plan exec catalog api sql job
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
