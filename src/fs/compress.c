@@ -427,6 +427,10 @@ int sm_fs_inflate_file(const char *path, sm_fs_map *out) {
     int rc = sm_buf_reserve(&b, (size_t)(in_len < (1 << 26) ? in_len * 4 : in_len) + 4096);
     if (!rc) rc = sm_fs_decompress(sm_fs_codec_of_path(path), path, in, in_len, &b);
     sm_free(in);
+    if (rc == SM_NOMEM)
+        sm_err(SM_NOMEM, "out of memory decompressing %s (%lld bytes of text so far): a "
+               "compressed file is read whole into memory; decompress it first or raise the "
+               "memory available", path, (long long)b.len);
     if (rc) {
         sm_buf_free(&b);
         return rc;
