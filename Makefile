@@ -37,7 +37,7 @@ MPI_CFLAGS := -DSMELT_MPI $(shell mpicc --showme:compile 2>/dev/null || mpicc -c
 MPI_LIBS   := $(shell mpicc --showme:link 2>/dev/null || mpicc -link_info 2>/dev/null | tr ' ' '\n' | grep '^-[lLW]' | tr '\n' ' ')
 endif
 CFLAGS_ALL := -std=gnu17 $(OPT) $(WARN) -fPIC -pthread -Iinclude -Isrc $(MPI_CFLAGS) $(CFLAGS)
-LIBS    := -lpcre2-8 -lz -lcrypto -lsqlite3 -lyaml -ledit -lsnappy -lzstd -llz4 -lbrotlienc -lbrotlidec $(MPI_LIBS) -lpthread -lm
+LIBS    := -lpcre2-8 -lz -lbz2 -lcrypto -lsqlite3 -lyaml -ledit -lsnappy -lzstd -llz4 -lbrotlienc -lbrotlidec $(MPI_LIBS) -lpthread -lm
 
 LAYERS  := common types fs formats expr plan exec exchange catalog api sql job
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))

@@ -251,7 +251,8 @@ int sm_df_foreach_batch(sm_dataframe *df, sm_batch_callback cb, void *arg);
 /* write.csv(path, mode=..., header=...): mode "error"/"errorifexists"
  * (default when NULL), "overwrite", "append", "ignore"; options: header,
  * sep, quote, escape, nullValue, emptyValue, dateFormat, timestampFormat,
- * compression (none, gzip). Writes part-NNNNN-<uuid>-c000.csv files and
+ * compression or codec (none, gzip, bzip2, deflate, lz4, snappy, zstd).
+ * Writes part-NNNNN-<uuid>-c000.csv[.gz|.bz2|...] files and
  * _SUCCESS, committed atomically. */
 int sm_df_write_csv(sm_dataframe *df, const char *path, const char *mode,
                     const char *const *options);
@@ -265,7 +266,8 @@ int sm_df_write_parquet(sm_dataframe *df, const char *path, const char *mode,
                         const char *const *options);
 /* df.write.mode(mode).options(...).json(path): JSON lines as Spark writes
  * them; options ignoreNullFields (true), dateFormat, timestampFormat,
- * timestampNTZFormat, lineSep, compression (none, gzip), partitionBy,
+ * timestampNTZFormat, lineSep, compression (none, gzip, bzip2, deflate,
+ * lz4, snappy, zstd), partitionBy,
  * maxRecordsPerFile.  Writes part-NNNNN-<uuid>-c000.json files and
  * _SUCCESS, committed atomically. */
 int sm_df_write_json(sm_dataframe *df, const char *path, const char *mode,

@@ -3,7 +3,7 @@
 # fresh Debian machine: `make demo` calls it for the build, `make test` with
 # --test for the tools the tests need too (clang for the libFuzzer targets).
 set -e
-pkgs="gcc make libpcre2-dev zlib1g-dev libssl-dev libsqlite3-dev libyaml-dev libedit-dev libsnappy-dev libzstd-dev liblz4-dev libbrotli-dev python3"
+pkgs="gcc make libpcre2-dev zlib1g-dev libssl-dev libsqlite3-dev libyaml-dev libedit-dev libsnappy-dev libzstd-dev liblz4-dev libbrotli-dev libbz2-dev python3"
 [ "${1:-}" = "--test" ] && pkgs="$pkgs clang libclang-rt-14-dev openmpi-bin libopenmpi-dev"
 need=""
 for p in $pkgs; do

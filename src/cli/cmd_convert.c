@@ -12,7 +12,10 @@
  * conversion leaves nothing behind and an existing OUT is left alone unless
  * --mode overwrite/append/ignore says otherwise).  Formats come from the
  * extensions (file_format.c: data.csv, dir-of-parquet/, out.parquet) or
- * from --from/--to.
+ * from --from/--to.  A compression suffix on a CSV or JSON OUT picks the
+ * codec of its part files (out.csv.gz/part-...-c000.csv.gz; .bz2, .zst,
+ * .deflate, .lz4, .snappy likewise) unless --compression or -w
+ * compression=... says otherwise.
  *
  * CSV on either side has a header by default (--no-header turns it off),
  * input types are inferred (--no-infer-schema reads strings), --sep sets the
@@ -68,6 +71,23 @@ static int opt_add_kv(opt_list *o, char *kv, const char *flag) {
         return -1;
     }
     return opt_add(o, kv, eq + 1);
+}
+
+/* The codec a compression suffix of the output path names: NULL when it has
+ * none, "" when it names a codec smelt cannot write (.xz). */
+static const char *codec_of_output(const char *path) {
+    static const char *const map[][2] = {
+        {".gz", "gzip"},      {".gzip", "gzip"},       {".bz2", "bzip2"}, {".zst", "zstd"},
+        {".zstd", "zstd"},    {".deflate", "deflate"}, {".lz4", "lz4"},   {".snappy", "snappy"},
+        {".xz", ""},
+    };
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') n--;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        size_t m = strlen(map[i][0]);
+        if (n > m && strncasecmp(path + n - m, map[i][0], m) == 0) return map[i][1];
+    }
+    return NULL;
 }
 
 static const cli_file_format *format_flag(const char *flag, const char *name) {
@@ -160,6 +180,16 @@ int cli_cmd_convert(int argc, char **argv) {
     if (to->text) {
         if (opt_add(&wopts, "header", header ? "true" : "false")) return 2;
         if (sep && opt_add(&wopts, "sep", sep)) return 2;
+    }
+    if (!compression && strcmp(to->name, "parquet") != 0 && !opt_has(&wopts, "compression") &&
+        !opt_has(&wopts, "codec")) {
+        compression = codec_of_output(out);
+        if (compression && !*compression) {
+            fprintf(stderr, "smelt convert: cannot write '%s': xz is not a codec Spark or smelt "
+                            "writes; end it with .gz, .bz2, .zst, .deflate, .lz4 or .snappy, or "
+                            "pass --compression\n", out);
+            return 2;
+        }
     }
     if (compression && opt_add(&wopts, "compression", compression)) return 2;
     if (partition_by && opt_add(&wopts, "partitionBy", partition_by)) return 2;

@@ -1122,7 +1122,8 @@ static int csv_split_file(sm_source *s, int split, int *file, int64_t *bytes) {
     if (split < 0 || split >= scan->nsplits) return sm_err(SM_INTERNAL, "csv: no split %d", split);
     *file = scan->splits[split].file;
     *bytes = scan->splits[split].end - scan->splits[split].start;
-    if (*bytes < 0) *bytes = scan->sizes[*file];
+    /* a compressed file (end INT64_MAX) weighs its file size, as Spark packs it */
+    if (*bytes < 0 || scan->splits[split].end == INT64_MAX) *bytes = scan->sizes[*file];
     return SM_OK;
 }
 

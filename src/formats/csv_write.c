@@ -30,8 +30,9 @@
  * take the general path above.  Numbers, dates and booleans go through the
  * same path, so exotic separators ("." or "-") quote them as Spark does.
  *
- * Output is buffered (1 MiB) and written with write(2), or deflated to gzip
- * (zlib, default level, as Hadoop's GzipCodec).  A writer is used by one
+ * Output is buffered (1 MiB) and written with write(2), or through the
+ * codec the compression option names (fs/textout.c, fs/compress.c: gzip,
+ * bzip2, deflate, lz4, snappy in Hadoop's formats, and zstd).  A writer is used by one
  * thread; different part files are written concurrently.
  */
 #include "formats/csv_write.h"
@@ -151,25 +152,12 @@ int csv_write_opts_parse(const char *const *options, csv_write_opts *o) {
         }
     }
 
+    /* compression, else its alias codec (CSVOptions) */
     const char *comp = opt_get(options, "compression");
     if (!comp) comp = opt_get(options, "codec");
-    if (!comp || !strcasecmp(comp, "none") || !strcasecmp(comp, "uncompressed")) {
-        o->gzip = false;
-    } else if (!strcasecmp(comp, "gzip")) {
-        o->gzip = true;
-    } else if (!strcasecmp(comp, "bzip2") || !strcasecmp(comp, "deflate") ||
-               !strcasecmp(comp, "lz4") || !strcasecmp(comp, "snappy")) {
-        rc = sm_err(SM_UNSUPPORTED,
-                    "CSV write option compression '%s' is not supported yet; use gzip or none",
-                    comp);
-        goto fail;
-    } else {
-        rc = sm_err(SM_INVALID,
-                    "Codec [%s] is not available. Known codecs are bzip2, deflate, uncompressed, "
-                    "lz4, gzip, snappy, none. (smelt writes gzip and none.)",
-                    comp);
-        goto fail;
-    }
+    o->codec = SM_FS_CODEC_NONE;
+    if (comp && (rc = sm_fs_codec_parse(comp, &o->codec))) goto fail;
+    o->gzip = o->codec == SM_FS_CODEC_GZIP;
     const char *enc = opt_get(options, "encoding");
     if (!enc) enc = opt_get(options, "charset");
     if (enc && strcasecmp(enc, "UTF-8") && strcasecmp(enc, "UTF8")) {
@@ -194,7 +182,14 @@ void csv_write_opts_free(csv_write_opts *o) {
     memset(o, 0, sizeof *o);
 }
 
-const char *csv_write_extension(const csv_write_opts *o) { return o->gzip ? ".csv.gz" : ".csv"; }
+const char *csv_write_extension(const csv_write_opts *o) {
+    static const char *const ext[SM_FS_CODEC_COUNT] = {
+        [SM_FS_CODEC_NONE] = ".csv",         [SM_FS_CODEC_GZIP] = ".csv.gz",
+        [SM_FS_CODEC_BZIP2] = ".csv.bz2",    [SM_FS_CODEC_DEFLATE] = ".csv.deflate",
+        [SM_FS_CODEC_LZ4] = ".csv.lz4",      [SM_FS_CODEC_SNAPPY] = ".csv.snappy",
+        [SM_FS_CODEC_ZSTD] = ".csv.zst"};
+    return o->codec > 0 && o->codec < SM_FS_CODEC_COUNT ? ext[o->codec] : ".csv";
+}
 
 /* ---- quoting (univocity's CsvWriter, see the essay) --------------------- */
 
@@ -414,7 +409,7 @@ int csv_writer_open(const char *path, const sm_schema *schema, const csv_write_o
     w->o = o;
     w->tz = tz ? tz : sm_tz_utc();
     rules_init(&w->rules, o);
-    int orc = fs_textout_open(&w->t, path, o->gzip);
+    int orc = fs_textout_open_codec(&w->t, path, o->codec);
     if (orc) {
         sm_buf_free(&w->tmp);
         sm_free(w);

@@ -13,7 +13,7 @@
  *   writing), comment ("#": a first value starting with it is quoted),
  *   lineSep ("\n"; one or two characters), dateFormat ("yyyy-MM-dd"),
  *   timestampFormat ("yyyy-MM-dd'T'HH:mm:ss.SSSXXX"), compression / codec
- *   (none, uncompressed, gzip), encoding / charset (UTF-8 only).
+ *   (none, uncompressed, bzip2, deflate, gzip, lz4, snappy, zstd: fs/codec.h), encoding / charset (UTF-8 only).
  *
  * Unknown option names are ignored, as Spark ignores them.
  */
@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 
+#include "fs/codec.h"
 #include "types/datetime.h"
 #include "types/types.h"
 
@@ -38,7 +39,8 @@ typedef struct csv_write_opts {
     int line_sep_len;
     char *date_format, *timestamp_format;
     sm_dtfmt *date_fmt, *ts_fmt; /* NULL for the defaults (fast paths) */
-    bool gzip;
+    bool gzip;          /* codec == SM_FS_CODEC_GZIP */
+    sm_fs_codec codec;
 } csv_write_opts;
 
 /* Parses and validates Spark's write options (NULL-terminated key/value
@@ -47,7 +49,7 @@ typedef struct csv_write_opts {
  * own their strings; free with csv_write_opts_free. */
 int csv_write_opts_parse(const char *const *options, csv_write_opts *out);
 void csv_write_opts_free(csv_write_opts *o);
-/* The part file extension for these options: ".csv" or ".csv.gz". */
+/* The part file extension for these options: ".csv", ".csv.gz", ".csv.bz2"... */
 const char *csv_write_extension(const csv_write_opts *o);
 
 typedef struct csv_writer csv_writer;

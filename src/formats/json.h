@@ -29,6 +29,7 @@
 
 #include "common/pool.h"
 #include "formats/source.h"
+#include "fs/codec.h"
 #include "fs/fs.h"
 #include "types/datetime.h"
 #include "types/types.h"
@@ -143,7 +144,8 @@ const sm_dtype *json_canonical_root(const json_options *o, const sm_dtype *root)
 
 typedef struct json_write_opts {
     bool ignore_null_fields;       /* true */
-    bool gzip;
+    bool gzip;                     /* codec == SM_FS_CODEC_GZIP */
+    sm_fs_codec codec;             /* compression (none) */
     char *date_format, *timestamp_format, *timestamp_ntz_format;
     sm_dtfmt *date_fmt, *ts_fmt, *ts_ntz_fmt;
     char *line_sep;                /* "\n" */
@@ -151,7 +153,7 @@ typedef struct json_write_opts {
 
 int json_write_opts_parse(const char *const *options, json_write_opts *out);
 void json_write_opts_free(json_write_opts *o);
-const char *json_write_extension(const json_write_opts *o); /* ".json" or ".json.gz" */
+const char *json_write_extension(const json_write_opts *o); /* ".json", ".json.gz", ".json.bz2"... */
 
 typedef struct json_writer json_writer;
 int json_writer_open(const char *path, const sm_schema *schema, const json_write_opts *opts,

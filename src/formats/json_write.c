@@ -17,8 +17,10 @@
  *   in timestampNTZFormat (yyyy-MM-dd'T'HH:mm:ss[.SSS]); array as [..],
  *   map as {"key":value} (keys as strings), struct as an object.
  *
- * Output is buffered (1 MiB) and written with write(2), or deflated to gzip
- * with zlib (compression=gzip).  The writer owns its buffers and file
+ * Output is buffered (1 MiB) and written with write(2), or through the
+ * codec the compression option names (fs/textout.c: gzip, bzip2, deflate,
+ * lz4, snappy, zstd).  As in Spark's JSONOptions, `codec` is not an alias
+ * of `compression` for JSON (CSV has it) and is ignored.  The writer owns its buffers and file
  * descriptor; the schema and options must outlive it.
  */
 #include <errno.h>
@@ -66,13 +68,9 @@ int json_write_opts_parse(const char *const *kv, json_write_opts *o) {
         } else if (!strcasecmp(k, "lineSep")) {
             if (!*v) rc = sm_err(SM_INVALID, "JSON option lineSep: 'lineSep' cannot be an empty string");
             else rc = set_str(&o->line_sep, v);
-        } else if (!strcasecmp(k, "compression") || !strcasecmp(k, "codec")) {
-            if (!strcasecmp(v, "gzip")) o->gzip = true;
-            else if (!strcasecmp(v, "none") || !strcasecmp(v, "uncompressed")) o->gzip = false;
-            else
-                rc = sm_err(SM_UNSUPPORTED,
-                            "JSON option compression: codec '%s' is not supported; use none, "
-                            "uncompressed or gzip", v);
+        } else if (!strcasecmp(k, "compression")) {
+            rc = sm_fs_codec_parse(v, &o->codec);
+            o->gzip = o->codec == SM_FS_CODEC_GZIP;
         } else if (!strcasecmp(k, "encoding") || !strcasecmp(k, "charset")) {
             if (strcasecmp(v, "UTF-8") && strcasecmp(v, "UTF8"))
                 rc = sm_err(SM_UNSUPPORTED, "JSON option %s: '%s' is not supported; smelt writes UTF-8", k, v);
@@ -98,7 +96,14 @@ void json_write_opts_free(json_write_opts *o) {
     memset(o, 0, sizeof *o);
 }
 
-const char *json_write_extension(const json_write_opts *o) { return o->gzip ? ".json.gz" : ".json"; }
+const char *json_write_extension(const json_write_opts *o) {
+    static const char *const ext[SM_FS_CODEC_COUNT] = {
+        [SM_FS_CODEC_NONE] = ".json",         [SM_FS_CODEC_GZIP] = ".json.gz",
+        [SM_FS_CODEC_BZIP2] = ".json.bz2",    [SM_FS_CODEC_DEFLATE] = ".json.deflate",
+        [SM_FS_CODEC_LZ4] = ".json.lz4",      [SM_FS_CODEC_SNAPPY] = ".json.snappy",
+        [SM_FS_CODEC_ZSTD] = ".json.zst"};
+    return o->codec > 0 && o->codec < SM_FS_CODEC_COUNT ? ext[o->codec] : ".json";
+}
 
 /* ---- values ---------------------------------------------------------------- */
 
@@ -302,7 +307,7 @@ int json_writer_open(const char *path, const sm_schema *schema, const json_write
     w->schema = schema;
     w->o = o;
     w->tz = tz ? tz : sm_tz_utc();
-    int rc = fs_textout_open(&w->t, path, o->gzip);
+    int rc = fs_textout_open_codec(&w->t, path, o->codec);
     if (rc) {
         sm_free(w);
         return rc;

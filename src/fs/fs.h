@@ -62,7 +62,8 @@ int sm_fs_map_range(const char *path, int64_t offset, int64_t len, sm_fs_map *ou
 void sm_fs_unmap(sm_fs_map *m);
 
 /* True when `path` names a compressed file smelt decompresses on reading
- * (gzip: ".gz").  Such files are read whole, as one split. */
+ * (by extension, as Hadoop: .gz .bz2 .deflate .lz4 .snappy .zst; see
+ * fs/codec.h).  Such files are read whole, as one split. */
 bool sm_fs_is_compressed(const char *path);
 
 /* ---- splits of text files (fs/splits.c) ------------------------------------ */

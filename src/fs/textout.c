@@ -1,6 +1,8 @@
 /*
- * textout.c — buffered (optionally gzip-compressed) text output files for
- * the CSV and JSON writers; see textout.h.
+ * textout.c — buffered (optionally compressed) text output files for the
+ * CSV and JSON writers; see textout.h.  The text accumulates in `out`; a
+ * flush hands it to the compressor (compress.c), whose bytes gather in
+ * `zout` and go to the file with write(2).
  */
 #include "fs/textout.h"
 
@@ -25,62 +27,61 @@ static int to_write_all(fs_textout *t, const char *p, size_t n) {
 }
 
 static void to_free(fs_textout *t) {
-    if (t->z_open) deflateEnd(&t->z);
+    sm_fs_compressor_free(t->comp);
+    t->comp = NULL;
     if (t->fd >= 0) close(t->fd);
     t->fd = -1;
-    t->z_open = false;
     sm_buf_free(&t->out);
-    sm_free(t->zbuf);
+    sm_buf_free(&t->zout);
     sm_free(t->path);
-    t->zbuf = NULL;
     t->path = NULL;
 }
 
-int fs_textout_open(fs_textout *t, const char *path, bool gzip) {
+int fs_textout_open_codec(fs_textout *t, const char *path, sm_fs_codec codec) {
     memset(t, 0, sizeof *t);
     t->fd = -1;
-    t->gzip = gzip;
+    t->codec = codec;
+    t->gzip = codec == SM_FS_CODEC_GZIP;
     t->path = sm_strdup(path);
-    if (!t->path || sm_buf_reserve(&t->out, FS_TEXTOUT_BUF + 4096)) goto nomem;
-    if (gzip) {
-        t->zbuf = sm_malloc(FS_TEXTOUT_BUF);
-        if (!t->zbuf) goto nomem;
-        if (deflateInit2(&t->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            goto nomem;
-        t->z_open = true;
+    if (!t->path || sm_buf_reserve(&t->out, FS_TEXTOUT_BUF + 4096)) {
+        to_free(t);
+        return SM_NOMEM;
+    }
+    int rc;
+    if (codec != SM_FS_CODEC_NONE && (rc = sm_fs_compressor_new(codec, &t->comp))) {
+        to_free(t);
+        return rc;
     }
     t->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (t->fd < 0) {
-        int rc = sm_err(SM_IO, "cannot create '%s': %s. Check that the output directory is "
-                        "writable.", path, strerror(errno));
+        rc = sm_err(SM_IO, "cannot create '%s': %s. Check that the output directory is "
+                    "writable.", path, strerror(errno));
         to_free(t);
         return rc;
     }
     return SM_OK;
-nomem:
-    to_free(t);
-    return SM_NOMEM;
+}
+
+int fs_textout_open(fs_textout *t, const char *path, bool gzip) {
+    return fs_textout_open_codec(t, path, gzip ? SM_FS_CODEC_GZIP : SM_FS_CODEC_NONE);
 }
 
 int fs_textout_flush(fs_textout *t, bool finish) {
-    if (!t->gzip) {
+    if (!t->comp) {
         int rc = to_write_all(t, t->out.data, t->out.len);
         t->out.len = 0;
         return rc;
     }
-    t->z.next_in = (Bytef *)t->out.data;
-    t->z.avail_in = (uInt)t->out.len;
-    int zrc;
-    do {
-        t->z.next_out = t->zbuf;
-        t->z.avail_out = FS_TEXTOUT_BUF;
-        zrc = deflate(&t->z, finish ? Z_FINISH : Z_NO_FLUSH);
-        if (zrc == Z_STREAM_ERROR) return sm_err(SM_INTERNAL, "gzip compression failed writing '%s'", t->path);
-        int rc = to_write_all(t, (const char *)t->zbuf, FS_TEXTOUT_BUF - t->z.avail_out);
-        if (rc) return rc;
-    } while (t->z.avail_out == 0 || (finish && zrc != Z_STREAM_END));
+    t->zout.len = 0;
+    int rc = sm_fs_compress(t->comp, t->out.data, t->out.len, finish, &t->zout);
+    if (rc) {
+        sm_err_prefix(rc, "writing '%s': ", t->path);
+        return rc;
+    }
     t->out.len = 0;
-    return SM_OK;
+    rc = to_write_all(t, t->zout.data, t->zout.len);
+    t->zout.len = 0;
+    return rc;
 }
 
 int fs_textout_close(fs_textout *t) {

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fs/codec.h"
 #include "job/job_internal.h"
 
 /* ---- operations -------------------------------------------------------------------- */
@@ -108,7 +109,8 @@ static const char *const json_read_opts[] = {
     "pathGlobFilter", "recursiveFileLookup", NULL};
 static const char *const json_write_opts[] = {
     "ignoreNullFields", "dateFormat", "timestampFormat", "timestampNTZFormat", "compression",
-    "codec", "encoding", "charset", "lineSep", "partitionBy", "maxRecordsPerFile", NULL};
+    /* (no "codec": Spark's JSON writer ignores it; CSV takes it) */
+    "encoding", "charset", "lineSep", "partitionBy", "maxRecordsPerFile", NULL};
 static const char *const write_bool_opts[] = {"header", "quoteAll", "escapeQuotes",
                                               "ignoreLeadingWhiteSpace",
                                               "ignoreTrailingWhiteSpace", NULL};
@@ -931,11 +933,10 @@ static void check_sink(job *j, job_sink *k) {
             job_diagf(j, at, "option %s of sink '%s' is one character, not '%s'", key, k->name, val);
             bad = true;
         } else if (!parquet && (!strcasecmp(key, "compression") || !strcasecmp(key, "codec")) &&
-                   strcasecmp(val, "none") && strcasecmp(val, "uncompressed") &&
-                   strcasecmp(val, "gzip")) {
+                   sm_fs_codec_parse(val, &(sm_fs_codec){0}) != SM_OK) {
             /* (a Parquet codec is checked by the writer: snappy, zstd, gzip, lz4, ...) */
-            job_diagf(j, at, "compression '%s' of sink '%s' is not supported; use gzip or none",
-                      val, k->name);
+            job_diagf(j, at, "compression '%s' of sink '%s' is not supported; use none, gzip, "
+                      "bzip2, deflate, lz4, snappy or zstd", val, k->name);
             bad = true;
         } else if ((!strcasecmp(key, "sep") || !strcasecmp(key, "delimiter")) && !*val) {
             job_diagf(j, at, "option %s of sink '%s' cannot be empty", key, k->name);

@@ -4,7 +4,9 @@
  * The input goes to a temp file which is read through csv_source_create with
  * several option sets (line mode / multiLine, inference, escapes equal to
  * the quote, multi-character separator, comments, tiny splits so split
- * alignment is exercised).  Any crash, sanitizer report or leak is a bug;
+ * alignment is exercised), then as compressed files (feed_compressed: the
+ * raw bytes under every codec's extension, and the input compressed with
+ * one codec).  Any crash, sanitizer report or leak is a bug;
  * errors (SM_MALFORMED under FAILFAST, ...) are fine.  Build: `make fuzz`.
  */
 #include <stdint.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/status.h"
+#include "fs/codec.h"
 #include "formats/csv.h"
 
 static void drain(const char *path, const char *const *opts, const char *ddl) {
@@ -31,6 +34,45 @@ static void drain(const char *path, const char *const *opts, const char *ddl) {
     }
     src->free(src);
 }
+
+/* The input as a compressed file: raw bytes under each codec's extension
+ * (the decompressors meet every framing error), then the input compressed
+ * with one codec (chosen by its first byte) so the text reaches the parser
+ * through decompression. */
+static void feed_compressed(const uint8_t *data, size_t size, const char *const *oa,
+                            const char *const *ob) {
+    static const char *const exts[] = {".gz", ".bz2", ".zst", ".lz4", ".snappy", ".deflate"};
+    char path[96];
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/tmp/fuzz_%s_%d%s%s", "csv", (int)getpid(), ".csv", exts[i]);
+        FILE *f = fopen(path, "wb");
+        if (!f) return;
+        fwrite(data, 1, size, f);
+        fclose(f);
+        drain(path, oa, NULL );
+        unlink(path);
+    }
+    sm_fs_codec c = (sm_fs_codec)(1 + (size ? data[0] : 0) % (SM_FS_CODEC_COUNT - 1));
+    sm_fs_compressor *z;
+    if (sm_fs_compressor_new(c, &z) != SM_OK) return;
+    sm_buf out = {0};
+    int rc = sm_fs_compress(z, data, size, true, &out);
+    sm_fs_compressor_free(z);
+    if (rc == SM_OK) {
+        snprintf(path, sizeof path, "/tmp/fuzz_%s_%d%s%s", "csv", (int)getpid(), ".csv",
+                 sm_fs_codec_extension(c));
+        FILE *f = fopen(path, "wb");
+        if (f) {
+            fwrite(out.data, 1, out.len, f);
+            fclose(f);
+            drain(path, oa, NULL );
+            drain(path, ob, NULL );
+            unlink(path);
+        }
+    }
+    sm_buf_free(&out);
+}
+
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static char path[64];
@@ -58,5 +100,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     drain(path, o1, NULL);
     drain(path, o4, "a INT, b STRING");
     csv_split_bytes = saved;
+    feed_compressed(data, size, o1, o4);
     return 0;
 }

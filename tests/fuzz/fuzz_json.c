@@ -6,7 +6,9 @@
  * Jackson feature switch, each parse mode, user schemas with nested and
  * converted types, tiny splits so line alignment is exercised); the first
  * batch of an inferred read is then formatted back as JSON rows, so the
- * writer sees every nested shape inference can produce.  Any crash,
+ * writer sees every nested shape inference can produce.  The input is also
+ * read as compressed files (feed_compressed: the raw bytes under every
+ * codec's extension, and the input compressed with one codec).  Any crash,
  * sanitizer report or leak is a bug; errors (SM_MALFORMED under FAILFAST,
  * ...) are fine.  Build: `make fuzz`.
  */
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/status.h"
+#include "fs/codec.h"
 #include "formats/json.h"
 
 static void drain(const char *path, const char *const *opts, const char *ddl, bool write) {
@@ -44,6 +47,45 @@ static void drain(const char *path, const char *const *opts, const char *ddl, bo
     if (have_wo) json_write_opts_free(&wo);
     src->free(src);
 }
+
+/* The input as a compressed file: raw bytes under each codec's extension
+ * (the decompressors meet every framing error), then the input compressed
+ * with one codec (chosen by its first byte) so the text reaches the parser
+ * through decompression. */
+static void feed_compressed(const uint8_t *data, size_t size, const char *const *oa,
+                            const char *const *ob) {
+    static const char *const exts[] = {".gz", ".bz2", ".zst", ".lz4", ".snappy", ".deflate"};
+    char path[96];
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/tmp/fuzz_%s_%d%s%s", "json", (int)getpid(), ".json", exts[i]);
+        FILE *f = fopen(path, "wb");
+        if (!f) return;
+        fwrite(data, 1, size, f);
+        fclose(f);
+        drain(path, oa, NULL , true);
+        unlink(path);
+    }
+    sm_fs_codec c = (sm_fs_codec)(1 + (size ? data[0] : 0) % (SM_FS_CODEC_COUNT - 1));
+    sm_fs_compressor *z;
+    if (sm_fs_compressor_new(c, &z) != SM_OK) return;
+    sm_buf out = {0};
+    int rc = sm_fs_compress(z, data, size, true, &out);
+    sm_fs_compressor_free(z);
+    if (rc == SM_OK) {
+        snprintf(path, sizeof path, "/tmp/fuzz_%s_%d%s%s", "json", (int)getpid(), ".json",
+                 sm_fs_codec_extension(c));
+        FILE *f = fopen(path, "wb");
+        if (f) {
+            fwrite(out.data, 1, out.len, f);
+            fclose(f);
+            drain(path, oa, NULL , true);
+            drain(path, ob, NULL , true);
+            unlink(path);
+        }
+    }
+    sm_buf_free(&out);
+}
+
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static char path[64];
@@ -76,5 +118,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     drain(path, o1, NULL, false);
     drain(path, o4, "a INT, b STRING", false);
     json_split_bytes = saved;
+    feed_compressed(data, size, o1, o2);
     return 0;
 }

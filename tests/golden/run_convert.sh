@@ -85,6 +85,22 @@ else fail compression-zstd "$(ls z.parquet 2>&1)"; fi
 if ok "$smelt" convert p.parquet gz.csv --compression gzip && ls gz.csv/part-*.csv.gz >/dev/null 2>&1; then pass csv-gzip
 else fail csv-gzip "$(ls gz.csv 2>&1)"; fi
 golden csv-gzip-read roundtrip_csv_head "$smelt" head gz.csv
+# the codec from a CSV/JSON output's suffix (docs/compression.md)
+for sfx in bz2 zst lz4 snappy deflate gz; do
+  if ok "$smelt" convert p.parquet "sfx.csv.$sfx" && ls "sfx.csv.$sfx"/part-00000-*-c000.csv."$sfx" >/dev/null 2>&1
+  then pass "csv-suffix-$sfx"; else fail "csv-suffix-$sfx" "$(ls "sfx.csv.$sfx" 2>&1)"; fi
+  golden "csv-suffix-$sfx-read" roundtrip_csv_head "$smelt" head "sfx.csv.$sfx"
+done
+if ok "$smelt" convert "$D/nested.json" j.json.bz2 && ls j.json.bz2/part-*-c000.json.bz2 >/dev/null 2>&1
+then pass json-suffix-bz2; else fail json-suffix-bz2 "$(ls j.json.bz2 2>&1)"; fi
+golden json-suffix-bz2-read json_head "$smelt" head j.json.bz2
+# --compression wins over the suffix
+if ok "$smelt" convert p.parquet w.csv.gz --compression zstd && ls w.csv.gz/part-*.csv.zst >/dev/null 2>&1
+then pass csv-suffix-flag-wins; else fail csv-suffix-flag-wins "$(ls w.csv.gz 2>&1)"; fi
+error csv-suffix-xz 2 "xz is not a codec" "$smelt" convert p.parquet o.csv.xz
+# a truncated compressed input: one message naming the file and the offset
+head -c 40 "$(ls sfx.csv.bz2/part-*)" >cut.csv.bz2
+error truncated-bz2 1 "cut.csv.bz2: bzip2 data is truncated at byte 40" "$smelt" head cut.csv.bz2
 ok "$smelt" convert "$D/people.csv" part.parquet --partition-by country
 if [ -d part.parquet/country=UK ] && [ -d part.parquet/country=FR ] && [ -f part.parquet/_SUCCESS ]; then pass partition-by-layout
 else fail partition-by-layout "$(find part.parquet | head)"; fi

@@ -154,7 +154,8 @@ TEST(json_format_row_as_jackson) {
     sm_buf_free(&b);
     const char *bad[] = {"compression", "lz77", NULL};
     json_write_opts o2;
-    CHECK_INT(json_write_opts_parse(bad, &o2), SM_UNSUPPORTED);
+    CHECK_INT(json_write_opts_parse(bad, &o2), SM_INVALID);
+    CHECK(strstr(sm_errmsg(), "Codec [lz77] is not available") != NULL);
     json_write_opts_free(&o);
     sm_session_free(s);
 }
