@@ -267,7 +267,9 @@ int cli_cmd_sql(int argc, char **argv) {
     }
     char *text = NULL;
     if (o.file) {
-        text = read_all(o.file);
+        text = sm_dist_rank() == 0 || strcmp(o.file, "-") ? read_all(o.file) : NULL;
+        /* under mpirun standard input reaches rank 0 only: it shares what it read */
+        if (sm_dist_size() > 1 && strcmp(o.file, "-") == 0) sm_dist_share_text(&text);
         if (!text) {
             fprintf(stderr, "smelt sql: cannot read '%s': %m\n", o.file);
             free(o.conf);

@@ -32,7 +32,10 @@ static int local_alltoall_int(xch_comm *c, const int *send, int *recv) {
     recv[0] = send[0];
     return SM_OK;
 }
-static void local_abort(xch_comm *c, int code) { exit(code); }
+static void local_abort(xch_comm *c, int code) {
+    xch_cleanup_now();
+    exit(code);
+}
 static void local_finalize(xch_comm *c) {}
 
 static xch_comm local_comm = {"local",          0,           1,           local_allreduce,

@@ -93,6 +93,22 @@ int xch_step_end(int rc);
  * issued directly through the C API). */
 void xch_step_reset(void);
 
+/* While armed, SIGTERM / SIGINT remove `staging` (a distributed write's
+ * staging directory, on rank 0) before the signal's previous action runs
+ * (cleanup.c). */
+void xch_cleanup_arm(const char *staging);
+void xch_cleanup_disarm(void);
+/* Removes the armed directory now (before MPI_Abort / exit). */
+void xch_cleanup_now(void);
+
+/* What this process's exchanges moved since start (shuffle.c; main thread). */
+typedef struct {
+    int64_t exchanges, rounds;
+    int64_t rows_sent, bytes_sent, rows_received, bytes_received;
+    int64_t comm_ns; /* in the collectives of shuffles (waiting for others included) */
+} xch_stats;
+const xch_stats *xch_stats_get(void);
+
 /* ---- batches as bytes (serialize.c) ---------------------------------------------- */
 
 int xch_batch_write(sm_buf *out, const sm_batch *b);
