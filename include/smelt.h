@@ -299,6 +299,10 @@ int sm_dist_summary(FILE *out);
  * rank 0's on every rank — for input only rank 0 can read (the launcher
  * forwards standard input to rank 0 alone). */
 int sm_dist_share_text(char **text);
+/* While on, actions return their rows on rank 0 only (the other ranks get
+ * none): for a final print that nothing else reads.  Off by default:
+ * every rank gets the complete result. */
+void sm_dist_results_on_rank0(bool on);
 /* Ends the whole job on every rank at once, exit status `code`. */
 void sm_dist_abort(int code);
 void sm_dist_finalize(void);

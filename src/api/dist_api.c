@@ -17,6 +17,7 @@ int sm_dist_size(void) { return xch_world()->size; }
 bool sm_dist_available(void) { return xch_mpi_built(); }
 int sm_dist_step_end(int rc) { return xch_step_end(rc); }
 void sm_dist_finalize(void) { xch_finalize(); }
+void sm_dist_results_on_rank0(bool on) { xch_set_results_root(on); }
 void sm_dist_abort(int code) {
     xch_comm *c = xch_world();
     c->abort(c, code);

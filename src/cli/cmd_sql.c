@@ -228,7 +228,9 @@ static int run_cb(void *arg, const char *text, size_t len) {
         cli_output out = run->o->out;
         out.time_zone = sm_session_get(run->s, "spark.sql.session.timeZone");
         out.hive = cli_hive_form(stmt);
+        sm_dist_results_on_rank0(true); /* only rank 0 prints (docs/mpi.md) */
         rc = cli_print_result(df, &out, stdout, &rows);
+        sm_dist_results_on_rank0(false);
     }
     /* distributed: the ranks agree on each statement's outcome */
     if (sm_dist_size() > 1 && sm_dist_step_end(rc) != 0) rc = 1;

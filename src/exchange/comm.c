@@ -90,6 +90,10 @@ xch_comm *xch_world(void) { return world ? world : &local_comm; }
 
 sm_exec_dist *xch_dist(void) { return world && world->size > 1 ? &world_dist : NULL; }
 
+static bool results_root;
+void xch_set_results_root(bool on) { results_root = on; }
+bool xch_results_root(void) { return results_root; }
+
 /* ---- status agreement ---------------------------------------------------------- */
 
 int xch_sync(int local_rc, int64_t *flag) {

@@ -463,7 +463,7 @@ static int xd_gather(sm_exec_ctx *ctx, int local_rc, sm_mset *in, sm_mset **out)
         for (int i = 0; i < in->parts[p].nbatches; i++) {
             sm_batch *b = in->parts[p].batches[i];
             in->parts[p].batches[i] = NULL;
-            if (rc == SM_OK) rc = xch_shuffle_add(x, 0, b, XCH_ALL, NULL);
+            if (rc == SM_OK) rc = xch_shuffle_add(x, 0, b, xch_results_root() ? 0 : XCH_ALL, NULL);
             else sm_batch_free(b);
         }
         in->parts[p].nbatches = 0;

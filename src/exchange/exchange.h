@@ -80,6 +80,11 @@ xch_comm *xch_world(void); /* the local backend before xch_init */
 /* The executor's hooks for this world: NULL when it has one rank. */
 sm_exec_dist *xch_dist(void);
 
+/* While set, action results gather to rank 0 only (the CLI's final print:
+ * nobody else uses them); otherwise to every rank.  Default: unset. */
+void xch_set_results_root(bool on);
+bool xch_results_root(void);
+
 /* Agrees on a status (see the top of this file): local_rc is this rank's;
  * *flag (may be NULL) is combined with MAX over the ranks.  Returns SM_OK
  * when every rank is OK, else the first failed rank's code with its
