@@ -299,6 +299,18 @@ bool sm_dist_available(void);
 /* Ends a step (a statement, a job): all ranks agree on its status rc (a
  * rank that failed alone makes every rank fail with its message). */
 int sm_dist_step_end(int rc);
+/* Every rank calls it: rank 0 prints what the exchanges moved (rows, bytes,
+ * rows received per rank min/avg/max with a warning on skew, time spent in
+ * exchanges) to `out` (NULL: nothing).  Nothing with one rank. */
+int sm_dist_summary(FILE *out);
+/* Every rank calls it: *text (malloc'ed, NUL-terminated, or NULL) becomes
+ * rank 0's on every rank — for input only rank 0 can read (the launcher
+ * forwards standard input to rank 0 alone). */
+int sm_dist_share_text(char **text);
+/* While on, actions return their rows on rank 0 only (the other ranks get
+ * none): for a final print that nothing else reads.  Off by default:
+ * every rank gets the complete result. */
+void sm_dist_results_on_rank0(bool on);
 /* Ends the whole job on every rank at once, exit status `code`. */
 void sm_dist_abort(int code);
 void sm_dist_finalize(void);

@@ -76,6 +76,8 @@ int sm_df_count(sm_dataframe *df, int64_t *out) {
         count_job job = {sm_calloc((size_t)(n ? n : 1), sizeof(int64_t))};
         if (!job.per_part) {
             rc = SM_NOMEM;
+            int64_t total = 0;
+            if (ctx.dist) rc = ctx.dist->sum(&ctx, rc, &total); /* the others wait there */
         } else {
             rc = exec_foreach_batch(&ctx, df->plan, count_consume, &job);
             int64_t total = 0;

@@ -181,7 +181,9 @@ int cli_cmd_run(int argc, char **argv) {
     }
     job_run_opts o = {.log = quiet ? NULL : stderr, .tty = isatty(STDERR_FILENO),
                       .summary = !quiet};
-    if (job_run(j, &o) != 0) {
+    int jr = job_run(j, &o);
+    if (jr == 0 && sm_dist_size() > 1) sm_dist_summary(quiet ? NULL : stderr); /* docs/mpi.md */
+    if (jr != 0) {
         job_print_diags(j, stderr);
         goto done;
     }

@@ -230,7 +230,9 @@ static int run_cb(void *arg, const char *text, size_t len) {
         cli_output out = run->o->out;
         out.time_zone = sm_session_get(run->s, "spark.sql.session.timeZone");
         out.hive = cli_hive_form(stmt);
+        sm_dist_results_on_rank0(true); /* only rank 0 prints (docs/mpi.md) */
         rc = cli_print_result(df, &out, stdout, &rows);
+        sm_dist_results_on_rank0(false);
     }
     /* distributed: the ranks agree on each statement's outcome */
     if (sm_dist_size() > 1 && sm_dist_step_end(rc) != 0) rc = 1;
@@ -269,7 +271,9 @@ int cli_cmd_sql(int argc, char **argv) {
     }
     char *text = NULL;
     if (o.file) {
-        text = read_all(o.file);
+        text = sm_dist_rank() == 0 || strcmp(o.file, "-") ? read_all(o.file) : NULL;
+        /* under mpirun standard input reaches rank 0 only: it shares what it read */
+        if (sm_dist_size() > 1 && strcmp(o.file, "-") == 0) sm_dist_share_text(&text);
         if (!text) {
             fprintf(stderr, "smelt sql: cannot read '%s': %m\n", o.file);
             free(o.conf);

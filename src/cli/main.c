@@ -105,6 +105,14 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (cli_rank_setup() != 0) sm_dist_abort(1);
+    if (sm_dist_size() > 1 && argc > 1 && strcmp(argv[1], "run") && strcmp(argv[1], "sql")) {
+        /* the shell reads a terminal that only rank 0 has; file commands are local */
+        if (sm_dist_rank() == 0)
+            fprintf(stderr, "smelt: '%s' runs on one process; under mpirun use 'smelt run' or 'smelt sql'\n",
+                    argv[1]);
+        sm_dist_finalize();
+        return 2;
+    }
     int status = dispatch(argc, argv);
     if (sm_dist_size() > 1) {
         /* every rank ends with the same status; a rank that failed alone

@@ -32,7 +32,10 @@ static int local_alltoall_int(xch_comm *c, const int *send, int *recv) {
     recv[0] = send[0];
     return SM_OK;
 }
-static void local_abort(xch_comm *c, int code) { exit(code); }
+static void local_abort(xch_comm *c, int code) {
+    xch_cleanup_now();
+    exit(code);
+}
 static void local_finalize(xch_comm *c) {}
 
 static xch_comm local_comm = {"local",          0,           1,           local_allreduce,
@@ -86,6 +89,10 @@ void xch_finalize(void) {
 xch_comm *xch_world(void) { return world ? world : &local_comm; }
 
 sm_exec_dist *xch_dist(void) { return world && world->size > 1 ? &world_dist : NULL; }
+
+static bool results_root;
+void xch_set_results_root(bool on) { results_root = on; }
+bool xch_results_root(void) { return results_root; }
 
 /* ---- status agreement ---------------------------------------------------------- */
 

@@ -34,6 +34,7 @@
  * from exec_num_partitions, before tasks start).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/status.h"
@@ -190,6 +191,18 @@ static int xd_run_breaker(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
 }
 
 static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+
+/* spark.sql.autoBroadcastJoinThreshold's default, 10 MB; SMELT_BROADCAST_THRESHOLD
+ * (bytes) changes it, -1 turns broadcasting off. */
+static int64_t xd_broadcast_threshold(void) {
+    const char *e = getenv("SMELT_BROADCAST_THRESHOLD");
+    return e && *e ? (int64_t)atoll(e) : 10 * 1024 * 1024;
+}
+bool xd_partial_agg_ok(const sm_plan *p);                          /* partial_agg.c */
+int xd_range_sort_input(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **received); /* range_sort.c */
+int xd_window_cols(const sm_plan *p, int **cols);                   /* range_sort.c */
+int xd_partial_agg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out); /* partial_agg.c */
 
 static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     if (p->kind == SM_PLAN_LIMIT) return xd_limit(ctx, p, out);
@@ -197,10 +210,12 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     /* how each child's rows move; root_only: the operator runs on rank 0 */
     xd_route routes[2];
     bool moves[2] = {true, true}, root_only = false;
+    int *win_cols = NULL; /* WINDOW: the routing columns (freed at the end) */
     int nch = 1;
     const sm_plan *kids[2] = {p->child, NULL};
     switch (p->kind) {
     case SM_PLAN_AGGREGATE:
+        if (xd_partial_agg_ok(p)) return xd_partial_agg(ctx, p, out); /* partial_agg.c */
         if (p->nkeys == 0) {
             routes[0] = route_to(0);
             root_only = true;
@@ -210,10 +225,33 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         break;
     case SM_PLAN_DISTINCT: routes[0] = route_cols(p->key_cols, p->nkey_cols); break;
     case SM_PLAN_SORT:
-    case SM_PLAN_WINDOW:
+        if (p->nsort > 0 && !getenv("SMELT_SORT_ON_RANK0")) {
+            /* range partitioning (range_sort.c): each rank sorts its range */
+            sm_mset *m = NULL;
+            SM_TRY(xd_range_sort_input(ctx, p, &m));
+            sm_plan *scan = xd_scan(p->child, m);
+            if (!scan) return SM_NOMEM;
+            sm_plan copy = *p;
+            copy.child = scan;
+            int rc = exec_sort(ctx, &copy, out);
+            xd_scan_free(scan);
+            return rc;
+        }
         routes[0] = route_to(0);
         root_only = true;
         break;
+    case SM_PLAN_WINDOW: {
+        int *cols = NULL;
+        int nc = xd_window_cols(p, &cols); /* range_sort.c */
+        if (nc > 0) {
+            win_cols = cols;
+            routes[0] = route_cols(cols, nc);
+        } else {
+            routes[0] = route_to(0);
+            root_only = true;
+        }
+        break;
+    }
     case SM_PLAN_SETOP:
         nch = 2;
         kids[0] = p->children[0];
@@ -224,6 +262,10 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         nch = 2;
         kids[0] = p->children[0];
         kids[1] = p->children[1];
+        if (p->njoin_keys > 0 && !p->null_aware && xd_broadcast_threshold() >= 0 &&
+            (p->join_type == SM_JOIN_INNER || p->join_type == SM_JOIN_LEFT ||
+             p->join_type == SM_JOIN_LEFT_SEMI || p->join_type == SM_JOIN_LEFT_ANTI))
+            return xd_join_adaptive(ctx, p, out);
         if (p->njoin_keys > 0 && !p->null_aware) {
             routes[0] = route_exprs(p->left_keys, p->njoin_keys);
             routes[1] = route_exprs(p->right_keys, p->njoin_keys);
@@ -258,6 +300,66 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         rc = xd_run_breaker(ctx, &copy, out);
     }
     for (int i = 0; i < 2; i++) xd_scan_free(scans[i]);
+    sm_free(win_cols);
+    return rc;
+}
+
+/* Bytes of a vector's buffers (an estimate of what it costs to send). */
+static int64_t xd_vec_bytes(const sm_vector *v) {
+    int64_t n = v->length * (int64_t)sm_type_width(v->type) + (v->validity ? v->length / 8 : 0);
+    if (sm_type_has_offsets(v->type)) n += (v->length + 1) * 4;
+    if (v->type == SM_STRING || v->type == SM_BINARY) n += v->bytes_len;
+    for (int c = 0; c < v->nchildren; c++) n += xd_vec_bytes(v->children[c]);
+    return n;
+}
+
+/* An inner / left / semi / anti equi-join: the right side runs first on
+ * every rank; when it is small in all (below the broadcast threshold, the
+ * ranks agree on the sum), it goes to every rank and the left rows stay
+ * where they are — no shuffle of the large side; otherwise both sides move
+ * by the hash of their keys. */
+static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    sm_mset *rm = NULL;
+    int rc = exec_collect(ctx, p->children[1], &rm);
+    int64_t bytes = 0;
+    for (int i = 0; rc == SM_OK && i < rm->nparts; i++)
+        for (int b = 0; b < rm->parts[i].nbatches; b++)
+            for (int c = 0; c < rm->parts[i].batches[b]->ncols; c++) bytes += xd_vec_bytes(rm->parts[i].batches[b]->cols[c]);
+    rc = ctx->dist->sum(ctx, rc, &bytes);
+    if (rc != SM_OK) {
+        sm_mset_free(rm);
+        return rc;
+    }
+    bool bcast = bytes <= xd_broadcast_threshold();
+    /* the right side's rows: to every rank, or by key */
+    xd_route r = bcast ? (xd_route){.to = XCH_ALL} : route_exprs(p->right_keys, p->njoin_keys);
+    r.ctx = ctx;
+    r.x = xch_shuffle_new(xch_world(), rm->nparts);
+    if (!r.x) rc = SM_NOMEM;
+    for (int i = 0; i < rm->nparts; i++) {
+        for (int b = 0; b < rm->parts[i].nbatches; b++) {
+            sm_batch *batch = rm->parts[i].batches[b];
+            rm->parts[i].batches[b] = NULL;
+            if (rc == SM_OK) rc = xd_route_consume(&r, i, batch);
+            else sm_batch_free(batch);
+        }
+    }
+    sm_mset_free(rm);
+    int nparts = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
+    sm_mset *got = NULL;
+    SM_TRY(xch_shuffle_run(r.x, rc, nparts, &got));
+    sm_plan *scans[2] = {NULL, xd_scan(p->children[1], got)};
+    if (!scans[1]) return SM_NOMEM;
+    if (!bcast) rc = xd_exchange(ctx, p->children[0], route_exprs(p->left_keys, p->njoin_keys), &scans[0]);
+    if (rc == SM_OK) {
+        sm_plan copy = *p;
+        sm_plan *children[2] = {scans[0] ? scans[0] : p->children[0], scans[1]};
+        copy.children = children;
+        if (p->child == p->children[0]) copy.child = children[0];
+        rc = exec_join(ctx, &copy, out);
+    }
+    xd_scan_free(scans[0]);
+    xd_scan_free(scans[1]);
     return rc;
 }
 
@@ -361,7 +463,7 @@ static int xd_gather(sm_exec_ctx *ctx, int local_rc, sm_mset *in, sm_mset **out)
         for (int i = 0; i < in->parts[p].nbatches; i++) {
             sm_batch *b = in->parts[p].batches[i];
             in->parts[p].batches[i] = NULL;
-            if (rc == SM_OK) rc = xch_shuffle_add(x, 0, b, XCH_ALL, NULL);
+            if (rc == SM_OK) rc = xch_shuffle_add(x, 0, b, xch_results_root() ? 0 : XCH_ALL, NULL);
             else sm_batch_free(b);
         }
         in->parts[p].nbatches = 0;
@@ -383,9 +485,12 @@ static int xd_commit_begin(sm_exec_ctx *ctx, const char *path, int mode, fs_comm
     fs_commit *fc = NULL;
     *out = NULL;
     int rc = c->rank == 0 ? fs_commit_begin(path, (fs_save_mode)mode, &fc) : SM_OK;
+    /* from here a killed job must not leave the staging directory behind */
+    if (rc == SM_OK && fc && !fs_commit_skip(fc)) xch_cleanup_arm(fs_commit_staging(fc));
     rc = xch_sync(rc, NULL);
     if (rc != SM_OK) {
         fs_commit_abort(fc);
+        xch_cleanup_disarm();
         return rc;
     }
     struct {
@@ -406,6 +511,9 @@ static int xd_commit_begin(sm_exec_ctx *ctx, const char *path, int mode, fs_comm
         *out = fc;
         return SM_OK;
     }
+    /* any rank that is terminated removes the staging directory (rank 0 may
+     * be killed outright) */
+    if (!info.skip) xch_cleanup_arm(info.staging);
     return fs_commit_join(info.staging, info.uuid, info.skip != 0, out);
 }
 
@@ -413,9 +521,11 @@ static int xd_commit_end(sm_exec_ctx *ctx, fs_commit *fc, int local_rc) {
     int rc = xch_sync(local_rc, NULL);
     if (rc != SM_OK) {
         fs_commit_abort(fc); /* rank 0 removes the staging directory: every rank is done */
+        xch_cleanup_disarm();
         return rc;
     }
     int frc = fs_commit_finish(fc); /* rank 0 moves the files; the others only free */
+    xch_cleanup_disarm();
     return xch_sync(frc, NULL);
 }
 

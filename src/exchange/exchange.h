@@ -80,6 +80,11 @@ xch_comm *xch_world(void); /* the local backend before xch_init */
 /* The executor's hooks for this world: NULL when it has one rank. */
 sm_exec_dist *xch_dist(void);
 
+/* While set, action results gather to rank 0 only (the CLI's final print:
+ * nobody else uses them); otherwise to every rank.  Default: unset. */
+void xch_set_results_root(bool on);
+bool xch_results_root(void);
+
 /* Agrees on a status (see the top of this file): local_rc is this rank's;
  * *flag (may be NULL) is combined with MAX over the ranks.  Returns SM_OK
  * when every rank is OK, else the first failed rank's code with its
@@ -92,6 +97,22 @@ int xch_step_end(int rc);
 /* Clears the sticky failure without communicating (start of an action
  * issued directly through the C API). */
 void xch_step_reset(void);
+
+/* While armed, SIGTERM / SIGINT remove `staging` (a distributed write's
+ * staging directory, on rank 0) before the signal's previous action runs
+ * (cleanup.c). */
+void xch_cleanup_arm(const char *staging);
+void xch_cleanup_disarm(void);
+/* Removes the armed directory now (before MPI_Abort / exit). */
+void xch_cleanup_now(void);
+
+/* What this process's exchanges moved since start (shuffle.c; main thread). */
+typedef struct {
+    int64_t exchanges, rounds;
+    int64_t rows_sent, bytes_sent, rows_received, bytes_received;
+    int64_t comm_ns; /* in the collectives of shuffles (waiting for others included) */
+} xch_stats;
+const xch_stats *xch_stats_get(void);
 
 /* ---- batches as bytes (serialize.c) ---------------------------------------------- */
 

@@ -61,6 +61,7 @@ static int xm_alltoall_int(xch_comm *c, const int *send, int *recv) {
 }
 
 static void xm_abort(xch_comm *c, int code) {
+    xch_cleanup_now(); /* an open write's staging directory (rank 0) */
     fflush(stdout);
     fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, code);

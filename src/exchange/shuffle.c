@@ -27,8 +27,11 @@
  * local tasks that follow.
  */
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/status.h"
 #include "exchange/exchange.h"
@@ -37,6 +40,7 @@ typedef struct {
     sm_buf buf;
     size_t *ends; /* end offset of each serialized batch */
     int64_t n, cap;
+    int64_t rows;
 } xs_out;
 
 struct xch_shuffle {
@@ -93,6 +97,7 @@ static int xs_put(xs_out *o, const sm_batch *b) {
     }
     SM_TRY(xch_batch_write(&o->buf, b));
     o->ends[o->n++] = o->buf.len;
+    o->rows += b->nrows;
     return SM_OK;
 }
 
@@ -174,8 +179,28 @@ static void xs_pack_copy(xch_shuffle *x, int d, xs_cursor cu, xs_cursor end, cha
     }
 }
 
+static xch_stats xs_stats;
+const xch_stats *xch_stats_get(void) { return &xs_stats; }
+
+static int64_t xs_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Tests (tests/mpi): SMELT_TEST_KILL_RANK=r kills rank r with SIGKILL at its
+ * SMELT_TEST_KILL_AT-th exchange (default the first), as a crash would. */
+static void xs_test_kill(const xch_comm *c) {
+    static int count;
+    const char *r = getenv("SMELT_TEST_KILL_RANK");
+    if (!r || atoi(r) != c->rank || c->size < 2) return;
+    const char *at = getenv("SMELT_TEST_KILL_AT");
+    if (++count >= (at ? atoi(at) : 1)) raise(SIGKILL);
+}
+
 int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     *out = NULL;
+    xs_test_kill(xch_world());
     int rc = xch_sync(local_rc, NULL);
     if (rc != SM_OK || !x) {
         xs_free(x);
@@ -191,7 +216,12 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     if (!m || !cur || !nxt || !sc) rc = SM_NOMEM;
     int *sd = sc + size, *rcn = sc + 2 * size, *rd = sc + 3 * size;
     char *sbuf = NULL, *rbuf = NULL;
-    int64_t dealt = 0;
+    int64_t dealt = 0, rows_in = 0, bytes_in = 0, rows_out = 0, bytes_out = 0;
+    int rounds = 0;
+    for (int i = 0; i < x->nsrc * size; i++) {
+        rows_out += x->outs[i].rows;
+        bytes_out += (int64_t)x->outs[i].buf.len;
+    }
     for (int round = 0;; round++) {
         /* what this rank sends this round (a failed rank sends nothing but
          * still takes part, so that every rank sees the error) */
@@ -224,6 +254,7 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
             for (int d = 0; d < size; d++) sc[d] = 0;
         /* the agreement doubles as "does anyone have more?" */
         int64_t flag = more;
+        int64_t t0 = xs_now_ns();
         int arc = xch_sync(rc, &flag);
         if (arc != SM_OK) {
             rc = arc;
@@ -241,10 +272,13 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
             if (!rbuf) rc = SM_NOMEM;
         }
         if (rc == SM_OK) rc = c->alltoallv(c, sbuf ? sbuf : "", sc, sd, rbuf, rcn, rd);
+        xs_stats.comm_ns += xs_now_ns() - t0;
         if (rc != SM_OK) {
             c->abort(c, 1); /* a broken communicator cannot agree on anything */
             break;
         }
+        rounds++;
+        bytes_in += (int64_t)rtotal;
         for (int s = 0; s < size && rc == SM_OK; s++) {
             size_t at = (size_t)rd[s], end = at + (size_t)rcn[s];
             while (at < end && rc == SM_OK) {
@@ -253,6 +287,7 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
                 rc = xch_batch_read(rbuf + at, end - at, &used, &b);
                 if (rc != SM_OK) break;
                 at += used;
+                rows_in += b->nrows;
                 int part = gather ? s : (int)(dealt++ % nparts);
                 rc = sm_mset_add(m, part, b);
             }
@@ -263,6 +298,17 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
             break;
         }
     }
+    xs_stats.exchanges++;
+    xs_stats.rounds += rounds;
+    xs_stats.rows_sent += rows_out;
+    xs_stats.bytes_sent += bytes_out;
+    xs_stats.rows_received += rows_in;
+    xs_stats.bytes_received += bytes_in;
+    if (getenv("SMELT_EXCHANGE_TRACE"))
+        fprintf(stderr, "smelt exchange: rank %d of %d sent %lld rows (%lld bytes), received %lld rows "
+                        "(%lld bytes) in %d round%s\n", c->rank, size, (long long)rows_out,
+                (long long)bytes_out, (long long)rows_in, (long long)bytes_in, rounds,
+                rounds == 1 ? "" : "s");
     sm_free(sbuf);
     sm_free(rbuf);
     sm_free(cur);

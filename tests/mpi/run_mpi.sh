@@ -17,7 +17,7 @@ export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
 # small rounds, so that every shuffle takes several
 export SMELT_EXCHANGE_ROUND_BYTES=65536
 T=$(mktemp -d "${TMPDIR:-/tmp}/smelt-mpi-XXXXXX")
-trap 'rm -rf "$T"' EXIT
+[ -n "$SMELT_MPI_KEEP" ] || trap 'rm -rf "$T"' EXIT
 MPIRUN="timeout 120 mpirun --bind-to none"
 pass() { echo "PASS mpi: $1"; }
 fail() { echo "FAIL mpi: $1"; [ -f "$2" ] && head -30 "$2"; }
@@ -64,6 +64,16 @@ SELECT id FROM f ORDER BY id LIMIT 4 OFFSET 10;
 SELECT count(*) FROM (SELECT * FROM f LIMIT 100);
 SELECT k, count(*) FROM (SELECT DISTINCT k, tag FROM f) GROUP BY k ORDER BY k;
 SELECT count(*) FROM (SELECT id FROM f UNION ALL SELECT k FROM d);
+SELECT k, count(*), sum(v), avg(id), min(id), max(v), round(stddev(v), 6), count_if(id % 2 = 0), every(id > 3) FROM f GROUP BY k ORDER BY k;
+SELECT count(*), sum(id), avg(v), max(id), min(v), round(var_pop(id), 6) FROM f;
+SELECT count(*), sum(id), max(v) FROM f WHERE id < 0;
+SELECT k, count(*) FROM f WHERE id < 0 GROUP BY k;
+SELECT tag, k, sum(id) FROM f GROUP BY tag, k HAVING sum(id) > 20000 ORDER BY tag, k;
+SELECT id, name FROM f ORDER BY name DESC, id;
+SELECT id, tag, k FROM f ORDER BY tag NULLS LAST, k DESC NULLS FIRST, id;
+SELECT id, sum(v) OVER (PARTITION BY k ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) s FROM f ORDER BY id;
+SELECT id, rank() OVER (PARTITION BY tag, k ORDER BY v DESC) r, count(*) OVER (PARTITION BY k, tag) c FROM f ORDER BY id;
+SELECT id, row_number() OVER (ORDER BY id DESC) FROM f ORDER BY id LIMIT 20;
 SQL
 "$SMELT" sql --format tsv -f "$T/q.sql" >"$T/q1.out" 2>"$T/q1.err" || fail "queries on one process" "$T/q1.err"
 for n in 1 2 3 4; do
@@ -75,6 +85,18 @@ for n in 1 2 3 4; do
         diff "$T/q1.out" "$T/q$n.mpi" | head -20
     fi
 done
+if SMELT_NO_PARTIAL_AGG=1 SMELT_BROADCAST_THRESHOLD=-1 $MPIRUN -n 3 "$SMELT" sql --format tsv -f "$T/q.sql" >"$T/qp.out" 2>"$T/qp.err" &&
+    cmp -s "$T/q1.out" "$T/qp.out"; then
+    pass "queries on 3 ranks without partial aggregation or broadcast joins = one process"
+else
+    fail "queries on 3 ranks without partial aggregation" "$T/qp.err"
+    diff "$T/q1.out" "$T/qp.out" | head -20
+fi
+if $MPIRUN -n 2 "$SMELT" sql --format tsv -f - <"$T/q.sql" >"$T/qs.out" 2>"$T/qs.err" && cmp -s "$T/q1.out" "$T/qs.out"; then
+    pass "sql -f - on 2 ranks: rank 0 shares standard input"
+else
+    fail "sql -f - on 2 ranks" "$T/qs.err"
+fi
 if "$SMELT" sql --format tsv --ranks 3 -f "$T/q.sql" >"$T/qr.out" 2>"$T/qr.err" && cmp -s "$T/q1.out" "$T/qr.out"; then
     pass "smelt sql --ranks 3 starts mpirun itself"
 else
@@ -114,6 +136,18 @@ else
     fail "write on 3 ranks" "$T/w3.err"; ls -la "$T" "$T/w3"
 fi
 
+# ---- a sorted write on 4 ranks: the part files, in name order, hold the rows in order
+if $MPIRUN -n 4 "$SMELT" sql "CREATE TEMP VIEW f USING csv OPTIONS (path '$T/facts', header true, inferSchema true);
+    INSERT OVERWRITE DIRECTORY '$T/ws' USING csv SELECT id, name FROM f ORDER BY name, id" 2>"$T/ws.err" &&
+    "$SMELT" sql --format csv "CREATE TEMP VIEW f USING csv OPTIONS (path '$T/facts', header true, inferSchema true);
+    SELECT id, name FROM f ORDER BY name, id" >"$T/ws.expected" 2>>"$T/ws.err" &&
+    [ "$(ls "$T/ws" | grep -c '^part-')" -ge 2 ] &&
+    [ "$(cat "$T"/ws/part-*)" = "$(tail -n +2 "$T/ws.expected" | tr -d '\r')" ]; then
+    pass "a sorted write on 4 ranks: part files in order"
+else
+    fail "sorted write on 4 ranks" "$T/ws.err"; ls "$T/ws"
+fi
+
 # ---- a rank that fails: one file is malformed; only the rank reading it fails
 mkdir -p "$T/bad"
 { echo "id,k"; i=0; while [ $i -lt 300 ]; do i=$((i + 1)); echo "$i,$((i % 3))"; done; } >"$T/bad/a.csv"
@@ -128,5 +162,18 @@ if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ ! -e "$T/wbad" ] && grep -q "rank 1 of 
     pass "a failing rank fails the job with its message and no output (${took}s)"
 else
     fail "failing rank (exit $rc, ${took}s)" "$T/bad.err"; ls -a "$T"
+fi
+# ---- a rank killed mid-job (SIGKILL at its first exchange): mpirun ends the job
+# within seconds; no output, and rank 0 removes the staging directory on SIGTERM
+start=$(date +%s)
+SMELT_TEST_KILL_RANK=1 SMELT_TEST_KILL_AT=2 $MPIRUN -n 3 "$SMELT" sql "CREATE TEMP VIEW f USING csv OPTIONS (path '$T/facts', header true, inferSchema true);
+    INSERT OVERWRITE DIRECTORY '$T/wkill' USING csv SELECT k, count(*) FROM f GROUP BY k" >"$T/kill.out" 2>"$T/kill.err"
+rc=$?
+took=$(( $(date +%s) - start ))
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $took -lt 60 ] && [ ! -e "$T/wkill" ] &&
+    [ -z "$(ls -a "$T" | grep smelt-staging)" ]; then
+    pass "a killed rank ends the job (exit $rc, ${took}s) with no output and no staging left"
+else
+    fail "killed rank (exit $rc, ${took}s)" "$T/kill.err"; ls -a "$T"
 fi
 exit 0
