@@ -89,6 +89,54 @@ static bool hj_keeps_build(sm_join_type t) { return t == SM_JOIN_RIGHT || t == S
 
 /* ---- build ------------------------------------------------------------------- */
 
+/* Appends all rows of src to v (same type, v's capacity already enough):
+ * whole-array copies for fixed-width and string columns; false when the
+ * column needs the row-by-row path (nested, intervals, another decimal
+ * scale, a null-typed side). */
+static bool hj_append_bulk(sm_vector *v, const sm_vector *src, int *rc) {
+    *rc = SM_OK;
+    if (src->type != v->type || sm_type_is_nested(v->type) || src->type == SM_NULLTYPE) return false;
+    sm_type ph = sm_type_phys(v->type);
+    size_t w = sm_type_width(v->type);
+    if (ph == SM_DECIMAL) {
+        if (v->precision == 0 && v->length == 0) {
+            v->precision = src->precision;
+            v->scale = src->scale;
+        }
+        if (v->precision != src->precision || v->scale != src->scale) return false;
+    }
+    int64_t n = src->length, base = v->length;
+    if (base + n > v->capacity) return false;
+    if (ph == SM_STRING) {
+        const int32_t *so = SM_VEC_OFF(src);
+        int64_t total = so[n] - so[0];
+        if ((*rc = sm_vector_reserve_bytes(v, total)) != SM_OK) return true;
+        if (total) memcpy(v->bytes + v->bytes_len, src->bytes + so[0], (size_t)total);
+        int32_t *off = SM_VEC_OFF(v);
+        int32_t shift = (int32_t)v->bytes_len - so[0];
+        for (int64_t i = 1; i <= n; i++) off[base + i] = so[i] + shift;
+        v->bytes_len += total;
+    } else if (ph == SM_BOOLEAN || ph == SM_INT || ph == SM_BIGINT || ph == SM_DOUBLE ||
+               ph == SM_DECIMAL) {
+        if (w == 0) return false;
+        if (n) memcpy((char *)v->data + (size_t)base * w, src->data, (size_t)n * w);
+    } else {
+        return false;
+    }
+    if (src->validity)
+        for (int64_t r = 0; r < n; r++) {
+            if (src->validity[r >> 3] == 0xff && (r & 7) == 0 && r + 8 <= n) {
+                r += 7;
+                continue;
+            }
+            if (!(src->validity[r >> 3] & (1u << (r & 7))) &&
+                (*rc = sm_vector_set_null(v, base + r)) != SM_OK)
+                return true;
+        }
+    v->length = base + n;
+    return true;
+}
+
 /* Concatenates every batch of m (in partition order) into one batch with
  * an extra all-null row at the end. */
 static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_batch **out) {
@@ -106,6 +154,7 @@ static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_bat
             for (int bi = 0; bi < m->parts[pi].nbatches && rc == SM_OK; bi++) {
                 const sm_batch *in = m->parts[pi].batches[bi];
                 const sm_vector *src = in->cols[c];
+                if (src->length == in->nrows && !src->dict && hj_append_bulk(v, src, &rc)) continue;
                 for (int64_t r = 0; r < in->nrows && rc == SM_OK; r++)
                     rc = src->type == SM_NULLTYPE || v->type == SM_NULLTYPE
                              ? sm_vector_append_null(v)

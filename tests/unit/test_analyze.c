@@ -296,6 +296,16 @@ TEST(like_constant_patterns) {
               "false,false,false,false,true,false,false,true");
 }
 
+/* The build side is concatenated column by column (decimals, strings and
+ * their nulls keep their rows). */
+TEST(join_build_keeps_decimals_and_nulls) {
+    setup();
+    CHECK_STR(Q("SELECT t.a, x.d, x.s FROM t JOIN (SELECT * FROM VALUES "
+                "(1, CAST(1.50 AS DECIMAL(15,2)), 'p'), (2, NULL, NULL), "
+                "(3, CAST(-2.25 AS DECIMAL(15,2)), 'q') AS x(k, d, s)) x ON t.a = x.k"),
+              "1,1.50,p|1,1.50,p|2,NULL,NULL|3,-2.25,q");
+}
+
 TEST(explicit_joins) {
     setup();
     CHECK_STR(Q("SELECT * FROM t JOIN u ON t.a = u.a"), "1,2,x,1,one|1,3,y,1,one|2,5,NULL,2,two");
