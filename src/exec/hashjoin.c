@@ -139,12 +139,48 @@ static bool hj_append_bulk(sm_vector *v, const sm_vector *src, int *rc) {
 
 /* Concatenates every batch of m (in partition order) into one batch with
  * an extra all-null row at the end. */
-static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_batch **out) {
+/* Marks the columns e reads at indexes [off, off + ncols) as need[i - off]. */
+static void hj_mark_cols(const sm_expr *e, bool *need, int off, int ncols) {
+    if (!e) return;
+    if (e->kind == SM_EX_COLUMN && e->col_index >= off && e->col_index < off + ncols)
+        need[e->col_index - off] = true;
+    for (int i = 0; i < e->nargs; i++) hj_mark_cols(e->args[i], need, off, ncols);
+    hj_mark_cols(e->filter, need, off, ncols);
+}
+
+/* The build columns a join reads, or NULL for all: a semi or anti join
+ * outputs no build column, so it reads only the columns of its right keys
+ * and those its residual condition reads; the others are not copied (TPC-H
+ * Q4: only l_orderkey of lineitem's sixteen columns; Q21: l_orderkey and
+ * l_suppkey).  sm_free the result. */
+static bool *hj_build_needs(const hj_run *r) {
+    const sm_plan *p = r->p;
+    if (!hj_semi_like(r->type) || r->nkeys == 0) return NULL;
+    int n = r->rs->ncols;
+    bool *need = sm_calloc((size_t)(n ? n : 1), sizeof *need);
+    if (!need) return NULL;
+    for (int k = 0; k < r->nkeys; k++) hj_mark_cols(p->right_keys[k], need, 0, n);
+    hj_mark_cols(p->cond, need, r->ls->ncols, n);
+    return need;
+}
+
+static int hj_concat(const hj_run *run, const sm_mset *m, const sm_schema *s, int64_t nrows,
+                     sm_batch **out) {
     sm_batch *b = sm_batch_new(s->ncols, nrows + 1);
     if (!b) return SM_NOMEM;
+    bool *need = hj_build_needs(run);
     for (int c = 0; c < s->ncols; c++) {
+        if (need && !need[c]) { /* never read: an all-null placeholder without storage */
+            if (!(b->cols[c] = sm_vector_new_nulls(SM_NULLTYPE, nrows + 1))) {
+                sm_free(need);
+                sm_batch_free(b);
+                return SM_NOMEM;
+            }
+            continue;
+        }
         sm_vector *v = sm_vector_new(s->fields[c].type, nrows + 1);
         if (!v) {
+            sm_free(need);
             sm_batch_free(b);
             return SM_NOMEM;
         }
@@ -162,10 +198,12 @@ static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_bat
             }
         if (rc == SM_OK) rc = sm_vector_append_null(v);
         if (rc != SM_OK) {
+            sm_free(need);
             sm_batch_free(b);
             return rc;
         }
     }
+    sm_free(need);
     *out = b;
     return SM_OK;
 }
@@ -236,7 +274,7 @@ static int hj_build(hj_run *r) {
                       "put the smaller input on the right",
                       (long long)n);
     }
-    int rc = hj_concat(m, r->rs, n, &r->build);
+    int rc = hj_concat(r, m, r->rs, n, &r->build);
     sm_mset_free(m);
     if (rc != SM_OK) return rc;
     r->nbuild = n;
