@@ -95,14 +95,98 @@ static bool hj_keeps_build(sm_join_type t) { return t == SM_JOIN_RIGHT || t == S
 
 /* ---- build ------------------------------------------------------------------- */
 
+/* Appends all rows of src to v (same type, v's capacity already enough):
+ * whole-array copies for fixed-width and string columns; false when the
+ * column needs the row-by-row path (nested, intervals, another decimal
+ * scale, a null-typed side). */
+static bool hj_append_bulk(sm_vector *v, const sm_vector *src, int *rc) {
+    *rc = SM_OK;
+    if (src->type != v->type || sm_type_is_nested(v->type) || src->type == SM_NULLTYPE) return false;
+    sm_type ph = sm_type_phys(v->type);
+    size_t w = sm_type_width(v->type);
+    if (ph == SM_DECIMAL) {
+        if (v->precision == 0 && v->length == 0) {
+            v->precision = src->precision;
+            v->scale = src->scale;
+        }
+        if (v->precision != src->precision || v->scale != src->scale) return false;
+    }
+    int64_t n = src->length, base = v->length;
+    if (base + n > v->capacity) return false;
+    if (ph == SM_STRING) {
+        const int32_t *so = SM_VEC_OFF(src);
+        int64_t total = so[n] - so[0];
+        if ((*rc = sm_vector_reserve_bytes(v, total)) != SM_OK) return true;
+        if (total) memcpy(v->bytes + v->bytes_len, src->bytes + so[0], (size_t)total);
+        int32_t *off = SM_VEC_OFF(v);
+        int32_t shift = (int32_t)v->bytes_len - so[0];
+        for (int64_t i = 1; i <= n; i++) off[base + i] = so[i] + shift;
+        v->bytes_len += total;
+    } else if (ph == SM_BOOLEAN || ph == SM_INT || ph == SM_BIGINT || ph == SM_DOUBLE ||
+               ph == SM_DECIMAL) {
+        if (w == 0) return false;
+        if (n) memcpy((char *)v->data + (size_t)base * w, src->data, (size_t)n * w);
+    } else {
+        return false;
+    }
+    if (src->validity)
+        for (int64_t r = 0; r < n; r++) {
+            if (src->validity[r >> 3] == 0xff && (r & 7) == 0 && r + 8 <= n) {
+                r += 7;
+                continue;
+            }
+            if (!(src->validity[r >> 3] & (1u << (r & 7))) &&
+                (*rc = sm_vector_set_null(v, base + r)) != SM_OK)
+                return true;
+        }
+    v->length = base + n;
+    return true;
+}
+
 /* Concatenates every batch of m (in partition order) into one batch with
  * an extra all-null row at the end. */
-static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_batch **out) {
+/* Marks the columns e reads at indexes [off, off + ncols) as need[i - off]. */
+static void hj_mark_cols(const sm_expr *e, bool *need, int off, int ncols) {
+    if (!e) return;
+    if (e->kind == SM_EX_COLUMN && e->col_index >= off && e->col_index < off + ncols)
+        need[e->col_index - off] = true;
+    for (int i = 0; i < e->nargs; i++) hj_mark_cols(e->args[i], need, off, ncols);
+    hj_mark_cols(e->filter, need, off, ncols);
+}
+
+/* The build columns a join reads, or NULL for all: a semi or anti join
+ * outputs no build column, so it reads only the columns of its right keys
+ * and those its residual condition reads; the others are not copied (TPC-H
+ * Q4: only l_orderkey of lineitem's sixteen columns; Q21: l_orderkey and
+ * l_suppkey).  sm_free the result. */
+static bool *hj_build_needs(const hj_run *r) {
+    const sm_plan *p = r->p;
+    if (!hj_semi_like(r->type) || r->nkeys == 0) return NULL;
+    int n = r->rs->ncols;
+    bool *need = sm_calloc((size_t)(n ? n : 1), sizeof *need);
+    if (!need) return NULL;
+    for (int k = 0; k < r->nkeys; k++) hj_mark_cols(p->right_keys[k], need, 0, n);
+    hj_mark_cols(p->cond, need, r->ls->ncols, n);
+    return need;
+}
+
+static int hj_concat(const hj_run *run, const sm_mset *m, const sm_schema *s, int64_t nrows,
+                     sm_batch **out) {
     sm_batch *b = sm_batch_new(s->ncols, nrows + 1);
     if (!b) return SM_NOMEM;
+    bool *need = hj_build_needs(run);
     for (int c = 0; c < s->ncols; c++) {
+        if (need && !need[c]) { /* never read: an all-null placeholder without storage */
+            if (!(b->cols[c] = sm_vector_new_nulls(SM_NULLTYPE, nrows + 1))) {
+                sm_free(need);
+                sm_batch_free(b);
+                return SM_NOMEM;
+            }
+            continue;
+        }
         sm_vector *v = sm_vector_new(s->fields[c].type, nrows + 1);
         if (!v) {
+            sm_free(need);
             sm_batch_free(b);
             return SM_NOMEM;
         }
@@ -112,6 +196,7 @@ static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_bat
             for (int bi = 0; bi < m->parts[pi].nbatches && rc == SM_OK; bi++) {
                 const sm_batch *in = m->parts[pi].batches[bi];
                 const sm_vector *src = in->cols[c];
+                if (src->length == in->nrows && !src->dict && hj_append_bulk(v, src, &rc)) continue;
                 for (int64_t r = 0; r < in->nrows && rc == SM_OK; r++)
                     rc = src->type == SM_NULLTYPE || v->type == SM_NULLTYPE
                              ? sm_vector_append_null(v)
@@ -119,10 +204,12 @@ static int hj_concat(const sm_mset *m, const sm_schema *s, int64_t nrows, sm_bat
             }
         if (rc == SM_OK) rc = sm_vector_append_null(v);
         if (rc != SM_OK) {
+            sm_free(need);
             sm_batch_free(b);
             return rc;
         }
     }
+    sm_free(need);
     *out = b;
     return SM_OK;
 }
@@ -193,7 +280,7 @@ static int hj_build(hj_run *r, sm_mset *m) {
                       "put the smaller input on the right",
                       (long long)n);
     }
-    int rc = hj_concat(m, r->rs, n, &r->build);
+    int rc = hj_concat(r, m, r->rs, n, &r->build);
     sm_mset_free(m);
     if (rc != SM_OK) return rc;
     r->nbuild = n;

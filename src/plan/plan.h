@@ -112,6 +112,8 @@ typedef struct sm_plan {
     sm_expr **left_keys, **right_keys;
     int njoin_keys;
     bool null_aware;
+    bool shared_scan;       /* SCAN: read more than once by the running action, so it is
+                               read once and kept (set by sm_plan_mark_shared_scans) */
     sm_setop_kind setop;    /* SETOP */
     bool setop_all;
     sm_expr ***sets;        /* EXPAND: nsets arrays of nexprs expressions */
@@ -119,8 +121,6 @@ typedef struct sm_plan {
     bool cached;            /* CACHE TABLE / df.cache(): materialized once per session */
     int gen_kind;           /* GENERATE: SM_GEN_EXPLODE / POSEXPLODE / INLINE on exprs[0] */
     bool gen_outer;         /* GENERATE: a null or empty collection still gives one row */
-    bool shared_scan;       /* SCAN: read more than once by the running action, so it is
-                               read once and kept (set by sm_plan_mark_shared_scans) */
     /* PROJECT, FILTER: bit i set = output column i (i < 64) is not read
      * by the action being run, which then gets an all-null column instead
      * of evaluating exprs[i] (PROJECT) or copying the column's passing rows

@@ -978,6 +978,32 @@ static int an_comma_join(sql_scope *sc, const sql_relation *from, sm_expr *where
         df[l] = f;
         used[i] = true;
     }
+    /* x IN (subquery) over one relation's columns semi-joins that relation
+     * before the joins (TPC-H Q18: the few orders with a large quantity),
+     * when the subquery analyzes against that relation alone (it is not
+     * correlated with the others).  NOT IN and EXISTS stay above the joins,
+     * where the joins have usually shrunk their input. */
+    for (int i = 0; i < nc; i++) {
+        sm_expr *c = conj[i];
+        if (used[i] || c->kind != SM_EX_IN_SUBQUERY || c->negated || c->nargs < 1 ||
+            sql_has_subquery(c->args[0]))
+            continue;
+        uint64_t m = an_conjunct_mask(sc, df, nl, c->args[0]);
+        if (!m || (m & (m - 1))) continue;
+        int l = __builtin_ctzll(m);
+        sm_dataframe *saved = sc->input, *nd = NULL;
+        sm_expr *rest = NULL;
+        sc->input = df[l];
+        int rc = sql_plan_subqueries(sc, df[l], c, true, &nd, &rest);
+        sc->input = saved;
+        if (rc == SM_NOMEM) return rc;
+        if (rc != SM_OK || !nd || rest) {
+            sm_err_clear();
+            continue;
+        }
+        df[l] = nd;
+        used[i] = true;
+    }
     /* greedy: start from the largest relation (it probes); then join the
      * connected relation with the smallest estimated output (it builds) */
     double est[AN_MAX_LEAVES];

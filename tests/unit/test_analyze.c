@@ -296,6 +296,28 @@ TEST(like_constant_patterns) {
               "false,false,false,false,true,false,false,true");
 }
 
+/* The build side is concatenated column by column (decimals, strings and
+ * their nulls keep their rows). */
+TEST(join_build_keeps_decimals_and_nulls) {
+    setup();
+    CHECK_STR(Q("SELECT t.a, x.d, x.s FROM t JOIN (SELECT * FROM VALUES "
+                "(1, CAST(1.50 AS DECIMAL(15,2)), 'p'), (2, NULL, NULL), "
+                "(3, CAST(-2.25 AS DECIMAL(15,2)), 'q') AS x(k, d, s)) x ON t.a = x.k"),
+              "1,1.50,p|1,1.50,p|2,NULL,NULL|3,-2.25,q");
+}
+
+/* Semi / anti joins copy only the build columns their keys and residual
+ * condition read. */
+TEST(semi_anti_join_build_columns) {
+    setup();
+    CHECK_STR(Q("SELECT a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND u.name <> 'one')"),
+              "2");
+    CHECK_STR(Q("SELECT a, b FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND "
+                "u.name <> 'one')"),
+              "1,2|1,3|3,NULL");
+    CHECK_STR(Q("SELECT a FROM t WHERE a IN (SELECT a FROM u)"), "1|1|2");
+}
+
 TEST(explicit_joins) {
     setup();
     CHECK_STR(Q("SELECT * FROM t JOIN u ON t.a = u.a"), "1,2,x,1,one|1,3,y,1,one|2,5,NULL,2,two");
