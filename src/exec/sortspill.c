@@ -216,13 +216,9 @@ static int xs_flush(xs_run *r, xs_buf *bf) {
     return f ? xs_add_run(r, f, n) : SM_OK;
 }
 
-static int xs_consume(void *arg, int part, sm_batch *b) {
-    xs_run *r = arg;
-    xs_buf *bf = &r->bufs[part];
-    if (b->nrows == 0) {
-        sm_batch_free(b);
-        return SM_OK;
-    }
+/* Appends b (taken) to a task's buffer with its evaluated sort keys;
+ * *kv_out: the keys.  On failure b is freed. */
+static int xs_buf_push(xs_run *r, xs_buf *bf, sm_batch *b, sm_vector ***kv_out) {
     if (bf->n == bf->cap) {
         int cap = bf->cap ? bf->cap * 2 : 16;
         sm_batch **nb = sm_realloc(bf->batches, (size_t)cap * sizeof *nb);
@@ -246,6 +242,19 @@ static int xs_consume(void *arg, int part, sm_batch *b) {
     }
     bf->batches[bf->n++] = b;
     bf->rows += b->nrows;
+    *kv_out = kv;
+    return SM_OK;
+}
+
+static int xs_consume(void *arg, int part, sm_batch *b) {
+    xs_run *r = arg;
+    xs_buf *bf = &r->bufs[part];
+    if (b->nrows == 0) {
+        sm_batch_free(b);
+        return SM_OK;
+    }
+    sm_vector **kv;
+    SM_TRY(xs_buf_push(r, bf, b, &kv));
     bf->bytes += xs_batch_bytes(b);
     for (int k = 0; k < r->nsort; k++) bf->bytes += xs_vec_bytes(kv[k]);
     int64_t limit = r->ctx->memory_limit, used = sm_mem_in_use();
@@ -536,29 +545,9 @@ static int xs_topk_consume(void *arg, int part, sm_batch *b) {
         sm_batch_free(b);
         return SM_OK;
     }
-    if (bf->n == bf->cap) {
-        int cap = bf->cap ? bf->cap * 2 : 16;
-        sm_batch **nb = sm_realloc(bf->batches, (size_t)cap * sizeof *nb);
-        if (nb) bf->batches = nb;
-        sm_vector **nk = nb ? sm_realloc(bf->keys, (size_t)cap * (size_t)(r->nsort ? r->nsort : 1) * sizeof *nk) : NULL;
-        if (!nb || !nk) {
-            sm_batch_free(b);
-            return SM_NOMEM;
-        }
-        bf->keys = nk;
-        bf->cap = cap;
-    }
-    sm_vector **kv = bf->keys + (size_t)bf->n * r->nsort;
-    for (int k = 0; k < r->nsort; k++) {
-        int rc = sm_expr_eval(&r->ctx->eval, r->sk[k].expr, b, &kv[k]);
-        if (rc != SM_OK) {
-            for (int j = 0; j < k; j++) sm_vector_unref(kv[j]);
-            sm_batch_free(b);
-            return rc;
-        }
-    }
-    bf->batches[bf->n++] = b;
-    bf->rows += b->nrows;
+    sm_vector **kv;
+    SM_TRY(xs_buf_push(r, bf, b, &kv));
+    (void)kv;
     if (bf->rows >= 2 * t->k + SM_BATCH_ROWS) return xs_compact(r, bf, t->k);
     return SM_OK;
 }
