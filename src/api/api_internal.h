@@ -127,6 +127,10 @@ sm_expr *sm_sql_column_ref(sm_session *s, const sm_schema *sc, int col);
 /* A projection of expressions already bound to df's schema; a plain column
  * reference keeps its input field's qualifier. */
 sm_dataframe *sm_df_project_bound(sm_dataframe *df, int n, sm_expr **exprs, const char **names);
+/* A LEFT OUTER equi-join as the same join built on its left input: RIGHT
+ * OUTER with the children swapped under a projection restoring the columns
+ * (api/join.c); j itself when it is no such join or on failure. */
+sm_dataframe *sm_df_join_swap_build(sm_dataframe *j);
 /* ORDER BY expression trees: keys[i].expr is bound here against df (text is
  * for carets), unless prebound[i] (prebound may be NULL). */
 sm_dataframe *sm_df_sort_exprs(sm_dataframe *df, int n, const sm_sort_key *keys,

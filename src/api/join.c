@@ -549,3 +549,80 @@ sm_dataframe *sm_df_alias(sm_dataframe *df, const char *alias) {
     p->nexprs = in->ncols;
     return sm_df_wrap(s, p);
 }
+
+/* ---- build-side choice for left outer joins --------------------------------------
+ *
+ * The hash join always builds on its right input.  A LEFT OUTER join whose
+ * left input is much smaller than its right (TPC-H Q13: 150 K customers left
+ * join 1.5 M orders) is cheaper as the equivalent RIGHT OUTER join with the
+ * children swapped: the small side becomes the hash table, and a RIGHT join
+ * emits its unmatched build rows null-extended, which is exactly what LEFT
+ * emitted for its unmatched left rows.  Null keys never match on either
+ * side; the residual condition is the same predicate with its column indexes
+ * remapped from left ++ right to right ++ left; a conjunct over the right
+ * side already pushed below the join (jn_push_right) stays valid, since it
+ * filters the non-preserved side.  A projection on top restores the column
+ * order and the schema (names, qualifiers, nullability) of the LEFT join.
+ * Only the row order differs, which Spark never promised. */
+
+/* A copy of a bound tree over left ++ right (nl left, nr right columns)
+ * rebased onto right ++ left; NULL when out of memory or too deep. */
+static sm_expr *jn_swap_cols(sm_arena *a, const sm_expr *e, int nl, int nr) {
+    sm_expr *c = sm_expr_copy(a, e);
+    if (!c) return NULL;
+    sm_expr *stack[256];
+    int n = 0;
+    stack[n++] = c;
+    while (n > 0) {
+        sm_expr *x = stack[--n];
+        if (x->kind == SM_EX_COLUMN && x->col_index >= 0)
+            x->col_index = x->col_index < nl ? x->col_index + nr : x->col_index - nl;
+        for (int i = 0; i < x->nargs; i++) {
+            if (n == 256) return NULL;
+            stack[n++] = x->args[i];
+        }
+    }
+    return c;
+}
+
+sm_dataframe *sm_df_join_swap_build(sm_dataframe *j) {
+    if (!j || !j->plan) return j;
+    sm_plan *p = j->plan;
+    if (p->kind != SM_PLAN_JOIN || p->join_type != SM_JOIN_LEFT || p->nchildren != 2 ||
+        p->njoin_keys == 0 || p->null_aware)
+        return j;
+    sm_session *s = j->session;
+    const sm_schema *ls = p->children[0]->schema, *rs = p->children[1]->schema;
+    int nl = ls->ncols, nr = rs->ncols;
+    if (p->schema->ncols != nl + nr) return j;
+    sm_plan *q = jn_plan(s, SM_PLAN_JOIN);
+    sm_plan *proj = jn_plan(s, SM_PLAN_PROJECT);
+    sm_plan **children = sm_arena_alloc(s->arena, 2 * sizeof *children);
+    sm_schema *qs = jn_schema(s, nl + nr);
+    sm_expr **ex = sm_arena_alloc(s->arena, (size_t)(nl + nr) * sizeof *ex);
+    if (!q || !proj || !children || !qs || !ex) goto keep;
+    children[0] = p->children[1];
+    children[1] = p->children[0];
+    q->children = children;
+    q->nchildren = 2;
+    q->join_type = SM_JOIN_RIGHT;
+    q->left_keys = p->right_keys;
+    q->right_keys = p->left_keys;
+    q->njoin_keys = p->njoin_keys;
+    if (p->cond && !(q->cond = jn_swap_cols(s->arena, p->cond, nl, nr))) goto keep;
+    /* output: right ++ left, the fields of the LEFT join's schema */
+    for (int c = 0; c < nr; c++) qs->fields[c] = p->schema->fields[nl + c];
+    for (int c = 0; c < nl; c++) qs->fields[nr + c] = p->schema->fields[c];
+    q->schema = qs;
+    for (int c = 0; c < nl + nr; c++)
+        if (!(ex[c] = jn_colref(s->arena, qs, c < nl ? nr + c : c - nl))) goto keep;
+    proj->child = q;
+    proj->exprs = ex;
+    proj->nexprs = nl + nr;
+    proj->schema = p->schema;
+    sm_dataframe *out = sm_df_wrap(s, proj);
+    if (out) return out;
+keep:
+    sm_err_clear();
+    return j;
+}

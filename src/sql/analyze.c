@@ -579,6 +579,8 @@ static int an_using_hidden(sql_scope *sc, sm_dataframe **df) {
     return SM_OK;
 }
 
+static double an_estimate(const sm_plan *p);
+
 static int an_join(sql_scope *sc, const sql_relation *r, sm_dataframe **out) {
     sm_dataframe *l, *rt, *df;
     SM_TRY(an_relation(sc, r->left, &l));
@@ -624,6 +626,13 @@ static int an_join(sql_scope *sc, const sql_relation *r, sm_dataframe **out) {
                               "condition are not supported; move the condition to WHERE.");
         df = sm_df_join_col(l, rt, an_col(sc, r->on),
                             r->join == SQL_JOIN_CROSS ? "inner" : how);
+        /* the hash join builds on the right: a left outer join whose left
+         * input is estimated at under half its right builds on the left
+         * instead: TPC-H Q13's 150 K customers rather than its 1.5 M orders
+         * (an_estimate counts splits, so "half" is coarse) */
+        if (df && r->join == SQL_JOIN_LEFT &&
+            an_estimate(l->plan) * 2 < an_estimate(rt->plan))
+            df = sm_df_join_swap_build(df);
     } else if (r->join == SQL_JOIN_INNER || r->join == SQL_JOIN_CROSS) {
         df = sm_df_cross_join(l, rt);
     } else {
