@@ -48,7 +48,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 GOLDEN_BIN := $(BUILD)/tests/golden_run
 
-.PHONY: all lib test test-only test-asan demo deps fuzz install clean check-format
+.PHONY: all lib test test-only test-asan demo deps fuzz install clean check-format print-libs
 all: lib $(BUILD)/smelt $(BUILD)/drivendata $(TEST_BIN) $(GOLDEN_BIN)
 
 lib: $(BUILD)/libsmelt.a $(BUILD)/libsmelt.so
@@ -130,7 +130,11 @@ install: lib $(BUILD)/smelt
 	install -m 644 $(BUILD)/libsmelt.a $(BUILD)/libsmelt.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/smelt.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(BUILD)/smelt $(DESTDIR)$(PREFIX)/bin/
-	sed -e 's|@PREFIX@|$(PREFIX)|' smelt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/smelt.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' smelt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/smelt.pc
+
+# The libraries a program linking libsmelt.a needs (scripts use it).
+print-libs:
+	@echo $(LIBS)
 
 clean:
 	rm -rf build build-asan build-fuzz

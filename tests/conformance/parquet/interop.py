@@ -77,8 +77,9 @@ def part_files(d):
 
 
 def build_dump(lib, out):
-    libs = "-lpcre2-8 -lz -lcrypto -lsqlite3 -lyaml -ledit -lsnappy -lzstd -llz4 -lbrotlienc " \
-           "-lbrotlidec -lpthread -lm".split()
+    # the libraries libsmelt.a needs, as the Makefile links them (MPI included when built with it)
+    libs = subprocess.run(["make", "-s", "--no-print-directory", "print-libs"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.split()
     cmd = ["cc", "-std=gnu17", "-O1", "-I" + os.path.join(ROOT, "include"), "-I" + os.path.join(ROOT, "src"),
            "-I" + HERE, os.path.join(HERE, "pq_dump.c"), lib, "-o", out] + libs
     subprocess.run(cmd, check=True)
