@@ -134,6 +134,32 @@ static int xs_new_cols(const sm_batch *like, sm_vector *const *likekeys, int nco
     return SM_OK;
 }
 
+/* Sorts a task's buffer: refs[0, n) (tmp: scratch of n) end up in key order. */
+static void xs_sort_buf(const xs_run *r, const xs_buf *bf, xs_ref *refs, xs_ref *tmp, int64_t n) {
+    int64_t at = 0;
+    for (int bi = 0; bi < bf->n; bi++) {
+        const sm_vector *k0 = r->nsort ? bf->keys[(size_t)bi * r->nsort] : NULL;
+        for (int64_t row = 0; row < bf->batches[bi]->nrows; row++)
+            refs[at++] = (xs_ref){k0 ? exec_sort_prefix(&r->sk[0], k0, row) : 0, (uint32_t)bi,
+                                  (uint32_t)row};
+    }
+    xs_sort(r, bf, refs, tmp, n);
+}
+
+/* New columns (data then keys) holding the rows refs[0, m) in order. */
+static int xs_gather(const xs_run *r, const xs_buf *bf, const xs_ref *refs, int64_t m, sm_vector **cols) {
+    int nc = r->ncols + r->nsort;
+    int rc = xs_new_cols(bf->batches[0], bf->keys, r->ncols, r->nsort, m, cols);
+    for (int c = 0; rc == SM_OK && c < nc; c++)
+        for (int64_t i = 0; rc == SM_OK && i < m; i++) {
+            const xs_ref *x = &refs[i];
+            const sm_vector *src = c < r->ncols ? bf->batches[x->batch]->cols[c]
+                                                : bf->keys[(size_t)x->batch * r->nsort + (c - r->ncols)];
+            rc = sm_vector_append_from(cols[c], src, x->row);
+        }
+    return rc;
+}
+
 static void xs_unref_cols(sm_vector **cols, int n) {
     for (int c = 0; c < n; c++)
         if (cols[c]) sm_vector_unref(cols[c]);
@@ -180,26 +206,12 @@ static int xs_flush(xs_run *r, xs_buf *bf) {
     int rc = refs && tmp && cols ? SM_OK : SM_NOMEM;
     if (rc == SM_OK && !(f = sm_spill_open())) rc = sm_errcode() ? sm_errcode() : SM_IO;
     if (rc == SM_OK) {
-        int64_t at = 0;
-        for (int bi = 0; bi < bf->n; bi++) {
-            const sm_vector *k0 = r->nsort ? bf->keys[(size_t)bi * r->nsort] : NULL;
-            for (int64_t row = 0; row < bf->batches[bi]->nrows; row++)
-                refs[at++] = (xs_ref){k0 ? exec_sort_prefix(&r->sk[0], k0, row) : 0, (uint32_t)bi,
-                                      (uint32_t)row};
-        }
-        xs_sort(r, bf, refs, tmp, n);
+        xs_sort_buf(r, bf, refs, tmp, n);
     }
     int64_t bytes = 0;
     for (int64_t start = 0; rc == SM_OK && start < n; start += SM_BATCH_ROWS) {
         int64_t m = n - start < SM_BATCH_ROWS ? n - start : SM_BATCH_ROWS;
-        rc = xs_new_cols(bf->batches[0], bf->keys, r->ncols, r->nsort, m, cols);
-        for (int c = 0; rc == SM_OK && c < nc; c++)
-            for (int64_t i = 0; rc == SM_OK && i < m; i++) {
-                const xs_ref *x = &refs[start + i];
-                const sm_vector *src = c < r->ncols ? bf->batches[x->batch]->cols[c]
-                                                    : bf->keys[(size_t)x->batch * r->nsort + (c - r->ncols)];
-                rc = sm_vector_append_from(cols[c], src, x->row);
-            }
+        rc = xs_gather(r, bf, refs + start, m, cols);
         if (rc == SM_OK) rc = sm_spill_write_cols(f, cols, nc, &bytes);
         xs_unref_cols(cols, nc);
         atomic_fetch_add(&r->batches_written, 1);
@@ -476,26 +488,12 @@ static int xs_compact(xs_run *r, xs_buf *bf, int64_t k) {
     sm_vector **ok = sm_calloc((size_t)(nout > 0 ? nout : 1) * (size_t)(r->nsort ? r->nsort : 1), sizeof *ok);
     int rc = refs && tmp && cols && ob && ok ? SM_OK : SM_NOMEM;
     if (rc == SM_OK) {
-        int64_t at = 0;
-        for (int bi = 0; bi < bf->n; bi++) {
-            const sm_vector *k0 = r->nsort ? bf->keys[(size_t)bi * r->nsort] : NULL;
-            for (int64_t row = 0; row < bf->batches[bi]->nrows; row++)
-                refs[at++] = (xs_ref){k0 ? exec_sort_prefix(&r->sk[0], k0, row) : 0, (uint32_t)bi,
-                                      (uint32_t)row};
-        }
-        xs_sort(r, bf, refs, tmp, n);
+        xs_sort_buf(r, bf, refs, tmp, n);
     }
     int made = 0;
     for (int64_t start = 0; rc == SM_OK && start < keep; start += SM_BATCH_ROWS) {
         int64_t m = keep - start < SM_BATCH_ROWS ? keep - start : SM_BATCH_ROWS;
-        rc = xs_new_cols(bf->batches[0], bf->keys, r->ncols, r->nsort, m, cols);
-        for (int c = 0; rc == SM_OK && c < nc; c++)
-            for (int64_t i = 0; rc == SM_OK && i < m; i++) {
-                const xs_ref *x = &refs[start + i];
-                const sm_vector *src = c < r->ncols ? bf->batches[x->batch]->cols[c]
-                                                    : bf->keys[(size_t)x->batch * r->nsort + (c - r->ncols)];
-                rc = sm_vector_append_from(cols[c], src, x->row);
-            }
+        rc = xs_gather(r, bf, refs + start, m, cols);
         sm_batch *b = rc == SM_OK ? sm_batch_new(r->ncols, m) : NULL;
         if (rc == SM_OK && !b) rc = SM_NOMEM;
         if (rc != SM_OK) {
