@@ -464,10 +464,13 @@ static int finish_replace(fs_commit *c) {
     return SM_OK;
 }
 
-/* Moves every staged file (recursively: partition directories) into the
- * target, creating directories that are missing; records the relative
- * paths of moved files in *moved for rollback. */
-static int append_tree(fs_commit *c, const char *rel, char ***moved, int *nmoved, int *cap) {
+/* One entry of a staging directory, for the walkers below: its path
+ * relative to the staging root and whether it is a directory. */
+typedef int (*staged_fn)(fs_commit *c, const char *sub, bool is_dir, void *ctx);
+
+/* Calls fn for every entry of staging/rel except . and .. (and the
+ * top-level _SUCCESS), stopping at the first non-zero status. */
+static int staged_each(fs_commit *c, const char *rel, staged_fn fn, void *ctx) {
     sm_buf dir = {0};
     if (sm_buf_appendf(&dir, "%s%s%s", c->staging, *rel ? "/" : "", rel) || !sm_buf_cstr(&dir)) {
         sm_buf_free(&dir);
@@ -480,57 +483,87 @@ static int append_tree(fs_commit *c, const char *rel, char ***moved, int *nmoved
         return sm_err(SM_IO, "cannot list staging directory '%s': %s", c->staging, strerror(e));
     }
     int rc = SM_OK;
-    sm_buf from = {0}, to = {0}, sub = {0};
+    sm_buf sub = {0}, full = {0};
     struct dirent *de;
     while (rc == SM_OK && (de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
             (!*rel && !strcmp(de->d_name, "_SUCCESS")))
             continue;
-        from.len = to.len = sub.len = 0;
+        sub.len = full.len = 0;
         if (sm_buf_appendf(&sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name) ||
-            sm_buf_appendf(&from, "%s/%s", c->staging, sub.data) ||
-            sm_buf_appendf(&to, "%s/%s", c->target, sub.data)) {
+            sm_buf_appendf(&full, "%s/%s", c->staging, sub.data)) {
             rc = SM_NOMEM;
             break;
         }
-        struct stat st, tst;
-        if (lstat(from.data, &st) == 0 && S_ISDIR(st.st_mode) && lstat(to.data, &tst) == 0 &&
-            S_ISDIR(tst.st_mode)) {
-            /* a partition directory that exists: merge into it */
-            char *r = sm_strdup(sub.data);
-            if (!r) { rc = SM_NOMEM; break; }
-            rc = append_tree(c, r, moved, nmoved, cap);
-            sm_free(r);
-            continue;
-        }
-        if (*nmoved == *cap) {
-            *cap = *cap ? *cap * 2 : 16;
-            char **m = sm_realloc(*moved, sizeof(char *) * (size_t)*cap);
-            if (!m) { rc = SM_NOMEM; break; }
-            *moved = m;
-        }
-        char *name = sm_strdup(sub.data);
-        if (!name) { rc = SM_NOMEM; break; }
-        if (rename_noreplace(from.data, to.data) != 0) {
-            rc = sm_err(SM_IO, "cannot move '%s' into %s: %s. Nothing was appended.",
-                        sub.data, c->display, strerror(errno));
-            sm_free(name);
-            break;
-        }
-        (*moved)[(*nmoved)++] = name;
+        struct stat st;
+        bool is_dir = lstat(full.data, &st) == 0 && S_ISDIR(st.st_mode);
+        rc = fn(c, sub.data, is_dir, ctx);
     }
     closedir(d);
     sm_buf_free(&dir);
+    sm_buf_free(&sub);
+    sm_buf_free(&full);
+    return rc;
+}
+
+/* The files moved by append_entry, relative paths, for rollback. */
+typedef struct {
+    char **moved;
+    int nmoved, cap;
+} moved_list;
+
+/* Moves every staged file (recursively: partition directories) into the
+ * target, creating directories that are missing; records the relative
+ * paths of moved files in the moved_list for rollback. */
+static int append_entry(fs_commit *c, const char *sub, bool is_dir, void *ctx) {
+    moved_list *m = ctx;
+    sm_buf to = {0};
+    if (sm_buf_appendf(&to, "%s/%s", c->target, sub)) return SM_NOMEM;
+    struct stat tst;
+    bool merge = is_dir && lstat(to.data, &tst) == 0 && S_ISDIR(tst.st_mode);
+    sm_buf_free(&to);
+    if (merge) {
+        /* a partition directory that exists: merge into it */
+        char *r = sm_strdup(sub);
+        if (!r) return SM_NOMEM;
+        int rc = staged_each(c, r, append_entry, m);
+        sm_free(r);
+        return rc;
+    }
+    if (m->nmoved == m->cap) {
+        int cap = m->cap ? m->cap * 2 : 16;
+        char **n = sm_realloc(m->moved, sizeof(char *) * (size_t)cap);
+        if (!n) return SM_NOMEM;
+        m->moved = n;
+        m->cap = cap;
+    }
+    char *name = sm_strdup(sub);
+    sm_buf from = {0};
+    if (!name || sm_buf_appendf(&from, "%s/%s", c->staging, sub) ||
+        sm_buf_appendf(&to, "%s/%s", c->target, sub)) {
+        sm_free(name);
+        sm_buf_free(&from);
+        sm_buf_free(&to);
+        return SM_NOMEM;
+    }
+    int rc = SM_OK;
+    if (rename_noreplace(from.data, to.data) != 0) {
+        rc = sm_err(SM_IO, "cannot move '%s' into %s: %s. Nothing was appended.", sub,
+                    c->display, strerror(errno));
+        sm_free(name);
+    } else {
+        m->moved[m->nmoved++] = name;
+    }
     sm_buf_free(&from);
     sm_buf_free(&to);
-    sm_buf_free(&sub);
     return rc;
 }
 
 static int finish_append(fs_commit *c) {
-    char **moved = NULL;
-    int nmoved = 0, cap = 0;
-    int rc = append_tree(c, "", &moved, &nmoved, &cap);
+    moved_list m = {0};
+    int rc = staged_each(c, "", append_entry, &m);
+    char **moved = m.moved;
+    int nmoved = m.nmoved;
     sm_buf from = {0}, to = {0};
     if (rc == SM_OK) rc = touch_success(c->target, c);
     if (rc != SM_OK) {
@@ -576,41 +609,24 @@ int fs_commit_replace_partitions(fs_commit *c, const char *const *dirs, int n, b
 
 /* The staged partition directories that hold files (relative paths), for
  * dynamic overwrite: a directory with a file in it is a partition. */
+static int staged_leaves(fs_commit *c, const char *rel);
+
+static int leaf_entry(fs_commit *c, const char *sub, bool is_dir, void *ctx) {
+    if (!is_dir) {
+        *(bool *)ctx = true;
+        return SM_OK;
+    }
+    return staged_leaves(c, sub);
+}
+
 static int staged_leaves(fs_commit *c, const char *rel) {
-    sm_buf dir = {0};
-    if (sm_buf_appendf(&dir, "%s%s%s", c->staging, *rel ? "/" : "", rel) || !sm_buf_cstr(&dir)) {
-        sm_buf_free(&dir);
-        return SM_NOMEM;
-    }
-    DIR *d = opendir(dir.data);
-    if (!d) {
-        int e = errno;
-        sm_buf_free(&dir);
-        return sm_err(SM_IO, "cannot list staging directory '%s': %s", c->staging, strerror(e));
-    }
-    int rc = SM_OK;
     bool has_file = false;
-    struct dirent *de;
-    sm_buf sub = {0}, full = {0};
-    while (rc == SM_OK && (de = readdir(d)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-            (!*rel && !strcmp(de->d_name, "_SUCCESS")))
-            continue;
-        sub.len = full.len = 0;
-        if (sm_buf_appendf(&sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name) ||
-            sm_buf_appendf(&full, "%s/%s", c->staging, sub.data)) {
-            rc = SM_NOMEM;
-            break;
-        }
-        struct stat st;
-        if (lstat(full.data, &st) == 0 && S_ISDIR(st.st_mode)) rc = staged_leaves(c, sub.data);
-        else has_file = true;
-    }
-    closedir(d);
-    if (rc == SM_OK && has_file && *rel) rc = part_dirs_add(c, rel);
-    sm_buf_free(&dir);
-    sm_buf_free(&sub);
-    sm_buf_free(&full);
+    /* rel may point into the caller's buffer, which the walk reuses */
+    char *r = sm_strdup(rel);
+    if (!r) return SM_NOMEM;
+    int rc = staged_each(c, r, leaf_entry, &has_file);
+    if (rc == SM_OK && has_file && *r) rc = part_dirs_add(c, r);
+    sm_free(r);
     return rc;
 }
 
