@@ -121,6 +121,12 @@ bool csv_parse_int64(const char *s, int32_t n, int64_t *out);
 bool csv_parse_double(const csv_options *opt, const char *s, int32_t n, double *out);
 bool csv_parse_bool(const char *s, int32_t n, bool *out);
 
+/* Fast paths (csv_fast.c): exact results for one strict common spelling,
+ * false for anything else (then use the general converter). */
+bool csv_fast_date(const char *s, int32_t n, int32_t *days);  /* yyyy-MM-dd */
+bool csv_fast_dec(const char *s, int32_t n, int precision, int scale, int64_t *out);
+bool csv_fast_ts(const char *s, int32_t n, int64_t *micros);    /* yyyy-MM-dd HH:mm:ss, UTC */
+
 /* Schema inference over files (csv_infer.c).  types[ncols] in/out: starts
  * at SM_NULLTYPE; becomes the merged type of every column. */
 typedef sm_fs_split csv_split;
@@ -152,6 +158,7 @@ int64_t csv_cache_limit(void);
 typedef struct csv_scan {
     csv_options opt;
     const sm_tz *tz;
+    bool tz_utc;          /* tz is UTC: timestamps may take csv_fast_ts */
     struct sm_dtfmt *date_fmt, *ts_fmt;
     int nfiles;
     char **files;

@@ -145,52 +145,96 @@ static inline const char *scan_unquoted(csv_tokenizer *t, const char *p, const c
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* The common case, 16 bytes at a time: a record of unquoted fields with a
- * one-byte separator and the default line ends.  Returns false (having
- * pushed nothing that matters) when the record needs the general path: a
- * field starts with the quote, or the record reaches the last 16 bytes of
- * the input. */
+/* The common case, 16 bytes at a time: a record with a one-byte separator
+ * and the default line ends whose fields are unquoted, or quoted without
+ * escapes, doubled quotes or anything but a separator or line end after the
+ * closing quote.  Returns false (having pushed nothing that matters) when
+ * the record needs the general path: any of those, or the record reaches
+ * the last 16 bytes of the input. */
+static inline bool fast_push(csv_tokenizer *t, const char *ptr, const char *stop, uint8_t quoted) {
+    if (t->nfields < t->cap) {
+        csv_field *f = &t->fields[t->nfields++];
+        f->ptr = ptr;
+        f->len = (int32_t)(stop - ptr);
+        f->quoted = quoted;
+        return true;
+    }
+    return push_field(t, ptr, (int32_t)(stop - ptr), quoted) == SM_OK;
+}
+
 static bool fast_record(csv_tokenizer *t, const char *p, const char *end, const char **rec_end,
                         const char **next) {
     const csv_options *o = t->opt;
-    const __m128i vsep = _mm_set1_epi8(o->sep[0]);
+    const char sc = o->sep[0];
+    const __m128i vsep = _mm_set1_epi8(sc);
     const __m128i vnl = _mm_set1_epi8('\n');
     const __m128i vcr = _mm_set1_epi8('\r');
-    const __m128i vq = _mm_set1_epi8((char)(o->quote >= 0 ? o->quote : o->sep[0]));
-    const char qc = (char)o->quote;
     const bool has_quote = o->quote >= 0;
+    const char qc = (char)(has_quote ? o->quote : 0);
+    const __m128i vq = _mm_set1_epi8(qc);
+    /* inside quotes: the quote, the escape, and (without multiLine) line ends */
+    const bool esc_other = o->escape >= 0 && o->escape != o->quote;
+    const __m128i vesc = _mm_set1_epi8((char)(esc_other ? o->escape : o->quote));
+    const bool ml = o->multiline;
     const char *fstart = p;
-    if (has_quote && *p == qc) return false;
-    for (const char *blk = p; blk + 16 <= end; blk += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)blk);
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vsep), _mm_cmpeq_epi8(v, vnl)),
-                                   _mm_or_si128(_mm_cmpeq_epi8(v, vcr), _mm_cmpeq_epi8(v, vq)));
-        unsigned m = (unsigned)_mm_movemask_epi8(hit);
-        while (m) {
-            const char *pos = blk + __builtin_ctz(m);
-            m &= m - 1;
-            char c = *pos;
-            if (c == o->sep[0]) {
-                if (t->nfields < t->cap) {
-                    csv_field *f = &t->fields[t->nfields++];
-                    f->ptr = fstart;
-                    f->len = (int32_t)(pos - fstart);
-                    f->quoted = 0;
-                } else if (push_field(t, fstart, (int32_t)(pos - fstart), 0)) {
-                    return false;
+    for (;;) {
+        if (has_quote && *fstart == qc) {
+            const char *q = fstart + 1;
+            const char *close = NULL;
+            for (; q + 16 <= end; q += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)q);
+                __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vesc));
+                if (!ml) hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, vnl), _mm_cmpeq_epi8(v, vcr)));
+                unsigned m = (unsigned)_mm_movemask_epi8(hit);
+                if (m) {
+                    close = q + __builtin_ctz(m);
+                    break;
                 }
-                fstart = pos + 1;
-                if (has_quote && fstart < end && *fstart == qc) return false;
-            } else if (c == '\n' || c == '\r') {
-                if (push_field(t, fstart, (int32_t)(pos - fstart), 0)) return false;
-                *rec_end = pos;
-                *next = pos + term_len(o, pos, end);
+            }
+            if (!close || *close != qc || close + 1 >= end) return false;
+            char a = close[1];
+            if (a == sc) {
+                if (!fast_push(t, fstart + 1, close, 1)) return false;
+                fstart = close + 2;
+                if (fstart >= end) return false;
+                continue;
+            }
+            if (a == '\n' || a == '\r') {
+                if (!fast_push(t, fstart + 1, close, 1)) return false;
+                *rec_end = close + 1;
+                *next = close + 1 + term_len(o, close + 1, end);
                 return true;
             }
-            /* a quote inside an unquoted field is literal */
+            return false;
+        }
+        /* unquoted: to the next separator or line end (quotes are literal) */
+        const char *blk = fstart;
+        for (;;) {
+            if (blk + 16 > end) return false;
+            __m128i v = _mm_loadu_si128((const __m128i *)blk);
+            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, vsep),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, vnl), _mm_cmpeq_epi8(v, vcr)));
+            unsigned m = (unsigned)_mm_movemask_epi8(hit);
+            bool requote = false;
+            while (m) {
+                const char *pos = blk + __builtin_ctz(m);
+                m &= m - 1;
+                if (*pos == sc) {
+                    if (!fast_push(t, fstart, pos, 0)) return false;
+                    fstart = pos + 1;
+                    if (fstart >= end) return false;
+                    if (has_quote && *fstart == qc) { requote = true; break; }
+                } else {
+                    if (!fast_push(t, fstart, pos, 0)) return false;
+                    *rec_end = pos;
+                    *next = pos + term_len(o, pos, end);
+                    return true;
+                }
+            }
+            if (requote) break;
+            blk += 16;
         }
     }
-    return false;
 }
 #endif
 
@@ -539,7 +583,13 @@ typedef struct {
     sm_value *vals;
     csv_split_cache *cache; /* taken from the scan: served once r->pos reaches r->stop */
     int64_t *str_bytes;     /* per output column: string bytes of the last batch */
+    uint8_t *kind;          /* per data column: CK_* (how it converts) */
+    uint8_t *isnull;        /* per data column: the current row's value is null */
 } csv_reader;
+
+/* How a data column converts (csv_reader_next): written straight into its
+ * vector (STR .. DATE), through sm_value (GEN), or not at all (SKIP). */
+enum { CK_SKIP, CK_STR, CK_I64, CK_I32, CK_DEC, CK_DATE, CK_TS, CK_F64, CK_GEN };
 
 /* Line number (1-based) of the record starting at file offset `off`. */
 /* ISO-8859-1 → UTF-8 of s[0..n): every byte >= 0x80 becomes two bytes.
@@ -668,7 +718,7 @@ static bool convert(const csv_scan *scan, sm_type type, const char *s, int32_t n
         return sm_parse_time(s, n, 6, &v->v.i64);
     case SM_TIMESTAMP_NTZ:
         if (scan->ts_fmt) return sm_dtfmt_parse(scan->ts_fmt, s, n, sm_tz_utc(), &v->v.i64);
-        return sm_parse_timestamp_ntz(s, n, false, &v->v.i64);
+        return csv_fast_ts(s, n, &v->v.i64) || sm_parse_timestamp_ntz(s, n, false, &v->v.i64);
     case SM_BIGINT:
         return csv_parse_int64(s, n, &v->v.i64);
     case SM_DOUBLE:
@@ -686,9 +736,10 @@ static bool convert(const csv_scan *scan, sm_type type, const char *s, int32_t n
             v->v.i32 = sm_micros_to_days(us);
             return true;
         }
-        return sm_parse_date(s, n, &v->v.i32);
+        return csv_fast_date(s, n, &v->v.i32) || sm_parse_date(s, n, &v->v.i32);
     case SM_TIMESTAMP:
         if (scan->ts_fmt) return sm_dtfmt_parse(scan->ts_fmt, s, n, scan->tz, &v->v.i64);
+        if (scan->tz_utc && csv_fast_ts(s, n, &v->v.i64)) return true;
         return sm_parse_timestamp(s, n, scan->tz, &v->v.i64);
     case SM_NULLTYPE:
         v->is_null = true;
@@ -860,30 +911,115 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
         if (r->header_pending) { r->header_pending = false; continue; }
         const csv_tokenizer *t = &r->tok;
         /* Pruned, Spark's parser selects the required fields only: a wrong
-         * field count is no longer seen, and only required fields convert. */
+         * field count is no longer seen, and only required fields convert.
+         * Columns of the common kinds are written straight into slot `rows`
+         * of their vector and committed (length, null bit, string bytes)
+         * only when the row is kept; the rest go through vals[]. */
         bool bad = !req && t->nfields != nd;
+        const uint8_t *kind = r->kind;
+        uint8_t *isnull = r->isnull;
         for (int i = 0; i < nd; i++) {
-            sm_value *v = &r->vals[i];
-            if (req && !req[i]) continue;
-            sm_type ty = schema->fields[scan->data_to_out[i]].type;
+            int k = kind[i];
+            if (k == CK_SKIP) continue;
+            sm_vector *vec = b->cols[scan->data_to_out[i]];
             const char *s;
             int32_t n;
-            if (i >= t->nfields || !csv_field_text(&scan->opt, &t->fields[i], &s, &n)) {
-                v->is_null = true;
-                continue;
+            bool ok = i < t->nfields && csv_field_text(&scan->opt, &t->fields[i], &s, &n);
+            isnull[i] = !ok;
+            switch (k) {
+            case CK_STR: {
+                int32_t *off = SM_VEC_OFF(vec);
+                if (!ok) { off[rows + 1] = off[rows]; break; }
+                if (vec->bytes_len + n > vec->bytes_cap && (rc = sm_vector_reserve_bytes(vec, n))) break;
+                memcpy(vec->bytes + vec->bytes_len, s, (size_t)n);
+                off[rows + 1] = (int32_t)(vec->bytes_len + n);
+                break;
             }
-            const sm_field *fld = &schema->fields[scan->data_to_out[i]];
-            if (ty == SM_DECIMAL ? !convert_decimal(fld, s, n, v) : !convert(scan, ty, s, n, v)) {
-                v->is_null = true;
-                bad = true;
+            case CK_I64: {
+                int64_t x = 0;
+                if (ok && !csv_parse_int64(s, n, &x)) { x = 0; isnull[i] = 1; bad = true; }
+                SM_VEC_I64(vec)[rows] = x;
+                break;
             }
+            case CK_I32: {
+                int32_t x = 0;
+                if (ok && !csv_parse_int32(s, n, &x)) { x = 0; isnull[i] = 1; bad = true; }
+                SM_VEC_I32(vec)[rows] = x;
+                break;
+            }
+            case CK_DEC: {
+                __int128 x = 0;
+                int64_t x64;
+                if (ok) {
+                    if (csv_fast_dec(s, n, vec->precision, vec->scale, &x64)) {
+                        x = x64;
+                    } else {
+                        sm_value dv;
+                        if (convert_decimal(&schema->fields[scan->data_to_out[i]], s, n, &dv)) {
+                            x = dv.v.dec;
+                        } else {
+                            isnull[i] = 1;
+                            bad = true;
+                        }
+                    }
+                }
+                SM_VEC_DEC(vec)[rows] = x;
+                break;
+            }
+            case CK_DATE: {
+                int32_t x = 0;
+                if (ok && !csv_fast_date(s, n, &x) && !sm_parse_date(s, n, &x)) {
+                    x = 0;
+                    isnull[i] = 1;
+                    bad = true;
+                }
+                SM_VEC_I32(vec)[rows] = x;
+                break;
+            }
+            case CK_TS: {
+                int64_t x = 0;
+                if (ok && !(scan->tz_utc && csv_fast_ts(s, n, &x)) &&
+                    !sm_parse_timestamp(s, n, scan->tz, &x)) {
+                    x = 0;
+                    isnull[i] = 1;
+                    bad = true;
+                }
+                SM_VEC_I64(vec)[rows] = x;
+                break;
+            }
+            case CK_F64: {
+                double x = 0;
+                if (ok && !csv_parse_double(&scan->opt, s, n, &x)) { x = 0; isnull[i] = 1; bad = true; }
+                SM_VEC_F64(vec)[rows] = x;
+                break;
+            }
+            default: {
+                sm_value *v = &r->vals[i];
+                if (!ok) { v->is_null = true; break; }
+                sm_type ty = schema->fields[scan->data_to_out[i]].type;
+                const sm_field *fld = &schema->fields[scan->data_to_out[i]];
+                if (ty == SM_DECIMAL ? !convert_decimal(fld, s, n, v) : !convert(scan, ty, s, n, v)) {
+                    v->is_null = true;
+                    bad = true;
+                }
+            }
+            }
+            if (rc) break;
         }
+        if (rc) { if (rc == SM_NOMEM) sm_err(SM_NOMEM, "out of memory parsing CSV"); break; }
         if (bad) {
             if (scan->opt.mode == CSV_DROPMALFORMED) continue;
             if (scan->opt.mode == CSV_FAILFAST) { rc = malformed_failfast(r, rec, rec_end); break; }
         }
-        for (int i = 0; i < nd && rc == SM_OK; i++)
-            if (!req || req[i]) rc = append_value(b->cols[scan->data_to_out[i]], &r->vals[i]);
+        for (int i = 0; i < nd && rc == SM_OK; i++) {
+            int k = kind[i];
+            if (k == CK_SKIP) continue;
+            sm_vector *vec = b->cols[scan->data_to_out[i]];
+            if (k == CK_GEN) { rc = append_value(vec, &r->vals[i]); continue; }
+            if (isnull[i]) rc = sm_vector_set_null(vec, rows);
+            if (k == CK_STR) vec->bytes_len = SM_VEC_OFF(vec)[rows + 1];
+            vec->length = rows + 1;
+        }
         if (rc == SM_OK && scan->corrupt_index >= 0) {
             sm_vector *cv = b->cols[scan->corrupt_index];
             rc = bad ? sm_vector_append_str(cv, rec, (int32_t)(rec_end - rec)) : sm_vector_append_null(cv);
@@ -919,6 +1055,8 @@ static void csv_reader_close(sm_reader *base) {
     sm_free(r->latin_buf);
     sm_free(r->vals);
     sm_free(r->str_bytes);
+    sm_free(r->kind);
+    sm_free(r->isnull);
     csv_split_cache_free(r->cache);
     sm_free(r);
 }
@@ -939,7 +1077,26 @@ static int csv_open(sm_source *s, int split, sm_reader **out) {
         return sm_err(SM_NOMEM, "out of memory opening a CSV split");
     }
     r->str_bytes = sm_calloc((size_t)scan->schema->ncols + 1, sizeof *r->str_bytes);
-    int rc = r->str_bytes ? csv_reader_open_data(r) : sm_err(SM_NOMEM, "out of memory opening a CSV split");
+    r->kind = sm_calloc((size_t)scan->ndata_cols + 1, 1);
+    r->isnull = sm_calloc((size_t)scan->ndata_cols + 1, 1);
+    if (r->kind) {
+        const bool *req = scan->pruned ? scan->data_required : NULL;
+        for (int i = 0; i < scan->ndata_cols; i++) {
+            const sm_field *f = &scan->schema->fields[scan->data_to_out[i]];
+            uint8_t k = CK_GEN;
+            if (req && !req[i]) k = CK_SKIP;
+            else if (f->type == SM_STRING) k = CK_STR;
+            else if (f->type == SM_BIGINT) k = CK_I64;
+            else if (f->type == SM_INT) k = CK_I32;
+            else if (f->type == SM_DECIMAL) k = CK_DEC;
+            else if (f->type == SM_DATE && !scan->date_fmt) k = CK_DATE;
+            else if (f->type == SM_TIMESTAMP && !scan->ts_fmt) k = CK_TS;
+            else if (f->type == SM_DOUBLE) k = CK_F64;
+            r->kind[i] = k;
+        }
+    }
+    int rc = r->str_bytes && r->kind && r->isnull ? csv_reader_open_data(r)
+                                                  : sm_err(SM_NOMEM, "out of memory opening a CSV split");
     if (rc) { csv_reader_close(&r->base); return rc; }
     /* Rows parsed during inference: read up to where they start, then
      * serve them (csv_cache_next).  Taken once; later readers parse. */
@@ -1150,6 +1307,7 @@ static int csv_create(const char *const *paths, int npaths, sm_fs_list *given,
     int rc = csv_options_parse(options_kv, &scan->opt);
     if (rc) { sm_free(scan); sm_fs_list_free(given); return rc; }
     scan->tz = tz ? tz : sm_tz_utc();
+    scan->tz_utc = scan->tz == sm_tz_utc() || strcmp(sm_tz_name(scan->tz), "UTC") == 0;
     scan->corrupt_index = -1;
     if (scan->opt.date_format && (rc = sm_dtfmt_compile(scan->opt.date_format, &scan->date_fmt)))
         { sm_err_prefix(rc, "CSV option dateFormat: "); sm_fs_list_free(given); goto fail; }

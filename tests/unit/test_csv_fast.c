@@ -1,0 +1,245 @@
+/*
+ * test_csv_fast.c — the CSV reader's fast paths against its general ones.
+ *
+ *   - the SIMD record tokenizer (quoted fields included) against the byte
+ *     loop (fast_ok = false) on generated records whose quotes, escapes,
+ *     separators and CR/LF land on every offset of a 16-byte block, and on
+ *     a few pinned records;
+ *   - csv_fast_date against sm_parse_date on every date 0001-01-01 ..
+ *     9999-12-31 and on invalid spellings;
+ *   - csv_fast_dec against sm_dec_parse + the precision check.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/csv.h"
+#include "test.h"
+#include "types/datetime.h"
+#include "types/decimal.h"
+
+/* Tokenizes data[0..len) record by record with and without the fast path;
+ * returns the number of mismatches (printing the first). */
+static int diff_tokenize(const csv_options *o, const char *data, size_t len) {
+    csv_tokenizer a, b;
+    if (csv_tokenizer_init(&a, o) || csv_tokenizer_init(&b, o)) return 1;
+    b.fast_ok = false;
+    const char *p = data, *end = data + len;
+    int bad = 0;
+    while (p < end && !bad) {
+        const char *ra, *na, *rb, *nb;
+        bool sa, sb;
+        if (csv_next_record(&a, p, end, &ra, &na, &sa) || csv_next_record(&b, p, end, &rb, &nb, &sb)) {
+            bad++;
+            break;
+        }
+        if (ra != rb || na != nb || sa != sb || a.nfields != b.nfields) {
+            bad++;
+        } else {
+            for (int i = 0; i < a.nfields; i++) {
+                if (a.fields[i].len != b.fields[i].len || a.fields[i].quoted != b.fields[i].quoted ||
+                    memcmp(a.fields[i].ptr, b.fields[i].ptr, (size_t)a.fields[i].len) != 0)
+                    bad++;
+            }
+        }
+        if (bad)
+            fprintf(stderr, "  mismatch at offset %d: [%.*s]\n", (int)(p - data),
+                    (int)(end - p < 60 ? end - p : 60), p);
+        p = na;
+    }
+    csv_tokenizer_free(&a);
+    csv_tokenizer_free(&b);
+    return bad;
+}
+
+static uint64_t rng_state = 88172645463325252ULL;
+static uint32_t rnd(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)rng_state;
+}
+
+/* Random CSV text: fields of letters, sometimes quoted, with quotes,
+ * escapes, separators, spaces, CR, LF and CRLF placed anywhere. */
+static size_t gen_csv(char *buf, size_t cap) {
+    size_t n = 0;
+    while (n + 400 < cap) {
+        int nf = 1 + (int)(rnd() % 6);
+        for (int f = 0; f < nf; f++) {
+            int len = (int)(rnd() % 40);
+            bool quoted = rnd() % 2;
+            if (quoted) buf[n++] = '"';
+            for (int i = 0; i < len; i++) {
+                uint32_t r = rnd() % 100;
+                char c = (char)('a' + r % 26);
+                if (r < 3) c = '"';
+                else if (r < 5) c = '\\';
+                else if (r < 7 && quoted) c = ',';
+                else if (r < 8 && quoted) c = '\n';
+                else if (r < 9) c = ' ';
+                buf[n++] = c;
+            }
+            if (quoted) buf[n++] = '"';
+            if (quoted && rnd() % 10 == 0) buf[n++] = ' ';
+            if (f + 1 < nf) buf[n++] = ',';
+        }
+        uint32_t e = rnd() % 4;
+        if (e == 0) { buf[n++] = '\r'; buf[n++] = '\n'; }
+        else if (e == 1) buf[n++] = '\r';
+        else buf[n++] = '\n';
+    }
+    return n;
+}
+
+static void check_options(const char *const *kv, int rounds) {
+    csv_options o;
+    CHECK_OK(csv_options_parse(kv, &o));
+    static char buf[1 << 16];
+    for (int r = 0; r < rounds; r++) {
+        size_t n = gen_csv(buf, sizeof buf);
+        CHECK_INT(diff_tokenize(&o, buf, n), 0);
+    }
+    csv_options_free(&o);
+}
+
+TEST(csv_fast_tokenizer_matches_general_default) {
+    const char *kv[] = {NULL};
+    check_options(kv, 40);
+}
+
+TEST(csv_fast_tokenizer_matches_general_multiline) {
+    const char *kv[] = {"multiLine", "true", NULL};
+    check_options(kv, 40);
+}
+
+TEST(csv_fast_tokenizer_matches_general_quote_escape) {
+    const char *kv[] = {"escape", "\"", NULL};
+    check_options(kv, 40);
+}
+
+TEST(csv_fast_tokenizer_matches_general_no_quote) {
+    const char *kv[] = {"quote", "", NULL};
+    check_options(kv, 20);
+}
+
+/* Every shift of one record against the 16-byte blocks: a quoted field
+ * whose closing quote, separator or CRLF straddles a block edge. */
+TEST(csv_fast_tokenizer_quoted_at_block_edges) {
+    csv_options o;
+    const char *kv[] = {NULL};
+    CHECK_OK(csv_options_parse(kv, &o));
+    csv_tokenizer t;
+    CHECK_OK(csv_tokenizer_init(&t, &o));
+    char buf[256];
+    for (int shift = 0; shift < 40; shift++) {
+        int n = 0;
+        for (int i = 0; i < shift; i++) buf[n++] = 'x';
+        n += sprintf(buf + n, ",\"a,b\",\"\",c,\"q\"\r\nnext,line,with,enough,bytes,after,it\n");
+        const char *re, *nx;
+        bool skip;
+        CHECK_OK(csv_next_record(&t, buf, buf + n, &re, &nx, &skip));
+        CHECK(!skip);
+        CHECK_INT(t.nfields, 5);
+        if (t.nfields != 5) continue;
+        CHECK_INT(t.fields[0].len, shift);
+        CHECK_INT(t.fields[1].len, 3);
+        CHECK(memcmp(t.fields[1].ptr, "a,b", 3) == 0);
+        CHECK_INT(t.fields[1].quoted, 1);
+        CHECK_INT(t.fields[2].len, 0);
+        CHECK_INT(t.fields[2].quoted, 1);
+        CHECK_INT(t.fields[3].len, 1);
+        CHECK_INT(t.fields[3].quoted, 0);
+        CHECK_INT(t.fields[4].len, 1);
+        CHECK(t.fields[4].ptr[0] == 'q');
+        CHECK(re[0] == '\r' && nx[0] == 'n');
+        CHECK_INT(diff_tokenize(&o, buf, (size_t)n), 0);
+    }
+    csv_tokenizer_free(&t);
+    csv_options_free(&o);
+}
+
+TEST(csv_fast_date_matches_parse_date) {
+    char s[16];
+    int mismatches = 0;
+    for (int y = 1; y <= 9999 && mismatches < 5; y += (y < 2100 ? 1 : 7)) {
+        for (int m = 0; m <= 13; m++) {
+            for (int d = 0; d <= 32; d++) {
+                snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+                int32_t a = 0, b = 0;
+                bool fa = csv_fast_date(s, 10, &a);
+                bool fb = sm_parse_date(s, 10, &b);
+                /* the fast path may decline, never disagree */
+                if (fa && (!fb || a != b)) {
+                    if (mismatches++ < 5) fprintf(stderr, "  %s: fast %d, general %d (%d)\n", s, a, b, fb);
+                }
+                if (!fa && fb && m >= 1 && m <= 12 && d >= 1) {
+                    if (mismatches++ < 5) fprintf(stderr, "  %s declined\n", s);
+                }
+            }
+        }
+    }
+    CHECK_INT(mismatches, 0);
+    const char *odd[] = {"2020-1-05x", "2020/01/05", "+020-01-05", "2020-01-5 ", " 2020-01-5",
+                         "0000-01-01", "2020-02-30", "1900-02-29", "2000-02-29", "20a0-01-01"};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        int32_t a = 0, b = 0;
+        bool fa = csv_fast_date(odd[i], 10, &a);
+        bool fb = sm_parse_date(odd[i], 10, &b);
+        CHECK(!fa || (fb && a == b));
+    }
+    int32_t x;
+    CHECK(csv_fast_date("2000-02-29", 10, &x) && x == 11016);
+    CHECK(!csv_fast_date("1900-02-29", 10, &x));
+    CHECK(csv_fast_date("1970-01-01", 10, &x) && x == 0);
+}
+
+TEST(csv_fast_dec_matches_dec_parse) {
+    const char *cases[] = {"0", "1", "-1", "21168.23", "0.04", "-0.00", "123.4", "5.", ".5", "+5",
+                           "1.234", "999999999999999.99", "9999999999999999.99", "1e3", "1,000",
+                           "", "-", "1.2.3", "00012.50", "123456789012345678", "1234567890123456789",
+                           "-999999999999999999", "12a", " 1", "1 "};
+    int precs[] = {15, 3, 18, 38, 10};
+    int scales[] = {2, 0, 2, 4, 10};
+    for (size_t k = 0; k < sizeof precs / sizeof *precs; k++) {
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+            const char *s = cases[i];
+            int32_t n = (int32_t)strlen(s);
+            int64_t a;
+            __int128 b;
+            bool fa = csv_fast_dec(s, n, precs[k], scales[k], &a);
+            bool fb = sm_dec_parse(s, (size_t)n, scales[k], &b) == 0 && sm_dec_fits(b, precs[k]);
+            if (fa && (!fb || (__int128)a != b)) {
+                fprintf(stderr, "  %s (%d,%d): fast %lld\n", s, precs[k], scales[k], (long long)a);
+                CHECK(false);
+            }
+        }
+    }
+    int64_t v;
+    CHECK(csv_fast_dec("21168.23", 8, 15, 2, &v) && v == 2116823);
+    CHECK(csv_fast_dec("-3.5", 4, 15, 2, &v) && v == -350);
+    CHECK(!csv_fast_dec("1234.5", 6, 5, 2, &v)); /* 123450 does not fit DECIMAL(5,2) */
+    CHECK(csv_fast_dec("123.45", 6, 5, 2, &v) && v == 12345);
+    CHECK(!csv_fast_dec("1.234", 5, 15, 2, &v)); /* needs rounding: general path */
+}
+
+TEST(csv_fast_ts_matches_parse_timestamp) {
+    const char *cases[] = {"2023-06-11 19:07:44", "2023-06-11T19:07:44", "1970-01-01 00:00:00",
+                           "1969-12-31 23:59:59", "2000-02-29 12:00:00", "1900-02-29 12:00:00",
+                           "2023-06-11 24:00:00", "2023-06-11 23:60:00", "2023-06-11 23:00:60",
+                           "2023-06-11x19:07:44", "2023-6-11 19:07:44 ", "0001-01-01 00:00:00",
+                           "9999-12-31 23:59:59", "2023-06-11 19:07:4a"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t a = 0, b = 0;
+        int32_t n = (int32_t)strlen(cases[i]);
+        bool fa = csv_fast_ts(cases[i], n, &a);
+        bool fb = sm_parse_timestamp(cases[i], n, sm_tz_utc(), &b);
+        if (fa && (!fb || a != b)) {
+            fprintf(stderr, "  %s: fast %lld general %lld\n", cases[i], (long long)a, (long long)b);
+            CHECK(false);
+        }
+    }
+    int64_t x;
+    CHECK(csv_fast_ts("2023-06-11 19:07:44", 19, &x) && x == 1686510464000000LL);
+    CHECK(csv_fast_ts("1969-12-31 23:59:59", 19, &x) && x == -1000000LL);
+}
