@@ -339,6 +339,17 @@ char *sm_plan_describe(sm_arena *a, const sm_plan *p) {
             sm_buf_appendf(&b, "]");
         }
         if (p->cond) sm_buf_appendf(&b, " condition=%s", sm_expr_sql_name(a, p->cond));
+        /* column pruning (plan/prune.c) left only these outputs */
+        int nout = p->schema ? p->schema->ncols : 0, kept = 0;
+        bool pruned = false;
+        for (int c = 0; c < nout; c++) pruned = pruned || sm_plan_col_unused(p, c);
+        if (pruned) {
+            sm_buf_appendf(&b, " output=[");
+            for (int c = 0; c < nout; c++)
+                if (!sm_plan_col_unused(p, c))
+                    sm_buf_appendf(&b, "%s%s", kept++ ? ", " : "", p->schema->fields[c].name);
+            sm_buf_appendf(&b, "]");
+        }
         break;
     }
     default: break;
@@ -356,7 +367,8 @@ static void explain_node(sm_arena *a, const sm_plan *p, int depth, FILE *out) {
 
 int sm_df_explain(sm_dataframe *df, FILE *out) {
     if (!df) return sm_errcode() ? sm_errcode() : SM_INVALID;
-    SM_TRY(sm_plan_prune_partitions(df->plan)); /* "partitions read K of N" */
+    /* "partitions read K of N"; the columns joins keep ("output=[...]") */
+    SM_TRY(sm_plan_prune_columns(df->plan));
     sm_arena *a = sm_arena_new();
     if (!a) return SM_NOMEM;
     fprintf(out, "== Physical Plan ==\n");

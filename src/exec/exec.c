@@ -26,6 +26,7 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "exec/eventlog.h"
+#include "exec/joinstream.h"
 #include "exec/metrics.h"
 #include "exec/reuse.h"
 #include "exec/sortspill.h"
@@ -92,6 +93,11 @@ struct sm_exec_cache {
         bool borrowed; /* pinned in ctx->reuse: released, not freed */
     } *entries;
     int n, cap;
+    struct join_entry { /* built sides of streaming joins (joinstream.h) */
+        const sm_plan *plan;
+        exec_join_state *state;
+    } *joins;
+    int njoins, capjoins;
 };
 
 int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi) {
@@ -114,6 +120,8 @@ void sm_exec_ctx_done(sm_exec_ctx *ctx) {
         else sm_mset_free(ctx->cache->entries[i].mset);
     }
     sm_free(ctx->cache->entries);
+    for (int i = 0; i < ctx->cache->njoins; i++) exec_join_state_free(ctx->cache->joins[i].state);
+    sm_free(ctx->cache->joins);
     pthread_mutex_destroy(&ctx->cache->lock);
     sm_free(ctx->cache);
     ctx->cache = NULL;
@@ -184,6 +192,42 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     bool kept = reusable && !sm_mset_spilled(m) && sm_exec_reuse_put(ctx->reuse, p, m);
     SM_TRY(cache_put(ctx, p, m, kept));
     *out = m;
+    return SM_OK;
+}
+
+/* A streaming join's state, built (on the driver thread) the first time:
+ * the right side collected and hashed, breakers under the left side
+ * materialized. */
+static int join_state(sm_exec_ctx *ctx, const sm_plan *p, exec_join_state **out) {
+    struct sm_exec_cache *c = ctx->cache;
+    *out = NULL;
+    pthread_mutex_lock(&c->lock);
+    for (int i = 0; i < c->njoins; i++)
+        if (c->joins[i].plan == p) *out = c->joins[i].state;
+    pthread_mutex_unlock(&c->lock);
+    if (*out) return SM_OK;
+    exec_join_state *st = NULL;
+    exec_metrics_span span;
+    if (ctx->metrics) exec_metrics_breaker_begin(ctx, p, &span);
+    int rc = exec_join_state_new(ctx, p, &st);
+    if (ctx->metrics) exec_metrics_breaker_end(&span);
+    if (rc != SM_OK) return rc;
+    pthread_mutex_lock(&c->lock);
+    if (c->njoins == c->capjoins) {
+        int cap = c->capjoins ? c->capjoins * 2 : 8;
+        struct join_entry *e = sm_realloc(c->joins, (size_t)cap * sizeof *e);
+        if (!e) {
+            pthread_mutex_unlock(&c->lock);
+            exec_join_state_free(st);
+            return SM_NOMEM;
+        }
+        c->joins = e;
+        c->capjoins = cap;
+    }
+    c->joins[c->njoins].plan = p;
+    c->joins[c->njoins++].state = st;
+    pthread_mutex_unlock(&c->lock);
+    *out = st;
     return SM_OK;
 }
 
@@ -272,6 +316,12 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
         }
         return total;
     }
+    case SM_PLAN_JOIN:
+        if (exec_join_streams(ctx, p)) { /* inner, left, semi, anti, cross (joinstream.h) */
+            exec_join_state *st;
+            return join_state(ctx, p, &st) == SM_OK ? exec_join_state_parts(st) : -1;
+        }
+        goto breaker;
     default:
     breaker: {
         sm_mset *m;
@@ -784,6 +834,14 @@ static int exec_open_raw(sm_exec_ctx *ctx, const sm_plan *p, int part, sm_stream
         }
         return sm_err(SM_INTERNAL, "union: partition out of range");
     }
+    case SM_PLAN_JOIN:
+        if (exec_join_streams(ctx, p)) {
+            exec_join_state *st;
+            SM_TRY(join_state(ctx, p, &st));
+            if (part >= exec_join_state_parts(st)) return sm_err(SM_INTERNAL, "partition %d out of range", part);
+            return exec_join_state_open(ctx, st, part, out);
+        }
+        goto breaker;
     default:
     breaker: {
         sm_mset *m;

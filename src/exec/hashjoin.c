@@ -49,17 +49,31 @@
  * spilling mset first; one that does not fit makes the join a grace hash
  * join (exec/joinspill.c), which calls exec_join_part (below) per partition.
  *
+ * Column pruning (plan/prune.c marks the join's unread outputs): the
+ * right side is collected with the columns that neither its keys, the
+ * residual condition nor a used output reads replaced by SM_NULLTYPE
+ * placeholders (exec_join_collect_right), the condition sees only its own
+ * columns, and unread outputs are emitted as placeholders.
+ *
+ * Streaming (joinstream.h): inner, left, semi, anti and cross joins are
+ * not materialized; exec_join_state_new builds the right side once per
+ * action and each exec_join_state_open stream probes one left partition,
+ * batch by batch, with hj_consume on its own copy of the run (out = a
+ * one-part queue of the batch's output).
+ *
  * Memory: the collected right side is freed once concatenated; build, key
  * vectors, hashes, tables and chains are freed before exec_join returns;
  * the output mset belongs to the caller.  Input left batches are freed by
  * the probe after use.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
 #include "exec/joinspill.h"
+#include "exec/joinstream.h"
 #include "exec/spill.h"
 
 #define HJ_CHUNK 8192
@@ -88,6 +102,7 @@ typedef struct {
     int npieces;
     uint8_t *matched;      /* RIGHT / FULL */
     sm_mset *out;
+    bool *cneed;           /* left ++ right columns the condition reads (NULL: no condition) */
 } hj_run;
 
 static bool hj_semi_like(sm_join_type t) { return t == SM_JOIN_LEFT_SEMI || t == SM_JOIN_LEFT_ANTI; }
@@ -154,20 +169,91 @@ static void hj_mark_cols(const sm_expr *e, bool *need, int off, int ncols) {
     hj_mark_cols(e->filter, need, off, ncols);
 }
 
-/* The build columns a join reads, or NULL for all: a semi or anti join
- * outputs no build column, so it reads only the columns of its right keys
- * and those its residual condition reads; the others are not copied (TPC-H
- * Q4: only l_orderkey of lineitem's sixteen columns; Q21: l_orderkey and
- * l_suppkey).  sm_free the result. */
-static bool *hj_build_needs(const hj_run *r) {
-    const sm_plan *p = r->p;
-    if (!hj_semi_like(r->type) || r->nkeys == 0) return NULL;
-    int n = r->rs->ncols;
+/* The build columns join p reads, or NULL for all: its right keys, the
+ * columns its residual condition reads and the right-side outputs the plan
+ * above reads (none for a semi or anti join, whose output is the left
+ * side's; the others per the pruning marks, plan/prune.c).  The others are
+ * not kept (TPC-H Q4: only l_orderkey of lineitem's sixteen columns; Q21:
+ * l_orderkey and l_suppkey; Q9: of partsupp only the two keys and
+ * ps_supplycost).  sm_free the result. */
+static bool *hj_needs_of(const sm_plan *p) {
+    const char *off = getenv("SMELT_NO_PRUNE");
+    if (off && *off && strcmp(off, "0") != 0) return NULL;
+    int nl = p->children[0]->schema->ncols, n = p->children[1]->schema->ncols;
     bool *need = sm_calloc((size_t)(n ? n : 1), sizeof *need);
     if (!need) return NULL;
-    for (int k = 0; k < r->nkeys; k++) hj_mark_cols(p->right_keys[k], need, 0, n);
-    hj_mark_cols(p->cond, need, r->ls->ncols, n);
+    for (int k = 0; k < p->njoin_keys; k++) hj_mark_cols(p->right_keys[k], need, 0, n);
+    hj_mark_cols(p->cond, need, nl, n);
+    if (!hj_semi_like(p->join_type))
+        for (int c = 0; c < n; c++)
+            if (!sm_plan_col_unused(p, nl + c)) need[c] = true;
     return need;
+}
+
+static bool *hj_build_needs(const hj_run *r) { return hj_needs_of(r->p); }
+
+/* ---- collecting the build side, its unread columns dropped ------------------- */
+
+typedef struct {
+    sm_mset *m;
+    const bool *need;
+} hj_collect_job;
+
+/* Replaces the columns of b that need[] does not mark with SM_NULLTYPE
+ * placeholders (no storage); false on NOMEM. */
+static bool hj_drop_cols(sm_batch *b, const bool *need) {
+    for (int c = 0; need && c < b->ncols; c++) {
+        if (need[c] || !b->cols[c] || b->cols[c]->type == SM_NULLTYPE) continue;
+        sm_vector *v = sm_vector_new_nulls(SM_NULLTYPE, b->nrows);
+        if (!v) return false;
+        sm_vector_unref(b->cols[c]);
+        b->cols[c] = v;
+    }
+    return true;
+}
+
+bool *exec_join_left_needs(const sm_plan *p) {
+    const char *off = getenv("SMELT_NO_PRUNE");
+    if (off && *off && strcmp(off, "0") != 0) return NULL;
+    int n = p->children[0]->schema->ncols;
+    bool *need = sm_calloc((size_t)(n ? n : 1), sizeof *need);
+    if (!need) return NULL;
+    for (int k = 0; k < p->njoin_keys; k++) hj_mark_cols(p->left_keys[k], need, 0, n);
+    hj_mark_cols(p->cond, need, 0, n);
+    for (int c = 0; c < n; c++)
+        if (!sm_plan_col_unused(p, c)) need[c] = true;
+    return need;
+}
+
+bool exec_join_drop_cols(sm_batch *b, const bool *need) { return hj_drop_cols(b, need); }
+
+static int hj_collect_consume(void *arg, int part, sm_batch *b) {
+    hj_collect_job *job = arg;
+    if (!hj_drop_cols(b, job->need)) {
+        sm_batch_free(b);
+        return SM_NOMEM;
+    }
+    return sm_mset_add(job->m, part, b);
+}
+
+int exec_join_collect_right(sm_exec_ctx *ctx, const sm_plan *p, bool spilling, sm_mset **out) {
+    const sm_plan *right = p->children[1];
+    int n = exec_num_partitions(ctx, right);
+    if (n < 0) return sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    hj_collect_job job = {sm_mset_new(n), hj_needs_of(p)};
+    if (!job.m) {
+        sm_free((void *)job.need);
+        return SM_NOMEM;
+    }
+    if (spilling) sm_mset_spill_under(job.m, ctx->memory_limit);
+    int rc = exec_foreach_batch(ctx, right, hj_collect_consume, &job);
+    sm_free((void *)job.need);
+    if (rc != SM_OK) {
+        sm_mset_free(job.m);
+        return rc;
+    }
+    *out = job.m;
+    return SM_OK;
 }
 
 static int hj_concat(const hj_run *run, const sm_mset *m, const sm_schema *s, int64_t nrows,
@@ -271,7 +357,7 @@ static int hj_build_piece(void *arg, int piece) {
 /* m: the right side already collected (taken), or NULL to collect it. */
 static int hj_build(hj_run *r, sm_mset *m) {
     const sm_plan *p = r->p;
-    if (!m) SM_TRY(exec_collect(r->ctx, p->children[1], &m));
+    if (!m) SM_TRY(exec_join_collect_right(r->ctx, p, false, &m));
     int64_t n = sm_mset_rows(m);
     if (n >= INT32_MAX - 1) {
         sm_mset_free(m);
@@ -329,9 +415,12 @@ static int hj_emit(hj_run *r, int part, const sm_batch *in, const int32_t *ol, c
     sm_batch *b = sm_batch_new(nc, n);
     if (!b) return SM_NOMEM;
     for (int c = 0; c < nc; c++) {
-        b->cols[c] = c < nl ? (in ? sm_vector_take(in->cols[c], ol, n)
-                                  : sm_vector_new_nulls(r->ls->fields[c].type, n))
-                            : sm_vector_take(r->build->cols[c - nl], ob, n);
+        if (sm_plan_col_unused(r->p, c)) /* nothing above reads it (plan/prune.c) */
+            b->cols[c] = sm_vector_new_nulls(SM_NULLTYPE, n);
+        else
+            b->cols[c] = c < nl ? (in ? sm_vector_take(in->cols[c], ol, n)
+                                      : sm_vector_new_nulls(r->ls->fields[c].type, n))
+                                : sm_vector_take(r->build->cols[c - nl], ob, n);
         if (!b->cols[c]) {
             sm_batch_free(b);
             return SM_NOMEM;
@@ -356,8 +445,12 @@ static int hj_flush(hj_run *r, int part, const sm_batch *in, hj_scratch *sc) {
         sm_batch *pairs = sm_batch_new(nl + nr, nc);
         if (!pairs) return SM_NOMEM;
         for (int c = 0; c < nl + nr; c++) {
-            pairs->cols[c] = c < nl ? sm_vector_take(in->cols[c], sc->cl, nc)
-                                    : sm_vector_take(r->build->cols[c - nl], sc->cb, nc);
+            if (r->cneed && !r->cneed[c]) { /* the condition does not read it */
+                pairs->cols[c] = sm_vector_new_nulls(SM_NULLTYPE, nc);
+            } else {
+                pairs->cols[c] = c < nl ? sm_vector_take(in->cols[c], sc->cl, nc)
+                                        : sm_vector_take(r->build->cols[c - nl], sc->cb, nc);
+            }
             if (!pairs->cols[c]) {
                 sm_batch_free(pairs);
                 return SM_NOMEM;
@@ -524,7 +617,17 @@ static void hj_free(hj_run *r) {
     sm_free(r->bvalid);
     sm_free(r->next);
     sm_free(r->matched);
+    sm_free(r->cneed);
     sm_batch_free(r->build);
+}
+
+/* r->cneed: the columns of left ++ right the residual condition reads. */
+static int hj_cond_needs(hj_run *r) {
+    if (!r->p->cond) return SM_OK;
+    int n = r->ls->ncols + r->rs->ncols;
+    if (!(r->cneed = sm_calloc((size_t)(n ? n : 1), sizeof *r->cneed))) return SM_NOMEM;
+    hj_mark_cols(r->p->cond, r->cneed, 0, n);
+    return SM_OK;
 }
 
 int exec_join(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
@@ -541,10 +644,13 @@ int exec_join(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     /* under a memory budget, a build side that does not fit makes it a
      * grace hash join (exec/joinspill.c) */
     sm_mset *bm = NULL;
+    SM_TRY(hj_cond_needs(&r));
     if (exec_join_can_spill(ctx, p)) {
         int src = exec_join_collect_build(ctx, p, &bm);
-        if (src != SM_OK) return src;
-        if (exec_join_must_spill(ctx, p, bm)) return exec_join_grace(ctx, p, bm, out);
+        if (src != SM_OK || exec_join_must_spill(ctx, p, bm)) {
+            sm_free(r.cneed);
+            return src != SM_OK ? src : exec_join_grace(ctx, p, bm, out);
+        }
     }
     int rc = hj_build(&r, bm);
     int nleft = rc == SM_OK ? exec_num_partitions(ctx, p->children[0]) : 0;
@@ -576,7 +682,12 @@ int exec_join_part(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_join_n
     r.nkeys = p->njoin_keys;
     r.npieces = 1;
     r.out = out;
-    int rc = hj_build(&r, build);
+    int rc = hj_cond_needs(&r);
+    if (rc != SM_OK) {
+        sm_mset_free(build);
+        return rc;
+    }
+    rc = hj_build(&r, build);
     /* inside a task, the build's pieces run inline and are skipped once
      * another task failed: the tables are then not there to probe */
     bool cancelled = sm_pool_cancelled();
@@ -589,4 +700,135 @@ int exec_join_part(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_join_n
     if (rc == SM_OK && !cancelled && hj_keeps_build(r.type)) rc = hj_emit_unmatched(&r, outpart);
     hj_free(&r);
     return rc;
+}
+
+/* ---- streaming joins (joinstream.h) ------------------------------------------- */
+
+struct exec_join_state {
+    hj_run run;    /* the built side; run.out unused */
+    sm_mset *done; /* the whole result when it ran as a grace join, else NULL */
+    int nparts;
+};
+
+bool exec_join_streams(const sm_exec_ctx *ctx, const sm_plan *p) {
+    if (ctx->dist || p->nchildren != 2 || !p->children) return false;
+    const char *off = getenv("SMELT_NO_STREAM_JOIN");
+    if (off && *off && strcmp(off, "0") != 0) return false;
+    switch (p->join_type) {
+    case SM_JOIN_INNER:
+    case SM_JOIN_LEFT:
+    case SM_JOIN_LEFT_SEMI:
+    case SM_JOIN_LEFT_ANTI:
+    case SM_JOIN_CROSS: return true;
+    default: return false; /* right / full: the unmatched build rows come after every probe */
+    }
+}
+
+void exec_join_state_free(exec_join_state *st) {
+    if (!st) return;
+    hj_free(&st->run);
+    sm_mset_free(st->done);
+    sm_free(st);
+}
+
+int exec_join_state_new(sm_exec_ctx *ctx, const sm_plan *p, exec_join_state **out) {
+    *out = NULL;
+    exec_join_state *st = sm_calloc(1, sizeof *st);
+    if (!st) return SM_NOMEM;
+    hj_run *r = &st->run;
+    r->ctx = ctx;
+    r->p = p;
+    r->type = p->join_type;
+    r->ls = p->children[0]->schema;
+    r->rs = p->children[1]->schema;
+    r->nkeys = p->njoin_keys;
+    r->npieces = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
+    int rc = hj_cond_needs(r);
+    sm_mset *bm = NULL;
+    if (rc == SM_OK && exec_join_can_spill(ctx, p)) {
+        rc = exec_join_collect_build(ctx, p, &bm);
+        if (rc == SM_OK && exec_join_must_spill(ctx, p, bm)) { /* the build side does not fit */
+            rc = exec_join_grace(ctx, p, bm, &st->done);
+            if (rc == SM_OK) {
+                st->nparts = st->done->nparts;
+                *out = st;
+                return SM_OK;
+            }
+            exec_join_state_free(st);
+            return rc;
+        }
+    }
+    if (rc == SM_OK) rc = hj_build(r, bm);
+    else sm_mset_free(bm);
+    int nleft = rc == SM_OK ? exec_num_partitions(ctx, p->children[0]) : 0;
+    if (rc == SM_OK && nleft < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
+    if (rc != SM_OK) {
+        exec_join_state_free(st);
+        return rc;
+    }
+    st->nparts = nleft;
+    *out = st;
+    return SM_OK;
+}
+
+int exec_join_state_parts(const exec_join_state *st) { return st->nparts; }
+
+typedef struct {
+    sm_stream base;
+    hj_run run;        /* a copy of the state's, with out = q */
+    sm_stream *child;  /* the left side's partition */
+    sm_mset *q;        /* output of the last probed batch, returned from qpos on */
+    int qpos;
+} hj_stream;
+
+static int hj_stream_next(sm_stream *s, sm_batch **out) {
+    hj_stream *hs = (hj_stream *)s;
+    struct sm_mpart *qp = &hs->q->parts[0];
+    *out = NULL;
+    for (;;) {
+        if (hs->qpos < qp->nbatches) {
+            *out = qp->batches[hs->qpos];
+            qp->batches[hs->qpos++] = NULL;
+            return SM_OK;
+        }
+        qp->nbatches = 0;
+        qp->nrows = 0;
+        hs->qpos = 0;
+        sm_batch *in = NULL;
+        SM_TRY(hs->child->next(hs->child, &in));
+        if (!in) return SM_OK;
+        SM_TRY(hj_consume(&hs->run, 0, in)); /* frees in */
+    }
+}
+
+static void hj_stream_close(sm_stream *s) {
+    hj_stream *hs = (hj_stream *)s;
+    if (hs->child) hs->child->close(hs->child);
+    if (hs->q) {
+        struct sm_mpart *qp = &hs->q->parts[0];
+        for (int i = hs->qpos; i < qp->nbatches; i++) sm_batch_free(qp->batches[i]);
+        qp->nbatches = 0;
+        sm_mset_free(hs->q);
+    }
+    sm_free(hs);
+}
+
+int exec_join_state_open(sm_exec_ctx *ctx, exec_join_state *st, int part, sm_stream **out) {
+    *out = NULL;
+    if (st->done) return exec_mset_stream(st->done, part, out);
+    hj_stream *hs = sm_calloc(1, sizeof *hs);
+    if (!hs) return SM_NOMEM;
+    hs->base.next = hj_stream_next;
+    hs->base.close = hj_stream_close;
+    hs->run = st->run;
+    hs->run.ctx = ctx;
+    hs->q = sm_mset_new(1);
+    hs->run.out = hs->q;
+    int rc = hs->q ? exec_open(ctx, st->run.p->children[0], part, &hs->child) : SM_NOMEM;
+    if (rc != SM_OK) {
+        hj_stream_close(&hs->base);
+        return rc;
+    }
+    *out = &hs->base;
+    return SM_OK;
 }

@@ -76,6 +76,7 @@ typedef struct {
     sm_mset *build;
     sm_spill_set *bset, *lset;
     sm_mset *out;
+    bool *lneed; /* the left columns the join reads (NULL: all): only those are spilled */
     int64_t share; /* bytes one pair's in-memory join may use */
     _Atomic bool build_null_key;
     _Atomic int64_t bytes, parts;
@@ -86,7 +87,7 @@ bool exec_join_can_spill(const sm_exec_ctx *ctx, const sm_plan *p) {
 }
 
 int exec_join_collect_build(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
-    return exec_collect_spilling(ctx, p->children[1], out);
+    return exec_join_collect_right(ctx, p, true, out); /* hashjoin.c: unread columns dropped */
 }
 
 bool exec_join_must_spill(const sm_exec_ctx *ctx, const sm_plan *p, const sm_mset *build) {
@@ -170,6 +171,10 @@ static int gj_build_task(void *arg, int part) {
 static int gj_left_consume(void *arg, int part, sm_batch *b) {
     (void)part;
     gj_run *r = arg;
+    if (!exec_join_drop_cols(b, r->lneed)) {
+        sm_batch_free(b);
+        return SM_NOMEM;
+    }
     int rc = gj_route(r, r->lset, b, false);
     sm_batch_free(b);
     return rc;
@@ -263,6 +268,7 @@ int exec_join_grace(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_mset 
     r.bset = sm_spill_set_new(0);
     r.lset = r.bset ? sm_spill_set_new(0) : NULL;
     r.out = sm_mset_new(SM_SPILL_FANOUT);
+    r.lneed = exec_join_left_needs(p);
     int rc = r.bset && r.lset ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
     if (rc == SM_OK && !r.out) rc = SM_NOMEM;
     sm_mset_spill_under(r.out, ctx->memory_limit);
@@ -278,6 +284,7 @@ int exec_join_grace(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_mset 
     if (rc == SM_OK && !empty) rc = sm_pool_run(ctx->pool, SM_SPILL_FANOUT, gj_pair_task, &r);
     sm_spill_set_free(r.bset);
     sm_spill_set_free(r.lset);
+    sm_free(r.lneed);
     sm_exec_metrics_spilled(ctx, p, atomic_load(&r.bytes), atomic_load(&r.parts));
     if (rc != SM_OK) {
         sm_mset_free(r.out);

@@ -18,6 +18,18 @@ typedef int (*sm_join_next_fn)(void *arg, sm_batch **out);
 int exec_join_part(sm_exec_ctx *ctx, const sm_plan *p, sm_mset *build, sm_join_next_fn next,
                    void *arg, sm_mset *out, int outpart);
 
+/* hashjoin.c: collects the right side of join p into an mset (one that
+ * spills past the budget when `spilling`), its columns that neither the
+ * keys, the condition nor the join's used outputs read replaced by
+ * SM_NULLTYPE placeholders (plan/prune.c marks the unused outputs). */
+int exec_join_collect_right(sm_exec_ctx *ctx, const sm_plan *p, bool spilling, sm_mset **out);
+
+/* hashjoin.c: the left columns join p reads (its keys, its condition, its
+ * used outputs), or NULL for all (sm_free it); and the replacement of a
+ * batch's other columns by SM_NULLTYPE placeholders (false: no memory). */
+bool *exec_join_left_needs(const sm_plan *p);
+bool exec_join_drop_cols(sm_batch *b, const bool *need);
+
 /* joinspill.c */
 /* A budget is set and the join has equi-keys (nested loops never spill). */
 bool exec_join_can_spill(const sm_exec_ctx *ctx, const sm_plan *p);

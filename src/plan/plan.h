@@ -127,7 +127,20 @@ typedef struct sm_plan {
      * (FILTER); set by plan/prune.c before each action, like a scan's
      * required columns (0: produce everything) */
     uint64_t unused_cols;
+    /* JOIN: the same for output columns 64..255 (bit i of word w = column
+     * 64 + 64 * w + i); a JOIN's unused output columns come out as
+     * SM_NULLTYPE placeholders without storage, and build-side columns that
+     * neither they, the keys nor the condition read are not kept
+     * (exec/hashjoin.c) */
+    uint64_t unused_hi[3];
 } sm_plan;
+
+/* Whether output column c of p is marked unused (unused_cols / unused_hi). */
+static inline bool sm_plan_col_unused(const sm_plan *p, int c) {
+    if (c < 0 || c >= 256) return false;
+    if (c < 64) return p->unused_cols >> c & 1;
+    return p->unused_hi[(c - 64) >> 6] >> ((c - 64) & 63) & 1;
+}
 
 /* A one-line description of a node for EXPLAIN ("Filter (x > 1)"). */
 char *sm_plan_describe(sm_arena *a, const sm_plan *p);

@@ -32,6 +32,14 @@
  * them), so a job's second action over the same DataFrame does not
  * recompute or copy columns only the first one wrote.
  *
+ * Joins: the outputs of a JOIN that nothing above reads are marked the same
+ * way (unused_cols, unused_hi: the first 256 outputs); exec/hashjoin.c then
+ * keeps only the build-side columns the keys, the condition and the used
+ * outputs read, and emits the unused outputs as SM_NULLTYPE placeholders
+ * without storage, so a join's materialized result carries only what the
+ * plan above reads (TPC-H Q5, Q9: the joined lineitem rows carry four of
+ * the fifty columns of their six tables).
+ *
  * SMELT_NO_PRUNE=1 in the environment tells every scan it needs all
  * columns, and every projection to evaluate everything (for comparison
  * runs and tests).
@@ -242,6 +250,17 @@ static int prune_run(const sm_plan *root, bool rows_only) {
                 if (!w.seen[i].need[c] && !sm_type_is_nested(p->schema->fields[c].type))
                     unused |= 1ULL << c;
             ((sm_plan *)p)->unused_cols = unused;
+            continue;
+        }
+        if (p->kind == SM_PLAN_JOIN) { /* its first 256 outputs (plan.h) */
+            sm_plan *jp = (sm_plan *)p;
+            jp->unused_cols = 0;
+            memset(jp->unused_hi, 0, sizeof jp->unused_hi);
+            for (int c = 0; !all && c < 256 && c < prune_ncols(p); c++) {
+                if (w.seen[i].need[c]) continue;
+                if (c < 64) jp->unused_cols |= 1ULL << c;
+                else jp->unused_hi[(c - 64) >> 6] |= 1ULL << ((c - 64) & 63);
+            }
             continue;
         }
         if (p->kind != SM_PLAN_SCAN || !p->source || !p->source->set_required) continue;

@@ -242,8 +242,9 @@ TEST(spill_peak_memory_near_budget) {
     setup();
     static const char *qs[] = {
         "SELECT count(*), sum(hash(id, lk, ls, rid, rv, rs)) FROM (SELECT * FROM " L " a JOIN "
-        "(SELECT * FROM " R " UNION ALL SELECT * FROM " R " UNION ALL SELECT * FROM " R ") b "
-        "ON a.lk = b.rk)",
+        "(SELECT * FROM " R " UNION ALL SELECT * FROM " R " UNION ALL SELECT * FROM " R
+        " UNION ALL SELECT * FROM " R " UNION ALL SELECT * FROM " R ") b "
+        "ON a.lk = b.rk)", /* the build side: the join streams its output (joinstream.h) */
         "SELECT count(*), sum(hash(id, k, s)) FROM (SELECT * FROM (SELECT id, k, s FROM " T
         " UNION ALL SELECT id, k, s FROM " T " UNION ALL SELECT id, k, s FROM " T ") ORDER BY s, k, id)",
     };
