@@ -119,6 +119,7 @@ const char *sm_session_get(sm_session *s, const char *key) {
 }
 
 sm_session *sm_session_new(const char *const *conf) {
+    (void)sm_mem_tune_malloc(); /* once per process: big blocks reused, not remapped */
     sm_session *s = sm_calloc(1, sizeof *s);
     if (!s) return NULL;
     s->arena = sm_arena_new();

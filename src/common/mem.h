@@ -36,6 +36,11 @@ void sm_mem_fail_after(int64_t n);
 /* Test hook: allocations left before the injected failure fires; 0 when none
  * is pending (it fired, or injection is off). */
 int64_t sm_mem_fail_pending(void);
+/* Raises glibc's mmap and trim thresholds (32 MB, 1 GB) once per process,
+ * so large blocks freed by one batch are reused by the next without page
+ * faults (malloc_tune.c).  SMELT_MALLOC_TUNE=0 turns it off.  Returns 1 when
+ * the settings were applied, 0 otherwise (turned off, not glibc, ASan). */
+int sm_mem_tune_malloc(void);
 
 typedef struct sm_arena sm_arena;
 

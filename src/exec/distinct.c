@@ -25,10 +25,13 @@
  *      and marks each winning group in its partial's `won` bytes (groups of
  *      different pieces are different bytes, so merge tasks never write the
  *      same one).
- *   3. Emit (subset mode, the two-phase driver's finish step): output
- *      partition j takes the kept batches of a contiguous range of input
- *      partitions, in order, so the result keeps the input order; won
- *      groups mark their first rows in the kept batches' `keep` bytes.  A batch
+ *   3. Emit (subset mode, the two-phase driver's finish step): won groups
+ *      mark their first rows in the kept batches' `keep` bytes (one task
+ *      per partial, dd_mark_task); output partition j then takes a
+ *      contiguous range of the kept batches (every partition's, in order),
+ *      so the result keeps the input order, the ranges cut at the batch
+ *      boundaries that give each output partition about the same number of
+ *      kept rows (dd_emit_bounds).  A batch
  *      whose rows all won is handed over as it is; one that keeps at least
  *      half is compacted in place (vectors it alone references; shared ones
  *      are copied); one that keeps fewer has its winners copied out.  Most
@@ -70,6 +73,7 @@ typedef struct {
     sm_batch **batches;
     uint8_t **keep; /* per kept batch: 1 for the rows that won their key */
     uint8_t *won;   /* per group: 1 when its first row won (set by the merge) */
+    int64_t *kept;  /* per kept batch: its winning rows (dd_mark_task) */
     int nbatches, capbatches;
     uint64_t *loc;
     int64_t caploc;
@@ -92,6 +96,8 @@ typedef struct {
     int64_t work_budget;
     pthread_mutex_t out_lock;
     _Atomic int64_t spill_bytes, spill_parts;
+    int64_t *emit_bound; /* subset mode: npieces + 1 cuts of the kept batches (dd_emit_bounds) */
+    int64_t *bstart;     /* subset mode: per partial, its first global batch index */
 } dd_run;
 
 static dd_table *dd_partial(dd_run *r, int part) { return (dd_table *)r->tp.partials + part; }
@@ -108,6 +114,7 @@ static void dd_table_free(dd_run *r, dd_table *t) {
     sm_free(t->keep);
     sm_free(t->loc);
     sm_free(t->won);
+    sm_free(t->kept);
     memset(t, 0, sizeof *t);
 }
 
@@ -293,38 +300,98 @@ static int dd_output_batch(dd_table *t, int bi, int32_t *sel, sm_batch **out) {
     return SM_OK;
 }
 
-/* Subset mode: output partition j receives the winners of the partials
- * [j * np / npieces, (j + 1) * np / npieces), batch by batch, so the result
- * keeps the input order. */
+/* Subset mode, after the merge: marks the winning rows of partial p in its
+ * kept batches' `keep` bytes and counts them per batch (kept[bi]). */
+static int dd_mark_task(void *arg, int p) {
+    dd_run *r = arg;
+    dd_table *t = dd_partial(r, p);
+    if (!t->used || t->nbatches == 0) return SM_OK;
+    t->kept = sm_calloc((size_t)t->nbatches, sizeof *t->kept);
+    if (!t->kept) return SM_NOMEM;
+    for (int64_t g = 0; g < t->keys.ngroups; g++) {
+        if (!t->won[g]) continue;
+        uint64_t loc = t->loc[g];
+        t->keep[loc >> 32][loc & 0xffffffffu] = 1;
+        t->kept[loc >> 32]++;
+    }
+    return SM_OK;
+}
+
+/* Subset mode: cuts the sequence of every partial's kept batches (partition
+ * order, then batch order) into npieces contiguous ranges, one per output
+ * partition, so the result keeps the input order.  Each cut is placed at
+ * the batch boundary where the rows kept before it come closest to
+ * j / npieces of all kept rows, so the output partitions, and the tasks
+ * above them (a writer's part files), get about as many rows each.  (Cutting
+ * by the number of partials instead left most rows in one output partition
+ * when later partials lose most of theirs as duplicates of earlier ones, a
+ * second day of data repeating the first, and one thread working alone at
+ * the end.)  Sets r->bstart (first global batch index of each partial) and
+ * r->emit_bound (npieces + 1 global batch indexes). */
+static int dd_emit_bounds(dd_run *r) {
+    int np = r->tp.npartials, npieces = r->tp.npieces;
+    r->emit_bound = sm_malloc(((size_t)npieces + 1) * sizeof *r->emit_bound);
+    r->bstart = sm_malloc(((size_t)np + 1) * sizeof *r->bstart);
+    if (!r->emit_bound || !r->bstart) return SM_NOMEM;
+    int64_t nb = 0, total = 0;
+    for (int p = 0; p < np; p++) {
+        const dd_table *t = dd_partial(r, p);
+        r->bstart[p] = nb;
+        if (!t->used) continue;
+        nb += t->nbatches;
+        for (int bi = 0; bi < t->nbatches; bi++) total += t->kept[bi];
+    }
+    r->bstart[np] = nb;
+    r->emit_bound[0] = 0;
+    int j = 1;
+    int64_t before = 0, gb = 0; /* rows kept in global batches [0, gb) */
+    for (int p = 0; p < np && j < npieces; p++) {
+        const dd_table *t = dd_partial(r, p);
+        if (!t->used) continue;
+        for (int bi = 0; bi < t->nbatches && j < npieces; bi++, gb++) {
+            int64_t after = before + t->kept[bi];
+            /* cut j at gb (before this batch) or after it, whichever is
+             * nearer to total * j / npieces; several cuts may share a place */
+            while (j < npieces && (__int128)after * npieces >= (__int128)total * j) {
+                __int128 want = (__int128)total * j;
+                __int128 below = want - (__int128)before * npieces;
+                __int128 above = (__int128)after * npieces - want;
+                r->emit_bound[j++] = below <= above ? gb : gb + 1;
+            }
+            before = after;
+        }
+    }
+    while (j <= npieces) r->emit_bound[j++] = nb;
+    return SM_OK;
+}
+
+/* Subset mode: output partition j receives the winners of the global
+ * batches [emit_bound[j], emit_bound[j + 1]) (dd_emit_bounds), in order. */
 static int dd_emit_task(void *arg, int j) {
     dd_run *r = arg;
-    int np = r->tp.npartials, npieces = r->tp.npieces;
-    int lo = (int)((int64_t)j * np / npieces), hi = (int)((int64_t)(j + 1) * np / npieces);
+    int np = r->tp.npartials;
+    int64_t lo = r->emit_bound[j], hi = r->emit_bound[j + 1];
     int32_t *sel = sm_malloc(SM_BATCH_ROWS * sizeof *sel);
     int rc = sel ? SM_OK : SM_NOMEM;
-    for (int p = lo; p < hi && rc == SM_OK; p++) {
+    int p = 0;
+    while (p < np && r->bstart[p + 1] <= lo) p++;
+    for (int64_t gb = lo; gb < hi && rc == SM_OK; gb++) {
+        while (r->bstart[p + 1] <= gb) p++;
         dd_table *t = dd_partial(r, p);
-        if (!t->used) continue;
-        for (int64_t g = 0; g < t->keys.ngroups; g++) {
-            if (!t->won[g]) continue;
-            uint64_t loc = t->loc[g];
-            t->keep[loc >> 32][loc & 0xffffffffu] = 1;
-        }
-        for (int bi = 0; bi < t->nbatches && rc == SM_OK; bi++) {
-            if (t->batches[bi]->nrows > SM_BATCH_ROWS) {
-                sm_free(sel);
-                sel = sm_malloc((size_t)t->batches[bi]->nrows * sizeof *sel);
-                if (!sel) {
-                    rc = SM_NOMEM;
-                    break;
-                }
+        int bi = (int)(gb - r->bstart[p]);
+        if (t->batches[bi]->nrows > SM_BATCH_ROWS) {
+            sm_free(sel);
+            sel = sm_malloc((size_t)t->batches[bi]->nrows * sizeof *sel);
+            if (!sel) {
+                rc = SM_NOMEM;
+                break;
             }
-            sm_batch *ob = NULL;
-            rc = dd_output_batch(t, bi, sel, &ob);
-            if (rc != SM_OK) sm_batch_free(ob);
-            else if (ob) rc = sm_mset_add(r->tp.out, j, ob);
-            if (rc == SM_OK && sm_pool_cancelled()) break;
         }
+        sm_batch *ob = NULL;
+        rc = dd_output_batch(t, bi, sel, &ob);
+        if (rc != SM_OK) sm_batch_free(ob);
+        else if (ob) rc = sm_mset_add(r->tp.out, j, ob);
+        if (rc == SM_OK && sm_pool_cancelled()) break;
     }
     sm_free(sel);
     return rc;
@@ -333,6 +400,8 @@ static int dd_emit_task(void *arg, int j) {
 static int dd_finish(void *arg) {
     dd_run *r = arg;
     if (!r->subset) return SM_OK;
+    SM_TRY(sm_pool_run(r->ctx->pool, r->tp.npartials, dd_mark_task, r));
+    SM_TRY(dd_emit_bounds(r));
     return sm_pool_run(r->ctx->pool, r->tp.npieces, dd_emit_task, r);
 }
 
@@ -631,5 +700,7 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     sm_free(r.key_cols);
     sm_free(r.key_types);
+    sm_free(r.emit_bound);
+    sm_free(r.bstart);
     return rc;
 }

@@ -157,9 +157,70 @@ static int pick_coalesce(const sm_expr *call, sm_vector **args, int64_t row) {
     return -1;
 }
 
+/* coalesce of strings (na.fill of a string column): the offsets and bytes
+ * are sized in one pass and filled in a second, each row copied from its
+ * first non-null argument, instead of one append call per row. */
+static int coalesce_strings(sm_vector **a, int nargs, int64_t n, sm_vector **o) {
+    int64_t bytes = 0, nulls = 0;
+    for (int64_t row = 0; row < n; row++) {
+        int k = 0;
+        while (k < nargs && sm_vector_is_null(a[k], row)) k++;
+        if (k == nargs) {
+            nulls++;
+            continue;
+        }
+        const int32_t *off = SM_VEC_OFF(a[k]);
+        bytes += off[row + 1] - off[row];
+    }
+    if (bytes > INT32_MAX)
+        return sm_err(SM_UNSUPPORTED,
+                      "a string column holds more than 2 GiB in one batch; use smaller batches");
+    sm_vector *res = sm_vector_new(SM_STRING, n > 0 ? n : 1);
+    if (!res) return SM_NOMEM;
+    int rc = sm_vector_reserve_bytes(res, bytes > 0 ? bytes : 1);
+    if (rc == SM_OK && nulls > 0) rc = sm_vector_set_null(res, 0); /* allocates the bitmap */
+    if (rc != SM_OK) {
+        sm_vector_unref(res);
+        return rc;
+    }
+    int32_t *roff = SM_VEC_OFF(res);
+    int32_t pos = roff[0] = 0;
+    for (int64_t row = 0; row < n; row++) {
+        int k = 0;
+        while (k < nargs && sm_vector_is_null(a[k], row)) k++;
+        if (k < nargs) {
+            const int32_t *off = SM_VEC_OFF(a[k]);
+            int32_t len = off[row + 1] - off[row];
+            memcpy(res->bytes + pos, a[k]->bytes + off[row], (size_t)len);
+            pos += len;
+            if (res->validity) res->validity[row >> 3] |= (uint8_t)(1u << (row & 7));
+        } else {
+            res->validity[row >> 3] &= (uint8_t)~(1u << (row & 7));
+        }
+        roff[row + 1] = pos;
+    }
+    res->bytes_len = pos;
+    res->length = n;
+    *o = res;
+    return SM_OK;
+}
+
 static int coalesce_eval(const sm_eval_ctx *e, const sm_expr *c, sm_vector **a, int64_t n,
                          sm_vector **o) {
     (void)e;
+    /* the first argument has no null: it is the result (shared) */
+    if (c->nargs >= 1 && c->type != SM_NULLTYPE && c->type != SM_DECIMAL &&
+        !sm_type_is_nested(c->type) && a[0]->type == c->type && !a[0]->validity &&
+        a[0]->length == n) {
+        *o = sm_vector_ref(a[0]);
+        return SM_OK;
+    }
+    if (c->type == SM_STRING) {
+        bool plain = true;
+        for (int i = 0; i < c->nargs; i++)
+            if (a[i]->type != SM_STRING && a[i]->type != SM_NULLTYPE) plain = false;
+        if (plain) return coalesce_strings(a, c->nargs, n, o);
+    }
     return cond_select(c, a, n, o, pick_coalesce);
 }
 

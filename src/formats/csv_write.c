@@ -42,6 +42,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "common/mem.h"
 #include "common/status.h"
@@ -203,6 +206,8 @@ typedef struct {
     bool denormalize;           /* '\n' inside values becomes line_sep */
     bool plain_numbers;         /* no byte numbers, dates and timestamps are made of is
                                  * special: they are written without the quoting checks */
+    unsigned char spec_list[6]; /* the special bytes, repeated to fill 6 (spec_n <= 6) */
+    int spec_n;                 /* distinct special bytes; > 6: no vector scan */
 } csvw_rules;
 
 static void rules_init(csvw_rules *r, const csv_write_opts *o) {
@@ -221,6 +226,13 @@ static void rules_init(csvw_rules *r, const csv_write_opts *o) {
     /* every byte sm_format_double/float, fmt_i64, sm_format_date and
      * fmt_ts_default can write ("-1.5E-7", "NaN", "-Infinity",
      * "+10000-01-01", "2024-01-01T00:00:00.000+05:30") */
+    r->spec_n = 0;
+    for (int c = 0; c < 256; c++) {
+        if (!r->special[c]) continue;
+        if (r->spec_n < 6) r->spec_list[r->spec_n] = (unsigned char)c;
+        r->spec_n++;
+    }
+    for (int k = r->spec_n; k < 6 && r->spec_n > 0; k++) r->spec_list[k] = r->spec_list[0];
     static const char number_bytes[] = "0123456789+-.:EINTZafinty";
     r->plain_numbers = !o->quote_all;
     for (const char *c = number_bytes; *c; c++)
@@ -367,6 +379,44 @@ static inline int field(const csvw_rules *r, int col, const char *s, int len, sm
             b->len += (size_t)len;
             return SM_OK;
         }
+    }
+    return field_slow(r, col, s, len, false, b);
+}
+
+/* The offset of the first special byte in p[0, n), or n when none. */
+static int64_t first_special(const csvw_rules *r, const char *p, int64_t n) {
+    int64_t i = 0;
+#if defined(__SSE2__)
+    if (r->spec_n >= 1 && r->spec_n <= 6) {
+        __m128i c0 = _mm_set1_epi8((char)r->spec_list[0]), c1 = _mm_set1_epi8((char)r->spec_list[1]);
+        __m128i c2 = _mm_set1_epi8((char)r->spec_list[2]), c3 = _mm_set1_epi8((char)r->spec_list[3]);
+        __m128i c4 = _mm_set1_epi8((char)r->spec_list[4]), c5 = _mm_set1_epi8((char)r->spec_list[5]);
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, c0), _mm_cmpeq_epi8(x, c1)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, c2), _mm_cmpeq_epi8(x, c3)));
+            m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, c4), _mm_cmpeq_epi8(x, c5)));
+            int mask = _mm_movemask_epi8(m);
+            if (mask) return i + __builtin_ctz((unsigned)mask);
+        }
+    }
+#endif
+    while (i < n && !r->special[(unsigned char)p[i]]) i++;
+    return i;
+}
+
+/* field() for a value known to hold no special byte: only the edge checks
+ * (empty, whitespace at either end, comment character) remain. */
+static inline int field_clean(const csvw_rules *r, int col, const char *s, int len, sm_buf *b) {
+    const csv_write_opts *o = r->o;
+    if (len > 0 && !o->quote_all && !(o->trim_leading && is_ws((unsigned char)s[0])) &&
+        !(o->trim_trailing && is_ws((unsigned char)s[len - 1])) &&
+        !(col == 0 && s[0] == o->comment)) {
+        if (b->len + (size_t)len + 1 > b->cap && sm_buf_reserve(b, (size_t)len + 1))
+            return SM_NOMEM;
+        memcpy(b->data + b->len, s, (size_t)len);
+        b->len += (size_t)len;
+        return SM_OK;
     }
     return field_slow(r, col, s, len, false, b);
 }
@@ -593,15 +643,41 @@ int csv_writer_write_batch(csv_writer *w, const sm_batch *b) {
     if (ncols != w->schema->ncols)
         return sm_err(SM_INTERNAL, "writing '%s': batch has %d columns, schema %d", w->t.path,
                       ncols, w->schema->ncols);
-    for (int64_t row = 0; row < b->nrows; row++) {
-        for (int col = 0; col < ncols; col++) {
-            if (col) SM_TRY(w_sep(w));
-            SM_TRY(write_value(w, b->cols[col], row, col));
-        }
-        SM_TRY(w_eol(w));
-        SM_TRY(fs_textout_maybe_flush(&w->t));
+    /* String columns: the bytes of rows [0, nrows) are contiguous, so one
+     * vectorized scan finds the first special byte of the whole column;
+     * every row whose text ends before it skips the per-value scan.
+     * clean_end[col] is that offset (-1: not a string column). */
+    int64_t clean_small[16], *clean_end = clean_small;
+    if (ncols > 16 && !(clean_end = sm_malloc((size_t)ncols * sizeof *clean_end))) return SM_NOMEM;
+    for (int col = 0; col < ncols; col++) {
+        const sm_vector *v = b->cols[col];
+        clean_end[col] = -1;
+        if (v->type != SM_STRING || b->nrows == 0) continue;
+        const int32_t *off = SM_VEC_OFF(v);
+        int64_t lo = off[0], hi = off[b->nrows];
+        if (hi < lo) continue;
+        clean_end[col] = lo + first_special(&w->rules, v->bytes + lo, hi - lo);
     }
-    return SM_OK;
+    int rc = SM_OK;
+    for (int64_t row = 0; row < b->nrows && rc == SM_OK; row++) {
+        for (int col = 0; col < ncols && rc == SM_OK; col++) {
+            if (col && (rc = w_sep(w)) != SM_OK) break;
+            const sm_vector *v = b->cols[col];
+            if (clean_end[col] >= 0 && !sm_vector_is_null(v, row) &&
+                SM_VEC_OFF(v)[row + 1] <= clean_end[col]) {
+                const int32_t *off = SM_VEC_OFF(v);
+                rc = field_clean(&w->rules, col, v->bytes + off[row], off[row + 1] - off[row],
+                                 &w->t.out);
+                continue;
+            }
+            rc = write_value(w, v, row, col);
+        }
+        if (rc != SM_OK) break;
+        if ((rc = w_eol(w)) != SM_OK) break;
+        rc = fs_textout_maybe_flush(&w->t);
+    }
+    if (clean_end != clean_small) sm_free(clean_end);
+    return rc;
 }
 
 int csv_writer_close(csv_writer *w) {

@@ -790,3 +790,36 @@ TEST(eval_empty_batch) {
     CHECK_STR(h_run("a + b", m_schema, empty), "");
     sm_batch_free(empty);
 }
+
+/* coalesce over strings (func_conditional.c coalesce_strings): each row from
+ * its first non-null argument, empty strings kept, all-null rows null; a
+ * first argument without nulls is the result itself (shared, not copied). */
+TEST(eval_coalesce_strings_bulk_and_shared) {
+    const char *rows[] = {"x,NULL,c0", "NULL,yy,c1", ",NULL,c2", "NULL,NULL,c3",
+                          "a longer value than sixteen bytes,zz,c4"};
+    sm_schema *s = NULL;
+    sm_batch *b = h_batch("a STRING, b STRING, c STRING", &s, 5, rows);
+    CHECK(b != NULL);
+    if (!b) return;
+    CHECK_STR(h_run("coalesce(a, b)", s, b), "x|yy||NULL|a longer value than sixteen bytes");
+    CHECK_STR(h_run("coalesce(a, b, 'lit')", s, b), "x|yy||lit|a longer value than sixteen bytes");
+    CHECK_STR(h_run("coalesce(b, a, c)", s, b), "x|yy||c3|zz");
+    CHECK_STR(h_run("nvl(a, 'unknown@example.com')", s, b),
+              "x|unknown@example.com||unknown@example.com|a longer value than sixteen bytes");
+    CHECK_STR(h_run("coalesce(NULL, a)", s, b), "x|NULL||NULL|a longer value than sixteen bytes");
+    CHECK_STR(h_run("coalesce(c, a)", s, b), "c0|c1|c2|c3|c4");
+    sm_arena *ar = sm_arena_new();
+    sm_expr *e, *bound;
+    CHECK_OK(sm_expr_parse(ar, "coalesce(c, a)", &e));
+    sm_bind_ctx bc = {.schema = s, .tz = sm_tz_utc(), .arena = ar};
+    CHECK_OK(sm_expr_bind(&bc, e, &bound));
+    sm_eval_ctx ec = {.tz = sm_tz_utc()};
+    sm_vector *v = NULL;
+    CHECK_OK(sm_expr_eval(&ec, bound, b, &v));
+    CHECK(v == b->cols[2]);
+    sm_vector_unref(v);
+    sm_expr_release(bound);
+    sm_arena_free(ar);
+    sm_batch_free(b);
+    sm_schema_free(s);
+}

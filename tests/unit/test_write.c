@@ -728,3 +728,61 @@ TEST(write_csv_duplicate_columns) {
     sm_session_free(s);
 }
 
+
+/* The column-wide scan for special bytes (csv_write.c first_special): rows
+ * before the first special byte of a column are written without the
+ * per-value scan, rows from it on with it.  Every row must come out as
+ * csv_format_field writes that value alone, for the default options and
+ * for options whose special bytes differ (sep ';', quote '\''). */
+TEST(csv_writer_column_scan_equals_per_value) {
+    enum { N = 300 };
+    static char vals[N][64];
+    for (int i = 0; i < N; i++) {
+        const char *base = "some.long.text_value-0123456789@example.com";
+        if (i == 0) snprintf(vals[i], sizeof vals[i], "#comment start %d", i);
+        else if (i == 100) snprintf(vals[i], sizeof vals[i], "has, a comma %d and more text", i);
+        else if (i == 150) snprintf(vals[i], sizeof vals[i], "has \"quote\" %d", i);
+        else if (i == 160) snprintf(vals[i], sizeof vals[i], "semi;colon 'single' %d", i);
+        else if (i == 170) snprintf(vals[i], sizeof vals[i], "  leading space %d", i);
+        else if (i == 180) snprintf(vals[i], sizeof vals[i], "trailing space %d ", i);
+        else if (i == 190) snprintf(vals[i], sizeof vals[i], "new\nline %d", i);
+        else if (i == 200) vals[i][0] = '\0';
+        else snprintf(vals[i], sizeof vals[i], "%.*s%d", i % 40, base, i);
+    }
+    const char *optsets[2][5] = {{NULL}, {"sep", ";", "quote", "'", NULL}};
+    for (int os = 0; os < 2; os++) {
+        csv_write_opts o;
+        CHECK_OK(csv_write_opts_parse(optsets[os], &o));
+        sm_schema *s = sm_schema_new(2);
+        sm_schema_set(s, 0, "a", SM_STRING, true);
+        sm_schema_set(s, 1, "b", SM_STRING, true);
+        sm_batch *b = sm_batch_new(2, N);
+        b->cols[0] = sm_vector_new(SM_STRING, N);
+        b->cols[1] = sm_vector_new(SM_STRING, N);
+        sm_buf want = {0};
+        for (int i = 0; i < N; i++) {
+            const char *a = vals[i], *c = vals[(i * 7) % N];
+            sm_vector_append_str(b->cols[0], a, (int32_t)strlen(a));
+            if (i % 50 == 49) sm_vector_append_null(b->cols[1]);
+            else sm_vector_append_str(b->cols[1], c, (int32_t)strlen(c));
+            CHECK_OK(csv_format_field(&o, 0, a, (int)strlen(a), false, &want));
+            sm_buf_append(&want, o.sep, (size_t)o.sep_len);
+            if (i % 50 == 49) CHECK_OK(csv_format_field(&o, 1, NULL, 0, true, &want));
+            else CHECK_OK(csv_format_field(&o, 1, c, (int)strlen(c), false, &want));
+            sm_buf_append(&want, "\n", 1);
+        }
+        b->nrows = N;
+        csv_writer *w;
+        const char *p = tpath(os ? "scan_semi.csv" : "scan.csv");
+        CHECK_OK(csv_writer_open(p, s, &o, NULL, &w));
+        CHECK_OK(csv_writer_write_batch(w, b));
+        CHECK_OK(csv_writer_close(w));
+        char *t = read_all(p, NULL);
+        CHECK_STR(t, sm_buf_cstr(&want));
+        sm_free(t);
+        sm_buf_free(&want);
+        csv_write_opts_free(&o);
+        sm_batch_free(b);
+        sm_schema_free(s);
+    }
+}
