@@ -38,6 +38,12 @@ int cli_cmd_run(int argc, char **argv);   /* cmd_run.c: smelt run JOB.yaml */
  * them). */
 int cli_launch_ranks(int *argc, char **argv);
 int cli_rank_setup(void);
+/* retry.c: `run ... --retries N` (not under an MPI launcher) runs the
+ * command as a child process (the same arguments without --retries; from the
+ * second attempt on with --resume when --checkpoint is given) until it
+ * succeeds or N retries failed; returns the exit status.  -1 without
+ * --retries. */
+int cli_retry(int argc, char **argv);
 int cli_cmd_convert(int argc, char **argv); /* cmd_convert.c: smelt convert IN OUT */
 
 /* ---- file_format.c -------------------------------------------------------------- */

@@ -24,7 +24,7 @@
 static void run_usage(FILE *out) {
     fprintf(out,
             "usage: smelt run JOB.yaml [--arg NAME=VALUE]... [--explain] [--conf KEY=VALUE]...\n"
-            "                 [--warehouse DIR] [--quiet]\n"
+            "                 [--warehouse DIR] [--quiet] [--checkpoint DIR [--resume]] [--retries N]\n"
             "  Checks the job file, then writes its sinks and prints a summary.\n"
             "  --arg NAME=VALUE   a job argument (${NAME} in the file); repeatable\n"
             "  --explain          print each sink's plan instead of running\n"
@@ -35,6 +35,18 @@ static void run_usage(FILE *out) {
             "  --event-log FILE   append JSON lines per job, stage, task and operator to FILE\n"
             "                     (docs/event-log.md; also spark.eventLog.enabled/.dir)\n"
             "  --quiet            no progress lines or summary\n"
+            "  --checkpoint DIR   keep each stage's result (the joins, group-bys, distincts ...\n"
+            "                     of the steps) in DIR as it completes, and record the sinks\n"
+            "                     that committed; DIR must be shared by every rank\n"
+            "  --resume           with --checkpoint: continue a failed run: stages kept in DIR\n"
+            "                     are read back (not recomputed), committed sinks are not\n"
+            "                     written again; a changed job or input recomputes what changed.\n"
+            "                     Any number of ranks can resume (--ranks N, mpirun -n N)\n"
+            "  --retries N        when the run fails (an error, a rank that dies), start it\n"
+            "                     again, up to N times: with --resume when --checkpoint is\n"
+            "                     given, else from the start (with --ranks: through mpirun)\n"
+            "  Distributed: --ranks N [--hosts H1,H2 | --hostfile FILE], or mpirun -n N smelt\n"
+            "  run ... (docs/mpi.md, also \"Checkpoints and retries\").\n"
             "  The format is described in docs/jobs.md.\n");
 }
 
@@ -60,8 +72,8 @@ static char *read_all(const char *path, size_t *len) {
 }
 
 int cli_cmd_run(int argc, char **argv) {
-    const char *file = NULL, *warehouse = NULL;
-    bool explain = false, quiet = false;
+    const char *file = NULL, *warehouse = NULL, *checkpoint = NULL;
+    bool explain = false, quiet = false, resume = false;
     const char **args = calloc((size_t)argc + 1, sizeof(char *));
     const char **conf = calloc((size_t)argc * 2 + 3, sizeof(char *));
     int nargs = 0, nconf = 0, status = 2;
@@ -72,12 +84,15 @@ int cli_cmd_run(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
         bool takes = !strcmp(a, "--arg") || !strcmp(a, "--conf") || !strcmp(a, "--warehouse") ||
-                     !strcmp(a, "--memory-limit") || !strcmp(a, "--event-log");
+                     !strcmp(a, "--memory-limit") || !strcmp(a, "--event-log") ||
+                     !strcmp(a, "--checkpoint") || !strcmp(a, "--retries");
         if (!strncmp(a, "--arg=", 6)) { a = "--arg"; val = argv[i] + 6; }
         else if (!strncmp(a, "--conf=", 7)) { a = "--conf"; val = argv[i] + 7; }
         else if (!strncmp(a, "--warehouse=", 12)) { a = "--warehouse"; val = argv[i] + 12; }
         else if (!strncmp(a, "--memory-limit=", 15)) { a = "--memory-limit"; val = argv[i] + 15; }
         else if (!strncmp(a, "--event-log=", 12)) { a = "--event-log"; val = argv[i] + 12; }
+        else if (!strncmp(a, "--checkpoint=", 13)) { a = "--checkpoint"; val = argv[i] + 13; }
+        else if (!strncmp(a, "--retries=", 10)) { a = "--retries"; val = argv[i] + 10; }
         else if (takes) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "smelt run: %s needs a value; see 'smelt run --help'\n", a);
@@ -106,6 +121,17 @@ int cli_cmd_run(int argc, char **argv) {
             static char ev_conf[4200];
             snprintf(ev_conf, sizeof ev_conf, "smelt.eventLog.path=%s", val);
             conf[nconf++] = ev_conf;
+        } else if (!strcmp(a, "--checkpoint")) {
+            checkpoint = val;
+        } else if (!strcmp(a, "--resume")) {
+            resume = true;
+        } else if (!strcmp(a, "--retries")) {
+            /* retry.c takes --retries off before the run starts; here it
+             * reaches only a rank of someone else's mpirun */
+            fprintf(stderr, "smelt run: --retries restarts the job, so smelt must start it: use "
+                            "'smelt run --ranks N --retries %s ...' instead of mpirun, or rerun "
+                            "failed runs with --resume\n", val);
+            goto done;
         } else if (!strcmp(a, "--explain")) {
             explain = true;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -122,6 +148,11 @@ int cli_cmd_run(int argc, char **argv) {
     }
     if (!file) {
         run_usage(stderr);
+        goto done;
+    }
+    if (resume && !checkpoint) {
+        fprintf(stderr, "smelt run: --resume continues from a checkpoint: give --checkpoint DIR "
+                        "(the directory of the failed run)\n");
         goto done;
     }
     status = 1;
@@ -180,7 +211,8 @@ int cli_cmd_run(int argc, char **argv) {
         goto done;
     }
     job_run_opts o = {.log = quiet ? NULL : stderr, .tty = isatty(STDERR_FILENO),
-                      .summary = !quiet};
+                      .summary = !quiet, .checkpoint = checkpoint, .resume = resume,
+                      .version = SMELT_VERSION};
     int jr = job_run(j, &o);
     if (jr == 0 && sm_dist_size() > 1) sm_dist_summary(quiet ? NULL : stderr); /* docs/mpi.md */
     if (jr != 0) {

@@ -98,6 +98,8 @@ static int dispatch(int argc, char **argv);
 /* Under an MPI launcher every rank runs the same command (docs/mpi.md);
  * `--ranks N` starts the launcher itself (launch.c). */
 int main(int argc, char **argv) {
+    int rrc = cli_retry(argc, argv); /* run --retries N: a supervisor (retry.c) */
+    if (rrc >= 0) return rrc;
     int lrc = cli_launch_ranks(&argc, argv);
     if (lrc >= 0) return lrc;
     if (sm_dist_init(&argc, &argv) != 0) {

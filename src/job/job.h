@@ -82,6 +82,12 @@ typedef struct {
     FILE *log;      /* progress lines and the summary (stderr); NULL = silent */
     bool tty;       /* log is a terminal: a live elapsed-time line per sink */
     bool summary;   /* print the summary at the end */
+    /* --checkpoint DIR: stages are kept in DIR, sinks recorded when committed;
+     * resume: continue from what DIR holds (docs/mpi.md, "Checkpoints and
+     * retries").  version: the program's, part of every fingerprint. */
+    const char *checkpoint;
+    bool resume;
+    const char *version;
 } job_run_opts;
 
 /* Writes every sink in order.  Stops at the first failing sink (its

@@ -56,7 +56,7 @@ job_op job_op_lookup(const char *name) {
 }
 
 /* Keys a step may have besides its operation, per operation. */
-static const char *const step_common[] = {"name", "input", "description", "op", NULL};
+static const char *const step_common[] = {"name", "input", "description", "op", "checkpoint", NULL};
 
 static const char *op_extra(job_op op) {
     switch (op) {

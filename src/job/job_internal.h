@@ -173,6 +173,20 @@ typedef struct {
 long job_events_size(const char *path); /* -1 when absent */
 int job_events_read(const char *path, long from, long to, job_event_stats *st);
 
+/* ---- checkpoints (checkpoint.c; docs/mpi.md "Checkpoints and retries") ---------- */
+
+typedef struct job_ckpt job_ckpt;
+/* Reads (with o->resume) or starts the checkpoint directory o->checkpoint. */
+int job_ckpt_open(job *j, const job_run_opts *o, job_ckpt **out);
+/* Before sink i: reads back or computes and checkpoints the stages its input
+ * needs; *skip when an earlier attempt committed the sink. */
+int job_ckpt_before_sink(job_ckpt *c, int sink, bool *skip);
+/* After sink i committed: records it. */
+int job_ckpt_sink_done(job_ckpt *c, int sink);
+void job_ckpt_close(job_ckpt *c); /* NULL is fine */
+/* job_run.c: builds node n again over its inputs' current DataFrames. */
+void job_rebuild_node(job *j, job_node *n);
+
 /* Operation names, for suggestions and parsing (job_check.c). */
 job_op job_op_lookup(const char *name);
 

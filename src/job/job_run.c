@@ -326,6 +326,13 @@ static void build_node(job *j, job_node *n, sm_session *s) {
     n->df = df;
 }
 
+/* checkpoint.c: builds a node again over its inputs' current DataFrames
+ * (after one of them was replaced by a checkpoint read back). */
+void job_rebuild_node(job *j, job_node *n) {
+    n->df = NULL;
+    build_node(j, n, j->session);
+}
+
 int job_build(job *j, sm_session *s) {
     if (!j->parsed) return SM_INVALID;
     j->session = s;
@@ -527,6 +534,7 @@ typedef struct {
     double seconds;
     int64_t rows, bytes;
     bool ran;
+    bool kept; /* committed by an earlier attempt (checkpoint.c) */
     job_event_stats ev; /* from the event log; ev.jobs == 0: none recorded */
 } sink_stats;
 
@@ -561,8 +569,15 @@ int job_run(job *j, const job_run_opts *o) {
     char tmp_log[4200];
     const char *events = summary_log(j->session, tmp_log, sizeof tmp_log);
     int rc = SM_OK;
+    job_ckpt *ck = NULL; /* --checkpoint DIR (checkpoint.c) */
+    if (o && o->checkpoint) rc = job_ckpt_open(j, o, &ck);
     for (int i = 0; i < j->nsinks && rc == SM_OK; i++) {
         job_sink *k = &j->sinks[i];
+        if (ck) {
+            bool skip = false;
+            if ((rc = job_ckpt_before_sink(ck, i, &skip)) != SM_OK) break;
+            if (skip) { st[i].kept = true; continue; }
+        }
         sm_dataframe *df = k->bad || k->input.node < 0 ? NULL : j->nodes[k->input.node].df;
         if (!df) {
             rc = job_diagf(j, k->at, "sink '%s' was not built; fix the problems above", k->name);
@@ -611,6 +626,7 @@ int job_run(job *j, const job_run_opts *o) {
                            sm_last_error());
             break;
         }
+        if (ck && (rc = job_ckpt_sink_done(ck, i)) != SM_OK) break;
         st[i].ran = true;
         st[i].seconds = el;
         file_stats fs = {0};
@@ -643,6 +659,11 @@ int job_run(job *j, const job_run_opts *o) {
         }
         for (int i = 0; i < j->nsinks; i++) {
             job_sink *k = &j->sinks[i];
+            if (st[i].kept) {
+                fprintf(log, "  sink   %-14s kept: committed by an earlier attempt  (%s)\n", k->name,
+                        sink_target(k));
+                continue;
+            }
             if (!st[i].ran) {
                 fprintf(log, "  sink   %-14s not written\n", k->name);
                 continue;
@@ -675,6 +696,7 @@ int job_run(job *j, const job_run_opts *o) {
         fprintf(log, "  peak memory %s (smelt allocator), max resident %s\n", b1, b2);
         if (events && !tmp_log[0]) fprintf(log, "  event log %s\n", events);
     }
+    job_ckpt_close(ck);
     if (tmp_log[0]) {
         sm_session_set(j->session, "smelt.eventLog.path", ""); /* closes it */
         sm_session_event_log_path(j->session);
