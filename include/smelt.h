@@ -303,6 +303,10 @@ int sm_dist_step_end(int rc);
  * rows received per rank min/avg/max with a warning on skew, time spent in
  * exchanges) to `out` (NULL: nothing).  Nothing with one rank. */
 int sm_dist_summary(FILE *out);
+/* Every rank calls it: vals[0..n) become their sums over the ranks (a
+ * status agreement first: a failed step returns its error).  Nothing with
+ * one rank. */
+int sm_dist_sum_i64(int64_t *vals, int n);
 /* Every rank calls it: *text (malloc'ed, NUL-terminated, or NULL) becomes
  * rank 0's on every rank — for input only rank 0 can read (the launcher
  * forwards standard input to rank 0 alone). */

@@ -85,6 +85,11 @@ sm_dataframe *sm_df_from_batches(sm_session *s, const sm_schema *schema, sm_batc
 void sm_session_bind_ctx(sm_session *s, const sm_schema *schema, const char *text,
                          sm_bind_ctx *out);
 /* An execution context for one action. */
+/* spark.sql.autoBroadcastJoinThreshold-style byte sizes (dist_api.c): a
+ * whole number with an optional unit b, k/kb, m/mb, g/gb, t/tb, p/pb
+ * (powers of 1024, case-insensitive), or negative (-1: off), as Spark's
+ * bytesConf reads them. */
+int sm_parse_byte_conf(const char *what, const char *text, int64_t *out);
 int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out);
 /* An action (a job in the event log): the execution context, and the
  * JobStart event when the session has an event log (spark.eventLog.*,

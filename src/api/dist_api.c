@@ -3,13 +3,16 @@
  * "distributed runs"): thin wrappers over the exchange layer's world
  * (exchange/comm.c).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api/api_internal.h"
 #include "exchange/exchange.h"
+#include "exchange/xmetrics.h"
 
 int sm_dist_init(int *argc, char ***argv) { return xch_init(argc, argv); }
 int sm_dist_rank(void) { return xch_world()->rank; }
@@ -23,9 +26,37 @@ void sm_dist_abort(int code) {
     c->abort(c, code);
 }
 
+int sm_parse_byte_conf(const char *what, const char *text, int64_t *out) {
+    const char *p = text ? text : "";
+    while (*p == ' ') p++;
+    bool neg = *p == '-';
+    if (neg) p++;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long n = *p >= '0' && *p <= '9' ? strtoull(p, &end, 10) : 0;
+    int shift = -1;
+    if (end && end != p && !errno) {
+        static const struct {
+            const char *unit;
+            int shift;
+        } units[] = {{"", 0},   {"b", 0},   {"k", 10},  {"kb", 10}, {"m", 20}, {"mb", 20},
+                     {"g", 30}, {"gb", 30}, {"t", 40},  {"tb", 40}, {"p", 50}, {"pb", 50}};
+        size_t len = strlen(end);
+        while (len > 0 && end[len - 1] == ' ') len--;
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+            if (strlen(units[i].unit) == len && strncasecmp(end, units[i].unit, len) == 0) shift = units[i].shift;
+    }
+    if (shift < 0 || n > ((unsigned long long)INT64_MAX >> shift))
+        return sm_err(SM_INVALID, "%s: '%s' is not a size in bytes; use a whole number with an optional "
+                                  "unit (b, k, m, g, t: e.g. 10m, 10485760, 1g), or -1 to turn it off",
+                      what, text ? text : "");
+    *out = (int64_t)(n << shift) * (neg ? -1 : 1);
+    return SM_OK;
+}
+
 static double da_mb(int64_t b) { return (double)b / (1024.0 * 1024.0); }
 
-int sm_dist_summary(FILE *out) {
+static int da_totals(FILE *out) {
     xch_comm *c = xch_world();
     if (c->size < 2) return SM_OK;
     SM_TRY(xch_sync(SM_OK, NULL));
@@ -50,6 +81,21 @@ int sm_dist_summary(FILE *out) {
                 "most rows (skew); that rank sets the pace\n",
                 (long long)mx[0], (double)mx[0] / (avg > 0 ? avg : 1));
     return SM_OK;
+}
+
+int sm_dist_summary(FILE *out) {
+    SM_TRY(da_totals(out));
+    /* per exchange: rows and bytes, partition sizes, comm / compute, skew */
+    return xm_report(0, 0, false, false, out);
+}
+
+int sm_dist_sum_i64(int64_t *vals, int n) {
+    xch_comm *c = xch_world();
+    if (c->size < 2 || n <= 0) return SM_OK;
+    SM_TRY(xch_sync(SM_OK, NULL));
+    int rc = c->allreduce(c, vals, n, XCH_SUM);
+    if (rc != SM_OK) c->abort(c, 1);
+    return rc;
 }
 
 int sm_dist_share_text(char **text) {

@@ -6,6 +6,10 @@
  * read, Parquet row groups read / skipped by statistics and partitions read
  * / skipped.
  *
+ * Distributed runs (docs/mpi.md): every rank runs the plan; the tree shows
+ * rank 0's operators, followed by every exchange's rows and bytes per rank,
+ * partition sizes, comm / compute times and skew warnings (xmetrics.c).
+ *
  * Pruning runs first exactly as for collect() (columns, partitions,
  * statistics), so the counts are those of a real run.
  */
@@ -13,6 +17,7 @@
 #include <stdlib.h>
 
 #include "api/api_internal.h"
+#include "exchange/xmetrics.h"
 #include "exec/eventlog.h"
 #include "exec/metrics.h"
 #include "plan/prune.h"
@@ -36,11 +41,17 @@ int sm_df_explain_analyze_opts(sm_dataframe *df, bool mask_times, FILE *out) {
         return sm_err(SM_NOMEM, "out of memory collecting metrics");
     }
     struct sm_event_log *log;
+    int xm_from = xm_count(); /* distributed: this run's exchanges (docs/mpi.md) */
+    int64_t xm_t0 = sm_exec_now_ns();
+    xm_job_begin();
     int rc = sm_session_event_log(df->session, &log);
     if (rc == SM_OK) rc = exec_event_job_begin(&ctx, log, df->plan, "explain_analyze");
     if (rc == SM_OK) rc = exec_foreach_batch(&ctx, df->plan, ea_consume, NULL);
     ctx.metrics->wall_ns = sm_exec_now_ns() - ctx.metrics->start_ns;
     if (rc == SM_OK) sm_exec_metrics_print(ctx.metrics, df->plan, mask_times, out);
+    /* every rank's exchanges, printed by rank 0 (a collective) */
+    if (rc == SM_OK && ctx.dist) rc = xm_report(xm_from, xm_t0, true, mask_times, out);
+    xm_log_job(&ctx);
     exec_event_job_end(&ctx, df->plan, rc);
     sm_exec_metrics_free(ctx.metrics);
     ctx.metrics = NULL;

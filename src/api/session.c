@@ -17,6 +17,7 @@
 #include "api/api_internal.h"
 #include "exec/eventlog.h"
 #include "exchange/exchange.h"
+#include "exchange/xmetrics.h"
 #include "exec/reuse.h"
 #include "exec/spill.h"
 #include "catalog/catalog.h"
@@ -89,6 +90,9 @@ int sm_session_set(sm_session *s, const char *key, const char *value) {
     } else if (strcasecmp(key, "spark.eventLog.enabled") == 0) {
         bool on;
         SM_TRY(parse_bool(key, value, &on));
+    } else if (strcasecmp(key, "spark.sql.autoBroadcastJoinThreshold") == 0) {
+        int64_t v;
+        SM_TRY(sm_parse_byte_conf("setting spark.sql.autoBroadcastJoinThreshold", value, &v));
     } else if (strcasecmp(key, "smelt.memory.limit") == 0) {
         SM_TRY(sm_parse_mem_size("setting smelt.memory.limit", value, &s->memory_limit));
     } else if (strcasecmp(key, "spark.sql.warehouse.dir") == 0) {
@@ -330,6 +334,7 @@ const char *sm_session_event_log_path(sm_session *s) {
 
 int sm_session_job_begin(sm_session *s, sm_exec_ctx *ctx, const sm_plan *root, const char *action) {
     SM_TRY(sm_session_exec_ctx(s, ctx));
+    xm_job_begin(); /* the action's exchanges (exchange/xmetrics.c) */
     struct sm_event_log *log;
     int rc = sm_session_event_log(s, &log);
     if (rc == SM_OK) rc = exec_event_job_begin(ctx, log, root, action);
@@ -338,6 +343,7 @@ int sm_session_job_begin(sm_session *s, sm_exec_ctx *ctx, const sm_plan *root, c
 }
 
 void sm_session_job_end(sm_exec_ctx *ctx, const sm_plan *root, int rc) {
+    xm_log_job(ctx);
     exec_event_job_end(ctx, root, rc);
     sm_exec_ctx_done(ctx);
 }
@@ -347,6 +353,9 @@ int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out) {
     if (s->shuffle_partitions > 0) out->shuffle_partitions = s->shuffle_partitions;
     if (s->memory_limit > 0) out->memory_limit = s->memory_limit;
     out->reuse = s->reuse;
+    const char *bt = sm_session_get(s, "spark.sql.autoBroadcastJoinThreshold");
+    if (bt && sm_parse_byte_conf("spark.sql.autoBroadcastJoinThreshold", bt, &out->broadcast_threshold) == SM_OK)
+        out->broadcast_threshold_set = true;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     out->eval.now_micros = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;

@@ -39,6 +39,8 @@
 
 #include "common/status.h"
 #include "exchange/exchange.h"
+#include "exchange/xmetrics.h"
+#include "exec/eventlog.h"
 #include "exec/hashtable.h"
 #include "formats/source.h"
 #include "fs/commit.h"
@@ -138,6 +140,7 @@ static int xd_route_consume(void *arg, int part, sm_batch *b) {
     }
     if (rc == SM_OK) {
         sm_keytab_hash(kv, n, b->nrows, h);
+        xm_route(xch_shuffle_metrics(r->x), part, kv, n, h, b->nrows, r->ctx->eval.tz);
         for (int64_t i = 0; i < b->nrows; i++) dest[i] = xch_owner(h[i], r->ctx->dist->nranks);
         rc = xch_shuffle_add(r->x, part, b, XCH_ROUTE_ROWS, dest);
         b = NULL;
@@ -160,6 +163,7 @@ static int xd_exchange(sm_exec_ctx *ctx, const sm_plan *child, xd_route r, sm_pl
     r.ctx = ctx;
     r.x = xch_shuffle_new(xch_world(), n > 0 ? n : 0);
     if (rc == SM_OK && !r.x) rc = SM_NOMEM;
+    xm_label_route(xch_shuffle_metrics(r.x), r.to, r.keys, r.nkeys, r.key_cols, r.nkey_cols, child->schema);
     if (rc == SM_OK) rc = exec_foreach_batch(ctx, child, xd_route_consume, &r);
     int nparts = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
     sm_mset *m = NULL;
@@ -193,9 +197,10 @@ static int xd_run_breaker(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
 static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 
-/* spark.sql.autoBroadcastJoinThreshold's default, 10 MB; SMELT_BROADCAST_THRESHOLD
- * (bytes) changes it, -1 turns broadcasting off. */
-static int64_t xd_broadcast_threshold(void) {
+/* The session's spark.sql.autoBroadcastJoinThreshold, else SMELT_BROADCAST_THRESHOLD
+ * (bytes), else Spark's default, 10 MB; negative: broadcasting off. */
+static int64_t xd_broadcast_threshold(const sm_exec_ctx *ctx) {
+    if (ctx->broadcast_threshold_set) return ctx->broadcast_threshold;
     const char *e = getenv("SMELT_BROADCAST_THRESHOLD");
     return e && *e ? (int64_t)atoll(e) : 10 * 1024 * 1024;
 }
@@ -262,7 +267,7 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         nch = 2;
         kids[0] = p->children[0];
         kids[1] = p->children[1];
-        if (p->njoin_keys > 0 && !p->null_aware && xd_broadcast_threshold() >= 0 &&
+        if (p->njoin_keys > 0 && !p->null_aware && xd_broadcast_threshold(ctx) >= 0 &&
             (p->join_type == SM_JOIN_INNER || p->join_type == SM_JOIN_LEFT ||
              p->join_type == SM_JOIN_LEFT_SEMI || p->join_type == SM_JOIN_LEFT_ANTI))
             return xd_join_adaptive(ctx, p, out);
@@ -330,12 +335,13 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         sm_mset_free(rm);
         return rc;
     }
-    bool bcast = bytes <= xd_broadcast_threshold();
+    bool bcast = bytes <= xd_broadcast_threshold(ctx);
     /* the right side's rows: to every rank, or by key */
     xd_route r = bcast ? (xd_route){.to = XCH_ALL} : route_exprs(p->right_keys, p->njoin_keys);
     r.ctx = ctx;
     r.x = xch_shuffle_new(xch_world(), rm->nparts);
     if (!r.x) rc = SM_NOMEM;
+    xm_label_route(xch_shuffle_metrics(r.x), r.to, r.keys, r.nkeys, NULL, 0, NULL);
     for (int i = 0; i < rm->nparts; i++) {
         for (int b = 0; b < rm->parts[i].nbatches; b++) {
             sm_batch *batch = rm->parts[i].batches[b];
@@ -370,6 +376,7 @@ static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     int64_t want = p->limit < 0 ? INT64_MAX : p->limit + off;
     xch_shuffle *x = xch_shuffle_new(xch_world(), 1);
     int rc = x ? SM_OK : SM_NOMEM;
+    xm_label(xch_shuffle_metrics(x), "limit", NULL, NULL);
     int n = rc == SM_OK ? exec_num_partitions(ctx, p->child) : 0;
     if (n < 0) rc = sm_errcode() ? sm_errcode() : SM_INTERNAL;
     int64_t got = 0;
@@ -459,6 +466,7 @@ static int xd_gather(sm_exec_ctx *ctx, int local_rc, sm_mset *in, sm_mset **out)
     *out = NULL;
     xch_shuffle *x = xch_shuffle_new(xch_world(), 1);
     int rc = local_rc == SM_OK && !x ? SM_NOMEM : local_rc;
+    xm_label(xch_shuffle_metrics(x), "gather", NULL, "Result");
     for (int p = 0; in && p < in->nparts; p++) {
         for (int i = 0; i < in->parts[p].nbatches; i++) {
             sm_batch *b = in->parts[p].batches[i];
@@ -529,13 +537,24 @@ static int xd_commit_end(sm_exec_ctx *ctx, fs_commit *fc, int local_rc) {
     return xch_sync(frc, NULL);
 }
 
+/* xd_materialize, naming p in the metrics of the exchanges it runs (the
+ * name is restored after, since children materialize inside). */
+static int xd_materialize_named(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    char prev[32];
+    snprintf(prev, sizeof prev, "%s", xm_operator());
+    xm_set_operator(exec_event_kind_name(p));
+    int rc = xd_materialize(ctx, p, out);
+    xm_set_operator(prev);
+    return rc;
+}
+
 void xch_dist_fill(sm_exec_dist *d, xch_comm *c);
 void xch_dist_fill(sm_exec_dist *d, xch_comm *c) {
     memset(d, 0, sizeof *d);
     d->rank = c->rank;
     d->nranks = c->size;
     d->local_format = XD_LOCAL;
-    d->materialize = xd_materialize;
+    d->materialize = xd_materialize_named;
     d->commit_begin = xd_commit_begin;
     d->commit_end = xd_commit_end;
     d->agree = xd_agree;

@@ -36,6 +36,7 @@
 
 #include "common/status.h"
 #include "exchange/exchange.h"
+#include "exchange/xmetrics.h"
 #include "exec/hashtable.h"
 #include "exec/partials.h"
 #include "expr/agg.h"
@@ -339,6 +340,9 @@ int xd_partial_agg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     /* 2. their rows to the keys' owners */
     xch_shuffle *x = xch_shuffle_new(xch_world(), r.ntabs);
     if (rc == SM_OK && !x) rc = SM_NOMEM;
+    if (r.nkeys > 0) xm_label_exprs(xch_shuffle_metrics(x), "hashpartitioning", p->keys, p->nkeys);
+    else xm_label(xch_shuffle_metrics(x), "single", NULL, NULL);
+    xm_label(xch_shuffle_metrics(x), NULL, NULL, "partial Aggregate");
     if (rc == SM_OK) rc = pa_send(&r, x);
     for (int i = 0; r.tabs && i < r.ntabs; i++) pa_table_free(&r, &r.tabs[i]);
     sm_free(r.tabs);

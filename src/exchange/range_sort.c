@@ -30,6 +30,7 @@
 
 #include "common/status.h"
 #include "exchange/exchange.h"
+#include "exchange/xmetrics.h"
 
 #define XR_SAMPLES 256
 
@@ -136,6 +137,7 @@ int xd_range_sort_input(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **received) 
     /* 2. samples to every rank */
     xch_shuffle *sx = xch_shuffle_new(xch_world(), 1);
     if (rc == SM_OK && !sx) rc = SM_NOMEM;
+    xm_label(xch_shuffle_metrics(sx), "samples", NULL, NULL);
     if (rc == SM_OK && total > 0) {
         int64_t want = total < XR_SAMPLES ? total : XR_SAMPLES, got = 0, at = 0;
         sm_batch *s = sm_batch_new(r.o.nsort, want);
@@ -226,6 +228,7 @@ int xd_range_sort_input(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **received) 
     /* 3. every row to its range's rank */
     r.x = xch_shuffle_new(xch_world(), r.local ? r.local->nparts : 0);
     if (rc == SM_OK && !r.x) rc = SM_NOMEM;
+    xm_label_sort(xch_shuffle_metrics(r.x), r.o.sk, r.o.nsort);
     for (int pi = 0; rc == SM_OK && pi < r.local->nparts; pi++) {
         struct sm_mpart *mp = &r.local->parts[pi];
         for (int bi = 0; rc == SM_OK && bi < mp->nbatches; bi++) {

@@ -35,6 +35,7 @@
 
 #include "common/status.h"
 #include "exchange/exchange.h"
+#include "exchange/xmetrics.h"
 
 typedef struct {
     sm_buf buf;
@@ -48,6 +49,7 @@ struct xch_shuffle {
     int nsrc;
     xs_out *outs; /* nsrc * size: [part * size + dest] */
     int64_t rows_sent, bytes_sent;
+    xm_exchange *xm; /* its metrics (xmetrics.c) */
 };
 
 size_t xch_round_bytes(const xch_comm *c) {
@@ -68,6 +70,7 @@ xch_shuffle *xch_shuffle_new(xch_comm *c, int nsrc_parts) {
     if (!x) return NULL;
     x->c = c;
     x->nsrc = nsrc_parts;
+    x->xm = xm_new(nsrc_parts);
     x->outs = sm_calloc((size_t)(nsrc_parts > 0 ? nsrc_parts : 1) * (size_t)c->size, sizeof *x->outs);
     if (!x->outs) {
         sm_free(x);
@@ -82,6 +85,7 @@ static void xs_free(xch_shuffle *x) {
         sm_buf_free(&x->outs[i].buf);
         sm_free(x->outs[i].ends);
     }
+    xm_free(x->xm);
     sm_free(x->outs);
     sm_free(x);
 }
@@ -198,8 +202,11 @@ static void xs_test_kill(const xch_comm *c) {
     if (++count >= (at ? atoi(at) : 1)) raise(SIGKILL);
 }
 
+xm_exchange *xch_shuffle_metrics(xch_shuffle *x) { return x ? x->xm : NULL; }
+
 int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     *out = NULL;
+    int64_t xm_t0 = xs_now_ns(), xm_comm0 = xs_stats.comm_ns;
     xs_test_kill(xch_world());
     int rc = xch_sync(local_rc, NULL);
     if (rc != SM_OK || !x) {
@@ -309,6 +316,8 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
                         "(%lld bytes) in %d round%s\n", c->rank, size, (long long)rows_out,
                 (long long)bytes_out, (long long)rows_in, (long long)bytes_in, rounds,
                 rounds == 1 ? "" : "s");
+    xm_done(x->xm, rc, rows_out, bytes_out, rows_in, bytes_in, rounds, xm_t0, xs_stats.comm_ns - xm_comm0);
+    x->xm = NULL;
     sm_free(sbuf);
     sm_free(rbuf);
     sm_free(cur);

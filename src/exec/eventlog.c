@@ -30,6 +30,7 @@ struct sm_event_log {
     pthread_mutex_t mu;
     _Atomic int64_t next_job, next_stage;
     bool failed;
+    int rank; /* distributed runs: this process's rank, written on every line; -1: none */
 };
 
 sm_event_log *sm_event_log_open(const char *path) {
@@ -53,6 +54,7 @@ sm_event_log *sm_event_log_open(const char *path) {
     pthread_mutex_init(&log->mu, NULL);
     atomic_store(&log->next_job, 1);
     atomic_store(&log->next_stage, 1);
+    log->rank = -1;
     return log;
 }
 
@@ -86,6 +88,12 @@ static void begin(sm_buf *b, const char *ev, int64_t job) {
 }
 
 static void emit(sm_event_log *log, sm_buf *b, bool flush) {
+    /* distributed runs: every rank may append to the same file, so each
+     * line says whose it is and goes out whole at once (O_APPEND) */
+    if (log->rank >= 0) {
+        sm_buf_appendf(b, ",\"Rank\":%d", log->rank);
+        flush = true;
+    }
     sm_buf_appendf(b, "}\n");
     const char *s = sm_buf_cstr(b);
     pthread_mutex_lock(&log->mu);
@@ -106,6 +114,12 @@ static int64_t wall_ms(void) {
 int exec_event_job_begin(sm_exec_ctx *ctx, sm_event_log *log, const sm_plan *root, const char *action) {
     if (!log) return SM_OK;
     ctx->events = log;
+    if (ctx->dist && log->rank < 0) {
+        pthread_mutex_lock(&log->mu);
+        log->rank = ctx->dist->rank;
+        setvbuf(log->f, NULL, _IOFBF, 1 << 16); /* a line per write (nothing written yet) */
+        pthread_mutex_unlock(&log->mu);
+    }
     ctx->job_id = atomic_fetch_add(&log->next_job, 1);
     ctx->job_t0 = sm_exec_now_ns();
     if (!ctx->metrics && root) {
@@ -263,5 +277,16 @@ void exec_event_reused(sm_exec_ctx *ctx, const sm_plan *p) {
     sm_buf b = {0};
     begin(&b, "ResultReused", ctx->job_id);
     put_str(&b, "Kind", exec_event_kind_name(p));
+    emit(ctx->events, &b, false);
+}
+
+void exec_event_record(sm_exec_ctx *ctx, const char *event, const char *const *skeys,
+                       const char *const *svals, int ns, const char *const *ikeys, const int64_t *ivals,
+                       int ni) {
+    if (!ctx->events) return;
+    sm_buf b = {0};
+    begin(&b, event, ctx->job_id);
+    for (int i = 0; i < ni; i++) put_int(&b, ikeys[i], ivals[i]);
+    for (int i = 0; i < ns; i++) put_str(&b, skeys[i], svals[i]);
     emit(ctx->events, &b, false);
 }

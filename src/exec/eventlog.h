@@ -19,8 +19,16 @@
  *   OutputCommitted {"Event":"OutputCommitted","Job ID":1,"Path":"out/","Rows":..,"Files":..}
  *   ResultReused    {"Event":"ResultReused","Job ID":2,"Kind":"Distinct"} (a breaker's
  *                    result kept from an earlier action: its input is not read again)
+ *   Exchange        {"Event":"Exchange","Job ID":1,"Exchange ID":1,"Rows sent":..,"Bytes sent":..,
+ *                    "Rows received":..,"Bytes received":..,"Rounds":..,"Compute ns":..,"Comm ns":..,
+ *                    "Kind":"hashpartitioning","Keys":"k","Operator":"Aggregate"} (distributed
+ *                    runs: one per exchange per rank, at the job's end; exchange/xmetrics.c)
  *   JobEnd          {"Event":"JobEnd","Job ID":1,"Result":"succeeded"|"failed","Error":"...",
  *                    "Duration ns":..}
+ *
+ * Distributed runs: every line ends with "Rank":r (the writing process's
+ * rank) and is written whole with one write, since the ranks may append to
+ * the same file.
  *
  * A job is one action (count, collect, show, a write); a stage is one run
  * of tasks over a plan's partitions (exec_foreach_batch), named after the
@@ -71,6 +79,12 @@ const char *exec_event_kind_name(const sm_plan *p);
 
 /* exec.c: a breaker's result kept from an earlier action (exec/reuse.h). */
 void exec_event_reused(sm_exec_ctx *ctx, const sm_plan *p);
+
+/* Another layer's record (exchange/xmetrics.c: "Exchange"): the event name,
+ * then string and integer fields, written after "Job ID". */
+void exec_event_record(sm_exec_ctx *ctx, const char *event, const char *const *skeys,
+                       const char *const *svals, int ns, const char *const *ikeys, const int64_t *ivals,
+                       int ni);
 
 /* write.c: a committed output. */
 void exec_event_output(sm_exec_ctx *ctx, const char *path, int64_t rows, int64_t files);

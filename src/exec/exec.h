@@ -102,6 +102,10 @@ typedef struct sm_exec_ctx {
     bool no_reuse;
     /* distributed execution (above); NULL: this process alone */
     const sm_exec_dist *dist;
+    /* spark.sql.autoBroadcastJoinThreshold from the session (bytes; < 0:
+     * never broadcast); unset: $SMELT_BROADCAST_THRESHOLD or 10 MB */
+    bool broadcast_threshold_set;
+    int64_t broadcast_threshold;
 } sm_exec_ctx;
 
 int sm_exec_ctx_init(sm_exec_ctx *ctx, sm_pool *pool, const sm_tz *tz, bool ansi);

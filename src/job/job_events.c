@@ -92,6 +92,10 @@ static void account(const char *line, const char *end, job_event_stats *st) {
                                                  : OTHER;
         } else if (is(&f, "Kind")) {
             scan = str_is(&f, "Scan");
+        } else if (is(&f, "Rank") && !f.is_str) {
+            /* distributed runs may share one file: this rank's lines only
+             * (job_run sums the ranks' totals) */
+            if (f.ival != sm_dist_rank()) return;
         } else if (is(&f, "Result")) {
             failed = str_is(&f, "failed");
         } else if (!f.is_str) {

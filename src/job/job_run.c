@@ -634,6 +634,12 @@ int job_run(job *j, const job_run_opts *o) {
         st[i].bytes = k->path ? fs.bytes : -1;
         if (job_events_read(events, ev_from, job_events_size(events), &st[i].ev) != SM_OK)
             memset(&st[i].ev, 0, sizeof st[i].ev);
+        if (sm_dist_size() > 1) { /* every rank's rows and tasks (docs/mpi.md) */
+            job_event_stats own = st[i].ev;
+            sm_dist_sum_i64((int64_t *)&st[i].ev, (int)(sizeof st[i].ev / sizeof(int64_t)));
+            st[i].ev.jobs = own.jobs;
+            st[i].ev.peak_memory = own.peak_memory;
+        }
         /* rows written as the writer counted them; without an event log, by
          * reading the output back (only for the summary) */
         if (st[i].ev.outputs > 0) st[i].rows = st[i].ev.rows_written;
