@@ -359,11 +359,11 @@ int sm_session_exec_ctx(sm_session *s, sm_exec_ctx *out) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     out->eval.now_micros = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-    /* distributed (docs/mpi.md): every rank runs the action; results kept
-     * across actions could differ between ranks, so none are; the ranks
-     * agree on the action's clock (and on whether every rank got here) */
+    /* distributed (docs/mpi.md): every rank runs the action; a result kept
+     * across actions is used only when every rank still holds its part
+     * (exec.c's materialize agrees on it); the ranks agree on the action's
+     * clock (and on whether every rank got here) */
     if ((out->dist = xch_dist()) != NULL) {
-        out->reuse = NULL;
         xch_step_reset();
         int rc = out->dist->agree(out, SM_OK, &out->eval.now_micros);
         if (rc != SM_OK) {

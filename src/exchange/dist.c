@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "common/status.h"
+#include "exchange/copart.h"
 #include "exchange/exchange.h"
 #include "exchange/xmetrics.h"
 #include "exec/eventlog.h"
@@ -195,7 +196,7 @@ static int xd_run_breaker(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
 }
 
 static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
-static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *shuffled, sm_mset **out);
 
 /* The session's spark.sql.autoBroadcastJoinThreshold, else SMELT_BROADCAST_THRESHOLD
  * (bytes), else Spark's default, 10 MB; negative: broadcasting off. */
@@ -209,9 +210,148 @@ int xd_range_sort_input(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **received);
 int xd_window_cols(const sm_plan *p, int **cols);                   /* range_sort.c */
 int xd_partial_agg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out); /* partial_agg.c */
 
+/* ---- skipping shuffles (copart.c) ------------------------------------------------------- */
+
+static bool xd_copart_off(void) {
+    const char *e = getenv("SMELT_NO_COPARTITION");
+    return e && *e && strcmp(e, "0") != 0;
+}
+
+/* The partitioning of child's rows (its breakers below run first: this is
+ * what makes the record current); false when none is known. */
+static bool xd_child_part(sm_exec_ctx *ctx, const sm_plan *child, xp_part *out) {
+    memset(out, 0, sizeof *out);
+    if (xd_copart_off() || exec_num_partitions(ctx, child) < 0) {
+        sm_err_clear();
+        return false;
+    }
+    return xp_of(child, out);
+}
+
+/* An equi-join's key pairs hash alike only with equal types. */
+static bool xd_keys_alike(const sm_plan *p) {
+    for (int i = 0; i < p->njoin_keys; i++) {
+        const sm_expr *l = p->left_keys[i], *r = p->right_keys[i];
+        if (l->type != r->type || l->precision != r->precision || l->scale != r->scale ||
+            l->dt != r->dt || sm_type_is_nested(l->type))
+            return false;
+    }
+    return p->njoin_keys > 0 && p->njoin_keys <= XP_MAX_KEYS;
+}
+
+/* The partitioning of an equi-join's output whose two sides met by the hash
+ * of their keys at positions pos[0..n) (key order). */
+static void xd_join_part(const sm_plan *p, const int *pos, int n, xp_part *out) {
+    memset(out, 0, sizeof *out);
+    int nl = p->children[0]->schema->ncols, lc[XP_MAX_KEYS], rc[XP_MAX_KEYS];
+    if (n > XP_MAX_KEYS) return;
+    for (int k = 0; k < n; k++) {
+        lc[k] = xp_expr_col(p->left_keys[pos[k]]);
+        int r = xp_expr_col(p->right_keys[pos[k]]);
+        rc[k] = r < 0 ? -1 : nl + r;
+    }
+    switch (p->join_type) {
+    case SM_JOIN_INNER: xp_add(out, lc, n); xp_add(out, rc, n); break;
+    case SM_JOIN_LEFT:
+    case SM_JOIN_LEFT_SEMI:
+    case SM_JOIN_LEFT_ANTI: xp_add(out, lc, n); break;
+    case SM_JOIN_RIGHT: xp_add(out, rc, n); break;
+    default: break;
+    }
+}
+
+/* Runs p's operator on children whose rows are where the operator needs
+ * them (scans[i] or, when NULL, the original child). */
+static int xd_run_on(sm_exec_ctx *ctx, const sm_plan *p, sm_plan *const *scans, sm_mset **out) {
+    sm_plan copy = *p;
+    sm_plan *children[2] = {scans[0] ? scans[0] : p->children[0], scans[1] ? scans[1] : p->children[1]};
+    copy.children = children;
+    if (p->child == p->children[0]) copy.child = children[0];
+    return exec_join(ctx, &copy, out);
+}
+
+/* An equi-join one or both of whose sides are already spread by (a subset
+ * of) the join keys: those stay, the other side moves by the matching keys.
+ * *done = false when neither side is (the caller shuffles as usual). */
+static int xd_join_copart(sm_exec_ctx *ctx, const sm_plan *p, bool *done, sm_mset **out) {
+    *done = false;
+    if (!xd_keys_alike(p) || p->join_type == SM_JOIN_FULL) return SM_OK;
+    xp_part lp, rp;
+    bool hl = xd_child_part(ctx, p->children[0], &lp), hr = xd_child_part(ctx, p->children[1], &rp);
+    if (!hl && !hr) return SM_OK;
+    int pos[XP_MAX_KEYS], n = 0, stay = -1; /* stay: 0 left, 1 right, 2 both */
+    if (hl && xp_key_positions(&lp, p->left_keys, p->njoin_keys, pos, &n)) {
+        stay = 0;
+        /* is the right side spread by the same keys? */
+        sm_expr *rk[XP_MAX_KEYS];
+        for (int k = 0; k < n; k++) rk[k] = p->right_keys[pos[k]];
+        int rpos[XP_MAX_KEYS], rn = 0;
+        if (hr && xp_key_positions(&rp, rk, n, rpos, &rn) && rn == n) {
+            bool same = true;
+            for (int k = 0; k < n; k++) same &= rpos[k] == k;
+            if (same) stay = 2;
+        }
+    } else if (hr && xp_key_positions(&rp, p->right_keys, p->njoin_keys, pos, &n)) {
+        stay = 1;
+    }
+    if (stay < 0) return SM_OK;
+    *done = true;
+    if (getenv("SMELT_EXCHANGE_TRACE"))
+        fprintf(stderr, "smelt exchange: rank %d of %d: join on %d key%s: %s already partitioned, not shuffled\n",
+                ctx->dist->rank, ctx->dist->nranks, n, n == 1 ? "" : "s",
+                stay == 2 ? "both sides" : stay == 0 ? "left side" : "right side");
+    sm_expr *keys[2][XP_MAX_KEYS];
+    for (int k = 0; k < n; k++) {
+        keys[0][k] = p->left_keys[pos[k]];
+        keys[1][k] = p->right_keys[pos[k]];
+    }
+    sm_plan *scans[2] = {NULL, NULL};
+    int rc = SM_OK;
+    for (int i = 0; i < 2 && rc == SM_OK; i++)
+        if (stay != 2 && stay != i) rc = xd_exchange(ctx, p->children[i], route_exprs(keys[i], n), &scans[i]);
+    if (rc == SM_OK) rc = xd_run_on(ctx, p, scans, out);
+    xd_scan_free(scans[0]);
+    xd_scan_free(scans[1]);
+    if (rc == SM_OK) {
+        xp_part part;
+        xd_join_part(p, pos, n, &part);
+        xp_record(p, &part);
+    }
+    return rc;
+}
+
+/* An aggregate with keys, a distinct or a window whose input is already
+ * spread by a subset of its key columns: the operator runs where the rows
+ * are.  *done = false otherwise. */
+static int xd_single_copart(sm_exec_ctx *ctx, const sm_plan *p, const int *cols, int n, bool *done,
+                            sm_mset **out) {
+    *done = false;
+    xp_part cp;
+    if (n <= 0 || !xd_child_part(ctx, p->child, &cp) || !xp_subset_of(&cp, cols, n)) return SM_OK;
+    *done = true;
+    if (getenv("SMELT_EXCHANGE_TRACE"))
+        fprintf(stderr, "smelt exchange: rank %d of %d: %s: input already partitioned, not shuffled\n",
+                ctx->dist->rank, ctx->dist->nranks,
+                p->kind == SM_PLAN_AGGREGATE ? "aggregate" : p->kind == SM_PLAN_DISTINCT ? "distinct" : "window");
+    SM_TRY(xd_run_breaker(ctx, p, out));
+    xp_part part = {0};
+    if (p->kind == SM_PLAN_AGGREGATE) {
+        /* key i is output column i */
+        int pos[XP_MAX_KEYS], np = 0;
+        if (xp_key_positions(&cp, p->keys, p->nkeys, pos, &np)) xp_add(&part, pos, np);
+    } else {
+        part = cp; /* distinct and window keep the input's columns in place */
+    }
+    xp_record(p, &part);
+    return SM_OK;
+}
+
 static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+    xp_record(p, NULL); /* until this materialization says otherwise */
     if (p->kind == SM_PLAN_LIMIT) return xd_limit(ctx, p, out);
     int rank = ctx->dist->rank;
+    xp_part part = {0}; /* the partitioning of the result, when shuffled by keys */
+    bool done = false;
     /* how each child's rows move; root_only: the operator runs on rank 0 */
     xd_route routes[2];
     bool moves[2] = {true, true}, root_only = false;
@@ -220,7 +360,21 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     const sm_plan *kids[2] = {p->child, NULL};
     switch (p->kind) {
     case SM_PLAN_AGGREGATE:
-        if (xd_partial_agg_ok(p)) return xd_partial_agg(ctx, p, out); /* partial_agg.c */
+        if (p->nkeys > 0 && p->nkeys <= 64) {
+            int kc[64], pos[64];
+            for (int i = 0; i < p->nkeys; i++) {
+                kc[i] = xp_expr_col(p->keys[i]);
+                pos[i] = i;
+            }
+            SM_TRY(xd_single_copart(ctx, p, kc, p->nkeys, &done, out));
+            if (done) return SM_OK;
+            xp_add(&part, pos, p->nkeys); /* key i is output column i */
+        }
+        if (xd_partial_agg_ok(p)) {
+            SM_TRY(xd_partial_agg(ctx, p, out)); /* partial_agg.c */
+            xp_record(p, &part);
+            return SM_OK;
+        }
         if (p->nkeys == 0) {
             routes[0] = route_to(0);
             root_only = true;
@@ -228,7 +382,17 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
             routes[0] = route_exprs(p->keys, p->nkeys);
         }
         break;
-    case SM_PLAN_DISTINCT: routes[0] = route_cols(p->key_cols, p->nkey_cols); break;
+    case SM_PLAN_DISTINCT: {
+        int n = p->nkey_cols > 0 ? p->nkey_cols : p->child->schema->ncols, all[XP_MAX_KEYS];
+        const int *cols = p->nkey_cols > 0 ? p->key_cols : all;
+        if (p->nkey_cols == 0 && n > XP_MAX_KEYS) n = 0; /* too wide to track */
+        for (int i = 0; p->nkey_cols == 0 && i < n; i++) all[i] = i;
+        SM_TRY(xd_single_copart(ctx, p, cols, n, &done, out));
+        if (done) return SM_OK;
+        xp_add(&part, cols, n);
+        routes[0] = route_cols(p->key_cols, p->nkey_cols);
+        break;
+    }
     case SM_PLAN_SORT:
         if (p->nsort > 0 && !getenv("SMELT_SORT_ON_RANK0")) {
             /* range partitioning (range_sort.c): each rank sorts its range */
@@ -249,6 +413,12 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         int *cols = NULL;
         int nc = xd_window_cols(p, &cols); /* range_sort.c */
         if (nc > 0) {
+            int rc = xd_single_copart(ctx, p, cols, nc, &done, out);
+            if (rc != SM_OK || done) {
+                sm_free(cols);
+                return rc;
+            }
+            xp_add(&part, cols, nc);
             win_cols = cols;
             routes[0] = route_cols(cols, nc);
         } else {
@@ -267,10 +437,19 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         nch = 2;
         kids[0] = p->children[0];
         kids[1] = p->children[1];
+        if (p->njoin_keys > 0 && !p->null_aware) {
+            SM_TRY(xd_join_copart(ctx, p, &done, out));
+            if (done) return SM_OK;
+            if (xd_keys_alike(p)) {
+                int pos[XP_MAX_KEYS];
+                for (int i = 0; i < p->njoin_keys; i++) pos[i] = i;
+                xd_join_part(p, pos, p->njoin_keys, &part);
+            }
+        }
         if (p->njoin_keys > 0 && !p->null_aware && xd_broadcast_threshold(ctx) >= 0 &&
             (p->join_type == SM_JOIN_INNER || p->join_type == SM_JOIN_LEFT ||
              p->join_type == SM_JOIN_LEFT_SEMI || p->join_type == SM_JOIN_LEFT_ANTI))
-            return xd_join_adaptive(ctx, p, out);
+            return xd_join_adaptive(ctx, p, &part, out);
         if (p->njoin_keys > 0 && !p->null_aware) {
             routes[0] = route_exprs(p->left_keys, p->njoin_keys);
             routes[1] = route_exprs(p->right_keys, p->njoin_keys);
@@ -306,6 +485,7 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     for (int i = 0; i < 2; i++) xd_scan_free(scans[i]);
     sm_free(win_cols);
+    if (rc == SM_OK && !root_only) xp_record(p, &part);
     return rc;
 }
 
@@ -323,7 +503,7 @@ static int64_t xd_vec_bytes(const sm_vector *v) {
  * ranks agree on the sum), it goes to every rank and the left rows stay
  * where they are — no shuffle of the large side; otherwise both sides move
  * by the hash of their keys. */
-static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
+static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *shuffled, sm_mset **out) {
     sm_mset *rm = NULL;
     int rc = exec_collect(ctx, p->children[1], &rm);
     int64_t bytes = 0;
@@ -366,6 +546,13 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     xd_scan_free(scans[0]);
     xd_scan_free(scans[1]);
+    if (rc == SM_OK) {
+        /* broadcast: the left rows stayed, and so did their spreading (left
+         * columns come first in the output) */
+        xp_part left;
+        if (!bcast) xp_record(p, shuffled);
+        else if (!xd_copart_off() && xp_of(p->children[0], &left)) xp_record(p, &left);
+    }
     return rc;
 }
 

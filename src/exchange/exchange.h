@@ -117,6 +117,11 @@ const xch_stats *xch_stats_get(void);
 /* ---- batches as bytes (serialize.c) ---------------------------------------------- */
 
 int xch_batch_write(sm_buf *out, const sm_batch *b);
+/* The rows sel[0..n) of b (sel NULL: all b->nrows rows), as
+ * xch_batch_write of sm_batch_take(b, sel, n) would write them, without
+ * building that batch.  Columns whose rows are all null travel as a header
+ * alone (the columns a consumer does not read: plan/prune.c). */
+int xch_batch_write_sel(sm_buf *out, const sm_batch *b, const int32_t *sel, int64_t n);
 /* Reads one batch from data[0..len); *used = the bytes it took. */
 int xch_batch_read(const char *data, size_t len, size_t *used, sm_batch **out);
 

@@ -40,6 +40,9 @@ typedef struct {
     int8_t pad[4];
 } xv_hdr;
 
+/* has_validity == XV_ALL_NULL: every row is null; nothing follows the header */
+#define XV_ALL_NULL 2
+
 static int put_dtype(sm_buf *o, const sm_dtype *t) {
     int32_t id = (int32_t)t->id;
     int8_t h[3] = {t->precision, t->scale, (int8_t)t->contains_null};
@@ -99,12 +102,108 @@ static int put_vec(sm_buf *o, const sm_vector *v) {
     return SM_OK;
 }
 
-int xch_batch_write(sm_buf *out, const sm_batch *b) {
+/* True when every row of v is null (a column the consumer does not read:
+ * prune.c makes scans and projections give such columns all-null). */
+static bool all_null(const sm_vector *v) {
+    if (!v->validity || v->nchildren > 0 || v->dt || v->length == 0) return false;
+    size_t full = (size_t)v->length / 8;
+    const uint8_t *b = v->validity;
+    for (size_t i = 0; i < full; i++)
+        if (b[i]) return false;
+    int rest = (int)(v->length % 8);
+    return rest == 0 || (b[full] & ((1u << rest) - 1)) == 0;
+}
+
+static int put_nulls(sm_buf *o, const sm_vector *v, int64_t rows) {
+    xv_hdr h;
+    memset(&h, 0, sizeof h);
+    h.type = (int32_t)v->type;
+    h.length = rows;
+    h.precision = v->precision;
+    h.scale = v->scale;
+    h.has_validity = XV_ALL_NULL;
+    return sm_buf_append(o, &h, sizeof h);
+}
+
+/* Rows sel[0..n) of a flat vector (no children, no nested type), gathered
+ * straight into the message: the same bytes put_vec writes for
+ * sm_vector_take(v, sel, n), without building that vector first. */
+static int put_vec_sel(sm_buf *o, const sm_vector *v, const int32_t *sel, int64_t n) {
+    xv_hdr h;
+    memset(&h, 0, sizeof h);
+    h.type = (int32_t)v->type;
+    h.length = n;
+    h.precision = v->precision;
+    h.scale = v->scale;
+    h.has_validity = v->validity != NULL;
+    size_t w = sm_type_width(v->type);
+    bool offs = sm_type_has_offsets(v->type);
+    const int32_t *off = offs ? (const int32_t *)v->data : NULL;
+    bool strs = v->type == SM_STRING || v->type == SM_BINARY;
+    if (strs && off)
+        for (int64_t i = 0; i < n; i++) h.bytes_len += off[sel[i] + 1] - off[sel[i]];
+    size_t vb = h.has_validity ? (size_t)(n + 7) / 8 : 0;
+    size_t need = sizeof h + vb + (offs ? (size_t)(n + 1) * 4 : w * (size_t)n) + (size_t)h.bytes_len;
+    SM_TRY(sm_buf_reserve(o, need));
+    char *p = o->data + o->len;
+    memcpy(p, &h, sizeof h);
+    p += sizeof h;
+    if (vb) {
+        uint8_t *bits = (uint8_t *)p;
+        memset(bits, 0, vb);
+        for (int64_t i = 0; i < n; i++)
+            if (v->validity[sel[i] >> 3] >> (sel[i] & 7) & 1) bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+        p += vb;
+    }
+    if (offs) {
+        int32_t *no = (int32_t *)(void *)p, at = 0;
+        char *bytes = p + (size_t)(n + 1) * 4;
+        no[0] = 0;
+        for (int64_t i = 0; i < n; i++) {
+            int32_t len = off ? off[sel[i] + 1] - off[sel[i]] : 0;
+            if (strs && len) memcpy(bytes + at, v->bytes + off[sel[i]], (size_t)len);
+            at += strs ? len : 0;
+            no[i + 1] = at;
+        }
+        p = bytes + at;
+    } else if (w) {
+        const char *d = v->data;
+        switch (w) {
+        case 1: for (int64_t i = 0; i < n; i++) p[i] = d[sel[i]]; break;
+        case 4: for (int64_t i = 0; i < n; i++) memcpy(p + 4 * i, d + 4 * (size_t)sel[i], 4); break;
+        case 8: for (int64_t i = 0; i < n; i++) memcpy(p + 8 * i, d + 8 * (size_t)sel[i], 8); break;
+        case 16: for (int64_t i = 0; i < n; i++) memcpy(p + 16 * i, d + 16 * (size_t)sel[i], 16); break;
+        default: for (int64_t i = 0; i < n; i++) memcpy(p + w * (size_t)i, d + w * (size_t)sel[i], w); break;
+        }
+        p += w * (size_t)n;
+    }
+    o->len = (size_t)(p - o->data);
+    return SM_OK;
+}
+
+int xch_batch_write(sm_buf *out, const sm_batch *b) { return xch_batch_write_sel(out, b, NULL, b->nrows); }
+
+int xch_batch_write_sel(sm_buf *out, const sm_batch *b, const int32_t *sel, int64_t nsel) {
     int32_t n = b->ncols;
-    int64_t rows = b->nrows;
+    int64_t rows = sel ? nsel : b->nrows;
     SM_TRY(sm_buf_append(out, &n, sizeof n));
     SM_TRY(sm_buf_append(out, &rows, sizeof rows));
-    for (int c = 0; c < b->ncols; c++) SM_TRY(put_vec(out, b->cols[c]));
+    for (int c = 0; c < b->ncols; c++) {
+        const sm_vector *v = b->cols[c];
+        if (all_null(v)) {
+            SM_TRY(put_nulls(out, v, rows));
+        } else if (!sel) {
+            SM_TRY(put_vec(out, v));
+        } else if (v->nchildren == 0 && !v->dt) {
+            SM_TRY(put_vec_sel(out, v, sel, nsel));
+        } else {
+            sm_vector *t = sm_vector_take(v, sel, nsel);
+            if (!t) return SM_NOMEM;
+            int rc = put_vec(out, t);
+            sm_vector_unref(t);
+            SM_TRY(rc);
+        }
+    }
     return SM_OK;
 }
 
@@ -181,6 +280,14 @@ static int get_vec(xrd *r, int depth, sm_vector **out) {
     if (h.length < 0 || h.bytes_len < 0 || h.nchildren < 0 || h.nchildren > 1 << 20 ||
         h.type < 0 || h.type >= SM_TYPE_COUNT || depth > 64)
         return sm_err(SM_MALFORMED, "exchange: bad vector header in a message from another rank");
+    if (h.has_validity == XV_ALL_NULL) {
+        sm_vector *v = sm_vector_new_nulls((sm_type)h.type, h.length);
+        if (!v) return SM_NOMEM;
+        v->precision = h.precision;
+        v->scale = h.scale;
+        *out = v;
+        return SM_OK;
+    }
     const sm_dtype *dt = NULL;
     if (h.has_dt) SM_TRY(get_dtype(r, 0, &dt));
     sm_vector *v = sm_vector_new((sm_type)h.type, h.length > 0 ? h.length : 1);

@@ -90,8 +90,9 @@ static void xs_free(xch_shuffle *x) {
     sm_free(x);
 }
 
-static int xs_put(xs_out *o, const sm_batch *b) {
-    if (b->nrows == 0) return SM_OK;
+/* Serializes rows sel[0..n) of b (sel NULL: every row) into o. */
+static int xs_put_sel(xs_out *o, const sm_batch *b, const int32_t *sel, int64_t n) {
+    if (n == 0) return SM_OK;
     if (o->n == o->cap) {
         int64_t cap = o->cap ? o->cap * 2 : 16;
         size_t *e = sm_realloc(o->ends, (size_t)cap * sizeof *e);
@@ -99,11 +100,13 @@ static int xs_put(xs_out *o, const sm_batch *b) {
         o->ends = e;
         o->cap = cap;
     }
-    SM_TRY(xch_batch_write(&o->buf, b));
+    SM_TRY(xch_batch_write_sel(&o->buf, b, sel, n));
     o->ends[o->n++] = o->buf.len;
-    o->rows += b->nrows;
+    o->rows += n;
     return SM_OK;
 }
+
+static int xs_put(xs_out *o, const sm_batch *b) { return xs_put_sel(o, b, NULL, b->nrows); }
 
 int xch_shuffle_add(xch_shuffle *x, int part, sm_batch *b, int to, const int *dest) {
     int size = x->c->size, rc = SM_OK;
@@ -120,17 +123,7 @@ int xch_shuffle_add(xch_shuffle *x, int part, sm_batch *b, int to, const int *de
             for (int64_t r = 0; r < b->nrows; r++)
                 if (dest[r] == d) sel[n++] = (int32_t)r;
             if (n == 0) continue;
-            if (n == b->nrows) {
-                rc = xs_put(&outs[d], b);
-                continue;
-            }
-            sm_batch *t = sm_batch_take(b, sel, n);
-            if (!t) {
-                rc = SM_NOMEM;
-                break;
-            }
-            rc = xs_put(&outs[d], t);
-            sm_batch_free(t);
+            rc = n == b->nrows ? xs_put(&outs[d], b) : xs_put_sel(&outs[d], b, sel, n);
         }
         sm_free(sel);
     }
@@ -225,9 +218,11 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     char *sbuf = NULL, *rbuf = NULL;
     int64_t dealt = 0, rows_in = 0, bytes_in = 0, rows_out = 0, bytes_out = 0;
     int rounds = 0;
+    int64_t bytes_remote = 0; /* to other ranks */
     for (int i = 0; i < x->nsrc * size; i++) {
         rows_out += x->outs[i].rows;
         bytes_out += (int64_t)x->outs[i].buf.len;
+        if (i % size != c->rank) bytes_remote += (int64_t)x->outs[i].buf.len;
     }
     for (int round = 0;; round++) {
         /* what this rank sends this round (a failed rank sends nothing but
@@ -313,9 +308,9 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     xs_stats.bytes_received += bytes_in;
     if (getenv("SMELT_EXCHANGE_TRACE"))
         fprintf(stderr, "smelt exchange: rank %d of %d sent %lld rows (%lld bytes), received %lld rows "
-                        "(%lld bytes) in %d round%s\n", c->rank, size, (long long)rows_out,
+                        "(%lld bytes) in %d round%s (%lld to other ranks)\n", c->rank, size, (long long)rows_out,
                 (long long)bytes_out, (long long)rows_in, (long long)bytes_in, rounds,
-                rounds == 1 ? "" : "s");
+                rounds == 1 ? "" : "s", (long long)bytes_remote);
     xm_done(x->xm, rc, rows_out, bytes_out, rows_in, bytes_in, rounds, xm_t0, xs_stats.comm_ns - xm_comm0);
     x->xm = NULL;
     sm_free(sbuf);

@@ -168,7 +168,21 @@ static int materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     /* kept from an earlier action of the session (not under EXPLAIN
      * ANALYZE, which must show the work) */
     bool reusable = ctx->reuse && !ctx->no_reuse && sm_exec_reuse_eligible(ctx->reuse, p);
-    if (reusable && (m = sm_exec_reuse_get(ctx->reuse, p)) != NULL) {
+    if (reusable) m = sm_exec_reuse_get(ctx->reuse, p);
+    if (ctx->dist && ctx->reuse && !ctx->no_reuse &&
+        (p->kind == SM_PLAN_DISTINCT || p->kind == SM_PLAN_AGGREGATE || p->kind == SM_PLAN_SETOP)) {
+        /* distributed: recomputing runs collectives, so every rank takes the
+         * same path — the kept part is used only when every rank has its
+         * own (eviction and budgets are per rank) */
+        int64_t missing = m == NULL;
+        int arc = ctx->dist->agree(ctx, SM_OK, &missing);
+        if ((arc != SM_OK || missing) && m) {
+            sm_exec_reuse_release(ctx->reuse, m);
+            m = NULL;
+        }
+        if (arc != SM_OK) return arc;
+    }
+    if (m) {
         exec_event_reused(ctx, p);
         SM_TRY(cache_put(ctx, p, m, true));
         *out = m;
