@@ -502,10 +502,13 @@ static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 
 /* Java's Double.parseDouble grammar (after Spark's NaN/Inf spellings). */
 bool csv_parse_double(const csv_options *o, const char *s, int32_t n, double *out) {
-    if (n <= o->special_max_len) {
-        if (o->nan_len == n && memcmp(s, o->nan_value, (size_t)n) == 0) { *out = NAN; return true; }
-        if (o->pos_inf_len == n && memcmp(s, o->pos_inf, (size_t)n) == 0) { *out = INFINITY; return true; }
-        if (o->neg_inf_len == n && memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
+    if (n <= o->special_max_len) { /* (first bytes compared before memcmp) */
+        if (o->nan_len == n && (n == 0 || s[0] == o->nan_value[0]) &&
+            memcmp(s, o->nan_value, (size_t)n) == 0) { *out = NAN; return true; }
+        if (o->pos_inf_len == n && (n == 0 || s[0] == o->pos_inf[0]) &&
+            memcmp(s, o->pos_inf, (size_t)n) == 0) { *out = INFINITY; return true; }
+        if (o->neg_inf_len == n && (n == 0 || s[0] == o->neg_inf[0]) &&
+            memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
     }
     /* String.trim */
     while (n > 0 && (unsigned char)*s <= ' ') { s++; n--; }
