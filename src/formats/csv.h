@@ -92,6 +92,9 @@ typedef struct csv_tokenizer {
     const csv_options *opt;
     uint8_t special[256]; /* bytes that stop an unquoted field */
     bool fast_ok;         /* options allow the SIMD path (csv_read.c) */
+    int stop_after;       /* > 0: the SIMD path may end a record after this
+                             many fields, at the line end (line mode with
+                             pruned columns: later fields are not needed) */
     csv_field *fields;
     int nfields, cap;
     sm_buf scratch;       /* unescaped quoted fields, reset per record */

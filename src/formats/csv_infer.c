@@ -243,6 +243,46 @@ static bool cache_record(const csv_scan *scan, const csv_tokenizer *t, const sm_
             if (sm_vector_append_null(cur->cols[c])) return false;
             continue;
         }
+        /* the common types straight into the vector; a text they decline
+         * takes the general path below */
+        sm_vector *vec = cur->cols[c];
+        switch (types[c]) {
+        case SM_STRING:
+            if (sm_vector_append_str(vec, s, n)) return false;
+            continue;
+        case SM_INT:
+            if (csv_parse_int32(s, n, &v.v.i32)) {
+                if (sm_vector_append_i32(vec, v.v.i32)) return false;
+                continue;
+            }
+            break;
+        case SM_BIGINT:
+            if (csv_parse_int64(s, n, &v.v.i64)) {
+                if (sm_vector_append_i64(vec, v.v.i64)) return false;
+                continue;
+            }
+            break;
+        case SM_DOUBLE:
+            if (csv_parse_double(&scan->opt, s, n, &v.v.f64)) {
+                if (sm_vector_append_f64(vec, v.v.f64)) return false;
+                continue;
+            }
+            break;
+        case SM_DATE:
+            if (!scan->date_fmt && csv_fast_date(s, n, &v.v.i32)) {
+                if (sm_vector_append_i32(vec, v.v.i32)) return false;
+                continue;
+            }
+            break;
+        case SM_TIMESTAMP:
+            if (!scan->ts_fmt && scan->tz_utc && csv_fast_ts(s, n, &v.v.i64)) {
+                if (sm_vector_append_i64(vec, v.v.i64)) return false;
+                continue;
+            }
+            break;
+        default:
+            break;
+        }
         if ((types[c] == SM_DATE && !scan->date_fmt && !strict_iso_date(s, n)) ||
             !csv_convert_field(scan, types[c], s, n, &v)) {
             /* empty text: inference ignores it, the reader makes it null */

@@ -162,6 +162,19 @@ static inline bool fast_push(csv_tokenizer *t, const char *ptr, const char *stop
     return push_field(t, ptr, (int32_t)(stop - ptr), quoted) == SM_OK;
 }
 
+static const char *csv_find_eol(const char *p, const char *end);
+
+/* Ends the record at the line end from p (stop_after reached): false when
+ * there is none before the end of the input (the general path decides). */
+static inline bool fast_rest_of_line(csv_tokenizer *t, const char *p, const char *end,
+                                     const char **rec_end, const char **next) {
+    const char *e = csv_find_eol(p, end);
+    if (e >= end) return false;
+    *rec_end = e;
+    *next = e + term_len(t->opt, e, end);
+    return true;
+}
+
 static bool fast_record(csv_tokenizer *t, const char *p, const char *end, const char **rec_end,
                         const char **next) {
     const csv_options *o = t->opt;
@@ -197,6 +210,7 @@ static bool fast_record(csv_tokenizer *t, const char *p, const char *end, const 
                 if (!fast_push(t, fstart + 1, close, 1)) return false;
                 fstart = close + 2;
                 if (fstart >= end) return false;
+                if (t->nfields == t->stop_after) return fast_rest_of_line(t, fstart, end, rec_end, next);
                 continue;
             }
             if (a == '\n' || a == '\r') {
@@ -223,6 +237,7 @@ static bool fast_record(csv_tokenizer *t, const char *p, const char *end, const 
                     if (!fast_push(t, fstart, pos, 0)) return false;
                     fstart = pos + 1;
                     if (fstart >= end) return false;
+                    if (t->nfields == t->stop_after) return fast_rest_of_line(t, fstart, end, rec_end, next);
                     if (has_quote && *fstart == qc) { requote = true; break; }
                 } else {
                     if (!fast_push(t, fstart, pos, 0)) return false;
@@ -412,7 +427,8 @@ int64_t csv_align_split(const csv_options *o, const char *data, int64_t len, int
     return len;
 }
 
-bool csv_field_text(const csv_options *o, const csv_field *f, const char **s, int32_t *n) {
+static inline __attribute__((always_inline)) bool field_text(const csv_options *o, const csv_field *f,
+                                                           const char **s, int32_t *n) {
     if (f->len == 0) {
         if (!f->quoted) return false;
         *s = o->empty_value;
@@ -425,10 +441,14 @@ bool csv_field_text(const csv_options *o, const csv_field *f, const char **s, in
     return true;
 }
 
+bool csv_field_text(const csv_options *o, const csv_field *f, const char **s, int32_t *n) {
+    return field_text(o, f, s, n);
+}
+
 /* ------------------------------------------------------------------ */
 /* converters                                                          */
 
-bool csv_parse_int64(const char *s, int32_t n, int64_t *out) {
+static inline __attribute__((always_inline)) bool parse_i64(const char *s, int32_t n, int64_t *out) {
     if (n <= 0) return false;
     int32_t i = 0;
     bool neg = false;
@@ -458,9 +478,11 @@ bool csv_parse_int64(const char *s, int32_t n, int64_t *out) {
     return true;
 }
 
+bool csv_parse_int64(const char *s, int32_t n, int64_t *out) { return parse_i64(s, n, out); }
+
 bool csv_parse_int32(const char *s, int32_t n, int32_t *out) {
     int64_t v;
-    if (n > 12 || !csv_parse_int64(s, n, &v)) return false;
+    if (n > 12 || !parse_i64(s, n, &v)) return false;
     if (v < INT32_MIN || v > INT32_MAX) return false;
     *out = (int32_t)v;
     return true;
@@ -480,10 +502,13 @@ static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 
 /* Java's Double.parseDouble grammar (after Spark's NaN/Inf spellings). */
 bool csv_parse_double(const csv_options *o, const char *s, int32_t n, double *out) {
-    if (n <= o->special_max_len) {
-        if (o->nan_len == n && memcmp(s, o->nan_value, (size_t)n) == 0) { *out = NAN; return true; }
-        if (o->pos_inf_len == n && memcmp(s, o->pos_inf, (size_t)n) == 0) { *out = INFINITY; return true; }
-        if (o->neg_inf_len == n && memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
+    if (n <= o->special_max_len) { /* (first bytes compared before memcmp) */
+        if (o->nan_len == n && (n == 0 || s[0] == o->nan_value[0]) &&
+            memcmp(s, o->nan_value, (size_t)n) == 0) { *out = NAN; return true; }
+        if (o->pos_inf_len == n && (n == 0 || s[0] == o->pos_inf[0]) &&
+            memcmp(s, o->pos_inf, (size_t)n) == 0) { *out = INFINITY; return true; }
+        if (o->neg_inf_len == n && (n == 0 || s[0] == o->neg_inf[0]) &&
+            memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
     }
     /* String.trim */
     while (n > 0 && (unsigned char)*s <= ' ') { s++; n--; }
@@ -869,6 +894,26 @@ static int csv_count_rows(csv_reader *r, int64_t max, int64_t *rows_out) {
     return SM_OK;
 }
 
+/* How each data column converts (CK_*), from the scan's types and the
+ * columns it requires (set_required); computed per batch. */
+static void csv_reader_kinds(csv_reader *r) {
+    const csv_scan *scan = r->scan;
+    const bool *req = scan->pruned ? scan->data_required : NULL;
+    for (int i = 0; i < scan->ndata_cols; i++) {
+        const sm_field *f = &scan->schema->fields[scan->data_to_out[i]];
+        uint8_t k = CK_GEN;
+        if (req && !req[i]) k = CK_SKIP;
+        else if (f->type == SM_STRING) k = CK_STR;
+        else if (f->type == SM_BIGINT) k = CK_I64;
+        else if (f->type == SM_INT) k = CK_I32;
+        else if (f->type == SM_DECIMAL) k = CK_DEC;
+        else if (f->type == SM_DATE && !scan->date_fmt) k = CK_DATE;
+        else if (f->type == SM_TIMESTAMP && !scan->ts_fmt) k = CK_TS;
+        else if (f->type == SM_DOUBLE) k = CK_F64;
+        r->kind[i] = k;
+    }
+}
+
 static int csv_reader_next(sm_reader *base, sm_batch **out) {
     csv_reader *r = (csv_reader *)base;
     const csv_scan *scan = r->scan;
@@ -900,12 +945,38 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
     int64_t rows = 0;
     int rc = SM_OK;
     int nd = scan->ndata_cols;
+    csv_reader_kinds(r);
+    /* line mode with pruned columns: the SIMD path stops after the last
+     * required field (Spark selects the required tokens only; the record
+     * ends at the line end either way without multiLine) */
+    r->tok.stop_after = 0;
+    if (req && !scan->opt.multiline && !scan->opt.line_sep && scan->corrupt_index < 0) {
+        for (int i = nd - 1; i >= 0; i--)
+            if (req[i]) { r->tok.stop_after = i + 1; break; }
+        if (r->tok.stop_after >= nd) r->tok.stop_after = 0;
+    }
     if (scan->count_only) rc = csv_count_rows(r, SM_BATCH_ROWS, &rows);
     while (!scan->count_only && rows < SM_BATCH_ROWS && r->pos < r->stop) {
         const char *rec = r->pos, *rec_end, *next;
         bool skip;
+#if defined(__SSE2__)
+        /* the common record (not blank, not a comment) straight to the
+         * SIMD path; anything it declines goes through csv_next_record */
+        unsigned char c0 = (unsigned char)*rec;
+        if (r->tok.fast_ok && c0 > ' ' && (int)c0 != scan->opt.comment) {
+            r->tok.nfields = 0;
+            r->tok.scratch.len = 0;
+            if (fast_record(&r->tok, rec, r->end, &rec_end, &next)) {
+                skip = false;
+                goto have_record;
+            }
+        }
+#endif
         rc = csv_next_record(&r->tok, rec, r->end, &rec_end, &next, &skip);
         if (rc) { if (rc == SM_NOMEM) sm_err(SM_NOMEM, "out of memory parsing CSV"); break; }
+#if defined(__SSE2__)
+    have_record:
+#endif
         r->pos = next;
         if (skip) continue;
         if (r->header_pending) { r->header_pending = false; continue; }
@@ -924,20 +995,26 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             sm_vector *vec = b->cols[scan->data_to_out[i]];
             const char *s;
             int32_t n;
-            bool ok = i < t->nfields && csv_field_text(&scan->opt, &t->fields[i], &s, &n);
+            bool ok = i < t->nfields && field_text(&scan->opt, &t->fields[i], &s, &n);
             isnull[i] = !ok;
             switch (k) {
             case CK_STR: {
+                /* bytes of kept rows end at off[rows]; bytes_len is set
+                 * once the batch is complete */
                 int32_t *off = SM_VEC_OFF(vec);
-                if (!ok) { off[rows + 1] = off[rows]; break; }
-                if (vec->bytes_len + n > vec->bytes_cap && (rc = sm_vector_reserve_bytes(vec, n))) break;
-                memcpy(vec->bytes + vec->bytes_len, s, (size_t)n);
-                off[rows + 1] = (int32_t)(vec->bytes_len + n);
+                int32_t o0 = off[rows];
+                if (!ok) { off[rows + 1] = o0; break; }
+                if (o0 + (int64_t)n > vec->bytes_cap) {
+                    vec->bytes_len = o0;
+                    if ((rc = sm_vector_reserve_bytes(vec, n))) break;
+                }
+                memcpy(vec->bytes + o0, s, (size_t)n);
+                off[rows + 1] = o0 + n;
                 break;
             }
             case CK_I64: {
                 int64_t x = 0;
-                if (ok && !csv_parse_int64(s, n, &x)) { x = 0; isnull[i] = 1; bad = true; }
+                if (ok && !parse_i64(s, n, &x)) { x = 0; isnull[i] = 1; bad = true; }
                 SM_VEC_I64(vec)[rows] = x;
                 break;
             }
@@ -1011,14 +1088,14 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             if (scan->opt.mode == CSV_DROPMALFORMED) continue;
             if (scan->opt.mode == CSV_FAILFAST) { rc = malformed_failfast(r, rec, rec_end); break; }
         }
+        /* commit: null bits, and the columns that go through sm_value
+         * (direct columns get their lengths when the batch is complete) */
         for (int i = 0; i < nd && rc == SM_OK; i++) {
             int k = kind[i];
-            if (k == CK_SKIP) continue;
+            if (k == CK_SKIP || (k != CK_GEN && !isnull[i])) continue;
             sm_vector *vec = b->cols[scan->data_to_out[i]];
-            if (k == CK_GEN) { rc = append_value(vec, &r->vals[i]); continue; }
-            if (isnull[i]) rc = sm_vector_set_null(vec, rows);
-            if (k == CK_STR) vec->bytes_len = SM_VEC_OFF(vec)[rows + 1];
-            vec->length = rows + 1;
+            if (k == CK_GEN) rc = append_value(vec, &r->vals[i]);
+            else rc = sm_vector_set_null(vec, rows);
         }
         if (rc == SM_OK && scan->corrupt_index >= 0) {
             sm_vector *cv = b->cols[scan->corrupt_index];
@@ -1026,6 +1103,13 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
         }
         if (rc) break;
         rows++;
+    }
+    for (int i = 0; i < nd && !scan->count_only; i++) {
+        int k = r->kind[i];
+        if (k == CK_SKIP || k == CK_GEN) continue;
+        sm_vector *vec = b->cols[scan->data_to_out[i]];
+        vec->length = rows;
+        if (k == CK_STR) vec->bytes_len = SM_VEC_OFF(vec)[rows];
     }
     for (int c = 0; rc == SM_OK && skip_out && c < ncols; c++) {
         if (!skip_out[c]) continue;
@@ -1079,22 +1163,6 @@ static int csv_open(sm_source *s, int split, sm_reader **out) {
     r->str_bytes = sm_calloc((size_t)scan->schema->ncols + 1, sizeof *r->str_bytes);
     r->kind = sm_calloc((size_t)scan->ndata_cols + 1, 1);
     r->isnull = sm_calloc((size_t)scan->ndata_cols + 1, 1);
-    if (r->kind) {
-        const bool *req = scan->pruned ? scan->data_required : NULL;
-        for (int i = 0; i < scan->ndata_cols; i++) {
-            const sm_field *f = &scan->schema->fields[scan->data_to_out[i]];
-            uint8_t k = CK_GEN;
-            if (req && !req[i]) k = CK_SKIP;
-            else if (f->type == SM_STRING) k = CK_STR;
-            else if (f->type == SM_BIGINT) k = CK_I64;
-            else if (f->type == SM_INT) k = CK_I32;
-            else if (f->type == SM_DECIMAL) k = CK_DEC;
-            else if (f->type == SM_DATE && !scan->date_fmt) k = CK_DATE;
-            else if (f->type == SM_TIMESTAMP && !scan->ts_fmt) k = CK_TS;
-            else if (f->type == SM_DOUBLE) k = CK_F64;
-            r->kind[i] = k;
-        }
-    }
     int rc = r->str_bytes && r->kind && r->isnull ? csv_reader_open_data(r)
                                                   : sm_err(SM_NOMEM, "out of memory opening a CSV split");
     if (rc) { csv_reader_close(&r->base); return rc; }

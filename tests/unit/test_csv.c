@@ -645,3 +645,54 @@ TEST(csv_direct_columns_drop_and_permissive) {
            "xyz,9223372036854775807,12345678901234567.891,0099-12-31,x\n"
            "long string value here|-7|-0.001|2020-02-03|6|NULL\n");
 }
+
+/* A scan that requires only the first columns: the SIMD tokenizer stops
+ * after the last required field and ends the record at the line end
+ * (tokenizer.stop_after), whatever quotes follow on the line. */
+TEST(csv_pruned_stops_after_required_fields) {
+    const char *p = WRITE("pruned.csv",
+                          "a,b,c,d\n"
+                          "first-value-long,1,\"x,y\",tail-of-line-here\n"
+                          "second-value-long,2,\"unterminated quote, here\n"
+                          "third-value-long,3,c,d\r\n"
+                          "short,4\n"
+                          "\"quoted,first\",5,\"q\"\"q\",z\n"
+                          "sixth-value-long,6,c,\"d\r"
+                          "padding-line-to-make-it-longer-than-16,7,c,d\n"
+                          "last,8,\"c\n");
+    sm_source *src = NULL;
+    CHECK_OK(csv_source_create(&p, 1, HDR, "a STRING, b INT, c STRING, d STRING", sm_tz_utc(),
+                               test_pool(), &src));
+    if (!src) return;
+    bool req[4] = {true, true, false, false};
+    CHECK_OK(src->set_required(src, req));
+    sm_buf out = {0};
+    for (int s = 0; s < src->nsplits; s++) {
+        sm_reader *rd;
+        CHECK_OK(src->open(src, s, &rd));
+        sm_batch *b;
+        while (rd->next(rd, &b) == SM_OK && b) {
+            for (int64_t row = 0; row < b->nrows; row++) {
+                render_cell(b->cols[0], row, &out);
+                sm_buf_putc(&out, '|');
+                render_cell(b->cols[1], row, &out);
+                sm_buf_putc(&out, '|');
+                render_cell(b->cols[2], row, &out);
+                sm_buf_putc(&out, '\n');
+            }
+            sm_batch_free(b);
+        }
+        rd->close(rd);
+    }
+    src->free(src);
+    CHECK_STR(sm_buf_cstr(&out),
+              "first-value-long|1|NULL\n"
+              "second-value-long|2|NULL\n"
+              "third-value-long|3|NULL\n"
+              "short|4|NULL\n"
+              "quoted,first|5|NULL\n"
+              "sixth-value-long|6|NULL\n"
+              "padding-line-to-make-it-longer-than-16|7|NULL\n"
+              "last|8|NULL\n");
+    sm_buf_free(&out);
+}

@@ -243,3 +243,33 @@ TEST(csv_fast_ts_matches_parse_timestamp) {
     CHECK(csv_fast_ts("2023-06-11 19:07:44", 19, &x) && x == 1686510464000000LL);
     CHECK(csv_fast_ts("1969-12-31 23:59:59", 19, &x) && x == -1000000LL);
 }
+
+/* stop_after: the SIMD path ends the record at the line end once it has
+ * the fields it needs, quotes or not after them. */
+TEST(csv_fast_tokenizer_stop_after) {
+    csv_options o;
+    const char *kv[] = {NULL};
+    CHECK_OK(csv_options_parse(kv, &o));
+    csv_tokenizer t;
+    CHECK_OK(csv_tokenizer_init(&t, &o));
+    t.stop_after = 2;
+    for (int shift = 0; shift < 40; shift++) {
+        char buf[256];
+        int n = 0;
+        for (int i = 0; i < shift; i++) buf[n++] = 'x';
+        int rec_len = n + sprintf(buf + n, ",\"b\",\"c,\nd\",e");
+        n = rec_len + sprintf(buf + rec_len, "\r\nnext,line,with,enough,bytes,after,it\n");
+        const char *re, *nx;
+        bool skip;
+        CHECK_OK(csv_next_record(&t, buf, buf + n, &re, &nx, &skip));
+        CHECK(t.nfields >= 2);
+        CHECK_INT(t.fields[0].len, shift);
+        CHECK_INT(t.fields[1].len, 1);
+        CHECK(t.fields[1].ptr[0] == 'b');
+        /* without multiLine the line end inside the quotes ends the record */
+        CHECK_INT(re - buf, shift + 8);
+        CHECK(nx[0] == 'd');
+    }
+    csv_tokenizer_free(&t);
+    csv_options_free(&o);
+}
