@@ -35,7 +35,8 @@ static int tune_applied;
 static void tune(void) {
     const char *e = getenv("SMELT_MALLOC_TUNE");
     if (e && strcmp(e, "0") == 0) return;
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD) && \
+    !defined(__SANITIZE_ADDRESS__)
     int ok = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     ok &= mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
     tune_applied = ok == 1;

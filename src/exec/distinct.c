@@ -19,12 +19,13 @@
  *      piece that are new to its merged table (so the earliest partition
  *      wins).  In the full-row mode it emits them as partition `piece` of
  *      the output, from the merged key vectors in batches of at most
- *      SM_BATCH_ROWS rows.  In the subset mode the merge is
- *      radix-partitioned (dd_merge_subset: the piece's groups are listed
- *      per sub-piece of more hash bits, each merged in a cache-sized table)
- *      and marks each winning group in its partial's `won` bytes (groups of
- *      different pieces are different bytes, so merge tasks never write the
- *      same one).
+ *      SM_BATCH_ROWS rows.  In the subset mode the merge runs in the
+ *      finish step and is radix-partitioned (dd_merge_subset_all: every
+ *      group is listed once in its bucket of (piece, sub-piece of more hash
+ *      bits), in parallel over the partials; then one task per piece merges
+ *      each of its buckets in a cache-sized table) and marks each winning
+ *      group in its partial's `won` bytes (groups of different pieces are
+ *      different bytes, so merge tasks never write the same one).
  *   3. Emit (subset mode, the two-phase driver's finish step): won groups
  *      mark their first rows in the kept batches' `keep` bytes (one task
  *      per partial, dd_mark_task); output partition j then takes a
@@ -98,6 +99,13 @@ typedef struct {
     _Atomic int64_t spill_bytes, spill_parts;
     int64_t *emit_bound; /* subset mode: npieces + 1 cuts of the kept batches (dd_emit_bounds) */
     int64_t *bstart;     /* subset mode: per partial, its first global batch index */
+    _Atomic int64_t groups_hint; /* subset mode: most groups in one partial so far */
+    /* subset mode, the radix merge (dd_merge_subset_all): buckets are
+     * (piece, sub-piece); rcount[partial][bucket] counts, then offsets;
+     * ent lists (partial << 32 | group) bucket by bucket from bstart_ent */
+    int nsub, nbuckets;
+    int64_t *rcount, *bstart_ent;
+    uint64_t *ent;
 } dd_run;
 
 static dd_table *dd_partial(dd_run *r, int part) { return (dd_table *)r->tp.partials + part; }
@@ -177,7 +185,14 @@ static int dd_consume(void *arg, int part, sm_batch *b) {
     uint8_t *is_new = NULL;
     sm_vector **kv = NULL;
     if (n == 0) goto done;
-    if (!t->used && (rc = dd_table_init(r, t)) != SM_OK) goto done;
+    if (!t->used && (rc = dd_table_init(r, t)) == SM_OK && r->subset) {
+        /* room for as many groups as the largest partial seen so far, so a
+         * partition's table does not rehash and regrow its way up (subset
+         * mode: it does not spill, the memory is used anyway) */
+        int64_t hint = atomic_load(&r->groups_hint);
+        if (hint > 0) rc = sm_keytab_reserve(&t->keys, hint);
+    }
+    if (rc != SM_OK) goto done;
     hashes = sm_malloc((size_t)n * sizeof *hashes);
     gids = sm_malloc((size_t)n * sizeof *gids);
     is_new = sm_malloc((size_t)n);
@@ -190,6 +205,11 @@ static int dd_consume(void *arg, int part, sm_batch *b) {
     sm_keytab_hash(kv, r->nkeys, n, hashes);
     rc = sm_keytab_insert(&t->keys, kv, hashes, NULL, n, gids, is_new);
     if (rc == SM_OK && r->subset) rc = dd_keep_rows(t, b, gids, is_new, n, &kept);
+    if (rc == SM_OK && r->subset) {
+        int64_t g = t->keys.ngroups, h = atomic_load(&r->groups_hint);
+        while (g > h && !atomic_compare_exchange_weak(&r->groups_hint, &h, g)) {
+        }
+    }
 done:
     sm_free(hashes);
     sm_free(gids);
@@ -397,68 +417,64 @@ static int dd_emit_task(void *arg, int j) {
     return rc;
 }
 
+static int dd_merge_subset_all(dd_run *r);
+
 static int dd_finish(void *arg) {
     dd_run *r = arg;
     if (!r->subset) return SM_OK;
+    SM_TRY(dd_merge_subset_all(r));
     SM_TRY(sm_pool_run(r->ctx->pool, r->tp.npartials, dd_mark_task, r));
     SM_TRY(dd_emit_bounds(r));
     return sm_pool_run(r->ctx->pool, r->tp.npieces, dd_emit_task, r);
 }
 
-/* Subset mode: the merge of one piece, radix-partitioned.  The piece's
- * groups of every partial are first listed as (partial << 32 | group) in
- * nsub sub-pieces (more hash bits), each list in partition then group
- * order; then each sub-piece is merged into a table of its own, small
- * enough to stay in cache, instead of one table of millions of groups
- * whose every insert is a random memory access.  Winners are the same: in
- * each sub-piece the earliest (partition, first row) of a key wins. */
-static int dd_merge_subset(dd_run *r, int piece) {
-    int np = r->tp.npartials, npieces = r->tp.npieces;
-    int64_t all = 0;
-    for (int p = 0; p < np; p++) all += dd_partial(r, p)->keys.ngroups;
-    int64_t est = all / npieces + 1;
-    int nsub = 1;
-    while (nsub < 1024 && est / nsub > 16384) nsub *= 2;
+/* Subset mode: the merge, radix-partitioned.  Every group of every partial
+ * is listed once as (partial << 32 | group) in its bucket: its piece, then
+ * nsub sub-pieces of more hash bits (~16k groups each), each bucket's list
+ * in partition then group order.  Listing is two passes over the partials,
+ * in parallel (dd_radix_count_task, then dd_radix_scatter_task at offsets
+ * prefix-summed over (bucket, partial)); then each piece merges its
+ * sub-pieces, each into a table of its own small enough to stay in cache
+ * (dd_merge_piece), instead of one table of millions of groups whose every
+ * insert is a random memory access.  Winners are the same: in each
+ * sub-piece the earliest (partition, first row) of a key wins.  (Before,
+ * each piece scanned every partial's groups twice to find its own.) */
+#define DD_BUCKET(r, h) \
+    (sm_keytab_piece((h), (r)->tp.npieces) * (r)->nsub + (int)(((h) >> 20) & (uint64_t)((r)->nsub - 1)))
+
+static int dd_radix_count_task(void *arg, int p) {
+    dd_run *r = arg;
+    const dd_table *t = dd_partial(r, p);
+    int64_t *cnt = r->rcount + (size_t)p * (size_t)r->nbuckets;
+    for (int64_t g = 0; g < t->keys.ngroups; g++) cnt[DD_BUCKET(r, t->keys.hashes[g])]++;
+    return SM_OK;
+}
+
+/* r->rcount[p][b] holds the start of (bucket b, partial p) in r->ent */
+static int dd_radix_scatter_task(void *arg, int p) {
+    dd_run *r = arg;
+    const dd_table *t = dd_partial(r, p);
+    int64_t *pos = r->rcount + (size_t)p * (size_t)r->nbuckets;
+    for (int64_t g = 0; g < t->keys.ngroups; g++)
+        r->ent[pos[DD_BUCKET(r, t->keys.hashes[g])]++] = (uint64_t)p << 32 | (uint64_t)g;
+    return SM_OK;
+}
+
+static int dd_merge_piece(void *arg, int piece) {
+    dd_run *r = arg;
     int rc = SM_OK;
-    int64_t *cnt = sm_calloc((size_t)nsub + 1, sizeof *cnt);
     int32_t *sel = sm_malloc(DD_CHUNK * sizeof *sel);
     uint32_t *gids = sm_malloc(DD_CHUNK * sizeof *gids);
     uint8_t *is_new = sm_malloc(DD_CHUNK);
-    uint64_t *ent = NULL;
-    if (!cnt || !sel || !gids || !is_new) rc = SM_NOMEM;
-    /* sub-piece: hash bits 20.. (the slot index of a small table uses the
-     * low bits, the piece the top ones) */
-#define DD_SUB(h) ((int)(((h) >> 20) & (uint64_t)(nsub - 1)))
-    for (int p = 0; p < np && rc == SM_OK; p++) {
-        const dd_table *t = dd_partial(r, p);
-        for (int64_t g = 0; g < t->keys.ngroups; g++) {
-            uint64_t h = t->keys.hashes[g];
-            if (sm_keytab_piece(h, npieces) == piece) cnt[DD_SUB(h) + 1]++;
-        }
-    }
-    for (int i = 0; rc == SM_OK && i < nsub; i++) cnt[i + 1] += cnt[i]; /* start of sub i */
-    if (rc == SM_OK && !(ent = sm_malloc((size_t)(cnt[nsub] ? cnt[nsub] : 1) * sizeof *ent)))
-        rc = SM_NOMEM;
-    int64_t *pos = NULL;
-    if (rc == SM_OK && !(pos = sm_malloc((size_t)nsub * sizeof *pos))) rc = SM_NOMEM;
-    if (rc == SM_OK) {
-        memcpy(pos, cnt, (size_t)nsub * sizeof *pos);
-        for (int p = 0; p < np; p++) {
-            const dd_table *t = dd_partial(r, p);
-            for (int64_t g = 0; g < t->keys.ngroups; g++) {
-                uint64_t h = t->keys.hashes[g];
-                if (sm_keytab_piece(h, npieces) == piece)
-                    ent[pos[DD_SUB(h)]++] = (uint64_t)p << 32 | (uint64_t)g;
-            }
-        }
-    }
-#undef DD_SUB
-    for (int sub = 0; sub < nsub && rc == SM_OK && !sm_pool_cancelled(); sub++) {
-        int64_t lo = cnt[sub], hi = cnt[sub + 1];
+    if (!sel || !gids || !is_new) rc = SM_NOMEM;
+    for (int sub = 0; sub < r->nsub && rc == SM_OK && !sm_pool_cancelled(); sub++) {
+        int bk = piece * r->nsub + sub;
+        int64_t lo = r->bstart_ent[bk], hi = r->bstart_ent[bk + 1];
         if (lo == hi) continue;
         sm_keytab m;
         if ((rc = sm_keytab_init(&m, r->nkeys, r->key_types)) != SM_OK) break;
         rc = sm_keytab_reserve(&m, hi - lo);
+        const uint64_t *ent = r->ent;
         for (int64_t i = lo; i < hi && rc == SM_OK;) {
             int p = (int)(ent[i] >> 32);
             int64_t ns = 0;
@@ -470,18 +486,48 @@ static int dd_merge_subset(dd_run *r, int piece) {
         }
         sm_keytab_free(&m);
     }
-    sm_free(pos);
-    sm_free(ent);
-    sm_free(cnt);
     sm_free(sel);
     sm_free(gids);
     sm_free(is_new);
     return rc;
 }
 
+static int dd_merge_subset_all(dd_run *r) {
+    int np = r->tp.npartials, npieces = r->tp.npieces;
+    int64_t all = 0;
+    for (int p = 0; p < np; p++) all += dd_partial(r, p)->keys.ngroups;
+    int64_t est = all / npieces + 1;
+    r->nsub = 1;
+    while (r->nsub < 1024 && est / r->nsub > 16384) r->nsub *= 2;
+    r->nbuckets = npieces * r->nsub;
+    r->rcount = sm_calloc((size_t)np * (size_t)r->nbuckets + 1, sizeof *r->rcount);
+    r->bstart_ent = sm_calloc((size_t)r->nbuckets + 1, sizeof *r->bstart_ent);
+    r->ent = sm_malloc((size_t)(all > 0 ? all : 1) * sizeof *r->ent);
+    if (!r->rcount || !r->bstart_ent || !r->ent) return SM_NOMEM;
+    SM_TRY(sm_pool_run(r->ctx->pool, np, dd_radix_count_task, r));
+    int64_t at = 0; /* bucket-major, then partial: each bucket's list in partition order */
+    for (int bk = 0; bk < r->nbuckets; bk++) {
+        r->bstart_ent[bk] = at;
+        for (int p = 0; p < np; p++) {
+            int64_t *c = &r->rcount[(size_t)p * (size_t)r->nbuckets + (size_t)bk];
+            int64_t k = *c;
+            *c = at;
+            at += k;
+        }
+    }
+    r->bstart_ent[r->nbuckets] = at;
+    SM_TRY(sm_pool_run(r->ctx->pool, np, dd_radix_scatter_task, r));
+    sm_free(r->rcount);
+    r->rcount = NULL;
+    int rc = sm_pool_run(r->ctx->pool, npieces, dd_merge_piece, r);
+    sm_free(r->ent);
+    r->ent = NULL;
+    return rc;
+}
+
 static int dd_merge_task(void *arg, int piece) {
     dd_run *r = arg;
-    if (r->subset) return dd_merge_subset(r, piece);
+    if (r->subset) return SM_OK; /* merged in dd_finish (dd_merge_subset_all) */
     dd_table m;
     int rc = dd_table_init(r, &m);
     if (rc != SM_OK) return rc;
@@ -702,5 +748,8 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     sm_free(r.key_types);
     sm_free(r.emit_bound);
     sm_free(r.bstart);
+    sm_free(r.rcount);
+    sm_free(r.bstart_ent);
+    sm_free(r.ent);
     return rc;
 }

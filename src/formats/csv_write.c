@@ -431,6 +431,35 @@ int csv_format_field(const csv_write_opts *o, int col, const char *s, int len, b
 
 /* ---- the writer ----------------------------------------------------------- */
 
+/* yyyy-MM-dd of recently formatted days, direct-mapped by the day number:
+ * a column of dates or timestamps within a few years (the usual case) is
+ * formatted once per distinct day instead of once per row.  Only years
+ * 0..9999 (exactly 10 characters) are cached. */
+#define CSVW_DAYS 1024
+typedef struct {
+    int32_t day[CSVW_DAYS];
+    char text[CSVW_DAYS][10];
+} csvw_day_cache;
+
+static void day_cache_init(csvw_day_cache *c) {
+    for (int i = 0; i < CSVW_DAYS; i++) c->day[i] = i + 1; /* no slot i holds day i + 1 */
+}
+
+/* sm_format_date(day, p) through the cache. */
+static inline int fmt_day(csvw_day_cache *c, int32_t day, char *p) {
+    int slot = (int)((uint32_t)day & (CSVW_DAYS - 1));
+    if (c->day[slot] == day) {
+        memcpy(p, c->text[slot], 10);
+        return 10;
+    }
+    int n = sm_format_date(day, p);
+    if (n == 10) {
+        memcpy(c->text[slot], p, 10);
+        c->day[slot] = day;
+    }
+    return n;
+}
+
 struct csv_writer {
     const sm_schema *schema;
     const csv_write_opts *o;
@@ -438,6 +467,7 @@ struct csv_writer {
     csvw_rules rules;
     fs_textout t; /* the file; t.out is the pending text */
     sm_buf tmp;   /* formatted dates/timestamps */
+    csvw_day_cache days;
 };
 
 static inline int w_put(csv_writer *w, const char *s, size_t n) {
@@ -459,6 +489,7 @@ int csv_writer_open(const char *path, const sm_schema *schema, const csv_write_o
     w->o = o;
     w->tz = tz ? tz : sm_tz_utc();
     rules_init(&w->rules, o);
+    day_cache_init(&w->days);
     int orc = fs_textout_open_codec(&w->t, path, o->codec);
     if (orc) {
         sm_buf_free(&w->tmp);
@@ -479,34 +510,47 @@ int csv_writer_open(const char *path, const sm_schema *schema, const csv_write_o
     return SM_OK;
 }
 
-/* Writes digits of v (any int64) to p; returns the length. */
+static const char dig2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                              "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                              "8081828384858687888990919293949596979899";
+
+/* Writes digits of v (any int64) to p; returns the length.  Two digits per
+ * division. */
 static int fmt_i64(int64_t v, char *p) {
     char tmp[24];
-    int n = 0;
+    int n = 24;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100);
+        u /= 100;
+        n -= 2;
+        memcpy(tmp + n, dig2 + 2 * d, 2);
+    }
+    if (u >= 10) {
+        n -= 2;
+        memcpy(tmp + n, dig2 + 2 * u, 2);
+    } else {
+        tmp[--n] = (char)('0' + u);
+    }
     int len = 0;
     if (v < 0) p[len++] = '-';
-    while (n) p[len++] = tmp[--n];
-    return len;
+    memcpy(p + len, tmp + n, (size_t)(24 - n));
+    return len + 24 - n;
 }
+
 
 static inline void put2(char *p, int v) { p[0] = (char)('0' + v / 10); p[1] = (char)('0' + v % 10); }
 
 /* yyyy-MM-dd'T'HH:mm:ss.SSSXXX in tz; -1 when the year is outside 0..9999
  * (then the general formatter takes it). */
-static int fmt_ts_default(int64_t micros, const sm_tz *tz, char *p) {
+static int fmt_ts_default(int64_t micros, const sm_tz *tz, char *p, csvw_day_cache *dc) {
     int32_t off = sm_tz_offset_at_utc(tz, micros);
     int64_t local = micros + (int64_t)off * SM_MICROS_PER_SECOND;
     int32_t days = sm_micros_to_days(local);
     int64_t tod = local - (int64_t)days * SM_MICROS_PER_DAY;
-    int y, m, d;
-    sm_civil_from_days(days, &y, &m, &d);
-    if (y < 0 || y > 9999) return -1;
+    if (fmt_day(dc, days, p) != 10) return -1; /* year outside 0..9999 */
     int64_t secs = tod / SM_MICROS_PER_SECOND;
     int ms = (int)((tod % SM_MICROS_PER_SECOND) / 1000);
-    put2(p, y / 100); put2(p + 2, y % 100);
-    p[4] = '-'; put2(p + 5, m); p[7] = '-'; put2(p + 8, d);
     p[10] = 'T';
     put2(p + 11, (int)(secs / 3600)); p[13] = ':';
     put2(p + 14, (int)(secs / 60 % 60)); p[16] = ':';
@@ -555,10 +599,10 @@ static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) 
         case SM_DOUBLE: n = sm_format_double(SM_VEC_F64(v)[row], p); break;
         case SM_FLOAT: n = sm_format_float(SM_VEC_F64(v)[row], p); break;
         case SM_DATE:
-            if (!w->o->date_fmt) n = sm_format_date(SM_VEC_I32(v)[row], p);
+            if (!w->o->date_fmt) n = fmt_day(&w->days, SM_VEC_I32(v)[row], p);
             break;
         case SM_TIMESTAMP:
-            if (!w->o->ts_fmt) n = fmt_ts_default(SM_VEC_I64(v)[row], w->tz, p);
+            if (!w->o->ts_fmt) n = fmt_ts_default(SM_VEC_I64(v)[row], w->tz, p, &w->days);
             break;
         default: break;
         }
@@ -615,7 +659,7 @@ static int write_value(csv_writer *w, const sm_vector *v, int64_t row, int col) 
     }
     case SM_TIMESTAMP: {
         int64_t us = SM_VEC_I64(v)[row];
-        if (!w->o->ts_fmt && (n = fmt_ts_default(us, w->tz, buf)) >= 0)
+        if (!w->o->ts_fmt && (n = fmt_ts_default(us, w->tz, buf, &w->days)) >= 0)
             return field(r, col, buf, n, &w->t.out);
         w->tmp.len = 0;
         int rc;

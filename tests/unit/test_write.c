@@ -786,3 +786,53 @@ TEST(csv_writer_column_scan_equals_per_value) {
         sm_schema_free(s);
     }
 }
+
+/* Integers two digits at a time and dates through the writer's day cache
+ * (csv_write.c fmt_i64, fmt_day): days that share a cache slot (d and
+ * d + 1024), repeats, negative days and years outside 0..9999 (not cached),
+ * and timestamps whose date part comes from the same cache, all as
+ * sm_format_date / printf write them. */
+TEST(csv_writer_integers_and_day_cache) {
+    const int64_t ints[] = {0, 9, 10, 99, 100, 101, 999, 1000, -1, -9, -10, -99, -100, 12345678901LL,
+                            INT64_MAX, INT64_MIN};
+    const int32_t days[] = {0, 1024, 0, 1024, -1, -1025, 19723, 20747, 19723, 2932896, -719529,
+                            -719528, 2932897, 5, 1029, 5};
+    enum { N = 16 };
+    sm_schema *s = sm_schema_new(3);
+    sm_schema_set(s, 0, "i", SM_BIGINT, true);
+    sm_schema_set(s, 1, "d", SM_DATE, true);
+    sm_schema_set(s, 2, "t", SM_TIMESTAMP, true);
+    sm_batch *b = sm_batch_new(3, N);
+    b->cols[0] = sm_vector_new(SM_BIGINT, N);
+    b->cols[1] = sm_vector_new(SM_DATE, N);
+    b->cols[2] = sm_vector_new(SM_TIMESTAMP, N);
+    sm_buf want = {0};
+    for (int i = 0; i < N; i++) {
+        sm_vector_append_i64(b->cols[0], ints[i]);
+        sm_vector_append_i32(b->cols[1], days[i]);
+        bool ts_ok = days[i] > -719000 && days[i] < 2900000;
+        if (ts_ok) sm_vector_append_i64(b->cols[2], (int64_t)days[i] * 86400000000LL + 3723004000LL);
+        else sm_vector_append_null(b->cols[2]);
+        char dbuf[64];
+        int dn = sm_format_date(days[i], dbuf);
+        sm_buf_appendf(&want, "%lld,", (long long)ints[i]);
+        sm_buf_append(&want, dbuf, (size_t)dn);
+        if (ts_ok) sm_buf_appendf(&want, ",%.*sT01:02:03.004Z\n", dn, dbuf);
+        else sm_buf_appendf(&want, ",\n");
+    }
+    b->nrows = N;
+    csv_write_opts o;
+    CHECK_OK(csv_write_opts_parse(NULL, &o));
+    csv_writer *w;
+    const char *p = tpath("ints_days.csv");
+    CHECK_OK(csv_writer_open(p, s, &o, NULL, &w));
+    CHECK_OK(csv_writer_write_batch(w, b));
+    CHECK_OK(csv_writer_close(w));
+    char *t = read_all(p, NULL);
+    CHECK_STR(t, sm_buf_cstr(&want));
+    sm_free(t);
+    sm_buf_free(&want);
+    csv_write_opts_free(&o);
+    sm_batch_free(b);
+    sm_schema_free(s);
+}
