@@ -626,9 +626,9 @@ int job_run(job *j, const job_run_opts *o) {
                            sm_last_error());
             break;
         }
-        if (ck && (rc = job_ckpt_sink_done(ck, i)) != SM_OK) break;
         st[i].ran = true;
         st[i].seconds = el;
+        if (ck && (rc = job_ckpt_sink_done(ck, i)) != SM_OK) break;
         file_stats fs = {0};
         if (k->path) path_stats(k->path, true, &fs);
         st[i].bytes = k->path ? fs.bytes : -1;

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 2
 B=${1:-build}
 case "$B" in /*) SMELT=$B/smelt ;; *) SMELT=$PWD/$B/smelt ;; esac
 [ -x "$SMELT" ] || { echo "FAIL ckpt: $SMELT is missing"; exit 1; }
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
+# sanitizer builds: leaks are checked on one process (as tests/run.sh sets), not under Open MPI
 T=$(mktemp -d "${TMPDIR:-/tmp}/smelt-ckpt-XXXXXX")
 [ -n "$SMELT_CKPT_KEEP" ] || trap 'rm -rf "$T"' EXIT
 pass() { echo "PASS ckpt: $1"; }
@@ -206,6 +206,7 @@ sed 's/^    order_by: \[sv DESC, k\]/    order_by: [sv DESC, k]\n    checkpoint:
 # ---- MPI: killed on 2 ranks, resumed on 3
 if ! command -v mpirun >/dev/null 2>&1; then echo "skipped: MPI part (mpirun not found)"; exit 0; fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
 export HWLOC_COMPONENTS=-gl OMPI_MCA_btl_vader_single_copy_mechanism=none SMELT_EXCHANGE_ROUND_BYTES=65536
 MPIRUN="timeout 120 mpirun --bind-to none"
 if ! $MPIRUN -n 2 "$SMELT" sql --format tsv "SELECT 1" >"$T/probe" 2>&1; then
@@ -233,6 +234,18 @@ if $MPIRUN -n 3 "$SMELT" run "$T/job.yaml" $A --arg out="$T/m1" --checkpoint "$T
     pass "resumed on 3 ranks after 2: same output as the uninterrupted run, stage joined not recomputed"
 else
     fail "resume on 3 ranks" "$T/m1r.err"
+fi
+# killed inside a stage (at an exchange of run_mpi.sh's hook) on 3 ranks, resumed on 2
+SMELT_TEST_KILL_RANK=1 SMELT_TEST_KILL_AT=2 $MPIRUN -n 3 "$SMELT" run "$T/job.yaml" $A \
+    --arg out="$T/m4" --checkpoint "$T/mck4" >/dev/null 2>"$T/m4.err"
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ ! -e "$T/m4/tags" ] && [ ! -e "$T/m4/ranked" ] &&
+    [ -z "$(ls -a "$T/mck4" "$T/m4" 2>/dev/null | grep -i staging)" ] &&
+    $MPIRUN -n 2 "$SMELT" run "$T/job.yaml" $A --arg out="$T/m4" --checkpoint "$T/mck4" --resume 2>"$T/m4r.err" &&
+    same "$T/ref" "$T/m4" && grep -q "read from the checkpoint, not recomputed" "$T/m4r.err"; then
+    pass "rank 1 of 3 killed inside a stage's exchange, resumed on 2 ranks: same output"
+else
+    fail "killed inside a stage, resumed on 2 ranks (exit $rc)" "$T/m4.err"; cat "$T/m4r.err"
 fi
 SMELT_TEST_KILL_STAGE=per_key SMELT_TEST_KILL_STAGE_RANK=1 timeout 180 "$SMELT" run "$T/job.yaml" $A \
     --arg out="$T/m2" --checkpoint "$T/mck2" --ranks 2 --retries 1 >/dev/null 2>"$T/m2.err"
