@@ -17,6 +17,8 @@
 
 #include "common/status.h"
 #include "exchange/exchange.h"
+#include "formats/csv.h"
+#include "formats/dataset.h"
 
 /* ---- the local backend ---------------------------------------------------- */
 
@@ -78,6 +80,12 @@ int xch_init(int *argc, char ***argv) {
         world = &local_comm;
     }
     xch_dist_fill(&world_dist, world);
+    if (world->size > 1) {
+        /* splits cut evenly for the ranks and not packed together, so that
+         * dealing split i to rank i % N gives every rank the same bytes */
+        csv_split_ranks = world->size;
+        ds_dist_ranks = world->size;
+    }
     return SM_OK;
 }
 

@@ -196,7 +196,8 @@ static int xd_run_breaker(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
 }
 
 static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
-static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *shuffled, sm_mset **out);
+static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *shuffled, const int *rpos, int rn,
+                            sm_mset **out);
 
 /* The session's spark.sql.autoBroadcastJoinThreshold, else SMELT_BROADCAST_THRESHOLD
  * (bytes), else Spark's default, 10 MB; negative: broadcasting off. */
@@ -296,6 +297,12 @@ static int xd_join_copart(sm_exec_ctx *ctx, const sm_plan *p, bool *done, sm_mse
     }
     if (stay < 0) return SM_OK;
     *done = true;
+    if (stay == 1 && xd_broadcast_threshold(ctx) >= 0 &&
+        (p->join_type == SM_JOIN_INNER || p->join_type == SM_JOIN_LEFT ||
+         p->join_type == SM_JOIN_LEFT_SEMI || p->join_type == SM_JOIN_LEFT_ANTI))
+        /* only the right side is in place: when it is small, broadcasting it
+         * moves less than shuffling the left side */
+        return xd_join_adaptive(ctx, p, NULL, pos, n, out);
     if (getenv("SMELT_EXCHANGE_TRACE"))
         fprintf(stderr, "smelt exchange: rank %d of %d: join on %d key%s: %s already partitioned, not shuffled\n",
                 ctx->dist->rank, ctx->dist->nranks, n, n == 1 ? "" : "s",
@@ -449,7 +456,7 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         if (p->njoin_keys > 0 && !p->null_aware && xd_broadcast_threshold(ctx) >= 0 &&
             (p->join_type == SM_JOIN_INNER || p->join_type == SM_JOIN_LEFT ||
              p->join_type == SM_JOIN_LEFT_SEMI || p->join_type == SM_JOIN_LEFT_ANTI))
-            return xd_join_adaptive(ctx, p, &part, out);
+            return xd_join_adaptive(ctx, p, &part, NULL, 0, out);
         if (p->njoin_keys > 0 && !p->null_aware) {
             routes[0] = route_exprs(p->left_keys, p->njoin_keys);
             routes[1] = route_exprs(p->right_keys, p->njoin_keys);
@@ -489,21 +496,17 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     return rc;
 }
 
-/* Bytes of a vector's buffers (an estimate of what it costs to send). */
-static int64_t xd_vec_bytes(const sm_vector *v) {
-    int64_t n = v->length * (int64_t)sm_type_width(v->type) + (v->validity ? v->length / 8 : 0);
-    if (sm_type_has_offsets(v->type)) n += (v->length + 1) * 4;
-    if (v->type == SM_STRING || v->type == SM_BINARY) n += v->bytes_len;
-    for (int c = 0; c < v->nchildren; c++) n += xd_vec_bytes(v->children[c]);
-    return n;
-}
+/* What sending a vector costs: its serialized bytes (serialize.c; a column
+ * nothing reads, all null after pruning, costs nothing). */
+static int64_t xd_vec_bytes(const sm_vector *v) { return xch_vector_bytes(v); }
 
 /* An inner / left / semi / anti equi-join: the right side runs first on
  * every rank; when it is small in all (below the broadcast threshold, the
  * ranks agree on the sum), it goes to every rank and the left rows stay
  * where they are — no shuffle of the large side; otherwise both sides move
  * by the hash of their keys. */
-static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *shuffled, sm_mset **out) {
+static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *shuffled, const int *rpos, int rn,
+                            sm_mset **out) {
     sm_mset *rm = NULL;
     int rc = exec_collect(ctx, p->children[1], &rm);
     int64_t bytes = 0;
@@ -516,6 +519,27 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *s
         return rc;
     }
     bool bcast = bytes <= xd_broadcast_threshold(ctx);
+    if (!bcast && rn > 0) {
+        /* too large to broadcast, but already spread by the keys at rpos
+         * (copart.c): it stays, the left side moves by the matching keys */
+        sm_expr *lk[XP_MAX_KEYS];
+        for (int k = 0; k < rn; k++) lk[k] = p->left_keys[rpos[k]];
+        sm_plan *scans[2] = {NULL, xd_scan(p->children[1], rm)};
+        if (!scans[1]) return SM_NOMEM;
+        if (getenv("SMELT_EXCHANGE_TRACE"))
+            fprintf(stderr, "smelt exchange: rank %d of %d: join on %d key%s: right side already partitioned, not shuffled\n",
+                    ctx->dist->rank, ctx->dist->nranks, rn, rn == 1 ? "" : "s");
+        rc = xd_exchange(ctx, p->children[0], route_exprs(lk, rn), &scans[0]);
+        if (rc == SM_OK) rc = xd_run_on(ctx, p, scans, out);
+        xd_scan_free(scans[0]);
+        xd_scan_free(scans[1]);
+        if (rc == SM_OK) {
+            xp_part part;
+            xd_join_part(p, rpos, rn, &part);
+            xp_record(p, &part);
+        }
+        return rc;
+    }
     /* the right side's rows: to every rank, or by key */
     xd_route r = bcast ? (xd_route){.to = XCH_ALL} : route_exprs(p->right_keys, p->njoin_keys);
     r.ctx = ctx;

@@ -122,6 +122,8 @@ int xch_batch_write(sm_buf *out, const sm_batch *b);
  * building that batch.  Columns whose rows are all null travel as a header
  * alone (the columns a consumer does not read: plan/prune.c). */
 int xch_batch_write_sel(sm_buf *out, const sm_batch *b, const int32_t *sel, int64_t n);
+/* About the bytes xch_batch_write gives for v (an all-null column: its header). */
+int64_t xch_vector_bytes(const sm_vector *v);
 /* Reads one batch from data[0..len); *used = the bytes it took. */
 int xch_batch_read(const char *data, size_t len, size_t *used, sm_batch **out);
 

@@ -181,6 +181,16 @@ static int put_vec_sel(sm_buf *o, const sm_vector *v, const int32_t *sel, int64_
     return SM_OK;
 }
 
+int64_t xch_vector_bytes(const sm_vector *v) {
+    if (all_null(v)) return (int64_t)sizeof(xv_hdr);
+    int64_t n = (int64_t)sizeof(xv_hdr) + v->length * (int64_t)sm_type_width(v->type) +
+                (v->validity ? (v->length + 7) / 8 : 0);
+    if (sm_type_has_offsets(v->type)) n += 4;
+    if (v->type == SM_STRING || v->type == SM_BINARY) n += v->bytes_len;
+    for (int c = 0; c < v->nchildren; c++) n += xch_vector_bytes(v->children[c]);
+    return n;
+}
+
 int xch_batch_write(sm_buf *out, const sm_batch *b) { return xch_batch_write_sel(out, b, NULL, b->nrows); }
 
 int xch_batch_write_sel(sm_buf *out, const sm_batch *b, const int32_t *sel, int64_t nsel) {

@@ -218,7 +218,7 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     char *sbuf = NULL, *rbuf = NULL;
     int64_t dealt = 0, rows_in = 0, bytes_in = 0, rows_out = 0, bytes_out = 0;
     int rounds = 0;
-    int64_t bytes_remote = 0; /* to other ranks */
+    int64_t bytes_remote = 0, comm0 = xs_stats.comm_ns, start = xs_now_ns(); /* to other ranks */
     for (int i = 0; i < x->nsrc * size; i++) {
         rows_out += x->outs[i].rows;
         bytes_out += (int64_t)x->outs[i].buf.len;
@@ -308,9 +308,10 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     xs_stats.bytes_received += bytes_in;
     if (getenv("SMELT_EXCHANGE_TRACE"))
         fprintf(stderr, "smelt exchange: rank %d of %d sent %lld rows (%lld bytes), received %lld rows "
-                        "(%lld bytes) in %d round%s (%lld to other ranks)\n", c->rank, size, (long long)rows_out,
-                (long long)bytes_out, (long long)rows_in, (long long)bytes_in, rounds,
-                rounds == 1 ? "" : "s", (long long)bytes_remote);
+                        "(%lld bytes) in %d round%s (%lld to other ranks; %.1f ms, %.1f in collectives)\n", c->rank,
+                size, (long long)rows_out, (long long)bytes_out, (long long)rows_in, (long long)bytes_in,
+                rounds, rounds == 1 ? "" : "s", (long long)bytes_remote, (xs_now_ns() - start) / 1e6,
+                (xs_stats.comm_ns - comm0) / 1e6);
     xm_done(x->xm, rc, rows_out, bytes_out, rows_in, bytes_in, rounds, xm_t0, xs_stats.comm_ns - xm_comm0);
     x->xm = NULL;
     sm_free(sbuf);

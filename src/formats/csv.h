@@ -37,6 +37,11 @@
  * can force many splits on small files. */
 #define CSV_SPLIT_BYTES_DEFAULT (32LL << 20)
 extern int64_t csv_split_bytes;
+/* Ranks of a distributed run (exchange/comm.c sets it): with more than one,
+ * a scan's files are cut into a multiple of this many equal splits (about
+ * csv_split_bytes each), so that dealing split i to rank i % ranks gives
+ * every rank the same bytes. */
+extern int csv_split_ranks;
 
 enum { CSV_PERMISSIVE, CSV_DROPMALFORMED, CSV_FAILFAST };
 

@@ -72,6 +72,18 @@
 #include "fs/fs.h"
 
 int64_t csv_split_bytes = CSV_SPLIT_BYTES_DEFAULT;
+int csv_split_ranks = 1;
+
+/* The split size for files of these sizes (csv.h: csv_split_ranks). */
+static int64_t csv_split_size(const int64_t *sizes, int n) {
+    if (csv_split_ranks <= 1) return csv_split_bytes;
+    int64_t total = 0, per = csv_split_bytes * csv_split_ranks;
+    for (int i = 0; i < n; i++) total += sizes[i] > 0 ? sizes[i] : 0;
+    int64_t k = per > 0 ? (total + per - 1) / per : 1;
+    if (k < 1) k = 1;
+    int64_t split = (total + k * csv_split_ranks - 1) / (k * csv_split_ranks);
+    return split >= (1 << 20) ? split : csv_split_bytes; /* small inputs: a split per file */
+}
 
 /* ------------------------------------------------------------------ */
 /* tokenizer                                                           */
@@ -1395,7 +1407,7 @@ static int csv_create(const char *const *paths, int npaths, sm_fs_list *given,
     }
     sm_free(fl.files);
     sm_fs_order_like_spark(scan->files, scan->sizes, scan->nfiles);
-    if ((rc = sm_fs_text_splits(scan->files, scan->sizes, scan->nfiles, csv_split_bytes,
+    if ((rc = sm_fs_text_splits(scan->files, scan->sizes, scan->nfiles, csv_split_size(scan->sizes, scan->nfiles),
                                 scan->opt.multiline, &scan->splits, &scan->nsplits)))
         goto nomem;
 

@@ -39,6 +39,7 @@
 
 int64_t ds_max_partition_bytes = 128LL << 20;
 int64_t ds_open_cost_bytes = 4LL << 20;
+int ds_dist_ranks = 1;
 bool ds_partition_type_inference = true;
 
 /* ---- type inference ------------------------------------------------------------ */
@@ -421,7 +422,7 @@ static int ds_pack(sm_source *s, const bool *keep) {
         sizes[ds->nactive] = ds->inner_bytes[i];
         ds->active[ds->nactive++] = i;
     }
-    fs_pack_splits(sizes, ds->nactive, ds->max_bytes, ds->open_cost, ds->parallelism, ds->group_start,
+    fs_pack_splits(sizes, ds->nactive, ds_dist_ranks > 1 ? 0 : ds->max_bytes, ds->open_cost, ds->parallelism, ds->group_start,
                    &ds->ngroups);
     sm_free(sizes);
     ds->nkept = 0;

@@ -30,6 +30,10 @@
 
 /* Packing and inference settings (Spark's defaults; tests change them). */
 extern int64_t ds_max_partition_bytes, ds_open_cost_bytes;
+/* Ranks of a distributed run (exchange/comm.c): with more than one, splits
+ * are not packed together (ranks get splits i % ranks; the formats cut
+ * them evenly, csv.h: csv_split_ranks). */
+extern int ds_dist_ranks;
 extern bool ds_partition_type_inference;
 
 int ds_source_create(const char *format, const char *const *paths, int npaths,

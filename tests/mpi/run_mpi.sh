@@ -127,12 +127,19 @@ for n in 1 2 3 4; do
     SMELT_EXCHANGE_TRACE=1 $MPIRUN -n $n "$SMELT" sql --format tsv -f "$T/cp.sql" >"$T/cp$n.mpi" 2>"$T/cp$n.err" &&
         cmp -s "$T/cp1.out" "$T/cp$n.mpi" || { ok=0; fail "co-partitioned queries on $n rank(s)" "$T/cp$n.err"; diff "$T/cp1.out" "$T/cp$n.mpi" | head -10; }
 done
+# without broadcasts (every join in place or shuffled), with small broadcasts (a side too large
+# to broadcast stays in place), and with every shuffle made
+SMELT_EXCHANGE_TRACE=1 SMELT_BROADCAST_THRESHOLD=-1 $MPIRUN -n 3 "$SMELT" sql --format tsv -f "$T/cp.sql" >"$T/cpb.mpi" 2>"$T/cpb.err" &&
+    cmp -s "$T/cp1.out" "$T/cpb.mpi" || { ok=0; fail "co-partitioned queries without broadcasts" "$T/cpb.err"; }
+SMELT_EXCHANGE_TRACE=1 SMELT_BROADCAST_THRESHOLD=300 $MPIRUN -n 3 "$SMELT" sql --format tsv -f "$T/cp.sql" >"$T/cps.mpi" 2>"$T/cps.err" &&
+    cmp -s "$T/cp1.out" "$T/cps.mpi" || { ok=0; fail "co-partitioned queries with small broadcasts" "$T/cps.err"; }
 SMELT_NO_COPARTITION=1 SMELT_BROADCAST_THRESHOLD=-1 $MPIRUN -n 3 "$SMELT" sql --format tsv -f "$T/cp.sql" >"$T/cpn.mpi" 2>"$T/cpn.err" &&
     cmp -s "$T/cp1.out" "$T/cpn.mpi" || { ok=0; fail "co-partitioned queries with every shuffle made" "$T/cpn.err"; }
-skips=$(grep -c "already partitioned, not shuffled" "$T/cp3.err")
-joins=$(grep -c "both sides already partitioned" "$T/cp3.err")
+grep -q "right side already partitioned" "$T/cps.err" || { ok=0; fail "no join kept its right side in place" "$T/cps.err"; }
+skips=$(grep -c "already partitioned, not shuffled" "$T/cpb.err")
+joins=$(grep -c "both sides already partitioned" "$T/cpb.err")
 if [ $ok -eq 1 ] && [ "$skips" -ge 9 ] && [ "$joins" -ge 1 ]; then
-    pass "co-partitioned joins, aggregates, windows and distinct skip their shuffles on 1-4 ranks ($skips skips on 3 ranks)"
+    pass "co-partitioned joins, aggregates, windows and distinct skip their shuffles on 1-4 ranks ($skips skips on 3 ranks without broadcasts)"
 elif [ $ok -eq 1 ]; then
     fail "co-partitioned queries: only $skips shuffles skipped ($joins joins with both sides in place)" "$T/cp3.err"
 fi
