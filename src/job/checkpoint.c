@@ -13,7 +13,8 @@
  * expensive select, a sql: step).  order_by, limit and offset are never
  * stages: a dataset read back in splits over a different number of ranks
  * keeps no global order.  A stage whose result has two columns of one name
- * (a join on an expression) is not kept: a file cannot hold both.
+ * (a join on an expression) or an interval column is not kept: a Parquet
+ * file cannot hold it.
  *
  * Running.  Sinks run in order, as without checkpoints.  Before a sink,
  * the stages its input needs are made ready, depth first: a stage whose
@@ -581,6 +582,16 @@ static bool ck_dup_columns(const sm_dataframe *df, const char **which) {
     return false;
 }
 
+/* Parquet (Spark's too) has no interval type. */
+static bool ck_interval_column(const sm_dataframe *df, const char **which) {
+    for (int a = 0; a < sm_df_num_columns(df); a++)
+        if (strstr(sm_df_column_type(df, a), "interval")) {
+            *which = sm_df_column_name(df, a);
+            return true;
+        }
+    return false;
+}
+
 static void ck_test_kill(job_ckpt *c, const char *stage) {
     const char *s = getenv("SMELT_TEST_KILL_STAGE");
     if (!s || c->resume || strcmp(s, stage)) return;
@@ -648,6 +659,12 @@ static int ck_ready(job_ckpt *c, int i) {
         if (c->log)
             fprintf(c->log, "stage %s: not checkpointed: it has two columns named '%s', which a "
                             "file cannot hold (rename one to checkpoint it)\n", n->name, dupname);
+        return SM_OK;
+    }
+    if (ck_interval_column(n->df, &dupname)) {
+        if (c->log)
+            fprintf(c->log, "stage %s: not checkpointed: its column '%s' is an interval, which "
+                            "Parquet cannot hold\n", n->name, dupname);
         return SM_OK;
     }
     ck_test_kill(c, n->name);
