@@ -891,6 +891,13 @@ typedef struct {
     double lndv, rndv; /* estimated distinct values */
 } an_equi;
 
+/* A table as stored: a scan or inline rows under projections only (no
+ * filter, join or aggregation that could drop some of its keys). */
+static bool an_is_base(const sm_plan *p) {
+    while (p && p->kind == SM_PLAN_PROJECT) p = p->child;
+    return p && (p->kind == SM_PLAN_SCAN || p->kind == SM_PLAN_VALUES);
+}
+
 /* Estimated NDV of a join side from its sample, given the relation size. */
 static double an_ndv_estimate(double sample_ndv, double sample_rows, double rel_rows) {
     if (sample_rows <= 0) return 1;
@@ -1049,6 +1056,17 @@ static int an_comma_join(sql_scope *sc, const sql_relation *from, sm_expr *where
             eq[neq].re = c->args[1];
             eq[neq].lndv = an_ndv_estimate(lnd, lrows, exact[l] >= 0 ? exact[l] : est[l]);
             eq[neq].rndv = an_ndv_estimate(rnd, rrows, exact[r] >= 0 ? exact[r] : est[r]);
+            /* a column unique in its sample over an unfiltered table is
+             * taken as that table's key, and the other side as a foreign
+             * key into it: its values are the key's, whatever the scaling
+             * of its sample says (TPC-H Q5's l_suppkey = s_suppkey: 11 M
+             * values scaled up from 20,000 lineitem rows made the 10 K
+             * suppliers look selective, so Q5 joined them first and kept
+             * all of lineitem; orders, filtered, is the one that shrinks) */
+            if (rnd >= rrows && rrows > 0 && an_is_base(df[r]->plan) && eq[neq].lndv > eq[neq].rndv)
+                eq[neq].lndv = eq[neq].rndv;
+            if (lnd >= lrows && lrows > 0 && an_is_base(df[l]->plan) && eq[neq].rndv > eq[neq].lndv)
+                eq[neq].rndv = eq[neq].lndv;
             neq++;
         }
         for (int i = 0; i < nl; i++)
