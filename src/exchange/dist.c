@@ -164,6 +164,7 @@ static int xd_exchange(sm_exec_ctx *ctx, const sm_plan *child, xd_route r, sm_pl
     r.ctx = ctx;
     r.x = xch_shuffle_new(xch_world(), n > 0 ? n : 0);
     if (rc == SM_OK && !r.x) rc = SM_NOMEM;
+    xch_shuffle_spill_under(r.x, ctx->memory_limit); /* xspill.c */
     xm_label_route(xch_shuffle_metrics(r.x), r.to, r.keys, r.nkeys, r.key_cols, r.nkey_cols, child->schema);
     if (rc == SM_OK) rc = exec_foreach_batch(ctx, child, xd_route_consume, &r);
     int nparts = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
@@ -544,6 +545,7 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *s
     xd_route r = bcast ? (xd_route){.to = XCH_ALL} : route_exprs(p->right_keys, p->njoin_keys);
     r.ctx = ctx;
     r.x = xch_shuffle_new(xch_world(), rm->nparts);
+    xch_shuffle_spill_under(r.x, ctx->memory_limit); /* xspill.c */
     if (!r.x) rc = SM_NOMEM;
     xm_label_route(xch_shuffle_metrics(r.x), r.to, r.keys, r.nkeys, NULL, 0, NULL);
     for (int i = 0; i < rm->nparts; i++) {

@@ -111,6 +111,7 @@ typedef struct {
     int64_t exchanges, rounds;
     int64_t rows_sent, bytes_sent, rows_received, bytes_received;
     int64_t comm_ns; /* in the collectives of shuffles (waiting for others included) */
+    int64_t spilled_bytes; /* written to spill files by shuffles, sending and receiving (xspill.c) */
 } xch_stats;
 const xch_stats *xch_stats_get(void);
 
@@ -145,6 +146,12 @@ int xch_shuffle_add(xch_shuffle *x, int part, sm_batch *b, int to, const int *de
  * calls it; local_rc goes into the status agreement first); *out = the
  * rows received, dealt over nparts partitions.  Frees x. */
 int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out);
+/* Bounds x's memory by a budget of `limit` bytes (ctx->memory_limit; 0:
+ * none): past half of it the serialized outgoing batches go to a spill file
+ * read back round by round, and the received rows to the spill files of an
+ * mset made with sm_mset_spill_under (so its consumers must read it with
+ * exec_mset_stream or sm_mset_read_spilled).  exchange/xspill.c. */
+void xch_shuffle_spill_under(xch_shuffle *x, int64_t limit);
 /* Bytes sent per destination-rank round (SMELT_EXCHANGE_ROUND_BYTES,
  * default 64 MiB split over the ranks, at least 64 KiB). */
 size_t xch_round_bytes(const xch_comm *c);

@@ -39,6 +39,7 @@
 #include "exchange/xmetrics.h"
 #include "exec/hashtable.h"
 #include "exec/partials.h"
+#include "exec/spill.h"
 #include "expr/agg.h"
 
 typedef struct {
@@ -255,9 +256,14 @@ static int pa_merge_task(void *arg, int piece) {
     uint64_t *h = NULL;
     uint32_t *gids = NULL;
     int32_t *sel = NULL;
+    sm_batch *owned = NULL; /* a batch read back from the received rows' spill file */
     for (int p = 0; rc == SM_OK && p < r->in->nparts; p++) {
-        for (int bi = 0; rc == SM_OK && bi < r->in->parts[p].nbatches; bi++) {
-            const sm_batch *b = r->in->parts[p].batches[bi];
+        for (int bi = 0; rc == SM_OK; bi++) {
+            if (owned) sm_batch_free(owned);
+            owned = NULL;
+            int nb = r->in->parts[p].nbatches;
+            if (bi >= nb && ((rc = sm_mset_read_spilled(r->in, p, bi - nb, &owned)) != SM_OK || !owned)) break;
+            const sm_batch *b = bi < nb ? r->in->parts[p].batches[bi] : owned;
             int64_t n = b->nrows;
             sm_free(h);
             sm_free(gids);
@@ -292,6 +298,7 @@ static int pa_merge_task(void *arg, int piece) {
             }
         }
     }
+    if (owned) sm_batch_free(owned);
     sm_free(h);
     sm_free(gids);
     sm_free(sel);
@@ -340,6 +347,7 @@ int xd_partial_agg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     /* 2. their rows to the keys' owners */
     xch_shuffle *x = xch_shuffle_new(xch_world(), r.ntabs);
     if (rc == SM_OK && !x) rc = SM_NOMEM;
+    xch_shuffle_spill_under(x, ctx->memory_limit); /* xspill.c; the merge below reads spilled rows back */
     if (r.nkeys > 0) xm_label_exprs(xch_shuffle_metrics(x), "hashpartitioning", p->keys, p->nkeys);
     else xm_label(xch_shuffle_metrics(x), "single", NULL, NULL);
     xm_label(xch_shuffle_metrics(x), NULL, NULL, "partial Aggregate");

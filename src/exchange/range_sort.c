@@ -227,6 +227,7 @@ int xd_range_sort_input(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **received) 
     sm_mset_free(samples);
     /* 3. every row to its range's rank */
     r.x = xch_shuffle_new(xch_world(), r.local ? r.local->nparts : 0);
+    xch_shuffle_spill_under(r.x, ctx->memory_limit); /* xspill.c */
     if (rc == SM_OK && !r.x) rc = SM_NOMEM;
     xm_label_sort(xch_shuffle_metrics(r.x), r.o.sk, r.o.nsort);
     for (int pi = 0; rc == SM_OK && pi < r.local->nparts; pi++) {

@@ -17,8 +17,10 @@
  * (alltoallv), and decodes what it received into batches.  An allreduce
  * says whether any rank has bytes left; the rounds end when none has.
  * Memory per round is bounded by round_bytes per destination on both sides;
- * the sending buffers hold this rank's share of the stage's output (see
- * docs/mpi.md: streaming the stage into the rounds is a later step).
+ * the sending buffers hold this rank's share of the stage's output, in
+ * memory or — under xch_shuffle_spill_under, past half the budget — in a
+ * spill file (xspill.c; each spilled batch's offset in foff), and the
+ * received rows may spill too (exec/msetspill.c).
  *
  * Receiving side: batches from rank s keep their order.  With nparts ==
  * the number of ranks (a gather), partition s holds exactly rank s's rows
@@ -36,12 +38,19 @@
 #include "common/status.h"
 #include "exchange/exchange.h"
 #include "exchange/xmetrics.h"
+#include "exchange/xspill.h"
+#include "exec/spill.h"
 
 typedef struct {
     sm_buf buf;
     size_t *ends; /* end offset of each serialized batch */
     int64_t n, cap;
     int64_t rows;
+    /* spilled (xspill.c): batches [0, nsp) are in the shuffle's spill file,
+     * batch i at file offset foff[i]; buf holds the rest, from byte
+     * ends[nsp - 1] of this output */
+    int64_t nsp;
+    int64_t *foff;
 } xs_out;
 
 struct xch_shuffle {
@@ -50,6 +59,7 @@ struct xch_shuffle {
     xs_out *outs; /* nsrc * size: [part * size + dest] */
     int64_t rows_sent, bytes_sent;
     xm_exchange *xm; /* its metrics (xmetrics.c) */
+    xch_xspill *sp;  /* NULL: everything stays in memory */
 };
 
 size_t xch_round_bytes(const xch_comm *c) {
@@ -84,10 +94,35 @@ static void xs_free(xch_shuffle *x) {
     for (int i = 0; i < x->nsrc * x->c->size; i++) {
         sm_buf_free(&x->outs[i].buf);
         sm_free(x->outs[i].ends);
+        sm_free(x->outs[i].foff);
     }
+    xsp_free(x->sp);
     xm_free(x->xm);
     sm_free(x->outs);
     sm_free(x);
+}
+
+void xch_shuffle_spill_under(xch_shuffle *x, int64_t limit) {
+    if (x && !x->sp) x->sp = xsp_new(limit);
+}
+
+/* Bytes of o before its in-memory buffer (those in the spill file). */
+static size_t xs_base(const xs_out *o) { return o->nsp ? o->ends[o->nsp - 1] : 0; }
+/* Every byte of o, spilled or not. */
+static size_t xs_len(const xs_out *o) { return xs_base(o) + o->buf.len; }
+
+/* Moves o's in-memory batches to the spill file (xspill.c) and frees them. */
+static int xs_spill(xch_xspill *sp, xs_out *o) {
+    if (o->buf.len == 0) return SM_OK;
+    int64_t *f = sm_realloc(o->foff, (size_t)o->cap * sizeof *f), off = 0;
+    if (!f) return SM_NOMEM;
+    o->foff = f;
+    SM_TRY(xsp_write(sp, o->buf.data, o->buf.len, o->n - o->nsp, &off));
+    size_t base = xs_base(o);
+    for (int64_t i = o->nsp; i < o->n; i++) f[i] = off + (int64_t)((i ? o->ends[i - 1] : 0) - base);
+    o->nsp = o->n;
+    sm_buf_free(&o->buf);
+    return SM_OK;
 }
 
 /* Serializes rows sel[0..n) of b (sel NULL: every row) into o. */
@@ -101,20 +136,26 @@ static int xs_put_sel(xs_out *o, const sm_batch *b, const int32_t *sel, int64_t 
         o->cap = cap;
     }
     SM_TRY(xch_batch_write_sel(&o->buf, b, sel, n));
-    o->ends[o->n++] = o->buf.len;
+    o->ends[o->n++] = xs_len(o);
     o->rows += n;
     return SM_OK;
 }
 
 static int xs_put(xs_out *o, const sm_batch *b) { return xs_put_sel(o, b, NULL, b->nrows); }
 
+/* After a batch went into o: past half the budget, o goes to the file. */
+static int xs_after_put(xch_shuffle *x, xs_out *o, int rc) {
+    if (rc != SM_OK || !x->sp || o->buf.len == 0 || !xsp_over(x->sp)) return rc;
+    return xs_spill(x->sp, o);
+}
+
 int xch_shuffle_add(xch_shuffle *x, int part, sm_batch *b, int to, const int *dest) {
     int size = x->c->size, rc = SM_OK;
     xs_out *outs = &x->outs[(size_t)part * (size_t)size];
     if (to >= 0) {
-        rc = xs_put(&outs[to], b);
+        rc = xs_after_put(x, &outs[to], xs_put(&outs[to], b));
     } else if (to == XCH_ALL) {
-        for (int d = 0; d < size && rc == SM_OK; d++) rc = xs_put(&outs[d], b);
+        for (int d = 0; d < size && rc == SM_OK; d++) rc = xs_after_put(x, &outs[d], xs_put(&outs[d], b));
     } else {
         int32_t *sel = sm_malloc((size_t)(b->nrows > 0 ? b->nrows : 1) * sizeof *sel);
         if (!sel) rc = SM_NOMEM;
@@ -124,6 +165,7 @@ int xch_shuffle_add(xch_shuffle *x, int part, sm_batch *b, int to, const int *de
                 if (dest[r] == d) sel[n++] = (int32_t)r;
             if (n == 0) continue;
             rc = n == b->nrows ? xs_put(&outs[d], b) : xs_put_sel(&outs[d], b, sel, n);
+            rc = xs_after_put(x, &outs[d], rc);
         }
         sm_free(sel);
     }
@@ -159,7 +201,7 @@ static size_t xs_pack_size(xch_shuffle *x, int d, xs_cursor cu, size_t limit, xs
     return total;
 }
 
-static void xs_pack_copy(xch_shuffle *x, int d, xs_cursor cu, xs_cursor end, char *dst) {
+static int xs_pack_copy(xch_shuffle *x, int d, xs_cursor cu, xs_cursor end, char *dst) {
     int size = x->c->size;
     while (cu.part < end.part || (cu.part == end.part && cu.batch < end.batch)) {
         xs_out *o = &x->outs[(size_t)cu.part * (size_t)size + (size_t)d];
@@ -170,10 +212,12 @@ static void xs_pack_copy(xch_shuffle *x, int d, xs_cursor cu, xs_cursor end, cha
         }
         size_t start = cu.batch ? o->ends[cu.batch - 1] : 0;
         size_t len = o->ends[cu.batch] - start;
-        memcpy(dst, o->buf.data + start, len);
+        if (cu.batch < o->nsp) SM_TRY(xsp_read(x->sp, o->foff[cu.batch], dst, len));
+        else memcpy(dst, o->buf.data + (start - xs_base(o)), len);
         dst += len;
         cu.batch++;
     }
+    return SM_OK;
 }
 
 static xch_stats xs_stats;
@@ -211,6 +255,7 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     bool gather = nparts == size;
     size_t limit = xch_round_bytes(c);
     sm_mset *m = sm_mset_new(nparts);
+    if (m && x->sp) sm_mset_spill_under(m, xsp_limit(x->sp)); /* received rows past the budget: exec/msetspill.c */
     xs_cursor *cur = sm_calloc((size_t)size, sizeof *cur), *nxt = sm_calloc((size_t)size, sizeof *nxt);
     int *sc = sm_calloc((size_t)size * 4, sizeof *sc);
     if (!m || !cur || !nxt || !sc) rc = SM_NOMEM;
@@ -221,8 +266,8 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     int64_t bytes_remote = 0, comm0 = xs_stats.comm_ns, start = xs_now_ns(); /* to other ranks */
     for (int i = 0; i < x->nsrc * size; i++) {
         rows_out += x->outs[i].rows;
-        bytes_out += (int64_t)x->outs[i].buf.len;
-        if (i % size != c->rank) bytes_remote += (int64_t)x->outs[i].buf.len;
+        bytes_out += (int64_t)xs_len(&x->outs[i]);
+        if (i % size != c->rank) bytes_remote += (int64_t)xs_len(&x->outs[i]);
     }
     for (int round = 0;; round++) {
         /* what this rank sends this round (a failed rank sends nothing but
@@ -246,8 +291,8 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
             if (!sbuf) rc = SM_NOMEM;
         }
         if (rc == SM_OK)
-            for (int d = 0; d < size; d++) {
-                xs_pack_copy(x, d, cur[d], nxt[d], sbuf + sd[d]);
+            for (int d = 0; d < size && rc == SM_OK; d++) {
+                rc = xs_pack_copy(x, d, cur[d], nxt[d], sbuf + sd[d]);
                 cur[d] = nxt[d];
                 xs_cursor probe;
                 if (xs_pack_size(x, d, cur[d], 1, &probe) > 0) more = 1;
@@ -312,6 +357,13 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
                 size, (long long)rows_out, (long long)bytes_out, (long long)rows_in, (long long)bytes_in,
                 rounds, rounds == 1 ? "" : "s", (long long)bytes_remote, (xs_now_ns() - start) / 1e6,
                 (xs_stats.comm_ns - comm0) / 1e6);
+    int64_t sp_sent = xsp_bytes(x->sp), sp_recv = sm_mset_spilled_bytes(m);
+    xs_stats.spilled_bytes += sp_sent + sp_recv;
+    if (sp_sent + sp_recv > 0 && (getenv("SMELT_EXCHANGE_TRACE") || getenv("SMELT_EXCHANGE_SPILL_TRACE")))
+        fprintf(stderr, "smelt exchange: rank %d of %d spilled %lld bytes sent (%lld batches) and %lld bytes "
+                        "received to disk (memory limit %lld)\n", c->rank, size, (long long)sp_sent,
+                (long long)xsp_batches(x->sp), (long long)sp_recv, (long long)xsp_limit(x->sp));
+    xm_spilled(x->xm, sp_sent, sp_recv);
     xm_done(x->xm, rc, rows_out, bytes_out, rows_in, bytes_in, rounds, xm_t0, xs_stats.comm_ns - xm_comm0);
     x->xm = NULL;
     sm_free(sbuf);

@@ -250,6 +250,10 @@ void xm_done(xm_exchange *e, int rc, int64_t rows_sent, int64_t bytes_sent, int6
     xm_free(e);
 }
 
+void xm_spilled(xm_exchange *e, int64_t sent, int64_t received) {
+    if (e) e->r.st.spilled = sent + received;
+}
+
 int xm_count(void) { return xm_n; }
 
 void xm_job_begin(void) {
@@ -260,7 +264,7 @@ void xm_job_begin(void) {
 
 /* ---- gathering ------------------------------------------------------------------------ */
 
-#define XM_INTS 8
+#define XM_INTS 9
 #define XM_TEXT ((int)(sizeof(((xm_rank_stats *)0)->hot) / sizeof(int64_t)))
 #define XM_F (XM_INTS + XM_TEXT)
 
@@ -300,7 +304,7 @@ int xm_gather(int from, int64_t t0_ns, xm_global **out) {
         const xm_rank_stats *st = &xm_recs[from + i].st;
         int64_t *row = m + ((size_t)i * (size_t)size + (size_t)me) * XM_F;
         int64_t v[XM_INTS] = {st->rows_sent, st->bytes_sent, st->rows_received, st->bytes_received,
-                              st->rounds, st->compute_ns, st->comm_ns, st->hot_count};
+                              st->rounds, st->compute_ns, st->comm_ns, st->hot_count, st->spilled};
         memcpy(row, v, sizeof v);
         memcpy(row + XM_INTS, st->hot, sizeof st->hot);
     }
@@ -342,6 +346,7 @@ int xm_gather(int from, int64_t t0_ns, xm_global **out) {
             st->compute_ns = row[5];
             st->comm_ns = row[6];
             st->hot_count = row[7];
+            st->spilled = row[8];
             memcpy(st->hot, row + XM_INTS, sizeof st->hot);
             st->hot[sizeof st->hot - 1] = '\0';
         }
@@ -449,6 +454,10 @@ void xm_print(const xm_global *g, bool detail, bool mask, FILE *out) {
             put_secs(&l, st->comm_ns, mask);
             sm_buf_appendf(&l, " / compute ");
             put_secs(&l, st->compute_ns, mask);
+            if (st->spilled > 0) {
+                sm_buf_appendf(&l, ", spilled ");
+                put_bytes(&l, st->spilled, mask);
+            }
             fprintf(out, "%s\n", sm_buf_cstr(&l) ? sm_buf_cstr(&l) : "");
             sm_buf_free(&l);
         }

@@ -60,6 +60,10 @@ void xm_route(xm_exchange *e, int part, sm_vector *const *kv, int nk, const uint
 void xm_done(xm_exchange *e, int rc, int64_t rows_sent, int64_t bytes_sent, int64_t rows_received,
              int64_t bytes_received, int rounds, int64_t run_t0, int64_t comm_ns);
 
+/* Bytes this shuffle wrote to spill files under the memory budget: of its
+ * outgoing batches and of the rows it received (before xm_done). */
+void xm_spilled(xm_exchange *e, int64_t sent, int64_t received);
+
 /* ---- reports ---------------------------------------------------------------------- */
 
 /* The number of finished records (a mark for the reports below). */
@@ -71,6 +75,7 @@ typedef struct {
     int64_t rows_sent, bytes_sent, rows_received, bytes_received, rounds, compute_ns, comm_ns;
     int64_t hot_count; /* sampled rows of the hottest key (0: none known) */
     char hot[64];      /* its value, as text */
+    int64_t spilled;   /* bytes written to spill files, sent and received (exchange/xspill.c) */
 } xm_rank_stats;
 
 typedef struct {

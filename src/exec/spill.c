@@ -2,6 +2,7 @@
  * spill.c — memory budget sizes, the spill directory and spill files,
  * batch (de)serialization (spill.h).
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "exec/spill.h"
 
 #include <errno.h>
@@ -84,6 +85,12 @@ const char *sm_spill_dir(void) { return spill_dir_exists ? spill_path : ""; }
 
 static int spill_make_dir(void) {
     if (spill_dir_exists) return SM_OK;
+    /* the handlers first: the directory lives only while a file is made */
+    if (!spill_atexit_set) {
+        atexit(spill_atexit);
+        sm_spill_install_signal_handlers();
+        spill_atexit_set = true;
+    }
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp) tmp = "/tmp";
     int n = snprintf(spill_path, sizeof spill_path, "%s/smelt-spill-%ld-XXXXXX", tmp,
@@ -92,7 +99,9 @@ static int spill_make_dir(void) {
         spill_path[0] = 0;
         return sm_err(SM_IO, "spill directory: TMPDIR is too long");
     }
+    spill_dir_exists = 1; /* before it exists: a signal right after mkdtemp removes it too */
     if (!mkdtemp(spill_path)) {
+        spill_dir_exists = 0;
         int e = errno;
         char msg[256];
         snprintf(msg, sizeof msg, "%s", strerror(e));
@@ -100,11 +109,6 @@ static int spill_make_dir(void) {
         return sm_err(SM_IO, "cannot create a spill directory under %s: %s", tmp, msg);
     }
     spill_dir_exists = 1;
-    if (!spill_atexit_set) {
-        atexit(spill_atexit);
-        sm_spill_install_signal_handlers();
-        spill_atexit_set = true;
-    }
     return SM_OK;
 }
 
@@ -132,6 +136,13 @@ FILE *sm_spill_open(void) {
             spill_pending_set = 0;
         }
         if (!f && spill_open_files == 0) sm_spill_on_signal();
+        /* the file has no name in the directory (O_TMPFILE, or unlinked):
+         * remove the directory now, so that not even it stays behind when
+         * the process is killed with SIGKILL (an MPI rank, exchange/xspill.c) */
+        if (f && spill_dir_exists) {
+            rmdir(spill_path); /* then the flag: a signal in between removes it again, harmlessly */
+            spill_dir_exists = 0;
+        }
     }
     pthread_mutex_unlock(&spill_lock);
     return f;

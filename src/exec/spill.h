@@ -6,11 +6,12 @@
  * memory (common/mem.h); the default is 60% of physical RAM.  Operators
  * compare sm_mem_in_use() with it and spill when it is reached.
  *
- * Spill files: one directory per process, $TMPDIR/smelt-spill-<pid>-XXXXXX,
- * created on first use.  A spill file is created in it and unlinked at once,
- * so it disappears when closed (or when the process dies); the directory is
- * removed when the last spill file of the process is closed, at exit, and by
- * the SIGINT/SIGTERM handlers installed with the directory.
+ * Spill files: a directory $TMPDIR/smelt-spill-<pid>-XXXXXX is made for
+ * each new file, the file is created in it without a name (O_TMPFILE) or
+ * unlinked at once, so it disappears when closed (or when the process dies),
+ * and the directory is removed right after; the SIGINT/SIGTERM handlers
+ * (installed on first use) and exit remove it too if one dies in between, so
+ * not even a SIGKILL leaves anything behind.
  *
  * Batch format: a batch is written as its vectors' buffers, copied; the
  * nested types' descriptors are interned for the life of the process, so

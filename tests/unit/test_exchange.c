@@ -5,6 +5,7 @@
 
 #include "common/status.h"
 #include "exchange/exchange.h"
+#include "exec/spill.h"
 
 /* A batch of (int with nulls, string with nulls, decimal, array<int>, struct<a:int,b:string>). */
 static sm_batch *sample(int64_t n, int64_t base) {
@@ -172,6 +173,50 @@ TEST(exchange_shuffle_rounds_local) {
         CHECK(ok);
         sm_mset_free(m);
     }
+    unsetenv("SMELT_EXCHANGE_ROUND_BYTES");
+}
+
+TEST(exchange_shuffle_spills_under_budget) {
+    /* a 1 MB budget with 1 MB of other memory in use: every batch goes to the
+     * sending side's spill file, and the received ones to the mset's; the
+     * rows come back whole and in order (exchange/xspill.c) */
+    setenv("SMELT_EXCHANGE_ROUND_BYTES", "4096", 1);
+    xch_comm *c = xch_local_comm();
+    void *ballast = sm_malloc(1 << 20);
+    CHECK(ballast != NULL);
+    int64_t spilled0 = xch_stats_get()->spilled_bytes;
+    xch_shuffle *x = xch_shuffle_new(c, 3);
+    xch_shuffle_spill_under(x, 1 << 20);
+    int64_t base = 0;
+    for (int p = 0; p < 3; p++)
+        for (int k = 0; k < 4; k++) {
+            CHECK_OK(xch_shuffle_add(x, p, sample(50, base), 0, NULL));
+            base += 50;
+        }
+    sm_mset *m = NULL;
+    CHECK_OK(xch_shuffle_run(x, SM_OK, 1, &m));
+    CHECK(xch_stats_get()->spilled_bytes > spilled0);
+    CHECK(m != NULL);
+    if (m) {
+        CHECK(sm_mset_spilled(m));
+        CHECK_INT(sm_mset_rows(m), base);
+        sm_free(ballast);
+        ballast = NULL;
+        CHECK_OK(sm_mset_unspill(m));
+        int64_t at = 0;
+        bool ok = true;
+        for (int i = 0; i < m->parts[0].nbatches; i++) {
+            sm_batch *b = m->parts[0].batches[i];
+            sm_batch *e = sample(b->nrows, at);
+            for (int64_t r = 0; r < b->nrows; r++) ok &= same_rows(b, r, e, r);
+            sm_batch_free(e);
+            at += b->nrows;
+        }
+        CHECK(ok);
+        CHECK_INT(at, base);
+        sm_mset_free(m);
+    }
+    sm_free(ballast);
     unsetenv("SMELT_EXCHANGE_ROUND_BYTES");
 }
 
