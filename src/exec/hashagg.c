@@ -56,8 +56,20 @@
  * file is aggregated on its own into one table and emitted; a file whose
  * table would pass the working budget is re-partitioned with a different
  * hash seed (up to HA_SPILL_LEVELS deep; past that it is aggregated over
- * the budget).  Global aggregates (one group) and DISTINCT aggregates do not
- * spill.  The output itself is materialized in memory, like every breaker's.
+ * the budget).  The output mset spills too (exec/msetspill.c).
+ *
+ * Spilling DISTINCT: a file's table keeps the distinct sets; ha_fold_distinct
+ * feeds them to update before the table is emitted.  Routed by the group key
+ * alone, a group with many distinct tuples (a global aggregate: one group)
+ * would not split, so when every DISTINCT aggregate takes the same arguments
+ * (ha_shared_distinct) and the key is empty or the overflowing table held
+ * more than 8 distinct tuples per group, rows are routed by the hash of key +
+ * those arguments: a distinct tuple of a group lies in exactly one file, so
+ * the files' per-group states (plain aggregates' rows are split among files,
+ * which merge handles) merge into one accumulator table (acc, under the
+ * output lock), emitted at the end.  The accumulator holds every group's
+ * states, as an unspilled aggregation would.  A global aggregate whose
+ * DISTINCT aggregates take different arguments does not spill.
  */
 #include <pthread.h>
 #include <stdatomic.h>
