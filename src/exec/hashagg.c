@@ -56,8 +56,20 @@
  * file is aggregated on its own into one table and emitted; a file whose
  * table would pass the working budget is re-partitioned with a different
  * hash seed (up to HA_SPILL_LEVELS deep; past that it is aggregated over
- * the budget).  Global aggregates (one group) and DISTINCT aggregates do not
- * spill.  The output itself is materialized in memory, like every breaker's.
+ * the budget).  The output mset spills too (exec/msetspill.c).
+ *
+ * Spilling DISTINCT: a file's table keeps the distinct sets; ha_fold_distinct
+ * feeds them to update before the table is emitted.  Routed by the group key
+ * alone, a group with many distinct tuples (a global aggregate: one group)
+ * would not split, so when every DISTINCT aggregate takes the same arguments
+ * (ha_shared_distinct) and the key is empty or the overflowing table held
+ * more than 8 distinct tuples per group, rows are routed by the hash of key +
+ * those arguments: a distinct tuple of a group lies in exactly one file, so
+ * the files' per-group states (plain aggregates' rows are split among files,
+ * which merge handles) merge into one accumulator table (acc, under the
+ * output lock), emitted at the end.  The accumulator holds every group's
+ * states, as an unspilled aggregation would.  A global aggregate whose
+ * DISTINCT aggregates take different arguments does not spill.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -102,6 +114,11 @@ typedef struct {
     int64_t mem_start;              /* sm_mem_in_use when the breaker began */
     struct sm_spill_set *spill_dst; /* where ha_spill_consume routes batches */
     int64_t work_budget;            /* bytes one spill partition's table may use */
+    /* DISTINCT aggregates (see "spilling DISTINCT" below): the aggregate whose
+     * arguments join the group key in the spill hash (-1: the key alone) */
+    int route_agg;
+    int shared_distinct;            /* a distinct aggregate all others share arguments with; -1 */
+    _Atomic int64_t ov_groups, ov_pairs; /* the overflowing table's groups, distinct pairs */
 } ha_run;
 
 static ha_table *ha_partial(ha_run *r, int part) { return (ha_table *)r->tp.partials + part; }
@@ -321,6 +338,11 @@ static int ha_consume(void *arg, int part, sm_batch *b) {
     if (rc == SM_OK && r->can_spill &&
         sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4 &&
         sm_mem_in_use() - r->mem_start > r->ctx->memory_limit / 16) {
+        int64_t pairs = 0;
+        for (int a = 0; a < r->naggs; a++)
+            if (r->aggs[a].distinct) pairs += t->dsets[a].ngroups;
+        atomic_store(&r->ov_groups, t->keys.ngroups);
+        atomic_store(&r->ov_pairs, pairs);
         atomic_store(&r->overflow, true); /* exec_hashagg starts over, spilling */
         rc = sm_err(SM_INTERNAL, "hash aggregate: memory budget reached");
     }
@@ -524,9 +546,24 @@ static int ha_spill_route(ha_run *r, sm_spill_set *ss, const sm_batch *b) {
     sm_vector **kv = sm_calloc((size_t)r->nkeys + 1, sizeof *kv);
     uint64_t *hashes = sm_malloc((size_t)n * sizeof *hashes);
     if (!kv || !hashes) rc = SM_NOMEM;
+    int nra = r->route_agg >= 0 ? r->aggs[r->route_agg].nargs : 0;
+    int nk = r->nkeys + nra;
+    sm_vector *argv[64] = {0};
     for (int k = 0; k < r->nkeys && rc == SM_OK; k++)
         rc = sm_expr_eval(&r->ctx->eval, r->plan->keys[k], b, &kv[k]);
-    if (rc == SM_OK) {
+    if (rc == SM_OK && nra > 0) {
+        sm_vector **all = sm_calloc((size_t)nk, sizeof *all);
+        if (!all) rc = SM_NOMEM;
+        if (rc == SM_OK) rc = ha_eval_args(r, r->route_agg, b, argv);
+        if (rc == SM_OK) {
+            for (int k = 0; k < r->nkeys; k++) all[k] = kv[k];
+            for (int i = 0; i < nra; i++) all[r->nkeys + i] = argv[i];
+            sm_keytab_hash(all, nk, n, hashes);
+            rc = sm_spill_set_route(ss, b, hashes);
+        }
+        sm_free(all);
+        ha_unref_all(argv, nra);
+    } else if (rc == SM_OK) {
         sm_keytab_hash(kv, r->nkeys, n, hashes);
         rc = sm_spill_set_route(ss, b, hashes);
     }
@@ -594,6 +631,15 @@ static int64_t ha_table_bytes(const ha_run *r, const ha_table *t) {
         n += v->capacity * (int64_t)(sm_type_width(v->type) + 1) + v->bytes_cap;
     }
     for (int a = 0; a < r->naggs; a++) n += t->cap * (int64_t)r->aggs[a].def->state_size;
+    for (int a = 0; a < r->naggs; a++) {
+        if (!r->aggs[a].distinct) continue;
+        const sm_keytab *ds = &t->dsets[a];
+        n += (int64_t)ds->nslots * 8 + ds->cap_groups * 8;
+        for (int k = 0; k < ds->nkeys; k++) {
+            const sm_vector *v = ds->keys[k];
+            n += v->capacity * (int64_t)(sm_type_width(v->type) + 1) + v->bytes_cap;
+        }
+    }
     return n;
 }
 
@@ -603,7 +649,58 @@ typedef struct {
     sm_mset *out;
     pthread_mutex_t out_lock;
     _Atomic int64_t bytes, parts; /* re-partitioned ones */
+    bool acc_mode; /* files hold parts of groups: their tables merge into acc */
+    ha_table acc;
 } ha_spill_job;
+
+/* Folds the distinct tuples of each DISTINCT aggregate of t into its states
+ * (a table filled by ha_consume_batch keeps only the sets). */
+static int ha_fold_distinct(ha_run *r, ha_table *t) {
+    int rc = SM_OK;
+    int32_t *sel = sm_malloc(HA_CHUNK * sizeof *sel);
+    uint32_t *gids = sm_malloc(HA_CHUNK * sizeof *gids);
+    if (!sel || !gids) rc = SM_NOMEM;
+    for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+        const ha_agg *ag = &r->aggs[a];
+        if (!ag->distinct) continue;
+        const sm_keytab *ds = &t->dsets[a];
+        const int32_t *pg = ds->ngroups ? SM_VEC_I32(ds->keys[0]) : NULL;
+        for (int64_t st = 0; st < ds->ngroups && rc == SM_OK; st += HA_CHUNK) {
+            int64_t ns = st + HA_CHUNK < ds->ngroups ? HA_CHUNK : ds->ngroups - st;
+            sm_vector *args[64] = {0};
+            for (int64_t i = 0; i < ns; i++) {
+                sel[i] = (int32_t)(st + i);
+                gids[i] = (uint32_t)pg[st + i];
+            }
+            for (int i = 0; i < ag->nargs && rc == SM_OK; i++)
+                if (!(args[i] = sm_vector_take(ds->keys[i + 1], sel, ns))) rc = SM_NOMEM;
+            if (rc == SM_OK) rc = ag->def->update(ag->call, t->states[a], gids, args, ns, t->arena);
+            ha_unref_all(args, ag->nargs);
+        }
+    }
+    sm_free(sel);
+    sm_free(gids);
+    return rc;
+}
+
+/* Merges the groups of file table t (distinct sets folded) into acc. */
+static int ha_acc_merge(ha_run *r, ha_table *acc, const ha_table *t) {
+    int64_t n = t->keys.ngroups;
+    if (n == 0) return SM_OK;
+    uint32_t *gids = sm_malloc((size_t)n * sizeof *gids);
+    if (!gids) return SM_NOMEM;
+    int rc = sm_keytab_insert(&acc->keys, t->keys.keys, t->keys.hashes, NULL, n, gids, NULL);
+    if (rc == SM_OK) rc = ha_table_reserve(r, acc);
+    for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
+        const ha_agg *ag = &r->aggs[a];
+        size_t sz = ag->def->state_size;
+        for (int64_t g = 0; g < n && rc == SM_OK; g++)
+            rc = ag->def->merge(ag->call, acc->states[a] + (size_t)gids[g] * sz,
+                                t->states[a] + (size_t)g * sz, acc->arena);
+    }
+    sm_free(gids);
+    return rc;
+}
 
 /* Aggregates the rows of spill file f (level `level`) into j->out,
  * re-partitioning it when its table would pass the working budget. */
@@ -633,9 +730,10 @@ static int ha_spill_process(ha_spill_job *j, FILE *f, int level) {
             break;
         }
     }
+    if (rc == SM_OK && !over && !sm_pool_cancelled()) rc = ha_fold_distinct(r, &t);
     if (rc == SM_OK && !over && !sm_pool_cancelled()) {
         pthread_mutex_lock(&j->out_lock);
-        rc = ha_emit_spilled(r, &t, j->out);
+        rc = j->acc_mode ? ha_acc_merge(r, &j->acc, &t) : ha_emit_spilled(r, &t, j->out);
         pthread_mutex_unlock(&j->out_lock);
     }
     ha_table_free(r, &t);
@@ -651,6 +749,42 @@ static int ha_spill_task(void *arg, int i) {
     return rc;
 }
 
+/* Whether a and b are the same bound expression (conservatively). */
+static bool ha_same_expr(const sm_expr *a, const sm_expr *b) {
+    if (a == b) return true;
+    if (!a || !b || a->kind != b->kind || a->type != b->type || a->nargs != b->nargs) return false;
+    if (a->kind == SM_EX_COLUMN) return a->col_index == b->col_index;
+    for (int i = 0; i < a->nargs; i++)
+        if (!ha_same_expr(a->args[i], b->args[i])) return false;
+    sm_arena *ar = sm_arena_new();
+    if (!ar) return false;
+    const char *na = sm_expr_sql_name(ar, a), *nb = sm_expr_sql_name(ar, b);
+    bool same = na && nb && strcmp(na, nb) == 0;
+    sm_arena_free(ar);
+    return same;
+}
+
+/* A DISTINCT aggregate whose arguments every other DISTINCT aggregate
+ * shares (so one hash of them keeps each distinct tuple in one spill
+ * file), or -1 (none, or several argument lists). */
+static int ha_shared_distinct(const ha_run *r) {
+    int first = -1;
+    for (int a = 0; a < r->naggs; a++) {
+        const ha_agg *ag = &r->aggs[a];
+        if (!ag->distinct) continue;
+        if (first < 0) {
+            if (ag->nargs == 0) return -1;
+            first = a;
+            continue;
+        }
+        const ha_agg *f = &r->aggs[first];
+        if (ag->nargs != f->nargs) return -1;
+        for (int i = 0; i < ag->nargs; i++)
+            if (!ha_same_expr(ag->call->args[i], f->call->args[i])) return -1;
+    }
+    return first;
+}
+
 /* The spilling run: routes the child's rows into spill files, then
  * aggregates them, one file per task, each table held to a share of the
  * budget. */
@@ -660,11 +794,20 @@ static int ha_spill_run(ha_run *r, sm_mset **out) {
     int threads = sm_pool_threads(r->ctx->pool);
     r->work_budget = (free_now > limit / 4 ? free_now : limit / 4) / 2 / (threads > 0 ? threads : 1);
     ha_spill_job j = {.r = r};
+    /* DISTINCT: a global aggregate, or groups that are few next to their
+     * distinct tuples, route by key + the shared distinct arguments */
+    r->route_agg = -1;
+    if (r->shared_distinct >= 0 &&
+        (r->nkeys == 0 || atomic_load(&r->ov_pairs) > 8 * atomic_load(&r->ov_groups))) {
+        r->route_agg = r->shared_distinct;
+        j.acc_mode = true;
+    }
     pthread_mutex_init(&j.out_lock, NULL);
     j.out = sm_mset_new(r->tp.npieces);
     sm_mset_spill_under(j.out, limit); /* the output may spill too (exec/msetspill.c) */
     j.ss = sm_spill_set_new(0);
     int rc = j.out && j.ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
+    if (rc == SM_OK && j.acc_mode) rc = ha_table_init(r, &j.acc);
     r->spill_dst = j.ss;
     if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, ha_spill_consume, r);
     if (j.ss) {
@@ -673,6 +816,17 @@ static int ha_spill_run(ha_run *r, sm_mset **out) {
     }
     if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, SM_SPILL_FANOUT, ha_spill_task, &j);
     sm_spill_set_free(j.ss);
+    if (rc == SM_OK && j.acc_mode) {
+        /* a global aggregate yields its one row even if every file was empty */
+        if (r->nkeys == 0 && j.acc.keys.ngroups == 0) {
+            uint64_t h = 0;
+            uint32_t g;
+            rc = sm_keytab_insert(&j.acc.keys, NULL, &h, NULL, 1, &g, NULL);
+            if (rc == SM_OK) rc = ha_table_reserve(r, &j.acc);
+        }
+        if (rc == SM_OK) rc = ha_emit_spilled(r, &j.acc, j.out);
+    }
+    if (j.acc_mode) ha_table_free(r, &j.acc);
     r->spill_dst = NULL;
     pthread_mutex_destroy(&j.out_lock);
     sm_exec_metrics_spilled(r->ctx, r->plan, atomic_load(&j.bytes), atomic_load(&j.parts));
@@ -699,9 +853,9 @@ int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         .arg = &r,
     };
     int rc = ha_prepare(&r);
-    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && r.nkeys > 0;
+    r.shared_distinct = rc == SM_OK ? ha_shared_distinct(&r) : -1;
+    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && (r.nkeys > 0 || r.shared_distinct >= 0);
     r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */
-    for (int a = 0; r.can_spill && a < r.naggs; a++) r.can_spill &= !r.aggs[a].distinct;
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     if (rc != SM_OK && atomic_load(&r.overflow)) {
         sm_err_clear();
