@@ -155,15 +155,15 @@ static int put_vec_sel(sm_buf *o, const sm_vector *v, const int32_t *sel, int64_
             if (v->validity[sel[i] >> 3] >> (sel[i] & 7) & 1) bits[i >> 3] |= (uint8_t)(1u << (i & 7));
         p += vb;
     }
-    if (offs) {
-        int32_t *no = (int32_t *)(void *)p, at = 0;
+    if (offs) { /* the message is not aligned: offsets are stored with memcpy */
+        int32_t at = 0;
         char *bytes = p + (size_t)(n + 1) * 4;
-        no[0] = 0;
+        memcpy(p, &at, 4);
         for (int64_t i = 0; i < n; i++) {
             int32_t len = off ? off[sel[i] + 1] - off[sel[i]] : 0;
             if (strs && len) memcpy(bytes + at, v->bytes + off[sel[i]], (size_t)len);
             at += strs ? len : 0;
-            no[i + 1] = at;
+            memcpy(p + 4 * (i + 1), &at, 4);
         }
         p = bytes + at;
     } else if (w) {

@@ -306,8 +306,9 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
     if (ctx->dist && p->kind == SM_PLAN_LIMIT) goto breaker; /* gathered to rank 0 */
     switch (p->kind) {
     case SM_PLAN_SCAN:
+        if (p->shared_scan) return shared_scan_parts(ctx, p); /* distributed: this rank's splits */
         if (dist_deals(ctx, p)) return dist_nsplits(ctx, p);
-        return p->shared_scan ? shared_scan_parts(ctx, p) : p->source->nsplits;
+        return p->source->nsplits;
     case SM_PLAN_VALUES: return ctx->dist && ctx->dist->rank != 0 ? 0 : 1;
     case SM_PLAN_FILTER:
     case SM_PLAN_PROJECT:
@@ -350,6 +351,7 @@ int exec_num_partitions(sm_exec_ctx *ctx, const sm_plan *p) {
 typedef struct {
     const sm_plan *p;
     sm_mset *m;
+    const sm_exec_ctx *ctx; /* distributed: part i reads this rank's split (dist_split) */
 } shared_scan_job;
 
 /* True when v is a plain vector whose rows are all null: a column the
@@ -372,7 +374,7 @@ static int shared_scan_task(void *arg, int part) {
      * of each holding its own (pruned columns of a wide table). */
     sm_vector **nulls = sm_calloc((size_t)(ncols ? ncols : 1), sizeof *nulls);
     if (!nulls) return sm_err(SM_NOMEM, "out of memory reading a shared scan");
-    int rc = job->p->source->open(job->p->source, part, &rd);
+    int rc = job->p->source->open(job->p->source, dist_deals(job->ctx, job->p) ? dist_split(job->ctx, part) : part, &rd);
     for (; rc == SM_OK;) {
         sm_batch *b = NULL;
         if ((rc = rd->next(rd, &b)) != SM_OK || !b) break;
@@ -403,8 +405,8 @@ static int shared_scan_task(void *arg, int part) {
 static int shared_scan_parts(sm_exec_ctx *ctx, const sm_plan *p) {
     sm_mset *m = cache_get(ctx, p);
     if (m) return m->nparts;
-    int n = p->source->nsplits;
-    shared_scan_job job = {p, sm_mset_new(n)};
+    int n = dist_deals(ctx, p) ? dist_nsplits(ctx, p) : p->source->nsplits;
+    shared_scan_job job = {p, sm_mset_new(n > 0 ? n : 1), ctx};
     if (!job.m) {
         sm_err(SM_NOMEM, "out of memory reading a shared scan");
         return -1;
