@@ -1020,7 +1020,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
                     vec->bytes_len = o0;
                     if ((rc = sm_vector_reserve_bytes(vec, n))) break;
                 }
-                memcpy(vec->bytes + o0, s, (size_t)n);
+                if (n > 0) memcpy(vec->bytes + o0, s, (size_t)n);
                 off[rows + 1] = o0 + n;
                 break;
             }

@@ -160,7 +160,7 @@ TEST(csv_fast_tokenizer_quoted_at_block_edges) {
 }
 
 TEST(csv_fast_date_matches_parse_date) {
-    char s[16];
+    char s[48];
     int mismatches = 0;
     for (int y = 1; y <= 9999 && mismatches < 5; y += (y < 2100 ? 1 : 7)) {
         for (int m = 0; m <= 13; m++) {
