@@ -55,7 +55,10 @@ static int eval_lazy_arg(const sm_eval_ctx *ctx, const sm_expr *e, sm_func_needs
         if (needs(e, k, args, row)) sel[cnt++] = (int32_t)row;
     const sm_expr *a = e->args[k];
     int rc = SM_OK;
-    if (cnt == n) {
+    if (cnt == n || (cnt > 0 && a->kind == SM_EX_LITERAL)) {
+        /* a literal costs no more on every row than on the needed ones (and
+         * cannot fail): built whole, not on a sub-batch then widened row by
+         * row (na.fill's coalesce(col, 'value') on every batch) */
         rc = sm_expr_eval(ctx, a, in, out);
     } else if (cnt == 0 || a->type == SM_NULLTYPE) {
         *out = sm_vector_new_nulls(a->type, n);

@@ -959,18 +959,39 @@ static int op_logic(const sm_vector *a, const sm_vector *b, int64_t n, bool is_a
         sm_vector_unref(v);
         return SM_NOMEM;
     }
-    for (row = 0; row < n; row++) {
-        bool va = !sm_vector_is_null(a, row), vb = !sm_vector_is_null(b, row);
-        bool xa = va && x[row], xb = vb && y[row];
+    /* Eight rows (one validity byte) at a time, as bit masks: va/vb = the
+     * side is not null, xa/xb = it is true; AND is true when both are true
+     * and known when either is a known false or both are known; OR is true
+     * when either is true and known when either is true or both are known.
+     * The values' eight bytes are folded to bits (any non-zero byte is
+     * true) with a multiply, and the result spread back to 0/1 bytes. */
+    bool a_all_null = a->type == SM_NULLTYPE, b_all_null = b->type == SM_NULLTYPE;
+    const uint8_t *abm = a_all_null ? NULL : a->validity, *bbm = b_all_null ? NULL : b->validity;
+    for (int64_t base = 0; base < n; base += 8) {
+        int64_t m = n - base < 8 ? n - base : 8;
+        uint64_t wx = 0, wy = 0;
+        memcpy(&wx, x + base, (size_t)m);
+        memcpy(&wy, y + base, (size_t)m);
+        wx |= wx >> 4, wx |= wx >> 2, wx |= wx >> 1, wx &= 0x0101010101010101ull;
+        wy |= wy >> 4, wy |= wy >> 2, wy |= wy >> 1, wy &= 0x0101010101010101ull;
+        unsigned bx = (unsigned)((wx * 0x0102040810204080ull) >> 56);
+        unsigned by = (unsigned)((wy * 0x0102040810204080ull) >> 56);
+        unsigned va = a_all_null ? 0u : abm ? abm[base >> 3] : 0xffu;
+        unsigned vb = b_all_null ? 0u : bbm ? bbm[base >> 3] : 0xffu;
+        unsigned xa = va & bx, xb = vb & by, res, known;
         if (is_and) {
-            if ((va && !xa) || (vb && !xb)) r[row] = 0;
-            else if (va && vb) r[row] = 1;
-            else r[row] = 0, ev_clear_bit(bm, row);
+            res = xa & xb;
+            known = (va & ~xa) | (vb & ~xb) | (va & vb);
         } else {
-            if (xa || xb) r[row] = 1;
-            else if (va && vb) r[row] = 0;
-            else r[row] = 0, ev_clear_bit(bm, row);
+            res = xa | xb;
+            known = res | (va & vb);
         }
+        res &= known;
+        uint64_t spread = ((uint64_t)(res & 0xffu) * 0x0101010101010101ull) & 0x8040201008040201ull;
+        spread = ((spread + 0x7f7f7f7f7f7f7f7full) & 0x8080808080808080ull) >> 7;
+        memcpy(r + base, &spread, (size_t)m);
+        uint8_t mask = m == 8 ? 0xffu : (uint8_t)((1u << m) - 1u);
+        bm[base >> 3] = (uint8_t)((bm[base >> 3] & ~mask) | (known & mask));
     }
     *out = v;
     return SM_OK;

@@ -791,6 +791,27 @@ TEST(eval_empty_batch) {
     sm_batch_free(empty);
 }
 
+/* Three-valued AND / OR over columns (ops.c op_logic, eight rows per
+ * validity byte): all nine combinations, then again past a byte boundary. */
+TEST(eval_logic_three_valued_columns) {
+    const char *rows[] = {"true,true",  "true,false",  "true,NULL",  "false,true", "false,false",
+                          "false,NULL", "NULL,true",   "NULL,false", "NULL,NULL",  "true,true",
+                          "NULL,false", "false,NULL"};
+    sm_schema *s = NULL;
+    sm_batch *b = h_batch("p BOOLEAN, q BOOLEAN", &s, 12, rows);
+    CHECK(b != NULL);
+    if (!b) return;
+    CHECK_STR(h_run("p AND q", s, b),
+              "true|false|NULL|false|false|false|NULL|false|NULL|true|false|false");
+    CHECK_STR(h_run("p OR q", s, b), "true|true|true|true|false|NULL|true|NULL|NULL|true|NULL|NULL");
+    CHECK_STR(h_run("(p AND q) IS NULL", s, b),
+              "false|false|true|false|false|false|true|false|true|false|false|false");
+    CHECK_STR(h_run("p AND NULL", s, b),
+              "NULL|NULL|NULL|false|false|false|NULL|NULL|NULL|NULL|NULL|false");
+    sm_batch_free(b);
+    sm_schema_free(s);
+}
+
 /* coalesce over strings (func_conditional.c coalesce_strings): each row from
  * its first non-null argument, empty strings kept, all-null rows null; a
  * first argument without nulls is the result itself (shared, not copied). */
@@ -808,6 +829,12 @@ TEST(eval_coalesce_strings_bulk_and_shared) {
               "x|unknown@example.com||unknown@example.com|a longer value than sixteen bytes");
     CHECK_STR(h_run("coalesce(NULL, a)", s, b), "x|NULL||NULL|a longer value than sixteen bytes");
     CHECK_STR(h_run("coalesce(c, a)", s, b), "c0|c1|c2|c3|c4");
+    /* a literal argument of a lazy call is built on every row, not on the
+     * needed rows then widened (eval.c eval_lazy_arg): picked rows alone */
+    CHECK_STR(h_run("if(a IS NULL, 'none', a)", s, b),
+              "x|none||none|a longer value than sixteen bytes");
+    CHECK_STR(h_run("nvl2(a, 'has', 'not')", s, b), "has|not|has|not|has");
+    CHECK_STR(h_run("coalesce(b, 7)", s, b), "7|yy|7|7|zz");
     sm_arena *ar = sm_arena_new();
     sm_expr *e, *bound;
     CHECK_OK(sm_expr_parse(ar, "coalesce(c, a)", &e));
