@@ -327,6 +327,22 @@ done:
     return rc;
 }
 
+/* Past the budget (a quarter of headroom: a table's next growth doubles its
+ * slots)?  Then flags the overflow, noting t's groups and distinct tuples
+ * (ha_spill_run's routing), and fails: exec_hashagg starts over, spilling. */
+static int ha_check_budget(ha_run *r, const ha_table *t) {
+    if (!r->can_spill || sm_mem_in_use() <= r->ctx->memory_limit - r->ctx->memory_limit / 4 ||
+        sm_mem_in_use() - r->mem_start <= r->ctx->memory_limit / 16)
+        return SM_OK;
+    int64_t pairs = 0;
+    for (int a = 0; a < r->naggs; a++)
+        if (r->aggs[a].distinct) pairs += t->dsets[a].ngroups;
+    atomic_store(&r->ov_groups, t->keys.ngroups);
+    atomic_store(&r->ov_pairs, pairs);
+    atomic_store(&r->overflow, true);
+    return sm_err(SM_INTERNAL, "hash aggregate: memory budget reached");
+}
+
 static int ha_consume(void *arg, int part, sm_batch *b) {
     ha_run *r = arg;
     ha_table *t = ha_partial(r, part);
@@ -334,18 +350,7 @@ static int ha_consume(void *arg, int part, sm_batch *b) {
     if (!t->used) rc = ha_table_init(r, t);
     if (rc == SM_OK) rc = ha_consume_batch(r, t, b);
     sm_batch_free(b);
-    /* a quarter of headroom: a table's next growth doubles its slots */
-    if (rc == SM_OK && r->can_spill &&
-        sm_mem_in_use() > r->ctx->memory_limit - r->ctx->memory_limit / 4 &&
-        sm_mem_in_use() - r->mem_start > r->ctx->memory_limit / 16) {
-        int64_t pairs = 0;
-        for (int a = 0; a < r->naggs; a++)
-            if (r->aggs[a].distinct) pairs += t->dsets[a].ngroups;
-        atomic_store(&r->ov_groups, t->keys.ngroups);
-        atomic_store(&r->ov_pairs, pairs);
-        atomic_store(&r->overflow, true); /* exec_hashagg starts over, spilling */
-        rc = sm_err(SM_INTERNAL, "hash aggregate: memory budget reached");
-    }
+    if (rc == SM_OK) rc = ha_check_budget(r, t);
     return rc;
 }
 
@@ -487,6 +492,7 @@ static int ha_merge_task(void *arg, int piece) {
     for (int p = 0; p < r->tp.npartials && rc == SM_OK; p++) {
         if (sm_pool_cancelled()) break;
         if (ha_partial(r, p)->used) rc = ha_merge_partial(r, piece, &m, ha_partial(r, p));
+        if (rc == SM_OK) rc = ha_check_budget(r, &m); /* merging can pass it too */
     }
     if (rc == SM_OK && r->nkeys == 0 && m.keys.ngroups == 0) {
         /* global aggregate over empty input: one row of initial states */
