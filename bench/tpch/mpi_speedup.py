@@ -104,7 +104,7 @@ def moved_bytes(err):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--data', default=os.path.join('/work/main/bench/data/tpch/sf1'))
+    ap.add_argument('--data', default=os.path.join(ROOT, 'bench', 'data', 'tpch', 'sf1'))
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
     ap.add_argument('--queries', default=','.join(str(i) for i in range(1, 23)))
     ap.add_argument('--runs', type=int, default=3)
