@@ -2,7 +2,8 @@
  * test_spill.c — the memory budget (smelt.memory.limit) and hash
  * aggregation spilling (exec/spill.c, exec/hashagg.c): a group-by with many
  * distinct keys under an 8 MB budget gives the rows of an unconstrained run
- * while its counted memory stays near the budget, so does a DISTINCT; the spill directory is
+ * while its counted memory stays near the budget, so do a DISTINCT and DISTINCT aggregates
+ * (global, few groups, many groups); the spill directory is
  * gone afterwards, also when the query fails midway; bad sizes are rejected.
  */
 #define _GNU_SOURCE
@@ -195,4 +196,57 @@ TEST(memory_limit_setting_parses_sizes) {
     unsetenv("SMELT_MEMORY_LIMIT");
     sm_session_free(good);
     sm_session_free(s);
+}
+
+/* DISTINCT aggregates (hashagg.c, "spilling DISTINCT"): a global count(DISTINCT v), a
+ * GROUP BY over few groups with many distinct values each, and one over many groups. */
+/* Runs q unconstrained and under 8m: equal rows, bounded memory, spilled. */
+static void check_query(const char *q, const char *explain) {
+    sm_session *s = session(NULL);
+    CHECK(s != NULL);
+    char expected[1024];
+    int64_t base = sm_mem_in_use();
+    sm_mem_peak_reset();
+    snprintf(expected, sizeof expected, "%s", rows_of(sm_sql(s, q), false));
+    int64_t unconstrained = sm_mem_peak() - base;
+    sm_session_free(s);
+    CHECK(strlen(expected) > 0);
+    s = session("8m");
+    CHECK(s != NULL);
+    base = sm_mem_in_use();
+    sm_mem_peak_reset();
+    CHECK_STR(rows_of(sm_sql(s, q), false), expected);
+    int64_t grew = sm_mem_peak() - base;
+    fprintf(stderr, "  %s\n    unconstrained %lld, under 8m %lld bytes\n", q,
+            (long long)unconstrained, (long long)grew);
+    CHECK(unconstrained > (16 << 20));
+    if (grew > (8 << 20) + (8 << 20)) T_FAIL("peak counted memory grew by %lld bytes", (long long)grew);
+    const char *plan = rows_of(sm_sql(s, explain), true);
+    CHECK(strstr(plan, "spilled=") != NULL);
+    CHECK_STR(sm_spill_dir(), "");
+    CHECK_INT(leftovers(), 0);
+    sm_session_free(s);
+}
+
+TEST(spill_global_count_distinct) {
+    setup();
+    check_query("SELECT count(DISTINCT v), sum(DISTINCT v), count(*), max(k) FROM t",
+                "EXPLAIN ANALYZE SELECT count(DISTINCT v) FROM t");
+    teardown();
+}
+
+TEST(spill_groupby_few_groups_count_distinct) {
+    setup();
+    check_query("SELECT v % 3 AS g, count(DISTINCT v), sum(DISTINCT v), count(*), min(k) FROM t "
+                "GROUP BY v % 3",
+                "EXPLAIN ANALYZE SELECT v % 3, count(DISTINCT v) FROM t GROUP BY v % 3");
+    teardown();
+}
+
+TEST(spill_groupby_many_groups_count_distinct) {
+    setup();
+    check_query("SELECT count(*), sum(c), sum(hash(k, c, s)) FROM (SELECT k, count(DISTINCT v % 5) "
+                "AS c, sum(DISTINCT v) AS s FROM t GROUP BY k)",
+                "EXPLAIN ANALYZE SELECT k, count(DISTINCT v % 5) FROM t GROUP BY k");
+    teardown();
 }
