@@ -364,21 +364,29 @@ static int field_slow(const csvw_rules *r, int col, const char *s, int len, bool
     return SM_OK;
 }
 
+/* Whether a value may be written as it is as far as its edges go: not
+ * empty, no whitespace to trim at either end, no comment character first,
+ * quoteAll off.  Its bytes still need checking for special ones. */
+static inline bool plain_edges(const csvw_rules *r, int col, const char *s, int len) {
+    const csv_write_opts *o = r->o;
+    return len > 0 && !o->quote_all && !(o->trim_leading && is_ws((unsigned char)s[0])) &&
+           !(o->trim_trailing && is_ws((unsigned char)s[len - 1])) && !(col == 0 && s[0] == o->comment);
+}
+
+/* Appends s as it is. */
+static inline int put_plain(const char *s, int len, sm_buf *b) {
+    if (b->len + (size_t)len + 1 > b->cap && sm_buf_reserve(b, (size_t)len + 1)) return SM_NOMEM;
+    memcpy(b->data + b->len, s, (size_t)len);
+    b->len += (size_t)len;
+    return SM_OK;
+}
+
 /* One field: the fast path when nothing in it is special. */
 static inline int field(const csvw_rules *r, int col, const char *s, int len, sm_buf *b) {
-    const csv_write_opts *o = r->o;
-    if (len > 0 && !o->quote_all && !(o->trim_leading && is_ws((unsigned char)s[0])) &&
-        !(o->trim_trailing && is_ws((unsigned char)s[len - 1])) &&
-        !(col == 0 && s[0] == o->comment)) {
+    if (plain_edges(r, col, s, len)) {
         int i = 0;
         while (i < len && !r->special[(unsigned char)s[i]]) i++;
-        if (i == len) {
-            if (b->len + (size_t)len + 1 > b->cap && sm_buf_reserve(b, (size_t)len + 1))
-                return SM_NOMEM;
-            memcpy(b->data + b->len, s, (size_t)len);
-            b->len += (size_t)len;
-            return SM_OK;
-        }
+        if (i == len) return put_plain(s, len, b);
     }
     return field_slow(r, col, s, len, false, b);
 }
@@ -408,16 +416,7 @@ static int64_t first_special(const csvw_rules *r, const char *p, int64_t n) {
 /* field() for a value known to hold no special byte: only the edge checks
  * (empty, whitespace at either end, comment character) remain. */
 static inline int field_clean(const csvw_rules *r, int col, const char *s, int len, sm_buf *b) {
-    const csv_write_opts *o = r->o;
-    if (len > 0 && !o->quote_all && !(o->trim_leading && is_ws((unsigned char)s[0])) &&
-        !(o->trim_trailing && is_ws((unsigned char)s[len - 1])) &&
-        !(col == 0 && s[0] == o->comment)) {
-        if (b->len + (size_t)len + 1 > b->cap && sm_buf_reserve(b, (size_t)len + 1))
-            return SM_NOMEM;
-        memcpy(b->data + b->len, s, (size_t)len);
-        b->len += (size_t)len;
-        return SM_OK;
-    }
+    if (plain_edges(r, col, s, len)) return put_plain(s, len, b);
     return field_slow(r, col, s, len, false, b);
 }
 
