@@ -2,7 +2,7 @@
 """TPC-H on 1 rank x 1 thread vs N ranks x 1 thread, and each query's exchange volume.
 
     bench/tpch/mpi_speedup.py [--data DIR] [--build DIR] [--queries 1,3,5] [--runs 3]
-                              [--ranks 2] [--spin]
+                              [--ranks 2] [--spin] [--session]
 
 Every query runs in its own `smelt sql --format tsv --last-only -f FILE` process (FILE: the
 eight CREATE TEMPORARY VIEW statements of bench/tpch/run.py, then the query) with
@@ -11,6 +11,13 @@ table gives medians of wall seconds and of CPU seconds (user + sys of every proc
 ranks and mpirun included; ranks waiting in a collective yield their core rather than spin,
 OMPI_MCA_mpi_yield_when_idle=1, unless --spin), the wall speed-up, and whether the outputs are
 identical.
+
+--session runs every query of the list in one `smelt sql --time` process instead (the eight
+views, then the queries one after another; once on one process, once with `--ranks N`), the
+way a Spark or Glue session runs a job's statements on executors already started: each
+query's time is the "Time taken" smelt prints after it (rank 0's clock, from the statement's
+start to its last row), so starting mpirun and the ranks is paid once per run, not per
+query.  CPU is then given for the whole run only.  Both modes are reported in docs/mpi.md.
 
 Exchange volume: the N-rank run has SMELT_EXCHANGE_TRACE=1; "moved" is the sum over ranks
 and exchanges of the bytes a rank sent to *other* ranks (rows a rank keeps are not moved),
@@ -102,6 +109,65 @@ def moved_bytes(err):
     return total
 
 
+def session_times(err):
+    """[(seconds, stderr text of that statement)] for each statement, in order."""
+    out, start = [], 0
+    for m in re.finditer(r'Time taken: ([0-9.]+) seconds[^\n]*\n', err):
+        out.append((float(m.group(1)), err[start:m.start()]))
+        start = m.end()
+    return out
+
+
+def main_session(a, smelt, setup, env, yield_env, colbytes, tmp):
+    qs = [int(x) for x in a.queries.split(',')]
+    texts = [open(os.path.join(run.QUERIES, 'q%d.sql' % q)).read() for q in qs]
+    path = os.path.join(tmp, 'session.sql')
+    with open(path, 'w') as f:
+        f.write(setup + ''.join(t.rstrip().rstrip(';') + ';\n' for t in texts))
+    base = [smelt, 'sql', '--time', '--format', 'tsv', '-f', path]
+    nviews = setup.count(';')
+    t1, tn, w1, wn, c1, cn, moved, same = [], [], [], [], [], [], None, True
+    for _ in range(a.runs):
+        w, c, out1, err1, rc1 = run_one(base, env)
+        if rc1 != 0:
+            print('one rank failed: %s' % err1[-500:], file=sys.stderr)
+        w1.append(w)
+        c1.append(c)
+        t1.append([x[0] for x in session_times(err1)[nviews:]])
+        w, c, outn, errn, rcn = run_one(base[:2] + ['--ranks', str(a.ranks)] + base[2:],
+                                        dict(env, SMELT_EXCHANGE_TRACE='1', **yield_env))
+        if rcn != 0:
+            print('%d ranks failed: %s' % (a.ranks, errn[-500:]), file=sys.stderr)
+        wn.append(w)
+        cn.append(c)
+        st = session_times(errn)[nviews:]
+        tn.append([x[0] for x in st])
+        moved = [moved_bytes(x[1]) for x in st]
+        same = same and rc1 == 0 and rcn == 0 and out1 == outn
+    print('| query | 1 rank | %d ranks | speed-up | moved MB | input MB | moved / input |' % a.ranks)
+    print('|---|---:|---:|---:|---:|---:|---:|')
+    tot1 = totn = 0.0
+    ratios = []
+    for i, q in enumerate(qs):
+        m1 = statistics.median(r[i] for r in t1)
+        mn = statistics.median(r[i] for r in tn)
+        inp = input_bytes(texts[i], colbytes)
+        tot1 += m1
+        totn += mn
+        ratios.append(m1 / mn if mn else 0)
+        print('| q%d | %.2f s | %.2f s | %.2f | %.1f | %.1f | %.2f |' % (
+            q, m1, mn, ratios[-1], moved[i] / 1e6, inp / 1e6, moved[i] / inp if inp else 0),
+            flush=True)
+    print('\nsession of %d queries, medians of %d runs: sum of query times %.1f s vs %.1f s '
+          '(speed-up %.2f); geometric mean speed-up %.2f; whole process wall %.1f s vs %.1f s '
+          '(%.2f), CPU %.1f s vs %.1f s; outputs %s' % (
+              len(qs), a.runs, tot1, totn, tot1 / totn if totn else 0,
+              statistics.geometric_mean([r for r in ratios if r]) if ratios else 0,
+              statistics.median(w1), statistics.median(wn),
+              statistics.median(w1) / statistics.median(wn), statistics.median(c1),
+              statistics.median(cn), 'identical' if same else 'DIFFERENT'))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=os.path.join(ROOT, 'bench', 'data', 'tpch', 'sf1'))
@@ -110,6 +176,7 @@ def main():
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--ranks', type=int, default=2)
     ap.add_argument('--spin', action='store_true')
+    ap.add_argument('--session', action='store_true')
     a = ap.parse_args()
     smelt = os.path.abspath(os.path.join(a.build, 'smelt'))
     tmp = os.path.join(os.environ.get('TMPDIR', '/tmp'), 'smelt-mpi-speedup')
@@ -121,6 +188,8 @@ def main():
     # a rank waiting in a collective yields its core instead of spinning (Open MPI spins by
     # default), so the CPU column counts work, not waiting; --spin keeps the default
     yield_env = {} if a.spin else {'OMPI_MCA_mpi_yield_when_idle': '1'}
+    if a.session:
+        return main_session(a, smelt, setup, env, yield_env, colbytes, tmp)
     rows = []
     print('| query | 1 rank wall | %d ranks wall | speed-up | 1 rank CPU | %d ranks CPU | moved MB | '
           'input MB | moved / input | same rows |' % (a.ranks, a.ranks))

@@ -103,6 +103,20 @@ else
     fail "smelt sql --ranks 3" "$T/qr.err"
 fi
 
+# --ranks without hosts pins Open MPI's point-to-point layer to ob1 (launch.c: probing
+# UCX/OFI costs ~0.2 s of every start); across hosts, or when the user chose, it is left alone
+printf '#!/bin/sh\necho "pml=${OMPI_MCA_pml-unset}" >>"%s"\n' "$T/launched" >"$T/fake-mpirun"
+chmod +x "$T/fake-mpirun"
+: >"$T/launched"
+env -u OMPI_MCA_pml SMELT_MPIRUN="$T/fake-mpirun" "$SMELT" sql --ranks 2 "SELECT 1" >/dev/null 2>&1
+env -u OMPI_MCA_pml SMELT_MPIRUN="$T/fake-mpirun" "$SMELT" sql --ranks 2 --hosts a,b "SELECT 1" >/dev/null 2>&1
+OMPI_MCA_pml=cm SMELT_MPIRUN="$T/fake-mpirun" "$SMELT" sql --ranks 2 "SELECT 1" >/dev/null 2>&1
+if [ "$(tr '\n' ' ' <"$T/launched")" = "pml=ob1 pml=unset pml=cm " ]; then
+    pass "--ranks on one machine starts Open MPI with pml ob1; --hosts and the user's choice kept"
+else
+    fail "--ranks pml choice: $(tr '\n' ' ' <"$T/launched")" /dev/null
+fi
+
 # ---- shuffles skipped when an input is already spread by the keys (exchange/copart.c):
 # the same rows as one process on 1-4 ranks, the trace shows the skips, and with
 # SMELT_NO_COPARTITION=1 (every shuffle made) the output is the same
