@@ -25,7 +25,11 @@
  *      bits), in parallel over the partials; then one task per piece merges
  *      each of its buckets in a cache-sized table) and marks each winning
  *      group in its partial's `won` bytes (groups of different pieces are
- *      different bytes, so merge tasks never write the same one).
+ *      different bytes, so merge tasks never write the same one).  With
+ *      one integer key column the partials move from tables to radix
+ *      buckets of (key, ordinal) entries instead, so that each row is
+ *      inserted once, in the finish step's merge, which marks the winners'
+ *      keep bytes itself ("the radix path" below).
  *   3. Emit (subset mode, the two-phase driver's finish step): won groups
  *      mark their first rows in the kept batches' `keep` bytes (one task
  *      per partial, dd_mark_task); output partition j then takes a
@@ -66,6 +70,17 @@
 #include "exec/partials.h"
 #include "exec/spill.h"
 
+#define DD_RADIX_BITS 8 /* the radix path's buckets: the top bits of the key's hash */
+#define DD_NBUCKETS (1 << DD_RADIX_BITS)
+
+/* The radix path: a list of entries (key, ordinal) of one hash bucket, in
+ * ordinal order; a 4-byte key's entry is one word, (ordinal << 32) | key,
+ * an 8-byte key's two, key then ordinal.  n and cap count words. */
+typedef struct {
+    uint64_t *e;
+    int64_t n, cap;
+} dd_bucket;
+
 typedef struct {
     bool used;
     sm_keytab keys;
@@ -78,6 +93,13 @@ typedef struct {
     int nbatches, capbatches;
     uint64_t *loc;
     int64_t caploc;
+    uint8_t *keep_all; /* the keep bytes of every kept batch, batch after batch (dd_alloc_keep) */
+    /* one integer key (dd_run.int_w, "the radix path"): */
+    int64_t rows_seen; /* rows consumed */
+    bool scatter;      /* rows go to bk; keys, loc and won are gone (dd_to_scatter) */
+    dd_bucket *bk;     /* DD_NBUCKETS lists of (key, ordinal) entries */
+    int64_t nrows;     /* scatter: rows of the kept batches (ordinals 0..nrows) */
+    int64_t null_at;   /* scatter: 1 + the ordinal of the first null key; 0 when none */
 } dd_table;
 
 typedef struct {
@@ -106,6 +128,9 @@ typedef struct {
     int nsub, nbuckets;
     int64_t *rcount, *bstart_ent;
     uint64_t *ent;
+    /* subset mode with one key column of 4- or 8-byte integer storage: its
+     * width, and the radix path is used (see "the radix path"); else 0 */
+    int int_w;
 } dd_run;
 
 static dd_table *dd_partial(dd_run *r, int part) { return (dd_table *)r->tp.partials + part; }
@@ -114,10 +139,11 @@ static void dd_table_free(dd_run *r, dd_table *t) {
     if (!t->used) return;
     (void)r;
     sm_keytab_free(&t->keys);
-    for (int i = 0; i < t->nbatches; i++) {
-        sm_batch_free(t->batches[i]);
-        sm_free(t->keep[i]);
-    }
+    for (int i = 0; i < t->nbatches; i++) sm_batch_free(t->batches[i]);
+    if (t->bk)
+        for (int i = 0; i < DD_NBUCKETS; i++) sm_free(t->bk[i].e);
+    sm_free(t->bk);
+    sm_free(t->keep_all);
     sm_free(t->batches);
     sm_free(t->keep);
     sm_free(t->loc);
@@ -130,6 +156,37 @@ static int dd_table_init(dd_run *r, dd_table *t) {
     memset(t, 0, sizeof *t);
     SM_TRY(sm_keytab_init(&t->keys, r->nkeys, r->key_types));
     t->used = true;
+    return SM_OK;
+}
+
+/* Room in t->batches and t->keep for one more kept batch. */
+static int dd_room_for_batch(dd_table *t) {
+    if (t->nbatches < t->capbatches) return SM_OK;
+    int cap = t->capbatches ? t->capbatches * 2 : 16;
+    sm_batch **nb = sm_realloc(t->batches, (size_t)cap * sizeof *nb);
+    if (!nb) return SM_NOMEM;
+    t->batches = nb;
+    uint8_t **nk = sm_realloc(t->keep, (size_t)cap * sizeof *nk);
+    if (!nk) return SM_NOMEM;
+    t->keep = nk;
+    t->capbatches = cap;
+    return SM_OK;
+}
+
+/* Allocates the keep bytes of t's kept batches, all zero, in one array:
+ * t->keep[bi] points at batch bi's rows, which are the ordinals
+ * [start, start + nrows) of the radix path.  Before the merge (radix path)
+ * or the marking (dd_mark_task). */
+static int dd_alloc_keep(dd_table *t) {
+    int64_t total = 0;
+    for (int bi = 0; bi < t->nbatches; bi++) total += t->batches[bi]->nrows;
+    t->keep_all = sm_calloc((size_t)(total > 0 ? total : 1), 1);
+    if (!t->keep_all) return SM_NOMEM;
+    int64_t at = 0;
+    for (int bi = 0; bi < t->nbatches; bi++) {
+        t->keep[bi] = t->keep_all + at;
+        at += t->batches[bi]->nrows;
+    }
     return SM_OK;
 }
 
@@ -153,23 +210,166 @@ static int dd_keep_rows(dd_table *t, sm_batch *b, const uint32_t *gids, const ui
         t->won = w;
         t->caploc = cap;
     }
-    if (t->nbatches == t->capbatches) {
-        int cap = t->capbatches ? t->capbatches * 2 : 16;
-        sm_batch **nb = sm_realloc(t->batches, (size_t)cap * sizeof *nb);
-        if (!nb) return SM_NOMEM;
-        t->batches = nb;
-        uint8_t **nk = sm_realloc(t->keep, (size_t)cap * sizeof *nk);
-        if (!nk) return SM_NOMEM;
-        t->keep = nk;
-        t->capbatches = cap;
-    }
-    uint8_t *keep = sm_calloc((size_t)n, 1);
-    if (!keep) return SM_NOMEM;
+    SM_TRY(dd_room_for_batch(t));
     uint64_t bi = (uint64_t)t->nbatches;
     for (int64_t i = 0; i < n; i++)
         if (is_new[i]) t->loc[gids[i]] = (bi << 32) | (uint64_t)i;
-    t->keep[t->nbatches] = keep;
+    t->keep[t->nbatches] = NULL; /* set by dd_alloc_keep */
     t->batches[t->nbatches++] = b;
+    *kept = true;
+    return SM_OK;
+}
+
+/* ---- the radix path: one integer key, one insert per row -----------------------------
+ *
+ * dropDuplicates of one 4- or 8-byte integer column (an id) used to insert
+ * every row twice: into its partition's table, then every group again into
+ * the merge's tables.  On this path a partition's rows go, once its keys
+ * look mostly distinct, straight into DD_NBUCKETS lists by the top bits of
+ * their hash, as (key, ordinal) entries, where the ordinal numbers the rows
+ * of the partition's kept batches; no table is built while consuming.  The
+ * finish step then merges each bucket on its own, the partitions in order,
+ * in a table sized for the bucket (small enough for the cache), and marks
+ * the winners' keep bytes directly.  A partition starts with a table as
+ * before (dd_consume) and moves to the buckets (dd_to_scatter) when it
+ * holds at least exec_distinct_radix_groups groups and 15/16 of its rows
+ * were new keys: with keys that repeat, the table stays small and drops
+ * batches holding no new key at once, where the buckets would keep every
+ * batch until the merge.  A partition that never moves has its groups put
+ * into the buckets in the finish step (its first occurrences, in order).
+ * (exec_distinct_radix_groups <= 0 sends every row to the buckets, for
+ * tests.)
+ *
+ * Invariants:
+ *   1. Each bucket's list holds its entries in ordinal order (rows are
+ *      appended in input order; a moved table's groups, in group order,
+ *      come before every later row), so the first entry of a key in the
+ *      merge's walk (partitions in order, then the list) is its first row.
+ *   2. A null key is not an entry: null_at keeps the partition's first one,
+ *      and the first partition that has one keeps that row.
+ *   3. Ordinals fit in 32 bits (a partition of more than 4G rows is an
+ *      error, as a table of more than 4G groups is).
+ *   4. Different buckets mark different rows' keep bytes (a row's key has
+ *      one bucket), so the merge's tasks never write the same byte.
+ */
+#define DD_MERGE_TASKS 32 /* tasks of the radix merge, each a range of buckets */
+
+int64_t exec_distinct_radix_groups = 32768;
+
+/* Bytes of a type stored as a plain 4- or 8-byte integer; 0 for others. */
+static int dd_int_width(sm_type ty) {
+    switch (sm_type_phys(ty)) {
+    case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
+    case SM_INTERVAL_YM:
+    case SM_DATE: return 4;
+    case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
+    case SM_INTERVAL_DT:
+    case SM_TIMESTAMP: return 8;
+    default: return 0;
+    }
+}
+
+static inline uint64_t dd_int_hash(int64_t x) {
+    uint64_t h = (uint64_t)x * 0x9e3779b97f4a7c15ULL + 0x243f6a8885a308d3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static inline int dd_bucket_of(int64_t key) { return (int)(dd_int_hash(key) >> (64 - DD_RADIX_BITS)); }
+
+static int dd_bucket_grow(dd_bucket *bb, int64_t words) {
+    int64_t cap = bb->cap ? bb->cap * 2 : 64;
+    while (cap < bb->n + words) cap *= 2;
+    uint64_t *e = sm_realloc(bb->e, (size_t)cap * sizeof *e);
+    if (!e) return SM_NOMEM;
+    bb->e = e;
+    bb->cap = cap;
+    return SM_OK;
+}
+
+/* Appends (key, ord) to its bucket of t. */
+static inline int dd_bucket_add(dd_table *t, int w, int64_t key, uint64_t ord) {
+    dd_bucket *bb = &t->bk[dd_bucket_of(key)];
+    if (bb->n + 2 > bb->cap) SM_TRY(dd_bucket_grow(bb, 2));
+    if (w == 4) {
+        bb->e[bb->n++] = ord << 32 | (uint32_t)(int32_t)key;
+    } else {
+        bb->e[bb->n] = (uint64_t)key;
+        bb->e[bb->n + 1] = ord;
+        bb->n += 2;
+    }
+    return SM_OK;
+}
+
+static int dd_check_ordinals(int64_t nrows) {
+    if (nrows <= (int64_t)UINT32_MAX) return SM_OK;
+    return sm_err(SM_UNSUPPORTED, "dropDuplicates: more than 4 billion rows in one partition; "
+                                  "raise the number of partitions");
+}
+
+/* Moves partial t from its table to the buckets: each group becomes the
+ * entry of its first row (ordinal = the rows of the kept batches before
+ * its batch, plus its row), in group order; the table is freed. */
+static int dd_to_scatter(dd_run *r, dd_table *t) {
+    int64_t *start = sm_malloc(((size_t)t->nbatches + 1) * sizeof *start);
+    if (!start) return SM_NOMEM;
+    int64_t at = 0;
+    for (int bi = 0; bi < t->nbatches; bi++) {
+        start[bi] = at;
+        at += t->batches[bi]->nrows;
+    }
+    int rc = dd_check_ordinals(at);
+    if (rc == SM_OK && !t->bk && !(t->bk = sm_calloc(DD_NBUCKETS, sizeof *t->bk))) rc = SM_NOMEM;
+    const sm_vector *k = t->keys.keys[0];
+    for (int64_t g = 0; g < t->keys.ngroups && rc == SM_OK; g++) {
+        uint64_t loc = t->loc[g];
+        uint64_t ord = (uint64_t)start[loc >> 32] + (loc & 0xffffffffu);
+        if (sm_vector_is_null(k, g)) t->null_at = (int64_t)ord + 1; /* one null group */
+        else
+            rc = dd_bucket_add(t, r->int_w, r->int_w == 4 ? SM_VEC_I32(k)[g] : SM_VEC_I64(k)[g], ord);
+    }
+    sm_free(start);
+    if (rc != SM_OK) return rc;
+    sm_keytab_free(&t->keys);
+    sm_free(t->loc);
+    sm_free(t->won);
+    t->loc = NULL;
+    t->won = NULL;
+    t->caploc = 0;
+    t->nrows = at;
+    t->scatter = true;
+    return SM_OK;
+}
+
+/* A batch of a partial in scatter mode: kept whole, each row an entry of
+ * its bucket (null keys: null_at).  Takes b on success (*kept). */
+static int dd_scatter_batch(dd_run *r, dd_table *t, sm_batch *b, bool *kept) {
+    const sm_vector *v = b->cols[r->key_cols[0]];
+    int64_t n = b->nrows;
+    if (dd_int_width(v->type) != r->int_w)
+        return sm_err(SM_INTERNAL, "distinct: key column of %d-byte storage, expected %d",
+                      dd_int_width(v->type), r->int_w);
+    SM_TRY(dd_check_ordinals(t->nrows + n));
+    SM_TRY(dd_room_for_batch(t));
+    uint64_t ord = (uint64_t)t->nrows;
+    for (int64_t i = 0; i < n; i++, ord++) {
+        if (v->validity && !(v->validity[i >> 3] & (1u << (i & 7)))) {
+            if (!t->null_at) t->null_at = (int64_t)ord + 1;
+            continue;
+        }
+        SM_TRY(dd_bucket_add(t, r->int_w, r->int_w == 4 ? SM_VEC_I32(v)[i] : SM_VEC_I64(v)[i], ord));
+    }
+    t->keep[t->nbatches] = NULL; /* set by dd_alloc_keep */
+    t->batches[t->nbatches++] = b;
+    t->nrows += n;
     *kept = true;
     return SM_OK;
 }
@@ -185,7 +385,10 @@ static int dd_consume(void *arg, int part, sm_batch *b) {
     uint8_t *is_new = NULL;
     sm_vector **kv = NULL;
     if (n == 0) goto done;
-    if (!t->used && (rc = dd_table_init(r, t)) == SM_OK && r->subset) {
+    if (!t->used && (rc = dd_table_init(r, t)) == SM_OK && r->int_w &&
+        exec_distinct_radix_groups <= 0)
+        rc = dd_to_scatter(r, t); /* straight to the buckets (tests) */
+    else if (rc == SM_OK && !t->scatter && r->subset) {
         /* room for as many groups as the largest partial seen so far, so a
          * partition's table does not rehash and regrow its way up (subset
          * mode: it does not spill, the memory is used anyway) */
@@ -193,6 +396,10 @@ static int dd_consume(void *arg, int part, sm_batch *b) {
         if (hint > 0) rc = sm_keytab_reserve(&t->keys, hint);
     }
     if (rc != SM_OK) goto done;
+    if (t->scatter) {
+        rc = dd_scatter_batch(r, t, b, &kept);
+        goto done;
+    }
     hashes = sm_malloc((size_t)n * sizeof *hashes);
     gids = sm_malloc((size_t)n * sizeof *gids);
     is_new = sm_malloc((size_t)n);
@@ -210,6 +417,10 @@ static int dd_consume(void *arg, int part, sm_batch *b) {
         while (g > h && !atomic_compare_exchange_weak(&r->groups_hint, &h, g)) {
         }
     }
+    t->rows_seen += n;
+    if (rc == SM_OK && r->int_w && t->keys.ngroups >= exec_distinct_radix_groups &&
+        t->keys.ngroups * 16 >= t->rows_seen * 15)
+        rc = dd_to_scatter(r, t); /* mostly distinct keys: one insert per row from now on */
 done:
     sm_free(hashes);
     sm_free(gids);
@@ -326,6 +537,7 @@ static int dd_mark_task(void *arg, int p) {
     dd_run *r = arg;
     dd_table *t = dd_partial(r, p);
     if (!t->used || t->nbatches == 0) return SM_OK;
+    SM_TRY(dd_alloc_keep(t));
     t->kept = sm_calloc((size_t)t->nbatches, sizeof *t->kept);
     if (!t->kept) return SM_NOMEM;
     for (int64_t g = 0; g < t->keys.ngroups; g++) {
@@ -419,11 +631,129 @@ static int dd_emit_task(void *arg, int j) {
 
 static int dd_merge_subset_all(dd_run *r);
 
+/* ---- the radix path's finish step (see "the radix path" above) ---- */
+
+/* Partial p: its table's groups into the buckets (unless it moved while
+ * consuming), and its keep bytes. */
+static int dd_radix_prep_task(void *arg, int p) {
+    dd_run *r = arg;
+    dd_table *t = dd_partial(r, p);
+    if (!t->used) return SM_OK;
+    if (!t->scatter) SM_TRY(dd_to_scatter(r, t));
+    return dd_alloc_keep(t);
+}
+
+/* Merges buckets [task * DD_NBUCKETS / DD_MERGE_TASKS, next task's): for
+ * each, the partials' lists in partition order go through one table of
+ * the bucket's size (slots hold 1 + the index of a distinct key in keys);
+ * an entry whose key is new to it is its key's first row and is kept.
+ * Each list is freed once merged. */
+static int dd_radix_merge_task(void *arg, int task) {
+    dd_run *r = arg;
+    int np = r->tp.npartials, w = r->int_w;
+    int lo = (int)((int64_t)task * DD_NBUCKETS / DD_MERGE_TASKS);
+    int hi = (int)((int64_t)(task + 1) * DD_NBUCKETS / DD_MERGE_TASKS);
+    uint32_t *slots = NULL;
+    int64_t *keys = NULL;
+    int64_t cap = 0; /* slots: 2 * cap, keys: cap */
+    int rc = SM_OK;
+    for (int bk = lo; bk < hi && rc == SM_OK && !sm_pool_cancelled(); bk++) {
+        int64_t n = 0;
+        for (int p = 0; p < np; p++) {
+            const dd_table *t = dd_partial(r, p);
+            if (t->bk) n += t->bk[bk].n / (w == 4 ? 1 : 2);
+        }
+        if (n == 0) continue;
+        if (n > cap) {
+            int64_t c = 1024;
+            while (c < n) c *= 2;
+            sm_free(slots);
+            sm_free(keys);
+            slots = sm_malloc((size_t)c * 2 * sizeof *slots);
+            keys = sm_malloc((size_t)c * sizeof *keys);
+            if (!slots || !keys) {
+                rc = SM_NOMEM;
+                break;
+            }
+            cap = c;
+        }
+        uint64_t nslots = 64;
+        while (nslots < (uint64_t)n * 2) nslots *= 2;
+        uint64_t mask = nslots - 1;
+        memset(slots, 0, (size_t)nslots * sizeof *slots);
+        uint32_t nkeys = 0;
+        for (int p = 0; p < np; p++) {
+            dd_table *t = dd_partial(r, p);
+            if (!t->bk || t->bk[bk].n == 0) continue;
+            const uint64_t *e = t->bk[bk].e;
+            int64_t ne = t->bk[bk].n;
+            uint8_t *keep = t->keep_all;
+            for (int64_t i = 0; i < ne; i += (w == 4 ? 1 : 2)) {
+                int64_t key = w == 4 ? (int64_t)(int32_t)(uint32_t)e[i] : (int64_t)e[i];
+                uint64_t ord = w == 4 ? e[i] >> 32 : e[i + 1];
+                uint64_t idx = dd_int_hash(key) & mask;
+                for (;;) {
+                    uint32_t s = slots[idx];
+                    if (s == 0) { /* first row of this key */
+                        keys[nkeys++] = key;
+                        slots[idx] = nkeys;
+                        keep[ord] = 1;
+                        break;
+                    }
+                    if (keys[s - 1] == key) break;
+                    idx = (idx + 1) & mask;
+                }
+            }
+            sm_free(t->bk[bk].e);
+            t->bk[bk].e = NULL;
+            t->bk[bk].n = t->bk[bk].cap = 0;
+        }
+    }
+    sm_free(slots);
+    sm_free(keys);
+    return rc;
+}
+
+/* Partial p: kept[bi] = the rows of its kept batch bi marked to keep. */
+static int dd_count_task(void *arg, int p) {
+    dd_run *r = arg;
+    dd_table *t = dd_partial(r, p);
+    if (!t->used || t->nbatches == 0) return SM_OK;
+    t->kept = sm_calloc((size_t)t->nbatches, sizeof *t->kept);
+    if (!t->kept) return SM_NOMEM;
+    for (int bi = 0; bi < t->nbatches; bi++) {
+        const uint8_t *keep = t->keep[bi];
+        int64_t n = t->batches[bi]->nrows, k = 0;
+        for (int64_t i = 0; i < n; i++) k += keep[i];
+        t->kept[bi] = k;
+    }
+    return SM_OK;
+}
+
+/* The radix path's finish: buckets, merge, the null key, counts. */
+static int dd_radix_finish(dd_run *r) {
+    SM_TRY(sm_pool_run(r->ctx->pool, r->tp.npartials, dd_radix_prep_task, r));
+    SM_TRY(sm_pool_run(r->ctx->pool, DD_MERGE_TASKS, dd_radix_merge_task, r));
+    for (int p = 0; p < r->tp.npartials; p++) {
+        dd_table *t = dd_partial(r, p);
+        if (t->used && t->null_at) { /* the first partition with a null key keeps its first */
+            t->keep_all[t->null_at - 1] = 1;
+            break;
+        }
+    }
+    return sm_pool_run(r->ctx->pool, r->tp.npartials, dd_count_task, r);
+}
+
+
 static int dd_finish(void *arg) {
     dd_run *r = arg;
     if (!r->subset) return SM_OK;
-    SM_TRY(dd_merge_subset_all(r));
-    SM_TRY(sm_pool_run(r->ctx->pool, r->tp.npartials, dd_mark_task, r));
+    if (r->int_w) {
+        SM_TRY(dd_radix_finish(r));
+    } else {
+        SM_TRY(dd_merge_subset_all(r));
+        SM_TRY(sm_pool_run(r->ctx->pool, r->tp.npartials, dd_mark_task, r));
+    }
     SM_TRY(dd_emit_bounds(r));
     return sm_pool_run(r->ctx->pool, r->tp.npieces, dd_emit_task, r);
 }
@@ -736,6 +1066,7 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         r.key_cols[k] = c;
         r.key_types[k] = cs->fields[c].type;
     }
+    if (rc == SM_OK && r.subset && r.nkeys == 1) r.int_w = dd_int_width(r.key_types[0]);
     r.plan = p;
     r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && !r.subset && r.ncols > 0;
     r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */

@@ -140,6 +140,11 @@ int exec_mset_stream(const sm_mset *m, int part, sm_stream **out);
  * for joins without equi-keys), window.c, setop.c. */
 int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
+/* dropDuplicates of one integer column: a partition moves from its hash
+ * table to radix buckets once it holds this many groups, nearly all of its
+ * rows so far (distinct.c, "the radix path"); 0: from the first row.  For
+ * tests. */
+extern int64_t exec_distinct_radix_groups;
 int exec_sort(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 int exec_join(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
 int exec_window(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);

@@ -17,6 +17,7 @@
 #include "test.h"
 
 #include "api/api_internal.h"
+#include "exec/exec.h"
 #include "formats/csv.h"
 
 static int cmp_str(const void *a, const void *b) {
@@ -56,7 +57,10 @@ static char *sorted_rows(sm_dataframe *df, int64_t *nrows) {
     return out;
 }
 
-TEST(drop_duplicates_first_row_wins_every_emit_path) {
+/* One run of the test below: keys offset by `off` (0: an int column;
+ * 10^10: a bigint one), partitions moving to the radix buckets (distinct.c,
+ * "the radix path") once they hold `radix` groups. */
+static void first_row_wins(long long off, int64_t radix) {
     char dir[] = "/tmp/smelt-test-distinct-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     char path[128];
@@ -72,6 +76,7 @@ TEST(drop_duplicates_first_row_wins_every_emit_path) {
     enum { N = 40000 };
     static int key[N];
     static char seen[N + 1];
+    memset(seen, 0, sizeof seen);
     fprintf(f, "k,v\n");
     for (int i = 0; i < N; i++) {
         int k;
@@ -81,8 +86,8 @@ TEST(drop_duplicates_first_row_wins_every_emit_path) {
         else k = i % 997 == 0 ? i : i % 24576;
         key[i] = i % 1000 == 999 ? -1 : k;
         if (key[i] < 0) fprintf(f, ",%s\n", i % 7 == 0 ? "" : "w");
-        else if (i % 7 == 0) fprintf(f, "%d,\n", k);
-        else fprintf(f, "%d,v%d\n", k, i);
+        else if (i % 7 == 0) fprintf(f, "%lld,\n", k + off);
+        else fprintf(f, "%lld,v%d\n", k + off, i);
     }
     fclose(f);
     /* expected: the first row of each key (null is one key) */
@@ -99,8 +104,8 @@ TEST(drop_duplicates_first_row_wins_every_emit_path) {
         } else {
             if (seen[key[i]]) continue;
             seen[key[i]] = 1;
-            if (i % 7 == 0) snprintf(buf, sizeof buf, "%d|NULL|NULL", key[i]);
-            else snprintf(buf, sizeof buf, "%d|v%d|v%d", key[i], i, i);
+            if (i % 7 == 0) snprintf(buf, sizeof buf, "%lld|NULL|NULL", key[i] + off);
+            else snprintf(buf, sizeof buf, "%lld|v%d|v%d", key[i] + off, i, i);
         }
         lines[nexp++] = strdup(buf);
     }
@@ -113,7 +118,8 @@ TEST(drop_duplicates_first_row_wins_every_emit_path) {
     }
     free(lines);
 
-    int64_t saved = csv_split_bytes;
+    int64_t saved = csv_split_bytes, saved_radix = exec_distinct_radix_groups;
+    exec_distinct_radix_groups = radix;
     const char *opts[] = {"header", "true", "inferSchema", "true", NULL};
     const char *exprs[] = {"k", "v", "v AS v2"}; /* v2 shares v's vector */
     const char *keys[] = {"k"};
@@ -131,9 +137,29 @@ TEST(drop_duplicates_first_row_wins_every_emit_path) {
         sm_session_free(s);
     }
     csv_split_bytes = saved;
+    exec_distinct_radix_groups = saved_radix;
     free(want);
     unlink(path);
     rmdir(dir);
+}
+
+TEST(drop_duplicates_first_row_wins_every_emit_path) {
+    /* the default: these partitions (at most ~25k groups) keep their tables */
+    first_row_wins(0, exec_distinct_radix_groups);
+    first_row_wins(10000000000LL, exec_distinct_radix_groups);
+}
+
+/* The radix path with partitions in the buckets from the start, moving to
+ * them after their first batch (its 4096 rows nearly all new keys), after the second (rows
+ * 0..8191 are distinct), or never: the same first rows, with duplicates of
+ * the moved table's groups, of earlier partitions' keys and of rows
+ * already in the buckets, and null keys before and after the move. */
+TEST(drop_duplicates_radix_buckets_first_row_wins) {
+    int64_t radix[] = {0, 1, 6000, INT64_MAX};
+    for (int i = 0; i < 4; i++) {
+        first_row_wins(0, radix[i]);
+        first_row_wins(10000000000LL, radix[i]);
+    }
 }
 
 /* Reads the part files of a CSV output directory in name order: the rows of
@@ -199,9 +225,12 @@ TEST(drop_duplicates_balances_output_partitions_by_kept_rows) {
     const char *opts[] = {"header", "true", "inferSchema", "true", NULL};
     const char *keys[] = {"k"};
     const char *wopts[] = {"header", "true", NULL};
-    for (int variant = 0; variant < 2; variant++) {
+    int64_t saved_radix = exec_distinct_radix_groups;
+    for (int variant = 0; variant < 4; variant++) {
+        /* variants 2, 3: every partition moves to the radix buckets */
+        exec_distinct_radix_groups = variant < 2 ? saved_radix : 1;
         sm_session *s = sm_session_new(NULL);
-        CHECK_OK(sm_session_set(s, "smelt.threads", variant ? "1" : "2"));
+        CHECK_OK(sm_session_set(s, "smelt.threads", variant % 2 ? "1" : "2"));
         CHECK_OK(sm_session_set(s, "spark.sql.shuffle.partitions", "2"));
         sm_dataframe *df = sm_df_drop_duplicates(sm_read_csv(s, path, opts, NULL), 1, keys);
         CHECK(df != NULL);
@@ -217,6 +246,7 @@ TEST(drop_duplicates_balances_output_partitions_by_kept_rows) {
         free(all);
         sm_session_free(s);
     }
+    exec_distinct_radix_groups = saved_radix;
     csv_split_bytes = saved;
     free(want);
     char cmd[256];

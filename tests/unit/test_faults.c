@@ -37,6 +37,7 @@
 
 #include "common/mem.h"
 #include "common/status.h"
+#include "exec/exec.h"
 #include "fs/commit.h"
 #include "smelt.h"
 #include "test.h"
@@ -349,6 +350,14 @@ TEST(faults_basic_1_thread) { fault_loop("basic_1", pipeline_basic, 1); }
 TEST(faults_basic_2_threads) { fault_loop("basic_2", pipeline_basic, 2); }
 TEST(faults_drivendata_1_thread) { fault_loop("drivendata_1", pipeline_drivendata, 1); }
 TEST(faults_drivendata_2_threads) { fault_loop("drivendata_2", pipeline_drivendata, 2); }
+/* dropDuplicates(unique_id) with every row in the radix buckets from the
+ * start (exec/distinct.c, "the radix path"), instead of a table first */
+TEST(faults_drivendata_radix_2_threads) {
+    int64_t saved = exec_distinct_radix_groups;
+    exec_distinct_radix_groups = 0;
+    fault_loop("drivendata_radix_2", pipeline_drivendata, 2);
+    exec_distinct_radix_groups = saved;
+}
 TEST(faults_more_1_thread) { fault_loop("more_1", pipeline_more, 1); }
 TEST(faults_more_2_threads) { fault_loop("more_2", pipeline_more, 2); }
 
