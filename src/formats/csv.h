@@ -115,6 +115,21 @@ void csv_tokenizer_free(csv_tokenizer *t);
 int csv_next_record(csv_tokenizer *t, const char *p, const char *end, const char **rec_end,
                     const char **next, bool *skip);
 
+/* Tokenizes a run of plain records from p (line mode, fast_ok options):
+ * records whose fields are all unquoted, that start before `stop` with a
+ * byte above ' ' other than the comment and quote characters, and whose
+ * line end lies in a whole 64-byte block before `end`.  Record r's
+ * first ncols fields go to win[r * ncols ...] (missing ones as unquoted
+ * empty fields, i.e. null; extra ones are only counted), its field count
+ * to nfields[r] when nfields is not NULL.  Stops at the first record it
+ * does not take (csv_next_record handles it) or after `max` records;
+ * returns how many it took and sets *next to where the next record starts.
+ * The fields are the ones csv_next_record gives (test_csv_fast).  Uses AVX2
+ * when the CPU has it (csv_window_simd: -1 choose, 0 SSE2, 1 AVX2). */
+int csv_tokenize_window(const csv_tokenizer *t, const char *p, const char *stop, const char *end,
+                        int ncols, csv_field *win, int32_t *nfields, int max, const char **next);
+extern int csv_window_simd;
+
 /* First record start at or after `pos` in [0, len) (line mode: just after a
  * line terminator), or len when none. */
 int64_t csv_align_split(const csv_options *opt, const char *data, int64_t len, int64_t pos);

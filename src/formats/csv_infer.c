@@ -294,6 +294,198 @@ static bool cache_record(const csv_scan *scan, const csv_tokenizer *t, const sm_
     return true;
 }
 
+/* ---- kept rows, a window at a time ------------------------------------
+ *
+ * While caching, a record's fields are not converted when it is tokenized:
+ * its field positions are copied into a window of WIN_ROWS records (row
+ * major, ncols fields each, missing fields as unquoted empty fields, i.e.
+ * null), and a full window is converted a column at a time, each column by
+ * one loop of one type's converter written straight into the slots of the
+ * batch (no per-value append call, no per-value type switch).  Every text
+ * takes exactly cache_record's steps (fast converter, then the general one;
+ * an empty text that does not convert is null), so the batches are the
+ * ones row-by-row conversion gives.  A field that does not convert fails
+ * the whole window: the cache is dropped and the window's records are
+ * inferred in order, which gives the types row-by-row inference gives
+ * (records before the first failing one convert, so inferring them keeps
+ * the types).  The window holds pointers into the mapped input only: a
+ * record with a field unescaped into the tokenizer's scratch buffer (reset
+ * per record) flushes the window and is converted row by row. */
+#define WIN_ROWS 256
+
+static inline __attribute__((always_inline)) bool win_text(const csv_options *o, const csv_field *f,
+                                                         const char **s, int32_t *n) {
+    /* csv_field_text, inlined */
+    if (f->len == 0) {
+        if (!f->quoted) return false;
+        *s = o->empty_value;
+        *n = o->empty_len;
+    } else {
+        *s = f->ptr;
+        *n = f->len;
+    }
+    if (*n == o->null_len && memcmp(*s, o->null_value, (size_t)o->null_len) == 0) return false;
+    return true;
+}
+
+/* The general conversion of a text the fast converter declined: 1 with
+ * *v set, 0 for null (an empty text that does not convert), -1 when it
+ * does not convert (cache_record's rules). */
+static int win_slow(const csv_scan *scan, sm_type type, const char *s, int32_t n, sm_value *v) {
+    if ((type == SM_DATE && !scan->date_fmt && !strict_iso_date(s, n)) ||
+        !csv_convert_field(scan, type, s, n, v))
+        return n == 0 ? 0 : -1;
+    return 1;
+}
+
+/* Converts column c of the window's first n records into slots
+ * [base, base + n) of vec.  Returns n, or the first record whose field does
+ * not convert (or where memory ran out). */
+static int win_column(const csv_scan *scan, sm_type type, const csv_field *win, int ncols, int c,
+                       int n, sm_vector *vec, int64_t base) {
+    const csv_options *o = &scan->opt;
+    const csv_field *f = win + c;
+    sm_value v;
+    const char *s;
+    int32_t len;
+    int k;
+/* a null slot: zero value, null bit */
+#define WIN_NULL(slot) do { (slot) = 0; if (sm_vector_set_null(vec, base + r)) return r; } while (0)
+    switch (type) {
+    case SM_STRING: {
+        int32_t *off = SM_VEC_OFF(vec) + base;
+        for (int r = 0; r < n; r++, f += ncols) {
+            int32_t o0 = off[r];
+            if (!win_text(o, f, &s, &len)) {
+                off[r + 1] = o0;
+                if (sm_vector_set_null(vec, base + r)) return r;
+                continue;
+            }
+            if (o0 + (int64_t)len > vec->bytes_cap) {
+                vec->bytes_len = o0;
+                if (sm_vector_reserve_bytes(vec, len)) return r;
+            }
+            if (len > 0) memcpy(vec->bytes + o0, s, (size_t)len);
+            off[r + 1] = o0 + len;
+        }
+        vec->bytes_len = off[n];
+        return n;
+    }
+    case SM_INT:
+    case SM_DATE: {
+        int32_t *out = SM_VEC_I32(vec) + base;
+        const bool date = type == SM_DATE, fast = !date || !scan->date_fmt;
+        for (int r = 0; r < n; r++, f += ncols) {
+            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if (fast && (date ? csv_fast_date(s, len, &out[r]) : csv_parse_int32(s, len, &out[r])))
+                continue;
+            if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
+            if (k == 0) WIN_NULL(out[r]);
+            else out[r] = v.v.i32;
+        }
+        return n;
+    }
+    case SM_BIGINT:
+    case SM_TIMESTAMP: {
+        int64_t *out = SM_VEC_I64(vec) + base;
+        const bool ts = type == SM_TIMESTAMP, fast = !ts || (!scan->ts_fmt && scan->tz_utc);
+        for (int r = 0; r < n; r++, f += ncols) {
+            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if (fast && (ts ? csv_fast_ts(s, len, &out[r]) : csv_parse_int64(s, len, &out[r])))
+                continue;
+            if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
+            if (k == 0) WIN_NULL(out[r]);
+            else out[r] = v.v.i64;
+        }
+        return n;
+    }
+    case SM_DOUBLE: {
+        double *out = SM_VEC_F64(vec) + base;
+        for (int r = 0; r < n; r++, f += ncols) {
+            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if (csv_parse_double(o, s, len, &out[r])) continue;
+            if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
+            if (k == 0) WIN_NULL(out[r]);
+            else out[r] = v.v.f64;
+        }
+        return n;
+    }
+    case SM_BOOLEAN: {
+        uint8_t *out = SM_VEC_BOOL(vec) + base;
+        for (int r = 0; r < n; r++, f += ncols) {
+            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
+            if (k == 0) WIN_NULL(out[r]);
+            else out[r] = v.v.b ? 1 : 0;
+        }
+        return n;
+    }
+    default:
+        return 0;
+    }
+#undef WIN_NULL
+}
+
+/* The inference of one record's fields (n of them) into types / precs. */
+static void infer_record(const csv_scan *scan, const csv_field *fields, int n, sm_type *types,
+                         int *precs) {
+    for (int c = 0; c < n; c++) {
+        const char *s;
+        int32_t len2;
+        if (!csv_field_text(&scan->opt, &fields[c], &s, &len2) || len2 == 0) continue;
+        if (types[c] == SM_STRING) continue;
+        types[c] = infer_field(scan, types[c], &precs[c], s, len2);
+    }
+}
+
+/* The batch `*cur` is full: pushes it onto the cache (and remembers its
+ * string sizes for the next batch's reservations).  false when the push
+ * failed or the cache is over its memory limit (the caller drops it). */
+static bool batch_done(infer_job *job, const sm_type *types, csv_split_cache *cache, sm_batch **cur,
+                       int64_t *cur_rows, int64_t *str_bytes) {
+    sm_batch *b = *cur;
+    b->nrows = *cur_rows;
+    for (int c = 0; c < job->ncols; c++)
+        if (types[c] == SM_STRING) str_bytes[c] = b->cols[c]->bytes_len;
+    bool ok = cache_push(cache, b) == SM_OK && sm_mem_in_use() <= job->cache_limit;
+    if (cache->nbatches && cache->batches[cache->nbatches - 1] == b) *cur = NULL;
+    *cur_rows = 0;
+    return ok;
+}
+
+/* Converts the window's *win_n records into *cur (made when NULL) at row
+ * *cur_rows, a column at a time, and pushes the batch when it is full.
+ * false when a field does not convert or memory runs out: then the cache
+ * and *cur are freed and the records from the first one that did not
+ * convert on are inferred (those before it converted, which leaves the
+ * types as they are). */
+static bool win_flush(infer_job *job, sm_type *types, int *precs, const csv_field *win, int *win_n,
+                      csv_split_cache *cache, sm_batch **cur, int64_t *cur_rows, int64_t *str_bytes) {
+    int ncols = job->ncols, n = *win_n, good = 0;
+    *win_n = 0;
+    if (*cur || (*cur = cache_batch_new(types, ncols, str_bytes)) != NULL) {
+        good = n;
+        for (int c = 0; c < ncols && good > 0; c++) {
+            sm_vector *vec = (*cur)->cols[c];
+            int k = win_column(job->scan, types[c], win, ncols, c, good, vec, *cur_rows);
+            if (k < good) good = k;
+        }
+    }
+    if (good == n) {
+        *cur_rows += n;
+        for (int c = 0; c < ncols; c++) (*cur)->cols[c]->length = *cur_rows;
+        if (*cur_rows < SM_BATCH_ROWS || batch_done(job, types, cache, cur, cur_rows, str_bytes)) return true;
+        good = n; /* every record converted: none to infer */
+    }
+    sm_batch_free(*cur);
+    *cur = NULL;
+    csv_split_cache_free(cache);
+    sm_err_clear();
+    for (int row = good; row < n; row++)
+        infer_record(job->scan, win + (size_t)row * ncols, ncols, types, precs);
+    return false;
+}
+
 static int infer_split(void *arg, int split) {
     infer_job *job = arg;
     csv_scan *scan = job->scan;
@@ -338,26 +530,62 @@ static int infer_split(void *arg, int split) {
     sm_batch *cur = NULL;
     int64_t cur_rows = 0;
     int64_t *str_bytes = may_cache ? sm_calloc((size_t)job->ncols + 1, sizeof *str_bytes) : NULL;
-    if (!str_bytes) may_cache = false;
+    csv_field *win = may_cache ? sm_malloc((size_t)WIN_ROWS * (job->ncols + 1) * sizeof *win) : NULL;
+    int win_n = 0;
+    if (!str_bytes || !win) may_cache = false;
     while (rc == SM_OK && p < pstop) {
         const char *re, *nx;
         bool skip;
+        if (caching) {
+            /* a run of plain records straight into the window */
+            int room = WIN_ROWS - win_n;
+            if (SM_BATCH_ROWS - cur_rows - win_n < room) room = (int)(SM_BATCH_ROWS - cur_rows - win_n);
+            int k = csv_tokenize_window(&t, p, pstop, end, job->ncols, win + (size_t)win_n * job->ncols,
+                                        NULL, room, &nx);
+            if (k > 0) {
+                p = nx;
+                win_n += k;
+                if (win_n == WIN_ROWS || cur_rows + win_n == SM_BATCH_ROWS) {
+                    if (!win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+                        cache = NULL;
+                        caching = may_cache = false;
+                    }
+                }
+                nrec += k;
+                if ((nrec & ~(int64_t)1023) != ((nrec - k) & ~(int64_t)1023) && sm_pool_cancelled()) break;
+                continue;
+            }
+        }
         rc = csv_next_record(&t, p, end, &re, &nx, &skip);
         if (rc) break;
         p = nx;
         if (skip) continue;
         if (header_pending) { header_pending = false; continue; }
+        if (caching && t.scratch.len == 0) {
+            /* into the window; converted when it is full or ends a batch */
+            csv_field *w = win + (size_t)win_n * job->ncols;
+            int nf = t.nfields < job->ncols ? t.nfields : job->ncols;
+            memcpy(w, t.fields, (size_t)nf * sizeof *w);
+            for (int c = nf; c < job->ncols; c++) w[c] = (csv_field){NULL, 0, 0};
+            if (++win_n == WIN_ROWS || cur_rows + win_n == SM_BATCH_ROWS) {
+                if (!win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+                    cache = NULL;
+                    caching = may_cache = false;
+                }
+            }
+            if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
+            continue;
+        }
+        if (caching && win_n > 0 &&
+            !win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+            cache = NULL;
+            caching = may_cache = false;
+        }
         if (caching) {
+            /* a field unescaped into scratch: this record row by row */
             bool ok = cur || (cur = cache_batch_new(types, job->ncols, str_bytes)) != NULL;
             ok = ok && cache_record(scan, &t, types, job->ncols, cur);
-            if (ok && ++cur_rows == SM_BATCH_ROWS) {
-                cur->nrows = cur_rows;
-                for (int c = 0; c < job->ncols; c++)
-                    if (types[c] == SM_STRING) str_bytes[c] = cur->cols[c]->bytes_len;
-                ok = cache_push(cache, cur) == SM_OK && sm_mem_in_use() <= job->cache_limit;
-                if (cache->nbatches && cache->batches[cache->nbatches - 1] == cur) cur = NULL;
-                cur_rows = 0;
-            }
+            if (ok && ++cur_rows == SM_BATCH_ROWS) ok = batch_done(job, types, cache, &cur, &cur_rows, str_bytes);
             if (ok) {
                 if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
                 continue;
@@ -370,14 +598,7 @@ static int infer_split(void *arg, int split) {
             caching = may_cache = false;
             sm_err_clear();
         }
-        int n = t.nfields < job->ncols ? t.nfields : job->ncols;
-        for (int c = 0; c < n; c++) {
-            const char *s;
-            int32_t len2;
-            if (!csv_field_text(&scan->opt, &t.fields[c], &s, &len2) || len2 == 0) continue;
-            if (types[c] == SM_STRING) continue;
-            types[c] = infer_field(scan, types[c], &precs[c], s, len2);
-        }
+        infer_record(scan, t.fields, t.nfields < job->ncols ? t.nfields : job->ncols, types, precs);
         if (may_cache && !caching) {
             bool all = true;
             for (int c = 0; c < job->ncols && all; c++) all = cacheable(types[c]);
@@ -388,6 +609,12 @@ static int infer_split(void *arg, int split) {
         }
         if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
     }
+    if (caching && rc == SM_OK && win_n > 0 &&
+        !win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+        cache = NULL;
+        caching = false;
+    }
+    sm_free(win);
     if (caching && rc == SM_OK && cur && cur_rows > 0) {
         cur->nrows = cur_rows;
         if (cache_push(cache, cur) == SM_OK) cur = NULL;

@@ -265,6 +265,157 @@ static bool fast_record(csv_tokenizer *t, const char *p, const char *end, const 
 }
 #endif
 
+/* ---- many records at once (csv_tokenize_window) ------------------------
+ *
+ * fast_record restarts its 16-byte scan at every record and does a field's
+ * bookkeeping between blocks.  For runs of plain records the window path
+ * scans the input once, 64 bytes a step: two bit masks per block (the
+ * separator; CR or LF), then walks the set bits, each one ending a field
+ * and, for a line end, the record.  Bits before the current field's start
+ * (the LF of a CRLF) are skipped, so blocks need no alignment with records.
+ * It takes a record only when every field is unquoted (a field starting
+ * with the quote character, or a record starting with a byte <= ' ' or the
+ * comment character, stops the window: csv_next_record owns those), and
+ * only when the record ends inside a block wholly before `end`; such a
+ * record's fields are exactly the general loop's (fast_ok options: one-byte
+ * separator, CR / LF / CRLF line ends, no whitespace trimming; quotes and
+ * escapes inside unquoted fields are literal).  test_csv_fast compares it
+ * with the general loop at every offset. */
+static inline __attribute__((always_inline)) uint64_t mask64_sse2(const char *blk, char sc,
+                                                                  uint64_t *eol) {
+#if defined(__SSE2__)
+    const __m128i vs = _mm_set1_epi8(sc), vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r');
+    uint64_t s = 0, e = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(blk + 16 * k));
+        s |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs)) << (16 * k);
+        e |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                 _mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vr)))
+             << (16 * k);
+    }
+    *eol = e;
+    return s;
+#else
+    uint64_t s = 0, e = 0;
+    for (int k = 0; k < 64; k++) {
+        s |= (uint64_t)(blk[k] == sc) << k;
+        e |= (uint64_t)(blk[k] == '\n' || blk[k] == '\r') << k;
+    }
+    *eol = e;
+    return s;
+#endif
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CSV_HAVE_AVX2_PATH 1
+static inline __attribute__((always_inline, target("avx2"))) uint64_t mask64_avx2(const char *blk,
+                                                                                 char sc,
+                                                                                 uint64_t *eol) {
+    const __m256i vs = _mm256_set1_epi8(sc), vn = _mm256_set1_epi8('\n'), vr = _mm256_set1_epi8('\r');
+    __m256i a = _mm256_loadu_si256((const __m256i *)blk);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(blk + 32));
+    uint64_t s = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, vs)) |
+                 (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, vs)) << 32;
+    *eol = (uint64_t)(uint32_t)_mm256_movemask_epi8(
+               _mm256_or_si256(_mm256_cmpeq_epi8(a, vn), _mm256_cmpeq_epi8(a, vr))) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(
+               _mm256_or_si256(_mm256_cmpeq_epi8(b, vn), _mm256_cmpeq_epi8(b, vr)))
+               << 32;
+    return s;
+}
+#endif
+
+/* Which masks csv_tokenize_window uses: -1 not chosen yet (AVX2 when the
+ * CPU has it, checked once), 0 SSE2 (or portable C), 1 AVX2.  Tests set
+ * it to run both. */
+int csv_window_simd = -1;
+
+#define WINDOW_RECORDS(MASK)                                                                     \
+    const csv_options *o = t->opt;                                                               \
+    const char sc = o->sep[0];                                                                   \
+    const int qc = o->quote, cc = o->comment;                                                    \
+    int rows = 0;                                                                                \
+    *next = p;                                                                                   \
+    if (max <= 0 || p >= stop) return 0;                                                         \
+    unsigned char c0 = (unsigned char)*p;                                                        \
+    if (c0 <= ' ' || (int)c0 == cc || (int)c0 == qc) return 0;                                  \
+    const char *fs = p;                                                                          \
+    csv_field *w = win;                                                                          \
+    int fi = 0;                                                                                  \
+    for (const char *blk = p; blk + 64 <= end; blk += 64) {                                      \
+        uint64_t eol, sep = MASK(blk, sc, &eol);                                                 \
+        uint64_t m = sep | eol;                                                                  \
+        /* bits before the field start (a CRLF's LF) are not boundaries */                       \
+        if (fs > blk) m &= fs - blk >= 64 ? 0 : ~0ULL << (fs - blk);                             \
+        while (m) {                                                                              \
+            int i = __builtin_ctzll(m);                                                          \
+            m &= m - 1;                                                                          \
+            const char *pos = blk + i;                                                           \
+            if (fi < ncols) {                                                                    \
+                w[fi].ptr = fs;                                                                  \
+                w[fi].len = (int32_t)(pos - fs);                                                 \
+                w[fi].quoted = 0;                                                                \
+            }                                                                                    \
+            fi++;                                                                                \
+            if (!((eol >> i) & 1)) {                                                             \
+                fs = pos + 1;                                                                    \
+                /* a trailing separator at the end, or a quoted field: general path */          \
+                if (fs >= end || (int)(unsigned char)*fs == qc) return rows;                     \
+                continue;                                                                        \
+            }                                                                                    \
+            /* the record ends at pos */                                                         \
+            for (int c = fi; c < ncols; c++) w[c] = (csv_field){NULL, 0, 0};                     \
+            if (nfields) nfields[rows] = fi;                                                     \
+            const char *nx = pos + 1;                                                            \
+            if (*pos == '\r' && nx < end && *nx == '\n') {                                       \
+                nx++;                                                                            \
+                m &= m - 1; /* the LF's bit (none left when the LF is in the next block) */      \
+            }                                                                                    \
+            rows++;                                                                              \
+            *next = nx;                                                                          \
+            if (rows == max || nx >= stop) return rows;                                          \
+            c0 = (unsigned char)*nx;                                                             \
+            if (c0 <= ' ' || (int)c0 == cc || (int)c0 == qc) return rows;                        \
+            fs = nx;                                                                             \
+            w += ncols;                                                                          \
+            fi = 0;                                                                              \
+        }                                                                                        \
+    }                                                                                            \
+    return rows;
+
+static int window_sse2(const csv_tokenizer *t, const char *p, const char *stop, const char *end,
+                       int ncols, csv_field *win, int32_t *nfields, int max, const char **next) {
+    WINDOW_RECORDS(mask64_sse2)
+}
+
+#ifdef CSV_HAVE_AVX2_PATH
+__attribute__((target("avx2"))) static int window_avx2(const csv_tokenizer *t, const char *p,
+                                                       const char *stop, const char *end, int ncols,
+                                                       csv_field *win, int32_t *nfields, int max,
+                                                       const char **next) {
+    WINDOW_RECORDS(mask64_avx2)
+}
+#endif
+
+int csv_tokenize_window(const csv_tokenizer *t, const char *p, const char *stop, const char *end,
+                        int ncols, csv_field *win, int32_t *nfields, int max, const char **next) {
+    if (!t->fast_ok || t->opt->multiline) {
+        *next = p;
+        return 0;
+    }
+#ifdef CSV_HAVE_AVX2_PATH
+    int w = __atomic_load_n(&csv_window_simd, __ATOMIC_RELAXED);
+    if (w < 0) {
+        __builtin_cpu_init();
+        w = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&csv_window_simd, w, __ATOMIC_RELAXED);
+    }
+    if (w == 1) return window_avx2(t, p, stop, end, ncols, win, nfields, max, next);
+#endif
+    return window_sse2(t, p, stop, end, ncols, win, nfields, max, next);
+}
+
 /* Marker in csv_field.ptr for fields stored in scratch: the offset is kept
  * in len's high part until the record is complete (scratch may move). */
 typedef struct { int32_t off, len; } scratch_ref;
@@ -521,6 +672,32 @@ bool csv_parse_double(const csv_options *o, const char *s, int32_t n, double *ou
             memcmp(s, o->pos_inf, (size_t)n) == 0) { *out = INFINITY; return true; }
         if (o->neg_inf_len == n && (n == 0 || s[0] == o->neg_inf[0]) &&
             memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
+    }
+    /* The common spelling first, [-]digits[.digits] with at most 19 digits
+     * and at most 22 after the point: what the general loop below computes
+     * for it (the same mantissa and power of ten; Clinger's exact case),
+     * with one test per byte.  Anything else falls through. */
+    {
+        const char *q = s, *e = s + n;
+        bool fneg = q < e && *q == '-';
+        q += fneg;
+        const char *d0 = q;
+        uint64_t m = 0;
+        unsigned dg;
+        while (q < e && (dg = (unsigned char)*q - '0') <= 9) { m = m * 10 + dg; q++; }
+        int32_t ni = (int32_t)(q - d0), nf = 0;
+        if (q < e && *q == '.') {
+            const char *f0 = ++q;
+            while (q < e && (dg = (unsigned char)*q - '0') <= 9 && q - f0 < 22) { m = m * 10 + dg; q++; }
+            nf = (int32_t)(q - f0);
+        }
+        /* (19 digits cannot overflow m) */
+        if (q == e && ni + nf > 0 && ni + nf <= 19 && m <= (1ULL << 53)) {
+            double d = (double)m;
+            if (nf) d /= pow10_tab[nf];
+            *out = fneg ? -d : d;
+            return true;
+        }
     }
     /* String.trim */
     while (n > 0 && (unsigned char)*s <= ' ') { s++; n--; }

@@ -475,23 +475,30 @@ TEST(csv_splits_cover_every_row_once) {
  * then a lenient one, a number then text), with nulls, empty quoted
  * fields and short rows. */
 TEST(csv_rows_kept_by_inference_equal_reparsed) {
-  for (int variant = 0; variant < 2; variant++) {
+  for (int variant = 0; variant < 3; variant++) {
     /* variant 0: late type changes (no split's rows can be kept);
      * variant 1: none, but column d is null for the first 5000 rows, so
-     * kept rows start in the middle of a split */
+     * kept rows start in the middle of a split;
+     * variant 2: CRLF line ends, escaped quotes (fields unescaped into the
+     * tokenizer's scratch), unquoted strings, and two changes in one
+     * conversion window, the later column's first (late at 20003, d at
+     * 20010: inference must go on from 20003) */
     sm_buf b = {0};
     sm_buf_appendf(&b, "i,d,dt,ts,b,s,late\n");
+    const char *eol = variant == 2 ? "\r\n" : "\n";
     for (int i = 0; i < 30000; i++) {
         const char *late = variant == 1 ? "7" : i == 21000 ? "1.5" : i == 27000 ? "x" : "7";
+        if (variant == 2) late = i == 20003 ? "1.5" : "7";
         if (i % 9973 == 5) {
-            sm_buf_appendf(&b, "%d,%d.25\n", i, i); /* short row */
+            sm_buf_appendf(&b, "%d,%d.25%s", i, i, eol); /* short row */
             continue;
         }
-        sm_buf_appendf(&b, "%d,%s,%s,2024-01-%02d %02d:00:00,%s,\"%s\",%s\n", i,
-                       i % 7 == 0 || (variant == 1 && i < 5000) ? "" : "3.5",
+        const char *str = i % 11 == 0 ? "\"\"" : "\"v\"";
+        if (variant == 2) str = i % 13 == 0 ? "\"a\"\"b\"" : i % 3 ? "plain" : "";
+        sm_buf_appendf(&b, "%d,%s,%s,2024-01-%02d %02d:00:00,%s,%s,%s%s", i,
+                       i % 7 == 0 || (variant == 1 && i < 5000) ? "" : variant == 2 && i == 20010 ? "abc" : "3.5",
                        i == 15000 && variant == 0 ? "2024-1-5" : "2023-06-11",
-                       1 + i % 28, i % 24, i % 2 ? "true" : "false", i % 11 == 0 ? "" : "v",
-                       late);
+                       1 + i % 28, i % 24, i % 2 ? "true" : "false", str, late, eol);
     }
     const char *p = write_file("kept.csv", b.data, b.len);
     sm_buf_free(&b);

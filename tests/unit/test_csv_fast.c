@@ -273,3 +273,173 @@ TEST(csv_fast_tokenizer_stop_after) {
     csv_tokenizer_free(&t);
     csv_options_free(&o);
 }
+
+/* csv_parse_double's [-]digits[.digits] path against its general loop
+ * (the same text with Java's 'd' suffix, which the fast path declines) and
+ * against strtod (correctly rounded, as Double.parseDouble), on random
+ * spellings around its limits: 1..21 digits, up to 23 after the point,
+ * mantissas around 2^53, "-0", "5.", ".5". */
+TEST(csv_parse_double_fast_matches_general) {
+    csv_options o;
+    CHECK_OK(csv_options_parse(NULL, &o));
+    uint64_t seed = 12345;
+    int bad = 0;
+    char txt[64], buf[72];
+    for (int iter = 0; iter < 400000 && bad < 5; iter++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t r = seed >> 11;
+        int n = 0;
+        if (r & 1) txt[n++] = '-';
+        int ni = (int)((r >> 1) % 18), nf = (int)((r >> 6) % 24);
+        bool dot = ((r >> 11) & 3) != 0 || nf == 0;
+        if (iter % 7 == 0) { /* near 2^53 = 9007199254740992 */
+            n += sprintf(txt + n, "%llu", (unsigned long long)((1ULL << 53) - 3 + (r >> 13) % 7));
+            ni = 0;
+            if (iter % 14 == 0) { nf = 0; dot = false; }
+        }
+        for (int i = 0; i < ni; i++) txt[n++] = (char)('0' + (i == 0 && (r >> 20) % 3 ? 1 + (r >> 22) % 9 : (seed >> (i % 50)) % 10));
+        if (dot) {
+            txt[n++] = '.';
+            for (int i = 0; i < nf; i++) txt[n++] = (char)('0' + (seed >> ((i * 7) % 50)) % 10);
+        }
+        txt[n] = '\0';
+        memcpy(buf, txt, (size_t)n);
+        buf[n] = 'd';
+        double a = 0, b = 0;
+        bool oka = csv_parse_double(&o, txt, n, &a), okb = csv_parse_double(&o, buf, n + 1, &b);
+        char *endp;
+        double c = strtod(txt, &endp);
+        bool okc = endp == txt + n && n > (txt[0] == '-') && strcmp(txt, "-.") && strcmp(txt, ".");
+        if (oka != okb || oka != okc || (oka && (memcmp(&a, &b, sizeof a) || memcmp(&a, &c, sizeof a)))) {
+            if (!bad) fprintf(stderr, "double %s: fast %d %.17g general %d %.17g strtod %d %.17g\n", txt,
+                              oka, a, okb, b, okc, c);
+            bad++;
+        }
+    }
+    const char *pinned[] = {"-0", "0", "5.", ".5", "-.5", "0.1", "9007199254740993", "9007199254740992.5",
+                            "1234567890123456789", "0.0000000000000000000001", "123.45600000000000000000"};
+    for (size_t i = 0; i < sizeof pinned / sizeof *pinned; i++) {
+        int n = (int)strlen(pinned[i]);
+        memcpy(buf, pinned[i], (size_t)n);
+        buf[n] = 'd';
+        double a = 0, b = 0, c = strtod(pinned[i], NULL);
+        CHECK(csv_parse_double(&o, pinned[i], n, &a) && csv_parse_double(&o, buf, n + 1, &b));
+        CHECK(memcmp(&a, &b, sizeof a) == 0 && memcmp(&a, &c, sizeof a) == 0);
+    }
+    CHECK_INT(bad, 0);
+    csv_options_free(&o);
+}
+
+/* Random text for the window tokenizer: mostly plain records (the ones it
+ * takes) of 0..12 fields, with blank lines, leading blanks, comment
+ * characters, quoted fields, quotes and escapes inside fields, CR, LF and
+ * CRLF line ends, and a trailing separator at the very end sometimes. */
+static size_t gen_plain(char *buf, size_t cap) {
+    size_t n = 0;
+    while (n + 300 < cap) {
+        uint32_t kind = rnd() % 40;
+        if (kind == 0) { buf[n++] = '\n'; continue; }
+        if (kind == 1) buf[n++] = ' ';
+        if (kind == 2) buf[n++] = '#';
+        int nf = (int)(rnd() % 13);
+        for (int f = 0; f < nf; f++) {
+            int len = (int)(rnd() % 14);
+            bool quoted = rnd() % 60 == 0;
+            if (quoted) buf[n++] = '"';
+            for (int i = 0; i < len; i++) {
+                uint32_t r = rnd() % 200;
+                buf[n++] = r == 0 ? '"' : r == 1 ? '\\' : r == 2 ? ' ' : (char)('a' + r % 26);
+            }
+            if (quoted) buf[n++] = '"';
+            if (f + 1 < nf) buf[n++] = ',';
+        }
+        uint32_t e = rnd() % 10;
+        if (e == 0) { buf[n++] = '\r'; buf[n++] = '\n'; }
+        else if (e == 1) buf[n++] = '\r';
+        else buf[n++] = '\n';
+    }
+    if (rnd() % 2) buf[n++] = ',';
+    return n;
+}
+
+/* Walks data with csv_tokenize_window (random window sizes, ncols and
+ * stop), checking each record it takes against csv_next_record without
+ * the fast path; a record it declines is stepped over by the general
+ * tokenizer.  Returns mismatches; *taken counts the records it took. */
+static int diff_window(const csv_options *o, const char *data, size_t len, int64_t *taken) {
+    csv_tokenizer w, g;
+    if (csv_tokenizer_init(&w, o) || csv_tokenizer_init(&g, o)) return 1;
+    g.fast_ok = false;
+    static csv_field win[64 * 9];
+    static int32_t nf[64];
+    const char *p = data, *end = data + len;
+    const char *stop = rnd() % 4 ? end : data + rnd() % (len + 1);
+    int bad = 0;
+    while (p < end && !bad) {
+        int ncols = 1 + (int)(rnd() % 9), max = (int)(rnd() % 64);
+        const char *nx;
+        for (size_t i = 0; i < sizeof win / sizeof *win; i++) win[i] = (csv_field){"garbage", 7, 1};
+        int k = csv_tokenize_window(&w, p, stop, end, ncols, win, nf, max, &nx);
+        if (k < 0 || k > max || (k == 0 && nx != p)) { bad++; break; }
+        if (k > 0 && p >= stop) bad++;
+        for (int r = 0; r < k && !bad; r++) {
+            const char *re, *gn;
+            bool skip;
+            if (csv_next_record(&g, p, end, &re, &gn, &skip) || skip || g.nfields != nf[r]) { bad++; break; }
+            for (int c = 0; c < ncols; c++) {
+                const csv_field *a = &win[r * ncols + c];
+                csv_field b = c < g.nfields ? g.fields[c] : (csv_field){NULL, 0, 0};
+                if (a->len != b.len || a->quoted != b.quoted || (a->len && memcmp(a->ptr, b.ptr, (size_t)a->len)))
+                    bad++;
+            }
+            if (bad) fprintf(stderr, "  window mismatch at offset %d: [%.*s]\n", (int)(p - data),
+                             (int)(end - p < 60 ? end - p : 60), p);
+            p = gn;
+            if (r + 1 < k && p >= stop) bad++;
+        }
+        if (bad) break;
+        *taken += k;
+        if (k > 0 && p != nx) { bad++; break; }
+        if (k == 0 || max == 0) {
+            const char *re, *gn;
+            bool skip;
+            if (csv_next_record(&g, p, end, &re, &gn, &skip)) { bad++; break; }
+            p = gn;
+        }
+    }
+    csv_tokenizer_free(&w);
+    csv_tokenizer_free(&g);
+    return bad;
+}
+
+/* csv_tokenize_window against the general loop, with SSE2 and (where the
+ * CPU has it) AVX2 masks, under the default options, a comment character,
+ * no quoting and multiLine (which it declines). */
+TEST(csv_window_tokenizer_matches_general) {
+    const char *opts[][5] = {{NULL}, {"comment", "#", NULL}, {"quote", "", NULL},
+                             {"multiLine", "true", NULL}};
+    static char buf[1 << 15];
+    int saved = csv_window_simd;
+    for (int simd = 0; simd < 2; simd++) {
+        __builtin_cpu_init();
+        if (simd == 1 && !__builtin_cpu_supports("avx2")) continue;
+        csv_window_simd = simd;
+        for (size_t oi = 0; oi < sizeof opts / sizeof *opts; oi++) {
+            csv_options o;
+            CHECK_OK(csv_options_parse(opts[oi], &o));
+            int64_t taken = 0, total = 0;
+            for (int round = 0; round < 60; round++) {
+                size_t n = gen_plain(buf, sizeof buf);
+                /* shift the text against the 64-byte blocks */
+                size_t shift = rnd() % 64;
+                CHECK_INT(diff_window(&o, buf + shift, n - shift, &taken), 0);
+                total += (int64_t)n / 60;
+            }
+            /* it must take most records (multiLine: none) */
+            if (oi == 3) CHECK_INT(taken, 0);
+            else CHECK(taken > total / 2);
+            csv_options_free(&o);
+        }
+    }
+    csv_window_simd = saved;
+}
