@@ -51,19 +51,20 @@
  * emit step hands them (or copies of their winners) to the output, and the
  * partial tables free the rest.
  *
- * Spilling (full-row mode only; exec/spill.h): when counted memory passes
- * three quarters of ctx->memory_limit while the partial tables grow, they
- * are dropped and the child runs again with its rows routed by hash into
- * spill files; each file is then deduplicated on its own (in parallel),
- * re-partitioned with another hash seed when its table passes its share of
- * the budget.  The subset mode (which keeps the first row of each key in
- * input order) does not spill yet.
+ * Spilling (exec/spill.h): when counted memory passes three quarters of
+ * ctx->memory_limit while the partial tables grow, they are dropped and the
+ * child runs again with its rows routed by hash into spill files; each file
+ * is then deduplicated on its own (in parallel), re-partitioned with another
+ * hash seed when its table passes its share of the budget.  The subset mode
+ * spills in exec/ddspill.c, which carries each row's place in the input
+ * into the files so each key still keeps its first row.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
 #include "common/status.h"
+#include "exec/ddspill.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
 #include "exec/metrics.h"
@@ -1068,12 +1069,14 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     if (rc == SM_OK && r.subset && r.nkeys == 1) r.int_w = dd_int_width(r.key_types[0]);
     r.plan = p;
-    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && !r.subset && r.ncols > 0;
+    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && r.ncols > 0;
     r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     if (rc != SM_OK && atomic_load(&r.overflow)) {
         sm_err_clear();
-        rc = dd_spill_run(&r, out);
+        rc = r.subset ? exec_distinct_subset_spill(ctx, p, r.key_cols, r.nkeys, r.key_types,
+                                                   r.tp.npieces, out)
+                      : dd_spill_run(&r, out);
     }
     sm_free(r.key_cols);
     sm_free(r.key_types);

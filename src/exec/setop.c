@@ -22,13 +22,20 @@
  * Memory: the tables copy the rows (strings included), so input batches are
  * freed as soon as they are counted; every table is freed before
  * exec_setop returns; the output mset belongs to the caller.
+ *
+ * Spilling: when counted memory passes three quarters of ctx->memory_limit
+ * (having grown by a sixteenth of it here) while the tables count or merge,
+ * every table is dropped and exec_setop_spill (setopspill.c) runs both
+ * inputs again through pairs of spill files.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "common/status.h"
 #include "exec/exec.h"
 #include "exec/hashtable.h"
 #include "exec/partials.h"
+#include "exec/setopspill.h"
 
 #define SO_CHUNK 4096
 
@@ -47,7 +54,19 @@ typedef struct {
     so_table *right; /* one per partition of children[1] */
     int nright;
     exec_two_phase tp; /* left partials: so_table[] */
+    bool can_spill;      /* a memory budget is set */
+    _Atomic bool overflow; /* it was reached: exec_setop starts over, spilling */
+    int64_t mem_start;   /* sm_mem_in_use when the set operation began */
 } so_run;
+
+/* Past three quarters of the budget, having grown by a sixteenth of it:
+ * marks the overflow and fails the task (exec_setop then spills). */
+static int so_check_budget(so_run *r) {
+    int64_t limit = r->ctx->memory_limit, used = sm_mem_in_use();
+    if (!r->can_spill || used <= limit - limit / 4 || used - r->mem_start <= limit / 16) return SM_OK;
+    atomic_store(&r->overflow, true);
+    return sm_err(SM_INTERNAL, "set operation: memory budget reached");
+}
 
 static void so_table_free(so_table *t) {
     if (!t->used) return;
@@ -100,7 +119,7 @@ done:
     sm_free(hashes);
     sm_free(gids);
     sm_batch_free(b);
-    return rc;
+    return rc == SM_OK ? so_check_budget(r) : rc;
 }
 
 static int so_consume_right(void *arg, int part, sm_batch *b) {
@@ -166,6 +185,7 @@ static int so_merge_task(void *arg, int piece) {
     if (!sel || !gids || !out) rc = SM_NOMEM;
     if (rc == SM_OK) rc = so_merge_into(r, &l, (so_table *)r->tp.partials, r->tp.npartials, piece, sel, gids);
     if (rc == SM_OK) rc = so_merge_into(r, &rt, r->right, r->nright, piece, sel, gids);
+    if (rc == SM_OK) rc = so_check_budget(r); /* the merged tables hold the rows again */
     int64_t no = 0;
     for (int64_t g = 0; rc == SM_OK && g < l.tab.ngroups; g++) {
         int64_t f = sm_keytab_find(&rt.tab, l.tab.keys, g, l.tab.hashes[g]);
@@ -202,6 +222,8 @@ int exec_setop(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     r.ctx = ctx;
     r.p = p;
     r.ncols = ls->ncols;
+    r.can_spill = ctx->memory_limit > 0 && r.ncols > 0;
+    r.mem_start = sm_mem_in_use();
     int rc = SM_OK;
     r.types = sm_calloc((size_t)r.ncols + 1, sizeof *r.types);
     if (!r.types) return SM_NOMEM;
@@ -231,6 +253,11 @@ int exec_setop(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     if (r.right)
         for (int i = 0; i < r.nright; i++) so_table_free(&r.right[i]);
     sm_free(r.right);
+    if (rc != SM_OK && atomic_load(&r.overflow)) {
+        sm_err_clear(); /* every table is gone: start over through spill files */
+        rc = exec_setop_spill(ctx, p, r.ncols, r.types,
+                              ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1, out);
+    }
     sm_free(r.types);
     return rc;
 }

@@ -200,10 +200,15 @@ TEST(memory_limit_setting_parses_sizes) {
 
 /* DISTINCT aggregates (hashagg.c, "spilling DISTINCT"): a global count(DISTINCT v), a
  * GROUP BY over few groups with many distinct values each, and one over many groups. */
-/* Runs q unconstrained and under 8m: equal rows, bounded memory, spilled. */
-static void check_query(const char *q, const char *explain) {
+/* Runs q unconstrained and under 8m: equal rows, bounded memory, spilled.
+ * prep (when set) prepares each session (views the queries read). */
+static void check_query_with(const char *q, const char *explain, void (*prep)(sm_session *));
+static void check_query(const char *q, const char *explain) { check_query_with(q, explain, NULL); }
+
+static void check_query_with(const char *q, const char *explain, void (*prep)(sm_session *)) {
     sm_session *s = session(NULL);
     CHECK(s != NULL);
+    if (prep) prep(s);
     char expected[1024];
     int64_t base = sm_mem_in_use();
     sm_mem_peak_reset();
@@ -213,6 +218,7 @@ static void check_query(const char *q, const char *explain) {
     CHECK(strlen(expected) > 0);
     s = session("8m");
     CHECK(s != NULL);
+    if (prep) prep(s);
     base = sm_mem_in_use();
     sm_mem_peak_reset();
     CHECK_STR(rows_of(sm_sql(s, q), false), expected);
@@ -248,5 +254,72 @@ TEST(spill_groupby_many_groups_count_distinct) {
     check_query("SELECT count(*), sum(c), sum(hash(k, c, s)) FROM (SELECT k, count(DISTINCT v % 5) "
                 "AS c, sum(DISTINCT v) AS s FROM t GROUP BY k)",
                 "EXPLAIN ANALYZE SELECT k, count(DISTINCT v % 5) FROM t GROUP BY k");
+    teardown();
+}
+
+/* dropDuplicates(subset) (exec/ddspill.c): view `dd` keeps the first row of
+ * each key k of t (200000 keys, 3 rows each) followed by t again with v
+ * shifted, so the input has two partitions and every key's winner must come
+ * from the first (v < 1000000) and be the earliest row of that key there. */
+static void dd_view(sm_session *s) {
+    sm_dataframe *u = sm_sql(s, "SELECT k, v, concat(k, '/', CAST(v AS STRING)) AS s FROM t UNION ALL "
+                                "SELECT k, v + 1000000, concat('x', k) FROM t");
+    const char *subset[] = {"k"};
+    sm_dataframe *dd = u ? sm_df_drop_duplicates(u, 1, subset) : NULL;
+    if (!dd || sm_df_create_or_replace_temp_view(dd, "dd") != SM_OK)
+        fprintf(stderr, "dd_view: %s\n", sm_last_error());
+}
+
+TEST(spill_drop_duplicates_subset) {
+    setup();
+    check_query_with("SELECT count(*), sum(v), max(v), sum(hash(k, v, s)) FROM dd",
+                     "EXPLAIN ANALYZE SELECT * FROM dd", dd_view);
+    /* the winners are the first rows: v is the smallest of each key */
+    sm_session *s = session("8m");
+    CHECK(s != NULL);
+    dd_view(s);
+    CHECK_STR(rows_of(sm_sql(s, "SELECT count(*) FROM dd JOIN (SELECT k, min(v) AS mv FROM t GROUP BY k) m "
+                                "ON dd.k = m.k AND dd.v = m.mv"),
+                      false),
+              "200000");
+    /* a failure while the rows are routed to spill files leaves nothing */
+    sm_dataframe *u = sm_sql(s, "SELECT k, CASE WHEN v = 599999 THEN raise_error('boom') ELSE v END AS v FROM t");
+    const char *subset[] = {"k"};
+    const char *r = rows_of(u ? sm_df_drop_duplicates(u, 1, subset) : NULL, false);
+    CHECK(strstr(r, "boom") != NULL);
+    CHECK_STR(sm_spill_dir(), "");
+    CHECK_INT(leftovers(), 0);
+    sm_session_free(s);
+    teardown();
+}
+
+/* INTERSECT / EXCEPT [ALL] (exec/setopspill.c): rows repeated on both sides
+ * (the ALL forms count them), nulls, -0.0 against 0.0 and NaN. */
+#define SO_L "SELECT k, v % 4 AS m, CASE WHEN v % 10 = 0 THEN NULL ELSE CAST(v % 3 AS DOUBLE) END AS d FROM t " \
+             "UNION ALL SELECT k, v % 4, CASE WHEN v % 10 = 0 THEN NULL ELSE CAST(v % 3 AS DOUBLE) END FROM t WHERE v % 2 = 0"
+#define SO_R "SELECT k, v % 4, CASE WHEN v % 10 = 0 THEN NULL WHEN v % 3 = 0 THEN -0.0 ELSE CAST(v % 3 AS DOUBLE) END FROM t " \
+             "WHERE v % 3 = 0 UNION ALL SELECT k, v % 4, CASE WHEN v % 10 = 0 THEN NULL ELSE CAST(v % 3 AS DOUBLE) END " \
+             "FROM t WHERE v % 5 = 0 UNION ALL SELECT k, v % 4, CAST('NaN' AS DOUBLE) FROM t WHERE v % 7 = 0"
+
+TEST(spill_set_operations) {
+    setup();
+    static const char *ops[] = {"INTERSECT", "INTERSECT ALL", "EXCEPT", "EXCEPT ALL"};
+    for (int i = 0; i < 4; i++) {
+        char q[2048], ex[2048];
+        snprintf(q, sizeof q, "SELECT count(*), sum(hash(k, m, d)), sum(m), count(d) FROM "
+                 "(SELECT * FROM (%s) %s SELECT * FROM (%s))", SO_L, ops[i], SO_R);
+        snprintf(ex, sizeof ex, "EXPLAIN ANALYZE SELECT * FROM (%s) %s SELECT * FROM (%s)", SO_L, ops[i], SO_R);
+        check_query(q, ex);
+    }
+    /* a failure while the rows are routed to spill files leaves nothing */
+    sm_session *s = session("8m");
+    CHECK(s != NULL);
+    const char *r = rows_of(sm_sql(s, "SELECT count(*) FROM (SELECT k, v FROM t EXCEPT SELECT k, CASE WHEN v = "
+                                      "599999 THEN raise_error('boom') ELSE v END FROM t)"),
+                            false);
+    CHECK(strstr(r, "boom") != NULL);
+    CHECK_STR(sm_spill_dir(), "");
+    CHECK_INT(leftovers(), 0);
+    sm_session_free(s);
     teardown();
 }
