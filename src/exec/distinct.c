@@ -63,6 +63,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "common/copy.h"
 #include "common/status.h"
 #include "exec/ddspill.h"
 #include "exec/exec.h"
@@ -464,7 +465,7 @@ static void dd_compact_vector(sm_vector *v, const int32_t *sel, int64_t k) {
             for (int64_t i = 0; i < k; i++) {
                 int64_t r = sel[i];
                 int32_t a = off[r], e = off[r + 1];
-                if (pos != a) memmove(v->bytes + pos, v->bytes + a, (size_t)(e - a));
+                if (pos != a) sm_move_bytes(v->bytes + pos, v->bytes + a, (size_t)(e - a));
                 pos += e - a;
                 off[i + 1] = pos;
             }

@@ -80,30 +80,50 @@
  * m = round(a * 10^k) reads back as a, i.e. m / 10^k == a.  With m < 2^53
  * and 10^k exact, that IEEE division is correctly rounded exactly like
  * strtod("m e-k"), so the test is the round-trip test itself; trying k
- * upwards finds the shortest form first.  Gives up (false) where m would
- * lose exactness; the printf search then decides. */
-static bool format_double_fast(double a, char *digits, int *nd, int *exp10) {
-    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
-                                 1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
-    for (int k = 1; k <= 17; k++) {
+ * upwards finds the shortest form first.  Only k <= 6 is tried (data with
+ * a few decimals; a value needing more goes to format_double_exact, whose
+ * 15-digit answer is the same digits when fewer suffice, without six more
+ * rounds of division first).  Writes Java's layout, [-]int.frac with the
+ * k fractional digits, to buf and returns its length; -1 when no k <= 6
+ * fits (the other paths then decide). */
+static int format_double_fast(double a, bool neg, char *buf) {
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    for (int k = 1; k <= 6; k++) {
         double scaled = a * p10[k];
-        if (scaled >= 9007199254740992.0) return false;
-        double m = nearbyint(scaled);
+        if (scaled >= 9007199254740992.0) return -1;
+        /* nearbyint(scaled) without the libm call: below 2^52, adding and
+         * subtracting 2^52 rounds to an integer in the current (nearest,
+         * ties to even) mode, as nearbyint does; from 2^52 on every double
+         * is an integer */
+        double m = scaled < 4503599627370496.0 ? (scaled + 4503599627370496.0) - 4503599627370496.0
+                                                : scaled;
         if (m / p10[k] != a) continue;
-        char tmp[24];
-        int len = 0;
-        uint64_t mv = (uint64_t)m;
-        while (mv) {
-            tmp[len++] = (char)('0' + mv % 10);
-            mv /= 10;
+        uint64_t mv = (uint64_t)m, ip = mv / p10u[k], fp = mv % p10u[k];
+        int kk = k;
+        while (kk > 1 && fp % 10 == 0) { /* not expected (k is the fewest), but as Java */
+            fp /= 10;
+            kk--;
         }
-        if (len == 0) return false;
-        for (int i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
-        *nd = len;
-        *exp10 = len - 1 - k;
-        return true;
+        char *o = buf;
+        if (neg) *o++ = '-';
+        char tmp[24];
+        int n = 0;
+        do {
+            tmp[n++] = (char)('0' + ip % 10);
+            ip /= 10;
+        } while (ip);
+        while (n) *o++ = tmp[--n];
+        *o++ = '.';
+        for (int i = kk - 1; i >= 0; i--) {
+            o[i] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        o += kk;
+        *o = '\0';
+        return (int)(o - buf);
     }
-    return false;
+    return -1;
 }
 
 /* The printf search below (%.{p-1}e for p = 15, 16, 17 until strtod reads
@@ -249,13 +269,18 @@ int sm_format_double(double d, char *buf) {
             lv /= pow10;
             if (residue >= pow10 / 2) lv++;
         }
-        char tmp[24];
-        int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)lv);
-        memcpy(digits, tmp, (size_t)len);
+        char tmp[24]; /* the digits of lv, as %llu (without printf: 12.0 is common data) */
+        int len = 0;
+        do {
+            tmp[len++] = (char)('0' + lv % 10);
+            lv /= 10;
+        } while (lv);
+        for (int i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
         nd = len;
         exp10 = len - 1 + insig;
-    } else if (a >= 1e-3 && a < 1e7 && (format_double_fast(a, digits, &nd, &exp10) ||
-                                         format_double_exact(a, digits, &nd, &exp10))) {
+    } else if (a >= 1e-3 && a < 1e7 && (nd = format_double_fast(a, neg, buf)) >= 0) {
+        return nd; /* plain notation, a few decimals */
+    } else if (a >= 1e-3 && a < 1e7 && (nd = 0, format_double_exact(a, digits, &nd, &exp10))) {
         /* plain-notation range, found without printf */
     } else {
         char tmp[48];

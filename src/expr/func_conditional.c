@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "common/copy.h"
 #include "expr/func_common.h"
 #include "types/decimal.h"
 
@@ -191,7 +192,7 @@ static int coalesce_strings(sm_vector **a, int nargs, int64_t n, sm_vector **o) 
         if (k < nargs) {
             const int32_t *off = SM_VEC_OFF(a[k]);
             int32_t len = off[row + 1] - off[row];
-            memcpy(res->bytes + pos, a[k]->bytes + off[row], (size_t)len);
+            sm_copy_bytes(res->bytes + pos, a[k]->bytes + off[row], (size_t)len);
             pos += len;
             if (res->validity) res->validity[row >> 3] |= (uint8_t)(1u << (row & 7));
         } else {

@@ -46,6 +46,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/copy.h"
 #include "common/mem.h"
 #include "common/status.h"
 #include "expr/cast_small.h"
@@ -376,7 +377,7 @@ static inline bool plain_edges(const csvw_rules *r, int col, const char *s, int 
 /* Appends s as it is. */
 static inline int put_plain(const char *s, int len, sm_buf *b) {
     if (b->len + (size_t)len + 1 > b->cap && sm_buf_reserve(b, (size_t)len + 1)) return SM_NOMEM;
-    memcpy(b->data + b->len, s, (size_t)len);
+    sm_copy_bytes(b->data + b->len, s, (size_t)len); /* most fields are short */
     b->len += (size_t)len;
     return SM_OK;
 }
@@ -476,8 +477,21 @@ static inline int w_put(csv_writer *w, const char *s, size_t n) {
     return SM_OK;
 }
 
-static int w_sep(csv_writer *w) { return w_put(w, w->o->sep, (size_t)w->o->sep_len); }
-static int w_eol(csv_writer *w) { return w_put(w, w->o->line_sep, (size_t)w->o->line_sep_len); }
+/* One-byte separators (the usual ones) are stored, not copied by a call. */
+static inline int w_sep(csv_writer *w) {
+    if (w->o->sep_len == 1 && w->t.out.len < w->t.out.cap) {
+        w->t.out.data[w->t.out.len++] = w->o->sep[0];
+        return SM_OK;
+    }
+    return w_put(w, w->o->sep, (size_t)w->o->sep_len);
+}
+static inline int w_eol(csv_writer *w) {
+    if (w->o->line_sep_len == 1 && w->t.out.len < w->t.out.cap) {
+        w->t.out.data[w->t.out.len++] = w->o->line_sep[0];
+        return SM_OK;
+    }
+    return w_put(w, w->o->line_sep, (size_t)w->o->line_sep_len);
+}
 
 int csv_writer_open(const char *path, const sm_schema *schema, const csv_write_opts *o,
                     const sm_tz *tz, csv_writer **out) {
@@ -513,28 +527,50 @@ static const char dig2[201] = "0001020304050607080910111213141516171819202122232
                               "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                               "8081828384858687888990919293949596979899";
 
-/* Writes digits of v (any int64) to p; returns the length.  Two digits per
+static const uint64_t pow10_u64[20] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL,
+                                       10000000000000000000ULL};
+
+/* Writes digits of v (any int64) to p; returns the length.  The length is
+ * known first (from the bit length: t = floor(bits * log10 2) is the digit
+ * count or one less), so the digits go straight to their places, two per
  * division. */
 static int fmt_i64(int64_t v, char *p) {
-    char tmp[24];
-    int n = 24;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int len = 0;
+    if (v < 0) p[len++] = '-';
+    int nd = 1;
+    if (u >= 10) {
+        int t = ((64 - __builtin_clzll(u)) * 1233) >> 12;
+        nd = t + (u >= pow10_u64[t]);
+    }
+    char *e = p + len + nd;
     while (u >= 100) {
         unsigned d = (unsigned)(u % 100);
         u /= 100;
-        n -= 2;
-        memcpy(tmp + n, dig2 + 2 * d, 2);
+        e -= 2;
+        memcpy(e, dig2 + 2 * d, 2);
     }
-    if (u >= 10) {
-        n -= 2;
-        memcpy(tmp + n, dig2 + 2 * u, 2);
-    } else {
-        tmp[--n] = (char)('0' + u);
-    }
-    int len = 0;
-    if (v < 0) p[len++] = '-';
-    memcpy(p + len, tmp + n, (size_t)(24 - n));
-    return len + 24 - n;
+    if (u >= 10) memcpy(e - 2, dig2 + 2 * u, 2);
+    else e[-1] = (char)('0' + u);
+    return len + nd;
 }
 
 

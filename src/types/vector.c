@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "common/copy.h"
 #include "common/status.h"
 #include "types/decimal.h"
 
@@ -204,7 +205,7 @@ int sm_vector_append_f64(sm_vector *v, double x) {
 int sm_vector_append_str(sm_vector *v, const char *s, int32_t len) {
     SM_TRY(ensure_one(v));
     SM_TRY(sm_vector_reserve_bytes(v, len));
-    if (len) memcpy(v->bytes + v->bytes_len, s, (size_t)len);
+    sm_copy_bytes(v->bytes + v->bytes_len, s, (size_t)len);
     v->bytes_len += len;
     SM_VEC_OFF(v)[v->length + 1] = (int32_t)v->bytes_len;
     v->length++;
@@ -366,7 +367,7 @@ sm_vector *sm_vector_take(const sm_vector *src, const int32_t *sel, int64_t n) {
         int32_t pos = 0;
         for (int64_t i = 0; i < n; i++) {
             int32_t a = so[sel[i]], len = so[sel[i] + 1] - a;
-            if (len) memcpy(v->bytes + pos, src->bytes + a, (size_t)len);
+            sm_copy_bytes(v->bytes + pos, src->bytes + a, (size_t)len);
             pos += len;
             off[i + 1] = pos;
         }
@@ -440,7 +441,7 @@ sm_vector *sm_vector_from_value(const sm_value *x, sm_type type, int64_t n) {
         }
         int32_t *off = SM_VEC_OFF(v);
         for (int64_t i = 0; i < n; i++) {
-            if (len) memcpy(v->bytes + (int64_t)len * i, x->v.str.ptr, (size_t)len);
+            sm_copy_bytes(v->bytes + (int64_t)len * i, x->v.str.ptr, (size_t)len);
             off[i + 1] = (int32_t)(len * (i + 1));
         }
         v->bytes_len = (int64_t)len * n;

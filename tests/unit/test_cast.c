@@ -236,6 +236,41 @@ TEST(format_double_exact_path_equals_printf_search) {
     CHECK(checked > 300000);
 }
 
+/* The paths of sm_format_double that skip the printf search: values with
+ * 1..8 decimals in the plain range (the fast path takes up to 6, the
+ * exact 128-bit path the rest) against the printf search, and integral
+ * values below 2^53 against their %llu digits, both with either sign. */
+TEST(format_double_short_decimals_and_integers) {
+    static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    int bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int k = 1 + (int)(x % 8);
+        double a = (double)((x >> 8) % 1000000000ULL) / p10[k];
+        char want[64], got[64], neg[72];
+        if (a >= 1e-3 && a < 1e7 && a != floor(a)) {
+            ref_format_double(a, want);
+        } else {
+            a = (double)((x >> 8) % (1ULL << (1 + (x >> 3) % 53)));
+            if (a == 0) continue;
+            char dig[32];
+            int nd = snprintf(dig, sizeof dig, "%llu", (unsigned long long)a);
+            sm_format_java_digits(want, false, dig, nd, nd - 1);
+        }
+        snprintf(neg, sizeof neg, "-%s", want);
+        for (int sign = 0; sign < 2; sign++) {
+            const char *w = sign ? neg : want;
+            int n = sm_format_double(sign ? -a : a, got);
+            if (strcmp(got, w) == 0 && n == (int)strlen(w)) continue;
+            if (bad++ == 0) CHECK_STR(got, w); /* show the first difference */
+        }
+    }
+    CHECK_INT(bad, 0);
+}
+
 /* ---- string → numbers, booleans ------------------------------------------------------ */
 
 TEST(cast_string_to_int) {

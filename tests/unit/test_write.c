@@ -836,3 +836,64 @@ TEST(csv_writer_integers_and_day_cache) {
     sm_batch_free(b);
     sm_schema_free(s);
 }
+
+/* The writer's copies and digits (common/copy.h sm_copy_bytes, csv_write.c
+ * fmt_i64): every string length 0..40 (the short copies use overlapping
+ * loads and stores by length class) and every power of ten, its neighbours and
+ * their negations (the digit count comes from the bit length), as
+ * printf writes them, under a one-byte and a two-byte separator. */
+TEST(csv_writer_short_copies_and_digit_counts) {
+    enum { N = 41 * 3 };
+    const char *alpha = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    int64_t ints[N];
+    int n = 0;
+    uint64_t p = 1;
+    for (int k = 0; k <= 18; k++, p *= 10) {
+        int64_t v[3] = {(int64_t)p - 1, (int64_t)p, (int64_t)p + 1};
+        for (int j = 0; j < 3; j++) {
+            ints[n++] = v[j];
+            ints[n++] = -v[j];
+        }
+    }
+    ints[n++] = INT64_MAX;
+    ints[n++] = INT64_MIN;
+    while (n < N) ints[n] = n * 37, n++;
+    const char *optsets[2][3] = {{NULL}, {"sep", "::", NULL}};
+    for (int os = 0; os < 2; os++) {
+        csv_write_opts o;
+        CHECK_OK(csv_write_opts_parse(optsets[os], &o));
+        sm_schema *s = sm_schema_new(3);
+        sm_schema_set(s, 0, "s", SM_STRING, true);
+        sm_schema_set(s, 1, "i", SM_BIGINT, true);
+        sm_schema_set(s, 2, "j", SM_INT, true);
+        sm_batch *b = sm_batch_new(3, N);
+        b->cols[0] = sm_vector_new(SM_STRING, N);
+        b->cols[1] = sm_vector_new(SM_BIGINT, N);
+        b->cols[2] = sm_vector_new(SM_INT, N);
+        sm_buf want = {0};
+        for (int i = 0; i < N; i++) {
+            int len = i % 41;
+            const char *str = alpha + i % 11;
+            sm_vector_append_str(b->cols[0], str, len);
+            sm_vector_append_i64(b->cols[1], ints[i]);
+            int32_t j = (int32_t)(ints[i] % 2147483647);
+            sm_vector_append_i32(b->cols[2], j);
+            if (len == 0) sm_buf_append(&want, "\"\"", 2); /* Spark's emptyValue */
+            else sm_buf_append(&want, str, (size_t)len);
+            sm_buf_appendf(&want, "%s%lld%s%d\n", o.sep, (long long)ints[i], o.sep, (int)j);
+        }
+        b->nrows = N;
+        csv_writer *w;
+        const char *path = tpath(os ? "short_sep2.csv" : "short.csv");
+        CHECK_OK(csv_writer_open(path, s, &o, NULL, &w));
+        CHECK_OK(csv_writer_write_batch(w, b));
+        CHECK_OK(csv_writer_close(w));
+        char *t = read_all(path, NULL);
+        CHECK_STR(t, sm_buf_cstr(&want));
+        sm_free(t);
+        sm_buf_free(&want);
+        csv_write_opts_free(&o);
+        sm_batch_free(b);
+        sm_schema_free(s);
+    }
+}
