@@ -69,6 +69,7 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "formats/csv.h"
+#include "formats/csv_fast.h"
 #include "fs/fs.h"
 
 int64_t csv_split_bytes = CSV_SPLIT_BYTES_DEFAULT;
@@ -673,32 +674,9 @@ bool csv_parse_double(const csv_options *o, const char *s, int32_t n, double *ou
         if (o->neg_inf_len == n && (n == 0 || s[0] == o->neg_inf[0]) &&
             memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
     }
-    /* The common spelling first, [-]digits[.digits] with at most 19 digits
-     * and at most 22 after the point: what the general loop below computes
-     * for it (the same mantissa and power of ten; Clinger's exact case),
-     * with one test per byte.  Anything else falls through. */
-    {
-        const char *q = s, *e = s + n;
-        bool fneg = q < e && *q == '-';
-        q += fneg;
-        const char *d0 = q;
-        uint64_t m = 0;
-        unsigned dg;
-        while (q < e && (dg = (unsigned char)*q - '0') <= 9) { m = m * 10 + dg; q++; }
-        int32_t ni = (int32_t)(q - d0), nf = 0;
-        if (q < e && *q == '.') {
-            const char *f0 = ++q;
-            while (q < e && (dg = (unsigned char)*q - '0') <= 9 && q - f0 < 22) { m = m * 10 + dg; q++; }
-            nf = (int32_t)(q - f0);
-        }
-        /* (19 digits cannot overflow m) */
-        if (q == e && ni + nf > 0 && ni + nf <= 19 && m <= (1ULL << 53)) {
-            double d = (double)m;
-            if (nf) d /= pow10_tab[nf];
-            *out = fneg ? -d : d;
-            return true;
-        }
-    }
+    /* The common spelling first, [-]digits[.digits] (csv_fast.h): what
+     * the general loop below computes for it, with one test per byte. */
+    if (csv_fast_f64_inline(s, n, out)) return true;
     /* String.trim */
     while (n > 0 && (unsigned char)*s <= ' ') { s++; n--; }
     while (n > 0 && (unsigned char)s[n - 1] <= ' ') n--;
@@ -1209,7 +1187,11 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             }
             case CK_I32: {
                 int32_t x = 0;
-                if (ok && !csv_parse_int32(s, n, &x)) { x = 0; isnull[i] = 1; bad = true; }
+                if (ok && !csv_fast_i32_inline(s, n, &x) && !csv_parse_int32(s, n, &x)) {
+                    x = 0;
+                    isnull[i] = 1;
+                    bad = true;
+                }
                 SM_VEC_I32(vec)[rows] = x;
                 break;
             }
@@ -1234,7 +1216,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             }
             case CK_DATE: {
                 int32_t x = 0;
-                if (ok && !csv_fast_date(s, n, &x) && !sm_parse_date(s, n, &x)) {
+                if (ok && !csv_fast_date_inline(s, n, &x) && !sm_parse_date(s, n, &x)) {
                     x = 0;
                     isnull[i] = 1;
                     bad = true;
@@ -1244,7 +1226,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             }
             case CK_TS: {
                 int64_t x = 0;
-                if (ok && !(scan->tz_utc && csv_fast_ts(s, n, &x)) &&
+                if (ok && !(scan->tz_utc && csv_fast_ts_inline(s, n, &x)) &&
                     !sm_parse_timestamp(s, n, scan->tz, &x)) {
                     x = 0;
                     isnull[i] = 1;
