@@ -124,6 +124,9 @@ int csv_next_record(csv_tokenizer *t, const char *p, const char *end, const char
  * to nfields[r] when nfields is not NULL.  Stops at the first record it
  * does not take (csv_next_record handles it) or after `max` records;
  * returns how many it took and sets *next to where the next record starts.
+ * With t->stop_after set (1..ncols), a record ends at its line end once it
+ * has that many fields, as in the SIMD path (its count is then
+ * stop_after, and later fields may be quoted).
  * The fields are the ones csv_next_record gives (test_csv_fast).  Uses AVX2
  * when the CPU has it (csv_window_simd: -1 choose, 0 SSE2, 1 AVX2). */
 int csv_tokenize_window(const csv_tokenizer *t, const char *p, const char *stop, const char *end,

@@ -18,11 +18,15 @@
  *                   wall-clock time read in UTC (callers use it only for UTC
  *                   and TIMESTAMP_NTZ), as Spark's stringToTimestamp gives.
  *
+ * (The date and timestamp bodies, and the integer and double fast paths,
+ * are inline functions in csv_fast.h, for column loops.)
+ *
  * No state, no allocation: safe from any thread.
  */
 #include <string.h>
 
 #include "formats/csv.h"
+#include "formats/csv_fast.h"
 
 static const int64_t fast_pow10[19] = {
     1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL, 100000000LL,
@@ -30,45 +34,8 @@ static const int64_t fast_pow10[19] = {
     100000000000000LL, 1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
     1000000000000000000LL};
 
-/* Days before month m (1-based index m-1), non-leap and leap years. */
-static const int16_t cum_days[2][12] = {
-    {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
-    {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}};
-static const unsigned char month_days[2][13] = {
-    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
-
 bool csv_fast_date(const char *s, int32_t n, int32_t *days) {
-    if (n != 10 || s[4] != '-' || s[7] != '-') return false;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* the eight digits gathered into one word, y y y y M M d d, and
-     * checked at once (SWAR: no byte below '0' or above '9') */
-    uint64_t w;
-    uint16_t w2;
-    memcpy(&w, s, 8);
-    memcpy(&w2, s + 8, 2);
-    uint64_t all = (w & 0x0000FFFFFFFFFFFFULL) | ((uint64_t)w2 << 48);
-    all = (all & 0xFFFF0000FFFFFFFFULL) | (((w >> 40) & 0xFFFF) << 32); /* y y y y M M d d */
-    if (((all + 0x4646464646464646ULL) | (all - 0x3030303030303030ULL)) & 0x8080808080808080ULL)
-        return false;
-    uint64_t x = all - 0x3030303030303030ULL;
-    int y = (int)((x & 0xFF) * 1000 + ((x >> 8) & 0xFF) * 100 + ((x >> 16) & 0xFF) * 10 +
-                  ((x >> 24) & 0xFF));
-    int m = (int)(((x >> 32) & 0xFF) * 10 + ((x >> 40) & 0xFF));
-    int d = (int)(((x >> 48) & 0xFF) * 10 + ((x >> 56) & 0xFF));
-#else
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (unsigned)((unsigned char)s[i] - '0') > 9) return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-#endif
-    if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-    int leap = (y & 3) == 0 && (y % 100 != 0 || y % 400 == 0);
-    if (d > month_days[leap][m]) return false;
-    int yd = y - 1; /* days from 0001-01-01 to Jan 1 of y, minus those to 1970-01-01 */
-    *days = yd * 365 + yd / 4 - yd / 100 + yd / 400 - 719162 + cum_days[leap][m - 1] + d - 1;
-    return true;
+    return csv_fast_date_inline(s, n, days);
 }
 
 bool csv_fast_dec(const char *s, int32_t n, int precision, int scale, int64_t *out) {
@@ -107,15 +74,5 @@ bool csv_fast_dec(const char *s, int32_t n, int precision, int scale, int64_t *o
 }
 
 bool csv_fast_ts(const char *s, int32_t n, int64_t *micros) {
-    if (n != 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return false;
-    int32_t days;
-    if (!csv_fast_date(s, 10, &days)) return false;
-    unsigned h0 = (unsigned char)s[11] - '0', h1 = (unsigned char)s[12] - '0';
-    unsigned m0 = (unsigned char)s[14] - '0', m1 = (unsigned char)s[15] - '0';
-    unsigned s0 = (unsigned char)s[17] - '0', s1 = (unsigned char)s[18] - '0';
-    if (h0 > 9 || h1 > 9 || m0 > 9 || m1 > 9 || s0 > 9 || s1 > 9) return false;
-    unsigned hh = h0 * 10 + h1, mi = m0 * 10 + m1, ss = s0 * 10 + s1;
-    if (hh > 23 || mi > 59 || ss > 59) return false;
-    *micros = ((int64_t)days * 86400 + hh * 3600 + mi * 60 + ss) * 1000000;
-    return true;
+    return csv_fast_ts_inline(s, n, micros);
 }

@@ -38,6 +38,7 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "formats/csv.h"
+#include "formats/csv_fast.h"
 #include "fs/fs.h"
 
 /* Merges a with b (precisions pa, pb when DECIMAL); *po the result's. */
@@ -341,7 +342,8 @@ static int win_slow(const csv_scan *scan, sm_type type, const char *s, int32_t n
 /* Converts column c of the window's first n records into slots
  * [base, base + n) of vec.  Returns n, or the first record whose field does
  * not convert (or where memory ran out). */
-static int win_column(const csv_scan *scan, sm_type type, const csv_field *win, int ncols, int c,
+static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi, sm_type type,
+                      const csv_field *win, int ncols, int c,
                        int n, sm_vector *vec, int64_t base) {
     const csv_options *o = &scan->opt;
     const csv_field *f = win + c;
@@ -354,6 +356,9 @@ static int win_column(const csv_scan *scan, sm_type type, const csv_field *win, 
     switch (type) {
     case SM_STRING: {
         int32_t *off = SM_VEC_OFF(vec) + base;
+        /* s - in_lo at most in_room: 16 bytes readable at s */
+        const bool in16 = in_hi - in_lo >= 16;
+        const uintptr_t in_room = in16 ? (uintptr_t)(in_hi - in_lo - 16) : 0;
         for (int r = 0; r < n; r++, f += ncols) {
             int32_t o0 = off[r];
             if (!win_text(o, f, &s, &len)) {
@@ -365,7 +370,15 @@ static int win_column(const csv_scan *scan, sm_type type, const csv_field *win, 
                 vec->bytes_len = o0;
                 if (sm_vector_reserve_bytes(vec, len)) return r;
             }
-            if (len > 0) memcpy(vec->bytes + o0, s, (size_t)len);
+            /* short texts inside the input: 16 bytes copied at once when
+             * both sides have them (the bytes past the text, up to 16,
+             * land in the unused part of the buffer; later rows overwrite
+             * them) */
+            if (len <= 16 && in16 && (uintptr_t)s - (uintptr_t)in_lo <= in_room &&
+                vec->bytes_cap - o0 >= 16)
+                memcpy(vec->bytes + o0, s, 16);
+            else if (len > 0)
+                memcpy(vec->bytes + o0, s, (size_t)len);
             off[r + 1] = o0 + len;
         }
         vec->bytes_len = off[n];
@@ -377,7 +390,8 @@ static int win_column(const csv_scan *scan, sm_type type, const csv_field *win, 
         const bool date = type == SM_DATE, fast = !date || !scan->date_fmt;
         for (int r = 0; r < n; r++, f += ncols) {
             if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
-            if (fast && (date ? csv_fast_date(s, len, &out[r]) : csv_parse_int32(s, len, &out[r])))
+            if (date ? fast && csv_fast_date_inline(s, len, &out[r])
+                     : csv_fast_i32_inline(s, len, &out[r]) || csv_parse_int32(s, len, &out[r]))
                 continue;
             if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
             if (k == 0) WIN_NULL(out[r]);
@@ -391,7 +405,8 @@ static int win_column(const csv_scan *scan, sm_type type, const csv_field *win, 
         const bool ts = type == SM_TIMESTAMP, fast = !ts || (!scan->ts_fmt && scan->tz_utc);
         for (int r = 0; r < n; r++, f += ncols) {
             if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
-            if (fast && (ts ? csv_fast_ts(s, len, &out[r]) : csv_parse_int64(s, len, &out[r])))
+            if (ts ? fast && csv_fast_ts_inline(s, len, &out[r])
+                   : csv_fast_i64_inline(s, len, &out[r]) || csv_parse_int64(s, len, &out[r]))
                 continue;
             if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
             if (k == 0) WIN_NULL(out[r]);
@@ -403,7 +418,9 @@ static int win_column(const csv_scan *scan, sm_type type, const csv_field *win, 
         double *out = SM_VEC_F64(vec) + base;
         for (int r = 0; r < n; r++, f += ncols) {
             if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
-            if (csv_parse_double(o, s, len, &out[r])) continue;
+            if ((!csv_f64_special_possible(o, s, len) && csv_fast_f64_inline(s, len, &out[r])) ||
+                csv_parse_double(o, s, len, &out[r]))
+                continue;
             if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
             if (k == 0) WIN_NULL(out[r]);
             else out[r] = v.v.f64;
@@ -459,7 +476,8 @@ static bool batch_done(infer_job *job, const sm_type *types, csv_split_cache *ca
  * and *cur are freed and the records from the first one that did not
  * convert on are inferred (those before it converted, which leaves the
  * types as they are). */
-static bool win_flush(infer_job *job, sm_type *types, int *precs, const csv_field *win, int *win_n,
+static bool win_flush(infer_job *job, const char *in_lo, const char *in_hi, sm_type *types, int *precs,
+                      const csv_field *win, int *win_n,
                       csv_split_cache *cache, sm_batch **cur, int64_t *cur_rows, int64_t *str_bytes) {
     int ncols = job->ncols, n = *win_n, good = 0;
     *win_n = 0;
@@ -467,7 +485,7 @@ static bool win_flush(infer_job *job, sm_type *types, int *precs, const csv_fiel
         good = n;
         for (int c = 0; c < ncols && good > 0; c++) {
             sm_vector *vec = (*cur)->cols[c];
-            int k = win_column(job->scan, types[c], win, ncols, c, good, vec, *cur_rows);
+            int k = win_column(job->scan, in_lo, in_hi, types[c], win, ncols, c, good, vec, *cur_rows);
             if (k < good) good = k;
         }
     }
@@ -546,7 +564,7 @@ static int infer_split(void *arg, int split) {
                 p = nx;
                 win_n += k;
                 if (win_n == WIN_ROWS || cur_rows + win_n == SM_BATCH_ROWS) {
-                    if (!win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+                    if (!win_flush(job, d, end, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
                         cache = NULL;
                         caching = may_cache = false;
                     }
@@ -568,7 +586,7 @@ static int infer_split(void *arg, int split) {
             memcpy(w, t.fields, (size_t)nf * sizeof *w);
             for (int c = nf; c < job->ncols; c++) w[c] = (csv_field){NULL, 0, 0};
             if (++win_n == WIN_ROWS || cur_rows + win_n == SM_BATCH_ROWS) {
-                if (!win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+                if (!win_flush(job, d, end, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
                     cache = NULL;
                     caching = may_cache = false;
                 }
@@ -577,7 +595,7 @@ static int infer_split(void *arg, int split) {
             continue;
         }
         if (caching && win_n > 0 &&
-            !win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+            !win_flush(job, d, end, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
             cache = NULL;
             caching = may_cache = false;
         }
@@ -610,7 +628,7 @@ static int infer_split(void *arg, int split) {
         if ((++nrec & 1023) == 0 && sm_pool_cancelled()) break;
     }
     if (caching && rc == SM_OK && win_n > 0 &&
-        !win_flush(job, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
+        !win_flush(job, d, end, types, precs, win, &win_n, cache, &cur, &cur_rows, str_bytes)) {
         cache = NULL;
         caching = false;
     }

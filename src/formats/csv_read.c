@@ -69,6 +69,7 @@
 #include "common/mem.h"
 #include "common/status.h"
 #include "formats/csv.h"
+#include "formats/csv_fast.h"
 #include "fs/fs.h"
 
 int64_t csv_split_bytes = CSV_SPLIT_BYTES_DEFAULT;
@@ -343,25 +344,32 @@ int csv_window_simd = -1;
     const char *fs = p;                                                                          \
     csv_field *w = win;                                                                          \
     int fi = 0;                                                                                  \
+    bool to_eol = false; /* stop_after fields taken: only the line end matters */              \
     for (const char *blk = p; blk + 64 <= end; blk += 64) {                                      \
         uint64_t eol, sep = MASK(blk, sc, &eol);                                                 \
-        uint64_t m = sep | eol;                                                                  \
+        uint64_t m = to_eol ? eol : sep | eol;                                                   \
         /* bits before the field start (a CRLF's LF) are not boundaries */                       \
         if (fs > blk) m &= fs - blk >= 64 ? 0 : ~0ULL << (fs - blk);                             \
         while (m) {                                                                              \
             int i = __builtin_ctzll(m);                                                          \
             m &= m - 1;                                                                          \
             const char *pos = blk + i;                                                           \
-            if (fi < ncols) {                                                                    \
+            if (fi < ncols && !to_eol) {                                                         \
                 w[fi].ptr = fs;                                                                  \
                 w[fi].len = (int32_t)(pos - fs);                                                 \
                 w[fi].quoted = 0;                                                                \
             }                                                                                    \
-            fi++;                                                                                \
+            fi += !to_eol;                                                                       \
             if (!((eol >> i) & 1)) {                                                             \
                 fs = pos + 1;                                                                    \
                 /* a trailing separator at the end, or a quoted field: general path */          \
-                if (fs >= end || (int)(unsigned char)*fs == qc) return rows;                     \
+                if (fs >= end) return rows;                                                      \
+                if (fi == stop_after) {                                                          \
+                    to_eol = true;                                                               \
+                    m &= eol;                                                                    \
+                    continue;                                                                    \
+                }                                                                                \
+                if ((int)(unsigned char)*fs == qc) return rows;                                  \
                 continue;                                                                        \
             }                                                                                    \
             /* the record ends at pos */                                                         \
@@ -380,20 +388,25 @@ int csv_window_simd = -1;
             fs = nx;                                                                             \
             w += ncols;                                                                          \
             fi = 0;                                                                              \
+            if (to_eol) { /* this block's separators after the line end count again */           \
+                m |= sep & ((~0ULL << i) << 1);                                                  \
+                to_eol = false;                                                                  \
+            }                                                                                    \
         }                                                                                        \
     }                                                                                            \
     return rows;
 
 static int window_sse2(const csv_tokenizer *t, const char *p, const char *stop, const char *end,
-                       int ncols, csv_field *win, int32_t *nfields, int max, const char **next) {
+                       int ncols, int stop_after, csv_field *win, int32_t *nfields, int max,
+                       const char **next) {
     WINDOW_RECORDS(mask64_sse2)
 }
 
 #ifdef CSV_HAVE_AVX2_PATH
 __attribute__((target("avx2"))) static int window_avx2(const csv_tokenizer *t, const char *p,
                                                        const char *stop, const char *end, int ncols,
-                                                       csv_field *win, int32_t *nfields, int max,
-                                                       const char **next) {
+                                                       int stop_after, csv_field *win,
+                                                       int32_t *nfields, int max, const char **next) {
     WINDOW_RECORDS(mask64_avx2)
 }
 #endif
@@ -404,6 +417,9 @@ int csv_tokenize_window(const csv_tokenizer *t, const char *p, const char *stop,
         *next = p;
         return 0;
     }
+    /* stop_after (csv_tokenizer): after that many fields the record ends
+     * at the line end, as in fast_record; -1 when unset */
+    int sa = t->stop_after > 0 && t->stop_after <= ncols ? t->stop_after : -1;
 #ifdef CSV_HAVE_AVX2_PATH
     int w = __atomic_load_n(&csv_window_simd, __ATOMIC_RELAXED);
     if (w < 0) {
@@ -411,9 +427,9 @@ int csv_tokenize_window(const csv_tokenizer *t, const char *p, const char *stop,
         w = __builtin_cpu_supports("avx2") ? 1 : 0;
         __atomic_store_n(&csv_window_simd, w, __ATOMIC_RELAXED);
     }
-    if (w == 1) return window_avx2(t, p, stop, end, ncols, win, nfields, max, next);
+    if (w == 1) return window_avx2(t, p, stop, end, ncols, sa, win, nfields, max, next);
 #endif
-    return window_sse2(t, p, stop, end, ncols, win, nfields, max, next);
+    return window_sse2(t, p, stop, end, ncols, sa, win, nfields, max, next);
 }
 
 /* Marker in csv_field.ptr for fields stored in scratch: the offset is kept
@@ -673,32 +689,9 @@ bool csv_parse_double(const csv_options *o, const char *s, int32_t n, double *ou
         if (o->neg_inf_len == n && (n == 0 || s[0] == o->neg_inf[0]) &&
             memcmp(s, o->neg_inf, (size_t)n) == 0) { *out = -INFINITY; return true; }
     }
-    /* The common spelling first, [-]digits[.digits] with at most 19 digits
-     * and at most 22 after the point: what the general loop below computes
-     * for it (the same mantissa and power of ten; Clinger's exact case),
-     * with one test per byte.  Anything else falls through. */
-    {
-        const char *q = s, *e = s + n;
-        bool fneg = q < e && *q == '-';
-        q += fneg;
-        const char *d0 = q;
-        uint64_t m = 0;
-        unsigned dg;
-        while (q < e && (dg = (unsigned char)*q - '0') <= 9) { m = m * 10 + dg; q++; }
-        int32_t ni = (int32_t)(q - d0), nf = 0;
-        if (q < e && *q == '.') {
-            const char *f0 = ++q;
-            while (q < e && (dg = (unsigned char)*q - '0') <= 9 && q - f0 < 22) { m = m * 10 + dg; q++; }
-            nf = (int32_t)(q - f0);
-        }
-        /* (19 digits cannot overflow m) */
-        if (q == e && ni + nf > 0 && ni + nf <= 19 && m <= (1ULL << 53)) {
-            double d = (double)m;
-            if (nf) d /= pow10_tab[nf];
-            *out = fneg ? -d : d;
-            return true;
-        }
-    }
+    /* The common spelling first, [-]digits[.digits] (csv_fast.h): what
+     * the general loop below computes for it, with one test per byte. */
+    if (csv_fast_f64_inline(s, n, out)) return true;
     /* String.trim */
     while (n > 0 && (unsigned char)*s <= ' ') { s++; n--; }
     while (n > 0 && (unsigned char)s[n - 1] <= ' ') n--;
@@ -799,7 +792,18 @@ typedef struct {
     int64_t *str_bytes;     /* per output column: string bytes of the last batch */
     uint8_t *kind;          /* per data column: CK_* (how it converts) */
     uint8_t *isnull;        /* per data column: the current row's value is null */
+    /* Records tokenized ahead by csv_tokenize_window (line mode, no corrupt
+     * column, not FAILFAST): records win_i..win_n-1 of win (ndata_cols
+     * fields each) are next, and the one after them starts at win_next.
+     * win_off > 0: the window declined; that many records go one by one
+     * before it is tried again. */
+    csv_field *win;
+    int32_t *win_nf;
+    int win_n, win_i, win_off;
+    const char *win_next;
 } csv_reader;
+
+#define READER_WIN_ROWS 256
 
 /* How a data column converts (csv_reader_next): written straight into its
  * vector (STR .. DATE), through sm_value (GEN), or not at all (SKIP). */
@@ -1145,9 +1149,47 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
         if (r->tok.stop_after >= nd) r->tok.stop_after = 0;
     }
     if (scan->count_only) rc = csv_count_rows(r, SM_BATCH_ROWS, &rows);
+    /* the window: plain records tokenized many at a time; rec / rec_end
+     * are not kept for them, so not with a corrupt-record column or
+     * FAILFAST (which show the record) */
+    bool use_win = !scan->count_only && r->tok.fast_ok && !scan->opt.multiline && nd > 0 &&
+                   scan->corrupt_index < 0 && scan->opt.mode != CSV_FAILFAST;
+    if (use_win && (!r->win || !r->win_nf)) {
+        sm_free(r->win);
+        sm_free(r->win_nf);
+        r->win = sm_malloc((size_t)READER_WIN_ROWS * nd * sizeof *r->win);
+        r->win_nf = sm_malloc(READER_WIN_ROWS * sizeof *r->win_nf);
+        if (!r->win || !r->win_nf) {
+            sm_free(r->win);
+            sm_free(r->win_nf);
+            r->win = NULL;
+            r->win_nf = NULL;
+            sm_batch_free(b);
+            return sm_err(SM_NOMEM, "out of memory reading CSV");
+        }
+    }
+    r->win_n = r->win_i = 0;
     while (!scan->count_only && rows < SM_BATCH_ROWS && r->pos < r->stop) {
-        const char *rec = r->pos, *rec_end, *next;
+        const char *rec = r->pos, *rec_end = r->pos, *next;
         bool skip;
+        const csv_field *flds;
+        int nflds;
+        if (use_win && r->win_i == r->win_n && r->win_off == 0 && !r->header_pending) {
+            int max = SM_BATCH_ROWS - (int)rows < READER_WIN_ROWS ? SM_BATCH_ROWS - (int)rows : READER_WIN_ROWS;
+            r->win_n = csv_tokenize_window(&r->tok, r->pos, r->stop, r->end, nd, r->win, r->win_nf, max,
+                                           &r->win_next);
+            r->win_i = 0;
+            if (r->win_n == 0) r->win_off = 64;
+        }
+        if (r->win_i < r->win_n) {
+            /* the window's next record (r->pos moves past the window with
+             * its last record) */
+            flds = r->win + (size_t)r->win_i * nd;
+            nflds = r->win_nf[r->win_i];
+            if (++r->win_i == r->win_n) r->pos = r->win_next;
+            goto have_fields;
+        }
+        if (r->win_off > 0) r->win_off--;
 #if defined(__SSE2__)
         /* the common record (not blank, not a comment) straight to the
          * SIMD path; anything it declines goes through csv_next_record */
@@ -1169,13 +1211,15 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
         r->pos = next;
         if (skip) continue;
         if (r->header_pending) { r->header_pending = false; continue; }
-        const csv_tokenizer *t = &r->tok;
+        flds = r->tok.fields;
+        nflds = r->tok.nfields;
+    have_fields:;
         /* Pruned, Spark's parser selects the required fields only: a wrong
          * field count is no longer seen, and only required fields convert.
          * Columns of the common kinds are written straight into slot `rows`
          * of their vector and committed (length, null bit, string bytes)
          * only when the row is kept; the rest go through vals[]. */
-        bool bad = !req && t->nfields != nd;
+        bool bad = !req && nflds != nd;
         const uint8_t *kind = r->kind;
         uint8_t *isnull = r->isnull;
         for (int i = 0; i < nd; i++) {
@@ -1184,7 +1228,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             sm_vector *vec = b->cols[scan->data_to_out[i]];
             const char *s;
             int32_t n;
-            bool ok = i < t->nfields && field_text(&scan->opt, &t->fields[i], &s, &n);
+            bool ok = i < nflds && field_text(&scan->opt, &flds[i], &s, &n);
             isnull[i] = !ok;
             switch (k) {
             case CK_STR: {
@@ -1209,7 +1253,11 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             }
             case CK_I32: {
                 int32_t x = 0;
-                if (ok && !csv_parse_int32(s, n, &x)) { x = 0; isnull[i] = 1; bad = true; }
+                if (ok && !csv_fast_i32_inline(s, n, &x) && !csv_parse_int32(s, n, &x)) {
+                    x = 0;
+                    isnull[i] = 1;
+                    bad = true;
+                }
                 SM_VEC_I32(vec)[rows] = x;
                 break;
             }
@@ -1234,7 +1282,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             }
             case CK_DATE: {
                 int32_t x = 0;
-                if (ok && !csv_fast_date(s, n, &x) && !sm_parse_date(s, n, &x)) {
+                if (ok && !csv_fast_date_inline(s, n, &x) && !sm_parse_date(s, n, &x)) {
                     x = 0;
                     isnull[i] = 1;
                     bad = true;
@@ -1244,7 +1292,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             }
             case CK_TS: {
                 int64_t x = 0;
-                if (ok && !(scan->tz_utc && csv_fast_ts(s, n, &x)) &&
+                if (ok && !(scan->tz_utc && csv_fast_ts_inline(s, n, &x)) &&
                     !sm_parse_timestamp(s, n, scan->tz, &x)) {
                     x = 0;
                     isnull[i] = 1;
@@ -1330,6 +1378,8 @@ static void csv_reader_close(sm_reader *base) {
     sm_free(r->str_bytes);
     sm_free(r->kind);
     sm_free(r->isnull);
+    sm_free(r->win);
+    sm_free(r->win_nf);
     csv_split_cache_free(r->cache);
     sm_free(r);
 }

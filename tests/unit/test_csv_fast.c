@@ -9,11 +9,13 @@
  *     9999-12-31 and on invalid spellings;
  *   - csv_fast_dec against sm_dec_parse + the precision check.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/csv.h"
+#include "formats/csv_fast.h"
 #include "test.h"
 #include "types/datetime.h"
 #include "types/decimal.h"
@@ -377,6 +379,8 @@ static int diff_window(const csv_options *o, const char *data, size_t len, int64
     int bad = 0;
     while (p < end && !bad) {
         int ncols = 1 + (int)(rnd() % 9), max = (int)(rnd() % 64);
+        /* stop_after: the record ends at its line end after that many fields */
+        w.stop_after = rnd() % 3 ? 0 : 1 + (int)(rnd() % ncols);
         const char *nx;
         for (size_t i = 0; i < sizeof win / sizeof *win; i++) win[i] = (csv_field){"garbage", 7, 1};
         int k = csv_tokenize_window(&w, p, stop, end, ncols, win, nf, max, &nx);
@@ -385,8 +389,10 @@ static int diff_window(const csv_options *o, const char *data, size_t len, int64
         for (int r = 0; r < k && !bad; r++) {
             const char *re, *gn;
             bool skip;
-            if (csv_next_record(&g, p, end, &re, &gn, &skip) || skip || g.nfields != nf[r]) { bad++; break; }
-            for (int c = 0; c < ncols; c++) {
+            if (csv_next_record(&g, p, end, &re, &gn, &skip) || skip) { bad++; break; }
+            int want = w.stop_after && g.nfields > w.stop_after ? w.stop_after : g.nfields;
+            if (want != nf[r]) { bad++; break; }
+            for (int c = 0; c < (w.stop_after ? w.stop_after : ncols); c++) {
                 const csv_field *a = &win[r * ncols + c];
                 csv_field b = c < g.nfields ? g.fields[c] : (csv_field){NULL, 0, 0};
                 if (a->len != b.len || a->quoted != b.quoted || (a->len && memcmp(a->ptr, b.ptr, (size_t)a->len)))
@@ -414,7 +420,8 @@ static int diff_window(const csv_options *o, const char *data, size_t len, int64
 
 /* csv_tokenize_window against the general loop, with SSE2 and (where the
  * CPU has it) AVX2 masks, under the default options, a comment character,
- * no quoting and multiLine (which it declines). */
+ * no quoting and multiLine (which it declines); a third of the windows with
+ * stop_after (fields after it may be quoted). */
 TEST(csv_window_tokenizer_matches_general) {
     const char *opts[][5] = {{NULL}, {"comment", "#", NULL}, {"quote", "", NULL},
                              {"multiLine", "true", NULL}};
@@ -442,4 +449,59 @@ TEST(csv_window_tokenizer_matches_general) {
         }
     }
     csv_window_simd = saved;
+}
+
+/* The inline integer and double paths of csv_fast.h (used by the column
+ * loops of kept rows) against the general converters: every text they
+ * accept gives the general converter's value, and the common spellings are
+ * accepted.  Doubles also under options whose special spellings look like
+ * numbers (nanValue=1, positiveInf=2.5, negativeInf=-3): those must not be
+ * taken by the fast path (csv_f64_special_possible). */
+TEST(csv_fast_inline_numbers_match_general) {
+    uint64_t seed = 777;
+    char txt[40];
+    int bad = 0;
+    for (int iter = 0; iter < 300000 && bad < 5; iter++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t r = seed >> 11;
+        int n = 0;
+        uint32_t lead = (uint32_t)(r % 8);
+        if (lead == 0) txt[n++] = '-';
+        else if (lead == 1) txt[n++] = '+';
+        else if (lead == 2) txt[n++] = ' ';
+        int nd = (int)((r >> 3) % 21);
+        for (int i = 0; i < nd; i++) txt[n++] = (char)('0' + (seed >> (i * 3 % 50)) % 10);
+        if ((r >> 9) % 29 == 0 && n > 0) txt[(r >> 14) % n] = 'x';
+        txt[n] = '\0';
+        int32_t a32 = 0, b32 = 0;
+        int64_t a64 = 0, b64 = 0;
+        bool fa = csv_fast_i32_inline(txt, n, &a32), ga = csv_parse_int32(txt, n, &b32);
+        bool fb = csv_fast_i64_inline(txt, n, &a64), gb = csv_parse_int64(txt, n, &b64);
+        bool common32 = nd >= 1 && nd <= 9 && lead > 2 && !strchr(txt, 'x');
+        bool common64 = nd >= 1 && nd <= 18 && lead > 2 && !strchr(txt, 'x');
+        if ((fa && (!ga || a32 != b32)) || (fb && (!gb || a64 != b64)) || (common32 && !fa) ||
+            (common64 && !fb)) {
+            if (!bad) fprintf(stderr, "int [%s]: fast %d %d / %d %lld, general %d %d / %d %lld\n", txt, fa,
+                              a32, fb, (long long)a64, ga, b32, gb, (long long)b64);
+            bad++;
+        }
+    }
+    CHECK_INT(bad, 0);
+    const char *kv[][7] = {{NULL}, {"nanValue", "1", "positiveInf", "2.5", "negativeInf", "-3", NULL}};
+    const char *texts[] = {"1", "2.5", "-3", "1.0", "2.50", "-3.0", "12", "0.5", "-0", "3.17", "NaN", "Inf",
+                           "-Inf", "", "7", "213.14"};
+    for (int k = 0; k < 2; k++) {
+        csv_options o;
+        CHECK_OK(csv_options_parse(kv[k], &o));
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            int n = (int)strlen(texts[i]);
+            double a = 0, b = 0;
+            bool ga = csv_parse_double(&o, texts[i], n, &b);
+            bool fa = !csv_f64_special_possible(&o, texts[i], n) && csv_fast_f64_inline(texts[i], n, &a);
+            if (fa) CHECK(ga && memcmp(&a, &b, sizeof a) == 0);
+            if (k == 1 && (!strcmp(texts[i], "1") || !strcmp(texts[i], "2.5") || !strcmp(texts[i], "-3")))
+                CHECK(!fa && ga && (isnan(b) || isinf(b)));
+        }
+        csv_options_free(&o);
+    }
 }
