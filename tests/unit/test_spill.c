@@ -323,3 +323,33 @@ TEST(spill_set_operations) {
     sm_session_free(s);
     teardown();
 }
+
+/* The budget is checked while the partial tables of a DISTINCT aggregate
+ * merge, not only while they grow (hashagg.c ha_merge_task, commit
+ * 1ab493c): four input partitions of 25000 disjoint values each, whose
+ * partial tables together stay below three quarters of a 16 MB budget,
+ * merge into one table that holds every value again.  Without the check the
+ * merge alone takes counted memory to ~20 MB, past the budget, and nothing
+ * spills; with it the aggregate spills and stays near 13 MB. */
+TEST(spill_distinct_aggregate_merge_checks_budget) {
+    setup();
+    const char *q = "SELECT count(DISTINCT id), sum(DISTINCT id) FROM (SELECT id FROM range(0, 25000) UNION ALL "
+                    "SELECT id + 25000 FROM range(0, 25000) UNION ALL SELECT id + 50000 FROM range(0, 25000) "
+                    "UNION ALL SELECT id + 75000 FROM range(0, 25000))";
+    const char *conf[] = {"smelt.memory.limit", "16m", NULL};
+    sm_session *s = sm_session_new(conf);
+    CHECK(s != NULL);
+    int64_t base = sm_mem_in_use();
+    sm_mem_peak_reset();
+    CHECK_STR(rows_of(sm_sql(s, q), false), "100000,4999950000");
+    int64_t grew = sm_mem_peak() - base;
+    fprintf(stderr, "  counted memory grew by %lld bytes under 16m\n", (long long)grew);
+    if (grew > (16 << 20)) T_FAIL("peak counted memory grew by %lld bytes under a 16 MB budget", (long long)grew);
+    char ex[1100];
+    snprintf(ex, sizeof ex, "EXPLAIN ANALYZE %s", q);
+    CHECK(strstr(rows_of(sm_sql(s, ex), true), "spilled=") != NULL);
+    CHECK_STR(sm_spill_dir(), "");
+    CHECK_INT(leftovers(), 0);
+    sm_session_free(s);
+    teardown();
+}
