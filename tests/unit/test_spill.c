@@ -3,7 +3,8 @@
  * aggregation spilling (exec/spill.c, exec/hashagg.c): a group-by with many
  * distinct keys under an 8 MB budget gives the rows of an unconstrained run
  * while its counted memory stays near the budget, so do a DISTINCT and DISTINCT aggregates
- * (global, few groups, many groups); the spill directory is
+ * (global, few groups, many groups; over one or several argument lists), dropDuplicates(subset)
+ * and INTERSECT / EXCEPT [ALL]; the spill directory is
  * gone afterwards, also when the query fails midway; bad sizes are rejected.
  */
 #define _GNU_SOURCE
@@ -351,5 +352,20 @@ TEST(spill_distinct_aggregate_merge_checks_budget) {
     CHECK_STR(sm_spill_dir(), "");
     CHECK_INT(leftovers(), 0);
     sm_session_free(s);
+    teardown();
+}
+
+/* DISTINCT aggregates over different arguments (hashagg.c, one spilling
+ * pass per class of arguments): global, and a GROUP BY of few groups, mixed
+ * with plain aggregates and a FILTER. */
+TEST(spill_distinct_aggregates_different_arguments) {
+    setup();
+    check_query("SELECT count(DISTINCT v), sum(DISTINCT v % 100000), count(DISTINCT k), "
+                "count(DISTINCT k, v % 2), avg(DISTINCT v) FILTER (WHERE v % 3 = 0), count(*), sum(v), "
+                "min(k), max(v) FROM t",
+                "EXPLAIN ANALYZE SELECT count(DISTINCT v), count(DISTINCT k) FROM t");
+    check_query("SELECT v % 3 AS g, count(DISTINCT v), sum(DISTINCT v % 1000), count(DISTINCT k), max(k), "
+                "count(*) FROM t GROUP BY v % 3",
+                "EXPLAIN ANALYZE SELECT v % 3, count(DISTINCT v), count(DISTINCT k) FROM t GROUP BY v % 3");
     teardown();
 }
