@@ -68,8 +68,18 @@
  * the files' per-group states (plain aggregates' rows are split among files,
  * which merge handles) merge into one accumulator table (acc, under the
  * output lock), emitted at the end.  The accumulator holds every group's
- * states, as an unspilled aggregation would.  A global aggregate whose
- * DISTINCT aggregates take different arguments does not spill.
+ * states, as an unspilled aggregation would.
+ *
+ * DISTINCT aggregates over different arguments (count(DISTINCT a),
+ * sum(DISTINCT b) in one node): no one hash keeps every distinct tuple of
+ * every aggregate in one file, so the aggregates are put in classes of equal
+ * arguments (ha_distinct_classes) and, for a global aggregate or few groups,
+ * the spilling run makes one pass per class (Spark's Expand does the same
+ * work in one pass over rows repeated once per class): pass c runs the
+ * child again, routes rows by key + class c's arguments and folds only
+ * class c's DISTINCT aggregates (and, in pass 0, the plain ones) into the
+ * files' tables, which merge into the one accumulator (an aggregate a pass
+ * does not fold keeps its zeroed, empty state, which merges as nothing).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -118,6 +128,11 @@ typedef struct {
      * arguments join the group key in the spill hash (-1: the key alone) */
     int route_agg;
     int shared_distinct;            /* a distinct aggregate all others share arguments with; -1 */
+    /* DISTINCT aggregates in classes of equal arguments (ha_distinct_classes):
+     * agg_class[a] (-1 for plain aggregates), nclasses (-1: some DISTINCT
+     * aggregate has no arguments), class_rep[c] an aggregate of class c */
+    int *agg_class, *class_rep, nclasses;
+    int pass_class; /* >= 0: the spilling pass folds only this class (plain ones in pass 0) */
     _Atomic int64_t ov_groups, ov_pairs; /* the overflowing table's groups, distinct pairs */
 } ha_run;
 
@@ -295,6 +310,8 @@ static int ha_consume_batch(ha_run *r, ha_table *t, const sm_batch *b) {
     if (rc != SM_OK) goto done;
     for (int a = 0; a < r->naggs && rc == SM_OK; a++) {
         const ha_agg *ag = &r->aggs[a];
+        if (r->pass_class >= 0 && (ag->distinct ? r->agg_class[a] != r->pass_class : r->pass_class != 0))
+            continue; /* another pass of the spilling run folds it */
         rc = ha_eval_args(r, a, b, argv);
         if (rc != SM_OK) break;
         const uint32_t *ug = gids;
@@ -791,6 +808,36 @@ static int ha_shared_distinct(const ha_run *r) {
     return first;
 }
 
+/* Puts the DISTINCT aggregates in classes of equal arguments: sets
+ * agg_class, class_rep and nclasses (-1 when a DISTINCT aggregate has no
+ * arguments: such a node does not spill by classes). */
+static int ha_distinct_classes(ha_run *r) {
+    r->agg_class = sm_calloc((size_t)r->naggs + 1, sizeof *r->agg_class);
+    r->class_rep = sm_calloc((size_t)r->naggs + 1, sizeof *r->class_rep);
+    if (!r->agg_class || !r->class_rep) return SM_NOMEM;
+    r->nclasses = 0;
+    for (int a = 0; a < r->naggs; a++) {
+        const ha_agg *ag = &r->aggs[a];
+        r->agg_class[a] = -1;
+        if (!ag->distinct) continue;
+        if (ag->nargs == 0) {
+            r->nclasses = -1;
+            return SM_OK;
+        }
+        for (int c = 0; c < r->nclasses && r->agg_class[a] < 0; c++) {
+            const ha_agg *f = &r->aggs[r->class_rep[c]];
+            bool same = f->nargs == ag->nargs;
+            for (int i = 0; same && i < ag->nargs; i++) same = ha_same_expr(ag->call->args[i], f->call->args[i]);
+            if (same) r->agg_class[a] = c;
+        }
+        if (r->agg_class[a] < 0) {
+            r->class_rep[r->nclasses] = a;
+            r->agg_class[a] = r->nclasses++;
+        }
+    }
+    return SM_OK;
+}
+
 /* The spilling run: routes the child's rows into spill files, then
  * aggregates them, one file per task, each table held to a share of the
  * budget. */
@@ -801,27 +848,41 @@ static int ha_spill_run(ha_run *r, sm_mset **out) {
     r->work_budget = (free_now > limit / 4 ? free_now : limit / 4) / 2 / (threads > 0 ? threads : 1);
     ha_spill_job j = {.r = r};
     /* DISTINCT: a global aggregate, or groups that are few next to their
-     * distinct tuples, route by key + the shared distinct arguments */
+     * distinct tuples, route by key + the shared distinct arguments, or
+     * make one pass per class of arguments when they differ */
     r->route_agg = -1;
-    if (r->shared_distinct >= 0 &&
-        (r->nkeys == 0 || atomic_load(&r->ov_pairs) > 8 * atomic_load(&r->ov_groups))) {
+    int npasses = 1;
+    bool few_groups = r->nkeys == 0 || atomic_load(&r->ov_pairs) > 8 * atomic_load(&r->ov_groups);
+    if (r->shared_distinct >= 0 && few_groups) {
         r->route_agg = r->shared_distinct;
+        j.acc_mode = true;
+    } else if (r->shared_distinct < 0 && r->nclasses > 1 && few_groups) {
+        npasses = r->nclasses;
         j.acc_mode = true;
     }
     pthread_mutex_init(&j.out_lock, NULL);
     j.out = sm_mset_new(r->tp.npieces);
-    sm_mset_spill_under(j.out, limit); /* the output may spill too (exec/msetspill.c) */
-    j.ss = sm_spill_set_new(0);
-    int rc = j.out && j.ss ? SM_OK : (sm_errcode() ? sm_errcode() : SM_NOMEM);
+    if (j.out) sm_mset_spill_under(j.out, limit); /* the output may spill too (exec/msetspill.c) */
+    int rc = j.out ? SM_OK : SM_NOMEM;
     if (rc == SM_OK && j.acc_mode) rc = ha_table_init(r, &j.acc);
-    r->spill_dst = j.ss;
-    if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, ha_spill_consume, r);
-    if (j.ss) {
-        atomic_fetch_add(&j.bytes, sm_spill_set_bytes(j.ss));
-        atomic_fetch_add(&j.parts, SM_SPILL_FANOUT);
+    for (int pass = 0; pass < npasses && rc == SM_OK; pass++) {
+        if (npasses > 1) {
+            r->pass_class = pass;
+            r->route_agg = r->class_rep[pass];
+        }
+        j.ss = sm_spill_set_new(0);
+        if (!j.ss) rc = sm_errcode() ? sm_errcode() : SM_NOMEM;
+        r->spill_dst = j.ss;
+        if (rc == SM_OK) rc = exec_foreach_batch(r->ctx, r->plan->child, ha_spill_consume, r);
+        if (j.ss) {
+            atomic_fetch_add(&j.bytes, sm_spill_set_bytes(j.ss));
+            atomic_fetch_add(&j.parts, SM_SPILL_FANOUT);
+        }
+        if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, SM_SPILL_FANOUT, ha_spill_task, &j);
+        sm_spill_set_free(j.ss);
+        j.ss = NULL;
     }
-    if (rc == SM_OK) rc = sm_pool_run(r->ctx->pool, SM_SPILL_FANOUT, ha_spill_task, &j);
-    sm_spill_set_free(j.ss);
+    r->pass_class = -1;
     if (rc == SM_OK && j.acc_mode) {
         /* a global aggregate yields its one row even if every file was empty */
         if (r->nkeys == 0 && j.acc.keys.ngroups == 0) {
@@ -858,9 +919,12 @@ int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         .free_table = ha_free_partial,
         .arg = &r,
     };
+    r.pass_class = -1;
     int rc = ha_prepare(&r);
     r.shared_distinct = rc == SM_OK ? ha_shared_distinct(&r) : -1;
-    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && (r.nkeys > 0 || r.shared_distinct >= 0);
+    if (rc == SM_OK) rc = ha_distinct_classes(&r);
+    r.can_spill = rc == SM_OK && ctx->memory_limit > 0 &&
+                  (r.nkeys > 0 || r.shared_distinct >= 0 || r.nclasses > 1);
     r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */
     if (rc == SM_OK) rc = exec_two_phase_run(ctx, p->child, &r.tp, out);
     if (rc != SM_OK && atomic_load(&r.overflow)) {
@@ -869,5 +933,7 @@ int exec_hashagg(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     sm_free(r.key_types);
     sm_free(r.aggs);
+    sm_free(r.agg_class);
+    sm_free(r.class_rep);
     return rc;
 }

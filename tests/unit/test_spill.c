@@ -3,7 +3,8 @@
  * aggregation spilling (exec/spill.c, exec/hashagg.c): a group-by with many
  * distinct keys under an 8 MB budget gives the rows of an unconstrained run
  * while its counted memory stays near the budget, so do a DISTINCT and DISTINCT aggregates
- * (global, few groups, many groups); the spill directory is
+ * (global, few groups, many groups; over one or several argument lists), dropDuplicates(subset)
+ * and INTERSECT / EXCEPT [ALL]; the spill directory is
  * gone afterwards, also when the query fails midway; bad sizes are rejected.
  */
 #define _GNU_SOURCE
@@ -321,5 +322,50 @@ TEST(spill_set_operations) {
     CHECK_STR(sm_spill_dir(), "");
     CHECK_INT(leftovers(), 0);
     sm_session_free(s);
+    teardown();
+}
+
+/* The budget is checked while the partial tables of a DISTINCT aggregate
+ * merge, not only while they grow (hashagg.c ha_merge_task, commit
+ * 1ab493c): four input partitions of 25000 disjoint values each, whose
+ * partial tables together stay below three quarters of a 16 MB budget,
+ * merge into one table that holds every value again.  Without the check the
+ * merge alone takes counted memory to ~20 MB, past the budget, and nothing
+ * spills; with it the aggregate spills and stays near 13 MB. */
+TEST(spill_distinct_aggregate_merge_checks_budget) {
+    setup();
+    const char *q = "SELECT count(DISTINCT id), sum(DISTINCT id) FROM (SELECT id FROM range(0, 25000) UNION ALL "
+                    "SELECT id + 25000 FROM range(0, 25000) UNION ALL SELECT id + 50000 FROM range(0, 25000) "
+                    "UNION ALL SELECT id + 75000 FROM range(0, 25000))";
+    const char *conf[] = {"smelt.memory.limit", "16m", NULL};
+    sm_session *s = sm_session_new(conf);
+    CHECK(s != NULL);
+    int64_t base = sm_mem_in_use();
+    sm_mem_peak_reset();
+    CHECK_STR(rows_of(sm_sql(s, q), false), "100000,4999950000");
+    int64_t grew = sm_mem_peak() - base;
+    fprintf(stderr, "  counted memory grew by %lld bytes under 16m\n", (long long)grew);
+    if (grew > (16 << 20)) T_FAIL("peak counted memory grew by %lld bytes under a 16 MB budget", (long long)grew);
+    char ex[1100];
+    snprintf(ex, sizeof ex, "EXPLAIN ANALYZE %s", q);
+    CHECK(strstr(rows_of(sm_sql(s, ex), true), "spilled=") != NULL);
+    CHECK_STR(sm_spill_dir(), "");
+    CHECK_INT(leftovers(), 0);
+    sm_session_free(s);
+    teardown();
+}
+
+/* DISTINCT aggregates over different arguments (hashagg.c, one spilling
+ * pass per class of arguments): global, and a GROUP BY of few groups, mixed
+ * with plain aggregates and a FILTER. */
+TEST(spill_distinct_aggregates_different_arguments) {
+    setup();
+    check_query("SELECT count(DISTINCT v), sum(DISTINCT v % 100000), count(DISTINCT k), "
+                "count(DISTINCT k, v % 2), avg(DISTINCT v) FILTER (WHERE v % 3 = 0), count(*), sum(v), "
+                "min(k), max(v) FROM t",
+                "EXPLAIN ANALYZE SELECT count(DISTINCT v), count(DISTINCT k) FROM t");
+    check_query("SELECT v % 3 AS g, count(DISTINCT v), sum(DISTINCT v % 1000), count(DISTINCT k), max(k), "
+                "count(*) FROM t GROUP BY v % 3",
+                "EXPLAIN ANALYZE SELECT v % 3, count(DISTINCT v), count(DISTINCT k) FROM t GROUP BY v % 3");
     teardown();
 }
