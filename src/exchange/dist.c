@@ -43,6 +43,7 @@
 #include "exchange/xmetrics.h"
 #include "exec/eventlog.h"
 #include "exec/hashtable.h"
+#include "exec/joinspill.h"
 #include "formats/source.h"
 #include "fs/commit.h"
 
@@ -124,10 +125,17 @@ typedef struct {
     int nkeys;
     const int *key_cols;    /* ... or by columns (NULL + nkeys 0: every column) */
     int nkey_cols;
+    const bool *need;       /* NULL, or the columns the consumer reads (a join's side):
+                             * the others become SM_NULLTYPE placeholders before the
+                             * rows are routed, so they are neither sent nor kept */
 } xd_route;
 
 static int xd_route_consume(void *arg, int part, sm_batch *b) {
     xd_route *r = arg;
+    if (r->need && !exec_join_drop_cols(b, r->need)) {
+        sm_batch_free(b);
+        return SM_NOMEM;
+    }
     if (r->to != XCH_ROUTE_ROWS || r->ctx->dist->nranks == 1)
         return xch_shuffle_add(r->x, part, b, r->to == XCH_ROUTE_ROWS ? 0 : r->to, NULL);
     int n = r->keys ? r->nkeys : r->key_cols ? r->nkey_cols : b->ncols;
@@ -194,6 +202,16 @@ static int xd_run_breaker(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     case SM_PLAN_SETOP: return exec_setop(ctx, p, out);
     default: return sm_err(SM_INTERNAL, "distributed: node kind %d is not a breaker", p->kind);
     }
+}
+
+/* An equi-join's side i routed by keys, carrying only the columns the join
+ * reads (hashjoin.c's needs: keys, condition, used outputs).  *need is
+ * sm_free'd by the caller. */
+static xd_route route_join_side(const sm_plan *p, int i, sm_expr *const *keys, int n, bool **need) {
+    xd_route r = route_exprs(keys, n);
+    *need = i == 0 ? exec_join_left_needs(p) : exec_join_right_needs(p);
+    r.need = *need;
+    return r;
 }
 
 static int xd_limit(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out);
@@ -316,7 +334,11 @@ static int xd_join_copart(sm_exec_ctx *ctx, const sm_plan *p, bool *done, sm_mse
     sm_plan *scans[2] = {NULL, NULL};
     int rc = SM_OK;
     for (int i = 0; i < 2 && rc == SM_OK; i++)
-        if (stay != 2 && stay != i) rc = xd_exchange(ctx, p->children[i], route_exprs(keys[i], n), &scans[i]);
+        if (stay != 2 && stay != i) {
+            bool *need = NULL;
+            rc = xd_exchange(ctx, p->children[i], route_join_side(p, i, keys[i], n, &need), &scans[i]);
+            sm_free(need);
+        }
     if (rc == SM_OK) rc = xd_run_on(ctx, p, scans, out);
     xd_scan_free(scans[0]);
     xd_scan_free(scans[1]);
@@ -364,6 +386,7 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     xd_route routes[2];
     bool moves[2] = {true, true}, root_only = false;
     int *win_cols = NULL; /* WINDOW: the routing columns (freed at the end) */
+    bool *needs[2] = {NULL, NULL}; /* JOIN: the columns each side's rows carry (freed at the end) */
     int nch = 1;
     const sm_plan *kids[2] = {p->child, NULL};
     switch (p->kind) {
@@ -459,10 +482,14 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
              p->join_type == SM_JOIN_LEFT_SEMI || p->join_type == SM_JOIN_LEFT_ANTI))
             return xd_join_adaptive(ctx, p, &part, NULL, 0, out);
         if (p->njoin_keys > 0 && !p->null_aware) {
-            routes[0] = route_exprs(p->left_keys, p->njoin_keys);
-            routes[1] = route_exprs(p->right_keys, p->njoin_keys);
-        } else if (!p->null_aware && p->join_type != SM_JOIN_RIGHT && p->join_type != SM_JOIN_FULL) {
-            /* left rows stay, the right side goes everywhere */
+            routes[0] = route_join_side(p, 0, p->left_keys, p->njoin_keys, &needs[0]);
+            routes[1] = route_join_side(p, 1, p->right_keys, p->njoin_keys, &needs[1]);
+        } else if (p->join_type != SM_JOIN_RIGHT && p->join_type != SM_JOIN_FULL) {
+            /* left rows stay, the right side goes everywhere; also a null-aware
+             * anti join (NOT IN): whether a left row is kept depends on that
+             * row and the whole right side (its keys, whether it is empty or
+             * holds a null), which every rank then has — the left rows need
+             * not meet on rank 0 (TPC-H Q16) */
             moves[0] = false;
             routes[1] = (xd_route){.to = XCH_ALL};
         } else {
@@ -493,6 +520,8 @@ static int xd_materialize(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
     }
     for (int i = 0; i < 2; i++) xd_scan_free(scans[i]);
     sm_free(win_cols);
+    sm_free(needs[0]);
+    sm_free(needs[1]);
     if (rc == SM_OK && !root_only) xp_record(p, &part);
     return rc;
 }
@@ -509,7 +538,9 @@ static int64_t xd_vec_bytes(const sm_vector *v) { return xch_vector_bytes(v); }
 static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *shuffled, const int *rpos, int rn,
                             sm_mset **out) {
     sm_mset *rm = NULL;
-    int rc = exec_collect(ctx, p->children[1], &rm);
+    /* the right rows with only the columns the join reads (the others are
+     * placeholders: neither counted, sent nor kept) */
+    int rc = exec_join_collect_right(ctx, p, false, &rm);
     int64_t bytes = 0;
     for (int i = 0; rc == SM_OK && i < rm->nparts; i++)
         for (int b = 0; b < rm->parts[i].nbatches; b++)
@@ -530,7 +561,9 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *s
         if (getenv("SMELT_EXCHANGE_TRACE"))
             fprintf(stderr, "smelt exchange: rank %d of %d: join on %d key%s: right side already partitioned, not shuffled\n",
                     ctx->dist->rank, ctx->dist->nranks, rn, rn == 1 ? "" : "s");
-        rc = xd_exchange(ctx, p->children[0], route_exprs(lk, rn), &scans[0]);
+        bool *need = NULL;
+        rc = xd_exchange(ctx, p->children[0], route_join_side(p, 0, lk, rn, &need), &scans[0]);
+        sm_free(need);
         if (rc == SM_OK) rc = xd_run_on(ctx, p, scans, out);
         xd_scan_free(scans[0]);
         xd_scan_free(scans[1]);
@@ -562,7 +595,12 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *s
     SM_TRY(xch_shuffle_run(r.x, rc, nparts, &got));
     sm_plan *scans[2] = {NULL, xd_scan(p->children[1], got)};
     if (!scans[1]) return SM_NOMEM;
-    if (!bcast) rc = xd_exchange(ctx, p->children[0], route_exprs(p->left_keys, p->njoin_keys), &scans[0]);
+    if (!bcast) {
+        bool *need = NULL;
+        rc = xd_exchange(ctx, p->children[0], route_join_side(p, 0, p->left_keys, p->njoin_keys, &need),
+                         &scans[0]);
+        sm_free(need);
+    }
     if (rc == SM_OK) {
         sm_plan copy = *p;
         sm_plan *children[2] = {scans[0] ? scans[0] : p->children[0], scans[1]};

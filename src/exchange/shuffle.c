@@ -51,6 +51,11 @@ typedef struct {
      * ends[nsp - 1] of this output */
     int64_t nsp;
     int64_t *foff;
+    /* the own rank's rows (dest == this rank) stay batches, never serialized:
+     * keep[0..nkeep) come after every serialized batch of this output (a
+     * spill serializes them first); keep_bytes: what they would be as bytes */
+    sm_batch **keep;
+    int64_t nkeep, capkeep, keep_bytes;
 } xs_out;
 
 struct xch_shuffle {
@@ -60,6 +65,9 @@ struct xch_shuffle {
     int64_t rows_sent, bytes_sent;
     xm_exchange *xm; /* its metrics (xmetrics.c) */
     xch_xspill *sp;  /* NULL: everything stays in memory */
+    /* per source partition, of its last batch: columns, and those that are
+     * not SM_NULLTYPE placeholders (a join's unread columns: dist.c) — the trace */
+    int *ncols, *carried;
 };
 
 size_t xch_round_bytes(const xch_comm *c) {
@@ -82,10 +90,15 @@ xch_shuffle *xch_shuffle_new(xch_comm *c, int nsrc_parts) {
     x->nsrc = nsrc_parts;
     x->xm = xm_new(nsrc_parts);
     x->outs = sm_calloc((size_t)(nsrc_parts > 0 ? nsrc_parts : 1) * (size_t)c->size, sizeof *x->outs);
-    if (!x->outs) {
+    x->ncols = sm_calloc((size_t)(nsrc_parts > 0 ? nsrc_parts : 1) * 2, sizeof *x->ncols);
+    if (!x->outs || !x->ncols) {
+        sm_free(x->outs);
+        sm_free(x->ncols);
+        xm_free(x->xm);
         sm_free(x);
         return NULL;
     }
+    x->carried = x->ncols + (nsrc_parts > 0 ? nsrc_parts : 1);
     return x;
 }
 
@@ -95,10 +108,13 @@ static void xs_free(xch_shuffle *x) {
         sm_buf_free(&x->outs[i].buf);
         sm_free(x->outs[i].ends);
         sm_free(x->outs[i].foff);
+        for (int64_t k = 0; k < x->outs[i].nkeep; k++) sm_batch_free(x->outs[i].keep[k]);
+        sm_free(x->outs[i].keep);
     }
     xsp_free(x->sp);
     xm_free(x->xm);
     sm_free(x->outs);
+    sm_free(x->ncols);
     sm_free(x);
 }
 
@@ -149,23 +165,94 @@ static int xs_after_put(xch_shuffle *x, xs_out *o, int rc) {
     return xs_spill(x->sp, o);
 }
 
+/* The bytes b would be as a message (xch_batch_write): the metrics of kept rows. */
+static int64_t xs_batch_bytes(const sm_batch *b) {
+    int64_t n = (int64_t)(sizeof(int32_t) + sizeof(int64_t));
+    for (int c = 0; c < b->ncols; c++) n += xch_vector_bytes(b->cols[c]);
+    return n;
+}
+
+/* Serializes o's kept batches (in order, after its serialized ones) and frees them. */
+static int xs_unkeep(xs_out *o) {
+    int rc = SM_OK;
+    for (int64_t k = 0; k < o->nkeep; k++) {
+        if (rc == SM_OK) {
+            o->rows -= o->keep[k]->nrows;
+            rc = xs_put(o, o->keep[k]);
+        }
+        sm_batch_free(o->keep[k]);
+    }
+    o->nkeep = 0;
+    o->keep_bytes = 0;
+    return rc;
+}
+
+/* Rows for this rank itself: b (taken) stays a batch — no serialization, no
+ * copy into a message, no decoding (half of a 2-rank hash shuffle's rows).
+ * Past half the budget (xspill.c) the kept batches and b are serialized
+ * and spilled like any destination's. */
+static int xs_keep(xch_shuffle *x, xs_out *o, sm_batch *b) {
+    if (x->sp && xsp_over(x->sp)) {
+        int rc = xs_unkeep(o);
+        if (rc == SM_OK) rc = xs_after_put(x, o, xs_put(o, b));
+        sm_batch_free(b);
+        return rc;
+    }
+    if (o->nkeep == o->capkeep) {
+        int64_t cap = o->capkeep ? o->capkeep * 2 : 16;
+        sm_batch **k = sm_realloc(o->keep, (size_t)cap * sizeof *k);
+        if (!k) {
+            sm_batch_free(b);
+            return SM_NOMEM;
+        }
+        o->keep = k;
+        o->capkeep = cap;
+    }
+    o->keep[o->nkeep++] = b;
+    o->rows += b->nrows;
+    o->keep_bytes += xs_batch_bytes(b);
+    return SM_OK;
+}
+
 int xch_shuffle_add(xch_shuffle *x, int part, sm_batch *b, int to, const int *dest) {
-    int size = x->c->size, rc = SM_OK;
+    int size = x->c->size, self = x->c->rank, rc = SM_OK;
     xs_out *outs = &x->outs[(size_t)part * (size_t)size];
+    x->ncols[part] = b->ncols;
+    x->carried[part] = 0;
+    for (int c = 0; c < b->ncols; c++) x->carried[part] += b->cols[c]->type != SM_NULLTYPE;
     if (to >= 0) {
+        if (to == self) return xs_keep(x, &outs[to], b);
         rc = xs_after_put(x, &outs[to], xs_put(&outs[to], b));
     } else if (to == XCH_ALL) {
-        for (int d = 0; d < size && rc == SM_OK; d++) rc = xs_after_put(x, &outs[d], xs_put(&outs[d], b));
+        for (int d = 0; d < size && rc == SM_OK; d++)
+            if (d != self) rc = xs_after_put(x, &outs[d], xs_put(&outs[d], b));
+        if (rc == SM_OK) return xs_keep(x, &outs[self], b);
     } else {
         int32_t *sel = sm_malloc((size_t)(b->nrows > 0 ? b->nrows : 1) * sizeof *sel);
         if (!sel) rc = SM_NOMEM;
+        int64_t nself = 0;
         for (int d = 0; d < size && rc == SM_OK; d++) {
             int64_t n = 0;
             for (int64_t r = 0; r < b->nrows; r++)
                 if (dest[r] == d) sel[n++] = (int32_t)r;
             if (n == 0) continue;
+            if (d == self) {
+                nself = n;
+                continue;
+            }
             rc = n == b->nrows ? xs_put(&outs[d], b) : xs_put_sel(&outs[d], b, sel, n);
             rc = xs_after_put(x, &outs[d], rc);
+        }
+        if (rc == SM_OK && nself == b->nrows && nself > 0) {
+            sm_free(sel);
+            return xs_keep(x, &outs[self], b);
+        }
+        if (rc == SM_OK && nself > 0) {
+            int64_t n = 0;
+            for (int64_t r = 0; r < b->nrows; r++)
+                if (dest[r] == self) sel[n++] = (int32_t)r;
+            sm_batch *t = sm_batch_take(b, sel, n);
+            rc = t ? xs_keep(x, &outs[self], t) : SM_NOMEM;
         }
         sm_free(sel);
     }
@@ -261,12 +348,12 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     if (!m || !cur || !nxt || !sc) rc = SM_NOMEM;
     int *sd = sc + size, *rcn = sc + 2 * size, *rd = sc + 3 * size;
     char *sbuf = NULL, *rbuf = NULL;
-    int64_t dealt = 0, rows_in = 0, bytes_in = 0, rows_out = 0, bytes_out = 0;
+    int64_t dealt = 0, kept_rows = 0, rows_in = 0, bytes_in = 0, rows_out = 0, bytes_out = 0;
     int rounds = 0;
     int64_t bytes_remote = 0, comm0 = xs_stats.comm_ns, start = xs_now_ns(); /* to other ranks */
     for (int i = 0; i < x->nsrc * size; i++) {
         rows_out += x->outs[i].rows;
-        bytes_out += (int64_t)xs_len(&x->outs[i]);
+        bytes_out += (int64_t)xs_len(&x->outs[i]) + x->outs[i].keep_bytes;
         if (i % size != c->rank) bytes_remote += (int64_t)xs_len(&x->outs[i]);
     }
     for (int round = 0;; round++) {
@@ -338,6 +425,25 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
                 int part = gather ? s : (int)(dealt++ % nparts);
                 rc = sm_mset_add(m, part, b);
             }
+            if (s == c->rank && !flag)
+                /* the last round: this rank's kept rows, after its serialized ones */
+                for (int p = 0; p < x->nsrc && rc == SM_OK; p++) {
+                    xs_out *o = &x->outs[(size_t)p * (size_t)size + (size_t)s];
+                    for (int64_t k = 0; k < o->nkeep; k++) {
+                        sm_batch *b = o->keep[k];
+                        o->keep[k] = NULL;
+                        if (rc != SM_OK) {
+                            sm_batch_free(b);
+                            continue;
+                        }
+                        rows_in += b->nrows;
+                        kept_rows += b->nrows;
+                        int part = gather ? s : (int)(dealt++ % nparts);
+                        rc = sm_mset_add(m, part, b);
+                    }
+                    bytes_in += o->keep_bytes;
+                    o->nkeep = 0;
+                }
         }
         if (!flag) {
             /* nobody had more; still agree on the decoding above */
@@ -351,12 +457,17 @@ int xch_shuffle_run(xch_shuffle *x, int local_rc, int nparts, sm_mset **out) {
     xs_stats.bytes_sent += bytes_out;
     xs_stats.rows_received += rows_in;
     xs_stats.bytes_received += bytes_in;
-    if (getenv("SMELT_EXCHANGE_TRACE"))
+    if (getenv("SMELT_EXCHANGE_TRACE")) {
+        int nc = 0, carried = 0;
+        for (int p = 0; p < x->nsrc; p++)
+            if (x->ncols[p] > nc || x->carried[p] > carried) nc = x->ncols[p], carried = x->carried[p];
         fprintf(stderr, "smelt exchange: rank %d of %d sent %lld rows (%lld bytes), received %lld rows "
-                        "(%lld bytes) in %d round%s (%lld to other ranks; %.1f ms, %.1f in collectives)\n", c->rank,
+                        "(%lld bytes) in %d round%s (%lld to other ranks; %.1f ms, %.1f in collectives); "
+                        "kept %lld rows unserialized; %d of %d columns\n", c->rank,
                 size, (long long)rows_out, (long long)bytes_out, (long long)rows_in, (long long)bytes_in,
                 rounds, rounds == 1 ? "" : "s", (long long)bytes_remote, (xs_now_ns() - start) / 1e6,
-                (xs_stats.comm_ns - comm0) / 1e6);
+                (xs_stats.comm_ns - comm0) / 1e6, (long long)kept_rows, carried, nc);
+    }
     int64_t sp_sent = xsp_bytes(x->sp), sp_recv = sm_mset_spilled_bytes(m);
     xs_stats.spilled_bytes += sp_sent + sp_recv;
     if (sp_sent + sp_recv > 0 && (getenv("SMELT_EXCHANGE_TRACE") || getenv("SMELT_EXCHANGE_SPILL_TRACE")))

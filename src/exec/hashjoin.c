@@ -227,6 +227,8 @@ bool *exec_join_left_needs(const sm_plan *p) {
 
 bool exec_join_drop_cols(sm_batch *b, const bool *need) { return hj_drop_cols(b, need); }
 
+bool *exec_join_right_needs(const sm_plan *p) { return hj_needs_of(p); }
+
 static int hj_collect_consume(void *arg, int part, sm_batch *b) {
     hj_collect_job *job = arg;
     if (!hj_drop_cols(b, job->need)) {

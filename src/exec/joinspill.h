@@ -28,6 +28,9 @@ int exec_join_collect_right(sm_exec_ctx *ctx, const sm_plan *p, bool spilling, s
  * used outputs), or NULL for all (sm_free it); and the replacement of a
  * batch's other columns by SM_NULLTYPE placeholders (false: no memory). */
 bool *exec_join_left_needs(const sm_plan *p);
+/* The same for the right (build) side: hj_needs_of (exchange/dist.c drops
+ * the other columns before rows move between ranks). */
+bool *exec_join_right_needs(const sm_plan *p);
 bool exec_join_drop_cols(sm_batch *b, const bool *need);
 
 /* joinspill.c */

@@ -158,6 +158,50 @@ elif [ $ok -eq 1 ]; then
     fail "co-partitioned queries: only $skips shuffles skipped ($joins joins with both sides in place)" "$T/cp3.err"
 fi
 
+# ---- a rank's own rows stay batches (shuffle.c: never serialized, copied into a message or
+# decoded), and a join's sides carry only the columns the join reads (dist.c: the others are
+# SM_NULLTYPE placeholders): f's 5 columns move as 2 (id, k)
+cat >"$T/nd.sql" <<SQL
+CREATE TEMP VIEW f USING csv OPTIONS (path '$T/facts', header true, inferSchema true);
+CREATE TEMP VIEW d USING csv OPTIONS (path '$T/dim', header true, inferSchema true);
+SELECT f.id, d.dname FROM f JOIN d ON f.k = d.k ORDER BY f.id;
+SELECT count(*), sum(f.id) FROM f LEFT SEMI JOIN d ON f.k = d.k;
+SQL
+"$SMELT" sql --format tsv -f "$T/nd.sql" >"$T/nd1.out" 2>"$T/nd1.err" || fail "join columns on one process" "$T/nd1.err"
+if SMELT_EXCHANGE_TRACE=1 SMELT_BROADCAST_THRESHOLD=-1 $MPIRUN -n 2 "$SMELT" sql --format tsv -f "$T/nd.sql" \
+       >"$T/nd2.out" 2>"$T/nd2.err" && cmp -s "$T/nd1.out" "$T/nd2.out" &&
+   grep -Eq "rank 0 of 2 .*kept [1-9][0-9]* rows unserialized; 2 of 5 columns" "$T/nd2.err" &&
+   ! grep -Eq "rank 0 of 2 .* [3-5] of 5 columns" "$T/nd2.err"; then
+    pass "shuffled join sides carry only the columns the join reads; a rank's own rows are kept, not serialized"
+else
+    fail "join sides' columns / kept rows on 2 ranks" "$T/nd2.err"
+fi
+
+# ---- NOT IN (a null-aware anti join): the right side goes to every rank and the left rows stay
+# (dist.c), instead of both sides to rank 0; a null on the right, an empty right side and null
+# left keys give one process's rows
+cat >"$T/ni.sql" <<SQL
+CREATE TEMP VIEW f USING csv OPTIONS (path '$T/facts', header true, inferSchema true);
+CREATE TEMP VIEW d USING csv OPTIONS (path '$T/dim', header true, inferSchema true);
+SELECT count(*), sum(id) FROM f WHERE k NOT IN (SELECT k FROM d WHERE k > 5);
+SELECT count(*), sum(id) FROM f WHERE k NOT IN (SELECT k FROM d);
+SELECT count(*), sum(id) FROM f WHERE k NOT IN (SELECT k FROM d WHERE k > 100);
+SELECT tag, count(*) FROM f WHERE k NOT IN (SELECT k + 1 FROM d WHERE k IS NOT NULL) GROUP BY tag ORDER BY tag;
+SQL
+"$SMELT" sql --format tsv -f "$T/ni.sql" >"$T/ni1.out" 2>"$T/ni1.err" || fail "NOT IN on one process" "$T/ni1.err"
+ok=1
+for n in 2 3; do
+    $MPIRUN -n $n "$SMELT" sql --format tsv -f "$T/ni.sql" >"$T/ni$n.out" 2>"$T/ni$n.err" &&
+        cmp -s "$T/ni1.out" "$T/ni$n.out" || { ok=0; fail "NOT IN on $n ranks" "$T/ni$n.err"; }
+done
+{ head -2 "$T/ni.sql"; echo "EXPLAIN ANALYZE SELECT count(*) FROM f WHERE k NOT IN (SELECT k FROM d WHERE k > 5);"; } >"$T/nie.sql"
+$MPIRUN -n 2 "$SMELT" sql --format tsv -f "$T/nie.sql" >"$T/nie.out" 2>&1
+if [ $ok -eq 1 ] && grep -q "Exchange broadcast for Join" "$T/nie.out" && ! grep -q "Exchange single for Join" "$T/nie.out"; then
+    pass "NOT IN on 2 and 3 ranks = one process, its right side broadcast and its left rows in place"
+elif [ $ok -eq 1 ]; then
+    fail "NOT IN's exchanges: not a broadcast of the right side" "$T/nie.out"
+fi
+
 # ---- the chapter-9 job: the same files' rows, one commit
 rows() { for f in "$1"/part-*; do tail -n +2 "$f"; done | sort; }
 "$SMELT" run examples/drivendata/job.yaml --quiet --arg input=examples/drivendata/data --arg output="$T/job1" \

@@ -120,6 +120,26 @@ TEST(exists_filters) {
     CHECK(semi);
 }
 
+/* The conjuncts without a subquery filter before the semi / anti joins (subquery.c): the
+ * plan has the Filter below the join (TPC-H Q4: one quarter's orders meet lineitem, not all
+ * of them), and the rows are the same. */
+TEST(plain_conjuncts_filter_before_semi_join) {
+    setup();
+    const char *q = "SELECT a, b FROM t WHERE b > 5 AND EXISTS (SELECT * FROM u WHERE u.a = t.a) AND b < 100";
+    CHECK_STR(Q(q), "1,10");
+    CHECK_STR(Q("SELECT a, b FROM t WHERE b > 15 AND NOT EXISTS (SELECT * FROM u WHERE u.a = t.a)"),
+              "2,20|2,25|NULL,40");
+    CHECK_STR(Q("SELECT a FROM t WHERE a NOT IN (SELECT a FROM u) AND b >= 25"), "2");
+    sm_dataframe *df = sm_sql(S, q);
+    CHECK(df != NULL);
+    bool below = false;
+    for (sm_plan *p = df ? df->plan : NULL; p; p = p->child ? p->child : (p->nchildren ? p->children[0] : NULL))
+        if (p->kind == SM_PLAN_JOIN && p->join_type == SM_JOIN_LEFT_SEMI)
+            for (sm_plan *c = p->children[0]; c; c = c->child)
+                if (c->kind == SM_PLAN_FILTER) below = true;
+    CHECK(below);
+}
+
 TEST(in_filters) {
     setup();
     CHECK_STR(Q("SELECT a FROM t WHERE a IN (SELECT a FROM u)"), "1|3");
