@@ -258,6 +258,33 @@ TEST(spill_groupby_many_groups_count_distinct) {
     teardown();
 }
 
+/* Runs q under 8m with an allocation failure injected at ever later points
+ * (also inside the spilling run): each run fails cleanly or gives the
+ * answer, some fail, and no spill file or directory stays behind. */
+static void fails_cleanly(const char *q, void (*prep)(sm_session *)) {
+    sm_session *s = session("8m");
+    CHECK(s != NULL);
+    if (prep) prep(s);
+    char expected[1024];
+    snprintf(expected, sizeof expected, "%s", rows_of(sm_sql(s, q), false));
+    int failed = 0;
+    bool pending = false;
+    /* later and later, until the query makes fewer allocations than n */
+    for (int64_t n = 1000; !pending; n = n * 3 / 2) {
+        sm_mem_fail_after(n);
+        const char *r = rows_of(sm_sql(s, q), false);
+        pending = sm_mem_fail_pending() > 0;
+        sm_mem_fail_after(0);
+        if (!pending && strncmp(r, "ERROR", 5) == 0) failed++;
+        else if (strcmp(r, expected) != 0) T_FAIL("%s: got %s, expected %s", q, r, expected);
+        CHECK_STR(sm_spill_dir(), "");
+        CHECK_INT(leftovers(), 0);
+    }
+    fprintf(stderr, "  %s: %d runs failed cleanly\n", q, failed);
+    CHECK(failed > 0);
+    sm_session_free(s);
+}
+
 /* dropDuplicates(subset) (exec/ddspill.c): view `dd` keeps the first row of
  * each key k of t (200000 keys, 3 rows each) followed by t again with v
  * shifted, so the input has two partitions and every key's winner must come
@@ -291,6 +318,7 @@ TEST(spill_drop_duplicates_subset) {
     CHECK_STR(sm_spill_dir(), "");
     CHECK_INT(leftovers(), 0);
     sm_session_free(s);
+    fails_cleanly("SELECT count(*), sum(v) FROM dd", dd_view);
     teardown();
 }
 
@@ -322,6 +350,8 @@ TEST(spill_set_operations) {
     CHECK_STR(sm_spill_dir(), "");
     CHECK_INT(leftovers(), 0);
     sm_session_free(s);
+    fails_cleanly("SELECT count(*), sum(v) FROM (SELECT k, v % 4 AS v FROM t INTERSECT ALL SELECT k, v % 4 FROM t "
+                  "WHERE v % 3 = 0)", NULL);
     teardown();
 }
 
@@ -367,5 +397,6 @@ TEST(spill_distinct_aggregates_different_arguments) {
     check_query("SELECT v % 3 AS g, count(DISTINCT v), sum(DISTINCT v % 1000), count(DISTINCT k), max(k), "
                 "count(*) FROM t GROUP BY v % 3",
                 "EXPLAIN ANALYZE SELECT v % 3, count(DISTINCT v), count(DISTINCT k) FROM t GROUP BY v % 3");
+    fails_cleanly("SELECT count(DISTINCT v), count(DISTINCT k), sum(v) FROM t", NULL);
     teardown();
 }
