@@ -99,7 +99,16 @@ static int format_double_fast(double a, bool neg, char *buf) {
         double m = scaled < 4503599627370496.0 ? (scaled + 4503599627370496.0) - 4503599627370496.0
                                                 : scaled;
         if (m / p10[k] != a) continue;
-        uint64_t mv = (uint64_t)m, ip = mv / p10u[k], fp = mv % p10u[k];
+        uint64_t mv = (uint64_t)m, ip;
+        switch (k) { /* constant divisors: multiplications, not a 64-bit divide */
+        case 1: ip = mv / 10; break;
+        case 2: ip = mv / 100; break;
+        case 3: ip = mv / 1000; break;
+        case 4: ip = mv / 10000; break;
+        case 5: ip = mv / 100000; break;
+        default: ip = mv / 1000000; break;
+        }
+        uint64_t fp = mv - ip * p10u[k];
         int kk = k;
         while (kk > 1 && fp % 10 == 0) { /* not expected (k is the fewest), but as Java */
             fp /= 10;
