@@ -298,18 +298,20 @@ static bool cache_record(const csv_scan *scan, const csv_tokenizer *t, const sm_
 /* ---- kept rows, a window at a time ------------------------------------
  *
  * While caching, a record's fields are not converted when it is tokenized:
- * its field positions are copied into a window of WIN_ROWS records (row
- * major, ncols fields each, missing fields as unquoted empty fields, i.e.
- * null), and a full window is converted a column at a time, each column by
+ * its field positions go into a window of WIN_ROWS records (row major,
+ * ncols fields each, missing fields as unquoted empty fields, i.e. null),
+ * written there directly by csv_tokenize_window for runs of plain records
+ * or copied from the tokenizer for the others, and a full window (or one
+ * that completes a batch) is converted a column at a time, each column by
  * one loop of one type's converter written straight into the slots of the
  * batch (no per-value append call, no per-value type switch).  Every text
  * takes exactly cache_record's steps (fast converter, then the general one;
  * an empty text that does not convert is null), so the batches are the
  * ones row-by-row conversion gives.  A field that does not convert fails
- * the whole window: the cache is dropped and the window's records are
- * inferred in order, which gives the types row-by-row inference gives
- * (records before the first failing one convert, so inferring them keeps
- * the types).  The window holds pointers into the mapped input only: a
+ * the whole window: the cache is dropped and the records from the first
+ * one that did not convert (the least over the columns) on are inferred in
+ * order, as row-by-row caching did (it had kept the records before that
+ * one).  The window holds pointers into the mapped input only: a
  * record with a field unescaped into the tokenizer's scratch buffer (reset
  * per record) flushes the window and is converted row by row. */
 #define WIN_ROWS 256
@@ -343,8 +345,7 @@ static int win_slow(const csv_scan *scan, sm_type type, const char *s, int32_t n
  * [base, base + n) of vec.  Returns n, or the first record whose field does
  * not convert (or where memory ran out). */
 static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi, sm_type type,
-                      const csv_field *win, int ncols, int c,
-                       int n, sm_vector *vec, int64_t base) {
+                      const csv_field *win, int ncols, int c, int n, sm_vector *vec, int64_t base) {
     const csv_options *o = &scan->opt;
     const csv_field *f = win + c;
     sm_value v;
@@ -356,9 +357,9 @@ static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi
     switch (type) {
     case SM_STRING: {
         int32_t *off = SM_VEC_OFF(vec) + base;
-        /* s - in_lo at most in_room: 16 bytes readable at s */
-        const bool in16 = in_hi - in_lo >= 16;
-        const uintptr_t in_room = in16 ? (uintptr_t)(in_hi - in_lo - 16) : 0;
+        /* s - in_lo at most in_room: 32 bytes readable at s */
+        const bool in32 = in_hi - in_lo >= 32;
+        const uintptr_t in_room = in32 ? (uintptr_t)(in_hi - in_lo - 32) : 0;
         for (int r = 0; r < n; r++, f += ncols) {
             int32_t o0 = off[r];
             if (!win_text(o, f, &s, &len)) {
@@ -370,13 +371,12 @@ static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi
                 vec->bytes_len = o0;
                 if (sm_vector_reserve_bytes(vec, len)) return r;
             }
-            /* short texts inside the input: 16 bytes copied at once when
-             * both sides have them (the bytes past the text, up to 16,
-             * land in the unused part of the buffer; later rows overwrite
-             * them) */
-            if (len <= 16 && in16 && (uintptr_t)s - (uintptr_t)in_lo <= in_room &&
-                vec->bytes_cap - o0 >= 16)
-                memcpy(vec->bytes + o0, s, 16);
+            /* short texts inside the input: 32 bytes copied at once when
+             * both sides have them (the bytes past the text land in the
+             * unused part of the buffer; later rows overwrite them) */
+            if (len <= 32 && in32 && (uintptr_t)s - (uintptr_t)in_lo <= in_room &&
+                vec->bytes_cap - o0 >= 32)
+                memcpy(vec->bytes + o0, s, 32);
             else if (len > 0)
                 memcpy(vec->bytes + o0, s, (size_t)len);
             off[r + 1] = o0 + len;

@@ -495,7 +495,7 @@ TEST(csv_rows_kept_by_inference_equal_reparsed) {
         }
         const char *str = i % 11 == 0 ? "\"\"" : "\"v\"";
         if (variant == 2)
-            str = i % 13 == 0 ? "\"a\"\"b\"" : i % 5 == 0 ? "longer than sixteen bytes" : i % 3 ? "plain" : "";
+            str = i % 13 == 0 ? "\"a\"\"b\"" : i % 5 == 0 ? "longer than sixteen bytes" : i % 17 == 0 ? "a text that is longer than thirty-two bytes" : i % 3 ? "plain" : "";
         sm_buf_appendf(&b, "%d,%s,%s,2024-01-%02d %02d:00:00,%s,%s,%s%s", i,
                        i % 7 == 0 || (variant == 1 && i < 5000) ? "" : variant == 2 && i == 20010 ? "abc" : "3.5",
                        i == 15000 && variant == 0 ? "2024-1-5" : "2023-06-11",
