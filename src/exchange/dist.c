@@ -138,7 +138,7 @@ typedef struct {
  * An inner / left / semi / anti equi-join whose two sides are shuffled by their keys:
  * the left side moves first and its routing keeps every row's key hash (the hash that
  * routes it: sm_keytab_hash, equal for equal keys on the two sides); when all ranks'
- * left rows are few (at most XD_KEYSET_MAX, and at most a quarter of the right
+ * left rows are few (at most XD_KEYSET_MAX, and at most as many as the right
  * side's rows) every rank gets every left hash, and a right row whose key hash is
  * not among them — which no left row can match — is dropped where it is instead
  * of being sent (TPC-H Q21: of lineitem's 6 M rows only those of the 76 K late
@@ -211,7 +211,7 @@ static int xd_keyset_agree(sm_exec_ctx *ctx, int rc, xd_keyset *k, int64_t right
                                                                        : atomic_load(&k->total);
     SM_TRY(ctx->dist->sum(ctx, rc, &left));
     SM_TRY(ctx->dist->sum(ctx, SM_OK, &right_rows));
-    if (left > XD_KEYSET_MAX || left * 4 > right_rows) return SM_OK;
+    if (left > XD_KEYSET_MAX || left > right_rows) return SM_OK;
     /* every rank's hashes to every rank */
     xch_shuffle *x = xch_shuffle_new(xch_world(), k->nparts);
     rc = x ? SM_OK : SM_NOMEM;
@@ -522,8 +522,8 @@ static int xd_join_copart(sm_exec_ctx *ctx, const sm_plan *p, bool *done, sm_mse
         if (have) rc = exec_foreach_batch(ctx, p->children[0], xd_hash_consume, &job);
         /* the right side's size is not known before it runs: the left's must be
          * small on its own (a quarter of the limit: the ranks' sum of the
-         * "right rows" below is XD_KEYSET_MAX) */
-        rc = xd_keyset_agree(ctx, rc, &ks, (int64_t)XD_KEYSET_MAX / ctx->dist->nranks, &filt);
+         * "right rows" below is XD_KEYSET_MAX / 4) */
+        rc = xd_keyset_agree(ctx, rc, &ks, (int64_t)XD_KEYSET_MAX / 4 / ctx->dist->nranks, &filt);
         if (rc != SM_OK) {
             xd_keyset_free(&ks);
             return rc;
