@@ -33,6 +33,7 @@
  * the sources).  Only the main thread calls these hooks (materialize runs
  * from exec_num_partitions, before tasks start).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,143 @@ typedef struct {
     const bool *need;       /* NULL, or the columns the consumer reads (a join's side):
                              * the others become SM_NULLTYPE placeholders before the
                              * rows are routed, so they are neither sent nor kept */
+    struct xd_keyset *collect; /* NULL, or where the routed rows' key hashes are kept */
+    const struct xd_keyset *filter; /* NULL, or only rows whose key hash is in it move */
 } xd_route;
+
+/* ---- a join's right side filtered by the left side's key hashes ---------------------
+ *
+ * An inner / left / semi / anti equi-join whose two sides are shuffled by their keys:
+ * the left side moves first and its routing keeps every row's key hash (the hash that
+ * routes it: sm_keytab_hash, equal for equal keys on the two sides); when all ranks'
+ * left rows are few (at most XD_KEYSET_MAX, and at most as many as the right
+ * side's rows) every rank gets every left hash, and a right row whose key hash is
+ * not among them — which no left row can match — is dropped where it is instead
+ * of being sent (TPC-H Q21: of lineitem's 6 M rows only those of the 76 K late
+ * orders move; Q4, Q22).  A collision keeps a row that then finds no match: the
+ * join's result is the same.  SMELT_NO_JOIN_FILTER=1 turns it off. */
+#define XD_KEYSET_MAX (1 << 20)
+
+typedef struct xd_keyset {
+    int nparts;
+    uint64_t **h; /* per source partition: the hashes routed (tasks write their own) */
+    int64_t *n, *cap;
+    _Atomic int64_t total; /* over the partitions; past XD_KEYSET_MAX: stop */
+    /* the set every rank agreed on: open addressing, 0 = empty slot */
+    uint64_t *slots;
+    uint64_t mask;
+    bool has_zero;
+} xd_keyset;
+
+static void xd_keyset_free(xd_keyset *k) {
+    for (int i = 0; k->h && i < k->nparts; i++) sm_free(k->h[i]);
+    sm_free(k->h);
+    sm_free(k->n);
+    sm_free(k->cap);
+    sm_free(k->slots);
+    memset(k, 0, sizeof *k);
+}
+
+static int xd_keyset_init(xd_keyset *k, int nparts) {
+    memset(k, 0, sizeof *k);
+    k->nparts = nparts > 0 ? nparts : 1;
+    k->h = sm_calloc((size_t)k->nparts, sizeof *k->h);
+    k->n = sm_calloc((size_t)k->nparts, sizeof *k->n);
+    k->cap = sm_calloc((size_t)k->nparts, sizeof *k->cap);
+    return k->h && k->n && k->cap ? SM_OK : SM_NOMEM;
+}
+
+/* Keeps h[0..n) of partition `part` (its task only); false past the limit. */
+static int xd_keyset_add(xd_keyset *k, int part, const uint64_t *h, int64_t n) {
+    if (part < 0 || part >= k->nparts) return SM_OK;
+    if (atomic_fetch_add(&k->total, n) + n > XD_KEYSET_MAX) return SM_OK; /* too many: unused */
+    if (k->n[part] + n > k->cap[part]) {
+        int64_t cap = k->cap[part] ? k->cap[part] : 4096;
+        while (cap < k->n[part] + n) cap *= 2;
+        uint64_t *g = sm_realloc(k->h[part], (size_t)cap * sizeof *g);
+        if (!g) return SM_NOMEM;
+        k->h[part] = g;
+        k->cap[part] = cap;
+    }
+    memcpy(k->h[part] + k->n[part], h, (size_t)n * sizeof *h);
+    k->n[part] += n;
+    return SM_OK;
+}
+
+static bool xd_keyset_has(const xd_keyset *k, uint64_t h) {
+    if (h == 0) return k->has_zero;
+    for (uint64_t i = (h ^ (h >> 29)) & k->mask;; i = (i + 1) & k->mask) {
+        if (k->slots[i] == h) return true;
+        if (k->slots[i] == 0) return false;
+    }
+}
+
+/* After the left side moved: the ranks agree whether to filter (every rank's
+ * hashes kept, few enough against right_rows, this rank's right rows); if so
+ * every rank gets every hash and *use is set.  Collective. */
+static int xd_keyset_agree(sm_exec_ctx *ctx, int rc, xd_keyset *k, int64_t right_rows, bool *use) {
+    *use = false;
+    const char *off = getenv("SMELT_NO_JOIN_FILTER");
+    bool disabled = off && *off && strcmp(off, "0") != 0;
+    int64_t left = disabled || atomic_load(&k->total) > XD_KEYSET_MAX ? (int64_t)XD_KEYSET_MAX * 64
+                                                                       : atomic_load(&k->total);
+    SM_TRY(ctx->dist->sum(ctx, rc, &left));
+    SM_TRY(ctx->dist->sum(ctx, SM_OK, &right_rows));
+    if (left > XD_KEYSET_MAX || left > right_rows) return SM_OK;
+    /* every rank's hashes to every rank */
+    xch_shuffle *x = xch_shuffle_new(xch_world(), k->nparts);
+    rc = x ? SM_OK : SM_NOMEM;
+    xm_label(xch_shuffle_metrics(x), "broadcast", NULL, "Join key filter");
+    for (int p = 0; rc == SM_OK && p < k->nparts; p++) {
+        if (k->n[p] == 0) continue;
+        sm_batch *b = sm_batch_new(1, k->n[p]);
+        sm_vector *v = b ? sm_vector_new(SM_BIGINT, k->n[p]) : NULL;
+        if (!v) {
+            sm_batch_free(b);
+            rc = SM_NOMEM;
+            break;
+        }
+        memcpy(v->data, k->h[p], (size_t)k->n[p] * sizeof(uint64_t));
+        v->length = k->n[p];
+        b->cols[0] = v;
+        sm_free(k->h[p]);
+        k->h[p] = NULL;
+        k->n[p] = k->cap[p] = 0;
+        rc = xch_shuffle_add(x, p, b, XCH_ALL, NULL);
+    }
+    sm_mset *all = NULL;
+    SM_TRY(xch_shuffle_run(x, rc, 1, &all));
+    int64_t n = sm_mset_rows(all);
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n * 2 + 2) cap *= 2;
+    k->slots = sm_calloc(cap, sizeof *k->slots);
+    rc = k->slots ? SM_OK : SM_NOMEM;
+    k->mask = cap - 1;
+    for (int p = 0; rc == SM_OK && p < all->nparts; p++)
+        for (int b = 0; b < all->parts[p].nbatches; b++) {
+            const sm_vector *v = all->parts[p].batches[b]->cols[0];
+            const uint64_t *hv = v->data;
+            for (int64_t r = 0; r < v->length; r++) {
+                uint64_t h = hv[r];
+                if (h == 0) {
+                    k->has_zero = true;
+                    continue;
+                }
+                uint64_t i = (h ^ (h >> 29)) & k->mask;
+                while (k->slots[i] != 0 && k->slots[i] != h) i = (i + 1) & k->mask;
+                k->slots[i] = h;
+            }
+        }
+    sm_mset_free(all);
+    /* every rank built the same set, or failed the same way (out of memory
+     * here is local: agree on it) */
+    SM_TRY(ctx->dist->agree(ctx, rc, NULL));
+    *use = true;
+    if (getenv("SMELT_EXCHANGE_TRACE"))
+        fprintf(stderr, "smelt exchange: rank %d of %d: join: right side filtered by %lld left key hashes\n",
+                ctx->dist->rank, ctx->dist->nranks, (long long)n);
+    return SM_OK;
+}
 
 static int xd_route_consume(void *arg, int part, sm_batch *b) {
     xd_route *r = arg;
@@ -151,6 +288,12 @@ static int xd_route_consume(void *arg, int part, sm_batch *b) {
         sm_keytab_hash(kv, n, b->nrows, h);
         xm_route(xch_shuffle_metrics(r->x), part, kv, n, h, b->nrows, r->ctx->eval.tz);
         for (int64_t i = 0; i < b->nrows; i++) dest[i] = xch_owner(h[i], r->ctx->dist->nranks);
+        if (r->collect) rc = xd_keyset_add(r->collect, part, h, b->nrows);
+        if (r->filter) /* no left row has this key: the row goes nowhere */
+            for (int64_t i = 0; i < b->nrows; i++)
+                if (!xd_keyset_has(r->filter, h[i])) dest[i] = -1;
+    }
+    if (rc == SM_OK && b) {
         rc = xch_shuffle_add(r->x, part, b, XCH_ROUTE_ROWS, dest);
         b = NULL;
     }
@@ -293,6 +436,38 @@ static int xd_run_on(sm_exec_ctx *ctx, const sm_plan *p, sm_plan *const *scans, 
 /* An equi-join one or both of whose sides are already spread by (a subset
  * of) the join keys: those stay, the other side moves by the matching keys.
  * *done = false when neither side is (the caller shuffles as usual). */
+/* True when running `p` again is cheap: narrow nodes over a breaker this
+ * action already materialized (its rows are kept: exec.c's cache). */
+static bool xd_rerun_cheap(const sm_plan *p) {
+    while (p && (p->kind == SM_PLAN_PROJECT || p->kind == SM_PLAN_FILTER)) p = p->child;
+    return p && (p->kind == SM_PLAN_JOIN || p->kind == SM_PLAN_AGGREGATE || p->kind == SM_PLAN_DISTINCT ||
+                 p->kind == SM_PLAN_SETOP || p->kind == SM_PLAN_WINDOW);
+}
+
+typedef struct {
+    sm_exec_ctx *ctx;
+    sm_expr *const *keys;
+    int n;
+    xd_keyset *ks;
+} xd_hash_job;
+
+static int xd_hash_consume(void *arg, int part, sm_batch *b) {
+    xd_hash_job *j = arg;
+    sm_vector *kv[XP_MAX_KEYS] = {NULL};
+    uint64_t *h = sm_malloc((size_t)(b->nrows + 1) * sizeof *h);
+    int rc = h ? SM_OK : SM_NOMEM;
+    for (int k = 0; rc == SM_OK && k < j->n; k++) rc = sm_expr_eval(&j->ctx->eval, j->keys[k], b, &kv[k]);
+    if (rc == SM_OK) {
+        sm_keytab_hash(kv, j->n, b->nrows, h);
+        rc = xd_keyset_add(j->ks, part, h, b->nrows);
+    }
+    for (int k = 0; k < j->n; k++)
+        if (kv[k]) sm_vector_unref(kv[k]);
+    sm_free(h);
+    sm_batch_free(b);
+    return rc;
+}
+
 static int xd_join_copart(sm_exec_ctx *ctx, const sm_plan *p, bool *done, sm_mset **out) {
     *done = false;
     if (!xd_keys_alike(p) || p->join_type == SM_JOIN_FULL) return SM_OK;
@@ -333,12 +508,36 @@ static int xd_join_copart(sm_exec_ctx *ctx, const sm_plan *p, bool *done, sm_mse
     }
     sm_plan *scans[2] = {NULL, NULL};
     int rc = SM_OK;
+    /* the left side in place and cheap to read again (over a breaker): its
+     * key hashes may filter the right side before it moves (xd_keyset) */
+    xd_keyset ks;
+    memset(&ks, 0, sizeof ks);
+    bool filt = false;
+    if (stay == 0 && xd_rerun_cheap(p->children[0]) && n <= XP_MAX_KEYS &&
+        (p->join_type == SM_JOIN_INNER || p->join_type == SM_JOIN_LEFT || p->join_type == SM_JOIN_LEFT_SEMI ||
+         p->join_type == SM_JOIN_LEFT_ANTI)) {
+        bool have = xd_keyset_init(&ks, exec_num_partitions(ctx, p->children[0])) == SM_OK;
+        if (!have) atomic_store(&ks.total, (int64_t)XD_KEYSET_MAX + 1);
+        xd_hash_job job = {ctx, keys[0], n, &ks};
+        if (have) rc = exec_foreach_batch(ctx, p->children[0], xd_hash_consume, &job);
+        /* the right side's size is not known before it runs: the left's must be
+         * small on its own (a quarter of the limit: the ranks' sum of the
+         * "right rows" below is XD_KEYSET_MAX / 4) */
+        rc = xd_keyset_agree(ctx, rc, &ks, (int64_t)XD_KEYSET_MAX / 4 / ctx->dist->nranks, &filt);
+        if (rc != SM_OK) {
+            xd_keyset_free(&ks);
+            return rc;
+        }
+    }
     for (int i = 0; i < 2 && rc == SM_OK; i++)
         if (stay != 2 && stay != i) {
             bool *need = NULL;
-            rc = xd_exchange(ctx, p->children[i], route_join_side(p, i, keys[i], n, &need), &scans[i]);
+            xd_route r = route_join_side(p, i, keys[i], n, &need);
+            if (i == 1 && filt) r.filter = &ks;
+            rc = xd_exchange(ctx, p->children[i], r, &scans[i]);
             sm_free(need);
         }
+    xd_keyset_free(&ks);
     if (rc == SM_OK) rc = xd_run_on(ctx, p, scans, out);
     xd_scan_free(scans[0]);
     xd_scan_free(scans[1]);
@@ -574,8 +773,31 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *s
         }
         return rc;
     }
+    /* shuffled: the left side moves first, keeping its key hashes, which
+     * may then filter the right side (xd_keyset above) */
+    sm_plan *scans[2] = {NULL, NULL};
+    xd_keyset ks;
+    memset(&ks, 0, sizeof ks);
+    bool filt = false;
+    if (!bcast) {
+        bool have = xd_keyset_init(&ks, exec_num_partitions(ctx, p->children[0])) == SM_OK;
+        if (!have) atomic_store(&ks.total, (int64_t)XD_KEYSET_MAX + 1); /* no filter here */
+        bool *need = NULL;
+        xd_route lr = route_join_side(p, 0, p->left_keys, p->njoin_keys, &need);
+        if (have) lr.collect = &ks;
+        rc = xd_exchange(ctx, p->children[0], lr, &scans[0]);
+        sm_free(need);
+        if (rc == SM_OK) rc = xd_keyset_agree(ctx, rc, &ks, sm_mset_rows(rm), &filt);
+        if (rc != SM_OK) {
+            xd_keyset_free(&ks);
+            sm_mset_free(rm);
+            xd_scan_free(scans[0]);
+            return rc;
+        }
+    }
     /* the right side's rows: to every rank, or by key */
     xd_route r = bcast ? (xd_route){.to = XCH_ALL} : route_exprs(p->right_keys, p->njoin_keys);
+    if (filt) r.filter = &ks;
     r.ctx = ctx;
     r.x = xch_shuffle_new(xch_world(), rm->nparts);
     xch_shuffle_spill_under(r.x, ctx->memory_limit); /* xspill.c */
@@ -592,14 +814,16 @@ static int xd_join_adaptive(sm_exec_ctx *ctx, const sm_plan *p, const xp_part *s
     sm_mset_free(rm);
     int nparts = ctx->shuffle_partitions > 0 ? ctx->shuffle_partitions : 1;
     sm_mset *got = NULL;
-    SM_TRY(xch_shuffle_run(r.x, rc, nparts, &got));
-    sm_plan *scans[2] = {NULL, xd_scan(p->children[1], got)};
-    if (!scans[1]) return SM_NOMEM;
-    if (!bcast) {
-        bool *need = NULL;
-        rc = xd_exchange(ctx, p->children[0], route_join_side(p, 0, p->left_keys, p->njoin_keys, &need),
-                         &scans[0]);
-        sm_free(need);
+    rc = xch_shuffle_run(r.x, rc, nparts, &got);
+    xd_keyset_free(&ks);
+    if (rc != SM_OK) {
+        xd_scan_free(scans[0]);
+        return rc;
+    }
+    scans[1] = xd_scan(p->children[1], got);
+    if (!scans[1]) {
+        xd_scan_free(scans[0]);
+        return SM_NOMEM;
     }
     if (rc == SM_OK) {
         sm_plan copy = *p;
