@@ -94,6 +94,10 @@ static inline __attribute__((always_inline)) bool csv_fast_f64_inline(const char
     return true;
 }
 
+/* Days from 1970-01-01 to January 1 of 1900 + i, i = 0..256 (csv_fast.c):
+ * the usual years without the leap-year arithmetic. */
+extern const int32_t csv_days_to_year[257];
+
 static inline __attribute__((always_inline)) bool csv_fast_date_inline(const char *s, int32_t n,
                                                                       int32_t *days) {
     static const int16_t cum_days[2][12] = {
@@ -127,6 +131,13 @@ static inline __attribute__((always_inline)) bool csv_fast_date_inline(const cha
     int d = (s[8] - '0') * 10 + (s[9] - '0');
 #endif
     if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+    if ((unsigned)(y - 1900) < 256) {
+        const int32_t *ty = csv_days_to_year + (y - 1900);
+        int lp = ty[1] - ty[0] - 365;
+        if (d > month_days[lp][m]) return false;
+        *days = ty[0] + cum_days[lp][m - 1] + d - 1;
+        return true;
+    }
     int leap = (y & 3) == 0 && (y % 100 != 0 || y % 400 == 0);
     if (d > month_days[leap][m]) return false;
     int yd = y - 1; /* days from 0001-01-01 to Jan 1 of y, minus those to 1970-01-01 */

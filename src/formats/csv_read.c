@@ -332,7 +332,7 @@ static inline __attribute__((always_inline, target("avx2"))) uint64_t mask64_avx
  * it to run both. */
 int csv_window_simd = -1;
 
-#define WINDOW_RECORDS(MASK)                                                                     \
+#define WINDOW_RECORDS(MASK, STOP)                                                                   \
     const csv_options *o = t->opt;                                                               \
     const char sc = o->sep[0];                                                                   \
     const int qc = o->quote, cc = o->comment;                                                    \
@@ -364,7 +364,7 @@ int csv_window_simd = -1;
                 fs = pos + 1;                                                                    \
                 /* a trailing separator at the end, or a quoted field: general path */          \
                 if (fs >= end) return rows;                                                      \
-                if (fi == stop_after) {                                                          \
+                if (STOP && fi == stop_after) {                                                  \
                     to_eol = true;                                                               \
                     m &= eol;                                                                    \
                     continue;                                                                    \
@@ -388,7 +388,7 @@ int csv_window_simd = -1;
             fs = nx;                                                                             \
             w += ncols;                                                                          \
             fi = 0;                                                                              \
-            if (to_eol) { /* this block's separators after the line end count again */           \
+            if (STOP && to_eol) { /* this block's separators after the line end count again */  \
                 m |= sep & ((~0ULL << i) << 1);                                                  \
                 to_eol = false;                                                                  \
             }                                                                                    \
@@ -396,10 +396,18 @@ int csv_window_simd = -1;
     }                                                                                            \
     return rows;
 
+/* Each twice: with stop_after (STOP 1) and without (the checks compiled
+ * out of the per-field loop). */
 static int window_sse2(const csv_tokenizer *t, const char *p, const char *stop, const char *end,
                        int ncols, int stop_after, csv_field *win, int32_t *nfields, int max,
                        const char **next) {
-    WINDOW_RECORDS(mask64_sse2)
+    WINDOW_RECORDS(mask64_sse2, 0)
+}
+
+static int window_sse2_stop(const csv_tokenizer *t, const char *p, const char *stop, const char *end,
+                            int ncols, int stop_after, csv_field *win, int32_t *nfields, int max,
+                            const char **next) {
+    WINDOW_RECORDS(mask64_sse2, 1)
 }
 
 #ifdef CSV_HAVE_AVX2_PATH
@@ -407,7 +415,15 @@ __attribute__((target("avx2"))) static int window_avx2(const csv_tokenizer *t, c
                                                        const char *stop, const char *end, int ncols,
                                                        int stop_after, csv_field *win,
                                                        int32_t *nfields, int max, const char **next) {
-    WINDOW_RECORDS(mask64_avx2)
+    WINDOW_RECORDS(mask64_avx2, 0)
+}
+
+__attribute__((target("avx2"))) static int window_avx2_stop(const csv_tokenizer *t, const char *p,
+                                                            const char *stop, const char *end,
+                                                            int ncols, int stop_after, csv_field *win,
+                                                            int32_t *nfields, int max,
+                                                            const char **next) {
+    WINDOW_RECORDS(mask64_avx2, 1)
 }
 #endif
 
@@ -427,9 +443,12 @@ int csv_tokenize_window(const csv_tokenizer *t, const char *p, const char *stop,
         w = __builtin_cpu_supports("avx2") ? 1 : 0;
         __atomic_store_n(&csv_window_simd, w, __ATOMIC_RELAXED);
     }
-    if (w == 1) return window_avx2(t, p, stop, end, ncols, sa, win, nfields, max, next);
+    if (w == 1)
+        return sa > 0 ? window_avx2_stop(t, p, stop, end, ncols, sa, win, nfields, max, next)
+                      : window_avx2(t, p, stop, end, ncols, sa, win, nfields, max, next);
 #endif
-    return window_sse2(t, p, stop, end, ncols, sa, win, nfields, max, next);
+    return sa > 0 ? window_sse2_stop(t, p, stop, end, ncols, sa, win, nfields, max, next)
+                  : window_sse2(t, p, stop, end, ncols, sa, win, nfields, max, next);
 }
 
 /* Marker in csv_field.ptr for fields stored in scratch: the offset is kept
