@@ -258,23 +258,6 @@ static int dd_keep_rows(dd_table *t, sm_batch *b, const uint32_t *gids, const ui
 
 int64_t exec_distinct_radix_groups = 32768;
 
-/* Bytes of a type stored as a plain 4- or 8-byte integer; 0 for others. */
-static int dd_int_width(sm_type ty) {
-    switch (sm_type_phys(ty)) {
-    case SM_INT:
-    case SM_TINYINT:
-    case SM_SMALLINT:
-    case SM_INTERVAL_YM:
-    case SM_DATE: return 4;
-    case SM_BIGINT:
-    case SM_TIMESTAMP_NTZ:
-    case SM_TIME:
-    case SM_INTERVAL_DT:
-    case SM_TIMESTAMP: return 8;
-    default: return 0;
-    }
-}
-
 static inline uint64_t dd_int_hash(int64_t x) {
     uint64_t h = (uint64_t)x * 0x9e3779b97f4a7c15ULL + 0x243f6a8885a308d3ULL;
     h ^= h >> 33;
@@ -356,9 +339,9 @@ static int dd_to_scatter(dd_run *r, dd_table *t) {
 static int dd_scatter_batch(dd_run *r, dd_table *t, sm_batch *b, bool *kept) {
     const sm_vector *v = b->cols[r->key_cols[0]];
     int64_t n = b->nrows;
-    if (dd_int_width(v->type) != r->int_w)
+    if (sm_keytab_int_width(v->type) != r->int_w)
         return sm_err(SM_INTERNAL, "distinct: key column of %d-byte storage, expected %d",
-                      dd_int_width(v->type), r->int_w);
+                      sm_keytab_int_width(v->type), r->int_w);
     SM_TRY(dd_check_ordinals(t->nrows + n));
     SM_TRY(dd_room_for_batch(t));
     uint64_t ord = (uint64_t)t->nrows;
@@ -1068,7 +1051,7 @@ int exec_distinct(sm_exec_ctx *ctx, const sm_plan *p, sm_mset **out) {
         r.key_cols[k] = c;
         r.key_types[k] = cs->fields[c].type;
     }
-    if (rc == SM_OK && r.subset && r.nkeys == 1) r.int_w = dd_int_width(r.key_types[0]);
+    if (rc == SM_OK && r.subset && r.nkeys == 1) r.int_w = sm_keytab_int_width(r.key_types[0]);
     r.plan = p;
     r.can_spill = rc == SM_OK && ctx->memory_limit > 0 && r.ncols > 0;
     r.mem_start = sm_mem_in_use(); /* memory others hold does not make a small table spill */

@@ -271,24 +271,6 @@ static int ht_append_key(sm_keytab *t, sm_vector *const *cols, int64_t r, uint64
     return SM_OK;
 }
 
-/* Bytes of a key stored as a plain 4- or 8-byte integer (compared and
- * copied as such); 0 for every other storage class. */
-static inline int ht_int_width(sm_type ty) {
-    switch (sm_type_phys(ty)) {
-    case SM_INT:
-    case SM_TINYINT:
-    case SM_SMALLINT:
-    case SM_INTERVAL_YM:
-    case SM_DATE: return 4;
-    case SM_BIGINT:
-    case SM_TIMESTAMP_NTZ:
-    case SM_TIME:
-    case SM_INTERVAL_DT:
-    case SM_TIMESTAMP: return 8;
-    default: return 0;
-    }
-}
-
 /* sm_keytab_insert for one integer key column without nulls, neither in
  * the input nor among the stored keys: the same probe sequence, group ids
  * and stored keys as the general loop, with the key compared and appended
@@ -359,8 +341,8 @@ HT_INSERT_INT(ht_insert_i64, int64_t)
 int sm_keytab_insert(sm_keytab *t, sm_vector *const *cols, const uint64_t *hashes,
                      const int32_t *sel, int64_t n, uint32_t *gids, uint8_t *is_new) {
     if (t->nkeys == 1 && !cols[0]->validity && !t->keys[0]->validity && !cols[0]->dict) {
-        int w = ht_int_width(t->keys[0]->type);
-        if (w && ht_int_width(cols[0]->type) == w)
+        int w = sm_keytab_int_width(t->keys[0]->type);
+        if (w && sm_keytab_int_width(cols[0]->type) == w)
             return w == 4 ? ht_insert_i32(t, cols[0], hashes, sel, n, gids, is_new)
                           : ht_insert_i64(t, cols[0], hashes, sel, n, gids, is_new);
     }

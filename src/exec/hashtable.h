@@ -36,6 +36,24 @@ typedef struct sm_keytab {
     uint64_t nslots;   /* power of two */
 } sm_keytab;
 
+/* Bytes of a key stored as a plain 4- or 8-byte integer (compared and
+ * copied as such); 0 for every other storage class. */
+static inline int sm_keytab_int_width(sm_type ty) {
+    switch (sm_type_phys(ty)) {
+    case SM_INT:
+    case SM_TINYINT:
+    case SM_SMALLINT:
+    case SM_INTERVAL_YM:
+    case SM_DATE: return 4;
+    case SM_BIGINT:
+    case SM_TIMESTAMP_NTZ:
+    case SM_TIME:
+    case SM_INTERVAL_DT:
+    case SM_TIMESTAMP: return 8;
+    default: return 0;
+    }
+}
+
 /* Initializes an empty table for keys of the given types.  SM_NOMEM. */
 int sm_keytab_init(sm_keytab *t, int nkeys, const sm_type *types);
 void sm_keytab_free(sm_keytab *t);

@@ -316,21 +316,6 @@ static bool cache_record(const csv_scan *scan, const csv_tokenizer *t, const sm_
  * per record) flushes the window and is converted row by row. */
 #define WIN_ROWS 256
 
-static inline __attribute__((always_inline)) bool win_text(const csv_options *o, const csv_field *f,
-                                                         const char **s, int32_t *n) {
-    /* csv_field_text, inlined */
-    if (f->len == 0) {
-        if (!f->quoted) return false;
-        *s = o->empty_value;
-        *n = o->empty_len;
-    } else {
-        *s = f->ptr;
-        *n = f->len;
-    }
-    if (*n == o->null_len && memcmp(*s, o->null_value, (size_t)o->null_len) == 0) return false;
-    return true;
-}
-
 /* The general conversion of a text the fast converter declined: 1 with
  * *v set, 0 for null (an empty text that does not convert), -1 when it
  * does not convert (cache_record's rules). */
@@ -362,7 +347,7 @@ static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi
         const uintptr_t in_room = in32 ? (uintptr_t)(in_hi - in_lo - 32) : 0;
         for (int r = 0; r < n; r++, f += ncols) {
             int32_t o0 = off[r];
-            if (!win_text(o, f, &s, &len)) {
+            if (!csv_field_text_inline(o, f, &s, &len)) {
                 off[r + 1] = o0;
                 if (sm_vector_set_null(vec, base + r)) return r;
                 continue;
@@ -389,7 +374,7 @@ static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi
         int32_t *out = SM_VEC_I32(vec) + base;
         const bool date = type == SM_DATE, fast = !date || !scan->date_fmt;
         for (int r = 0; r < n; r++, f += ncols) {
-            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if (!csv_field_text_inline(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
             if (date ? fast && csv_fast_date_inline(s, len, &out[r])
                      : csv_fast_i32_inline(s, len, &out[r]) || csv_parse_int32(s, len, &out[r]))
                 continue;
@@ -404,7 +389,7 @@ static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi
         int64_t *out = SM_VEC_I64(vec) + base;
         const bool ts = type == SM_TIMESTAMP, fast = !ts || (!scan->ts_fmt && scan->tz_utc);
         for (int r = 0; r < n; r++, f += ncols) {
-            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if (!csv_field_text_inline(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
             if (ts ? fast && csv_fast_ts_inline(s, len, &out[r])
                    : csv_fast_i64_inline(s, len, &out[r]) || csv_parse_int64(s, len, &out[r]))
                 continue;
@@ -417,7 +402,7 @@ static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi
     case SM_DOUBLE: {
         double *out = SM_VEC_F64(vec) + base;
         for (int r = 0; r < n; r++, f += ncols) {
-            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if (!csv_field_text_inline(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
             if ((!csv_f64_special_possible(o, s, len) && csv_fast_f64_inline(s, len, &out[r])) ||
                 csv_parse_double(o, s, len, &out[r]))
                 continue;
@@ -430,7 +415,7 @@ static int win_column(const csv_scan *scan, const char *in_lo, const char *in_hi
     case SM_BOOLEAN: {
         uint8_t *out = SM_VEC_BOOL(vec) + base;
         for (int r = 0; r < n; r++, f += ncols) {
-            if (!win_text(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
+            if (!csv_field_text_inline(o, f, &s, &len)) { WIN_NULL(out[r]); continue; }
             if ((k = win_slow(scan, type, s, len, &v)) < 0) return r;
             if (k == 0) WIN_NULL(out[r]);
             else out[r] = v.v.b ? 1 : 0;

@@ -625,22 +625,8 @@ int64_t csv_align_split(const csv_options *o, const char *data, int64_t len, int
     return len;
 }
 
-static inline __attribute__((always_inline)) bool field_text(const csv_options *o, const csv_field *f,
-                                                           const char **s, int32_t *n) {
-    if (f->len == 0) {
-        if (!f->quoted) return false;
-        *s = o->empty_value;
-        *n = o->empty_len;
-    } else {
-        *s = f->ptr;
-        *n = f->len;
-    }
-    if (*n == o->null_len && memcmp(*s, o->null_value, (size_t)o->null_len) == 0) return false;
-    return true;
-}
-
 bool csv_field_text(const csv_options *o, const csv_field *f, const char **s, int32_t *n) {
-    return field_text(o, f, s, n);
+    return csv_field_text_inline(o, f, s, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1247,7 +1233,7 @@ static int csv_reader_next(sm_reader *base, sm_batch **out) {
             sm_vector *vec = b->cols[scan->data_to_out[i]];
             const char *s;
             int32_t n;
-            bool ok = i < nflds && field_text(&scan->opt, &flds[i], &s, &n);
+            bool ok = i < nflds && csv_field_text_inline(&scan->opt, &flds[i], &s, &n);
             isnull[i] = !ok;
             switch (k) {
             case CK_STR: {
